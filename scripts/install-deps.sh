@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Suanli needs to build, test and benchmark on Debian 12, idempotently:
+# a package already present is not touched, and nothing is installed when all are present.
+# Boost is named by its 1.81 packages on purpose: 1.74's -dev packages conflict with them
+# (../shared/reference/cpp-stack-notes.md).
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+)
+# Comparators for bench/ only (PostgreSQL server and pgbench).
+BENCH_PKGS=(postgresql postgresql-contrib)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq -o DPkg::Lock::Timeout=600
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}"

@@ -1,0 +1,57 @@
+#include "core/cst_time.h"
+
+#include <gtest/gtest.h>
+
+namespace suanli {
+namespace {
+
+TEST(CstTimeTest, DatesParseAndCount) {
+  const Date a = *Date::Parse("2025-03-01");
+  const Date b = *Date::Parse("2025-12-31");
+  EXPECT_EQ(DaysBetween(a, b), 305);  // Nanning's base period as the bureau counts it
+  EXPECT_EQ(DaysBetween(*Date::Parse("2025-01-01"), *Date::Parse("2026-12-31")), 729);
+  EXPECT_EQ(a.ToString(), "2025-03-01");
+  EXPECT_EQ(b.quarter(), 4);
+  EXPECT_FALSE(Date::Parse("2023-02-29").ok());
+  EXPECT_TRUE(Date::Parse("2024-02-29").ok());
+  EXPECT_FALSE(Date::Parse("2024-2-9").ok());
+  EXPECT_FALSE(Date::Parse("2024-13-01").ok());
+}
+
+TEST(CstTimeTest, AddMonthsClampsToMonthEnd) {
+  EXPECT_EQ(Date::Parse("2024-01-31")->AddMonths(1).ToString(), "2024-02-29");
+  EXPECT_EQ(Date::Parse("2024-03-15")->AddMonths(12).ToString(), "2025-03-15");
+}
+
+TEST(CstTimeTest, Quarters) {
+  const Quarter q = Quarter::Of(*Date::Parse("2024-08-09"));
+  EXPECT_EQ(q.ToString(), "2024Q3");
+  EXPECT_EQ(q.FirstDay().ToString(), "2024-07-01");
+  EXPECT_EQ(q.LastDay().ToString(), "2024-09-30");
+}
+
+TEST(CstTimeTest, DeadlineAt2400MeansEndOfThatDay) {
+  // Chengdu: applications 2024-01-02 to 2024-11-29 (截至24:00).
+  const Instant deadline = Instant::EndOfDay(*Date::Parse("2024-11-29"));
+  EXPECT_LT(*Instant::Parse("2024-11-29T23:59:59+08:00"), deadline);
+  EXPECT_EQ(*Instant::Parse("2024-11-29T24:00:00+08:00"), deadline);
+  EXPECT_FALSE(*Instant::Parse("2024-11-30T00:00:00+08:00") < deadline);
+  // 23:59 in Beijing is 15:59 UTC the same day.
+  EXPECT_EQ(*Instant::Parse("2024-11-29T15:59:59Z"), *Instant::Parse("2024-11-29T23:59:59+08:00"));
+}
+
+TEST(CstTimeTest, InstantsPrintInCst) {
+  const Instant t = *Instant::Parse("2024-03-15T02:00:00Z");
+  EXPECT_EQ(t.ToString(), "2024-03-15T10:00:00+08:00");
+  EXPECT_EQ(t.CstDate().ToString(), "2024-03-15");
+  EXPECT_EQ(Instant::Parse("2024-03-14T16:00:00Z")->CstDate().ToString(), "2024-03-15");
+  EXPECT_EQ(Instant::Parse("2024-03-15T10:00:00.25+08:00")->ToString(),
+            "2024-03-15T10:00:00.250000+08:00");
+  for (const char* bad : {"2024-03-15T10:00:00", "2024-03-15 10:00:00+08:00",
+                          "2024-03-15T25:00:00+08:00", "2024-03-15T24:00:01+08:00", "yesterday"}) {
+    EXPECT_FALSE(Instant::Parse(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace suanli
