@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The ledger benchmark and its comparators, side by side in one run (docs/benchmarks.md):
+#
+#   bench/ledger_bench.sh BUILD_DIR        (what `make bench` runs, with build/release)
+#
+# 1. Builds ledger_bench and sqlite_deduct_bench in BUILD_DIR.
+# 2. Starts a throwaway PostgreSQL 15 on 127.0.0.1:$PG_PORT (bench/pg/pg_bench.sh).
+# 3. BENCH_REPEATS times, interleaved so that machine noise falls on all three alike:
+#    PostgreSQL (pgbench, one CTE statement per deduction), SQLite (one transaction per
+#    deduction) and Suanli (K = 1 and K = 16 deductions per request), each at 1, 16 and 64
+#    clients, 10^4 vouchers, BENCH_SECONDS per run.
+# 4. The scale runs: Suanli at 64 clients with 10^4 and with BENCH_VOUCHERS_BIG (10^7)
+#    vouchers, K = 1 and 16, BENCH_REPEATS times each.
+# 5. Prints the medians and ratios (bench/summarize.py) and keeps everything in bench/out/.
+#
+# Data lives in a temp dir on the same disk for all three systems (BENCH_TMPDIR, /var/tmp by
+# default; not tmpfs, so every fsync is real) and is deleted at exit. With the defaults the
+# whole script takes about 6–8 minutes on the 2-core machine.
+set -euo pipefail
+
+BUILD_DIR=${1:?usage: bench/ledger_bench.sh BUILD_DIR}
+RUN_SECONDS=${BENCH_SECONDS:-5}
+REPEATS=${BENCH_REPEATS:-3}
+SMALL=${BENCH_VOUCHERS_SMALL:-10000}
+BIG=${BENCH_VOUCHERS_BIG:-10000000}
+CLIENTS=(1 16 64)
+SCALE_CLIENTS=64
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+cd "$ROOT"
+
+cmake --build "$BUILD_DIR" --target ledger_bench sqlite_deduct_bench
+LEDGER_BENCH="$BUILD_DIR/bench/ledger_bench"
+SQLITE_BENCH="$BUILD_DIR/bench/sqlite_deduct_bench"
+
+OUT="$HERE/out/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.txt"
+: >"$RESULTS"
+
+TMP=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/suanli-bench.XXXXXX")
+chmod 755 "$TMP"
+cleanup() {
+  "$HERE/pg/pg_bench.sh" stop "$TMP/pg" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+{
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
+  echo "disk: $(df -h "$TMP" | awk 'NR==2 {print $1}')"
+  echo "postgres: $(/usr/lib/postgresql/15/bin/postgres --version)"
+  echo "sqlite: $(sqlite3 --version | cut -d' ' -f1)"
+  echo "seconds per run: $RUN_SECONDS, repeats: $REPEATS"
+} | tee "$OUT/machine.txt"
+
+# record PHASE [REP]: append the phase (and the script's repeat) to every RESULT line on
+# stdin; summarize.py reads key=value pairs left to right, so an appended key wins.
+record() {
+  grep '^RESULT ' | sed "s/\$/ phase=$1${2:+ rep=$2}/" | tee -a "$RESULTS"
+}
+
+echo "== PostgreSQL 15: initdb and load $SMALL vouchers"
+"$HERE/pg/pg_bench.sh" start "$TMP/pg" "$SMALL"
+
+for rep in $(seq 1 "$REPEATS"); do
+  echo "== repeat $rep of $REPEATS"
+  for c in "${CLIENTS[@]}"; do
+    "$HERE/pg/pg_bench.sh" run "$TMP/pg" "$c" "$RUN_SECONDS" "$((rep * 1000 + c))" | record main "$rep"
+  done
+  for c in "${CLIENTS[@]}"; do
+    "$SQLITE_BENCH" --db "$TMP/sqlite.db" --vouchers "$SMALL" --clients "$c" \
+      --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
+  done
+  rm -f "$TMP"/sqlite.db*
+  "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$SMALL" --clients 1,16,64 --k 1,16 \
+    --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
+  rm -rf "$TMP/suanli"
+done
+"$HERE/pg/pg_bench.sh" stop "$TMP/pg"
+rm -rf "$TMP/pg"
+
+echo "== scale: $SMALL vs $BIG vouchers, $SCALE_CLIENTS clients"
+for n in "$SMALL" "$BIG"; do
+  "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$n" --clients "$SCALE_CLIENTS" --k 1,16 \
+    --seconds "$RUN_SECONDS" --repeats "$REPEATS" --seed 7 2> >(tee -a "$OUT/scale.log" >&2) |
+    record scale
+  rm -rf "$TMP/suanli"
+done
+
+python3 "$HERE/summarize.py" "$RESULTS" "$OUT/machine.txt" >"$OUT/summary.md"
+cp "$OUT/summary.md" "$HERE/out/latest.md"
+echo
+cat "$OUT/summary.md"
+echo
+echo "results: $OUT (summary.md, results.txt)"
