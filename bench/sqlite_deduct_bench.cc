@@ -36,6 +36,7 @@ struct Options {
   double seconds = 5.0;
   std::int64_t deductions_max = 50'000'000;  // a bound on the run besides its duration
   std::uint64_t seed = 1;
+  bool busy_handler_only = false;  // queue on SQLite's busy handler instead of the mutex
 };
 
 void Exec(sqlite3* db, const char* sql) {
@@ -122,7 +123,8 @@ void Client(const Options& o, int client, Shared& shared, Latencies& lat, Clock:
                             std::to_string(++n);
     const auto t0 = Clock::now();
     {
-      std::lock_guard lock(shared.writer_mutex);
+      std::unique_lock lock(shared.writer_mutex, std::defer_lock);
+      if (!o.busy_handler_only) lock.lock();
       Step(db, begin, SQLITE_DONE);
       sqlite3_bind_int64(select, 1, voucher);
       SUANLI_CHECK(sqlite3_step(select) == SQLITE_ROW);
@@ -210,6 +212,8 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", o.seconds, "run duration")->check(CLI::Range(0.1, 600.0));
   app.add_option("--deductions-max", o.deductions_max, "stop after this many deductions");
   app.add_option("--seed", o.seed, "random seed");
+  app.add_flag("--busy-handler-only", o.busy_handler_only,
+               "no in-process queue: waiting writers rely on SQLite's busy_timeout");
   CLI11_PARSE(app, argc, argv);
   return suanli::bench::Run(o);
 }
