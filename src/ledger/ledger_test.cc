@@ -1,0 +1,153 @@
+// Tests of the Ledger (writer thread, group commit, faults): a failed batch changes nothing,
+// an uncertain failure makes the ledger read-only until reopened, recovery restores exactly
+// the acknowledged state, and concurrent clients all get durable answers.
+#include "ledger/ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "ledger/memory_store.h"
+
+namespace suanli::ledger {
+namespace {
+
+constexpr std::uint32_t kCny = 1;
+
+TransferSpec T(std::string key, AccountId d, AccountId c, std::int64_t amount,
+               std::uint16_t flags = 0) {
+  TransferSpec s;
+  s.key = std::move(key);
+  s.debit_account_id = d;
+  s.credit_account_id = c;
+  s.amount_fen = amount;
+  s.ledger = kCny;
+  s.flags = flags;
+  return s;
+}
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  void Open() {
+    ledger_.reset();
+    auto opened = Ledger::Open(LedgerOptions{&clock_, &faults_});
+    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    ledger_ = std::move(opened).value();
+  }
+  void SetUpAccounts() {
+    auto out = ledger_->CreateAccounts(
+        {AccountSpec{"funder", kCny, AccountKind::kFunder, 0, 0, {}, {}, 0},
+         AccountSpec{"pool", kCny, AccountKind::kPool, kDebitsMustNotExceedCredits, 0, {}, {}, 0},
+         AccountSpec{"voucher", kCny, AccountKind::kVoucher, kDebitsMustNotExceedCredits,
+                     1'000'000'00, {}, {}, 0}});
+    ASSERT_TRUE(out.ok());
+    funder_ = (*out)[0].id;
+    pool_ = (*out)[1].id;
+    voucher_ = (*out)[2].id;
+  }
+  std::int64_t Credits(AccountId id) {
+    auto got = ledger_->LookupAccounts({id});
+    EXPECT_TRUE(got.ok());
+    return (*got)[0]->credits_posted_fen;
+  }
+
+  ManualClock clock_{Instant::FromUnixSeconds(1'700'000'000)};
+  MemoryStore memory_;
+  FaultStore faults_{&memory_};
+  std::unique_ptr<Ledger> ledger_;
+  AccountId funder_, pool_, voucher_;
+};
+
+TEST_F(LedgerTest, FailureBeforeWriteFailsOnlyThatBatch) {
+  Open();
+  SetUpAccounts();
+  faults_.FailNextAppend(Fault::kFailBeforeWrite);
+  auto r = ledger_->CreateTransfers({T("fund", funder_, pool_, 500'00)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kIo);
+  EXPECT_FALSE(ledger_->read_only());
+  EXPECT_EQ(Credits(pool_), 0);
+  r = ledger_->CreateTransfers({T("fund", funder_, pool_, 500'00)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)[0].duplicate);
+  EXPECT_EQ(Credits(pool_), 500'00);
+}
+
+TEST_F(LedgerTest, UncertainFailureIsStickyAndRecoveryKeepsTheBatchAtomically) {
+  Open();
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 500'00)}).ok());
+  faults_.FailNextAppend(Fault::kUncertainWritten);
+  auto r = ledger_->CreateTransfers({T("grant", pool_, voucher_, 100'00)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kIoUncertain);
+  EXPECT_TRUE(ledger_->read_only());
+  r = ledger_->CreateTransfers({T("other", pool_, voucher_, 1'00)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kReadOnly);
+  EXPECT_EQ(Credits(voucher_), 0);  // lookups show the acknowledged state
+
+  Open();  // recovery: the uncertain batch turned out durable
+  EXPECT_EQ(Credits(voucher_), 100'00);
+  r = ledger_->CreateTransfers({T("grant", pool_, voucher_, 100'00)});  // the client retries
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].duplicate);
+  EXPECT_EQ(Credits(voucher_), 100'00);
+
+  faults_.FailNextAppend(Fault::kUncertainNotWritten);
+  r = ledger_->CreateTransfers({T("grant2", pool_, voucher_, 50'00)});
+  ASSERT_FALSE(r.ok());
+  Open();  // this time it was not durable
+  EXPECT_EQ(Credits(voucher_), 100'00);
+  r = ledger_->CreateTransfers({T("grant2", pool_, voucher_, 50'00)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)[0].duplicate);
+  auto report = ledger_->CheckInvariants();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+}
+
+TEST_F(LedgerTest, ConcurrentClientsGroupCommit) {
+  Open();
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
+  ASSERT_TRUE(ledger_->CreateTransfers({T("grant", pool_, voucher_, 1'000'000'00)}).ok());
+  auto provider = ledger_->CreateAccounts({AccountSpec{
+      "provider", kCny, AccountKind::kProviderReceivable, kDebitsMustNotExceedCredits, 0, {}, {}, 0}});
+  ASSERT_TRUE(provider.ok());
+  const AccountId p = (*provider)[0].id;
+  constexpr int kThreads = 8, kRequests = 50, kPerRequest = 10;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRequests; ++i) {
+        std::vector<TransferSpec> specs;
+        for (int k = 0; k < kPerRequest; ++k) {
+          specs.push_back(T("b-" + std::to_string(t) + "-" + std::to_string(i) + "-" +
+                                std::to_string(k),
+                            voucher_, p, 1'00, kBalancingDebit));
+        }
+        auto r = ledger_->CreateTransfers(std::move(specs));
+        if (r.ok()) ok += static_cast<int>(r->size());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kRequests * kPerRequest);
+  EXPECT_EQ(Credits(p), std::int64_t{kThreads} * kRequests * kPerRequest * 1'00);
+  EXPECT_LE(ledger_->Stats().batches_committed, 5u + kThreads * kRequests);
+  Open();
+  EXPECT_EQ(Credits(p), std::int64_t{kThreads} * kRequests * kPerRequest * 1'00);
+}
+
+TEST_F(LedgerTest, TooManyEventsInOneRequestIsRefused) {
+  Open();
+  std::vector<TransferSpec> specs(limits::kTransfersPerRequestMax + 1);
+  auto r = ledger_->CreateTransfers(std::move(specs));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kOutOfRange);
+}
+
+}  // namespace
+}  // namespace suanli::ledger
