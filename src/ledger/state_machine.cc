@@ -62,6 +62,7 @@ void StateMachine::StartBatch(std::uint64_t seq, std::int64_t ts_us) {
   popped_deadlines_.clear();
   batch_events_ = 0;
   batch_start_ = Mark();
+  batch_start_last_ts_us_ = last_ts_us_;
 }
 
 BatchView StateMachine::batch() const {
@@ -87,6 +88,7 @@ void StateMachine::AbandonEmptyBatch() {
 void StateMachine::RollbackBatch() {
   SUANLI_CHECK(in_batch_);
   RollbackTo(batch_start_);
+  last_ts_us_ = batch_start_last_ts_us_;  // the batch's timestamps were never acknowledged
   for (const auto& d : popped_deadlines_) deadlines_.push(d);
   popped_deadlines_.clear();
   in_batch_ = false;
@@ -643,8 +645,7 @@ Status StateMachine::Replay(const BatchView& batch) {
   }
   if (!status.ok()) {
     RollbackBatch();
-    return Error{status.error().code, status.error().field,
-                 "batch " + std::to_string(batch.seq) + ": " + status.error().message};
+    return status;
   }
   CheckBatchInvariants();
   CommitBatch();

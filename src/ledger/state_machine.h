@@ -195,6 +195,7 @@ class StateMachine {
   std::vector<StoredAccount> new_accounts_;
   std::uint64_t batch_events_ = 0;
   Savepoint batch_start_{};
+  std::int64_t batch_start_last_ts_us_ = 0;
 };
 
 }  // namespace suanli::ledger

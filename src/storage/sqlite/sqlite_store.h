@@ -1,0 +1,66 @@
+// The ledger's Store on SQLite: one file, WAL, synchronous=FULL. Each batch is ONE row of
+// `batches` (its encoded body and a CRC-32) plus the rows of the accounts it creates, written
+// in one transaction; COMMIT fsyncs the WAL once. The only code in Suanli that includes
+// sqlite3.h lives in this folder.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ledger/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace suanli::storage {
+
+struct SqliteStoreOptions {
+  std::string path;  // the database file; created if missing
+  // Page cache: large, so the accounts projection and the batches index stay in memory.
+  std::int64_t cache_kib = 256 * 1024;
+  // WAL pages between automatic checkpoints: big batches make the WAL grow fast, and a
+  // checkpoint costs an fsync of the main file, so checkpoint every ~64 MiB, not every 4 MiB.
+  int wal_autocheckpoint_pages = 16384;
+};
+
+// Not thread-safe: the ledger's writer thread is its only user (Open replays before the writer
+// starts).
+class SqliteStore final : public ledger::Store {
+ public:
+  // Opens or creates the database and its schema. Errors: kIo.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteStoreOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<std::uint64_t> LastSeq() override;
+  Status Append(const ledger::BatchView& batch,
+                std::span<const ledger::StoredAccount> new_accounts) override;
+  Status ReadFrom(std::uint64_t from_seq,
+                  const std::function<Status(const ledger::BatchView&)>& visit) override;
+  Result<std::uint64_t> CountAccounts() override;
+
+ private:
+  SqliteStore() = default;
+  Status Prepare();
+  Error SqlError(std::string_view what) const;
+  // ROLLBACK after a failed statement inside Append; returns the error to report.
+  Error RollbackWith(Error error);
+  Status InsertAccount(const ledger::StoredAccount& a, std::uint64_t seq);
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
+  sqlite3_stmt* rollback_ = nullptr;
+  sqlite3_stmt* insert_batch_ = nullptr;
+  sqlite3_stmt* insert_account_ = nullptr;
+  sqlite3_stmt* last_seq_ = nullptr;
+  sqlite3_stmt* read_from_ = nullptr;
+  sqlite3_stmt* count_accounts_ = nullptr;
+};
+
+// CRC-32 (IEEE 802.3, as zlib) of a batch body, stored beside it to detect corruption.
+std::uint32_t Crc32(std::span<const std::uint8_t> data);
+
+}  // namespace suanli::storage
