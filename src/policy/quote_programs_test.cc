@@ -1,0 +1,269 @@
+// The figures voucher-programs.md and seed 002 state for the other programs, through the engine.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "policy/case_parser.h"
+#include "policy/policy_testing.h"
+
+namespace suanli::policy {
+namespace {
+
+using namespace testing;
+
+Case Example(const std::string& id) {
+  std::ifstream in("programs/cases/" + id + ".json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto c = ParseCase(ss.str());
+  EXPECT_TRUE(c.ok()) << c.error().ToString();
+  return c.ok() ? *c : Case{};
+}
+
+bool ListsAssumption(const QuoteResult& r, const std::string& rule) {
+  for (const auto& a : r.assumptions) {
+    if (a.rule == rule) return true;
+  }
+  return false;
+}
+
+// Nanning: the bureau's worked example, 305/729 → 8.3676万 → 2.5102万.
+TEST(NanningTest, WorkedExample) {
+  const Program p = Shipped("nanning-2025");
+  const QuoteResult r = Quote(p, Example("nanning-2025"));
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("25102.00"));
+  EXPECT_EQ(r.amount.FormatWan(4), "2.5102万");
+  const Step* pro = FindStep(r, "pro_rate");
+  ASSERT_NE(pro, nullptr);
+  EXPECT_EQ(pro->value, "83676.00");
+  EXPECT_NE(pro->detail.find("305/729"), std::string::npos) << pro->detail;
+  EXPECT_NE(pro->detail.find("8.3676万"), std::string::npos) << pro->detail;
+  EXPECT_FALSE(r.expires_at.has_value());  // no voucher: a post-use subsidy
+}
+
+TEST(NanningTest, CumulativeCapAndWindowAndResource) {
+  const Program p = Shipped("nanning-2025");
+  Case c = Example("nanning-2025");
+  c.history.org_granted_cumulative = M("1990000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("10000.00"));
+  c.history.org_granted_cumulative = M("2000000.00");
+  EXPECT_NE(Failed(Quote(p, c), "cap_exhausted"), nullptr);
+  c = Example("nanning-2025");
+  c.as_of = T("2026-01-24T00:00:00+08:00");
+  EXPECT_NE(Failed(Quote(p, c), "application_window"), nullptr);
+  c = Example("nanning-2025");
+  c.contract.resource_class = "storage";
+  EXPECT_NE(Failed(Quote(p, c), "resource_class"), nullptr);
+  c = Example("nanning-2025");
+  c.contract.start = D("2024-01-01");
+  c.contract.end = D("2025-02-28");
+  EXPECT_NE(Failed(Quote(p, c), "base_period"), nullptr);
+  c = Example("nanning-2025");
+  c.contract.settled.reset();
+  EXPECT_NE(Failed(Quote(p, c), "base_missing"), nullptr);
+  c = Example("nanning-2025");
+  c.organisation.credit.last_dishonesty_on = D("2023-06-01");
+  EXPECT_NE(Failed(Quote(p, c), "credit"), nullptr);
+}
+
+TEST(NanningTest, ContractInsideThePeriodIsNotProRated) {
+  const Program p = Shipped("nanning-2025");
+  Case c = Example("nanning-2025");
+  c.contract.start = D("2025-04-01");
+  c.contract.end = D("2025-09-30");
+  c.contract.settled = M("123456.78");
+  const QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(FindStep(r, "pro_rate")->value, "123456.00");  // truncated to 0.0001万
+  EXPECT_EQ(r.amount, M("37036.00"));                       // 37,036.8 truncated
+}
+
+TEST(YangzhouTest, ThirtyPercentOfActualPaymentCappedTwoMillionAYear) {
+  const Program p = Shipped("yangzhou");
+  Case c = Example("yangzhou");
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("240000.00"));  // 30% of 800,000 paid, not of the 1,000,000 fee
+  c.contract.paid = M("10000000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("2000000.00"));
+  c.history.org_granted_this_year = M("1900000.00");
+  c.history.org_granted_cumulative = M("1900000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("100000.00"));
+  c = Example("yangzhou");
+  c.contract.paid.reset();  // not yet paid: nothing to reimburse
+  EXPECT_NE(Failed(Quote(p, c), "base_missing"), nullptr);
+  c = Example("yangzhou");
+  c.other_subsidies = {"yangzhou_fiscal_compute_subsidy"};
+  EXPECT_NE(Failed(Quote(p, c), "no_stacking"), nullptr);
+  c = Example("yangzhou");
+  c.provider.tags.clear();
+  EXPECT_NE(Failed(Quote(p, c), "provider_tags"), nullptr);
+}
+
+TEST(BeijingTest, UpToTwentyPercentTwoMillionAYear) {
+  const Program p = Shipped("beijing");
+  Case c = Example("beijing");
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("600000.00"));
+  c.contract.approved_rate = Rate::Percent(15);  // the officer approves less
+  EXPECT_EQ(Quote(p, c).amount, M("450000.00"));
+  c.contract.approved_rate = Rate::Percent(25);
+  EXPECT_NE(Failed(Quote(p, c), "approved_rate"), nullptr);
+  c.contract.approved_rate.reset();  // no approval yet: quoted at the ceiling
+  r = Quote(p, c);
+  EXPECT_EQ(r.amount, M("600000.00"));
+  EXPECT_NE(FindStep(r, "rate")->detail.find("ceiling"), std::string::npos);
+  c.contract.fee = M("20000000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("2000000.00"));
+}
+
+TEST(BeijingTest, ContractRules) {
+  const Program p = Shipped("beijing");
+  Case c = Example("beijing");
+  c.contract.signed_on = D("2023-08-31");
+  EXPECT_NE(Failed(Quote(p, c), "contract_signed"), nullptr);
+  c.contract.signed_on = D("2023-09-01");
+  EXPECT_TRUE(Quote(p, c).eligible);
+  c = Example("beijing");
+  c.contract.end = D("2025-05-15");  // one day over a year from 2024-05-15
+  EXPECT_NE(Failed(Quote(p, c), "contract_term"), nullptr);
+  c = Example("beijing");
+  c.history.contract_already_applied = true;
+  EXPECT_NE(Failed(Quote(p, c), "one_application"), nullptr);
+  c = Example("beijing");
+  c.contract.resource_class = "storage";
+  EXPECT_NE(Failed(Quote(p, c), "resource_class"), nullptr);
+  c = Example("beijing");
+  c.organisation.credit.last_dishonesty_on = D("2021-05-21");  // within 3 years of 2024-05-20
+  EXPECT_NE(Failed(Quote(p, c), "credit"), nullptr);
+  c.organisation.credit.last_dishonesty_on = D("2021-05-20");
+  EXPECT_TRUE(Quote(p, c).eligible);
+  c = Example("beijing");
+  c.organisation.industry = "retail";
+  EXPECT_NE(Failed(Quote(p, c), "industry"), nullptr);
+}
+
+TEST(QingyangTest, ThirtyPercentMinFiveThousandMaxTwoMillionTwelveMonths) {
+  const Program p = Shipped("qingyang");
+  Case c = Example("qingyang");
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("30000.00"));
+  ASSERT_TRUE(r.expires_at.has_value());
+  EXPECT_EQ(*r.expires_at, T("2025-04-01T00:00:00+08:00"));  // issued 2024-04-01, 12 months
+  ASSERT_EQ(r.deductions.size(), 2u);
+  EXPECT_EQ(r.deductions[0].deducted, M("15000.00"));
+  EXPECT_EQ(r.deductions[0].invoiced, M("50000.00"));  // full-amount invoice
+  EXPECT_EQ(r.deductions[1].deducted, Money::Zero());  // 2025-04-01: expired
+  EXPECT_TRUE(ListsAssumption(r, "deduction"));
+  c.contract.fee = M("16666.66");  // 4,999.99
+  EXPECT_NE(Failed(Quote(p, c), "below_minimum"), nullptr);
+  c.contract.fee = M("16666.67");  // 5,000.00 (5,000.001 rounded down)
+  EXPECT_EQ(Quote(p, c).amount, M("5000.00"));
+  c.contract.fee = M("10000000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("2000000.00"));
+  c = Example("qingyang");
+  c.used_by_uscc = kApplicantUscc;
+  EXPECT_NE(Failed(Quote(p, c), "non_transferable"), nullptr);
+}
+
+TEST(LangfangTest, HighestSingleStandardNeverStacked) {
+  const Program p = Shipped("langfang");
+  Case c = Example("langfang");  // one-off 500k, 60% project lead, 50% local platform all apply
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "major_project");
+  EXPECT_EQ(r.amount, M("720000.00"));  // 60% × 1,200,000; not 720k + 600k + 500k
+  c.contract.paid = M("600000.00");      // 360k vs 300k vs the 500k one-off
+  r = Quote(p, c);
+  EXPECT_EQ(r.tier, "newly_settled");
+  EXPECT_EQ(r.amount, M("500000.00"));
+  c.history.one_off_tiers_received = {"newly_settled"};  // the one-off is once only
+  r = Quote(p, c);
+  EXPECT_EQ(r.tier, "major_project");
+  EXPECT_EQ(r.amount, M("360000.00"));
+  c.contract.paid = M("5000000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("1000000.00"));  // 1,000,000 per unit per year
+  c.history.org_granted_this_year = M("600000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("400000.00"));
+}
+
+TEST(LangfangTest, LocalPlatformOnly) {
+  const Program p = Shipped("langfang");
+  Case c = Example("langfang");
+  c.organisation.classes.clear();
+  c.contract.project.reset();
+  c.contract.paid = M("100000.00");
+  const QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "local_platform");
+  EXPECT_EQ(r.amount, M("50000.00"));
+  c.provider.tags.clear();
+  EXPECT_NE(Failed(Quote(p, c), "no_tier"), nullptr);
+}
+
+TEST(HangzhouTest, RatesByChipOriginAndFiledModel) {
+  const Program p = Shipped("hangzhou");
+  Case c = Example("hangzhou");
+  c.organisation.classes.clear();
+  c.contract.fee = M("1000000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("300000.00"));  // domestic chips 30%
+  c.contract.chip_origin = "imported";
+  QuoteResult r = Quote(p, c);
+  EXPECT_EQ(r.tier, "other");
+  EXPECT_EQ(r.amount, M("200000.00"));  // otherwise 20%
+  c.contract.uses_filed_model = true;
+  r = Quote(p, c);
+  EXPECT_EQ(r.tier, "filed_model");
+  EXPECT_EQ(r.amount, M("300000.00"));
+}
+
+TEST(HangzhouTest, EightMillionCapRelaxedForFoundationModelFirms) {
+  const Program p = Shipped("hangzhou");
+  Case c = Example("hangzhou");  // 40,000,000 × 30% = 12,000,000
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("12000000.00"));
+  bool relaxed = false;
+  for (const auto& x : r.reasons) relaxed |= x.code == "cap_relaxed" && x.ok;
+  EXPECT_TRUE(relaxed) << "the quote must say the cap was relaxed";
+  c.organisation.classes.clear();
+  EXPECT_EQ(Quote(p, c).amount, M("8000000.00"));
+}
+
+TEST(WuxiTest, FiftyMillionPoolAndAssumptionsListed) {
+  const Program p = Shipped("wuxi");
+  const QuoteResult r = Quote(p, Example("wuxi"));
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(p.pool->amount_per_year, M("50000000.00"));
+  EXPECT_EQ(r.amount, M("150000.00"));
+  EXPECT_TRUE(ListsAssumption(r, "grant.tiers[0]"));
+  EXPECT_TRUE(ListsAssumption(r, "deduction"));
+  ASSERT_EQ(r.deductions.size(), 2u);
+  EXPECT_EQ(r.deductions[0].deducted, M("60000.00"));
+  EXPECT_EQ(r.deductions[1].deducted, M("90000.00"));
+  EXPECT_EQ(r.deductions[1].remaining, Money::Zero());
+}
+
+TEST(NanjingTest, DiscountClassesWithThirtyPercentFloor) {
+  const Program p = Shipped("nanjing-experience");
+  ASSERT_TRUE(p.discounts.has_value());
+  EXPECT_EQ(p.discounts->floor_share, Rate::Percent(30));
+  EXPECT_EQ(p.discounts->classes.size(), 5u);
+  Case c = Example("nanjing-experience");
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("50000.00"));  // class C pays 50% (assumed)
+  EXPECT_EQ(FindStep(r, "price")->value, "50000.00");
+  EXPECT_TRUE(ListsAssumption(r, "discounts.classes[2]"));
+  c.contract.discount_class = "A";
+  EXPECT_EQ(FindStep(Quote(p, c), "price")->value, "30000.00");  // the 30% floor
+  c.contract.discount_class = "F";
+  EXPECT_NE(Failed(Quote(p, c), "discount_class"), nullptr);
+}
+
+}  // namespace
+}  // namespace suanli::policy
