@@ -64,6 +64,12 @@ record() {
   grep '^RESULT ' | sed "s/\$/ phase=$1${2:+ rep=$2}/" | tee -a "$RESULTS"
 }
 
+# settle: let the previous system's deferred writes reach the disk before the next one runs.
+settle() {
+  sync
+  sleep 2
+}
+
 echo "== PostgreSQL 15: initdb and load $SMALL vouchers"
 "$HERE/pg/pg_bench.sh" start "$TMP/pg" "$SMALL"
 
@@ -72,14 +78,18 @@ for rep in $(seq 1 "$REPEATS"); do
   for c in "${CLIENTS[@]}"; do
     "$HERE/pg/pg_bench.sh" run "$TMP/pg" "$c" "$RUN_SECONDS" "$((rep * 1000 + c))" | record main "$rep"
   done
+  "$HERE/pg/pg_bench.sh" quiesce "$TMP/pg"
+  settle
   for c in "${CLIENTS[@]}"; do
     "$SQLITE_BENCH" --db "$TMP/sqlite.db" --vouchers "$SMALL" --clients "$c" \
       --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
   done
   rm -f "$TMP"/sqlite.db*
+  settle
   "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$SMALL" --clients 1,16,64 --k 1,16 \
     --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
   rm -rf "$TMP/suanli"
+  settle
 done
 "$HERE/pg/pg_bench.sh" stop "$TMP/pg"
 rm -rf "$TMP/pg"
@@ -90,6 +100,7 @@ for n in "$SMALL" "$BIG"; do
     --seconds "$RUN_SECONDS" --repeats "$REPEATS" --seed 7 2> >(tee -a "$OUT/scale.log" >&2) |
     record scale
   rm -rf "$TMP/suanli"
+  settle
 done
 
 python3 "$HERE/summarize.py" "$RESULTS" "$OUT/machine.txt" >"$OUT/summary.md"

@@ -6,6 +6,8 @@
 #                                      create the schema and load VOUCHERS vouchers
 #   pg_bench.sh run DIR CLIENTS SECONDS RUN_ID
 #                                      one pgbench run; prints one RESULT line (see below)
+#   pg_bench.sh quiesce DIR            CHECKPOINT, so PostgreSQL's deferred writes do not
+#                                      land on the next system's runs
 #   pg_bench.sh stop DIR               stop the cluster (the caller deletes DIR)
 #
 # RESULT line: the same key=value format as ledger_bench and sqlite_deduct_bench, so
@@ -56,7 +58,6 @@ CONF
     -c "VACUUM ANALYZE" -c "CHECKPOINT"
 }
 
-# Percentile of pgbench -l latencies (4th... column 3 is the latency in µs).
 cmd_run() {
   local dir=$1 clients=$2 seconds=$3 run_id=$4
   local vouchers
@@ -96,6 +97,7 @@ cmd_stop() {
 case "${1:-}" in
   start) cmd_start "$2" "$3" ;;
   run) cmd_run "$2" "$3" "$4" "$5" ;;
+  quiesce) psql_q -c "CHECKPOINT" ;;
   stop) cmd_stop "$2" ;;
-  *) echo "usage: $0 start DIR VOUCHERS | run DIR CLIENTS SECONDS RUN_ID | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start DIR VOUCHERS | run DIR CLIENTS SECONDS RUN_ID | quiesce DIR | stop DIR" >&2; exit 2 ;;
 esac
