@@ -201,8 +201,9 @@ Money ApplyPool(const Program& p, const Case& c, Money amount, QuoteResult& r) {
   if (!p.pool) return amount;
   const Pool& pool = *p.pool;
   const Money left = c.history.pool_remaining.value_or(pool.amount_per_year);
+  const std::string known = c.history.pool_remaining ? "" : " (history.pool_remaining not given: taken as untouched)";
   if (amount <= left) {
-    AddStep(r, "pool", "yearly pool " + pool.amount_per_year.ToString() + ", remaining " + left.ToString(),
+    AddStep(r, "pool", "yearly pool " + pool.amount_per_year.ToString() + ", remaining " + left.ToString() + known,
             amount.ToString(), pool.source.clause);
     return amount;
   }

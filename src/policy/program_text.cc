@@ -1,5 +1,7 @@
 #include "policy/program_text.h"
 
+#include <utility>
+
 namespace suanli::policy {
 namespace {
 
@@ -11,18 +13,22 @@ std::string Join(const std::vector<std::string>& v) {
 
 class Writer {
  public:
-  void Section(const std::string& title) { out_ += "\n" + title + "\n"; }
+  // A section's title is written with its first rule, so a program without such rules shows
+  // no empty heading.
+  void Section(const std::string& title) { pending_ = "\n" + title + "\n"; }
   void Rule(const std::string& text, const RuleSource& s) {
+    out_ += std::exchange(pending_, "");
     out_ += "  - " + text + "\n      [" + s.clause + "]";
     if (s.assumed) out_ += "\n      ASSUMED: " + s.note;
     else if (!s.note.empty()) out_ += "\n      note: " + s.note;
     out_ += "\n";
   }
-  void Line(const std::string& text) { out_ += text + "\n"; }
+  void Line(const std::string& text) { out_ += std::exchange(pending_, "") + text + "\n"; }
   std::string Take() { return std::move(out_); }
 
  private:
   std::string out_;
+  std::string pending_;
 };
 
 void WriteEligibility(const Program& p, Writer& w) {
