@@ -48,7 +48,7 @@ struct QuoteResult {
   bool eligible = false;
   Money amount;        // the grant; zero when not eligible
   std::string tier;    // the tier chosen, if any
-  std::string unit;    // "CNY", or "hours" for experience vouchers (amount then is zero)
+  std::string unit;    // "CNY"; experience hours are drawn (draw.h), never quoted
   std::vector<Reason> reasons;
   std::vector<Step> steps;
   std::vector<DeductionLine> deductions;
