@@ -88,7 +88,10 @@ inline Status OkStatus() { return Ok{}; }
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.error();             \
   lhs = std::move(tmp).value()
-// SUANLI_ASSIGN(auto x, Parse(...)); assigns the value or returns the error.
-#define SUANLI_ASSIGN(lhs, expr) SUANLI_ASSIGN_IMPL(SUANLI_CONCAT(_suanli_a, __LINE__), lhs, expr)
+// SUANLI_ASSIGN(auto x, Parse(...)); assigns the value or returns the error. It expands to
+// several statements (it must declare `lhs` in the enclosing scope), so never use it as the
+// unbraced body of an if/for. One __COUNTER__ per expansion names the temporary, so a call
+// spanning several lines still compiles (__LINE__ differs across the lines of a call in g++ 12).
+#define SUANLI_ASSIGN(lhs, expr) SUANLI_ASSIGN_IMPL(SUANLI_CONCAT(_suanli_a, __COUNTER__), lhs, expr)
 
 }  // namespace suanli
