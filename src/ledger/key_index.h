@@ -31,7 +31,7 @@ class KeyArena {
     SUANLI_CHECK(key.size() <= limits::kIdempotencyKeyBytesMax);
     if (size_ % kChunkBytes + key.size() > kChunkBytes) size_ += kChunkBytes - size_ % kChunkBytes;
     const std::uint64_t chunk = size_ / kChunkBytes;
-    if (chunk >= chunks_.size()) chunks_.push_back(std::make_unique<char[]>(kChunkBytes));
+    if (chunk >= chunks_.size()) chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
     const std::uint64_t ref = size_;
     std::copy(key.begin(), key.end(), chunks_[chunk].get() + ref % kChunkBytes);
     size_ += key.size();

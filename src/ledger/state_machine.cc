@@ -62,7 +62,6 @@ void StateMachine::StartBatch(std::uint64_t seq, std::int64_t ts_us) {
   popped_deadlines_.clear();
   batch_events_ = 0;
   batch_start_ = Mark();
-  batch_start_last_ts_us_ = last_ts_us_;
 }
 
 BatchView StateMachine::batch() const {
@@ -88,7 +87,6 @@ void StateMachine::AbandonEmptyBatch() {
 void StateMachine::RollbackBatch() {
   SUANLI_CHECK(in_batch_);
   RollbackTo(batch_start_);
-  last_ts_us_ = batch_start_last_ts_us_;  // the batch's timestamps were never acknowledged
   for (const auto& d : popped_deadlines_) deadlines_.push(d);
   popped_deadlines_.clear();
   in_batch_ = false;
@@ -97,7 +95,7 @@ void StateMachine::RollbackBatch() {
 StateMachine::Savepoint StateMachine::Mark() const {
   return Savepoint{undo_.size(),         accounts_.size(),     transfers_.size(),
                    body_.size(),         new_accounts_.size(), account_keys_.size(),
-                   transfer_keys_.size()};
+                   transfer_keys_.size(),  last_ts_us_};
 }
 
 void StateMachine::RollbackTo(const Savepoint& sp) {
@@ -139,6 +137,9 @@ void StateMachine::RollbackTo(const Savepoint& sp) {
   account_keys_.Truncate(sp.account_keys);
   body_.resize(sp.body);
   new_accounts_.resize(sp.new_accounts);
+  // A rolled-back chain or batch leaves no trace, not even in the timestamps (so replay, which
+  // never sees it, and the live ledger assign the same timestamps afterwards).
+  last_ts_us_ = sp.last_ts_us;
 }
 
 std::int64_t StateMachine::NextTimestamp() {

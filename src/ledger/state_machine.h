@@ -118,6 +118,7 @@ class StateMachine {
   struct Savepoint {
     std::size_t undo, accounts, transfers, body, new_accounts;
     std::uint64_t account_keys, transfer_keys;
+    std::int64_t last_ts_us;
   };
   // A transfer's effect, validated (live) or decoded (replay).
   struct Effect {
@@ -195,7 +196,6 @@ class StateMachine {
   std::vector<StoredAccount> new_accounts_;
   std::uint64_t batch_events_ = 0;
   Savepoint batch_start_{};
-  std::int64_t batch_start_last_ts_us_ = 0;
 };
 
 }  // namespace suanli::ledger
