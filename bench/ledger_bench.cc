@@ -9,10 +9,11 @@
 // Setup (not measured): a funder, a funded pool, one provider receivable and N vouchers, each
 // granted kVoucherFenInitial from the pool, in requests of up to 8,190 events.
 //
-// For every (repeat, K, clients) it prints one RESULT line (bench_util.h): deductions per
-// second, p50/p99 of the request latency (submit -> durable), and process CPU µs per
-// deduction (every thread: clients, writer, SQLite), which is the per-deduction cost compared
-// across voucher counts. At the end it checks every ledger invariant and that the receivable
+// With --vouchers 10000,10000000 it sets up one ledger per count and alternates the runs
+// between them. For every (repeat, K, clients, vouchers) it prints one RESULT line
+// (bench_util.h): deductions per second, p50/p99 of the request latency (submit -> durable),
+// and process CPU µs per deduction (every thread: clients, writer, SQLite), which is the
+// per-deduction cost compared across voucher counts. At the end it checks every ledger invariant and that the receivable
 // holds exactly the sum of the applied deductions.
 #include <unistd.h>
 
@@ -45,7 +46,7 @@ constexpr std::size_t kSetupRequestsInFlight = 8;
 
 struct Options {
   std::string dir;
-  std::int64_t vouchers = 10'000;
+  std::vector<std::int64_t> vouchers = {10'000};  // one ledger per count
   std::vector<int> clients = {1, 16, 64};
   std::vector<int> ks = {1};
   double seconds = 5.0;
@@ -248,38 +249,63 @@ RunResult RunOnce(Ledger& l, const Setup& setup, const Options& o, int rep, int 
   return {n, shared.failed.load(), shared.applied_fen.load()};
 }
 
-int Run(const Options& o) {
-  std::filesystem::remove_all(o.dir);
-  std::filesystem::create_directories(o.dir);
-  SystemClock clock;
+// One ledger with its own store file, set up with `vouchers` vouchers.
+struct Instance {
+  std::unique_ptr<storage::SqliteStore> store;
+  std::unique_ptr<Ledger> ledger;
+  Setup setup;
+  std::int64_t applied_fen = 0;  // sum of the deductions' applied amounts, for the final check
+};
+
+Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, suanli::Clock* clock) {
+  Instance in;
+  std::filesystem::create_directories(dir);
   storage::SqliteStoreOptions so;
-  so.path = (std::filesystem::path(o.dir) / "ledger.db").string();
-  auto store = Must(storage::SqliteStore::Open(so), "open store");
+  so.path = (std::filesystem::path(dir) / "ledger.db").string();
+  in.store = Must(storage::SqliteStore::Open(so), "open store");
   ledger::LedgerOptions lo;
-  lo.clock = &clock;
-  lo.store = store.get();
-  auto l = Must(Ledger::Open(lo), "open ledger");
-
-  const auto setup_t0 = Clock::now();
-  const Setup setup = CreateAccountsAndGrants(*l, o.vouchers);
+  lo.clock = clock;
+  lo.store = in.store.get();
+  in.ledger = Must(Ledger::Open(lo), "open ledger");
+  const auto t0 = Clock::now();
+  in.setup = CreateAccountsAndGrants(*in.ledger, vouchers);
   std::fprintf(stderr, "ledger_bench: setup of %lld vouchers took %.1f s\n",
-               static_cast<long long>(o.vouchers), Seconds(Clock::now() - setup_t0));
-  ::sync();  // the setup's deferred writes must not land on the measured runs
+               static_cast<long long>(vouchers), Seconds(Clock::now() - t0));
+  return in;
+}
 
-  std::int64_t applied_fen = 0;
-  for (int rep = 1; rep <= o.repeats; ++rep) {
-    for (int k : o.ks) {
-      for (int clients : o.clients) applied_fen += RunOnce(*l, setup, o, rep, k, clients).applied_fen;
-    }
-  }
-
-  // The money adds up: the receivable holds exactly what the deductions applied.
-  auto receivable = Must(l->LookupAccounts({setup.receivable}), "lookup receivable");
+// The money adds up: the receivable holds exactly what the deductions applied, and every
+// ledger invariant holds.
+void Verify(Instance& in) {
+  auto receivable = Must(in.ledger->LookupAccounts({in.setup.receivable}), "lookup receivable");
   SUANLI_CHECK(receivable.size() == 1 && receivable[0].has_value());
-  SUANLI_CHECK(receivable[0]->credits_posted_fen == applied_fen);
-  const auto report = Must(l->CheckInvariants(), "check invariants");
+  SUANLI_CHECK(receivable[0]->credits_posted_fen == in.applied_fen);
+  const auto report = Must(in.ledger->CheckInvariants(), "check invariants");
   for (const auto& v : report.violations) std::fprintf(stderr, "violation: %s\n", v.c_str());
   SUANLI_CHECK(report.ok());
+}
+
+// With several voucher counts, every ledger is set up first and the runs then alternate
+// between them (repeat, K, clients, voucher count), so that machine noise falls on each alike.
+int Run(const Options& o) {
+  std::filesystem::remove_all(o.dir);
+  SystemClock clock;
+  std::vector<Instance> instances;
+  for (std::int64_t n : o.vouchers) {
+    instances.push_back(
+        OpenAndSetUp((std::filesystem::path(o.dir) / std::to_string(n)).string(), n, &clock));
+  }
+  ::sync();  // the setup's deferred writes must not land on the measured runs
+  for (int rep = 1; rep <= o.repeats; ++rep) {
+    for (int k : o.ks) {
+      for (int clients : o.clients) {
+        for (auto& in : instances) {
+          in.applied_fen += RunOnce(*in.ledger, in.setup, o, rep, k, clients).applied_fen;
+        }
+      }
+    }
+  }
+  for (auto& in : instances) Verify(in);
   return 0;
 }
 
@@ -290,7 +316,8 @@ int main(int argc, char** argv) {
   suanli::bench::Options o;
   CLI::App app{"Suanli ledger: durable voucher deductions per second at C clients"};
   app.add_option("--dir", o.dir, "directory for the ledger's store (emptied first)")->required();
-  app.add_option("--vouchers", o.vouchers, "vouchers to create and grant")
+  app.add_option("--vouchers", o.vouchers, "voucher counts, one ledger each, e.g. 10000,10000000")
+      ->delimiter(',')
       ->check(CLI::Range(1, 20'000'000));
   app.add_option("--clients", o.clients, "client thread counts, e.g. 1,16,64")->delimiter(',')
       ->check(CLI::Range(1, 256));

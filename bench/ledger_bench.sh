@@ -3,14 +3,16 @@
 #
 #   bench/ledger_bench.sh BUILD_DIR        (what `make bench` runs, with build/release)
 #
-# 1. Builds ledger_bench and sqlite_deduct_bench in BUILD_DIR.
+# 1. Builds ledger_bench, sqlite_deduct_bench and fsync_probe in BUILD_DIR.
 # 2. Starts a throwaway PostgreSQL 15 on 127.0.0.1:$PG_PORT (bench/pg/pg_bench.sh).
-# 3. BENCH_REPEATS times, interleaved so that machine noise falls on all three alike:
-#    PostgreSQL (pgbench, one CTE statement per deduction), SQLite (one transaction per
-#    deduction) and Suanli (K = 1 and K = 16 deductions per request), each at 1, 16 and 64
-#    clients, 10^4 vouchers, BENCH_SECONDS per run.
-# 4. The scale runs: Suanli at 64 clients with 10^4 and with BENCH_VOUCHERS_BIG (10^7)
-#    vouchers, K = 1 and 16, BENCH_REPEATS times each.
+# 3. BENCH_REPEATS times, for 1, 16 and 64 clients in turn, the three systems back to back
+#    (within ~20 s, so the shared disk's mood falls on all three alike): PostgreSQL (pgbench,
+#    one CTE statement per deduction), SQLite (one transaction per deduction) and Suanli
+#    (K = 1 and K = 16 deductions per request); 10^4 vouchers, BENCH_SECONDS per run. Each
+#    group opens with fsync_probe, the disk's fdatasync latency at that moment, so a slow disk
+#    is told apart from a slow system. Ratios are taken within a group, then the median.
+# 4. The scale runs: one Suanli process holding two ledgers, 10^4 and BENCH_VOUCHERS_BIG (10^7)
+#    vouchers, runs alternating between them: 64 clients, K = 1 and 16, BENCH_REPEATS times.
 # 5. Prints the medians and ratios (bench/summarize.py) and keeps everything in bench/out/.
 #
 # Data lives in a temp dir on the same disk for all three systems (BENCH_TMPDIR, /var/tmp by
@@ -30,9 +32,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 cd "$ROOT"
 
-cmake --build "$BUILD_DIR" --target ledger_bench sqlite_deduct_bench
+cmake --build "$BUILD_DIR" --target ledger_bench sqlite_deduct_bench fsync_probe
 LEDGER_BENCH="$BUILD_DIR/bench/ledger_bench"
 SQLITE_BENCH="$BUILD_DIR/bench/sqlite_deduct_bench"
+FSYNC_PROBE="$BUILD_DIR/bench/fsync_probe"
 
 OUT="$HERE/out/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -67,41 +70,39 @@ record() {
 # settle: let the previous system's deferred writes reach the disk before the next one runs.
 settle() {
   sync
-  sleep 2
+  sleep 1
 }
 
 echo "== PostgreSQL 15: initdb and load $SMALL vouchers"
 "$HERE/pg/pg_bench.sh" start "$TMP/pg" "$SMALL"
 
 for rep in $(seq 1 "$REPEATS"); do
-  echo "== repeat $rep of $REPEATS"
   for c in "${CLIENTS[@]}"; do
+    echo "== repeat $rep of $REPEATS, $c clients"
+    "$FSYNC_PROBE" --file "$TMP/fsync.probe" --seconds 1 | sed "s/clients=1/clients=$c/" |
+      record main "$rep"
     "$HERE/pg/pg_bench.sh" run "$TMP/pg" "$c" "$RUN_SECONDS" "$((rep * 1000 + c))" | record main "$rep"
-  done
-  "$HERE/pg/pg_bench.sh" quiesce "$TMP/pg"
-  settle
-  for c in "${CLIENTS[@]}"; do
+    "$HERE/pg/pg_bench.sh" quiesce "$TMP/pg"
+    settle
     "$SQLITE_BENCH" --db "$TMP/sqlite.db" --vouchers "$SMALL" --clients "$c" \
       --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
+    rm -f "$TMP"/sqlite.db*
+    settle
+    "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$SMALL" --clients "$c" --k 1,16 \
+      --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
+    rm -rf "$TMP/suanli"
+    settle
   done
-  rm -f "$TMP"/sqlite.db*
-  settle
-  "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$SMALL" --clients 1,16,64 --k 1,16 \
-    --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
-  rm -rf "$TMP/suanli"
-  settle
 done
 "$HERE/pg/pg_bench.sh" stop "$TMP/pg"
 rm -rf "$TMP/pg"
 
-echo "== scale: $SMALL vs $BIG vouchers, $SCALE_CLIENTS clients"
-for n in "$SMALL" "$BIG"; do
-  "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$n" --clients "$SCALE_CLIENTS" --k 1,16 \
-    --seconds "$RUN_SECONDS" --repeats "$REPEATS" --seed 7 2> >(tee -a "$OUT/scale.log" >&2) |
-    record scale
-  rm -rf "$TMP/suanli"
-  settle
-done
+echo "== scale: $SMALL and $BIG vouchers in one process, runs alternating, $SCALE_CLIENTS clients"
+"$FSYNC_PROBE" --file "$TMP/fsync.probe" --seconds 1 | record scale
+"$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$SMALL,$BIG" --clients "$SCALE_CLIENTS" --k 1,16 \
+  --seconds "$RUN_SECONDS" --repeats "$REPEATS" --seed 7 2> >(tee -a "$OUT/scale.log" >&2) |
+  record scale
+rm -rf "$TMP/suanli"
 
 python3 "$HERE/summarize.py" "$RESULTS" "$OUT/machine.txt" >"$OUT/summary.md"
 cp "$OUT/summary.md" "$HERE/out/latest.md"

@@ -27,7 +27,7 @@ def parse(path):
                 row[key] = value  # left to right: an appended key wins
             for key in ("vouchers", "clients", "k"):
                 row[key] = int(row[key])
-            for key in ("dps", "p50_us", "p99_us", "cpu_us_per_deduction"):
+            for key in ("dps", "p50_us", "p99_us", "max_us", "cpu_us_per_deduction"):
                 if key in row:
                     row[key] = float(row[key])
             rows.append(row)
@@ -46,8 +46,15 @@ def medians(rows):
             values = [r[field] for r in runs if field in r]
             if values:
                 m[field] = statistics.median(values)
+        maxes = [r["max_us"] for r in runs if "max_us" in r]
+        if maxes:
+            m["max_us"] = max(maxes)
         out[key] = m
     return out
+
+
+def reps(rows):
+    return sorted({r.get("rep") for r in rows})
 
 
 def ms(us):
@@ -66,6 +73,8 @@ def main():
     rows = parse(sys.argv[1])
     with open(sys.argv[2]) as f:
         machine = f.read().strip()
+    probes = [r for r in rows if r["system"] == "fsync"]
+    rows = [r for r in rows if r["system"] != "fsync"]
     main_rows = [r for r in rows if r.get("phase") == "main"]
     scale_rows = [r for r in rows if r.get("phase") == "scale"]
     m = medians(main_rows)
@@ -73,25 +82,47 @@ def main():
     ks = sorted({r["k"] for r in main_rows if r["system"] == "suanli"})
     print("```\n" + machine + "\n```\n")
 
-    print(f"### Durable deductions per second, {small:,} vouchers (median of runs)\n")
-    head = ["clients"] + [f"Suanli K={k}" for k in ks] + ["PostgreSQL 15", "SQLite FULL"]
-    head += [f"K={k} / PG" for k in ks] + [f"K={k} / SQLite" for k in ks]
+    print(f"### Durable deductions per second, {small:,} vouchers (median of {len(reps(main_rows))} "
+          "repeats)\n")
+    head = ["clients"] + [f"Suanli K={k}" for k in ks] + ["PostgreSQL 15", "SQLite FULL",
+                                                          "disk fdatasync p50, ms"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for c in CLIENTS:
+        cells = [str(c)]
+        for key in [("suanli", small, k, c) for k in ks] + [("postgres", small, 1, c),
+                                                            ("sqlite", small, 1, c)]:
+            x = m.get(key)
+            cells.append(kdps(x["dps"]) if x else "–")
+        fs = sorted((r.get("rep", ""), r["p50_us"]) for r in probes
+                    if r.get("phase") == "main" and r["clients"] == c)
+        cells.append(", ".join(ms(us) for _, us in fs) or "–")
+        print("| " + " | ".join(cells) + " |")
+
+    # Ratios within one (repeat, clients) group — the systems ran back to back, on the same
+    # disk mood — then the median over repeats, with the range beside it.
+    by = {(r["system"], r["k"], r["clients"], r.get("rep")): r["dps"] for r in main_rows}
+    print(f"\n### Ratios, median over repeats of the ratio within each repeat (range)\n")
+    head = ["clients"] + [f"K={k} / PostgreSQL" for k in ks] + [f"K={k} / SQLite" for k in ks]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     checks = []
     for c in CLIENTS:
-        pg = m.get(("postgres", small, 1, c), {}).get("dps")
-        sq = m.get(("sqlite", small, 1, c), {}).get("dps")
-        su = {k: m.get(("suanli", small, k, c), {}).get("dps") for k in ks}
-        cells = [str(c)] + [kdps(su[k]) if su[k] else "–" for k in ks]
-        cells += [kdps(pg) if pg else "–", kdps(sq) if sq else "–"]
-        for base in (pg, sq):
+        cells = [str(c)]
+        med = {}
+        for base in ("postgres", "sqlite"):
             for k in ks:
-                cells.append(f"{su[k] / base:,.1f}×" if su[k] and base else "–")
+                rs = [by[("suanli", k, c, rep)] / by[(base, 1, c, rep)] for rep in reps(main_rows)
+                      if ("suanli", k, c, rep) in by and by.get((base, 1, c, rep))]
+                if rs:
+                    med[(base, k)] = statistics.median(rs)
+                    cells.append(f"{med[(base, k)]:,.1f}× ({min(rs):,.1f}–{max(rs):,.1f})")
+                else:
+                    cells.append("–")
         print("| " + " | ".join(cells) + " |")
         for k in ks:
-            if su[k] and pg and sq:
-                checks.append((c, k, su[k] / pg, su[k] / sq))
+            if ("postgres", k) in med and ("sqlite", k) in med:
+                checks.append((c, k, med[("postgres", k)], med[("sqlite", k)]))
 
     print(f"\n### Latency per request (submit → durable), median of the runs' p50 / p99, ms\n")
     head = ["clients"] + [f"Suanli K={k}" for k in ks] + ["PostgreSQL 15", "SQLite FULL"]
@@ -112,8 +143,9 @@ def main():
     if len(counts) >= 2:
         lo, hi = counts[0], counts[-1]
         print(f"| K | clients | deductions/s at {lo:,} | at {hi:,} | CPU µs/deduction at {lo:,} "
-              f"| at {hi:,} | cost ratio (CPU) | cost ratio (1/throughput) | p99 ms at {lo:,} / {hi:,} |")
-        print("|---|---|---|---|---|---|---|---|---|")
+              f"| at {hi:,} | cost ratio (CPU) | cost ratio (1/throughput) | p99 ms at {lo:,} / {hi:,} "
+              f"| worst max ms at {lo:,} / {hi:,} |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for (system, vouchers, k, c) in sorted(s):
             if vouchers != lo or (system, hi, k, c) not in s:
                 continue
@@ -123,7 +155,8 @@ def main():
             scale_checks.append((k, c, cpu_ratio, tput_ratio))
             print(f"| {k} | {c} | {kdps(a['dps'])} | {kdps(b['dps'])} | "
                   f"{a['cpu_us_per_deduction']:.2f} | {b['cpu_us_per_deduction']:.2f} | "
-                  f"{cpu_ratio:.2f}× | {tput_ratio:.2f}× | {ms(a['p99_us'])} / {ms(b['p99_us'])} |")
+                  f"{cpu_ratio:.2f}× | {tput_ratio:.2f}× | {ms(a['p99_us'])} / {ms(b['p99_us'])} | "
+                  f"{ms(a['max_us'])} / {ms(b['max_us'])} |")
 
     print("\n### Against the targets\n")
     for (c, k, vs_pg, vs_sq) in checks:
