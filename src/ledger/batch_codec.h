@@ -4,10 +4,13 @@
 // docs/ledger.md; changing it needs a new version byte.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "core/check.h"
 
 namespace suanli::ledger::codec {
 
@@ -19,28 +22,44 @@ enum RecordTag : std::uint8_t {
   kTagAutoVoid = 3,  // a pending transfer voided by its timeout
 };
 
-// Appends to a byte vector; never fails (the vector grows).
+// Encodes one record into a fixed buffer and appends it to the body when destroyed: one
+// memcpy per record instead of a capacity check per byte.
 class Writer {
  public:
+  // tag + key (1 + 64) + at most 14 varints of 10 bytes: the largest record.
+  static constexpr std::size_t kRecordBytesMax = 256;
+
   explicit Writer(std::vector<std::uint8_t>* out) : out_(out) {}
-  void U8(std::uint8_t v) { out_->push_back(v); }
+  ~Writer() { out_->insert(out_->end(), buf_, buf_ + n_); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void U8(std::uint8_t v) {
+    SUANLI_CHECK(n_ < kRecordBytesMax);
+    buf_[n_++] = v;
+  }
   void Var(std::uint64_t v) {
+    SUANLI_CHECK(n_ + 10 <= kRecordBytesMax);
     while (v >= 0x80) {
-      out_->push_back(static_cast<std::uint8_t>(v | 0x80));
+      buf_[n_++] = static_cast<std::uint8_t>(v | 0x80);
       v >>= 7;
     }
-    out_->push_back(static_cast<std::uint8_t>(v));
+    buf_[n_++] = static_cast<std::uint8_t>(v);
   }
   void SVar(std::int64_t v) {
     Var((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
   }
   void Bytes(std::string_view s) {
     Var(s.size());
-    out_->insert(out_->end(), s.begin(), s.end());
+    SUANLI_CHECK(n_ + s.size() <= kRecordBytesMax);
+    std::copy(s.begin(), s.end(), buf_ + n_);
+    n_ += s.size();
   }
 
  private:
   std::vector<std::uint8_t>* out_;
+  std::uint8_t buf_[kRecordBytesMax];
+  std::size_t n_ = 0;
 };
 
 // Reads a body; any malformation sets a sticky failure (ok() false) and yields zeros.
