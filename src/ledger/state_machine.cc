@@ -36,8 +36,10 @@ Error Corrupt(std::uint64_t seq, std::string what) {
 }  // namespace
 
 StateMachine::StateMachine() {
-  undo_.reserve(4 * limits::kTransfersPerBatchMax);
-  body_.reserve(1 << 20);
+  for (Batch& b : batches_) {
+    b.undo.reserve(4 * limits::kTransfersPerBatchMax);
+    b.body.reserve(1 << 20);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -45,63 +47,94 @@ StateMachine::StateMachine() {
 
 void StateMachine::BeginBatch(std::uint64_t seq, Instant now) {
   StartBatch(seq, now.micros());
-  AutoVoidExpired(batch_ts_us_);
+  AutoVoidExpired(open_->ts_us);
 }
 
 void StateMachine::StartBatch(std::uint64_t seq, std::int64_t ts_us) {
-  SUANLI_CHECK(!in_batch_);
-  SUANLI_CHECK(seq == last_seq_ + 1);
-  in_batch_ = true;
-  seq_ = seq;
-  batch_ts_us_ = ts_us;
-  body_.clear();
-  body_.push_back(codec::kBodyVersion);
-  body_start_size_ = body_.size();
-  new_accounts_.clear();
-  undo_.clear();
-  popped_deadlines_.clear();
-  batch_events_ = 0;
-  batch_start_ = Mark();
+  SUANLI_CHECK(open_ == nullptr);
+  SUANLI_CHECK(seq == (sealed_ != nullptr ? sealed_->seq : last_seq_) + 1);
+  open_ = sealed_ == &batches_[0] ? &batches_[1] : &batches_[0];
+  open_->seq = seq;
+  open_->ts_us = ts_us;
+  open_->body.clear();
+  open_->body.push_back(codec::kBodyVersion);
+  open_->new_accounts.clear();
+  open_->undo.clear();
+  open_->popped_deadlines.clear();
+  open_->events = 0;
+  open_->start = Mark();
 }
 
 BatchView StateMachine::batch() const {
-  SUANLI_CHECK(in_batch_);
-  return BatchView{seq_, batch_ts_us_, std::span<const std::uint8_t>(body_)};
+  SUANLI_CHECK(open_ != nullptr);
+  return BatchView{open_->seq, open_->ts_us, std::span<const std::uint8_t>(open_->body)};
+}
+
+BatchView StateMachine::sealed_batch() const {
+  SUANLI_CHECK(sealed_ != nullptr);
+  return BatchView{sealed_->seq, sealed_->ts_us, std::span<const std::uint8_t>(sealed_->body)};
+}
+
+const std::vector<StoredAccount>& StateMachine::sealed_new_accounts() const {
+  SUANLI_CHECK(sealed_ != nullptr);
+  return sealed_->new_accounts;
+}
+
+void StateMachine::Seal() {
+  SUANLI_CHECK(open_ != nullptr && sealed_ == nullptr);
+  sealed_ = open_;
+  open_ = nullptr;
+}
+
+void StateMachine::CommitSealed() {
+  SUANLI_CHECK(sealed_ != nullptr);
+  last_seq_ = sealed_->seq;
+  sealed_->undo.clear();
+  sealed_->popped_deadlines.clear();
+  sealed_ = nullptr;
 }
 
 void StateMachine::CommitBatch() {
-  SUANLI_CHECK(in_batch_);
-  in_batch_ = false;
-  last_seq_ = seq_;
-  undo_.clear();
-  popped_deadlines_.clear();
+  Seal();
+  CommitSealed();
 }
 
 void StateMachine::AbandonEmptyBatch() {
-  SUANLI_CHECK(in_batch_ && batch_empty());
-  SUANLI_CHECK(undo_.size() == batch_start_.undo);
-  in_batch_ = false;
-  popped_deadlines_.clear();  // only stale entries: an auto-void would have written a record
+  SUANLI_CHECK(open_ != nullptr && batch_empty());
+  SUANLI_CHECK(open_->undo.size() == open_->start.undo);
+  open_->popped_deadlines.clear();  // only stale entries: an auto-void would have written a record
+  open_ = nullptr;
+}
+
+void StateMachine::Rollback(Batch* b) {
+  RollbackTo(*b, b->start);
+  for (const auto& d : b->popped_deadlines) deadlines_.push(d);
+  b->popped_deadlines.clear();
 }
 
 void StateMachine::RollbackBatch() {
-  SUANLI_CHECK(in_batch_);
-  RollbackTo(batch_start_);
-  for (const auto& d : popped_deadlines_) deadlines_.push(d);
-  popped_deadlines_.clear();
-  in_batch_ = false;
+  SUANLI_CHECK(open_ != nullptr);
+  Rollback(open_);
+  open_ = nullptr;
+}
+
+void StateMachine::RollbackSealed() {
+  SUANLI_CHECK(sealed_ != nullptr && open_ == nullptr);  // newest first
+  Rollback(sealed_);
+  sealed_ = nullptr;
 }
 
 StateMachine::Savepoint StateMachine::Mark() const {
-  return Savepoint{undo_.size(),         accounts_.size(),     transfers_.size(),
-                   body_.size(),         new_accounts_.size(), account_keys_.size(),
-                   transfer_keys_.size(),  last_ts_us_};
+  return Savepoint{open_->undo.size(),  accounts_.size(),           transfers_.size(),
+                   open_->body.size(),  open_->new_accounts.size(), account_keys_.size(),
+                   transfer_keys_.size(), last_ts_us_};
 }
 
-void StateMachine::RollbackTo(const Savepoint& sp) {
+void StateMachine::RollbackTo(Batch& b, const Savepoint& sp) {
+  std::vector<Undo>& undo = b.undo;
   // Loop bound: the undo log only grows within a batch (≤ 4 entries per event).
-  while (undo_.size() > sp.undo) {
-    const Undo& u = undo_.back();
+  while (undo.size() > sp.undo) {
+    const Undo& u = undo.back();
     if (u.kind == Undo::kAccount) {
       AccountRow& a = accounts_[u.index];
       a.debits_posted = u.v[0];
@@ -120,7 +153,7 @@ void StateMachine::RollbackTo(const Savepoint& sp) {
     } else {
       transfers_[u.index].state = static_cast<std::uint8_t>(u.v[0]);
     }
-    undo_.pop_back();
+    undo.pop_back();
   }
   for (std::size_t i = transfers_.size(); i > sp.transfers; --i) {
     const auto index = static_cast<std::uint32_t>(i - 1);
@@ -137,38 +170,38 @@ void StateMachine::RollbackTo(const Savepoint& sp) {
   accounts_.resize(sp.accounts);
   cold_.resize(sp.accounts);
   account_keys_.Truncate(sp.account_keys);
-  body_.resize(sp.body);
-  new_accounts_.resize(sp.new_accounts);
+  b.body.resize(sp.body);
+  b.new_accounts.resize(sp.new_accounts);
   // A rolled-back chain or batch leaves no trace, not even in the timestamps (so replay, which
   // never sees it, and the live ledger assign the same timestamps afterwards).
   last_ts_us_ = sp.last_ts_us;
 }
 
 std::int64_t StateMachine::NextTimestamp() {
-  last_ts_us_ = std::max(batch_ts_us_, last_ts_us_ + 1);
+  last_ts_us_ = std::max(open_->ts_us, last_ts_us_ + 1);
   return last_ts_us_;
 }
 
 void StateMachine::SnapshotAccount(std::uint32_t index) {
   const AccountRow& a = accounts_[index];
-  undo_.push_back(Undo{Undo::kAccount, index,
+  open_->undo.push_back(Undo{Undo::kAccount, index,
                        {a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending,
                         0}});
 }
 
 void StateMachine::SnapshotGroup(std::uint32_t index) {
-  undo_.push_back(Undo{Undo::kGroup, index, {cold_[index].group_credits, 0, 0, 0, 0}});
+  open_->undo.push_back(Undo{Undo::kGroup, index, {cold_[index].group_credits, 0, 0, 0, 0}});
 }
 
 void StateMachine::SnapshotTotals(std::uint32_t slot) {
   const LedgerTotals& t = totals_[slot];
-  undo_.push_back(Undo{Undo::kTotals, slot,
+  open_->undo.push_back(Undo{Undo::kTotals, slot,
                        {t.debits_posted, t.credits_posted, t.debits_pending, t.credits_pending,
                         t.open_pending}});
 }
 
 void StateMachine::SetState(std::uint32_t transfer_index, std::uint8_t state) {
-  undo_.push_back(Undo{Undo::kState, transfer_index, {transfers_[transfer_index].state, 0, 0, 0, 0}});
+  open_->undo.push_back(Undo{Undo::kState, transfer_index, {transfers_[transfer_index].state, 0, 0, 0, 0}});
   transfers_[transfer_index].state = state;
 }
 
@@ -184,14 +217,14 @@ std::uint32_t StateMachine::TotalsSlot(std::uint32_t ledger) {
 
 void StateMachine::ApplyAccounts(std::span<const AccountSpec> specs,
                                  std::span<AccountOutcome> out) {
-  SUANLI_CHECK(in_batch_);
+  SUANLI_CHECK(open_ != nullptr);
   SUANLI_CHECK(specs.size() == out.size());
   SUANLI_CHECK(specs.size() <= limits::kTransfersPerRequestMax);
   for (std::size_t i = 0; i < specs.size(); ++i) {
     out[i] = AccountOutcome{};
     out[i].code = ApplyAccount(specs[i], &out[i]);
   }
-  batch_events_ += specs.size();
+  open_->events += specs.size();
 }
 
 ResultCode StateMachine::ApplyAccount(const AccountSpec& spec, AccountOutcome* out) {
@@ -212,7 +245,7 @@ ResultCode StateMachine::ApplyAccount(const AccountSpec& spec, AccountOutcome* o
   const std::int64_t ts_us = NextTimestamp();
   CreateAccount(spec, ts_us);
   const AccountRow& row = accounts_.back();
-  codec::Writer w(&body_);
+  codec::Writer w(&open_->body);
   w.U8(codec::kTagAccount);
   w.Bytes(spec.key);
   w.Var(row.ledger);
@@ -222,7 +255,7 @@ ResultCode StateMachine::ApplyAccount(const AccountSpec& spec, AccountOutcome* o
   w.Var(row.cap_group);
   w.SVar(row.expires_at_us);
   w.Var(spec.user_data);
-  w.Var(static_cast<std::uint64_t>(ts_us - batch_ts_us_));
+  w.Var(static_cast<std::uint64_t>(ts_us - open_->ts_us));
   out->id = AccountId(accounts_.size());
   out->timestamp = Instant::FromMicros(ts_us);
   return ResultCode::kOk;
@@ -294,7 +327,7 @@ void StateMachine::CreateAccount(const AccountSpec& spec, std::int64_t ts_us) {
   accounts_.push_back(row);
   cold_.push_back(cold);
   account_index_.Insert(spec.key, HashKey(spec.key), index);
-  new_accounts_.push_back(StoredAccount{index + 1u, spec.key, row.ledger, row.kind, row.flags,
+  open_->new_accounts.push_back(StoredAccount{index + 1u, spec.key, row.ledger, row.kind, row.flags,
                                         row.ceiling, row.cap_group, row.expires_at_us,
                                         spec.user_data, ts_us});
 }
@@ -311,7 +344,7 @@ void StateMachine::Prefetch(const TransferSpec& spec) const {
 
 void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
                                   std::span<TransferOutcome> out) {
-  SUANLI_CHECK(in_batch_);
+  SUANLI_CHECK(open_ != nullptr);
   SUANLI_CHECK(specs.size() == out.size());
   SUANLI_CHECK(specs.size() <= limits::kTransfersPerRequestMax);
   std::size_t i = 0;
@@ -344,7 +377,7 @@ void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
       }
     }
     if (failed <= end) {
-      RollbackTo(sp);
+      RollbackTo(*open_, sp);
       for (std::size_t k = i; k <= end; ++k) {
         if (k == failed) continue;
         out[k] = TransferOutcome{};
@@ -353,7 +386,7 @@ void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
     }
     i = end + 1;
   }
-  batch_events_ += specs.size();
+  open_->events += specs.size();
 }
 
 ResultCode StateMachine::ApplyTransfer(const TransferSpec& spec, TransferOutcome* out) {
@@ -373,7 +406,7 @@ ResultCode StateMachine::ApplyTransfer(const TransferSpec& spec, TransferOutcome
   }
   ResultCode code = ValidateFlags(spec);
   if (code != ResultCode::kOk) return code;
-  const std::int64_t ts_us = std::max(batch_ts_us_, last_ts_us_ + 1);  // if it succeeds
+  const std::int64_t ts_us = std::max(open_->ts_us, last_ts_us_ + 1);  // if it succeeds
   const bool resolve = (spec.flags & (kPostPending | kVoidPending)) != 0;
   Effect e;
   code = resolve ? ValidateResolve(spec, ts_us, &e) : ValidateNew(spec, ts_us, &e);
@@ -599,7 +632,7 @@ std::uint32_t StateMachine::AddTransferRow(std::string_view key, const TransferS
 }
 
 void StateMachine::EncodeTransfer(const TransferRow& row) {
-  codec::Writer w(&body_);
+  codec::Writer w(&open_->body);
   w.U8(codec::kTagTransfer);
   w.Bytes(transfer_keys_.Get(row.key_ref, row.key_len));
   w.Var(row.flags);
@@ -612,7 +645,7 @@ void StateMachine::EncodeTransfer(const TransferRow& row) {
   w.Var(row.pending_id);
   w.Var(row.timeout_s);
   w.Var(row.user_data);
-  w.Var(static_cast<std::uint64_t>(row.timestamp_us - batch_ts_us_));
+  w.Var(static_cast<std::uint64_t>(row.timestamp_us - open_->ts_us));
 }
 
 void StateMachine::AutoVoidExpired(std::int64_t now_us) {
@@ -623,7 +656,7 @@ void StateMachine::AutoVoidExpired(std::int64_t now_us) {
     const auto [deadline_us, index] = deadlines_.top();
     if (deadline_us > now_us) break;
     deadlines_.pop();
-    popped_deadlines_.emplace_back(deadline_us, index);
+    open_->popped_deadlines.emplace_back(deadline_us, index);
     if (index >= transfers_.size()) continue;  // rolled back
     const TransferRow& p = transfers_[index];
     if (p.state != kStatePending || p.timeout_s == 0 ||
@@ -634,10 +667,10 @@ void StateMachine::AutoVoidExpired(std::int64_t now_us) {
     const bool applied = ApplyResolveEffect(Effect{p.debit, p.credit, index + 1, 0},
                                             kStatePendingExpired);
     SUANLI_CHECK(applied);  // a void only subtracts
-    codec::Writer w(&body_);
+    codec::Writer w(&open_->body);
     w.U8(codec::kTagAutoVoid);
     w.Var(index + 1u);
-    w.Var(static_cast<std::uint64_t>(ts_us - batch_ts_us_));
+    w.Var(static_cast<std::uint64_t>(ts_us - open_->ts_us));
     ++voided;
   }
 }
@@ -646,7 +679,7 @@ void StateMachine::AutoVoidExpired(std::int64_t now_us) {
 // Replay (recovery)
 
 Status StateMachine::Replay(const BatchView& batch) {
-  SUANLI_CHECK(!in_batch_);
+  SUANLI_CHECK(open_ == nullptr && sealed_ == nullptr);
   if (batch.seq != last_seq_ + 1) {
     return Corrupt(batch.seq, "expected seq " + std::to_string(last_seq_ + 1));
   }
@@ -674,7 +707,6 @@ Status StateMachine::Replay(const BatchView& batch) {
   }
   CheckBatchInvariants();
   CommitBatch();
-  new_accounts_.clear();
   return OkStatus();
 }
 
@@ -689,15 +721,15 @@ Status StateMachine::ReplayAccount(codec::Reader& r, std::int64_t base_us) {
   spec.expires_at = Instant::FromMicros(r.SVar());
   spec.user_data = r.Var();
   const std::int64_t ts_us = base_us + static_cast<std::int64_t>(r.Var());
-  if (!r.ok()) return Corrupt(seq_, "truncated account record");
+  if (!r.ok()) return Corrupt(open_->seq, "truncated account record");
   if (!KeyValid(spec.key) || ValidateAccount(spec) != ResultCode::kOk) {
-    return Corrupt(seq_, "invalid account record");
+    return Corrupt(open_->seq, "invalid account record");
   }
   if (account_index_.Find(spec.key, HashKey(spec.key),
                           [this](std::uint32_t i) { return AccountKey(i); }) != KeyIndex::kNone) {
-    return Corrupt(seq_, "account key used twice");
+    return Corrupt(open_->seq, "account key used twice");
   }
-  if (ts_us <= last_ts_us_) return Corrupt(seq_, "account timestamp not increasing");
+  if (ts_us <= last_ts_us_) return Corrupt(open_->seq, "account timestamp not increasing");
   last_ts_us_ = ts_us;
   CreateAccount(spec, ts_us);
   return OkStatus();
@@ -718,39 +750,39 @@ Status StateMachine::ReplayTransfer(codec::Reader& r, std::int64_t base_us) {
   spec.timeout_s = static_cast<std::uint32_t>(r.Var());
   spec.user_data = r.Var();
   const std::int64_t ts_us = base_us + static_cast<std::int64_t>(r.Var());
-  if (!r.ok()) return Corrupt(seq_, "truncated transfer record");
+  if (!r.ok()) return Corrupt(open_->seq, "truncated transfer record");
   if (!KeyValid(key) || ValidateFlags(spec) != ResultCode::kOk) {
-    return Corrupt(seq_, "invalid transfer record");
+    return Corrupt(open_->seq, "invalid transfer record");
   }
   if (transfer_index_.Find(key, HashKey(key), [this](std::uint32_t i) {
         return TransferKey(i);
       }) != KeyIndex::kNone) {
-    return Corrupt(seq_, "transfer key used twice");
+    return Corrupt(open_->seq, "transfer key used twice");
   }
-  if (ts_us <= last_ts_us_) return Corrupt(seq_, "transfer timestamp not increasing");
+  if (ts_us <= last_ts_us_) return Corrupt(open_->seq, "transfer timestamp not increasing");
   if (e.debit == 0 || e.debit > accounts_.size() || e.credit == 0 ||
       e.credit > accounts_.size() || e.debit == e.credit ||
       accounts_[e.debit - 1].ledger != spec.ledger ||
       accounts_[e.credit - 1].ledger != spec.ledger) {
-    return Corrupt(seq_, "transfer accounts invalid");
+    return Corrupt(open_->seq, "transfer accounts invalid");
   }
   std::uint8_t state = kStatePosted;
   if (spec.flags & (kPostPending | kVoidPending)) {
     const std::uint64_t pid = spec.pending_id.value;
-    if (pid == 0 || pid > transfers_.size()) return Corrupt(seq_, "pending not found");
+    if (pid == 0 || pid > transfers_.size()) return Corrupt(open_->seq, "pending not found");
     const TransferRow& p = transfers_[pid - 1];
     if (p.state != kStatePending || p.debit != e.debit || p.credit != e.credit ||
         e.amount < 0 || e.amount > p.amount) {
-      return Corrupt(seq_, "pending resolution inconsistent");
+      return Corrupt(open_->seq, "pending resolution inconsistent");
     }
     e.pending = static_cast<std::uint32_t>(pid);
     const std::uint8_t resolved =
         (spec.flags & kPostPending) ? kStatePendingPosted : kStatePendingVoided;
-    if (!ApplyResolveEffect(e, resolved)) return Corrupt(seq_, "overflow");
+    if (!ApplyResolveEffect(e, resolved)) return Corrupt(open_->seq, "overflow");
   } else {
     const bool pending = (spec.flags & kPending) != 0;
-    if (e.amount <= 0 || e.amount > spec.amount_fen) return Corrupt(seq_, "amount invalid");
-    if (!ApplyNewEffect(e, pending)) return Corrupt(seq_, "overflow");
+    if (e.amount <= 0 || e.amount > spec.amount_fen) return Corrupt(open_->seq, "amount invalid");
+    if (!ApplyNewEffect(e, pending)) return Corrupt(open_->seq, "overflow");
     if (pending) state = kStatePending;
   }
   last_ts_us_ = ts_us;
@@ -761,14 +793,14 @@ Status StateMachine::ReplayTransfer(codec::Reader& r, std::int64_t base_us) {
 Status StateMachine::ReplayAutoVoid(codec::Reader& r, std::int64_t base_us) {
   const std::uint64_t pid = r.Var();
   const std::int64_t ts_us = base_us + static_cast<std::int64_t>(r.Var());
-  if (!r.ok()) return Corrupt(seq_, "truncated auto-void record");
-  if (pid == 0 || pid > transfers_.size()) return Corrupt(seq_, "auto-void of unknown transfer");
+  if (!r.ok()) return Corrupt(open_->seq, "truncated auto-void record");
+  if (pid == 0 || pid > transfers_.size()) return Corrupt(open_->seq, "auto-void of unknown transfer");
   const TransferRow& p = transfers_[pid - 1];
   if (p.state != kStatePending || p.timeout_s == 0 ||
       p.timestamp_us + std::int64_t{p.timeout_s} * kMicrosPerSecond > base_us) {
-    return Corrupt(seq_, "auto-void of a transfer that is not an expired hold");
+    return Corrupt(open_->seq, "auto-void of a transfer that is not an expired hold");
   }
-  if (ts_us <= last_ts_us_) return Corrupt(seq_, "auto-void timestamp not increasing");
+  if (ts_us <= last_ts_us_) return Corrupt(open_->seq, "auto-void timestamp not increasing");
   last_ts_us_ = ts_us;
   const bool applied = ApplyResolveEffect(
       Effect{p.debit, p.credit, static_cast<std::uint32_t>(pid), 0}, kStatePendingExpired);
@@ -815,8 +847,8 @@ void StateMachine::TotalsViolations(const LedgerTotals& t, std::vector<std::stri
 
 void StateMachine::CheckBatchInvariants() const {
   std::vector<std::string> violations;
-  for (std::size_t i = batch_start_.undo; i < undo_.size(); ++i) {
-    const Undo& u = undo_[i];
+  for (std::size_t i = open_->start.undo; i < open_->undo.size(); ++i) {
+    const Undo& u = open_->undo[i];
     if (u.kind == Undo::kAccount || u.kind == Undo::kGroup) AccountViolations(u.index, &violations);
     if (u.kind == Undo::kTotals) TotalsViolations(totals_[u.index], &violations);
   }
@@ -825,7 +857,7 @@ void StateMachine::CheckBatchInvariants() const {
 }
 
 InvariantReport StateMachine::CheckAll() const {
-  SUANLI_CHECK(!in_batch_);
+  SUANLI_CHECK(open_ == nullptr && sealed_ == nullptr);
   InvariantReport report;
   report.accounts = accounts_.size();
   report.transfers = transfers_.size();

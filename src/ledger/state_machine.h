@@ -35,23 +35,34 @@ class StateMachine {
  public:
   StateMachine();
 
-  // ---- One batch: Begin, Apply..., CheckBatchInvariants, Commit or Rollback.
-  // Starts batch `seq` at time `now`; voids up to kAutoVoidsPerBatchMax expired holds.
+  // ---- One batch: Begin, Apply..., CheckBatchInvariants, then Commit or Rollback. A batch
+  // can instead be sealed (CheckBatchInvariants, Seal) and the next one begun while the
+  // sealed one is being made durable (pipelining); the sealed batch is then committed
+  // (CommitSealed) or, after the open one is rolled back, rolled back too (RollbackSealed).
+  // Starts batch `seq` (last committed or sealed seq + 1) at time `now`; voids up to
+  // kAutoVoidsPerBatchMax expired holds.
   void BeginBatch(std::uint64_t seq, Instant now);
   // Applies one request; out must have specs.size() elements. Linked chains are atomic.
   void ApplyAccounts(std::span<const AccountSpec> specs, std::span<AccountOutcome> out);
   void ApplyTransfers(std::span<const TransferSpec> specs, std::span<TransferOutcome> out);
-  // Aborts (CHECK) when an invariant fails for anything the batch touched.
+  // Aborts (CHECK) when an invariant fails for anything the open batch touched.
   void CheckBatchInvariants() const;
-  // True when the batch changed nothing (then there is nothing to append).
-  bool batch_empty() const { return body_.size() == body_start_size_; }
+  // True when the open batch changed nothing (then there is nothing to append).
+  bool batch_empty() const { return open_->body.size() == 1; }
   BatchView batch() const;
-  const std::vector<StoredAccount>& batch_new_accounts() const { return new_accounts_; }
-  std::uint64_t batch_events() const { return batch_events_; }
-  void CommitBatch();
-  void RollbackBatch();
-  // Ends a batch that changed nothing (batch_empty()) without consuming its seq.
+  const std::vector<StoredAccount>& batch_new_accounts() const { return open_->new_accounts; }
+  std::uint64_t batch_events() const { return open_->events; }
+  void CommitBatch();  // Seal + CommitSealed
+  void RollbackBatch();  // the open batch
+  // Ends an open batch that changed nothing (batch_empty()) without consuming its seq.
   void AbandonEmptyBatch();
+
+  void Seal();
+  bool has_sealed() const { return sealed_ != nullptr; }
+  BatchView sealed_batch() const;
+  const std::vector<StoredAccount>& sealed_new_accounts() const;
+  void CommitSealed();
+  void RollbackSealed();  // only with no open batch
 
   // ---- Recovery. Applies a stored batch (seq must be last_seq()+1). Errors: kIo if the body
   // is malformed or inconsistent with the state (a corrupt store).
@@ -133,9 +144,23 @@ class StateMachine {
     std::int64_t amount = 0;
   };
 
+  // Everything one batch needs until it is committed or rolled back.
+  struct Batch {
+    std::uint64_t seq = 0;
+    std::int64_t ts_us = 0;
+    std::vector<Undo> undo;
+    std::vector<std::uint8_t> body;
+    std::vector<StoredAccount> new_accounts;
+    // Deadlines popped by this batch's auto-voids: pushed back if the batch rolls back.
+    std::vector<std::pair<std::int64_t, std::uint32_t>> popped_deadlines;
+    std::uint64_t events = 0;
+    Savepoint start{};
+  };
+
   void StartBatch(std::uint64_t seq, std::int64_t ts_us);
   Savepoint Mark() const;
-  void RollbackTo(const Savepoint& sp);
+  void RollbackTo(Batch& b, const Savepoint& sp);
+  void Rollback(Batch* b);
   std::int64_t NextTimestamp();
 
   ResultCode ApplyAccount(const AccountSpec& spec, AccountOutcome* out);
@@ -193,21 +218,13 @@ class StateMachine {
   std::priority_queue<std::pair<std::int64_t, std::uint32_t>,
                       std::vector<std::pair<std::int64_t, std::uint32_t>>, std::greater<>>
       deadlines_;
-  // Deadlines popped by this batch's auto-voids: pushed back if the batch rolls back.
-  std::vector<std::pair<std::int64_t, std::uint32_t>> popped_deadlines_;
 
-  // The batch in progress.
-  std::uint64_t last_seq_ = 0;
-  std::uint64_t seq_ = 0;
-  std::int64_t batch_ts_us_ = 0;
+  // Batches: at most one open (being applied) and one sealed (being made durable).
+  std::uint64_t last_seq_ = 0;  // the last committed batch
   std::int64_t last_ts_us_ = 0;
-  bool in_batch_ = false;
-  std::vector<Undo> undo_;
-  std::vector<std::uint8_t> body_;
-  std::size_t body_start_size_ = 0;
-  std::vector<StoredAccount> new_accounts_;
-  std::uint64_t batch_events_ = 0;
-  Savepoint batch_start_{};
+  Batch batches_[2];
+  Batch* open_ = nullptr;
+  Batch* sealed_ = nullptr;
 };
 
 }  // namespace suanli::ledger

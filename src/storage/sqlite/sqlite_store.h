@@ -4,9 +4,13 @@
 // sqlite3.h lives in this folder.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "ledger/store.h"
 
@@ -19,13 +23,17 @@ struct SqliteStoreOptions {
   std::string path;  // the database file; created if missing
   // Page cache: large, so the accounts projection and the batches index stay in memory.
   std::int64_t cache_kib = 256 * 1024;
-  // WAL pages between automatic checkpoints: big batches make the WAL grow fast, and a
-  // checkpoint costs an fsync of the main file, so checkpoint every ~64 MiB, not every 4 MiB.
-  int wal_autocheckpoint_pages = 16384;
+  // Checkpoints run on a background thread with its own connection (PASSIVE: they never
+  // block the writer), this often while batches arrive. The WAL is then reused from its start
+  // instead of growing, and a commit's fsync does not also journal the file's new size
+  // (measured: ~650 µs vs ~900 µs per append). 0 = SQLite's own checkpoints in the writer's
+  // COMMIT (every wal_autocheckpoint_pages), which stall the writer for milliseconds.
+  int checkpoint_interval_ms = 10;
+  int wal_autocheckpoint_pages = 1000;
 };
 
 // Not thread-safe: the ledger's writer thread is its only user (Open replays before the writer
-// starts).
+// starts). The checkpointer thread uses its own connection.
 class SqliteStore final : public ledger::Store {
  public:
   // Opens or creates the database and its schema. Errors: kIo.
@@ -48,6 +56,7 @@ class SqliteStore final : public ledger::Store {
   // ROLLBACK after a failed statement inside Append; returns the error to report.
   Error RollbackWith(Error error);
   Status InsertAccount(const ledger::StoredAccount& a, std::uint64_t seq);
+  void Checkpointer(int interval_ms);
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* begin_ = nullptr;
@@ -58,6 +67,13 @@ class SqliteStore final : public ledger::Store {
   sqlite3_stmt* last_seq_ = nullptr;
   sqlite3_stmt* read_from_ = nullptr;
   sqlite3_stmt* count_accounts_ = nullptr;
+
+  sqlite3* checkpoint_db_ = nullptr;  // the checkpointer's connection
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_stop_cv_;
+  bool checkpoint_stop_ = false;                  // guarded by checkpoint_mu_
+  std::atomic<std::uint64_t> appends_{0};         // batches appended since Open
 };
 
 // CRC-32 (IEEE 802.3, as zlib) of a batch body, stored beside it to detect corruption.
