@@ -56,6 +56,7 @@ struct Ledger::Impl {
   std::condition_variable not_full;
   std::deque<std::unique_ptr<Request>> queue;  // guarded by mu
   bool stopping = false;                       // guarded by mu
+  std::size_t queued_events = 0;               // guarded by mu: events in `queue`
 
   std::atomic<bool> read_only{false};
   std::atomic<std::uint64_t> batches{0}, requests{0}, events{0}, body_bytes{0};
@@ -79,14 +80,92 @@ struct Ledger::Impl {
   bool writer_done = false;       // guarded by answer_mu
   std::thread responder;
 
-  void HandOff(std::optional<Error> error) {
+  void HandOff(std::vector<std::unique_ptr<Request>> answered, std::optional<Error> error) {
     {
       std::unique_lock lock(answer_mu);
       answer_room.wait(lock, [&] { return answers.size() < kAnswersQueuedMax; });
-      answers.push_back(Finished{std::move(batch), std::move(error)});
+      answers.push_back(Finished{std::move(answered), std::move(error)});
     }
     answer_ready.notify_one();
-    batch.clear();  // moved from: make it a valid empty vector again
+  }
+
+  // Group commit, pipelined: while the committer thread appends sealed batch N (one store
+  // transaction, one fsync), the writer applies batch N+1. N+1 is sealed and handed over only
+  // once N is durable; if N fails, N+1 is rolled back with it. So at most two batches are
+  // unacknowledged, and nothing is answered before its own and every earlier batch's fsync.
+  struct CommitJob {
+    BatchView view;
+    const std::vector<StoredAccount>* accounts = nullptr;
+    std::vector<std::unique_ptr<Request>> requests;
+    std::uint64_t events = 0;
+    bool done = false;
+    std::optional<Error> error;  // set when done and the append failed
+  };
+  std::mutex commit_mu;
+  std::condition_variable commit_ready;
+  std::condition_variable commit_done;
+  std::optional<CommitJob> job;  // guarded by commit_mu; handed to the committer
+  bool committer_stop = false;   // guarded by commit_mu
+  std::thread committer;
+
+  void Committer() {
+    for (;;) {
+      std::unique_lock lock(commit_mu);
+      commit_ready.wait(lock, [&] { return (job && !job->done) || committer_stop; });
+      if (!job || job->done) return;  // stopping, nothing in flight
+      const BatchView view = job->view;
+      const std::vector<StoredAccount>* accounts = job->accounts;
+      lock.unlock();
+      const Status status = options.store->Append(view, *accounts);
+      lock.lock();
+      if (status.ok()) {
+        batches.fetch_add(1, std::memory_order_relaxed);
+        requests.fetch_add(job->requests.size(), std::memory_order_relaxed);
+        events.fetch_add(job->events, std::memory_order_relaxed);
+        body_bytes.fetch_add(view.body.size(), std::memory_order_relaxed);
+        HandOff(std::move(job->requests), std::nullopt);  // durable: answer now
+        job->requests.clear();
+      } else {
+        job->error = status.error();
+      }
+      job->done = true;
+      lock.unlock();
+      commit_done.notify_one();
+    }
+  }
+
+  // Waits for the batch in flight. Success: commits it in the state machine. Failure: rolls
+  // back the open batch (if `open` holds its requests) and the sealed one, answers both with
+  // errors and returns false.
+  bool FinishInFlight(std::vector<std::unique_ptr<Request>>* open) {
+    std::unique_lock lock(commit_mu);
+    commit_done.wait(lock, [&] { return job->done; });
+    CommitJob finished = std::move(*job);
+    job.reset();
+    lock.unlock();
+    if (!finished.error) {
+      sm.CommitSealed();
+      return true;
+    }
+    if (open != nullptr) sm.RollbackBatch();
+    sm.RollbackSealed();
+    Error error = *finished.error;
+    if (error.code == ErrorCode::kConflict) {
+      const Status caught_up = CatchUp();
+      if (!caught_up.ok()) error = MarkReadOnly(caught_up.error());
+    } else if (error.code != ErrorCode::kIo) {
+      error = MarkReadOnly(error);
+    }
+    HandOff(std::move(finished.requests), error);
+    if (open != nullptr) {
+      // Never written: it depended on the failed batch (e.g. a duplicate of one of its keys).
+      Error dependent = error;
+      if (error.code == ErrorCode::kIoUncertain) dependent.code = ErrorCode::kReadOnly;
+      dependent.message = "not written: an earlier batch failed: " + error.message;
+      HandOff(std::move(*open), std::move(dependent));
+      open->clear();
+    }
+    return false;
   }
 
   void Respond() {
@@ -119,6 +198,7 @@ struct Ledger::Impl {
       r->Fail(MakeError(ErrorCode::kReadOnly, "ledger", "the ledger is closing"));
       return;
     }
+    queued_events += r->events();
     queue.push_back(std::move(r));
     lock.unlock();
     not_empty.notify_one();
@@ -145,19 +225,32 @@ struct Ledger::Impl {
   }
 
   void Run() {
+    bool in_flight = false;  // a sealed batch is with the committer
     for (;;) {
-      {
-        std::unique_lock lock(mu);
-        not_empty.wait(lock, [&] { return !queue.empty() || stopping; });
-        if (queue.empty()) return;  // stopping and drained
-        TakeBatch();
+      std::unique_lock lock(mu);
+      // Overlap the next batch with the commit in flight only when a backlog is waiting: else
+      // the commit ends first, so more requests gather and the next batch (and its one fsync)
+      // carries more of them. Measured with 64 clients x 16: always overlapping halves the
+      // batches and doubles the fsyncs, for 25 % less throughput.
+      if (in_flight && queued_events < options.batch_events_max / 2) {
+        lock.unlock();
+        FinishInFlight(nullptr);
+        in_flight = false;
+        continue;
       }
+      not_empty.wait(lock, [&] { return !queue.empty() || stopping; });
+      if (queue.empty()) return;  // stopping, drained, nothing in flight
+      TakeBatch();
+      lock.unlock();
       not_full.notify_all();
       if (batch.front()->kind == Request::kTask) {
+        // Lookups see acknowledged state only: settle the batch in flight first.
+        if (in_flight) FinishInFlight(nullptr);
+        in_flight = false;
         for (auto& r : batch) r->task(sm);
         batch.clear();
       } else {
-        ProcessBatch();  // hands the batch to the responder
+        in_flight = ProcessBatch(in_flight);
       }
     }
   }
@@ -173,19 +266,21 @@ struct Ledger::Impl {
       if ((next.kind == Request::kTask) != tasks) break;
       if (!batch.empty() && events_total + next.events() > options.batch_events_max) break;
       events_total += next.events();
+      queued_events -= next.events();
       batch.push_back(std::move(queue.front()));
       queue.pop_front();
     }
   }
 
-  void ProcessBatch() {
-    if (read_only.load()) {
-      const Error e = MakeError(ErrorCode::kReadOnly, "ledger",
-                                "read-only after an uncertain I/O failure; reopen to recover");
-      HandOff(e);
-      return;
+  // Applies `batch`; returns whether a batch is in flight afterwards.
+  bool ProcessBatch(bool in_flight) {
+    if (read_only.load()) {  // (no batch is in flight once read-only)
+      HandOff(std::move(batch), MakeError(ErrorCode::kReadOnly, "ledger",
+                                          "read-only after an uncertain I/O failure; reopen"));
+      batch.clear();
+      return in_flight;
     }
-    sm.BeginBatch(sm.last_seq() + 1, options.clock->Now());
+    sm.BeginBatch(sm.last_seq() + (in_flight ? 2 : 1), options.clock->Now());
     for (auto& r : batch) {
       if (r->kind == Request::kAccounts) {
         r->account_out.resize(r->accounts.size());
@@ -196,34 +291,26 @@ struct Ledger::Impl {
       }
     }
     sm.CheckBatchInvariants();
+    if (in_flight && !FinishInFlight(&batch)) return false;
     if (sm.batch_empty()) {  // nothing to make durable: every event failed or was a duplicate
       sm.AbandonEmptyBatch();
-      HandOff(std::nullopt);
-      return;
+      HandOff(std::move(batch), std::nullopt);
+      batch.clear();
+      return false;
     }
-    const BatchView view = sm.batch();
-    const Status status = options.store->Append(view, sm.batch_new_accounts());
-    if (status.ok()) {
-      const std::uint64_t events_n = sm.batch_events();
-      const std::uint64_t bytes = view.body.size();
-      sm.CommitBatch();
-      batches.fetch_add(1, std::memory_order_relaxed);
-      requests.fetch_add(batch.size(), std::memory_order_relaxed);
-      events.fetch_add(events_n, std::memory_order_relaxed);
-      body_bytes.fetch_add(bytes, std::memory_order_relaxed);
-      HandOff(std::nullopt);
-      return;
+    const std::uint64_t events_n = sm.batch_events();
+    sm.Seal();
+    {
+      std::lock_guard lock(commit_mu);
+      job.emplace();
+      job->view = sm.sealed_batch();
+      job->accounts = &sm.sealed_new_accounts();
+      job->requests = std::move(batch);
+      job->events = events_n;
     }
-    // Not durable (or not known to be): the acknowledged state excludes this batch.
-    sm.RollbackBatch();
-    Error error = status.error();
-    if (error.code == ErrorCode::kConflict) {
-      const Status caught_up = CatchUp();
-      if (!caught_up.ok()) error = MarkReadOnly(caught_up.error());
-    } else if (error.code != ErrorCode::kIo) {
-      error = MarkReadOnly(error);
-    }
-    HandOff(std::move(error));
+    batch.clear();
+    commit_ready.notify_one();
+    return true;
   }
 
   // Sticky: after an uncertain failure nothing more is written until reopen (recovery).
@@ -261,6 +348,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   }
   Impl* raw = impl.get();
   raw->responder = std::thread([raw] { raw->Respond(); });
+  raw->committer = std::thread([raw] { raw->Committer(); });
   raw->writer = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
@@ -274,7 +362,13 @@ Ledger::~Ledger() {
   }
   impl_->not_empty.notify_all();
   impl_->not_full.notify_all();
-  impl_->writer.join();
+  impl_->writer.join();  // it settles the batch in flight before it returns
+  {
+    std::lock_guard lock(impl_->commit_mu);
+    impl_->committer_stop = true;
+  }
+  impl_->commit_ready.notify_all();
+  impl_->committer.join();
   {
     std::lock_guard lock(impl_->answer_mu);
     impl_->writer_done = true;

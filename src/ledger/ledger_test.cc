@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <new>
 #include <thread>
 
 #include "ledger/memory_store.h"
@@ -139,6 +141,53 @@ TEST_F(LedgerTest, ConcurrentClientsGroupCommit) {
   EXPECT_LE(ledger_->Stats().batches_committed, 5u + kThreads * kRequests);
   Open();
   EXPECT_EQ(Credits(p), std::int64_t{kThreads} * kRequests * kPerRequest * 1'00);
+}
+
+// Many clients, so batches pipeline (one applied while the previous one commits), with store
+// failures: whatever was acknowledged survives a reopen, whatever failed with kIo does not.
+TEST_F(LedgerTest, PipelinedBatchesWithFaultsKeepExactlyTheAcknowledged) {
+  for (const Fault fault : {Fault::kFailBeforeWrite, Fault::kUncertainWritten,
+                            Fault::kUncertainNotWritten, Fault::kConflict}) {
+    ledger_.reset();  // close before replacing the store under it
+    memory_.~MemoryStore();
+    new (&memory_) MemoryStore();
+    faults_.FailRandomly(0, 0, Fault::kNone);
+    Open();
+    SetUpAccounts();
+    ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
+    faults_.FailRandomly(static_cast<std::uint64_t>(fault) + 7, 30, fault);
+    constexpr int kThreads = 8, kRequests = 40;
+    std::mutex mu;
+    std::vector<std::string> acked, refused_io;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kRequests; ++i) {
+          const std::string key = "g-" + std::to_string(t) + "-" + std::to_string(i);
+          auto r = ledger_->CreateTransfers({T(key, pool_, voucher_, 1'00)});
+          std::lock_guard lock(mu);
+          if (r.ok() && (*r)[0].code == ResultCode::kOk) acked.push_back(key);
+          if (!r.ok() && (r.error().code == ErrorCode::kIo || r.error().code == ErrorCode::kConflict)) {
+            refused_io.push_back(key);
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    faults_.FailRandomly(0, 0, Fault::kNone);
+    Open();
+    for (const std::string& key : acked) {
+      auto got = ledger_->LookupTransferByKey(key);
+      ASSERT_TRUE(got.ok() && got->has_value()) << "acknowledged " << key << " lost";
+    }
+    for (const std::string& key : refused_io) {
+      auto got = ledger_->LookupTransferByKey(key);
+      ASSERT_TRUE(got.ok() && !got->has_value()) << "refused " << key << " was written";
+    }
+    auto report = ledger_->CheckInvariants();
+    ASSERT_TRUE(report.ok() && report->ok());
+    EXPECT_GE(Credits(voucher_), static_cast<std::int64_t>(acked.size()) * 1'00);
+  }
 }
 
 TEST_F(LedgerTest, TooManyEventsInOneRequestIsRefused) {

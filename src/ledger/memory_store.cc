@@ -47,6 +47,13 @@ void FaultStore::FailNextAppend(Fault fault) {
   next_ = fault;
 }
 
+void FaultStore::FailRandomly(std::uint64_t seed, int per_mille, Fault fault) {
+  std::lock_guard lock(mu_);
+  random_state_ = seed;
+  random_per_mille_ = per_mille;
+  random_fault_ = fault;
+}
+
 std::uint64_t FaultStore::faults_injected() const {
   std::lock_guard lock(mu_);
   return faults_injected_;
@@ -58,6 +65,10 @@ Status FaultStore::Append(const BatchView& batch, std::span<const StoredAccount>
     std::lock_guard lock(mu_);
     fault = next_;
     next_ = Fault::kNone;
+    if (fault == Fault::kNone && random_per_mille_ > 0) {
+      random_state_ = random_state_ * 6364136223846793005u + 1442695040888963407u;  // LCG
+      if (static_cast<int>((random_state_ >> 33) % 1000) < random_per_mille_) fault = random_fault_;
+    }
     if (fault != Fault::kNone) ++faults_injected_;
   }
   switch (fault) {

@@ -44,6 +44,9 @@ class FaultStore final : public Store {
  public:
   explicit FaultStore(Store* inner) : inner_(inner) {}
   void FailNextAppend(Fault fault);
+  // From now on each Append fails with `fault` with probability per_mille/1000, drawn from a
+  // generator seeded with `seed` (for concurrent tests; one-shot faults still come first).
+  void FailRandomly(std::uint64_t seed, int per_mille, Fault fault);
   std::uint64_t faults_injected() const;
 
   Result<std::uint64_t> LastSeq() override { return inner_->LastSeq(); }
@@ -58,6 +61,9 @@ class FaultStore final : public Store {
   Store* inner_;
   mutable std::mutex mu_;
   Fault next_ = Fault::kNone;         // guarded by mu_
+  std::uint64_t random_state_ = 0;    // guarded by mu_
+  int random_per_mille_ = 0;          // guarded by mu_
+  Fault random_fault_ = Fault::kNone; // guarded by mu_
   std::uint64_t faults_injected_ = 0; // guarded by mu_
 };
 
