@@ -232,7 +232,7 @@ struct Ledger::Impl {
       // the commit ends first, so more requests gather and the next batch (and its one fsync)
       // carries more of them. Measured with 64 clients x 16: always overlapping halves the
       // batches and doubles the fsyncs, for 25 % less throughput.
-      if (in_flight && queued_events < options.batch_events_max / 2) {
+      if (in_flight && (queue.empty() || queued_events < options.overlap_backlog_events_min)) {
         lock.unlock();
         FinishInFlight(nullptr);
         in_flight = false;

@@ -219,6 +219,9 @@ struct LedgerOptions {
   std::size_t queue_requests_max = 4096;
   // Events (transfers or account creations) applied and committed together at most.
   std::size_t batch_events_max = limits::kTransfersPerBatchMax;
+  // The next batch is applied while the previous one commits only when at least this many
+  // events are queued (else waiting lets the next batch grow; see the ADR). 0: always overlap.
+  std::size_t overlap_backlog_events_min = limits::kTransfersPerBatchMax / 2;
 };
 
 class StateMachine;

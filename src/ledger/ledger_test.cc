@@ -30,9 +30,11 @@ TransferSpec T(std::string key, AccountId d, AccountId c, std::int64_t amount,
 
 class LedgerTest : public ::testing::Test {
  protected:
-  void Open() {
+  void Open(std::size_t overlap_backlog_events_min = limits::kTransfersPerBatchMax / 2) {
     ledger_.reset();
-    auto opened = Ledger::Open(LedgerOptions{&clock_, &faults_});
+    LedgerOptions options{&clock_, &faults_};
+    options.overlap_backlog_events_min = overlap_backlog_events_min;
+    auto opened = Ledger::Open(options);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     ledger_ = std::move(opened).value();
   }
@@ -152,7 +154,7 @@ TEST_F(LedgerTest, PipelinedBatchesWithFaultsKeepExactlyTheAcknowledged) {
     memory_.~MemoryStore();
     new (&memory_) MemoryStore();
     faults_.FailRandomly(0, 0, Fault::kNone);
-    Open();
+    Open(/*overlap_backlog_events_min=*/0);  // always pipeline
     SetUpAccounts();
     ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
     faults_.FailRandomly(static_cast<std::uint64_t>(fault) + 7, 30, fault);
