@@ -334,6 +334,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   StateMachine& sm = impl->sm;
+  sm.Reserve(options.accounts_expected, options.transfers_expected);
   SUANLI_TRY(options.store->ReadFrom(1, [&sm](const BatchView& b) { return sm.Replay(b); }));
   SUANLI_ASSIGN(const std::uint64_t last_seq, options.store->LastSeq());
   if (last_seq != sm.last_seq()) {

@@ -222,6 +222,11 @@ struct LedgerOptions {
   // The next batch is applied while the previous one commits only when at least this many
   // events are queued (else waiting lets the next batch grow; see the ADR). 0: always overlap.
   std::size_t overlap_backlog_events_min = limits::kTransfersPerBatchMax / 2;
+  // The idempotency indexes are sized at open for this many transfers / accounts in total.
+  // Growing past a size rehashes the whole index at once (~1 s at 10^7 keys, on the writer):
+  // a service that expects N transfers sets this to N. 0: grow as needed.
+  std::size_t transfers_expected = 0;
+  std::size_t accounts_expected = 0;
 };
 
 class StateMachine;

@@ -64,6 +64,12 @@ class StateMachine {
   void CommitSealed();
   void RollbackSealed();  // only with no open batch
 
+  // Sizes the idempotency indexes for this many keys in total (no rehash below that).
+  void Reserve(std::size_t accounts, std::size_t transfers) {
+    account_index_.Reserve(accounts);
+    transfer_index_.Reserve(transfers);
+  }
+
   // ---- Recovery. Applies a stored batch (seq must be last_seq()+1). Errors: kIo if the body
   // is malformed or inconsistent with the state (a corrupt store).
   Status Replay(const BatchView& batch);
