@@ -51,7 +51,8 @@ cleanup() {
 trap cleanup EXIT
 
 {
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  # BENCH_COMMIT names the commit when the tree is an export without .git (git archive).
+  echo "commit: ${BENCH_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cpu: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
