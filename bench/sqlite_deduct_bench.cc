@@ -52,9 +52,10 @@ sqlite3* Open(const std::string& path) {
   SUANLI_CHECK(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                                       SQLITE_OPEN_NOMUTEX,
                                nullptr) == SQLITE_OK);
-  Exec(db, "PRAGMA journal_mode=WAL");
+  // The busy timeout first: with 64 connections opening while others write, even a PRAGMA can
+  // meet a lock. journal_mode=WAL is persistent, so only CreateAndLoad sets it.
+  SUANLI_CHECK(sqlite3_busy_timeout(db, 10'000) == SQLITE_OK);
   Exec(db, "PRAGMA synchronous=FULL");  // per connection: every COMMIT fsyncs the WAL
-  Exec(db, "PRAGMA busy_timeout=10000");
   return db;
 }
 
@@ -79,6 +80,7 @@ void Step(sqlite3* db, sqlite3_stmt* stmt, int want) {
 void CreateAndLoad(const Options& o) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(o.db_path + suffix);
   sqlite3* db = Open(o.db_path);
+  Exec(db, "PRAGMA journal_mode=WAL");
   Exec(db,
        "CREATE TABLE vouchers (id INTEGER PRIMARY KEY,"
        " remaining_fen INTEGER NOT NULL CHECK (remaining_fen >= 0));"
