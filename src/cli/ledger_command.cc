@@ -76,13 +76,13 @@ Status Demo(const std::string& dir) {
   SUANLI_ASSIGN(const auto accounts,
                 l.CreateAccounts({
                     {"chengdu/funder/city-budget", kCny, AccountKind::kFunder, 0, 0, {}, {}, 0},
-                    {"chengdu/2025/pool/city", kCny, AccountKind::kPool, no_overdraw, 0, {}, {}, 0},
-                    {"chengdu/2025/lapsed", kCny, AccountKind::kLapsed, 0, 0, {}, {}, 0},
-                    {"provider/tianfu-ai/receivable", kCny, AccountKind::kProviderReceivable,
+                    {"chengdu-2024/pool/city", kCny, AccountKind::kPool, no_overdraw, 0, {}, {}, 0},
+                    {"chengdu-2024/lapsed", kCny, AccountKind::kLapsed, 0, 0, {}, {}, 0},
+                    {"provider/chengdu-ai-center/receivable", kCny, AccountKind::kProviderReceivable,
                      no_overdraw, 0, {}, {}, 0},
-                    {"provider/tianfu-ai/payout", kCny, AccountKind::kPayout, 0, 0, {}, {}, 0},
-                    {"org/91510100MA6CXXXX0X/2025-cap", kCny, AccountKind::kCapGroup, 0,
-                     500'000'00, {}, {}, 0},
+                    {"provider/chengdu-ai-center/payout", kCny, AccountKind::kPayout, 0, 0, {}, {}, 0},
+                    {"org/91510100MA61R1234W/2024-cap", kCny, AccountKind::kCapGroup, 0,
+                     1'000'000'00, {}, {}, 0},  // seed 000 §二: 100万 per org a year
                 }));
   for (const auto& a : accounts) {
     if (a.code != ledger::ResultCode::kOk) {
@@ -93,7 +93,7 @@ Status Demo(const std::string& dir) {
   const AccountId funder = accounts[0].id, pool = accounts[1].id, lapsed = accounts[2].id,
                   receivable = accounts[3].id, payout = accounts[4].id, cap = accounts[5].id;
   SUANLI_ASSIGN(const auto voucher_out,
-                l.CreateAccounts({{"chengdu/2025/voucher/91510100MA6CXXXX0X", kCny,
+                l.CreateAccounts({{"chengdu-2024/voucher/91510100MA61R1234W", kCny,
                                    AccountKind::kVoucher, no_overdraw, 300'000'00, cap, {}, 0}}));
   const AccountId voucher = voucher_out[0].id;
   if (voucher_out[0].code != ledger::ResultCode::kOk) {
@@ -104,15 +104,15 @@ Status Demo(const std::string& dir) {
   std::printf("Transfers (key, result, amount):\n");
   const std::uint16_t balancing = ledger::kBalancingDebit;
   SUANLI_TRY(Run(l, {
-      Transfer("fund/chengdu/2025", funder, pool, 10'000'000'00),
-      Transfer("grant/91510100MA6CXXXX0X", pool, voucher, 300'000'00),
+      Transfer("fund/chengdu-2024/city-budget", funder, pool, 10'000'000'00),
+      Transfer("grant/91510100MA61R1234W", pool, voucher, 300'000'00),
       // Each bill: the voucher pays min(50 % of the bill, what remains), in one transfer.
       Transfer("bill/0001 (120,000.00)", voucher, receivable, 60'000'00, balancing),
       Transfer("bill/0002 (250,000.00)", voucher, receivable, 125'000'00, balancing),
       Transfer("bill/0003 (80,000.00)", voucher, receivable, 40'000'00, balancing),
-      Transfer("payout/tianfu-ai/2025-06", receivable, payout, 225'000'00),
+      Transfer("payout/chengdu-ai-center/2024Q2", receivable, payout, 225'000'00),
       // The program closes: what remains on the voucher lapses back to the funder's books.
-      Transfer("lapse/91510100MA6CXXXX0X", voucher, lapsed, 300'000'00,
+      Transfer("lapse/91510100MA61R1234W", voucher, lapsed, 300'000'00,
                balancing | ledger::kLapse),
   }));
   // A retry of bill 0002 with the same key returns the original result, not a second charge.
