@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `suanli` command as a user meets it: exit codes, JSON on stdout,
+# errors naming the field on stderr, and a ledger that survives a reopen. Run by CTest with
+# the binary's path; runs from the repository root. Prints "N passed, M failed".
+set -uo pipefail
+SUANLI="${1:?usage: cli_test.sh PATH_TO_SUANLI}"
+cd "$(dirname "$0")/.."
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {  # check NAME EXPECTED_RC COMMAND...  (stdout → $tmp/out, stderr → $tmp/err)
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [[ $got -eq $want ]]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $name: exit $got, wanted $want"
+    head -5 "$tmp/err"
+  fi
+}
+expect_in() {  # expect_in NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL $1: '$3' not in $2:"
+    head -5 "$2"
+  fi
+}
+json_field() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
+
+# Every shipped program loads, and every shipped case quotes as eligible with its amount.
+check "programs list" 0 "$SUANLI" programs --dir programs
+for p in programs/*.toml; do
+  id=$(basename "$p" .toml)
+  check "quote $id" 0 "$SUANLI" quote --program "$p" --case "programs/cases/$id.json"
+  expect_in "quote $id eligible" "$tmp/out" '"eligible": true'
+done
+
+# The worked figures, through the command line.
+check "chengdu quote" 0 "$SUANLI" quote --program programs/chengdu-2024.toml \
+  --case programs/cases/chengdu-2024.json
+[[ $(json_field "$tmp/out" amount) == "10000.00" ]] && pass=$((pass + 1)) ||
+  { fail=$((fail + 1)); echo "FAIL chengdu amount"; }
+check "nanning quote" 0 "$SUANLI" quote --program programs/nanning-2025.toml \
+  --case programs/cases/nanning-2025.json
+[[ $(json_field "$tmp/out" amount) == "25102.00" ]] && pass=$((pass + 1)) ||
+  { fail=$((fail + 1)); echo "FAIL nanning amount"; }
+
+# Standard input, and a business "no" (revenue one fen under 10,000,000) exits 1.
+sed 's/"prior_year_revenue": "12000000.00"/"prior_year_revenue": "9999999.99"/' \
+  programs/cases/chengdu-2024.json >"$tmp/poor.json"
+check "not eligible via stdin" 1 bash -c "\"$SUANLI\" quote --program programs/chengdu-2024.toml --case - <\"$tmp/poor.json\""
+expect_in "revenue reason" "$tmp/out" '"min_revenue"'
+
+# Bad input exits 2 and names the field.
+printf '{"as_of": ' >"$tmp/trunc.json"
+check "malformed json" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/trunc.json"
+sed 's/"fee": "20000.00"/"fee": "-1.00"/' programs/cases/chengdu-2024.json >"$tmp/neg.json"
+check "negative fee" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/neg.json"
+expect_in "negative fee field" "$tmp/err" '"field":"contract.fee"'
+sed 's/"fee": "20000.00"/"fee": "99999999999999999999.00"/' programs/cases/chengdu-2024.json >"$tmp/big.json"
+check "overflowing fee" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/big.json"
+sed 's/"fee": "20000.00"/"fee": 20000/' programs/cases/chengdu-2024.json >"$tmp/num.json"
+check "fee as number" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/num.json"
+sed 's/91510100MA61R1234W/91510100MA61R1234X/' programs/cases/chengdu-2024.json >"$tmp/uscc.json"
+check "bad uscc" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/uscc.json"
+expect_in "bad uscc field" "$tmp/err" '"field":"organisation.uscc"'
+sed 's/"signed_on": "2024-03-01"/"signed_on": "2024-02-30"/' programs/cases/chengdu-2024.json >"$tmp/date.json"
+check "impossible date" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/date.json"
+check "missing case file" 2 "$SUANLI" quote --program programs/chengdu-2024.toml --case "$tmp/none.json"
+
+# A broken program file is refused with the field named.
+for f in src/policy/testdata/broken/*.toml; do
+  check "broken $(basename "$f")" 2 "$SUANLI" quote --program "$f" --case programs/cases/chengdu-2024.json
+done
+check "broken unknown key" 2 "$SUANLI" programs show src/policy/testdata/broken/unknown_key.toml
+expect_in "broken field named" "$tmp/err" "grant.caps[0].ammount"
+
+# The ledger: a voucher's life on SQLite, then a reopen that replays and checks invariants.
+check "ledger demo" 0 "$SUANLI" ledger demo --data "$tmp/ledger"
+expect_in "ledger demo invariants" "$tmp/out" "Invariants: all hold"
+expect_in "ledger demo duplicate" "$tmp/out" "duplicate: original result"
+check "ledger verify" 0 "$SUANLI" ledger verify --data "$tmp/ledger"
+expect_in "ledger verify invariants" "$tmp/out" "invariants: all hold"
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
