@@ -17,6 +17,18 @@
 namespace suanli::ledger {
 namespace {
 
+// Set while a ledger thread runs completion callbacks: a submission from inside a callback
+// must never wait for queue room (the thread it would wait on may be its own).
+thread_local bool in_ledger_callback = false;
+
+struct CallbackScope {
+  CallbackScope() : outer(in_ledger_callback) { in_ledger_callback = true; }
+  ~CallbackScope() { in_ledger_callback = outer; }
+  bool outer;  // a refusal answered inline from inside a callback nests
+  CallbackScope(const CallbackScope&) = delete;
+  CallbackScope& operator=(const CallbackScope&) = delete;
+};
+
 struct Request {
   enum Kind : std::uint8_t { kAccounts, kTransfers, kTask };
   Kind kind = kTask;
@@ -24,18 +36,20 @@ struct Request {
   std::vector<TransferSpec> transfers;
   std::vector<AccountOutcome> account_out;
   std::vector<TransferOutcome> transfer_out;
-  std::promise<Result<std::vector<AccountOutcome>>> account_promise;
-  std::promise<Result<std::vector<TransferOutcome>>> transfer_promise;
+  Ledger::AccountsDone account_done;    // kAccounts: called exactly once
+  Ledger::TransfersDone transfer_done;  // kTransfers: called exactly once
   std::function<void(const StateMachine&)> task;  // kTask; sets its own promise
 
   std::size_t events() const { return accounts.size() + transfers.size(); }
   void Fail(const Error& e) {
-    if (kind == kAccounts) account_promise.set_value(e);
-    if (kind == kTransfers) transfer_promise.set_value(e);
+    CallbackScope scope;
+    if (kind == kAccounts) account_done(e);
+    if (kind == kTransfers) transfer_done(e);
   }
   void Succeed() {
-    if (kind == kAccounts) account_promise.set_value(std::move(account_out));
-    if (kind == kTransfers) transfer_promise.set_value(std::move(transfer_out));
+    CallbackScope scope;
+    if (kind == kAccounts) account_done(std::move(account_out));
+    if (kind == kTransfers) transfer_done(std::move(transfer_out));
   }
 };
 
@@ -204,8 +218,13 @@ struct Ledger::Impl {
 
   void Enqueue(std::unique_ptr<Request> r) {
     std::unique_lock lock(mu);
-    // Backpressure: wait for room; the writer always makes progress, so this ends.
-    not_full.wait(lock, [&] { return queue.size() < options.queue_requests_max || stopping; });
+    // Backpressure: wait for room; the writer always makes progress, so this ends. Not from a
+    // completion callback: it runs on a ledger thread that the wait could block (even the
+    // writer itself). There the queue may exceed its bound by the requests that callbacks
+    // resubmit, which is at most the number of requests outstanding.
+    if (!in_ledger_callback) {
+      not_full.wait(lock, [&] { return queue.size() < options.queue_requests_max || stopping; });
+    }
     if (stopping) {
       lock.unlock();
       r->Fail(MakeError(ErrorCode::kReadOnly, "ledger", "the ledger is closing"));
@@ -391,31 +410,50 @@ Ledger::~Ledger() {
   impl_->responder.join();
 }
 
-std::future<Result<std::vector<AccountOutcome>>> Ledger::SubmitAccounts(
-    std::vector<AccountSpec> specs) {
-  auto r = std::make_unique<Request>();
-  auto future = r->account_promise.get_future();
+void Ledger::SubmitAccounts(std::vector<AccountSpec> specs, AccountsDone done) {
+  SUANLI_CHECK(done != nullptr);
   if (specs.size() > limits::kTransfersPerRequestMax) {
-    r->account_promise.set_value(TooMany(specs.size()));
-    return future;
+    done(TooMany(specs.size()));
+    return;
   }
+  auto r = std::make_unique<Request>();
   r->kind = Request::kAccounts;
   r->accounts = std::move(specs);
+  r->account_done = std::move(done);
   impl_->Enqueue(std::move(r));
+}
+
+void Ledger::SubmitTransfers(std::vector<TransferSpec> specs, TransfersDone done) {
+  SUANLI_CHECK(done != nullptr);
+  if (specs.size() > limits::kTransfersPerRequestMax) {
+    done(TooMany(specs.size()));
+    return;
+  }
+  auto r = std::make_unique<Request>();
+  r->kind = Request::kTransfers;
+  r->transfers = std::move(specs);
+  r->transfer_done = std::move(done);
+  impl_->Enqueue(std::move(r));
+}
+
+// The future forms are the callback forms with a promise behind them: one path for writes.
+std::future<Result<std::vector<AccountOutcome>>> Ledger::SubmitAccounts(
+    std::vector<AccountSpec> specs) {
+  auto promise = std::make_shared<std::promise<Result<std::vector<AccountOutcome>>>>();
+  auto future = promise->get_future();
+  SubmitAccounts(std::move(specs), [promise](Result<std::vector<AccountOutcome>> r) {
+    promise->set_value(std::move(r));
+  });
   return future;
 }
 
 std::future<Result<std::vector<TransferOutcome>>> Ledger::SubmitTransfers(
     std::vector<TransferSpec> specs) {
-  auto r = std::make_unique<Request>();
-  auto future = r->transfer_promise.get_future();
-  if (specs.size() > limits::kTransfersPerRequestMax) {
-    r->transfer_promise.set_value(TooMany(specs.size()));
-    return future;
-  }
-  r->kind = Request::kTransfers;
-  r->transfers = std::move(specs);
-  impl_->Enqueue(std::move(r));
+  auto promise = std::make_shared<std::promise<Result<std::vector<TransferOutcome>>>>();
+  auto future = promise->get_future();
+  SubmitTransfers(std::move(specs), [promise](Result<std::vector<TransferOutcome>> r) {
+    promise->set_value(std::move(r));
+  });
   return future;
 }
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -246,8 +247,27 @@ class Ledger {
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
-  // Asynchronous forms: the future is ready once the batch holding the request is durable
-  // (or failed). At most limits::kTransfersPerRequestMax events per request.
+  // Completion callbacks. Each is called exactly once, with the request's outcomes (one per
+  // event, in order) once the batch holding the request and every earlier batch are durable,
+  // or with the Error of the batch (kIo, kIoUncertain, kReadOnly, kConflict — see above).
+  using AccountsDone = std::function<void(Result<std::vector<AccountOutcome>>)>;
+  using TransfersDone = std::function<void(Result<std::vector<TransferOutcome>>)>;
+
+  // Callback forms, for event loops (an Asio io_context) and request streams: nothing waits.
+  // `done` runs on one of the ledger's threads (committer, responder or writer) — or, when the
+  // request is refused before it is queued (too many events, the ledger closing), on the
+  // calling thread before Submit returns. Callbacks of different requests may run
+  // concurrently on different ledger threads. A callback must be short and must not block
+  // (no future.get(), no blocking Create*/Lookup*/CheckInvariants, no waiting on a lock held
+  // long): it delays every later answer. It may submit again; such a submission never waits
+  // for queue room. A callback that resubmits after an error must stop at some point: a
+  // closing ledger fails every submission at once, on the calling thread.
+  // At most limits::kTransfersPerRequestMax events per request (else kOutOfRange).
+  void SubmitAccounts(std::vector<AccountSpec> specs, AccountsDone done);
+  void SubmitTransfers(std::vector<TransferSpec> specs, TransfersDone done);
+
+  // Future forms, built on the callback forms: the future is ready once the batch holding the
+  // request is durable (or failed). At most limits::kTransfersPerRequestMax events per request.
   std::future<Result<std::vector<AccountOutcome>>> SubmitAccounts(std::vector<AccountSpec> specs);
   std::future<Result<std::vector<TransferOutcome>>> SubmitTransfers(
       std::vector<TransferSpec> specs);

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 
+#include <functional>
+#include <future>
 #include <mutex>
 #include <new>
 #include <thread>
@@ -207,6 +209,98 @@ TEST_F(LedgerTest, TooManyEventsInOneRequestIsRefused) {
   auto r = ledger_->CreateTransfers(std::move(specs));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kOutOfRange);
+}
+
+// True when `key` appears in a batch already durable in `store` (the body holds each key raw).
+bool KeyIsDurable(MemoryStore& store, const std::string& key) {
+  bool found = false;
+  const Status s = store.ReadFrom(1, [&](const BatchView& b) {
+    const std::string_view body(reinterpret_cast<const char*>(b.body.data()), b.body.size());
+    if (body.find(key) != std::string_view::npos) found = true;
+    return OkStatus();
+  });
+  return s.ok() && found;
+}
+
+// The callback form: every callback runs once, only after its own batch (and so, the log being
+// appended in seq order, every earlier batch) is durable.
+TEST_F(LedgerTest, CallbacksRunOnlyAfterTheirBatchIsDurable) {
+  Open(/*overlap_backlog_events_min=*/0);  // always pipeline
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
+  constexpr int kRequests = 300;
+  std::atomic<int> answered{0}, durable{0}, ok{0};
+  std::promise<void> all;
+  for (int i = 0; i < kRequests; ++i) {
+    std::string key = Key("cb-", static_cast<std::uint64_t>(100'000 + i));  // fixed width
+    ledger_->SubmitTransfers(
+        {T(key, pool_, voucher_, 1'00)},
+        [&, key](Result<std::vector<TransferOutcome>> r) {
+          if (r.ok() && (*r)[0].code == ResultCode::kOk) ++ok;
+          if (KeyIsDurable(memory_, key)) ++durable;
+          if (++answered == kRequests) all.set_value();
+        });
+  }
+  all.get_future().wait();
+  EXPECT_EQ(ok.load(), kRequests);
+  EXPECT_EQ(durable.load(), kRequests);
+  EXPECT_EQ(Credits(voucher_), kRequests * 1'00);
+}
+
+TEST_F(LedgerTest, CallbacksAfterAnUncertainFaultGetIoUncertainThenReadOnly) {
+  Open();
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 500'00)}).ok());
+  faults_.FailNextAppend(Fault::kUncertainNotWritten);
+  auto submit = [&](const char* key) {
+    std::promise<Result<std::vector<TransferOutcome>>> p;
+    auto f = p.get_future();
+    ledger_->SubmitTransfers({T(key, pool_, voucher_, 1'00)},
+                             [&p](Result<std::vector<TransferOutcome>> r) {
+                               p.set_value(std::move(r));
+                             });
+    return f.get();
+  };
+  auto r = submit("uncertain");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kIoUncertain);
+  r = submit("after");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kReadOnly);
+}
+
+// A request stream: each callback submits the next request. With a queue of one request the
+// resubmission must not wait for room (it runs on a ledger thread).
+TEST_F(LedgerTest, CallbackThatResubmitsKeepsAStreamGoing) {
+  ledger_.reset();
+  LedgerOptions options{&clock_, &faults_};
+  options.queue_requests_max = 1;
+  auto opened = Ledger::Open(options);
+  ASSERT_TRUE(opened.ok());
+  ledger_ = std::move(opened).value();
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
+  constexpr int kStreams = 4, kPerStream = 100;
+  std::atomic<int> streams_done{0}, ok{0};
+  std::promise<void> all;
+  std::vector<int> sent(kStreams, 0);  // sent[s] touched only by stream s's callback chain
+  std::function<void(int)> next = [&](int s) {
+    const int n = sent[static_cast<std::size_t>(s)]++;
+    ledger_->SubmitTransfers(
+        {T(Key("rs-", static_cast<std::uint64_t>(s * kPerStream + n)), pool_, voucher_, 1'00)},
+        [&, s](Result<std::vector<TransferOutcome>> r) {
+          if (r.ok() && (*r)[0].code == ResultCode::kOk) ++ok;
+          if (sent[static_cast<std::size_t>(s)] < kPerStream) {
+            next(s);
+          } else if (++streams_done == kStreams) {
+            all.set_value();
+          }
+        });
+  };
+  for (int s = 0; s < kStreams; ++s) next(s);
+  all.get_future().wait();
+  EXPECT_EQ(ok.load(), kStreams * kPerStream);
+  EXPECT_EQ(Credits(voucher_), kStreams * kPerStream * 1'00);
 }
 
 }  // namespace
