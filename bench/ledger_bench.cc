@@ -1,5 +1,13 @@
-// Suanli's ledger under the voucher-deduction load of docs/benchmarks.md: C client threads,
-// each submitting requests of K deductions and waiting until the request is durable.
+// Suanli's ledger under the voucher-deduction load of docs/benchmarks.md: C clients, each
+// keeping one request of K deductions outstanding and sending the next once it is durable.
+//
+// Two client models (--client-model):
+// - callback (the default, RESULT system=suanli): C logical clients driven by a fixed number of
+//   driver threads (--driver-threads, 2, like pgbench -j 2). A request's completion callback
+//   (run on a ledger thread) only hands the answer to its client's driver thread; the driver
+//   records the latency (submit -> callback), builds the next request and submits it. This is
+//   how an event-loop server (Asio) calls the ledger.
+// - thread (RESULT system=suanli-threads): one OS thread per client, blocking on the future.
 //
 // A deduction is ONE transfer, voucher -> provider receivable, flagged kBalancingDebit with
 // amount = floor(bill x 50 %): the ledger clamps it to what the voucher still has, which is
@@ -7,21 +15,25 @@
 // comparators do in SQL. Every deduction has its own idempotency key.
 //
 // Setup (not measured): a funder, a funded pool, one provider receivable and N vouchers, each
-// granted kVoucherFenInitial from the pool, in requests of up to 8,190 events.
+// granted kVoucherFenInitial from the pool, in requests of up to 8,190 events. The idempotency
+// indexes are sized at open for the setup plus every planned run (transfers_expected).
 //
 // With --vouchers 10000,10000000 it sets up one ledger per count and alternates the runs
-// between them. For every (repeat, K, clients, vouchers) it prints one RESULT line
+// between them. For every (repeat, K, clients, vouchers, model) it prints one RESULT line
 // (bench_util.h): deductions per second, p50/p99 of the request latency (submit -> durable),
-// and process CPU µs per deduction (every thread: clients, writer, SQLite), which is the
-// per-deduction cost compared across voucher counts. At the end it checks every ledger invariant and that the receivable
-// holds exactly the sum of the applied deductions.
+// and process CPU µs per deduction (every thread: clients, drivers, writer, SQLite), which is
+// the per-deduction cost compared across voucher counts. At the end it checks every ledger
+// invariant and that the receivable holds exactly the sum of the applied deductions.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <charconv>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <latch>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -36,6 +48,7 @@ using ledger::AccountKind;
 using ledger::AccountSpec;
 using ledger::Ledger;
 using ledger::ResultCode;
+using ledger::TransferOutcome;
 using ledger::TransferSpec;
 
 constexpr std::uint32_t kLedgerCny = 1;
@@ -53,7 +66,12 @@ struct Options {
   int repeats = 1;
   std::int64_t deductions_max = 50'000'000;  // per run; a bound besides the duration
   std::uint64_t seed = 1;
+  std::vector<std::string> models = {"callback"};  // "callback", "thread"
+  int driver_threads = 2;
 };
+
+// Upper bound on deductions per second used to size the idempotency index at open.
+constexpr double kDeductionsPerSecondPlanned = 600'000;
 
 template <typename T>
 T Must(Result<T> r, const char* what) {
@@ -168,25 +186,38 @@ struct RunShared {
   std::atomic<std::int64_t> applied_fen{0};
 };
 
+// K deductions for `client`, keys key_prefix + client + "-" + (++*n), built in one buffer.
+std::vector<TransferSpec> MakeDeductions(const Setup& setup, int k, const std::string& key_prefix,
+                                         int client, std::int64_t* n, Random* rng) {
+  const auto last_voucher = static_cast<std::int64_t>(setup.vouchers.size()) - 1;
+  char buf[limits::kIdempotencyKeyBytesMax];
+  SUANLI_CHECK(key_prefix.size() + 24 <= sizeof buf);
+  char* const after_prefix = std::copy(key_prefix.begin(), key_prefix.end(), buf);
+  char* const after_client = std::to_chars(after_prefix, buf + sizeof buf, client).ptr;
+  *after_client = '-';
+  std::vector<TransferSpec> specs(static_cast<std::size_t>(k));
+  for (auto& t : specs) {
+    char* const end = std::to_chars(after_client + 1, buf + sizeof buf, ++*n).ptr;
+    t.key.assign(buf, static_cast<std::size_t>(end - buf));
+    t.debit_account_id = setup.vouchers[static_cast<std::size_t>(rng->Between(0, last_voucher))];
+    t.credit_account_id = setup.receivable;
+    t.amount_fen = rng->Between(kBillFenMin, kBillFenMax) / 2;  // 50 %, rounded down
+    t.ledger = kLedgerCny;
+    t.code = kCodeDeduction;
+    t.flags = ledger::kBalancingDebit;
+  }
+  return specs;
+}
+
 void Client(Ledger& l, const Setup& setup, const Options& o, int k, int client,
             const std::string& key_prefix, RunShared& shared, Latencies& lat,
             std::latch& start, Clock::time_point end) {
   Random rng(o.seed * 1'000'003 + static_cast<std::uint64_t>(client) * 7919 +
              static_cast<std::uint64_t>(k));
-  const auto last_voucher = static_cast<std::int64_t>(setup.vouchers.size()) - 1;
   std::int64_t n = 0, applied_fen = 0, failed = 0;
   start.arrive_and_wait();
   while (!shared.stop.load(std::memory_order_relaxed) && !lat.Full()) {
-    std::vector<TransferSpec> specs(static_cast<std::size_t>(k));
-    for (auto& t : specs) {
-      t.key = key_prefix + std::to_string(client) + "-" + std::to_string(++n);
-      t.debit_account_id = setup.vouchers[static_cast<std::size_t>(rng.Between(0, last_voucher))];
-      t.credit_account_id = setup.receivable;
-      t.amount_fen = rng.Between(kBillFenMin, kBillFenMax) / 2;  // 50 %, rounded down
-      t.ledger = kLedgerCny;
-      t.code = kCodeDeduction;
-      t.flags = ledger::kBalancingDebit;
-    }
+    std::vector<TransferSpec> specs = MakeDeductions(setup, k, key_prefix, client, &n, &rng);
     const auto t0 = Clock::now();
     auto outcomes = Must(l.CreateTransfers(std::move(specs)), "deduction request");
     const auto t1 = Clock::now();
@@ -207,22 +238,149 @@ void Client(Ledger& l, const Setup& setup, const Options& o, int k, int client,
   shared.failed.fetch_add(failed);
 }
 
-// One measured run: `clients` threads for o.seconds, K deductions per request.
-RunResult RunOnce(Ledger& l, const Setup& setup, const Options& o, int rep, int k, int clients) {
+// The callback model: one driver thread serves clients c with c % driver_threads == index.
+// A completion callback (on a ledger thread) only queues the answer for the driver.
+class Driver {
+ public:
+  struct Completion {
+    int client = 0;
+    Clock::time_point done_at;
+    std::int64_t applied_fen = 0;
+    std::int64_t failed = 0;
+  };
+
+  Driver(Ledger& l, const Setup& setup, const Options& o, int k, int index,
+         const std::string& key_prefix, RunShared& shared, std::vector<Latencies>& lat,
+         Clock::time_point end)
+      : l_(l), setup_(setup), o_(o), k_(k), index_(index), key_prefix_(key_prefix),
+        shared_(shared), lat_(lat), end_(end) {}
+
+  void Run(std::latch& start) {
+    const int clients = static_cast<int>(lat_.size());
+    for (int c = index_; c < clients; c += o_.driver_threads) {
+      clients_.push_back(ClientState{c, Random(o_.seed * 1'000'003 +
+                                               static_cast<std::uint64_t>(c) * 7919 +
+                                               static_cast<std::uint64_t>(k_)),
+                                     0, {}});
+    }
+    start.arrive_and_wait();
+    std::int64_t outstanding = 0;
+    for (auto& c : clients_) {
+      Submit(c);
+      ++outstanding;
+    }
+    std::vector<Completion> done;
+    std::int64_t applied_fen = 0, failed = 0;
+    while (outstanding > 0) {  // bounded: each client stops at the end time or deductions_max
+      {
+        std::unique_lock lock(mu_);
+        ready_cv_.wait(lock, [&] { return !ready_.empty(); });
+        done.swap(ready_);
+      }
+      for (const Completion& d : done) {
+        --outstanding;
+        ClientState& c = clients_[static_cast<std::size_t>(d.client / o_.driver_threads)];
+        Latencies& lat = lat_[static_cast<std::size_t>(d.client)];
+        lat.Add(d.done_at - c.submitted_at);
+        applied_fen += d.applied_fen;
+        failed += d.failed;
+        if (shared_.deductions.fetch_add(k_, std::memory_order_relaxed) + k_ >=
+                o_.deductions_max ||
+            d.done_at >= end_) {
+          shared_.stop.store(true);
+        }
+        if (!shared_.stop.load(std::memory_order_relaxed) && !lat.Full()) {
+          Submit(c);
+          ++outstanding;
+        }
+      }
+      done.clear();
+    }
+    shared_.applied_fen.fetch_add(applied_fen);
+    shared_.failed.fetch_add(failed);
+  }
+
+ private:
+  struct ClientState {
+    int client;
+    Random rng;
+    std::int64_t n;
+    Clock::time_point submitted_at;
+  };
+
+  void Submit(ClientState& c) {
+    std::vector<TransferSpec> specs = MakeDeductions(setup_, k_, key_prefix_, c.client, &c.n,
+                                                     &c.rng);
+    c.submitted_at = Clock::now();
+    l_.SubmitTransfers(std::move(specs),
+                       [this, client = c.client](Result<std::vector<TransferOutcome>> r) {
+                         OnDone(client, std::move(r));
+                       });
+  }
+
+  // On a ledger thread: short, never blocks beyond the driver's queue lock.
+  void OnDone(int client, Result<std::vector<TransferOutcome>> r) {
+    Completion d{client, Clock::now(), 0, 0};
+    for (const auto& out : Must(std::move(r), "deduction request")) {
+      if (out.code == ResultCode::kOk) {
+        d.applied_fen += out.amount_fen;
+      } else {
+        ++d.failed;
+      }
+    }
+    // Notified under the lock: once the driver sees its last completion it may return and be
+    // destroyed, so nothing of it may be touched after the lock is released.
+    std::lock_guard lock(mu_);
+    const bool was_empty = ready_.empty();
+    ready_.push_back(d);
+    if (was_empty) ready_cv_.notify_one();
+  }
+
+  Ledger& l_;
+  const Setup& setup_;
+  const Options& o_;
+  const int k_;
+  const int index_;
+  const std::string& key_prefix_;
+  RunShared& shared_;
+  std::vector<Latencies>& lat_;
+  const Clock::time_point end_;
+  std::vector<ClientState> clients_;  // driver thread only
+
+  std::mutex mu_;
+  std::condition_variable ready_cv_;
+  std::vector<Completion> ready_;  // guarded by mu_
+};
+
+// One measured run: `clients` clients for o.seconds, K deductions per request, in `model`.
+RunResult RunOnce(Ledger& l, const Setup& setup, const Options& o, int rep, int k, int clients,
+                  const std::string& model) {
+  const bool threads_model = model == "thread";
   RunShared shared;
   std::vector<Latencies> lat(static_cast<std::size_t>(clients));
   for (auto& x : lat) x.Reserve(static_cast<std::size_t>(o.seconds * 50'000 / clients) + 1024);
   const std::string key_prefix = "d" + std::to_string(o.seed) + "-" + std::to_string(rep) + "-" +
-                                 std::to_string(k) + "-" + std::to_string(clients) + "-";
-  std::latch start(clients + 1);
+                                 std::to_string(k) + "-" + std::to_string(clients) +
+                                 (threads_model ? "t-" : "c-");
+  const int drivers = std::min(clients, o.driver_threads);
+  std::latch start((threads_model ? clients : drivers) + 1);
   const auto planned_end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                               std::chrono::duration<double>(o.seconds + 0.05));
   std::vector<std::thread> threads;
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back(Client, std::ref(l), std::cref(setup), std::cref(o), k, c,
-                         std::cref(key_prefix), std::ref(shared),
-                         std::ref(lat[static_cast<std::size_t>(c)]), std::ref(start),
-                         planned_end);
+  std::deque<Driver> driver_objects;
+  if (threads_model) {
+    for (int c = 0; c < clients; ++c) {
+      threads.emplace_back(Client, std::ref(l), std::cref(setup), std::cref(o), k, c,
+                           std::cref(key_prefix), std::ref(shared),
+                           std::ref(lat[static_cast<std::size_t>(c)]), std::ref(start),
+                           planned_end);
+    }
+  } else {
+    for (int d = 0; d < drivers; ++d) {
+      Driver& driver =
+          driver_objects.emplace_back(l, setup, o, k, d, key_prefix, shared, lat, planned_end);
+      threads.emplace_back([&driver, &start] { driver.Run(start); });
+    }
   }
   const auto stats0 = l.Stats();
   const std::int64_t cpu0_us = ProcessCpuUs();
@@ -236,15 +394,17 @@ RunResult RunOnce(Ledger& l, const Setup& setup, const Options& o, int rep, int 
   const Percentiles p = ComputePercentiles(lat);
   const auto batches = stats1.batches_committed - stats0.batches_committed;
   std::printf(
-      "RESULT system=suanli vouchers=%lld clients=%d k=%d rep=%d seconds=%.2f deductions=%lld "
+      "RESULT system=%s vouchers=%lld clients=%d k=%d rep=%d seconds=%.2f deductions=%lld "
       "failed=%lld dps=%.1f p50_us=%u p99_us=%u max_us=%u cpu_us_per_deduction=%.3f "
-      "batches=%llu deductions_per_batch=%.1f\n",
-      static_cast<long long>(setup.vouchers.size()), clients, k, rep, elapsed_s,
+      "batches=%llu deductions_per_batch=%.1f client_model=%s drivers=%d\n",
+      threads_model ? "suanli-threads" : "suanli", static_cast<long long>(setup.vouchers.size()),
+      clients, k, rep, elapsed_s,
       static_cast<long long>(n), static_cast<long long>(shared.failed.load()),
       static_cast<double>(n) / elapsed_s, p.p50_us, p.p99_us, p.max_us,
       static_cast<double>(cpu_us) / static_cast<double>(std::max<std::int64_t>(n, 1)),
       static_cast<unsigned long long>(batches),
-      static_cast<double>(n) / static_cast<double>(std::max<std::uint64_t>(batches, 1)));
+      static_cast<double>(n) / static_cast<double>(std::max<std::uint64_t>(batches, 1)),
+      model.c_str(), threads_model ? clients : drivers);
   std::fflush(stdout);
   return {n, shared.failed.load(), shared.applied_fen.load()};
 }
@@ -257,7 +417,8 @@ struct Instance {
   std::int64_t applied_fen = 0;  // sum of the deductions' applied amounts, for the final check
 };
 
-Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, suanli::Clock* clock) {
+Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, const Options& o,
+                      suanli::Clock* clock) {
   Instance in;
   std::filesystem::create_directories(dir);
   storage::SqliteStoreOptions so;
@@ -266,6 +427,15 @@ Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, suanli::Clo
   ledger::LedgerOptions lo;
   lo.clock = clock;
   lo.store = in.store.get();
+  // Size the idempotency indexes for the setup plus every planned run, so that no run pays
+  // for growing them (a doubling rehash at 10^7 keys stalls the writer for about a second).
+  const double runs = static_cast<double>(o.repeats) * static_cast<double>(o.ks.size()) *
+                      static_cast<double>(o.clients.size()) * static_cast<double>(o.models.size());
+  const double per_run = std::min(static_cast<double>(o.deductions_max),
+                                  o.seconds * kDeductionsPerSecondPlanned);
+  lo.accounts_expected = static_cast<std::size_t>(vouchers) + 16;
+  lo.transfers_expected = static_cast<std::size_t>(2 * vouchers + 1'000) +
+                          static_cast<std::size_t>(runs * per_run);
   in.ledger = Must(Ledger::Open(lo), "open ledger");
   const auto t0 = Clock::now();
   in.setup = CreateAccountsAndGrants(*in.ledger, vouchers);
@@ -293,14 +463,16 @@ int Run(const Options& o) {
   std::vector<Instance> instances;
   for (std::int64_t n : o.vouchers) {
     instances.push_back(
-        OpenAndSetUp((std::filesystem::path(o.dir) / std::to_string(n)).string(), n, &clock));
+        OpenAndSetUp((std::filesystem::path(o.dir) / std::to_string(n)).string(), n, o, &clock));
   }
   ::sync();  // the setup's deferred writes must not land on the measured runs
   for (int rep = 1; rep <= o.repeats; ++rep) {
     for (int k : o.ks) {
       for (int clients : o.clients) {
-        for (auto& in : instances) {
-          in.applied_fen += RunOnce(*in.ledger, in.setup, o, rep, k, clients).applied_fen;
+        for (const std::string& model : o.models) {
+          for (auto& in : instances) {
+            in.applied_fen += RunOnce(*in.ledger, in.setup, o, rep, k, clients, model).applied_fen;
+          }
         }
       }
     }
@@ -319,7 +491,7 @@ int main(int argc, char** argv) {
   app.add_option("--vouchers", o.vouchers, "voucher counts, one ledger each, e.g. 10000,10000000")
       ->delimiter(',')
       ->check(CLI::Range(1, 20'000'000));
-  app.add_option("--clients", o.clients, "client thread counts, e.g. 1,16,64")->delimiter(',')
+  app.add_option("--clients", o.clients, "client counts, e.g. 1,16,64")->delimiter(',')
       ->check(CLI::Range(1, 256));
   app.add_option("--k", o.ks, "deductions per request, e.g. 1,16")->delimiter(',')
       ->check(CLI::Range(1, 8190));
@@ -327,6 +499,13 @@ int main(int argc, char** argv) {
   app.add_option("--repeats", o.repeats, "repeat every (k, clients) run")->check(CLI::Range(1, 20));
   app.add_option("--deductions-max", o.deductions_max, "stop a run after this many deductions");
   app.add_option("--seed", o.seed, "random seed");
+  app.add_option("--client-model", o.models,
+                 "callback (C request streams on --driver-threads threads) and/or thread (one "
+                 "blocking OS thread per client), e.g. callback,thread")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"callback", "thread"}));
+  app.add_option("--driver-threads", o.driver_threads, "driver threads of the callback model")
+      ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
   return suanli::bench::Run(o);
 }

@@ -6,9 +6,10 @@
 # 1. Builds ledger_bench, sqlite_deduct_bench and fsync_probe in BUILD_DIR.
 # 2. Starts a throwaway PostgreSQL 15 on 127.0.0.1:$PG_PORT (bench/pg/pg_bench.sh).
 # 3. BENCH_REPEATS times, for 1, 16 and 64 clients in turn, the three systems back to back
-#    (within ~20 s, so the shared disk's mood falls on all three alike): PostgreSQL (pgbench,
+#    (within ~30 s, so the shared disk's mood falls on all three alike): PostgreSQL (pgbench,
 #    one CTE statement per deduction), SQLite (one transaction per deduction) and Suanli
-#    (K = 1 and K = 16 deductions per request); 10^4 vouchers, BENCH_SECONDS per run. Each
+#    (K = 1 and K = 16 deductions per request; callback-driven clients on 2 driver threads,
+#    then one blocking thread per client); 10^4 vouchers, BENCH_SECONDS per run. Each
 #    group opens with fsync_probe, the disk's fdatasync latency at that moment, so a slow disk
 #    is told apart from a slow system. Ratios are taken within a group, then the median.
 # 4. The scale runs: one Suanli process holding two ledgers, 10^4 and BENCH_VOUCHERS_BIG (10^7)
@@ -17,7 +18,7 @@
 #
 # Data lives in a temp dir on the same disk for all three systems (BENCH_TMPDIR, /var/tmp by
 # default; not tmpfs, so every fsync is real) and is deleted at exit. With the defaults the
-# whole script takes about 6–8 minutes on the 2-core machine.
+# whole script takes about 8–10 minutes on the 2-core machine.
 set -euo pipefail
 
 BUILD_DIR=${1:?usage: bench/ledger_bench.sh BUILD_DIR}
@@ -90,7 +91,7 @@ for rep in $(seq 1 "$REPEATS"); do
     rm -f "$TMP"/sqlite.db*
     settle
     "$LEDGER_BENCH" --dir "$TMP/suanli" --vouchers "$SMALL" --clients "$c" --k 1,16 \
-      --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
+      --client-model callback,thread --seconds "$RUN_SECONDS" --seed "$rep" | record main "$rep"
     rm -rf "$TMP/suanli"
     settle
   done

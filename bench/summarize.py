@@ -136,6 +136,29 @@ def main():
             cells.append(f"{ms(x['p50_us'])} / {ms(x['p99_us'])}" if x else "–")
         print("| " + " | ".join(cells) + " |")
 
+    tks = sorted({r["k"] for r in main_rows if r["system"] == "suanli-threads"})
+    if tks:
+        print(f"\n### Suanli with one blocking OS thread per client (the earlier client model)\n")
+        head = ["clients"] + [f"K={k} deductions/s" for k in tks] + \
+            [f"K={k} / PostgreSQL" for k in tks] + [f"K={k} p50 / p99, ms" for k in tks]
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for c in CLIENTS:
+            cells = [str(c)]
+            for k in tks:
+                x = m.get(("suanli-threads", small, k, c))
+                cells.append(kdps(x["dps"]) if x else "–")
+            for k in tks:
+                rs = [by[("suanli-threads", k, c, rep)] / by[("postgres", 1, c, rep)]
+                      for rep in reps(main_rows)
+                      if ("suanli-threads", k, c, rep) in by and by.get(("postgres", 1, c, rep))]
+                cells.append(f"{statistics.median(rs):,.1f}× ({min(rs):,.1f}–{max(rs):,.1f})"
+                             if rs else "–")
+            for k in tks:
+                x = m.get(("suanli-threads", small, k, c))
+                cells.append(f"{ms(x['p50_us'])} / {ms(x['p99_us'])}" if x else "–")
+            print("| " + " | ".join(cells) + " |")
+
     print("\n### Per-deduction cost by voucher count (Suanli, scale runs)\n")
     s = medians(scale_rows)
     counts = sorted({r["vouchers"] for r in scale_rows})
