@@ -4,6 +4,7 @@
 // small overflow map, so the index is exact.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,14 +53,22 @@ class KeyArena {
 };
 
 // Maps a key to a uint32 dense index. KeyOf(index) -> string_view gives the stored key.
+//
+// The hash index is split into kShards independent flat maps chosen by the hash's top bits.
+// A flat map grows by rehashing everything at once; with one map of 10^7 keys that stalled
+// the writer (and every client waiting on it) for about a second. With 256 shards each growth
+// moves 1/256 of the keys, so the worst stall is milliseconds, and nothing needs to be sized
+// up front (a huge pre-sized table costs a page fault on first touch of every page instead).
 class KeyIndex {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
+  static constexpr std::size_t kShards = 256;
 
   template <typename KeyOf>
   std::uint32_t Find(std::string_view key, std::uint64_t hash, const KeyOf& key_of) const {
-    const auto it = by_hash_.find(hash);
-    if (it == by_hash_.end()) return kNone;
+    const auto& shard = Shard(hash);
+    const auto it = shard.find(hash);
+    if (it == shard.end()) return kNone;
     if (key_of(it->second) == key) return it->second;
     if (overflow_.empty()) return kNone;
     const auto o = overflow_.find(std::string(key));
@@ -68,31 +77,42 @@ class KeyIndex {
 
   // Precondition: Find(key) == kNone.
   void Insert(std::string_view key, std::uint64_t hash, std::uint32_t index) {
-    const auto [it, inserted] = by_hash_.try_emplace(hash, index);
+    const auto [it, inserted] = Shard(hash).try_emplace(hash, index);
     if (!inserted) {
       const bool added = overflow_.emplace(std::string(key), index).second;
       SUANLI_CHECK(added);
     }
+    ++size_;
   }
 
   // Undoes Insert(key, hash, index).
   void Erase(std::string_view key, std::uint64_t hash, std::uint32_t index) {
-    const auto it = by_hash_.find(hash);
-    SUANLI_CHECK(it != by_hash_.end());
+    auto& shard = Shard(hash);
+    const auto it = shard.find(hash);
+    SUANLI_CHECK(it != shard.end());
+    --size_;
     if (it->second == index) {
-      by_hash_.erase(it);
+      shard.erase(it);
       return;
     }
     const std::size_t erased = overflow_.erase(std::string(key));
     SUANLI_CHECK(erased == 1);
   }
 
-  void Reserve(std::size_t n) { by_hash_.reserve(n); }
-  std::size_t size() const { return by_hash_.size() + overflow_.size(); }
+  void Reserve(std::size_t n) {
+    for (auto& shard : shards_) shard.reserve(n / kShards + 1);
+  }
+  std::size_t size() const { return size_; }
 
  private:
-  boost::unordered_flat_map<std::uint64_t, std::uint32_t> by_hash_;
+  using Map = boost::unordered_flat_map<std::uint64_t, std::uint32_t>;
+  // The top byte picks the shard; the map itself mixes the full hash for its buckets.
+  Map& Shard(std::uint64_t hash) { return shards_[hash >> 56]; }
+  const Map& Shard(std::uint64_t hash) const { return shards_[hash >> 56]; }
+
+  std::array<Map, kShards> shards_;
   std::unordered_map<std::string, std::uint32_t> overflow_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace suanli::ledger
