@@ -43,14 +43,7 @@ std::string Yuan(std::int64_t fen) { return Money::FromFen(fen).FormatYuan(); }
 
 TransferSpec Transfer(std::string key, AccountId debit, AccountId credit, std::int64_t amount_fen,
                       std::uint16_t flags = 0) {
-  TransferSpec t;
-  t.key = std::move(key);
-  t.debit_account_id = debit;
-  t.credit_account_id = credit;
-  t.amount_fen = amount_fen;
-  t.ledger = kCny;
-  t.flags = flags;
-  return t;
+  return ledger::MakeTransfer(std::move(key), debit, credit, amount_fen, kCny, flags);
 }
 
 void PrintTransfer(const TransferSpec& spec, const ledger::TransferOutcome& o) {

@@ -112,6 +112,20 @@ struct TransferSpec {
   std::uint64_t user_data = 0;    // opaque (e.g. a bill id)
 };
 
+// The common transfer: `amount_fen` from `debit` to `credit` on `ledger`, with `flags`.
+inline TransferSpec MakeTransfer(std::string key, AccountId debit, AccountId credit,
+                                 std::int64_t amount_fen, std::uint32_t ledger,
+                                 std::uint16_t flags = 0) {
+  TransferSpec t;
+  t.key = std::move(key);
+  t.debit_account_id = debit;
+  t.credit_account_id = credit;
+  t.amount_fen = amount_fen;
+  t.ledger = ledger;
+  t.flags = flags;
+  return t;
+}
+
 // The state of a stored transfer.
 enum class TransferState : std::uint8_t {
   kPosted = 1,         // an ordinary transfer, or a post/void/auto-void record itself

@@ -49,14 +49,7 @@ class StateMachineTest : public ::testing::Test {
   }
   static TransferSpec T(std::string key, AccountId d, AccountId c, std::int64_t amount,
                         std::uint16_t flags = 0) {
-    TransferSpec s;
-    s.key = std::move(key);
-    s.debit_account_id = d;
-    s.credit_account_id = c;
-    s.amount_fen = amount;
-    s.ledger = kCny;
-    s.flags = flags;
-    return s;
+    return MakeTransfer(std::move(key), d, c, amount, kCny, flags);
   }
   Account Get(AccountId id) { return *sm_.GetAccount(id); }
 
