@@ -80,6 +80,25 @@ done
 check "broken unknown key" 2 "$SUANLI" programs show src/policy/testdata/broken/unknown_key.toml
 expect_in "broken field named" "$tmp/err" "grant.caps[0].ammount"
 
+# Nanjing's weekly draw: at least 2,400 hours, each voucher 24-96 hours, replayable by seed.
+seq -f "org-%03g" 1 60 >"$tmp/entrants.txt"
+check "draw" 0 "$SUANLI" draw --program programs/nanjing-experience.toml --entrants "$tmp/entrants.txt" --seed 7
+cp "$tmp/out" "$tmp/draw1.json"
+if python3 - "$tmp/draw1.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+hours = [w["hours"] for w in d["winners"]]
+assert d["total_hours"] == sum(hours) >= 2400, d["total_hours"]
+assert all(24 <= h <= 96 for h in hours), hours
+assert len({w["entrant"] for w in d["winners"]}) == len(hours)
+PY
+then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL draw figures"; fi
+check "draw replays" 0 "$SUANLI" draw --program programs/nanjing-experience.toml --entrants - --seed 7 <"$tmp/entrants.txt"
+cmp -s "$tmp/out" "$tmp/draw1.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL draw replay differs"; }
+printf 'org-1\norg-1\n' >"$tmp/dup.txt"
+check "draw duplicate entrant" 2 "$SUANLI" draw --program programs/nanjing-experience.toml --entrants "$tmp/dup.txt" --seed 7
+check "draw without experience rule" 2 "$SUANLI" draw --program programs/chengdu-2024.toml --entrants "$tmp/entrants.txt" --seed 7
+
 # The ledger: a voucher's life on SQLite, then a reopen that replays and checks invariants.
 check "ledger demo" 0 "$SUANLI" ledger demo --data "$tmp/ledger"
 expect_in "ledger demo invariants" "$tmp/out" "Invariants: all hold"

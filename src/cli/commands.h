@@ -11,5 +11,6 @@ namespace suanli::cli {
 void RegisterQuoteCommand(CLI::App& app, int* exit_code);     // quote_command.cc
 void RegisterProgramsCommand(CLI::App& app, int* exit_code);  // programs_command.cc
 void RegisterLedgerCommand(CLI::App& app, int* exit_code);    // ledger_command.cc
+void RegisterDrawCommand(CLI::App& app, int* exit_code);      // draw_command.cc
 
 }  // namespace suanli::cli

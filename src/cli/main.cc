@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   suanli::cli::RegisterQuoteCommand(app, &exit_code);
   suanli::cli::RegisterProgramsCommand(app, &exit_code);
   suanli::cli::RegisterLedgerCommand(app, &exit_code);
+  suanli::cli::RegisterDrawCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
