@@ -68,6 +68,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::vector<std::string> models = {"callback"};  // "callback", "thread"
   int driver_threads = 2;
+  std::size_t overlap_backlog_events_min = 0;  // 0 = the ledger's default
 };
 
 template <typename T>
@@ -414,7 +415,7 @@ struct Instance {
   std::int64_t applied_fen = 0;  // sum of the deductions' applied amounts, for the final check
 };
 
-Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, const Options& /*o*/,
+Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, const Options& o,
                       suanli::Clock* clock) {
   Instance in;
   std::filesystem::create_directories(dir);
@@ -430,6 +431,7 @@ Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, const Optio
   // the first touch of every page during the runs.
   lo.accounts_expected = static_cast<std::size_t>(vouchers) + 16;
   lo.transfers_expected = static_cast<std::size_t>(2 * vouchers + 1'000);
+  if (o.overlap_backlog_events_min > 0) lo.overlap_backlog_events_min = o.overlap_backlog_events_min;
   in.ledger = Must(Ledger::Open(lo), "open ledger");
   const auto t0 = Clock::now();
   in.setup = CreateAccountsAndGrants(*in.ledger, vouchers);
@@ -500,6 +502,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"callback", "thread"}));
   app.add_option("--driver-threads", o.driver_threads, "driver threads of the callback model")
       ->check(CLI::Range(1, 64));
+  app.add_option("--overlap-min", o.overlap_backlog_events_min,
+                 "queued events that let the writer apply the next batch during the fsync "
+                 "(LedgerOptions::overlap_backlog_events_min; 0 = the ledger's default)");
   CLI11_PARSE(app, argc, argv);
   return suanli::bench::Run(o);
 }
