@@ -51,7 +51,7 @@ using ledger::ResultCode;
 using ledger::TransferOutcome;
 using ledger::TransferSpec;
 
-constexpr std::uint32_t kLedgerCny = 1;
+using ledger::kLedgerCny;
 constexpr std::uint16_t kCodeGrant = 1;
 constexpr std::uint16_t kCodeDeduction = 2;
 // Setup keeps this many requests in flight so the writer always has a full batch waiting.

@@ -18,20 +18,16 @@
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "ledger/ledger_testing.h"
 #include "ledger/memory_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace suanli::ledger {
 namespace {
 
-constexpr std::uint32_t kCny = 1;
+constexpr std::uint32_t kCny = kLedgerCny;
 
-// "t" + std::to_string(n) trips a false -Wrestrict in g++ 12 at -O3; this builds the same.
-std::string Key(const char* prefix, std::uint64_t n) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu", prefix, static_cast<unsigned long long>(n));
-  return buf;
-}
+using test_support::Key;
 
 // 200 seeds in 4 shards (separate ctest cases, so `ctest -j` runs them side by side).
 constexpr int kMemoryShards = 4;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "ledger/ledger_testing.h"
 #include "ledger/memory_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -43,12 +44,7 @@ class TimedStore final : public Store {
   Store* inner_;
 };
 
-// snprintf rather than operator+: g++ 12 -O3 warns falsely (-Wrestrict) on short concatenations.
-static std::string Key(const char* prefix, std::uint64_t n) {
-  char key[48];
-  std::snprintf(key, sizeof key, "%s%llu", prefix, static_cast<unsigned long long>(n));
-  return key;
-}
+using test_support::Key;
 
 int main(int argc, char** argv) {
   if (argc < 2) {

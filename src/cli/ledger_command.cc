@@ -21,7 +21,7 @@ using ledger::AccountSpec;
 using ledger::Ledger;
 using ledger::TransferSpec;
 
-constexpr std::uint32_t kCny = 1;
+constexpr std::uint32_t kCny = ledger::kLedgerCny;
 
 struct Opened {
   std::unique_ptr<storage::SqliteStore> store;

@@ -22,6 +22,9 @@
 
 namespace suanli::ledger {
 
+// The ledger number of Chinese yuan (amounts in fen). Other numbers are free for other units.
+inline constexpr std::uint32_t kLedgerCny = 1;
+
 // ---------------------------------------------------------------------------------------------
 // Accounts
 

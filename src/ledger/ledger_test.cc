@@ -2,6 +2,7 @@
 // an uncertain failure makes the ledger read-only until reopened, recovery restores exactly
 // the acknowledged state, and concurrent clients all get durable answers.
 #include "ledger/ledger.h"
+#include "ledger/ledger_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -18,14 +19,9 @@
 namespace suanli::ledger {
 namespace {
 
-constexpr std::uint32_t kCny = 1;
+constexpr std::uint32_t kCny = kLedgerCny;
 
-// "t" + std::to_string(n) trips a false -Wrestrict in g++ 12 at -O3; this builds the same.
-std::string Key(const char* prefix, std::uint64_t n) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu", prefix, static_cast<unsigned long long>(n));
-  return buf;
-}
+using test_support::Key;
 
 
 TransferSpec T(std::string key, AccountId d, AccountId c, std::int64_t amount,

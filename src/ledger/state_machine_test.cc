@@ -7,7 +7,7 @@
 namespace suanli::ledger {
 namespace {
 
-constexpr std::uint32_t kCny = 1;
+constexpr std::uint32_t kCny = kLedgerCny;
 constexpr std::int64_t kT0 = 1'700'000'000'000'000;
 
 class StateMachineTest : public ::testing::Test {

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "ledger/ledger.h"
+#include "ledger/ledger_testing.h"
 
 namespace suanli::storage {
 namespace {
@@ -21,14 +22,9 @@ using ledger::Ledger;
 using ledger::LedgerOptions;
 using ledger::TransferSpec;
 
-constexpr std::uint32_t kCny = 1;
+constexpr std::uint32_t kCny = ledger::kLedgerCny;
 
-// "t" + std::to_string(n) trips a false -Wrestrict in g++ 12 at -O3; this builds the same.
-std::string Key(const char* prefix, std::uint64_t n) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu", prefix, static_cast<unsigned long long>(n));
-  return buf;
-}
+using ledger::test_support::Key;
 
 
 class SqliteStoreTest : public ::testing::Test {
