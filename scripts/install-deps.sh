@@ -10,9 +10,10 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+  libssl-dev libargon2-dev
 )
-# Comparators for bench/ only (PostgreSQL server and pgbench).
-BENCH_PKGS=(postgresql postgresql-contrib)
+# Comparators for bench/ only (PostgreSQL and pgbench; nginx and wrk for the HTTP benchmark).
+BENCH_PKGS=(postgresql postgresql-contrib wrk nginx-light)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi
