@@ -16,6 +16,8 @@ inline constexpr std::size_t kIdempotencyKeyBytesMax = 64;
 // Transfers per ledger request and per batch: bounds memory and the time a batch holds the
 // writer (TigerBeetle uses 8,190 per request for the same reason).
 inline constexpr std::size_t kTransfersPerRequestMax = 8190;
+// Transfers returned by one Ledger::ScanTransfers call: bounds the writer's pause per call.
+inline constexpr std::size_t kScanTransfersMax = 10'000;
 inline constexpr std::size_t kTransfersPerBatchMax = 8190;
 // Settlements a quote may simulate: a case is a question, not a ledger.
 inline constexpr std::size_t kQuoteSettlementsMax = 1000;

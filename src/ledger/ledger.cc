@@ -490,6 +490,22 @@ Result<std::optional<Transfer>> Ledger::LookupTransfer(TransferId id) {
       [id](const StateMachine& sm) { return sm.GetTransfer(id); });
 }
 
+Result<std::vector<Transfer>> Ledger::ScanTransfers(TransferId after, std::size_t limit) {
+  if (limit > limits::kScanTransfersMax) {
+    return MakeError(ErrorCode::kOutOfRange, "limit",
+                     "at most " + std::to_string(limits::kScanTransfersMax) + " per scan");
+  }
+  return impl_->RunTask<std::vector<Transfer>>([after, limit](const StateMachine& sm) {
+    std::vector<Transfer> out;
+    for (std::uint64_t id = after.value + 1; out.size() < limit; ++id) {
+      std::optional<Transfer> t = sm.GetTransfer(TransferId(id));
+      if (!t) break;
+      out.push_back(std::move(*t));
+    }
+    return out;
+  });
+}
+
 Result<InvariantReport> Ledger::CheckInvariants() {
   return impl_->RunTask<InvariantReport>([](const StateMachine& sm) { return sm.CheckAll(); });
 }

@@ -298,6 +298,9 @@ class Ledger {
   Result<std::optional<Account>> LookupAccountByKey(std::string key);
   Result<std::optional<Transfer>> LookupTransferByKey(std::string key);
   Result<std::optional<Transfer>> LookupTransfer(TransferId id);
+  // Transfers with id > `after`, in id (= commit) order, at most `limit` (≤ 10,000) of them:
+  // how readers rebuild their own indexes (the platform's settlement journal) after a crash.
+  Result<std::vector<Transfer>> ScanTransfers(TransferId after, std::size_t limit);
 
   // Runs the full invariant check on the acknowledged state.
   Result<InvariantReport> CheckInvariants();

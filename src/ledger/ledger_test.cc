@@ -200,6 +200,31 @@ TEST_F(LedgerTest, TooManyEventsInOneRequestIsRefused) {
   EXPECT_EQ(r.error().code, ErrorCode::kOutOfRange);
 }
 
+TEST_F(LedgerTest, ScanTransfersReturnsCommittedTransfersInIdOrderFromACursor) {
+  Open();
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({MakeTransfer("fund", funder_, pool_, 500, kCny)}).ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(ledger_->CreateTransfers(
+                           {MakeTransfer("t" + std::to_string(i), pool_, voucher_, 10 + i, kCny)})
+                    .ok());
+  }
+  auto first = ledger_->ScanTransfers(TransferId(), 4);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 4u);
+  EXPECT_EQ((*first)[0].key, "fund");
+  EXPECT_EQ((*first)[3].key, "t2");
+  auto rest = ledger_->ScanTransfers((*first)[3].id, 100);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[1].key, "t4");
+  EXPECT_EQ((*rest)[1].amount_fen, 14);
+  auto none = ledger_->ScanTransfers((*rest)[1].id, 100);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_FALSE(ledger_->ScanTransfers(TransferId(), limits::kScanTransfersMax + 1).ok());
+}
+
 // True when `key` appears in a batch already durable in `store` (the body holds each key raw).
 bool KeyIsDurable(MemoryStore& store, const std::string& key) {
   bool found = false;
