@@ -12,5 +12,6 @@ void RegisterQuoteCommand(CLI::App& app, int* exit_code);     // quote_command.c
 void RegisterProgramsCommand(CLI::App& app, int* exit_code);  // programs_command.cc
 void RegisterLedgerCommand(CLI::App& app, int* exit_code);    // ledger_command.cc
 void RegisterDrawCommand(CLI::App& app, int* exit_code);      // draw_command.cc
+void RegisterAuditCommand(CLI::App& app, int* exit_code);     // audit_command.cc
 
 }  // namespace suanli::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   suanli::cli::RegisterProgramsCommand(app, &exit_code);
   suanli::cli::RegisterLedgerCommand(app, &exit_code);
   suanli::cli::RegisterDrawCommand(app, &exit_code);
+  suanli::cli::RegisterAuditCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
