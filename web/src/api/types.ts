@@ -1,0 +1,201 @@
+// The shapes of /api/v1 as planned (docs/console.md lists the endpoints). Money is always a
+// decimal string in CNY; times are ISO 8601 strings with an offset. Only src/api/ knows these
+// paths, so a change in the API is a change here.
+
+export type Money = string
+export type Instant = string
+
+export type Role = 'admin' | 'officer' | 'expert' | 'provider' | 'applicant' | 'auditor'
+export const ROLES: readonly Role[] = ['admin', 'officer', 'expert', 'provider', 'applicant', 'auditor']
+
+export interface User {
+  id: string
+  username: string
+  display_name: string
+  roles: Role[]
+  org_id?: string | null
+  provider_id?: string | null
+}
+
+export interface Session {
+  user: User
+  csrf_token: string
+}
+
+export interface ProgramSummary {
+  id: string
+  name: string
+  year: number
+  region: string
+}
+
+export interface ProgramClause {
+  section: string
+  clause: string
+  text: string
+}
+
+export interface ProgramDetail {
+  id: string
+  name: string
+  text: ProgramClause[]
+}
+
+export interface Page<T> {
+  items: T[]
+  next_cursor?: string | null
+}
+
+// ---- Quote: the case (docs/case-schema.md) and the answer (src/policy/quote_json.cc) ----
+
+export type OrgType =
+  | 'enterprise' | 'research_institute' | 'university' | 'compute_intermediary' | 'maker' | 'individual'
+export const ORG_TYPES: readonly OrgType[] = [
+  'enterprise', 'research_institute', 'university', 'compute_intermediary', 'maker', 'individual',
+]
+export type ResourceClass =
+  | 'compute' | 'intelligent_compute' | 'supercompute' | 'storage' | 'network' | 'security' | 'tech_support'
+export const RESOURCE_CLASSES: readonly ResourceClass[] = [
+  'compute', 'intelligent_compute', 'supercompute', 'storage', 'network', 'security', 'tech_support',
+]
+
+export interface QuoteCase {
+  as_of: Instant
+  organisation: {
+    name?: string
+    uscc?: string
+    type: OrgType
+    region?: string
+    prior_year_revenue?: Money
+    industry?: string
+    classes?: string[]
+    related_parties?: string[]
+  }
+  provider: { name: string; uscc?: string; tags?: string[]; related_parties?: string[] }
+  contract: {
+    id: string
+    fee: Money
+    signed_on: string
+    start?: string
+    end?: string
+    resource_class: ResourceClass
+    chip_origin?: 'domestic' | 'imported'
+    use_case?: string
+    paid?: Money
+    settled?: Money
+    approved_rate?: string
+  }
+  history?: {
+    org_granted_this_year?: Money
+    org_granted_cumulative?: Money
+    contract_already_applied?: boolean
+    pool_remaining?: Money
+  }
+  other_subsidies?: string[]
+  settlements?: { bill: Money; on?: string }[]
+}
+
+export interface QuoteReason {
+  code: string
+  result: 'ok' | 'failed'
+  message: string
+  clause: string
+}
+
+export interface QuoteStep {
+  name: string
+  detail: string
+  value: string
+  clause: string
+}
+
+export interface QuoteDeduction {
+  index: number
+  bill: Money
+  deducted: Money
+  customer_pays: Money
+  invoiced: Money
+  remaining: Money
+  note: string
+}
+
+export interface QuoteAssumption {
+  rule: string
+  note: string
+  clause: string
+}
+
+export interface Quote {
+  program: string
+  eligible: boolean
+  amount: Money
+  amount_display: string
+  unit: string
+  tier: string
+  reasons: QuoteReason[]
+  steps: QuoteStep[]
+  deductions: QuoteDeduction[]
+  expires_at: Instant | null
+  validity?: string
+  assumptions: QuoteAssumption[]
+}
+
+// ---- Vouchers, pool, audit ----
+
+export type VoucherStatus = 'active' | 'exhausted' | 'expired' | 'revoked' | string
+
+export interface Voucher {
+  id: string
+  org_id: string
+  org_name: string
+  program_id: string
+  grant: Money
+  used: Money
+  remaining: Money
+  expires_at: Instant
+  status: VoucherStatus
+}
+
+export interface Deduction {
+  id: string
+  at: Instant
+  bill_no: string
+  bill_amount: Money
+  deduction: Money
+  customer_pays: Money
+  provider_id: string
+}
+
+export interface Pool {
+  funded: Money
+  reserved: Money
+  issued: Money
+  used: Money
+  redeemed: Money
+  lapsed: Money
+  remaining: Money
+  series: { date: string; remaining: Money }[]
+}
+
+export interface AuditEntry {
+  seq: number
+  at: Instant
+  actor: string
+  action: string
+  object: string
+  detail: string | Record<string, unknown>
+  hash: string
+}
+
+export interface AuditFilter {
+  after_seq?: number | string
+  actor?: string
+  action?: string
+  cursor?: string
+}
+
+export interface AuditVerify {
+  ok: boolean
+  entries_checked: number
+  problems: (string | Record<string, unknown>)[]
+}

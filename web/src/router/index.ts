@@ -1,0 +1,72 @@
+// Routes, each guarded by the roles in nav.ts: not logged in → /login?redirect=…; logged in
+// without the role → the "not allowed" page, which says where to go instead.
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import type { Pinia } from 'pinia'
+import { useSessionStore } from '@/stores/session'
+import { rolesFor } from './nav'
+import type { Role } from '@/api/types'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    roles?: Role[]
+  }
+}
+
+const Layout = () => import('@/layouts/AdminLayout.vue')
+const Placeholder = () => import('@/views/PlaceholderView.vue')
+
+const guarded = (name: string, path: string, component: RouteRecordRaw['component'], props?: object): RouteRecordRaw => ({
+  path,
+  name,
+  component: component!,
+  meta: { roles: rolesFor(name) },
+  props: props ?? false,
+})
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: Layout,
+    children: [
+      guarded('home', '', () => import('@/views/HomeView.vue')),
+      guarded('programs', 'programs', () => import('@/views/ProgramsView.vue')),
+      { path: 'programs/:id', name: 'program', component: () => import('@/views/ProgramDetailView.vue'), props: true },
+      guarded('quote', 'quote', () => import('@/views/QuoteView.vue')),
+      guarded('vouchers', 'vouchers', () => import('@/views/VouchersView.vue')),
+      {
+        path: 'vouchers/:id', name: 'voucher', component: () => import('@/views/VoucherDetailView.vue'), props: true,
+        meta: { roles: rolesFor('vouchers') },
+      },
+      guarded('applicant-org', 'applicant/org', Placeholder, { page: 'org' }),
+      guarded('applicant-documents', 'applicant/documents', Placeholder, { page: 'documents' }),
+      guarded('applicant-contracts', 'applicant/contracts', Placeholder, { page: 'contracts' }),
+      guarded('applicant-applications', 'applicant/applications', Placeholder, { page: 'applications' }),
+      guarded('provider-settlements', 'provider/settlements', Placeholder, { page: 'settlements' }),
+      guarded('provider-claims', 'provider/claims', Placeholder, { page: 'claims' }),
+      guarded('officer-queues', 'officer/queues', Placeholder, { page: 'queues' }),
+      guarded('officer-panels', 'officer/panels', Placeholder, { page: 'panels' }),
+      guarded('officer-pool', 'officer/pool', () => import('@/views/PoolView.vue')),
+      guarded('officer-reports', 'officer/reports', Placeholder, { page: 'reports' }),
+      guarded('expert-claims', 'expert/claims', Placeholder, { page: 'assigned' }),
+      guarded('auditor-audit', 'auditor/audit', () => import('@/views/AuditView.vue')),
+      { path: 'forbidden', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue') },
+      { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
+    ],
+  },
+]
+
+export function makeRouter(pinia: Pinia, history = createWebHistory()): Router {
+  const router = createRouter({ history, routes })
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true
+    const session = useSessionStore(pinia)
+    await session.ensureLoaded()
+    if (!session.loggedIn) return { name: 'login', query: { redirect: to.fullPath } }
+    const roles = to.matched.flatMap((r) => r.meta.roles ?? [])
+    if (roles.length && !session.can(roles)) return { name: 'forbidden', query: { from: to.fullPath } }
+    return true
+  })
+  return router
+}
