@@ -61,8 +61,7 @@ std::string Base64Encode(std::string_view bytes, Base64Alphabet alphabet) {
 
 std::optional<std::string> Base64Decode(std::string_view text, Base64Alphabet alphabet) {
   if (text.size() % 4 == 1) return std::nullopt;
-  const auto& reverse =
-      alphabet == Base64Alphabet::kStandard ? kStandardReverse : kUrlReverse;
+  const auto& reverse = alphabet == Base64Alphabet::kStandard ? kStandardReverse : kUrlReverse;
   std::string out;
   out.reserve(text.size() * 3 / 4);
   std::uint32_t acc = 0;

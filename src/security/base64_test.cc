@@ -8,7 +8,7 @@ namespace {
 TEST(Base64, Rfc4648VectorsWithoutPadding) {
   // RFC 4648 §10, with the '=' padding removed.
   const std::pair<std::string_view, std::string_view> kVectors[] = {
-      {"", ""},          {"f", "Zg"},         {"fo", "Zm8"},       {"foo", "Zm9v"},
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
       {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : kVectors) {

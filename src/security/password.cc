@@ -106,9 +106,8 @@ Result<std::string> HashPassword(std::string_view password, const PasswordParams
                         static_cast<std::uint32_t>(salt.size()), kPasswordHashBytes, Argon2_id);
   std::string encoded(encoded_len, '\0');
   const int rc = argon2id_hash_encoded(params.iterations, params.memory_kib, params.parallelism,
-                                       password.data(), password.size(), salt.data(),
-                                       salt.size(), kPasswordHashBytes, encoded.data(),
-                                       encoded.size());
+                                       password.data(), password.size(), salt.data(), salt.size(),
+                                       kPasswordHashBytes, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) {
     return MakeError(ErrorCode::kIo, "password",
                      std::string("argon2id failed: ") + argon2_error_message(rc));
@@ -123,10 +122,9 @@ bool VerifyPassword(std::string_view encoded, std::string_view password) {
   const std::optional<Phc> phc = ParsePhc(encoded);
   if (!phc) return false;
   std::string computed(phc->hash.size(), '\0');
-  const int rc = argon2id_hash_raw(phc->params.iterations, phc->params.memory_kib,
-                                   phc->params.parallelism, password.data(), password.size(),
-                                   phc->salt.data(), phc->salt.size(), computed.data(),
-                                   computed.size());
+  const int rc = argon2id_hash_raw(
+      phc->params.iterations, phc->params.memory_kib, phc->params.parallelism, password.data(),
+      password.size(), phc->salt.data(), phc->salt.size(), computed.data(), computed.size());
   if (rc != ARGON2_OK) return false;
   return ConstantTimeEquals(computed, phc->hash);
 }

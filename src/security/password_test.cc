@@ -84,32 +84,35 @@ TEST(Password, EveryAlteredCharacterFailsVerification) {
 }
 
 TEST(Password, MalformedEncodingsAreFalseNotCrashes) {
-  const std::string_view kBad[] = {
+  // kTail: the reference 256 KiB vector's salt and hash.
+  const std::string kTail = "$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+  ASSERT_TRUE(VerifyPassword("$argon2id$v=19$m=256,t=2,p=1" + kTail, "password"));
+  const std::string kBad[] = {
       "",
       "$",
       "password",
-      "$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=16$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=0256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4=",
+      "$argon2i$v=19$m=256,t=2,p=1" + kTail,
+      "$argon2id$v=16$m=256,t=2,p=1" + kTail,
+      "$argon2id$m=256,t=2,p=1" + kTail,
+      "$argon2id$v=19$m=0256,t=2,p=1" + kTail,
+      "$argon2id$v=19$m=256,t=2,p=1" + kTail + "=",
       "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ",
       "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$",
       "$argon2id$v=19$m=256,t=2,p=1$$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4$x",
-      "$argon2id$v=19$m=256,t=2,p=1,data=x$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=256,t=2$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=99999999999,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+      "$argon2id$v=19$m=256,t=2,p=1" + kTail + "$x",
+      "$argon2id$v=19$m=256,t=2,p=1,data=x" + kTail,
+      "$argon2id$v=19$m=256,t=2" + kTail,
+      "$argon2id$v=19$m=99999999999,t=2,p=1" + kTail,
       // Bounds that protect the server from a corrupted row: 4 GiB, 2^32-1 passes, 2^24 lanes.
-      "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=256,t=4294967295,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=256,t=2,p=16777215$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=7,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+      "$argon2id$v=19$m=4194304,t=2,p=1" + kTail,
+      "$argon2id$v=19$m=256,t=4294967295,p=1" + kTail,
+      "$argon2id$v=19$m=256,t=2,p=16777215" + kTail,
+      "$argon2id$v=19$m=7,t=2,p=1" + kTail,
       // Salt shorter than 8 bytes, hash shorter than 16.
       "$argon2id$v=19$m=256,t=2,p=1$c29tZQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
       "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4r",
   };
-  for (const std::string_view bad : kBad) {
+  for (const std::string& bad : kBad) {
     EXPECT_FALSE(VerifyPassword(bad, "password")) << bad;
     EXPECT_TRUE(NeedsRehash(bad)) << bad;
   }

@@ -25,7 +25,9 @@ std::string FromHex(std::string_view hex) {
   return out;
 }
 
-SecretBox TestBox(char fill = 'k') { return std::move(SecretBox::FromKey(std::string(32, fill))).value(); }
+SecretBox TestBox(char fill = 'k') {
+  return std::move(SecretBox::FromKey(std::string(32, fill))).value();
+}
 
 // A fresh folder per test, removed afterwards.
 class TempDir {
@@ -48,8 +50,8 @@ std::string ReadFile(const fs::path& p) {
 }
 
 void WriteFile(const fs::path& p, std::string_view bytes, fs::perms perms) {
-  std::ofstream(p, std::ios::binary | std::ios::trunc).write(bytes.data(),
-                                                             static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(p, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   fs::permissions(p, perms);
 }
 
@@ -64,15 +66,17 @@ TEST(SecretBox, OpensTheGcmSpecsTestCase16) {
   ASSERT_TRUE(box.ok());
   const std::string framed =
       FromHex("cafebabefacedbaddecaf888") +
-      FromHex("522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3d"
-              "a7b08b1056828838c5f61e6393ba7a0abcc9f662") +
+      FromHex(
+          "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3d"
+          "a7b08b1056828838c5f61e6393ba7a0abcc9f662") +
       FromHex("76fc6ece0f4e1768cddf8853bb2d551b");
   const std::string sealed = "v1." + Base64Encode(framed, Base64Alphabet::kUrl);
   auto opened = box->Open(sealed, FromHex("feedfacedeadbeeffeedfacedeadbeefabaddad2"));
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-  EXPECT_EQ(*opened,
-            FromHex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c9595680953"
-                    "2fcf0e2449a6b525b16aedf5aa0de657ba637b39"));
+  EXPECT_EQ(
+      *opened,
+      FromHex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c9595680953"
+              "2fcf0e2449a6b525b16aedf5aa0de657ba637b39"));
 }
 
 TEST(SecretBox, RoundTripsWithAFreshNonceEachTime) {

@@ -14,8 +14,7 @@ constexpr char kAddressKind = 'i';
 }  // namespace
 
 LoginThrottle::LoginThrottle(LoginThrottleOptions options) : options_(options) {
-  SUANLI_CHECK(options_.failures_max >= 1 &&
-               options_.failures_max <= kThrottleFailuresMaxLimit);
+  SUANLI_CHECK(options_.failures_max >= 1 && options_.failures_max <= kThrottleFailuresMaxLimit);
   SUANLI_CHECK(options_.window_s > 0 && options_.forget_after_s > 0);
   SUANLI_CHECK(options_.lock_first_s > 0 && options_.lock_first_s <= options_.lock_max_s);
   SUANLI_CHECK(options_.tracked_keys_max >= 1);
@@ -111,8 +110,7 @@ void LoginThrottle::Fail(const Key& key, Instant now) {
   }
 }
 
-void LoginThrottle::RecordFailure(std::string_view account, std::string_view address,
-                                  Instant now) {
+void LoginThrottle::RecordFailure(std::string_view account, std::string_view address, Instant now) {
   const Key account_key = KeyOf(kAccountKind, account);
   const Key address_key = KeyOf(kAddressKind, address);
   std::lock_guard<std::mutex> lock(mu_);

@@ -81,13 +81,13 @@ class LoginThrottle {
     int lock_count = 0;
     Instant locked_until;
     Instant last_failure;
-    std::list<Key>::iterator lru;       // position in lru_
+    std::list<Key>::iterator lru;  // position in lru_
   };
 
   static Key KeyOf(char kind, std::string_view name);
   std::int64_t RemainingUs(const Key& key, Instant now) const;  // requires mu_
-  void Fail(const Key& key, Instant now);                        // requires mu_
-  Entry& FindOrInsert(const Key& key);                           // requires mu_
+  void Fail(const Key& key, Instant now);                       // requires mu_
+  Entry& FindOrInsert(const Key& key);                          // requires mu_
   std::int64_t LockDurationS(int lock_count) const;
 
   const LoginThrottleOptions options_;

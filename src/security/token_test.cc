@@ -12,8 +12,7 @@ namespace {
 TEST(Token, IsUnpaddedBase64UrlOfTheRequestedSize) {
   const std::string t = NewToken();
   EXPECT_EQ(t.size(), 43u);
-  EXPECT_EQ(t.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+  EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos);
   EXPECT_EQ(Base64Decode(t, Base64Alphabet::kUrl)->size(), 32u);
   EXPECT_EQ(NewToken(16).size(), 22u);
@@ -25,14 +24,11 @@ TEST(Token, DoesNotRepeat) {
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(NewToken()).second);
 }
 
-TEST(TokenDeathTest, RefusesTokensTooShortToBeSafe) {
-  EXPECT_DEATH(NewToken(8), "CHECK failed");
-}
+TEST(TokenDeathTest, RefusesTokensTooShortToBeSafe) { EXPECT_DEATH(NewToken(8), "CHECK failed"); }
 
 TEST(Token, DigestIsHexSha256) {
   // FIPS 180-2's "abc" vector: the digest is exactly SHA-256, nothing added.
-  EXPECT_EQ(TokenDigest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(TokenDigest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   const std::string t = NewToken();
   EXPECT_EQ(TokenDigest(t).size(), 64u);
   EXPECT_TRUE(TokenMatchesDigest(t, TokenDigest(t)));
@@ -78,12 +74,12 @@ TEST(ApiKey, RejectsAlteredShapes) {
   EXPECT_FALSE(ParseApiKey("sk_abc123_"));
   EXPECT_FALSE(ParseApiKey("pk_abc123_" + secret));
   EXPECT_FALSE(ParseApiKey("SK_abc123_" + secret));
-  EXPECT_FALSE(ParseApiKey("sk__" + secret));                  // empty key id
-  EXPECT_FALSE(ParseApiKey("sk_ABC123_" + secret));            // upper case key id
-  EXPECT_FALSE(ParseApiKey("sk_abc-123_" + secret));           // '-' in key id
+  EXPECT_FALSE(ParseApiKey("sk__" + secret));                              // empty key id
+  EXPECT_FALSE(ParseApiKey("sk_ABC123_" + secret));                        // upper case key id
+  EXPECT_FALSE(ParseApiKey("sk_abc-123_" + secret));                       // '-' in key id
   EXPECT_FALSE(ParseApiKey("sk_" + std::string(33, 'a') + "_" + secret));  // key id too long
-  EXPECT_FALSE(ParseApiKey(full.substr(0, full.size() - 1)));  // secret too short
-  EXPECT_FALSE(ParseApiKey(full + "A"));                       // secret too long
+  EXPECT_FALSE(ParseApiKey(full.substr(0, full.size() - 1)));              // secret too short
+  EXPECT_FALSE(ParseApiKey(full + "A"));                                   // secret too long
   EXPECT_FALSE(ParseApiKey("sk_abc123_" + secret.substr(0, 42) + "="));
   EXPECT_FALSE(ParseApiKey(" " + full));
   EXPECT_TRUE(ParseApiKey("sk_" + std::string(32, 'a') + "_" + secret));
