@@ -1,0 +1,29 @@
+// Mounts a component with the console's plugins (Element Plus, i18n in a given language, Pinia).
+import { mount, type ComponentMountingOptions } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createPinia } from 'pinia'
+import type { Component } from 'vue'
+import { makeI18n, type Locale } from '@/i18n'
+
+export function mountWith<C extends Component>(comp: C, locale: Locale, options: ComponentMountingOptions<C> = {}) {
+  const i18n = makeI18n(locale)
+  return mount(comp, {
+    ...options,
+    attachTo: document.body,
+    global: { plugins: [ElementPlus, i18n, createPinia()], ...(options.global ?? {}) },
+  } as ComponentMountingOptions<C>)
+}
+
+/** A fetch stub answering one canned response; records each request. */
+export function stubFetch(respond: (url: string, init: RequestInit) => { status: number; body: unknown; type?: string }) {
+  const calls: { url: string; init: RequestInit }[] = []
+  globalThis.fetch = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init })
+    const r = respond(url, init)
+    return new Response(r.body === undefined ? null : JSON.stringify(r.body), {
+      status: r.status,
+      headers: { 'Content-Type': r.type ?? (r.status >= 400 ? 'application/problem+json' : 'application/json') },
+    })
+  }) as typeof fetch
+  return calls
+}
