@@ -1,0 +1,29 @@
+# Shared helpers of up.sh and down.sh (sourced, not run). Every process the lab starts carries
+# SLURMLAB_MARKER=$R in its environment, so a PID is only ever signalled when it is provably
+# ours (PID reuse), and strays can be found by PID without pkill/killall.
+
+# alive PID: true when PID exists and is not a zombie (PID 1 here reaps orphans lazily, so a
+# plain kill -0 is fooled by <defunct> entries).
+alive() {
+  local pid=$1 state
+  [[ -r /proc/$pid/stat ]] || return 1
+  state=$(awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[1] }' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
+# ours PID: alive and started by this lab (the marker is in its environment).
+ours() {
+  local pid=$1
+  alive "$pid" || return 1
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "SLURMLAB_MARKER=$R"
+}
+
+# wait_tcp PORT SECONDS: until something accepts on 127.0.0.1:PORT.
+wait_tcp() {
+  local port=$1 limit_s=$2 i
+  for ((i = 0; i < limit_s * 10; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}

@@ -1,0 +1,213 @@
+// sacct --parsable2 parsing: good lines (jobs, steps, arrays, sized memory, pending rows) and
+// each class of bad line, reported with its line number, column and reason.
+#include "network/sacct_parser.h"
+
+#include <gtest/gtest.h>
+
+namespace suanli::network {
+namespace {
+
+constexpr std::string_view kHeader =
+    "JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode";
+
+SacctFile Parse(std::string_view body, SacctOptions options = {}) {
+  const std::string text = std::string(kHeader) + "\n" + std::string(body);
+  return ParseSacctFile(text, options);
+}
+
+// One bad line → exactly one error; returns it.
+SacctLineError OnlyError(std::string_view line) {
+  SacctFile f = Parse(std::string(line) + "\n");
+  EXPECT_TRUE(f.records.empty()) << line;
+  EXPECT_EQ(f.errors.size(), 1u) << line;
+  return f.errors.empty() ? SacctLineError{} : f.errors[0];
+}
+
+constexpr std::string_view kGood =
+    "6|center-a|org-alpha|root|batch|2026-11-23T06:50:00|2026-11-23T06:50:01|"
+    "2026-11-23T06:50:04|3|billing=4,cpu=4,gres/gpu=2,mem=2G,node=1|COMPLETED|0:0";
+
+TEST(SacctParser, GoodJobLine) {
+  SacctFile f = Parse(std::string(kGood) + "\n");
+  ASSERT_TRUE(f.errors.empty()) << f.errors[0].ToString();
+  ASSERT_EQ(f.records.size(), 1u);
+  const UsageRecord& r = f.records[0];
+  EXPECT_EQ(r.cluster, "center-a");
+  EXPECT_EQ(r.job_id, "6");
+  EXPECT_EQ(r.step, "");
+  EXPECT_EQ(r.account, "org-alpha");
+  EXPECT_EQ(r.user, "root");
+  EXPECT_EQ(r.partition, "batch");
+  // CST by default: 06:50:01 CST is 22:50:01 UTC the day before.
+  EXPECT_EQ(r.start->ToString(), "2026-11-23T06:50:01+08:00");
+  EXPECT_EQ(r.end->micros() - r.start->micros(), 3 * kMicrosPerSecond);
+  EXPECT_EQ(r.submit.ToString(), "2026-11-23T06:50:00+08:00");
+  EXPECT_EQ(r.elapsed_s, 3);
+  EXPECT_EQ(r.alloc_tres, (TresMap{{"billing", 4}, {"cpu", 4}, {"gres/gpu", 2}, {"mem", 2048},
+                                   {"node", 1}}));
+  EXPECT_EQ(r.state, JobState::kCompleted);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(f.stats.lines, 2u);
+  EXPECT_EQ(f.stats.rows, 1u);
+}
+
+TEST(SacctParser, UtcOffsetIsAnOption) {
+  SacctOptions utc;
+  utc.utc_offset_s = 0;
+  SacctFile f = Parse(std::string(kGood) + "\n", utc);
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0].start->ToString(), "2026-11-23T14:50:01+08:00");
+}
+
+TEST(SacctParser, StepsArraysPendingAndCancelledRows) {
+  SacctFile f = Parse(
+      "8.batch|center-a|org-beta|||2026-11-23T06:50:01|2026-11-23T06:50:01|2026-11-23T06:50:03|"
+      "2|cpu=1,mem=1G,node=1|FAILED|3:0\n"
+      "9_4|center-b|org-beta|nobody|gpu|2026-11-23T06:50:01|2026-11-23T06:50:02|"
+      "2026-11-23T06:50:03|1|cpu=2,mem=187.50G,node=1|CANCELLED by 0|0:15\n"
+      "10|center-b|org-beta|nobody|gpu|2026-11-23T06:51:00|Unknown|Unknown|0||PENDING|0:0\r\n"
+      "\n"
+      "11+1.0|center-b|org-beta|nobody|gpu|2026-11-23T06:51:00|2026-11-23T06:51:00|None|5|"
+      "cpu=2,mem=512M|RUNNING|0:0\n");
+  ASSERT_TRUE(f.errors.empty()) << f.errors[0].ToString();
+  ASSERT_EQ(f.records.size(), 4u);
+  EXPECT_EQ(f.records[0].job_id, "8");
+  EXPECT_EQ(f.records[0].step, "batch");
+  EXPECT_EQ(f.records[0].user, "");
+  EXPECT_EQ(f.records[0].state, JobState::kFailed);
+  EXPECT_EQ(f.records[0].exit_code, 3);
+  EXPECT_EQ(f.records[1].job_id, "9_4");
+  EXPECT_EQ(f.records[1].alloc_tres.at("mem"), 192000);  // 187.5 × 1024
+  EXPECT_EQ(f.records[1].state, JobState::kCancelled);
+  EXPECT_EQ(f.records[1].exit_signal, 15);
+  EXPECT_FALSE(f.records[2].start.has_value());
+  EXPECT_FALSE(f.records[2].end.has_value());
+  EXPECT_TRUE(f.records[2].alloc_tres.empty());
+  EXPECT_EQ(f.records[3].job_id, "11+1");
+  EXPECT_EQ(f.records[3].step, "0");
+  EXPECT_EQ(f.records[3].alloc_tres.at("mem"), 512);
+  EXPECT_EQ(f.stats.lines, 6u);
+}
+
+TEST(SacctParser, ColumnsInAnyOrderAndDefaultCluster) {
+  SacctOptions options;
+  options.default_cluster = "center-z";
+  const std::string text =
+      "jobid|State|ExitCode|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES\n"
+      "5|COMPLETED|0:0|org|u|p|2026-01-01T00:00:00|2026-01-01T00:00:00|2026-01-01T00:01:00|60|"
+      "cpu=1\n";
+  SacctFile f = ParseSacctFile(text, options);
+  ASSERT_TRUE(f.errors.empty()) << f.errors[0].ToString();
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0].cluster, "center-z");
+  EXPECT_EQ(f.records[0].elapsed_s, 60);
+}
+
+TEST(SacctParser, TruncatedLine) {
+  const SacctLineError e = OnlyError(
+      "6|center-a|org-alpha|root|batch|2026-11-23T06:50:00|2026-11-23T06:50:01|2026-11-2");
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.kind, SacctErrorKind::kMalformed);
+  EXPECT_EQ(e.reason, "truncated: 8 of 12 fields");
+  EXPECT_EQ(e.ToString(), "line 2: malformed line (truncated: 8 of 12 fields)");
+}
+
+TEST(SacctParser, TooManyFields) {
+  const SacctLineError e = OnlyError(std::string(kGood) + "|extra");
+  EXPECT_EQ(e.kind, SacctErrorKind::kMalformed);
+}
+
+TEST(SacctParser, UnknownAndMissingColumns) {
+  SacctFile f = ParseSacctFile(std::string(kHeader) + "|JobName\n" + std::string(kGood) + "|x\n",
+                               {});
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_EQ(f.errors[0].line, 1u);
+  EXPECT_EQ(f.errors[0].kind, SacctErrorKind::kUnknownColumn);
+  EXPECT_EQ(f.errors[0].column, "JobName");
+  EXPECT_TRUE(f.records.empty());
+
+  SacctOptions lenient;
+  lenient.allow_unknown_columns = true;
+  f = ParseSacctFile(std::string(kHeader) + "|JobName\n" + std::string(kGood) + "|x\n", lenient);
+  EXPECT_TRUE(f.errors.empty());
+  EXPECT_EQ(f.records.size(), 1u);
+
+  f = ParseSacctFile("JobID|Account|User\n1|a|u\n", {});
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_EQ(f.errors[0].kind, SacctErrorKind::kMissingColumn);
+  EXPECT_EQ(f.errors[0].column, "cluster");
+
+  f = ParseSacctFile("", {});
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_EQ(f.errors[0].line, 1u);
+}
+
+// Replaces the n-th '|'-field of kGood.
+std::string WithField(std::size_t n, std::string_view value) {
+  std::string line(kGood);
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < n; ++i) start = line.find('|', start) + 1;
+  const std::size_t stop = line.find('|', start);
+  return line.replace(start, (stop == std::string::npos ? line.size() : stop) - start, value);
+}
+
+TEST(SacctParser, NegativeDuration) {
+  const SacctLineError e = OnlyError(WithField(8, "-5"));
+  EXPECT_EQ(e.kind, SacctErrorKind::kNegativeDuration);
+  EXPECT_EQ(e.column, "ElapsedRaw");
+  EXPECT_EQ(e.ToString(), "line 2: ElapsedRaw: negative duration (-5 s)");
+  EXPECT_EQ(OnlyError(WithField(8, "3s")).kind, SacctErrorKind::kBadNumber);
+  EXPECT_EQ(OnlyError(WithField(8, "")).kind, SacctErrorKind::kBadNumber);
+}
+
+TEST(SacctParser, BadTimes) {
+  for (std::string_view bad : {"2026-02-30T00:00:00", "2026-11-23 06:50:01", "2026-11-23T24:00:00",
+                               "2026-11-23T06:50", "Unknown", "2026-13-01T00:00:00"}) {
+    const SacctLineError e = OnlyError(WithField(5, bad));
+    EXPECT_EQ(e.kind, SacctErrorKind::kBadTime) << bad;
+    EXPECT_EQ(e.column, "Submit") << bad;
+  }
+  EXPECT_EQ(OnlyError(WithField(7, "yesterday")).column, "End");
+  const SacctLineError e = OnlyError(WithField(7, "2026-11-23T06:49:00"));
+  EXPECT_EQ(e.kind, SacctErrorKind::kEndBeforeStart);
+}
+
+TEST(SacctParser, BadTres) {
+  for (std::string_view bad : {"cpu", "cpu=", "=4", "cpu=4,", "cpu=four", "mem=2X", "cpu=1.5",
+                               "mem=1.234G", "cpu=-1", "c pu=1"}) {
+    const SacctLineError e = OnlyError(WithField(9, bad));
+    EXPECT_EQ(e.kind, SacctErrorKind::kBadTres) << bad;
+    EXPECT_EQ(e.column, "AllocTRES") << bad;
+  }
+}
+
+TEST(SacctParser, BadJobIdStateAndExitCode) {
+  EXPECT_EQ(OnlyError(WithField(0, "abc")).kind, SacctErrorKind::kBadJobId);
+  EXPECT_EQ(OnlyError(WithField(0, "12.")).kind, SacctErrorKind::kBadJobId);
+  EXPECT_EQ(OnlyError(WithField(0, "")).kind, SacctErrorKind::kBadJobId);
+  EXPECT_EQ(OnlyError(WithField(10, "DONE")).kind, SacctErrorKind::kBadState);
+  EXPECT_EQ(OnlyError(WithField(11, "0")).kind, SacctErrorKind::kBadExitCode);
+  EXPECT_EQ(OnlyError(WithField(11, "1:x")).kind, SacctErrorKind::kBadExitCode);
+  EXPECT_EQ(OnlyError(WithField(2, "")).kind, SacctErrorKind::kEmptyField);
+  EXPECT_EQ(OnlyError(WithField(3, "")).column, "User");  // a job row must name its user
+}
+
+TEST(SacctParser, BadLinesDoNotStopTheFile) {
+  SacctFile f = Parse(std::string(kGood) + "\n" + WithField(8, "-1") + "\n" + "garbage\n" +
+                      std::string(kGood) + "\n");
+  ASSERT_EQ(f.records.size(), 2u);
+  ASSERT_EQ(f.errors.size(), 2u);
+  EXPECT_EQ(f.errors[0].line, 3u);
+  EXPECT_EQ(f.errors[1].line, 4u);
+  EXPECT_EQ(f.stats.rows, 2u);
+  EXPECT_EQ(f.stats.errors, 2u);
+}
+
+TEST(SacctParser, LastLineWithoutNewline) {
+  SacctFile f = Parse(kGood);
+  EXPECT_EQ(f.records.size(), 1u);
+  EXPECT_TRUE(f.errors.empty());
+}
+
+}  // namespace
+}  // namespace suanli::network
