@@ -29,6 +29,6 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
     css: false,
-    server: { deps: { inline: ['element-plus'] } },
+    testTimeout: 30000,
   },
 })
