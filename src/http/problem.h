@@ -19,8 +19,8 @@ inline constexpr int kCodeRouteNotFound = 901;      // 404: no route for the pat
 inline constexpr int kCodeMethodNotAllowed = 902;   // 405: path known, method not
 inline constexpr int kCodeBodyTooLarge = 903;       // 413: body over body_limit_bytes
 inline constexpr int kCodeHeadersTooLarge = 904;    // 431: header over header_limit_bytes
-inline constexpr int kCodeReplyDropped = 905;       // 500: handler destroyed its Reply unsent
-inline constexpr int kCodeHandlerFailed = 906;      // 500: handler threw an exception
+inline constexpr int kCodeReplyDropped = 905;       // 500: Reply destroyed unsent (a handler bug,
+                                                    // or a handler threw while holding it)
 inline constexpr int kCodeBadPath = 907;            // 400: path not validly percent-encoded
 
 // Builds a problem response. `code_name` is a stable snake_case name ("not_found"), `code` its
