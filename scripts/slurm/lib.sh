@@ -15,7 +15,7 @@ alive() {
 ours() {
   local pid=$1
   alive "$pid" || return 1
-  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "SLURMLAB_MARKER=$R"
+  tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "SLURMLAB_MARKER=$R"
 }
 
 # wait_tcp PORT SECONDS: until something accepts on 127.0.0.1:PORT.

@@ -162,7 +162,8 @@ log "slurmdbd up on $DBD_PORT"
 # --- cluster configuration ------------------------------------------------------------------
 write_center_conf() {
   local c=$1 gpus=$2 d=$R/$1
-  mkdir -p "$d/etc" "$d/state" "$d/spool" "$d/log" "$d/fakedev"
+  mkdir -p "$d/etc" "$d/state" "$d/spool" "$d/log" "$d/fakedev" "$LAB/work/$c"
+  chmod 1777 "$LAB/work/$c"  # per center: job ids (so slurm-%j.out names) repeat across centers
   local gres_node=""
   if ((gpus > 0)); then gres_node="Gres=gpu:$gpus"; fi
   cat >"$d/etc/slurm.conf" <<EOF
@@ -279,6 +280,7 @@ upper() { tr 'a-z-' 'A-Z_' <<<"$1"; }
       sed -n 's/^SLURM_JWT=//p')
     [[ -n $tok ]] || die "scontrol token failed on $c"
     echo "SUANLI_SLURM_${u}_CONF=$R/$c/etc/slurm.conf"
+    echo "SUANLI_SLURM_${u}_WORK_DIR=$LAB/work/$c"
     echo "SUANLI_SLURM_${u}_REST_URL=http://127.0.0.1:${REST_PORT[$c]}"
     echo "SUANLI_SLURM_${u}_TOKEN=$tok"
     echo "SUANLI_SLURM_${u}_TOKEN_USER=root"

@@ -60,6 +60,7 @@ std::string ReadFile(const std::string& path) {
 struct Center {
   std::string name;
   std::string conf;
+  std::string work_dir;  // per center: job ids, and so slurm-<id>.out, repeat across centers
   std::unique_ptr<SlurmRestConnector> connector;
 };
 
@@ -80,11 +81,12 @@ class SlurmLab : public ::testing::Test {
       o.usage_settle_s = 3;  // loopback: slurmdbd lists a finished job within 2–4 s
       auto c = SlurmRestConnector::Create(o, clock_);
       ASSERT_TRUE(c.ok()) << c.error().ToString();
-      centers_.push_back(Center{name, o.slurm_conf, std::move(c).value()});
+      centers_.push_back(
+          Center{name, o.slurm_conf, env_[prefix + "WORK_DIR"], std::move(c).value()});
     }
   }
 
-  JobSpec Spec(std::string account, std::string user, std::string script) {
+  JobSpec Spec(const Center& center, std::string account, std::string user, std::string script) {
     JobSpec s;
     s.account = std::move(account);
     s.user = std::move(user);
@@ -92,7 +94,7 @@ class SlurmLab : public ::testing::Test {
     s.name = "suanli-test";
     s.script = "#!/bin/sh\n" + script + "\n";
     s.time_limit_min = 5;
-    s.working_dir = env_["SUANLI_SLURM_WORK_DIR"];
+    s.working_dir = center.work_dir;
     s.environment = {{"PATH", "/usr/bin:/bin"}, {"SUANLI", "1"}};
     return s;
   }
@@ -146,7 +148,7 @@ TEST_F(SlurmLab, TwoCentersTwoOrganisations) {
   EXPECT_NE(assoc->output.find("|cpu=6000,gres/gpu=600"), std::string::npos) << assoc->output;
 
   // A user outside the account is refused by Slurm's association check.
-  Result<SlurmJobId> refused = a.Submit(Spec("org-alpha", "nobody", "true"));
+  Result<SlurmJobId> refused = a.Submit(Spec(centers_[0], "org-alpha", "nobody", "true"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kContradiction) << refused.error().ToString();
 
@@ -164,14 +166,14 @@ TEST_F(SlurmLab, TwoCentersTwoOrganisations) {
     EXPECT_TRUE(id.ok()) << c.cluster() << ": " << id.error().ToString();
     if (id.ok()) jobs.push_back(Submitted{&c, *id, spec.account, spec.user, gpu});
   };
-  submit(a, Spec("org-alpha", "root", "hostname"), false);
-  submit(a, Spec("org-beta", "nobody", "sleep 1"), false);
-  submit(b, Spec("org-alpha", "daemon", "echo gpus=$CUDA_VISIBLE_DEVICES; sleep 1"), true);
-  submit(b, Spec("org-beta", "nobody", "hostname; sleep 1"), false);
+  submit(a, Spec(centers_[0], "org-alpha", "root", "hostname"), false);
+  submit(a, Spec(centers_[0], "org-beta", "nobody", "sleep 1"), false);
+  submit(b, Spec(centers_[1], "org-alpha", "daemon", "echo gpus=$CUDA_VISIBLE_DEVICES; sleep 1"), true);
+  submit(b, Spec(centers_[1], "org-beta", "nobody", "hostname; sleep 1"), false);
   ASSERT_EQ(jobs.size(), 4u);
 
   // One job to cancel while it runs.
-  Result<SlurmJobId> doomed = a.Submit(Spec("org-alpha", "daemon", "sleep 300"));
+  Result<SlurmJobId> doomed = a.Submit(Spec(centers_[0], "org-alpha", "daemon", "sleep 300"));
   ASSERT_TRUE(doomed.ok()) << doomed.error().ToString();
   for (int i = 0; i < 40; ++i) {
     Result<JobStatus> s = a.GetJob(*doomed);
@@ -192,7 +194,7 @@ TEST_F(SlurmLab, TwoCentersTwoOrganisations) {
     EXPECT_EQ(s.alloc_tres.contains("gres/gpu"), j.gpu) << j.center->cluster();
     if (j.gpu) {
       EXPECT_EQ(s.alloc_tres.at("gres/gpu"), 1);
-      const std::string out = ReadFile(env_["SUANLI_SLURM_WORK_DIR"] + "/slurm-" +
+      const std::string out = ReadFile(centers_[1].work_dir + "/slurm-" +
                                        std::to_string(j.id.value) + ".out");
       EXPECT_NE(out.find("gpus=0"), std::string::npos) << out;
     }
@@ -208,7 +210,13 @@ TEST_F(SlurmLab, TwoCentersTwoOrganisations) {
     UsageCursor cursor;
     std::set<std::pair<std::string, std::string>> seen;  // (job, step)
     std::map<std::string, UsageRecord> whole_jobs;
-    for (int i = 0; i < 120 && whole_jobs.size() < wanted.size(); ++i) {
+    auto all_pulled = [&] {
+      for (const std::string& id : wanted) {
+        if (!whole_jobs.contains(id)) return false;
+      }
+      return true;
+    };
+    for (int i = 0; i < 120 && !all_pulled(); ++i) {
       Result<UsagePage> page = c->PullUsage(cursor);
       ASSERT_TRUE(page.ok()) << page.error().ToString();
       for (const UsageRecord& r : page->records) {
@@ -219,7 +227,7 @@ TEST_F(SlurmLab, TwoCentersTwoOrganisations) {
       }
       EXPECT_GE(page->next, cursor);
       cursor = page->next;
-      if (whole_jobs.size() < wanted.size()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      if (!all_pulled()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     for (const std::string& id : wanted) {
       ASSERT_TRUE(whole_jobs.contains(id)) << c->cluster() << " job " << id << " never pulled";

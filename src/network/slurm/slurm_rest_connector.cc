@@ -158,6 +158,29 @@ Result<std::set<std::string>> AssociatedUsers(const HttpClient& http, const Slur
   return users;
 }
 
+// The QOS list of the cluster's root association. Associations created through dbv0.0.38 do
+// not inherit it (sacctmgr's do), and a job in an association without QOS is refused with
+// "Invalid qos specification"; so new associations get the root's list explicitly.
+Result<json::array> RootQos(const HttpClient& http, const SlurmRestOptions& o) {
+  SUANLI_ASSIGN(const json::value body,
+                CallJson(http, o,
+                         Request{"GET",
+                                 std::string(kDbApi) + "/associations?account=root&cluster=" +
+                                     UrlEncode(o.cluster),
+                                 o.token_user, "", true}));
+  const json::value* list = Find(body, {"associations"});
+  if (list != nullptr && list->is_array()) {
+    for (const json::value& a : list->as_array()) {
+      const json::value* qos = Find(a, {"qos"});
+      if (Str(Find(a, {"account"})) == "root" && Str(Find(a, {"user"})).empty() &&
+          qos != nullptr && qos->is_array()) {
+        return qos->as_array();
+      }
+    }
+  }
+  return json::array{};
+}
+
 Result<std::set<std::string>> KnownUsers(const HttpClient& http, const SlurmRestOptions& o) {
   SUANLI_ASSIGN(const json::value body,
                 CallJson(http, o, Request{"GET", std::string(kDbApi) + "/users", o.token_user,
@@ -222,6 +245,7 @@ Status SlurmRestConnector::EnsureAccount(std::string_view account,
     }
   }
   SUANLI_ASSIGN(std::set<std::string> have, AssociatedUsers(http_, options_, account));
+  SUANLI_ASSIGN(const json::array qos, RootQos(http_, options_));
   if (!have.contains("")) {
     // The account itself (a no-op when it exists for another cluster), then its association
     // on this cluster under root.
@@ -232,7 +256,7 @@ Status SlurmRestConnector::EnsureAccount(std::string_view account,
     SUANLI_ASSIGN(have, AssociatedUsers(http_, options_, account));
     if (!have.contains("")) {
       json::object assoc{{"account", account}, {"cluster", options_.cluster}, {"user", ""},
-                         {"parent_account", "root"}};
+                         {"parent_account", "root"}, {"qos", qos}};
       SUANLI_TRY(CallJson(
           http_, options_,
           Request{"POST", std::string(kDbApi) + "/associations", options_.token_user,
@@ -246,8 +270,8 @@ Status SlurmRestConnector::EnsureAccount(std::string_view account,
     if (have.contains(user)) continue;
     // Only unknown users are posted: posting a known one could reset its default account.
     if (!known.contains(user)) new_users.push_back(json::object{{"name", user}});
-    new_assocs.push_back(
-        json::object{{"account", account}, {"cluster", options_.cluster}, {"user", user}});
+    new_assocs.push_back(json::object{
+        {"account", account}, {"cluster", options_.cluster}, {"user", user}, {"qos", qos}});
   }
   if (!new_users.empty()) {
     SUANLI_TRY(CallJson(http_, options_,
