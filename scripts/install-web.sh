@@ -4,7 +4,7 @@
 #     last install (stamp: web/node_modules/.suanli-lock.sha256);
 #   - `npm run build` (type check + Vite) only when a source changed since the last build
 #     (stamp: web/dist/.suanli-src.sha256 over package-lock.json, config files and src/);
-#   - Debian's chromium (for the console's browser tests) when it is missing.
+#   - Debian's chromium and fonts-noto-cjk (for the console's browser tests) when missing.
 # Options: --no-build (install only), --no-chromium (skip the apt step).
 set -euo pipefail
 
@@ -54,7 +54,13 @@ if ((build)); then
   fi
 fi
 
-if ((chromium)) && ! need chromium; then
-  echo "install-web: installing chromium"
-  apt_install chromium
+# Chromium for the browser tests, and a CJK font so the zh-CN screenshots show characters.
+if ((chromium)); then
+  pkgs=()
+  need chromium || pkgs+=(chromium)
+  dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed" || pkgs+=(fonts-noto-cjk)
+  if ((${#pkgs[@]})); then
+    echo "install-web: installing ${pkgs[*]}"
+    apt_install "${pkgs[@]}"
+  fi
 fi
