@@ -131,12 +131,25 @@ class ConnectionSink final : public ReplySink {
     }
     std::lock_guard lock(gate_->mu);
     if (!gate_->open) return;  // the server has stopped; nobody is waiting any more
-    asio::post(*gate_->ctx, [weak = connection_, seq, r = std::move(response)]() mutable {
-      if (auto c = weak.lock()) c->Deliver(seq, std::move(r));
-    });
+    bool first = gate_->pending.empty();
+    gate_->pending.push_back(PendingReply{connection_, seq, std::move(response)});
+    if (first) asio::post(*gate_->ctx, [gate = gate_] { DrainPendingReplies(*gate); });
   }
 
  private:
+  // On the gate's I/O thread: delivers everything in the mailbox.
+  static void DrainPendingReplies(IoGate& gate) {
+    thread_local std::vector<PendingReply> batch;
+    {
+      std::lock_guard lock(gate.mu);
+      batch.swap(gate.pending);  // the mailbox keeps the emptied vector's capacity
+    }
+    for (PendingReply& p : batch) {
+      if (auto c = p.connection.lock()) c->Deliver(p.seq, std::move(p.response));
+    }
+    batch.clear();
+  }
+
   std::weak_ptr<Connection> connection_;
   IoThread* io_;  // compared, never dereferenced: the thread may be gone
   std::shared_ptr<IoGate> gate_;

@@ -250,6 +250,7 @@ void Server::Impl::Stop(std::chrono::milliseconds grace) {
     if (io->thread.joinable()) io->thread.join();
     std::lock_guard lock(io->gate->mu);
     io->gate->open = false;  // a Reply sent from now on is dropped
+    io->gate->pending.clear();
   }
   std::lock_guard lock(mu_);
   run_state_ = RunState::kStopped;

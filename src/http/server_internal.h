@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "http/metrics.h"
 #include "http/server.h"
@@ -61,15 +62,25 @@ struct ServerShared {
   std::atomic<int> live_connections{0};  // not yet lingering; Stop waits for 0
 };
 
+class Connection;
+
+// A response sent from another thread, waiting for its connection's I/O thread.
+struct PendingReply {
+  std::weak_ptr<Connection> connection;
+  std::uint64_t seq = 0;
+  Response response;
+};
+
 // Lets a Reply reach an I/O thread from any thread for as long as that thread's io_context
-// accepts work: Stop closes the gate before the io_context goes away.
+// accepts work: Stop closes the gate before the io_context goes away. Replies from other
+// threads collect in `pending`; only the first into an empty mailbox posts a drain task, so a
+// ledger answering a batch after one fsync wakes each I/O thread once, not once per reply.
 struct IoGate {
   std::mutex mu;
   bool open = true;
   asio::io_context* ctx = nullptr;
+  std::vector<PendingReply> pending;
 };
-
-class Connection;
 
 // The metric children one I/O thread has looked up, so a request touches atomics only.
 struct MetricKey {

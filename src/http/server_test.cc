@@ -242,6 +242,44 @@ TEST(Server, ReplySentLaterFromAnotherThread) {
   for (auto& w : workers) w.join();
 }
 
+TEST(Server, ABurstOfRepliesFromOneThreadReachesEveryConnection) {
+  // The ledger's shape: park many Replies, then answer them all from one thread at once.
+  TestServer t;
+  std::mutex mu;
+  std::vector<std::pair<std::string, Reply>> parked;
+  t.router.Add(Method::kPost, "/settle", [&](const Request& req, Reply reply) {
+    std::lock_guard lock(mu);
+    parked.emplace_back(req.body, std::move(reply));
+  });
+  ServerOptions o;
+  o.threads = 2;
+  t.Start(o);
+  constexpr int kClients = 24;
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<RawClient>(t.port()));
+    ASSERT_TRUE(clients.back()->Send(RequestText("POST", "/settle", "c" + std::to_string(i))));
+  }
+  for (int spins = 0; spins < 500; ++spins) {
+    {
+      std::lock_guard lock(mu);
+      if (parked.size() == kClients) break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  std::thread ledger([&] {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(parked.size(), static_cast<std::size_t>(kClients));
+    for (auto& [body, reply] : parked) std::move(reply).Send(Json(200, "ok " + body));
+  });
+  ledger.join();
+  for (int i = 0; i < kClients; ++i) {
+    auto r = clients[static_cast<std::size_t>(i)]->Read();
+    ASSERT_TRUE(r.has_value()) << i;
+    EXPECT_EQ(r->body, "ok c" + std::to_string(i));
+  }
+}
+
 TEST(Server, DroppedReplyOrThrowingHandlerAnswers500) {
   TestServer t;
   t.router.Add(Method::kGet, "/forgets", [](const Request&, Reply) {});
