@@ -2,11 +2,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-
-#include <boost/json.hpp>
 
 #include "audit/audit_log.h"
 
@@ -84,14 +83,16 @@ Result<std::optional<Anchor>> ReadAnchor(const std::filesystem::path& file) {
   const auto bad = [&](const std::string& why) {
     return MakeError(ErrorCode::kParse, file.string(), "not an audit anchor: " + why);
   };
-  if (text.size() > kAnchorBytesMax) return bad("larger than " + std::to_string(kAnchorBytesMax) + " bytes");
+  if (text.size() > kAnchorBytesMax)
+    return bad("larger than " + std::to_string(kAnchorBytesMax) + " bytes");
   boost::system::error_code ec;
   const boost::json::value v = boost::json::parse(text, ec);
   if (ec) return bad(ec.message());
   const auto* o = v.if_object();
   const auto* seq = o ? o->if_contains("seq") : nullptr;
   const auto* hash = o ? o->if_contains("hash") : nullptr;
-  if (!seq || !seq->is_int64() || seq->as_int64() < 0) return bad("\"seq\" must be an integer >= 0");
+  if (!seq || !seq->is_int64() || seq->as_int64() < 0)
+    return bad("\"seq\" must be an integer >= 0");
   if (!hash || !hash->is_string() || !IsHex64(std::string(hash->as_string()))) {
     return bad("\"hash\" must be 64 lower-case hex digits");
   }

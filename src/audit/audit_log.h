@@ -87,7 +87,9 @@ class AuditWriter {
 
  private:
   AuditWriter(storage::Db* db, storage::Stmt begin_probe, storage::Stmt head, storage::Stmt insert)
-      : db_(db), begin_probe_(std::move(begin_probe)), head_(std::move(head)),
+      : db_(db),
+        begin_probe_(std::move(begin_probe)),
+        head_(std::move(head)),
         insert_(std::move(insert)) {}
   Status RequireOpenTransaction();
 

@@ -1,6 +1,7 @@
 #include "audit/audit_log.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,10 +43,11 @@ class AuditLogTest : public ::testing::Test {
   std::vector<AuditEntry> AppendMany(int n) {
     std::vector<AuditEntry> out;
     for (int i = 1; i <= n; ++i) {
-      out.push_back(AppendCommitted({"user:" + std::to_string(i % 3), "application.approve",
-                                     "application/" + std::to_string(i), "{\"state\":\"submitted\"}",
-                                     "{\"state\":\"approved\"}", "{\"i\":" + std::to_string(i) + "}"},
-                                    i));
+      out.push_back(
+          AppendCommitted({"user:" + std::to_string(i % 3), "application.approve",
+                           "application/" + std::to_string(i), "{\"state\":\"submitted\"}",
+                           "{\"state\":\"approved\"}", "{\"i\":" + std::to_string(i) + "}"},
+                          i));
     }
     return out;
   }
@@ -110,8 +112,8 @@ TEST_F(AuditLogTest, BadRecordsAreRefusedNamingTheField) {
   ASSERT_FALSE(bad_detail.ok());
   EXPECT_EQ(bad_detail.error().code, ErrorCode::kParse);
   EXPECT_EQ(bad_detail.error().field, "detail");
-  auto long_object = Append(*db_, kStart, {"system", "a.b", std::string(kNameBytesMax + 1, 'o'),
-                                           "", "", "{}"});
+  auto long_object =
+      Append(*db_, kStart, {"system", "a.b", std::string(kNameBytesMax + 1, 'o'), "", "", "{}"});
   ASSERT_FALSE(long_object.ok());
   EXPECT_EQ(long_object.error().code, ErrorCode::kOutOfRange);
   EXPECT_EQ(Count(), 0);
@@ -261,9 +263,10 @@ TEST_F(AuditLogTest, VerifyDetectsAnEntryRemovedFromTheMiddle) {
 
 TEST_F(AuditLogTest, VerifyDetectsTwoEntriesSwapped) {
   AppendMany(5);
-  Tamper("UPDATE audit_log SET seq = -3 WHERE seq = 3;"
-         "UPDATE audit_log SET seq = 3 WHERE seq = 4;"
-         "UPDATE audit_log SET seq = 4 WHERE seq = -3;");
+  Tamper(
+      "UPDATE audit_log SET seq = -3 WHERE seq = 3;"
+      "UPDATE audit_log SET seq = 3 WHERE seq = 4;"
+      "UPDATE audit_log SET seq = 4 WHERE seq = -3;");
   const auto r = MustVerify(std::nullopt);
   EXPECT_FALSE(r.ok);
   const std::string all = Joined(r);
@@ -318,14 +321,16 @@ TEST_F(AuditLogTest, VerifyDetectsAForgedEntryWithARecomputedHash) {
 TEST_F(AuditLogTest, VerifyDetectsAnEntryInsertedByShiftingTheRest) {
   const auto entries = AppendMany(4);
   // Make room at seq 3 (two steps, so the primary key never collides), then insert there.
-  Tamper("UPDATE audit_log SET seq = -seq - 1 WHERE seq >= 3;"
-         "UPDATE audit_log SET seq = -seq WHERE seq < 0;");
+  Tamper(
+      "UPDATE audit_log SET seq = -seq - 1 WHERE seq >= 3;"
+      "UPDATE audit_log SET seq = -seq WHERE seq < 0;");
   AuditEntry forged = entries[2];
   forged.prev_hash = entries[1].hash;
   forged.hash = EntryHash(forged);
-  Tamper("INSERT INTO audit_log SELECT 3, at_us, actor, action, object, before_sha256, "
-         "after_sha256, detail, '" + forged.prev_hash + "', '" + forged.hash +
-         "' FROM audit_log WHERE seq = 4");
+  Tamper(
+      "INSERT INTO audit_log SELECT 3, at_us, actor, action, object, before_sha256, "
+      "after_sha256, detail, '" +
+      forged.prev_hash + "', '" + forged.hash + "' FROM audit_log WHERE seq = 4");
   const auto r = MustVerify(Anchor{4, entries[3].hash});
   EXPECT_FALSE(r.ok);
   const std::string all = Joined(r);
@@ -343,9 +348,44 @@ TEST_F(AuditLogTest, VerifyKeepsABoundedListOfProblemsButCountsThemAll) {
   EXPECT_EQ(r.problems_total, 150);
 }
 
+// Two processes sharing platform.db: each writer reads the head inside its own transaction,
+// never from a cache, so appends alternating between connections still form one chain.
+TEST(AuditTwoConnections, AppendsInterleaveIntoOneChain) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("suanli_audit_two_" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(file);
+  auto a = Db::Open(DbOptions{file.string()});
+  auto b = Db::Open(DbOptions{file.string()});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(CreateSchema(*a.value()).ok());
+  auto wa = AuditWriter::Open(*a.value());
+  auto wb = AuditWriter::Open(*b.value());
+  ASSERT_TRUE(wa.ok() && wb.ok());
+  for (int i = 0; i < 6; ++i) {
+    Db& db = i % 2 == 0 ? *a.value() : *b.value();
+    AuditWriter& w = i % 2 == 0 ? wa.value() : wb.value();
+    auto tx = Transaction::Begin(db);
+    ASSERT_TRUE(tx.ok());
+    auto e = w.Append(kStart.AddSeconds(i), {"system", "tick", "clock/1", "", "", "{}"});
+    ASSERT_TRUE(e.ok()) << e.error().ToString();
+    EXPECT_EQ(e->seq, i + 1);
+    ASSERT_TRUE(tx.value().Commit().ok());
+  }
+  auto r = Verify(*b.value(), std::nullopt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok);
+  EXPECT_EQ(r->entries_checked, 6);
+  a.value().reset();
+  b.value().reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(file.string() + suffix);
+  }
+}
+
 TEST(AuditAnchor, WritesAndReadsBack) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("suanli_audit_anchor_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("suanli_audit_anchor_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto file = dir / "audit.anchor";
@@ -363,8 +403,8 @@ TEST(AuditAnchor, WritesAndReadsBack) {
   EXPECT_EQ((*read)->hash, hash);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);  // no temp left
 
-  for (const char* bad : {"", "{\"seq\":1}", "{\"seq\":-1,\"hash\":\"" , "[1,2]",
-                          "{\"seq\":1,\"hash\":\"ABC\"}"}) {
+  for (const char* bad :
+       {"", "{\"seq\":1}", "{\"seq\":-1,\"hash\":\"", "[1,2]", "{\"seq\":1,\"hash\":\"ABC\"}"}) {
     std::ofstream(file, std::ios::trunc) << bad;
     auto r = ReadAnchor(file);
     ASSERT_FALSE(r.ok()) << bad;

@@ -2,14 +2,13 @@
 // hash chain and its anchor (DIR/audit.anchor) — exit 0 intact, 1 tampered (each problem
 // listed), 2 bad input; `list` prints entries with filters and a cursor; `demo` (hidden) writes
 // a few entries of a voucher's life so the other two have something to read (tests use it).
+#include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "audit/audit_files.h"
 #include "audit/audit_log.h"
@@ -52,9 +51,9 @@ void PrintVerifyHuman(const std::string& dir, const audit::VerifyReport& r,
     std::printf("audit log in %s: intact (%lld entries checked, %s, %s)\n", dir.c_str(),
                 static_cast<long long>(r.entries_checked), head.c_str(), anchored.c_str());
   } else {
-    std::printf("audit log in %s: TAMPERED (%lld problems in %lld entries, %s, %s)\n",
-                dir.c_str(), static_cast<long long>(r.problems_total),
-                static_cast<long long>(r.entries_checked), head.c_str(), anchored.c_str());
+    std::printf("audit log in %s: TAMPERED (%lld problems in %lld entries, %s, %s)\n", dir.c_str(),
+                static_cast<long long>(r.problems_total), static_cast<long long>(r.entries_checked),
+                head.c_str(), anchored.c_str());
     for (const std::string& p : r.problems) std::printf("  %s\n", p.c_str());
     const auto shown = static_cast<std::int64_t>(r.problems.size());
     if (r.problems_total > shown) {
@@ -170,7 +169,8 @@ int RunDemo(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return BadInput(MakeError(ErrorCode::kIo, "data", ec.message()), "data");
-  auto db = storage::Db::Open(storage::DbOptions{(fs::path(dir) / audit::kPlatformDbFile).string()});
+  auto db =
+      storage::Db::Open(storage::DbOptions{(fs::path(dir) / audit::kPlatformDbFile).string()});
   if (!db.ok()) return BadInput(db.error(), "data");
   storage::Db& d = **db;
   const auto fail = [](const Error& e) {
@@ -183,7 +183,8 @@ int RunDemo(const std::string& dir) {
   ManualClock clock(Instant::Parse("2024-07-01T09:00:00+08:00").value());
   const audit::AuditRecord records[] = {
       {"user:12", "org.register", "org/91510100MA61R1234W", "",
-       R"({"name":"成都智算科技有限公司","state":"registered"})", R"({"uscc":"91510100MA61R1234W"})"},
+       R"({"name":"成都智算科技有限公司","state":"registered"})",
+       R"({"uscc":"91510100MA61R1234W"})"},
       {"user:12", "application.submit", "application/42", "",
        R"({"state":"submitted","program":"chengdu-2024"})", R"({"requested":"300000.00"})"},
       {"user:3", "application.approve", "application/42",
