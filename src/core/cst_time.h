@@ -4,6 +4,7 @@
 // next day's 00:00 CST, which is what EndOfDay() returns (as an exclusive bound).
 #pragma once
 
+#include <atomic>
 #include <compare>
 #include <cstdint>
 #include <string>
@@ -106,16 +107,17 @@ class SystemClock final : public Clock {
   Instant Now() override;
 };
 
-// A clock that moves only when told; for tests and simulations.
+// A clock that moves only when told; for tests, simulations and a server started with a
+// simulated clock. Thread-safe: a server's threads read it while a test moves it.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(Instant start) : now_(start) {}
-  Instant Now() override { return now_; }
-  void Set(Instant t) { now_ = t; }
-  void Advance(std::int64_t us) { now_ = now_.AddMicros(us); }
+  explicit ManualClock(Instant start) : now_us_(start.micros()) {}
+  Instant Now() override { return Instant::FromMicros(now_us_.load(std::memory_order_acquire)); }
+  void Set(Instant t) { now_us_.store(t.micros(), std::memory_order_release); }
+  void Advance(std::int64_t us) { now_us_.fetch_add(us, std::memory_order_acq_rel); }
 
  private:
-  Instant now_;
+  std::atomic<std::int64_t> now_us_;
 };
 
 }  // namespace suanli

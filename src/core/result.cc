@@ -20,6 +20,18 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kReadOnly: return "read_only";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kForbidden: return "forbidden";
+    case ErrorCode::kStateConflict: return "state_conflict";
+    case ErrorCode::kNotEligible: return "not_eligible";
+    case ErrorCode::kBanned: return "banned";
+    case ErrorCode::kExpired: return "expired";
+    case ErrorCode::kExceedsLimit: return "exceeds_limit";
+    case ErrorCode::kIdempotencyConflict: return "idempotency_conflict";
+    case ErrorCode::kDuplicate: return "duplicate";
+    case ErrorCode::kTooLarge: return "too_large";
+    case ErrorCode::kRateLimited: return "rate_limited";
+    case ErrorCode::kUnsupportedType: return "unsupported_type";
   }
   return "unknown";
 }

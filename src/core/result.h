@@ -32,6 +32,19 @@ enum class ErrorCode : std::uint16_t {
   kReadOnly = 202,         // refused: the ledger is read-only after kIoUncertain
   kConflict = 203,         // another writer advanced the shared store first
   kNotFound = 204,         // a file or record that must exist does not
+  // Who may do what, and the state things are in (3xx).
+  kUnauthenticated = 300,  // no valid session or API key
+  kForbidden = 301,        // the caller's role or ownership does not allow this
+  kStateConflict = 302,    // the object is not in a state that allows this step
+  kNotEligible = 303,      // the program's rules refuse (reasons attached)
+  kBanned = 304,           // the organisation is banned after a fraud finding
+  kExpired = 305,          // the voucher, session or approval has expired
+  kExceedsLimit = 306,     // above a cap, a balance or what was recorded
+  kIdempotencyConflict = 307,  // an Idempotency-Key reused with different content
+  kDuplicate = 308,        // the record exists already (USCC, contract number, username)
+  kTooLarge = 309,         // a body or upload above its size limit
+  kRateLimited = 310,      // too many attempts: retry later
+  kUnsupportedType = 311,  // an upload whose content is not an allowed type
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
@@ -75,15 +88,17 @@ struct Ok {};
 using Status = Result<Ok>;
 inline Status OkStatus() { return Ok{}; }
 
-// Propagates an error from an expression returning Result<...>.
-#define SUANLI_TRY(expr)                              \
-  do {                                                \
-    auto _suanli_r = (expr);                          \
-    if (!_suanli_r.ok()) return _suanli_r.error();    \
-  } while (0)
-
 #define SUANLI_CONCAT_INNER(a, b) a##b
 #define SUANLI_CONCAT(a, b) SUANLI_CONCAT_INNER(a, b)
+
+// Propagates an error from an expression returning Result<...>. The temporary is named per
+// expansion, so a SUANLI_TRY around a lambda that itself uses SUANLI_TRY does not shadow.
+#define SUANLI_TRY_IMPL(tmp, expr)          \
+  do {                                      \
+    auto tmp = (expr);                      \
+    if (!tmp.ok()) return tmp.error();      \
+  } while (0)
+#define SUANLI_TRY(expr) SUANLI_TRY_IMPL(SUANLI_CONCAT(_suanli_r, __COUNTER__), expr)
 #define SUANLI_ASSIGN_IMPL(tmp, lhs, expr)       \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.error();             \

@@ -37,8 +37,9 @@ enum class AccountKind : std::uint8_t {
   kPayout = 5,              // money paid out to providers (the bank side)
   kLapsed = 6,              // amounts that lapsed at expiry, returned to the funder's books
   kCapGroup = 7,            // not a money account: a cap over the credits of its members
+  kRecovery = 8,            // what an organisation must repay after a fraud finding
 };
-inline constexpr std::uint8_t kAccountKindMax = 7;
+inline constexpr std::uint8_t kAccountKindMax = 8;
 
 // Account flags (bit set). Unknown bits are refused (invalid_flags).
 enum AccountFlag : std::uint16_t {

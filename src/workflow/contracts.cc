@@ -1,0 +1,224 @@
+// Providers, compute-service contracts, and the register of other subsidies (for the
+// no-stacking rule).
+#include <sstream>
+
+#include "core/codes.h"
+#include "core/money.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);  // orgs.cc
+
+namespace {
+
+constexpr const char* kSelectContract =
+    "SELECT id, org_id, provider_id, contract_no, amount_fen, signed_on, start_on, end_on, "
+    "resource_class, project_name, project_level, evidence_document_id, created_at_us FROM "
+    "contracts ";
+
+}  // namespace
+
+Result<Provider> LoadProvider(storage::Db& db, std::int64_t id) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT id, name, uscc, region FROM providers WHERE id = ?1"));
+  q.Bind(1, id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("provider", id);
+  return Provider{q.Int(0), q.Text(1), q.Text(2), q.Text(3)};
+}
+
+Contract ReadContract(const storage::Stmt& q) {
+  Contract c;
+  c.id = q.Int(0);
+  c.org_id = q.Int(1);
+  c.provider_id = q.Int(2);
+  c.contract_no = q.Text(3);
+  c.amount_fen = q.Int(4);
+  c.signed_on = Date::Parse(q.Text(5)).value();
+  c.start_on = Date::Parse(q.Text(6)).value();
+  c.end_on = Date::Parse(q.Text(7)).value();
+  c.resource_class = q.Text(8);
+  c.project_name = q.Text(9);
+  c.project_level = q.Text(10);
+  c.evidence_document_id = q.OptInt(11);
+  c.created_at = Instant::FromMicros(q.Int(12));
+  return c;
+}
+
+Result<Contract> LoadContract(storage::Db& db, std::int64_t id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectContract) + "WHERE id = ?1"));
+  q.Bind(1, id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("contract", id);
+  return ReadContract(q);
+}
+
+Status RequireNotBanned(const Org& org, Instant now) {
+  if (org.banned_until && now < *org.banned_until) {
+    return MakeError(ErrorCode::kBanned, "org_id",
+                     "the organisation is banned until " + org.banned_until->ToString() +
+                         " after a fraud finding");
+  }
+  return OkStatus();
+}
+
+Result<Provider> Platform::CreateProvider(const Principal& actor, const NewProvider& p) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  if (p.name.empty() || p.name.size() > 200) {
+    return MakeError(ErrorCode::kOutOfRange, "name", "1 to 200 bytes");
+  }
+  SUANLI_TRY(ValidateUscc(p.uscc, "uscc"));
+  if (p.region.empty()) return MakeError(ErrorCode::kMissingField, "region", "required");
+  return state_->RunStep<Provider>(actor, [&](StepContext& ctx) -> Result<Provider> {
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO providers (name, uscc, region, "
+                                           "created_at_us) VALUES (?1,?2,?3,?4)"));
+    const Status st = ins.Bind(1, p.name).Bind(2, p.uscc).Bind(3, p.region).Bind(4, ctx.now.micros()).Run();
+    if (!st.ok()) {
+      if (st.error().code == ErrorCode::kContradiction) {
+        return MakeError(ErrorCode::kDuplicate, "name", "a provider with this name or USCC exists");
+      }
+      return st.error();
+    }
+    Provider out{ctx.db.LastInsertRowid(), p.name, p.uscc, p.region};
+    SUANLI_TRY(ctx.Audit("provider.create", "provider/" + std::to_string(out.id), "",
+                         "{\"name\":" + Quoted(p.name) + ",\"uscc\":" + Quoted(p.uscc) + "}"));
+    return out;
+  });
+}
+
+Result<std::vector<Provider>> Platform::ListProviders() {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT id, name, uscc, region FROM providers ORDER BY id"));
+  std::vector<Provider> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(Provider{q.Int(0), q.Text(1), q.Text(2), q.Text(3)});
+  }
+  return out;
+}
+
+static std::string ContractJson(const Contract& c) {
+  return "{\"id\":" + std::to_string(c.id) + ",\"org_id\":" + std::to_string(c.org_id) +
+         ",\"provider_id\":" + std::to_string(c.provider_id) + ",\"contract_no\":" +
+         Quoted(c.contract_no) + ",\"amount_fen\":" + std::to_string(c.amount_fen) +
+         ",\"signed_on\":\"" + c.signed_on.ToString() + "\",\"project_level\":" +
+         Quoted(c.project_level) + "}";
+}
+
+Result<Contract> Platform::FileContract(const Principal& actor, const NewContract& c) {
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
+  SUANLI_TRY(RequireOrgAccess(actor, c.org_id));
+  if (c.contract_no.empty() || c.contract_no.size() > 64) {
+    return MakeError(ErrorCode::kOutOfRange, "contract_no", "1 to 64 bytes");
+  }
+  if (c.amount_fen <= 0) {
+    return MakeError(c.amount_fen < 0 ? ErrorCode::kNegativeAmount : ErrorCode::kOutOfRange,
+                     "amount", "the contract fee must be positive");
+  }
+  if (c.end_on < c.start_on) {
+    return MakeError(ErrorCode::kContradiction, "end_on", "the term ends before it starts");
+  }
+  if (c.project_level != "" && c.project_level != "provincial" && c.project_level != "national") {
+    return MakeError(ErrorCode::kOutOfRange, "project_level", "\"\", provincial or national");
+  }
+  if (!c.project_level.empty() && (c.project_name.empty() || !c.evidence_document_id)) {
+    return MakeError(ErrorCode::kMissingField,
+                     c.project_name.empty() ? "project_name" : "evidence_document_id",
+                     "a major project needs its name and an evidence document");
+  }
+  return state_->RunStep<Contract>(actor, [&](StepContext& ctx) -> Result<Contract> {
+    SUANLI_ASSIGN(const Org org, LoadOrg(ctx.db, c.org_id));
+    SUANLI_TRY(RequireNotBanned(org, ctx.now));
+    SUANLI_TRY(LoadProvider(ctx.db, c.provider_id));
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
+                                "INSERT INTO contracts (org_id, provider_id, contract_no, "
+                                "amount_fen, signed_on, start_on, end_on, resource_class, "
+                                "project_name, project_level, evidence_document_id, "
+                                "created_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"));
+    ins.Bind(1, c.org_id).Bind(2, c.provider_id).Bind(3, c.contract_no).Bind(4, c.amount_fen);
+    ins.Bind(5, c.signed_on.ToString()).Bind(6, c.start_on.ToString()).Bind(7, c.end_on.ToString());
+    ins.Bind(8, c.resource_class).Bind(9, c.project_name).Bind(10, c.project_level);
+    ins.Bind(11, c.evidence_document_id).Bind(12, ctx.now.micros());
+    const Status st = ins.Run();
+    if (!st.ok()) {
+      if (st.error().code == ErrorCode::kContradiction) {
+        return MakeError(ErrorCode::kDuplicate, "contract_no",
+                         "this provider's contract number is already filed");
+      }
+      return st.error();
+    }
+    SUANLI_ASSIGN(const Contract out, LoadContract(ctx.db, ctx.db.LastInsertRowid()));
+    SUANLI_TRY(ctx.Audit("contract.file", "contract/" + std::to_string(out.id), "",
+                         ContractJson(out)));
+    return out;
+  });
+}
+
+Result<std::vector<Contract>> Platform::ListContracts(const Principal& actor, const Page& page) {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            std::string(kSelectContract) +
+                            "WHERE id > ?1 AND (?2 IS NULL OR org_id = ?2) AND (?3 IS NULL OR "
+                            "provider_id = ?3) ORDER BY id LIMIT ?4"));
+  q.Bind(1, page.after_id);
+  if (actor.role == Role::kApplicant) q.Bind(2, actor.org_id.value_or(-1));
+  if (actor.role == Role::kProvider) q.Bind(3, actor.provider_id.value_or(-1));
+  if (actor.role == Role::kExpert) return MakeError(ErrorCode::kForbidden, "", "not for experts");
+  q.Bind(4, std::int64_t{page.limit});
+  std::vector<Contract> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(ReadContract(q));
+  }
+  return out;
+}
+
+Result<std::int64_t> Platform::ImportSubsidies(const Principal& actor, std::string_view csv) {
+  SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
+  struct Row {
+    std::string uscc, scheme, reference;
+    std::int64_t amount_fen;
+    int year;
+  };
+  std::vector<Row> rows;
+  std::istringstream in{std::string(csv)};
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (n == 1 || line.empty()) continue;  // header
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    std::string cell;
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    const std::string at = "line " + std::to_string(n);
+    if (f.size() != 5) return MakeError(ErrorCode::kParse, at, "expected uscc,scheme,reference,amount,year");
+    SUANLI_TRY(ValidateUscc(f[0], at + ".uscc"));
+    SUANLI_ASSIGN(const Money amount, Money::Parse(f[3], at + ".amount"));
+    if (amount.fen() < 0) return MakeError(ErrorCode::kNegativeAmount, at + ".amount", "negative");
+    int year = 0;
+    try {
+      year = std::stoi(f[4]);
+    } catch (...) {
+      return MakeError(ErrorCode::kParse, at + ".year", "not a year");
+    }
+    rows.push_back(Row{f[0], f[1], f[2], amount.fen(), year});
+  }
+  return state_->RunStep<std::int64_t>(actor, [&](StepContext& ctx) -> Result<std::int64_t> {
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT OR REPLACE INTO subsidies (uscc, scheme, "
+                                           "reference, amount_fen, year) VALUES (?1,?2,?3,?4,?5)"));
+    for (const Row& r : rows) {
+      ins.Reset();
+      ins.Bind(1, r.uscc).Bind(2, r.scheme).Bind(3, r.reference).Bind(4, r.amount_fen);
+      SUANLI_TRY(ins.Bind(5, std::int64_t{r.year}).Run());
+    }
+    SUANLI_TRY(ctx.Audit("subsidies.import", "subsidies", "", "",
+                         "{\"rows\":" + std::to_string(rows.size()) + "}"));
+    return static_cast<std::int64_t>(rows.size());
+  });
+}
+
+}  // namespace suanli::workflow

@@ -1,0 +1,102 @@
+// Enforcement after a fraud finding (seed 000 §五(二)): the unused rest of the organisation's
+// vouchers in the program goes back to the pool (clawback), what it already used is booked as
+// a debt to recover (reversing the subsidy it received), its open applications are refused,
+// and it is banned for the program's period (two years in Chengdu) — enforced at every entry
+// point: contracts, applications, settlements.
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);
+std::string OrgJson(const Org& o);
+Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
+                 const std::string& object, const std::string& zh, const std::string& en);
+std::string Yuan(std::int64_t fen);
+
+Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t org_id,
+                                          std::string_view program_id, std::string finding) {
+  SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
+  const policy::Program* program = FindProgram(program_id);
+  if (program == nullptr) {
+    return MakeError(ErrorCode::kNotFound, "program_id", "no program " + std::string(program_id));
+  }
+  if (finding.empty()) return MakeError(ErrorCode::kMissingField, "finding", "describe the finding");
+  State& s = *state_;
+  const ProgramAccounts pa = s.program_accounts.at(program->id);
+  SUANLI_ASSIGN(const AccountId debt,
+                s.EnsureAccount("prog/" + program->id + "/org/" + std::to_string(org_id) + "/recovery",
+                                ledger::AccountKind::kRecovery, 0));
+  std::vector<MoveOutcome> outcomes;
+  std::vector<VoucherEntry*> affected;
+  SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
+    SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
+    const int years = program->exclusions.fraud_ban_years.value_or(2);
+    const Instant until = Instant::StartOfDay(ctx.now.CstDate().AddMonths(12 * years));
+    Enforcement out;
+    out.org_id = org_id;
+    out.program_id = program->id;
+    out.finding = finding;
+    out.banned_until = until;
+    out.at = ctx.now;
+    for (VoucherEntry* v : s.vouchers.All()) {
+      if (v->org_id != org_id || v->program_id != program->id) continue;
+      affected.push_back(v);
+      // Closed before the moves run, so no settlement slips in between.
+      v->org_banned_until_us = until.micros();
+      if (v->status.exchange(VoucherEntry::kClawedBack) == VoucherEntry::kClawedBack) continue;
+      const std::string vid = std::to_string(v->id);
+      if (v->credits_fen.load() > 0) {
+        SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, pa.pool,
+                                        v->credits_fen.load(),
+                                        ledger::kClawback | ledger::kBalancingDebit, kCodeClawback,
+                                        static_cast<std::uint64_t>(v->id)}));
+      }
+      if (v->used_fen.load() > 0) {
+        SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + vid, debt, pa.pool, v->used_fen.load(),
+                                        0, kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
+        out.used_recovered_fen += v->used_fen.load();
+      }
+      SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
+      SUANLI_TRY(up.Bind(1, v->id).Run());
+    }
+    SUANLI_ASSIGN(auto ban, ctx.db.Prepare("UPDATE orgs SET banned_until_us = ?2 WHERE id = ?1"));
+    SUANLI_TRY(ban.Bind(1, org_id).Bind(2, until.micros()).Run());
+    SUANLI_ASSIGN(auto refuse, ctx.db.Prepare(
+                                   "UPDATE applications SET status = 'refused', reasons = "
+                                   "'fraud finding: organisation banned' WHERE org_id = ?1 AND "
+                                   "status IN ('submitted', 'waitlisted')"));
+    SUANLI_TRY(refuse.Bind(1, org_id).Run());
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO enforcements (org_id, program_id, finding, "
+                                           "voucher_clawed_fen, used_recovered_fen, "
+                                           "banned_until_us, at_us) VALUES (?1,?2,?3,0,?4,?5,?6)"));
+    ins.Bind(1, org_id).Bind(2, program->id).Bind(3, finding).Bind(4, out.used_recovered_fen);
+    SUANLI_TRY(ins.Bind(5, until.micros()).Bind(6, ctx.now.micros()).Run());
+    out.id = ctx.db.LastInsertRowid();
+    SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
+    SUANLI_TRY(ctx.Audit("enforcement.fraud", "org/" + std::to_string(org_id), OrgJson(before),
+                         OrgJson(after), "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
+                                             Quoted(program->id) + "}"));
+    SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org_id), "enforcement.fraud",
+                         "enforcement/" + std::to_string(out.id),
+                         "经查实存在弄虚作假行为:算力券已收回,已使用金额需退回,禁止申报至 " +
+                             until.CstDate().ToString(),
+                         "Fraud finding: vouchers withdrawn, used amounts to be repaid, banned "
+                         "until " + until.CstDate().ToString()));
+    return out;
+  }, &outcomes));
+  for (const MoveOutcome& o : outcomes) {
+    if (o.key.rfind("claw/", 0) == 0) {
+      e.voucher_clawed_fen += o.applied_fen;
+      const std::int64_t vid = std::stoll(o.key.substr(std::string("claw/voucher-").size()));
+      if (VoucherEntry* v = s.vouchers.Find(vid)) v->lapsed_fen += o.applied_fen;
+    }
+  }
+  {
+    std::lock_guard lock(s.mu);
+    SUANLI_ASSIGN(auto up, s.db->Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2 WHERE id = ?1"));
+    SUANLI_TRY(up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Run());
+  }
+  return e;
+}
+
+}  // namespace suanli::workflow

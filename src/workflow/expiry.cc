@@ -1,0 +1,111 @@
+// Expiry and notices: vouchers past their expiry lapse (the unused rest moves to the program's
+// lapsed account); reminders go out 30, 7 and 1 day before; every decision an applicant or a
+// provider must see becomes an in-app notice, in Chinese and English.
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+std::string Yuan(std::int64_t fen);
+
+// Reminders before expiry, in days (seed 000: 过期自动失效 — applicants are warned first).
+inline constexpr int kExpiryReminderDays[] = {30, 7, 1};
+
+Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
+                 const std::string& object, const std::string& zh, const std::string& en) {
+  // Reminders are sent once per (recipient, kind, object); decisions may repeat (a refusal,
+  // then an approval after resubmission), so their object carries the time.
+  const bool once = kind.rfind("expiry.", 0) == 0;
+  const std::string key = once ? object : object + "@" + std::to_string(ctx.now.micros());
+  SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT OR IGNORE INTO notices (recipient, kind, object, "
+                                         "text_zh, text_en, created_at_us) VALUES "
+                                         "(?1,?2,?3,?4,?5,?6)"));
+  ins.Bind(1, recipient).Bind(2, kind).Bind(3, key).Bind(4, zh).Bind(5, en);
+  return ins.Bind(6, ctx.now.micros()).Run();
+}
+
+Status Platform::RunExpiry() {
+  State& s = *state_;
+  const Principal system = Principal::System();
+  std::vector<MoveOutcome> outcomes;
+  SUANLI_TRY(s.RunStep<Ok>(system, [&](StepContext& ctx) -> Result<Ok> {
+    for (VoucherEntry* v : s.vouchers.All()) {
+      if (v->status.load() != VoucherEntry::kActive) continue;
+      const std::string vid = std::to_string(v->id);
+      const std::string recipient = "org/" + std::to_string(v->org_id);
+      if (ctx.now >= v->expires_at) {
+        v->status = VoucherEntry::kLapsed;
+        if (v->remaining_fen() > 0) {
+          SUANLI_TRY(ctx.Move(PlannedMove{"lapse/voucher-" + vid, v->account,
+                                          s.program_accounts.at(v->program_id).lapsed,
+                                          v->credits_fen.load(),
+                                          ledger::kLapse | ledger::kBalancingDebit, kCodeLapse,
+                                          static_cast<std::uint64_t>(v->id)}));
+        }
+        SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'lapsed' WHERE id = ?1"));
+        SUANLI_TRY(up.Bind(1, v->id).Run());
+        SUANLI_TRY(ctx.Audit("voucher.lapse", "voucher/" + vid, "", "",
+                             "{\"remaining_fen\":" + std::to_string(v->remaining_fen()) + "}"));
+        SUANLI_TRY(AddNotice(ctx, recipient, "expiry.lapsed", "voucher/" + vid,
+                             "算力券 #" + vid + " 已过期,未使用的 " + Yuan(v->remaining_fen()) + " 已失效",
+                             "Voucher #" + vid + " has expired; the unused " +
+                                 Yuan(v->remaining_fen()) + " lapsed"));
+        continue;
+      }
+      for (int days : kExpiryReminderDays) {
+        if (ctx.now.AddSeconds(std::int64_t{days} * kSecondsPerDay) < v->expires_at) continue;
+        SUANLI_TRY(AddNotice(ctx, recipient, "expiry." + std::to_string(days) + "d",
+                             "voucher/" + vid,
+                             "算力券 #" + vid + " 将于 " + v->expires_at.ToString() + " 过期,余额 " +
+                                 Yuan(v->remaining_fen()),
+                             "Voucher #" + vid + " expires at " + v->expires_at.ToString() +
+                                 "; balance " + Yuan(v->remaining_fen())));
+      }
+    }
+    return Ok{};
+  }, &outcomes));
+  for (const MoveOutcome& o : outcomes) {
+    const std::int64_t vid = std::stoll(o.key.substr(std::string("lapse/voucher-").size()));
+    if (VoucherEntry* v = s.vouchers.Find(vid)) v->lapsed_fen += o.applied_fen;
+  }
+  return OkStatus();
+}
+
+Result<std::vector<Notice>> Platform::ListNotices(const Principal& actor) {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            "SELECT id, recipient, kind, object, text_zh, text_en, created_at_us, "
+                            "read_at_us FROM notices WHERE recipient IN (?1, ?2, ?3) ORDER BY id "
+                            "DESC LIMIT 200"));
+  q.Bind(1, "user/" + std::to_string(actor.user_id));
+  q.Bind(2, actor.org_id ? "org/" + std::to_string(*actor.org_id) : std::string("-"));
+  q.Bind(3, actor.provider_id ? "provider/" + std::to_string(*actor.provider_id) : std::string("-"));
+  std::vector<Notice> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    Notice n;
+    n.id = q.Int(0);
+    n.recipient = q.Text(1);
+    n.kind = q.Text(2);
+    n.object = q.Text(3);
+    if (auto at = n.object.find('@'); at != std::string::npos) n.object.resize(at);
+    n.text_zh = q.Text(4);
+    n.text_en = q.Text(5);
+    n.created_at = Instant::FromMicros(q.Int(6));
+    n.read = !q.IsNull(7);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+Status Platform::MarkNoticeRead(const Principal& actor, std::int64_t notice_id) {
+  SUANLI_ASSIGN(const auto mine, ListNotices(actor));
+  bool found = false;
+  for (const Notice& n : mine) found |= n.id == notice_id;
+  if (!found) return NotFound("notice", notice_id);
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto up, state_->db->Prepare("UPDATE notices SET read_at_us = ?2 WHERE id = ?1 AND read_at_us IS NULL"));
+  return up.Bind(1, notice_id).Bind(2, state_->clock->Now().micros()).Run();
+}
+
+}  // namespace suanli::workflow

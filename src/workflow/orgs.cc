@@ -1,0 +1,229 @@
+// Organisations: self-registration with the legal representative's ID sealed at rest and
+// shown masked, qualification state, related-party declarations on either side.
+#include <algorithm>
+
+#include "core/codes.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+Result<std::int64_t> InsertUser(Platform::State& s, StepContext& ctx, const NewUser& u,
+                                bool org_admin);  // users.cc
+
+namespace {
+
+constexpr const char* kSelectOrg =
+    "SELECT id, uscc, name, type, region, industry, legal_rep_name, legal_rep_id_masked, "
+    "prior_year_revenue_fen, credit_status, blacklisted, qualification, qualified_until, "
+    "banned_until_us, created_at_us FROM orgs ";
+
+Status RequireText(std::string_view value, std::string_view field, std::size_t max_bytes) {
+  if (value.empty()) return MakeError(ErrorCode::kMissingField, std::string(field), "required");
+  if (value.size() > max_bytes) {
+    return MakeError(ErrorCode::kOutOfRange, std::string(field),
+                     "at most " + std::to_string(max_bytes) + " bytes");
+  }
+  return OkStatus();
+}
+
+Status ValidateNewOrg(const NewOrg& o) {
+  SUANLI_TRY(ValidateUscc(o.uscc, "uscc"));
+  SUANLI_TRY(RequireText(o.name, "name", 200));
+  const bool type_ok = std::any_of(std::begin(kOrgTypes), std::end(kOrgTypes),
+                                   [&](const char* t) { return o.type == t; });
+  if (!type_ok) {
+    return MakeError(ErrorCode::kOutOfRange, "type",
+                     "one of enterprise, research_institute, university, hospital, "
+                     "public_institution, other");
+  }
+  SUANLI_TRY(RequireText(o.region, "region", 100));
+  SUANLI_TRY(RequireText(o.industry, "industry", 100));
+  SUANLI_TRY(RequireText(o.legal_rep_name, "legal_rep_name", 100));
+  SUANLI_TRY(ValidateResidentId(o.legal_rep_id, "legal_rep_id"));
+  if (o.prior_year_revenue_fen && *o.prior_year_revenue_fen < 0) {
+    return MakeError(ErrorCode::kNegativeAmount, "prior_year_revenue", "must not be negative");
+  }
+  if (o.credit_status != "good" && o.credit_status != "watch" && o.credit_status != "dishonest") {
+    return MakeError(ErrorCode::kOutOfRange, "credit_status", "one of good, watch, dishonest");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Org ReadOrg(const storage::Stmt& q) {
+  Org o;
+  o.id = q.Int(0);
+  o.uscc = q.Text(1);
+  o.name = q.Text(2);
+  o.type = q.Text(3);
+  o.region = q.Text(4);
+  o.industry = q.Text(5);
+  o.legal_rep_name = q.Text(6);
+  o.legal_rep_id_masked = q.Text(7);
+  o.prior_year_revenue_fen = q.OptInt(8);
+  o.credit_status = q.Text(9);
+  o.blacklisted = q.Int(10) != 0;
+  o.qualification = q.Text(11);
+  o.qualified_until = q.OptText(12);
+  if (auto b = q.OptInt(13)) o.banned_until = Instant::FromMicros(*b);
+  o.created_at = Instant::FromMicros(q.Int(14));
+  return o;
+}
+
+Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectOrg) + "WHERE id = ?1"));
+  q.Bind(1, org_id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("org", org_id);
+  return ReadOrg(q);
+}
+
+std::string OrgJson(const Org& o) {
+  return "{\"id\":" + std::to_string(o.id) + ",\"uscc\":" + Quoted(o.uscc) +
+         ",\"name\":" + Quoted(o.name) + ",\"qualification\":" + Quoted(o.qualification) +
+         ",\"credit_status\":" + Quoted(o.credit_status) +
+         ",\"blacklisted\":" + (o.blacklisted ? "true" : "false") + ",\"banned_until_us\":" +
+         (o.banned_until ? std::to_string(o.banned_until->micros()) : "null") + "}";
+}
+
+Result<Org> Platform::RegisterOrg(const NewOrg& org) {
+  SUANLI_TRY(ValidateNewOrg(org));
+  const Principal anonymous = [] {
+    Principal p;
+    p.user_id = -1;  // not the system: the registrant, before its account exists
+    p.username = "registrant";
+    p.role = Role::kApplicant;
+    return p;
+  }();
+  return state_->RunStep<Org>(anonymous, [&](StepContext& ctx) -> Result<Org> {
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
+                                "INSERT INTO orgs (uscc, name, type, region, industry, "
+                                "legal_rep_name, legal_rep_id_sealed, legal_rep_id_masked, "
+                                "prior_year_revenue_fen, credit_status, blacklisted, "
+                                "created_at_us) VALUES (?1,?2,?3,?4,?5,?6,'',?7,?8,?9,?10,?11)"));
+    ins.Bind(1, org.uscc).Bind(2, org.name).Bind(3, org.type).Bind(4, org.region);
+    ins.Bind(5, org.industry).Bind(6, org.legal_rep_name);
+    ins.Bind(7, MaskResidentId(org.legal_rep_id)).Bind(8, org.prior_year_revenue_fen);
+    ins.Bind(9, org.credit_status).Bind(10, std::int64_t{org.blacklisted ? 1 : 0});
+    ins.Bind(11, ctx.now.micros());
+    const Status st = ins.Run();
+    if (!st.ok()) {
+      if (st.error().code == ErrorCode::kContradiction) {
+        return MakeError(ErrorCode::kDuplicate, "uscc", "an organisation with this USCC exists");
+      }
+      return st.error();
+    }
+    const std::int64_t id = ctx.db.LastInsertRowid();
+    // Sealed with the row it belongs to as associated data: it cannot be moved to another row.
+    SUANLI_ASSIGN(const std::string sealed,
+                  ctx.state.secrets->Seal(org.legal_rep_id,
+                                          "org/" + std::to_string(id) + "/legal_rep_id"));
+    SUANLI_ASSIGN(auto seal, ctx.db.Prepare("UPDATE orgs SET legal_rep_id_sealed = ?2 WHERE id = ?1"));
+    SUANLI_TRY(seal.Bind(1, id).Bind(2, sealed).Run());
+    NewUser admin;
+    admin.username = org.admin_username;
+    admin.password = org.admin_password;
+    admin.display_name = org.admin_display_name.empty() ? org.name : org.admin_display_name;
+    admin.role = Role::kApplicant;
+    admin.org_id = id;
+    SUANLI_TRY(InsertUser(ctx.state, ctx, admin, /*org_admin=*/true));
+    SUANLI_ASSIGN(const Org created, LoadOrg(ctx.db, id));
+    SUANLI_TRY(ctx.Audit("org.register", "org/" + std::to_string(id), "", OrgJson(created)));
+    return created;
+  });
+}
+
+Result<Org> Platform::GetOrg(const Principal& actor, std::int64_t org_id) {
+  SUANLI_TRY(RequireOrgAccess(actor, org_id));
+  std::lock_guard lock(state_->mu);
+  return LoadOrg(*state_->db, org_id);
+}
+
+Result<std::vector<Org>> Platform::ListOrgs(const Principal& actor, const Page& page,
+                                            std::optional<std::string> qualification) {
+  std::lock_guard lock(state_->mu);
+  std::string sql = std::string(kSelectOrg) +
+                    "WHERE id > ?1 AND (?2 IS NULL OR qualification = ?2) AND (?3 IS NULL OR "
+                    "id = ?3) ORDER BY id LIMIT ?4";
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(sql));
+  q.Bind(1, page.after_id).Bind(2, qualification);
+  if (actor.role == Role::kApplicant) q.Bind(3, actor.org_id.value_or(-1));
+  if (actor.role == Role::kProvider || actor.role == Role::kExpert) {
+    return MakeError(ErrorCode::kForbidden, "", "organisations are not listed for this role");
+  }
+  q.Bind(4, std::int64_t{page.limit});
+  std::vector<Org> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(ReadOrg(q));
+  }
+  return out;
+}
+
+// owner: "org/<id>" (its applicants) or "provider/<id>" (its operators).
+static Status RequireOwnerAccess(const Principal& actor, std::string_view owner) {
+  const auto slash = owner.find('/');
+  if (slash == std::string_view::npos) {
+    return MakeError(ErrorCode::kParse, "owner", "\"org/<id>\" or \"provider/<id>\"");
+  }
+  const std::string kind(owner.substr(0, slash));
+  std::int64_t id = 0;
+  try {
+    id = std::stoll(std::string(owner.substr(slash + 1)));
+  } catch (...) {
+    return MakeError(ErrorCode::kParse, "owner", "\"org/<id>\" or \"provider/<id>\"");
+  }
+  if (kind == "org") return RequireOrgAccess(actor, id);
+  if (kind == "user") {  // an expert's own conflicts of interest
+    if (actor.user_id == id) return OkStatus();
+    return MakeError(ErrorCode::kForbidden, "owner", "only for yourself");
+  }
+  if (kind == "provider") return RequireProviderAccess(actor, id);
+  return MakeError(ErrorCode::kParse, "owner", "\"org/<id>\" or \"provider/<id>\"");
+}
+
+Result<RelatedParty> Platform::DeclareRelatedParty(const Principal& actor, std::string owner,
+                                                   std::string relation, std::string party) {
+  SUANLI_TRY(RequireOwnerAccess(actor, owner));
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kProvider, Role::kOfficer, Role::kExpert}));
+  if (relation != "shareholder" && relation != "legal_representative" && relation != "affiliate" &&
+      relation != "conflict_of_interest") {
+    return MakeError(ErrorCode::kOutOfRange, "relation",
+                     "one of shareholder, legal_representative, affiliate, conflict_of_interest");
+  }
+  SUANLI_TRY(RequireText(party, "party", 200));
+  return state_->RunStep<RelatedParty>(actor, [&](StepContext& ctx) -> Result<RelatedParty> {
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT OR IGNORE INTO related_parties (owner, "
+                                           "relation, party, declared_at_us) VALUES (?1,?2,?3,?4)"));
+    SUANLI_TRY(ins.Bind(1, owner).Bind(2, relation).Bind(3, party).Bind(4, ctx.now.micros()).Run());
+    SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT id FROM related_parties WHERE owner = ?1 AND "
+                                         "relation = ?2 AND party = ?3"));
+    q.Bind(1, owner).Bind(2, relation).Bind(3, party);
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) return MakeError(ErrorCode::kIo, "", "declaration not stored");
+    RelatedParty rp{q.Int(0), owner, relation, party};
+    SUANLI_TRY(ctx.Audit("related_party.declare", owner, "",
+                         "{\"relation\":" + Quoted(relation) + ",\"party\":" + Quoted(party) + "}"));
+    return rp;
+  });
+}
+
+Result<std::vector<RelatedParty>> Platform::ListRelatedParties(const Principal& actor,
+                                                               std::string_view owner) {
+  if (actor.role != Role::kExpert) SUANLI_TRY(RequireOwnerAccess(actor, owner));
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT id, owner, relation, party FROM "
+                                            "related_parties WHERE owner = ?1 ORDER BY id"));
+  q.Bind(1, owner);
+  std::vector<RelatedParty> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(RelatedParty{q.Int(0), q.Text(1), q.Text(2), q.Text(3)});
+  }
+  return out;
+}
+
+}  // namespace suanli::workflow

@@ -1,0 +1,156 @@
+// The platform: every step of a voucher's life, from an organisation's registration to the
+// provider's payout, over the relational state (platform.db), the ledger (ledger.db) and the
+// program rules (programs/*.toml). Each step checks who is acting, validates its input,
+// changes state in one SQLite transaction together with its audit entry, and moves money only
+// through the ledger. Steps that are not the settlement hot path are serialised by one mutex:
+// they are rare, and serialising them makes every check-then-act exact.
+//
+// Thread-safe. Settlement (SubmitSettlement) does not take the mutex: it reads an in-memory
+// voucher index and answers from the ledger's commit callback. docs/workflow.md has the state
+// machines; docs/api.md maps the steps to routes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "core/cst_time.h"
+#include "core/result.h"
+#include "policy/program.h"
+#include "workflow/principal.h"
+#include "workflow/records.h"
+
+namespace suanli::workflow {
+
+struct PlatformOptions {
+  std::string data_dir;        // platform.db, ledger.db, blobs/, secret.key, audit.anchor
+  std::string programs_dir;    // every *.toml there is loaded (a broken one refuses start-up)
+  Clock* clock = nullptr;      // required; not owned
+  // Cheaper password hashing for tests that log in many times (never in production).
+  bool fast_password_hashing = false;
+  std::int64_t session_ttl_s = 8 * 3600;
+  std::size_t document_bytes_max = 10 << 20;  // one uploaded file
+};
+
+struct Page {
+  std::int64_t after_id = 0;  // cursor: rows with id > after_id
+  int limit = 50;             // 1..200
+};
+
+class Platform {
+ public:
+  static Result<std::unique_ptr<Platform>> Open(const PlatformOptions& options);
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  // --- Accounts, sessions, API keys (users.cc) ---
+  Result<Session> Login(std::string_view username, std::string_view password,
+                        std::string_view remote_address);
+  Result<Session> ResumeSession(std::string_view token);  // from the cookie
+  Status Logout(std::string_view token);
+  Result<Principal> AuthenticateApiKey(std::string_view key);
+  Result<User> CreateUser(const Principal& actor, const NewUser& user);
+  Result<std::vector<User>> ListUsers(const Principal& actor, std::optional<Role> role);
+  Result<ApiKeyIssued> CreateApiKey(const Principal& actor, std::int64_t user_id);
+
+  // --- Organisations, documents, qualification (orgs.cc, documents.cc) ---
+  // Self-registration (单位注册): the organisation and its administrator account.
+  Result<Org> RegisterOrg(const NewOrg& org);
+  Result<Org> GetOrg(const Principal& actor, std::int64_t org_id);
+  Result<std::vector<Org>> ListOrgs(const Principal& actor, const Page& page,
+                                    std::optional<std::string> qualification);
+  Result<Document> UploadDocument(const Principal& actor, std::string owner, std::string kind,
+                                  std::string filename, std::string_view bytes);
+  Result<std::vector<Document>> ListDocuments(const Principal& actor, std::string_view owner);
+  Result<std::string> ReadDocument(const Principal& actor, std::int64_t document_id,
+                                   Document* meta);
+  Result<Document> ReviewDocument(const Principal& actor, std::int64_t document_id, bool approve,
+                                  std::string reason);
+  Result<Org> SubmitQualification(const Principal& actor, std::int64_t org_id);
+  Result<Org> DecideQualification(const Principal& actor, std::int64_t org_id, bool approve,
+                                  std::string reason);
+  Result<RelatedParty> DeclareRelatedParty(const Principal& actor, std::string owner,
+                                           std::string relation, std::string party);
+  Result<std::vector<RelatedParty>> ListRelatedParties(const Principal& actor,
+                                                       std::string_view owner);
+
+  // --- Providers and contracts (providers.cc, contracts.cc) ---
+  Result<Provider> CreateProvider(const Principal& actor, const NewProvider& provider);
+  Result<std::vector<Provider>> ListProviders();
+  Result<Contract> FileContract(const Principal& actor, const NewContract& contract);
+  Result<std::vector<Contract>> ListContracts(const Principal& actor, const Page& page);
+  // Stacking register: CSV "uscc,scheme,reference,amount,year" with a header line.
+  Result<std::int64_t> ImportSubsidies(const Principal& actor, std::string_view csv);
+
+  // --- Programs, applications, vouchers (applications.cc, vouchers.cc) ---
+  std::vector<const policy::Program*> Programs() const;
+  const policy::Program* FindProgram(std::string_view program_id) const;
+  Result<Application> Apply(const Principal& actor, std::string_view program_id,
+                            std::int64_t contract_id);
+  Result<std::vector<Application>> ListApplications(const Principal& actor, const Page& page,
+                                                    std::optional<std::string> status);
+  Result<Application> DecideApplication(const Principal& actor, std::int64_t application_id,
+                                        bool approve, std::string reasons);
+  Result<Voucher> GetVoucher(const Principal& actor, std::int64_t voucher_id);
+  Result<std::vector<Voucher>> ListVouchers(const Principal& actor, const Page& page);
+  Result<std::vector<SettlementRow>> ListDeductions(const Principal& actor,
+                                                    std::int64_t voucher_id);
+
+  // --- Settlement: the hot path (settlements.cc) ---
+  using SettlementDone = std::function<void(Result<SettlementResult>)>;
+  // Answers through `done` once the deduction is durable (or refused); `done` may run on the
+  // calling thread (refused before the ledger) or on a ledger thread. Never blocks on I/O.
+  void SubmitSettlement(const Principal& actor, SettlementRequest request, SettlementDone done);
+  // A correction: the reversing entry puts the deduction back on the voucher. Never an edit.
+  Result<SettlementRow> ReverseSettlement(const Principal& actor, std::int64_t settlement_id,
+                                          std::string reason);
+
+  // --- Redemption and payout (claims.cc, payouts.cc) ---
+  Result<Claim> CompileClaim(const Principal& actor, std::string_view program_id,
+                             std::string_view period);
+  Result<Claim> GetClaim(const Principal& actor, std::int64_t claim_id);
+  Result<std::vector<Claim>> ListClaims(const Principal& actor, const Page& page);
+  Result<Claim> SubmitClaim(const Principal& actor, std::int64_t claim_id);
+  Result<Claim> AssignPanel(const Principal& actor, std::int64_t claim_id,
+                            std::vector<std::int64_t> expert_ids);
+  Result<Claim> RecordOpinion(const Principal& actor, std::int64_t claim_id,
+                              std::string decision, std::int64_t approved_fen,
+                              std::string comment);
+  Result<Claim> DecideClaim(const Principal& actor, std::int64_t claim_id, std::string reason);
+  Result<PayoutBatch> CreatePayoutBatch(const Principal& actor, std::string_view program_id,
+                                        std::string_view quarter);
+  Result<PayoutBatch> GetPayoutBatch(const Principal& actor, std::int64_t batch_id);
+
+  // --- Enforcement, expiry, notices, reports (enforcement.cc, expiry.cc, reports.cc) ---
+  Result<Enforcement> RecordFraud(const Principal& actor, std::int64_t org_id,
+                                  std::string_view program_id, std::string finding);
+  // Lapses expired vouchers and sends expiry reminders; run by the server every minute and
+  // safe to run at any time (each effect happens once).
+  Status RunExpiry();
+  Result<std::vector<Notice>> ListNotices(const Principal& actor);
+  Status MarkNoticeRead(const Principal& actor, std::int64_t notice_id);
+  Result<PoolReport> Pool(const Principal& actor, std::string_view program_id);
+  Result<std::vector<ReportRow>> Report(const Principal& actor, std::string_view program_id,
+                                        std::string_view by);
+
+  // --- Audit ---
+  Result<audit::AuditPage> ListAudit(const Principal& actor, const audit::AuditFilter& filter);
+  Result<audit::VerifyReport> VerifyAudit(const Principal& actor);
+
+  Clock& clock();
+  // True once start-up recovery finished (the readiness probe).
+  bool ready() const;
+
+  struct State;  // defined in platform_state.h
+
+ private:
+  explicit Platform(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace suanli::workflow

@@ -1,0 +1,191 @@
+// The Platform's insides, shared by the files that implement its steps: the open stores, the
+// loaded programs, the in-memory indexes of the settlement hot path, and RunStep — the one way
+// a workflow step changes state (serialised, one SQLite transaction with its audit entries,
+// money moved through the ledger after the commit from a durable outbox).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "ledger/ledger.h"
+#include "policy/program.h"
+#include "security/secret_box.h"
+#include "security/throttle.h"
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "workflow/platform.h"
+#include "workflow/settlement_journal.h"
+
+namespace suanli::workflow {
+
+// Ledger transfer codes: why money moved (stored in every transfer; reports group by them).
+enum TransferCode : std::uint16_t {
+  kCodeFund = 1,        // funder → pool: the program's yearly appropriation
+  kCodeGrant = 2,       // pool → voucher: a voucher issued
+  kCodeSettlement = 3,  // voucher → provider receivable: the voucher's share of a bill
+  kCodeReversal = 4,    // receivable → voucher: a corrected settlement
+  kCodePayout = 5,      // receivable → payout: an approved claim paid
+  kCodeDisallowed = 6,  // receivable → lapsed: the refused part of a claim
+  kCodeLapse = 7,       // voucher → lapsed: unused at expiry
+  kCodeClawback = 8,    // voucher → pool: the unused rest after a fraud finding
+  kCodeRecovery = 9,    // org debt → pool: what a fraudulent organisation used, to recover
+};
+
+// The ledger accounts of one program (created at start-up, keyed "prog/<id>/...").
+struct ProgramAccounts {
+  AccountId funder, pool, lapsed;
+};
+
+// The settlement hot path's view of one voucher. Balances mirror the ledger account: every
+// transfer touching a voucher is submitted by the platform, which updates them from the
+// ledger's outcome (loaded from the ledger at start-up).
+struct VoucherEntry {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  std::int64_t provider_id = 0;
+  std::string program_id;
+  const policy::Program* program = nullptr;
+  AccountId account;
+  AccountId receivable;
+  Instant expires_at;
+  std::int64_t grant_fen = 0;
+  std::atomic<std::int64_t> credits_fen{0};
+  std::atomic<std::int64_t> debits_fen{0};
+  std::string org_name;
+  std::atomic<std::int64_t> used_fen{0};    // settlements net of reversals
+  std::atomic<std::int64_t> lapsed_fen{0};  // lapsed at expiry or clawed back
+  std::atomic<std::int64_t> org_banned_until_us{0};
+  enum Status : int { kActive = 0, kLapsed = 1, kClawedBack = 2 };
+  std::atomic<int> status{kActive};
+
+  std::int64_t remaining_fen() const { return credits_fen.load() - debits_fen.load(); }
+};
+
+class VoucherIndex {
+ public:
+  VoucherEntry* Find(std::int64_t voucher_id) const;
+  VoucherEntry* FindByAccount(AccountId account) const;
+  VoucherEntry* Insert(std::unique_ptr<VoucherEntry> entry);
+  // Every entry of one organisation (enforcement) or all (expiry); pointers stay valid.
+  std::vector<VoucherEntry*> All() const;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::int64_t, std::unique_ptr<VoucherEntry>> by_id_;
+  std::unordered_map<std::uint64_t, VoucherEntry*> by_account_;
+};
+
+// API keys of providers' systems, checked on every settlement: key id → digest and principal.
+class ApiKeyCache {
+ public:
+  struct Entry {
+    std::string secret_sha256;
+    Principal principal;
+  };
+  void Put(const std::string& key_id, Entry entry);
+  std::optional<Entry> Get(const std::string& key_id) const;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+// A transfer a step decided, executed on the ledger after the step commits.
+struct PlannedMove {
+  std::string key;
+  AccountId debit, credit;
+  std::int64_t amount_fen = 0;
+  std::uint16_t flags = 0;
+  std::uint16_t code = 0;
+  std::uint64_t user_data = 0;
+};
+
+struct StepContext {
+  Platform::State& state;
+  const Principal& actor;
+  Instant now;
+  storage::Db& db;
+  std::vector<PlannedMove> moves;
+  bool appended_audit = false;
+  std::optional<audit::Anchor> head;
+
+  // Appends an audit entry in the step's transaction.
+  Status Audit(std::string action, std::string object, std::string before_json,
+               std::string after_json, std::string detail_json = "{}");
+  // Records a money move in the outbox, in the step's transaction.
+  Status Move(PlannedMove move);
+};
+
+struct MoveOutcome {
+  std::string key;
+  std::int64_t applied_fen = 0;
+};
+
+struct Platform::State {
+  PlatformOptions options;
+  Clock* clock = nullptr;
+  std::mutex mu;  // serialises workflow steps; guards db and audit
+  std::unique_ptr<storage::Db> db;
+  std::optional<audit::AuditWriter> audit;
+  std::unique_ptr<storage::SqliteStore> ledger_store;
+  std::unique_ptr<ledger::Ledger> ledger;
+  std::vector<std::unique_ptr<policy::Program>> programs;
+  std::map<std::string, ProgramAccounts, std::less<>> program_accounts;
+  std::optional<security::SecretBox> secrets;
+  security::LoginThrottle throttle;
+  VoucherIndex vouchers;
+  ApiKeyCache api_keys;
+  std::unique_ptr<SettlementJournal> journal;
+  std::atomic<bool> ready{false};
+
+  // Runs `body` as one step: takes the mutex, opens a transaction, commits it with the audit
+  // entries and planned moves, writes the audit anchor, then executes the moves on the ledger.
+  // On any error before the commit nothing is changed. The moves' outcomes are returned in
+  // `outcomes` (in order) when given.
+  template <typename T>
+  Result<T> RunStep(const Principal& actor, const std::function<Result<T>(StepContext&)>& body,
+                    std::vector<MoveOutcome>* outcomes = nullptr);
+
+  // Executes pending outbox rows (after a commit, and at start-up). Caller holds `mu`.
+  Status ExecutePendingMoves(std::vector<MoveOutcome>* outcomes);
+  // The account of `key`, created if missing (idempotent).
+  Result<AccountId> EnsureAccount(const std::string& key, ledger::AccountKind kind,
+                                  std::uint16_t flags, Instant expires_at = Instant());
+  Result<ledger::Account> LookupAccount(AccountId id);
+};
+
+template <typename T>
+Result<T> Platform::State::RunStep(const Principal& actor,
+                                   const std::function<Result<T>(StepContext&)>& body,
+                                   std::vector<MoveOutcome>* outcomes) {
+  std::lock_guard lock(mu);
+  StepContext ctx{*this, actor, clock->Now(), *db, {}, false, std::nullopt};
+  std::optional<T> value;
+  {
+    SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db));
+    SUANLI_ASSIGN(value, body(ctx));
+    SUANLI_TRY(tx.Commit());
+  }
+  if (ctx.head) SUANLI_TRY(audit::WriteAnchor(std::filesystem::path(options.data_dir) / "audit.anchor", *ctx.head));
+  if (!ctx.moves.empty()) SUANLI_TRY(ExecutePendingMoves(outcomes));
+  return std::move(*value);
+}
+
+// Small helpers shared by the step files.
+std::string Quoted(std::string_view s);  // a JSON string literal
+Status RequireRole(const Principal& actor, std::initializer_list<Role> roles);
+// Organisation-scoped access: officers, admins, auditors see all; applicants their own.
+Status RequireOrgAccess(const Principal& actor, std::int64_t org_id);
+Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id);
+Error NotFound(std::string_view what, std::int64_t id);
+
+}  // namespace suanli::workflow

@@ -1,0 +1,200 @@
+// The pieces of Platform::State that every step uses: indexes, the step context, the money
+// outbox, access checks.
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+VoucherEntry* VoucherIndex::Find(std::int64_t voucher_id) const {
+  std::shared_lock lock(mu_);
+  auto it = by_id_.find(voucher_id);
+  return it == by_id_.end() ? nullptr : it->second.get();
+}
+
+VoucherEntry* VoucherIndex::FindByAccount(AccountId account) const {
+  std::shared_lock lock(mu_);
+  auto it = by_account_.find(account.value);
+  return it == by_account_.end() ? nullptr : it->second;
+}
+
+VoucherEntry* VoucherIndex::Insert(std::unique_ptr<VoucherEntry> entry) {
+  std::unique_lock lock(mu_);
+  VoucherEntry* raw = entry.get();
+  by_account_[entry->account.value] = raw;
+  by_id_[entry->id] = std::move(entry);
+  return raw;
+}
+
+std::vector<VoucherEntry*> VoucherIndex::All() const {
+  std::shared_lock lock(mu_);
+  std::vector<VoucherEntry*> out;
+  out.reserve(by_id_.size());
+  for (const auto& [id, e] : by_id_) out.push_back(e.get());
+  return out;
+}
+
+void ApiKeyCache::Put(const std::string& key_id, Entry entry) {
+  std::unique_lock lock(mu_);
+  entries_[key_id] = std::move(entry);
+}
+
+std::optional<ApiKeyCache::Entry> ApiKeyCache::Get(const std::string& key_id) const {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(key_id);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+Status StepContext::Audit(std::string action, std::string object, std::string before_json,
+                          std::string after_json, std::string detail_json) {
+  audit::AuditRecord record{actor.Actor(), std::move(action), std::move(object),
+                            std::move(before_json), std::move(after_json), std::move(detail_json)};
+  SUANLI_ASSIGN(const audit::AuditEntry entry, state.audit->Append(now, record));
+  head = audit::Anchor{entry.seq, entry.hash};
+  appended_audit = true;
+  return OkStatus();
+}
+
+Status StepContext::Move(PlannedMove move) {
+  SUANLI_ASSIGN(auto insert,
+                db.Prepare("INSERT INTO money_moves (ledger_key, debit_account, credit_account, "
+                           "amount_fen, flags, code, user_data, status, created_at_us) VALUES "
+                           "(?1,?2,?3,?4,?5,?6,?7,'pending',?8)"));
+  insert.Bind(1, move.key)
+      .Bind(2, static_cast<std::int64_t>(move.debit.value))
+      .Bind(3, static_cast<std::int64_t>(move.credit.value))
+      .Bind(4, move.amount_fen)
+      .Bind(5, std::int64_t{move.flags})
+      .Bind(6, std::int64_t{move.code})
+      .Bind(7, static_cast<std::int64_t>(move.user_data))
+      .Bind(8, now.micros());
+  SUANLI_TRY(insert.Run());
+  moves.push_back(std::move(move));
+  return OkStatus();
+}
+
+Status Platform::State::ExecutePendingMoves(std::vector<MoveOutcome>* outcomes) {
+  SUANLI_ASSIGN(auto pending,
+                db->Prepare("SELECT id, ledger_key, debit_account, credit_account, amount_fen, "
+                            "flags, code, user_data FROM money_moves WHERE status = 'pending' "
+                            "ORDER BY id"));
+  std::vector<std::int64_t> ids;
+  std::vector<ledger::TransferSpec> specs;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, pending.Step());
+    if (!row) break;
+    ids.push_back(pending.Int(0));
+    ledger::TransferSpec t = ledger::MakeTransfer(
+        pending.Text(1), AccountId(static_cast<std::uint64_t>(pending.Int(2))),
+        AccountId(static_cast<std::uint64_t>(pending.Int(3))), pending.Int(4), ledger::kLedgerCny,
+        static_cast<std::uint16_t>(pending.Int(5)));
+    t.code = static_cast<std::uint16_t>(pending.Int(6));
+    t.user_data = static_cast<std::uint64_t>(pending.Int(7));
+    specs.push_back(std::move(t));
+  }
+  if (specs.empty()) return OkStatus();
+  const std::vector<ledger::TransferSpec> submitted = specs;
+  SUANLI_ASSIGN(const auto results, ledger->CreateTransfers(std::move(specs)));
+  SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db));
+  SUANLI_ASSIGN(auto done, db->Prepare("UPDATE money_moves SET status = ?2, applied_fen = ?3, "
+                                       "result = ?4 WHERE id = ?1"));
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    const bool ok = r.code == ledger::ResultCode::kOk;
+    done.Reset();
+    done.Bind(1, ids[i]).Bind(2, ok ? "done" : "failed").Bind(3, r.amount_fen);
+    done.Bind(4, std::string(ledger::ResultCodeName(r.code)));
+    SUANLI_TRY(done.Run());
+    if (!ok) {
+      // The step checked everything the ledger checks; a refusal here is a bug to look at.
+      spdlog::error("money move {} refused by the ledger: {}", submitted[i].key,
+                    ledger::ResultCodeName(r.code));
+      continue;
+    }
+    if (!r.duplicate) {
+      if (VoucherEntry* v = vouchers.FindByAccount(submitted[i].debit_account_id)) {
+        v->debits_fen += r.amount_fen;
+      }
+      if (VoucherEntry* v = vouchers.FindByAccount(submitted[i].credit_account_id)) {
+        v->credits_fen += r.amount_fen;
+      }
+    }
+    if (outcomes) outcomes->push_back(MoveOutcome{submitted[i].key, r.amount_fen});
+  }
+  return tx.Commit();
+}
+
+Result<AccountId> Platform::State::EnsureAccount(const std::string& key, ledger::AccountKind kind,
+                                                 std::uint16_t flags, Instant expires_at) {
+  ledger::AccountSpec spec;
+  spec.key = key;
+  spec.ledger = ledger::kLedgerCny;
+  spec.kind = kind;
+  spec.flags = flags;
+  spec.expires_at = expires_at;
+  SUANLI_ASSIGN(const auto out, ledger->CreateAccounts({spec}));
+  if (out[0].code != ledger::ResultCode::kOk) {
+    return MakeError(ErrorCode::kContradiction, "account",
+                     key + ": " + std::string(ledger::ResultCodeName(out[0].code)) +
+                         (out[0].field.empty() ? "" : " (" + std::string(out[0].field) + ")"));
+  }
+  return out[0].id;
+}
+
+Result<ledger::Account> Platform::State::LookupAccount(AccountId id) {
+  SUANLI_ASSIGN(const auto rows, ledger->LookupAccounts({id}));
+  if (!rows[0]) return MakeError(ErrorCode::kNotFound, "account", "no ledger account " + std::to_string(id.value));
+  return *rows[0];
+}
+
+std::string Quoted(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+
+Status RequireRole(const Principal& actor, std::initializer_list<Role> roles) {
+  if (actor.is_system()) return OkStatus();
+  for (Role r : roles) {
+    if (actor.role == r) return OkStatus();
+  }
+  return MakeError(ErrorCode::kForbidden, "", "the role " + std::string(RoleName(actor.role)) +
+                                                  " may not do this");
+}
+
+Status RequireOrgAccess(const Principal& actor, std::int64_t org_id) {
+  if (actor.is_system()) return OkStatus();
+  switch (actor.role) {
+    case Role::kAdmin:
+    case Role::kOfficer:
+    case Role::kAuditor:
+      return OkStatus();
+    case Role::kApplicant:
+      if (actor.org_id == org_id) return OkStatus();
+      break;
+    default:
+      break;
+  }
+  return MakeError(ErrorCode::kForbidden, "org_id", "not your organisation");
+}
+
+Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id) {
+  if (actor.is_system()) return OkStatus();
+  switch (actor.role) {
+    case Role::kAdmin:
+    case Role::kOfficer:
+    case Role::kAuditor:
+      return OkStatus();
+    case Role::kProvider:
+      if (actor.provider_id == provider_id) return OkStatus();
+      break;
+    default:
+      break;
+  }
+  return MakeError(ErrorCode::kForbidden, "provider_id", "not your provider");
+}
+
+Error NotFound(std::string_view what, std::int64_t id) {
+  return MakeError(ErrorCode::kNotFound, std::string(what) + "_id",
+                   "no " + std::string(what) + " " + std::to_string(id));
+}
+
+}  // namespace suanli::workflow

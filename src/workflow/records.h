@@ -1,0 +1,235 @@
+// The records the workflow takes and returns: plain structs, money in fen, instants in CST.
+// The API layer turns them into JSON (money as decimal strings) and back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cst_time.h"
+#include "workflow/principal.h"
+
+namespace suanli::workflow {
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kApplicant;
+  std::optional<std::int64_t> org_id;
+  std::optional<std::int64_t> provider_id;
+  bool org_admin = false;
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string password;
+  Role role = Role::kApplicant;
+  std::optional<std::int64_t> org_id;
+  std::optional<std::int64_t> provider_id;
+};
+
+struct Session {
+  std::string token;       // the cookie value; only its digest is stored
+  std::string csrf_token;  // sent back by the client in X-CSRF-Token
+  Instant expires_at;
+  User user;
+};
+
+struct ApiKeyIssued {
+  std::string key;  // shown once: sk_<id>_<secret>
+  std::string key_id;
+};
+
+// Organisation types (seed 000 §四: 企业、科研院所、高校 …).
+inline constexpr const char* kOrgTypes[] = {"enterprise", "research_institute", "university",
+                                            "hospital", "public_institution", "other"};
+
+struct NewOrg {
+  std::string uscc;
+  std::string name;
+  std::string type;
+  std::string region;
+  std::string industry;
+  std::string legal_rep_name;
+  std::string legal_rep_id;  // resident ID; stored sealed, shown masked
+  std::optional<std::int64_t> prior_year_revenue_fen;
+  std::string credit_status = "good";  // good | watch | dishonest
+  bool blacklisted = false;
+  // The organisation's administrator account, created with it.
+  std::string admin_username;
+  std::string admin_password;
+  std::string admin_display_name;
+};
+
+struct Org {
+  std::int64_t id = 0;
+  std::string uscc, name, type, region, industry, legal_rep_name, legal_rep_id_masked;
+  std::optional<std::int64_t> prior_year_revenue_fen;
+  std::string credit_status;
+  bool blacklisted = false;
+  std::string qualification;  // none | submitted | approved | rejected
+  std::optional<std::string> qualified_until;
+  std::optional<Instant> banned_until;
+  Instant created_at;
+};
+
+// Qualification documents (seed 000 §四(一)). One of audit_report / financial_statements.
+inline constexpr const char* kQualificationKinds[] = {
+    "business_licence", "legal_rep_id_scan", "authenticity_pledge", "no_violation_pledge",
+    "credit_report",    "audit_report",      "financial_statements"};
+// Claim materials (seed 000 §四(四)).
+inline constexpr const char* kClaimMaterialKinds[] = {
+    "application_form", "summary_table", "qualification", "contract", "invoice",
+    "proof_of_service"};
+
+struct Document {
+  std::int64_t id = 0;
+  std::string owner, kind, sha256, media_type, filename, status, reason;
+  std::int64_t size_bytes = 0;
+  Instant uploaded_at;
+};
+
+struct NewProvider {
+  std::string name, uscc, region;
+};
+struct Provider {
+  std::int64_t id = 0;
+  std::string name, uscc, region;
+};
+
+struct RelatedParty {
+  std::int64_t id = 0;
+  std::string owner, relation, party;
+};
+
+struct NewContract {
+  std::int64_t org_id = 0;
+  std::int64_t provider_id = 0;
+  std::string contract_no;
+  std::int64_t amount_fen = 0;
+  Date signed_on, start_on, end_on;
+  std::string resource_class = "compute";
+  std::string project_name;
+  std::string project_level;  // "" | provincial | national
+  std::optional<std::int64_t> evidence_document_id;
+};
+struct Contract : NewContract {
+  std::int64_t id = 0;
+  Instant created_at;
+};
+
+struct Application {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  std::string program_id;
+  std::int64_t contract_id = 0;
+  std::string status;  // submitted | approved | refused | waitlisted
+  std::int64_t quoted_fen = 0;
+  std::optional<std::int64_t> granted_fen;
+  std::string quote_json;
+  std::string reasons;
+  Instant created_at;
+  std::optional<std::int64_t> voucher_id;
+};
+
+struct Voucher {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  std::string org_name;
+  std::int64_t provider_id = 0;
+  std::string program_id;
+  std::int64_t application_id = 0;
+  std::int64_t grant_fen = 0;
+  std::int64_t used_fen = 0;       // deductions net of reversals
+  std::int64_t remaining_fen = 0;  // what the voucher can still pay
+  std::int64_t lapsed_fen = 0;
+  Instant issued_at, expires_at;
+  std::string status;  // active | expired | lapsed | clawed_back
+};
+
+struct SettlementRequest {
+  std::string idempotency_key;  // 1..40 bytes
+  std::int64_t voucher_id = 0;
+  std::string bill_no;
+  std::int64_t bill_fen = 0;
+};
+struct SettlementResult {
+  std::int64_t settlement_id = 0;  // the ledger transfer id
+  std::int64_t voucher_id = 0;
+  std::string bill_no;
+  std::int64_t bill_fen = 0;
+  std::int64_t deduction_fen = 0;
+  std::int64_t customer_pays_fen = 0;
+  std::int64_t invoiced_fen = 0;   // what the provider invoices under the program's rule
+  std::int64_t voucher_remaining_fen = 0;
+  Instant at;
+  bool duplicate = false;
+};
+struct SettlementRow {
+  std::int64_t id = 0;
+  std::int64_t voucher_id = 0, provider_id = 0;
+  std::string program_id, bill_no;
+  std::int64_t bill_fen = 0, deduction_fen = 0;
+  Instant at;
+  std::optional<std::int64_t> reversed_by;
+};
+
+struct Claim {
+  std::int64_t id = 0;
+  std::int64_t provider_id = 0;
+  std::string program_id, period, status;
+  std::int64_t claimed_fen = 0;
+  std::optional<std::int64_t> approved_fen;
+  std::string decision_reason;
+  std::int64_t items = 0;
+  std::vector<std::int64_t> panel;
+  struct Opinion {
+    std::int64_t expert_id = 0;
+    std::string decision, comment;
+    std::int64_t approved_fen = 0;
+  };
+  std::vector<Opinion> opinions;
+  std::optional<std::int64_t> payout_batch_id;
+};
+
+struct PayoutBatch {
+  std::int64_t id = 0;
+  std::string program_id, quarter;
+  std::int64_t total_fen = 0;
+  struct Line {
+    std::int64_t claim_id = 0, provider_id = 0, amount_fen = 0;
+    std::string provider_name, provider_uscc, period;
+  };
+  std::vector<Line> lines;
+};
+
+struct Enforcement {
+  std::int64_t id = 0, org_id = 0;
+  std::string program_id, finding;
+  std::int64_t voucher_clawed_fen = 0, used_recovered_fen = 0;
+  Instant banned_until, at;
+};
+
+struct Notice {
+  std::int64_t id = 0;
+  std::string recipient, kind, object, text_zh, text_en;
+  Instant created_at;
+  bool read = false;
+};
+
+struct PoolReport {
+  std::string program_id;
+  std::int64_t funded_fen = 0, issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
+               clawed_back_fen = 0, remaining_fen = 0;
+};
+
+// One row of a report grouped by provider, quarter or industry.
+struct ReportRow {
+  std::string group;
+  std::int64_t issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0;
+};
+
+}  // namespace suanli::workflow

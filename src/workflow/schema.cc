@@ -1,0 +1,269 @@
+#include "workflow/schema.h"
+
+#include <string>
+
+#include "audit/audit_log.h"
+
+namespace suanli::workflow {
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- People and machines. role: admin | officer | expert | provider | applicant | auditor.
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  org_id INTEGER REFERENCES orgs(id),
+  provider_id INTEGER REFERENCES providers(id),
+  org_admin INTEGER NOT NULL DEFAULT 0,
+  created_at_us INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  expires_at_us INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id TEXT PRIMARY KEY,
+  secret_sha256 TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at_us INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0);
+
+-- Applicant organisations. qualification: none | submitted | approved | rejected.
+CREATE TABLE IF NOT EXISTS orgs (
+  id INTEGER PRIMARY KEY,
+  uscc TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  region TEXT NOT NULL,
+  industry TEXT NOT NULL,
+  legal_rep_name TEXT NOT NULL,
+  legal_rep_id_sealed TEXT NOT NULL,
+  legal_rep_id_masked TEXT NOT NULL,
+  prior_year_revenue_fen INTEGER,
+  credit_status TEXT NOT NULL,
+  blacklisted INTEGER NOT NULL DEFAULT 0,
+  qualification TEXT NOT NULL DEFAULT 'none',
+  qualified_until TEXT,
+  banned_until_us INTEGER,
+  created_at_us INTEGER NOT NULL);
+
+-- Uploaded documents, stored by content hash under blobs/. status: pending|approved|rejected.
+CREATE TABLE IF NOT EXISTS documents (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,            -- "org/3", "claim/7", "contract/2"
+  kind TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  media_type TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  reason TEXT NOT NULL DEFAULT '',
+  uploaded_by INTEGER NOT NULL,
+  uploaded_at_us INTEGER NOT NULL,
+  reviewed_by INTEGER,
+  reviewed_at_us INTEGER);
+CREATE INDEX IF NOT EXISTS documents_owner ON documents(owner, kind);
+
+CREATE TABLE IF NOT EXISTS providers (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  uscc TEXT NOT NULL UNIQUE,
+  region TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS centers (
+  id INTEGER PRIMARY KEY,
+  provider_id INTEGER NOT NULL REFERENCES providers(id),
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,             -- supercomputing | intelligent
+  region TEXT NOT NULL);
+
+-- Related-party declarations on either side: owner "org/3" or "provider/1"; party is a name
+-- or USCC; relation: shareholder | legal_representative | affiliate.
+CREATE TABLE IF NOT EXISTS related_parties (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  party TEXT NOT NULL,
+  declared_at_us INTEGER NOT NULL,
+  UNIQUE (owner, relation, party));
+
+CREATE TABLE IF NOT EXISTS contracts (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  provider_id INTEGER NOT NULL REFERENCES providers(id),
+  contract_no TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  signed_on TEXT NOT NULL,
+  start_on TEXT NOT NULL,
+  end_on TEXT NOT NULL,
+  resource_class TEXT NOT NULL,
+  project_name TEXT NOT NULL DEFAULT '',
+  project_level TEXT NOT NULL DEFAULT '',   -- '' | provincial | national
+  evidence_document_id INTEGER REFERENCES documents(id),
+  created_at_us INTEGER NOT NULL,
+  UNIQUE (provider_id, contract_no));
+
+-- status: submitted | approved | refused | waitlisted. One application per contract.
+CREATE TABLE IF NOT EXISTS applications (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  program_id TEXT NOT NULL,
+  contract_id INTEGER NOT NULL UNIQUE REFERENCES contracts(id),
+  status TEXT NOT NULL,
+  quoted_fen INTEGER NOT NULL,
+  granted_fen INTEGER,
+  quote_json TEXT NOT NULL,
+  reasons TEXT NOT NULL DEFAULT '',
+  created_at_us INTEGER NOT NULL,
+  decided_by INTEGER,
+  decided_at_us INTEGER);
+
+-- status: active | lapsed | clawed_back. account_id is the voucher's ledger account.
+CREATE TABLE IF NOT EXISTS vouchers (
+  id INTEGER PRIMARY KEY,
+  application_id INTEGER NOT NULL UNIQUE REFERENCES applications(id),
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  provider_id INTEGER NOT NULL REFERENCES providers(id),
+  program_id TEXT NOT NULL,
+  account_id INTEGER NOT NULL,
+  grant_fen INTEGER NOT NULL,
+  issued_at_us INTEGER NOT NULL,
+  expires_at_us INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active');
+
+-- The settlement journal: one row per settlement transfer in the ledger (the ledger is the
+-- truth; rows missing after a crash are rebuilt from it with recovered = 1).
+CREATE TABLE IF NOT EXISTS settlements (
+  transfer_id INTEGER PRIMARY KEY,
+  voucher_id INTEGER NOT NULL,
+  provider_id INTEGER NOT NULL,
+  program_id TEXT NOT NULL,
+  bill_no TEXT NOT NULL,
+  bill_fen INTEGER NOT NULL,
+  deduction_fen INTEGER NOT NULL,
+  at_us INTEGER NOT NULL,
+  reversed_by INTEGER,            -- the reversal's transfer id
+  recovered INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS settlements_provider ON settlements(provider_id, program_id, at_us);
+CREATE INDEX IF NOT EXISTS settlements_voucher ON settlements(voucher_id, at_us);
+
+-- Other subsidies (stacking register), imported by officers.
+CREATE TABLE IF NOT EXISTS subsidies (
+  id INTEGER PRIMARY KEY,
+  uscc TEXT NOT NULL,
+  scheme TEXT NOT NULL,
+  reference TEXT NOT NULL,        -- contract number or project the subsidy covers
+  amount_fen INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  UNIQUE (uscc, scheme, reference));
+
+-- Redemption claims. status: draft | submitted | under_review | approved | partly_approved |
+-- refused | paid.
+CREATE TABLE IF NOT EXISTS claims (
+  id INTEGER PRIMARY KEY,
+  provider_id INTEGER NOT NULL REFERENCES providers(id),
+  program_id TEXT NOT NULL,
+  period TEXT NOT NULL,           -- "2024Q3"
+  status TEXT NOT NULL,
+  claimed_fen INTEGER NOT NULL,
+  approved_fen INTEGER,
+  decision_reason TEXT NOT NULL DEFAULT '',
+  created_at_us INTEGER NOT NULL,
+  submitted_at_us INTEGER,
+  decided_at_us INTEGER,
+  payout_batch_id INTEGER,
+  UNIQUE (provider_id, program_id, period));
+CREATE TABLE IF NOT EXISTS claim_items (
+  claim_id INTEGER NOT NULL REFERENCES claims(id),
+  transfer_id INTEGER NOT NULL UNIQUE,   -- a settlement is claimed at most once
+  amount_fen INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS panel_members (
+  claim_id INTEGER NOT NULL REFERENCES claims(id),
+  expert_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (claim_id, expert_id));
+CREATE TABLE IF NOT EXISTS opinions (
+  claim_id INTEGER NOT NULL REFERENCES claims(id),
+  expert_id INTEGER NOT NULL REFERENCES users(id),
+  decision TEXT NOT NULL,         -- approve | partly_approve | refuse
+  approved_fen INTEGER NOT NULL,
+  comment TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  PRIMARY KEY (claim_id, expert_id));
+CREATE TABLE IF NOT EXISTS payout_batches (
+  id INTEGER PRIMARY KEY,
+  program_id TEXT NOT NULL,
+  quarter TEXT NOT NULL,
+  total_fen INTEGER NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  UNIQUE (program_id, quarter));
+
+CREATE TABLE IF NOT EXISTS enforcements (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  program_id TEXT NOT NULL,
+  finding TEXT NOT NULL,
+  voucher_clawed_fen INTEGER NOT NULL,
+  used_recovered_fen INTEGER NOT NULL,
+  banned_until_us INTEGER NOT NULL,
+  at_us INTEGER NOT NULL);
+
+-- In-app notices; (recipient, kind, object) is unique so reminders are sent once.
+CREATE TABLE IF NOT EXISTS notices (
+  id INTEGER PRIMARY KEY,
+  recipient TEXT NOT NULL,        -- "org/3", "provider/1", "user/9"
+  kind TEXT NOT NULL,
+  object TEXT NOT NULL,
+  text_zh TEXT NOT NULL,
+  text_en TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  read_at_us INTEGER,
+  UNIQUE (recipient, kind, object));
+
+-- Money moves decided by a workflow step, written with the step's state change and executed
+-- on the ledger right after; a move still pending at start-up is executed then (its ledger
+-- keys make a repeat harmless). status: pending | done | failed.
+CREATE TABLE IF NOT EXISTS money_moves (
+  id INTEGER PRIMARY KEY,
+  ledger_key TEXT NOT NULL UNIQUE,
+  debit_account INTEGER NOT NULL,
+  credit_account INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  code INTEGER NOT NULL,
+  user_data INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  applied_fen INTEGER,
+  result TEXT NOT NULL DEFAULT '',
+  created_at_us INTEGER NOT NULL);
+)sql";
+
+}  // namespace
+
+Status MigrateSchema(storage::Db& db) {
+  SUANLI_TRY(db.Exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  SUANLI_ASSIGN(auto get, db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+  SUANLI_ASSIGN(const bool has, get.Step());
+  if (has) {
+    const int version = std::stoi(get.Text(0));
+    if (version > kSchemaVersion) {
+      return MakeError(ErrorCode::kContradiction, "schema_version",
+                       "platform.db has schema " + std::to_string(version) +
+                           ", newer than this build's " + std::to_string(kSchemaVersion));
+    }
+  }
+  SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(db));
+  SUANLI_TRY(db.Exec(kSchemaV1));
+  SUANLI_TRY(audit::CreateSchema(db));
+  SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +
+                     std::to_string(kSchemaVersion) + "')"));
+  return tx.Commit();
+}
+
+}  // namespace suanli::workflow

@@ -1,0 +1,17 @@
+// The platform's relational state in SQLite (platform.db): the schema, written out once, and
+// its version. Money is INTEGER fen; instants are INTEGER microseconds since the Unix epoch
+// (columns end in _us); dates are TEXT "YYYY-MM-DD" (CST). The ledger (ledger.db) holds the
+// money itself; these tables hold who, what and why. docs/workflow.md draws the state machines.
+#pragma once
+
+#include "core/result.h"
+#include "storage/sqlite/db.h"
+
+namespace suanli::workflow {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Creates every table if missing and records the version; refuses a newer database.
+Status MigrateSchema(storage::Db& db);
+
+}  // namespace suanli::workflow

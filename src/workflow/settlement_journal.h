@@ -1,0 +1,59 @@
+// The settlement journal: a background writer that records each durable settlement (bill
+// number, bill amount, deduction) in platform.db's `settlements` table, many per transaction,
+// so the hot path never waits on SQLite. The ledger is the truth: the reply is sent when the
+// ledger transfer is durable, and rows a crash lost are rebuilt from the ledger at start-up
+// (ledger::Ledger::ScanTransfers) with recovered = 1.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/result.h"
+#include "storage/sqlite/db.h"
+
+namespace suanli::workflow {
+
+struct JournalRow {
+  std::int64_t transfer_id = 0;
+  std::int64_t voucher_id = 0;
+  std::int64_t provider_id = 0;
+  std::string program_id;
+  std::string bill_no;
+  std::int64_t bill_fen = 0;
+  std::int64_t deduction_fen = 0;
+  std::int64_t at_us = 0;
+  bool recovered = false;
+};
+
+class SettlementJournal {
+ public:
+  // Opens its own connection to `db_path` (WAL lets it write beside the workflow's).
+  static Result<std::unique_ptr<SettlementJournal>> Open(const std::string& db_path);
+  ~SettlementJournal();  // writes what is queued, then stops
+
+  void Enqueue(JournalRow row);
+  // Returns once every row enqueued before the call is written (or failed: the error).
+  Status Flush();
+  std::uint64_t rows_written() const;
+
+ private:
+  explicit SettlementJournal(std::unique_ptr<storage::Db> db);
+  void Run();
+  Status WriteBatch(std::deque<JournalRow>& rows);
+
+  std::unique_ptr<storage::Db> db_;
+  std::mutex mu_;
+  std::condition_variable wake_, written_;
+  std::deque<JournalRow> queue_;
+  std::uint64_t enqueued_ = 0, written_count_ = 0;
+  Status last_error_ = OkStatus();
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace suanli::workflow

@@ -1,0 +1,171 @@
+// Settlement, the hot path: a provider posts a bill; the voucher pays its share (Chengdu: 50 %
+// of each bill, rounded down to the fen, never more than what is left) in one balancing ledger
+// transfer whose key is the provider's Idempotency-Key, so a retry returns the first answer.
+// No mutex, no SQLite on the way: the voucher index answers the checks, the ledger makes the
+// deduction durable, and the settlement journal records the bill afterwards.
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+Result<SettlementRow> LoadSettlement(storage::Db& db, std::int64_t id);  // vouchers.cc
+std::string Yuan(std::int64_t fen);
+
+namespace {
+
+// Idempotency keys: printable ASCII, short enough that "stl/<provider>/<key>" fits the
+// ledger's 64-byte keys.
+inline constexpr std::size_t kIdempotencyKeyBytesMax = 40;
+
+Status ValidateRequest(const SettlementRequest& r) {
+  if (r.idempotency_key.empty() || r.idempotency_key.size() > kIdempotencyKeyBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, "Idempotency-Key",
+                     "required, 1 to 40 printable characters");
+  }
+  for (char c : r.idempotency_key) {
+    if (c < 0x21 || c > 0x7e) {
+      return MakeError(ErrorCode::kParse, "Idempotency-Key", "printable ASCII only");
+    }
+  }
+  if (r.bill_no.empty() || r.bill_no.size() > 64) {
+    return MakeError(ErrorCode::kOutOfRange, "bill_no", "1 to 64 bytes");
+  }
+  if (r.bill_fen < 0) return MakeError(ErrorCode::kNegativeAmount, "amount", "a bill is not negative");
+  if (r.bill_fen == 0) return MakeError(ErrorCode::kOutOfRange, "amount", "a bill is positive");
+  if (r.bill_fen > limits::kAmountFenMax) {
+    return MakeError(ErrorCode::kOverflow, "amount", "above the largest amount the ledger holds");
+  }
+  return OkStatus();
+}
+
+Error FromLedger(ledger::ResultCode code, std::string_view field) {
+  switch (code) {
+    case ledger::ResultCode::kExistsWithDifferentFields:
+      return MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                       "this key was used for a different settlement (" + std::string(field) + ")");
+    case ledger::ResultCode::kAccountExpired:
+      return MakeError(ErrorCode::kExpired, "voucher_id", "the voucher has expired");
+    case ledger::ResultCode::kExceedsCredits:
+      return MakeError(ErrorCode::kExceedsLimit, "voucher_id", "the voucher is used up");
+    default:
+      return MakeError(ErrorCode::kContradiction, "",
+                       "ledger refused: " + std::string(ledger::ResultCodeName(code)));
+  }
+}
+
+}  // namespace
+
+void Platform::SubmitSettlement(const Principal& actor, SettlementRequest request,
+                                SettlementDone done) {
+  State& s = *state_;
+  if (Status v = ValidateRequest(request); !v.ok()) return done(v.error());
+  if (Status r = RequireRole(actor, {Role::kProvider}); !r.ok()) return done(r.error());
+  VoucherEntry* voucher = s.vouchers.Find(request.voucher_id);
+  if (voucher == nullptr) return done(NotFound("voucher", request.voucher_id));
+  if (!actor.is_system() && actor.provider_id != voucher->provider_id) {
+    return done(MakeError(ErrorCode::kForbidden, "voucher_id",
+                          "the voucher is for another provider's contract"));
+  }
+  const Instant now = s.clock->Now();
+  if (now.micros() < voucher->org_banned_until_us.load()) {
+    return done(MakeError(ErrorCode::kBanned, "voucher_id",
+                          "the organisation is banned after a fraud finding"));
+  }
+  if (voucher->status.load() != VoucherEntry::kActive) {
+    return done(MakeError(ErrorCode::kStateConflict, "voucher_id",
+                          "the voucher was closed (lapsed or clawed back)"));
+  }
+  // The expiry is also the ledger account's: a bill arriving at the very second is refused
+  // there too, by the same clock.
+  if (now >= voucher->expires_at) {
+    return done(MakeError(ErrorCode::kExpired, "voucher_id",
+                          "the voucher expired at " + voucher->expires_at.ToString()));
+  }
+  if (!voucher->program->deduction) {
+    return done(MakeError(ErrorCode::kStateConflict, "voucher_id",
+                          "this program does not deduct at settlement (pay first, then claim)"));
+  }
+  const policy::Deduction& rule = *voucher->program->deduction;
+  auto share = MulRate(Money::FromFen(request.bill_fen), rule.share, rule.rounding);
+  if (!share.ok()) return done(share.error());
+  ledger::TransferSpec t = ledger::MakeTransfer(
+      "stl/" + std::to_string(voucher->provider_id) + "/" + request.idempotency_key,
+      voucher->account, voucher->receivable, share->fen(), ledger::kLedgerCny,
+      ledger::kBalancingDebit);
+  t.code = kCodeSettlement;
+  t.user_data = static_cast<std::uint64_t>(request.bill_fen);
+  if (share->fen() == 0) {
+    return done(MakeError(ErrorCode::kOutOfRange, "amount", "the bill is too small to deduct a fen"));
+  }
+  s.ledger->SubmitTransfers(
+      {std::move(t)},
+      [&s, voucher, request = std::move(request), invoice = rule.invoice,
+       done = std::move(done)](Result<std::vector<ledger::TransferOutcome>> out) {
+        if (!out.ok()) return done(out.error());
+        const ledger::TransferOutcome& o = (*out)[0];
+        if (o.code != ledger::ResultCode::kOk) return done(FromLedger(o.code, o.field));
+        if (!o.duplicate) {
+          voucher->debits_fen += o.amount_fen;
+          voucher->used_fen += o.amount_fen;
+          s.journal->Enqueue(JournalRow{static_cast<std::int64_t>(o.id.value), voucher->id,
+                                        voucher->provider_id, voucher->program_id,
+                                        request.bill_no, request.bill_fen, o.amount_fen,
+                                        o.timestamp.micros(), false});
+        }
+        SettlementResult r;
+        r.settlement_id = static_cast<std::int64_t>(o.id.value);
+        r.voucher_id = voucher->id;
+        r.bill_no = request.bill_no;
+        r.bill_fen = request.bill_fen;
+        r.deduction_fen = o.amount_fen;
+        r.customer_pays_fen = request.bill_fen - o.amount_fen;
+        r.invoiced_fen =
+            invoice == policy::InvoiceMode::kFullAmount ? request.bill_fen : r.customer_pays_fen;
+        r.voucher_remaining_fen = voucher->remaining_fen();
+        r.at = o.timestamp;
+        r.duplicate = o.duplicate;
+        done(std::move(r));
+      });
+}
+
+Result<SettlementRow> Platform::ReverseSettlement(const Principal& actor,
+                                                  std::int64_t settlement_id,
+                                                  std::string reason) {
+  SUANLI_TRY(RequireRole(actor, {Role::kProvider, Role::kOfficer}));
+  if (reason.empty()) return MakeError(ErrorCode::kMissingField, "reason", "say why");
+  State& s = *state_;
+  SUANLI_TRY(s.journal->Flush());
+  return s.RunStep<SettlementRow>(actor, [&](StepContext& ctx) -> Result<SettlementRow> {
+    SUANLI_ASSIGN(const SettlementRow before, LoadSettlement(ctx.db, settlement_id));
+    SUANLI_TRY(RequireProviderAccess(actor, before.provider_id));
+    if (before.reversed_by) {
+      return MakeError(ErrorCode::kStateConflict, "settlement_id", "already reversed");
+    }
+    SUANLI_ASSIGN(auto claimed, ctx.db.Prepare("SELECT claim_id FROM claim_items WHERE transfer_id = ?1"));
+    claimed.Bind(1, settlement_id);
+    SUANLI_ASSIGN(const bool is_claimed, claimed.Step());
+    if (is_claimed) {
+      return MakeError(ErrorCode::kStateConflict, "settlement_id",
+                       "already in claim " + std::to_string(claimed.Int(0)) +
+                           "; the claim's review corrects it");
+    }
+    VoucherEntry* v = s.vouchers.Find(before.voucher_id);
+    if (v == nullptr) return NotFound("voucher", before.voucher_id);
+    const std::string key = "rev/" + std::to_string(settlement_id);
+    SUANLI_TRY(ctx.Move(PlannedMove{key, v->receivable, v->account, before.deduction_fen, 0,
+                                    kCodeReversal, static_cast<std::uint64_t>(settlement_id)}));
+    // The reversal's own transfer id is not known before the move runs; the settlement is
+    // marked with the outbox row instead, which names the ledger key.
+    SUANLI_ASSIGN(auto mark, ctx.db.Prepare("UPDATE settlements SET reversed_by = (SELECT id "
+                                            "FROM money_moves WHERE ledger_key = ?2) WHERE "
+                                            "transfer_id = ?1"));
+    SUANLI_TRY(mark.Bind(1, settlement_id).Bind(2, key).Run());
+    v->used_fen -= before.deduction_fen;
+    SUANLI_ASSIGN(SettlementRow after, LoadSettlement(ctx.db, settlement_id));
+    SUANLI_TRY(ctx.Audit("settlement.reverse", "settlement/" + std::to_string(settlement_id),
+                         "{\"deduction_fen\":" + std::to_string(before.deduction_fen) + "}",
+                         "{\"reversed\":true}", "{\"reason\":" + Quoted(reason) + "}"));
+    return after;
+  });
+}
+
+}  // namespace suanli::workflow

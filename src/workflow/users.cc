@@ -1,0 +1,247 @@
+// Accounts, sessions and API keys. Passwords are argon2id (security/password.h); sessions and
+// API keys are stored only as SHA-256 digests; login attempts are throttled per account and
+// per address (security/throttle.h). Nothing secret is logged or audited.
+#include "security/password.h"
+#include "security/token.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+namespace {
+
+constexpr const char* kSelectUser =
+    "SELECT id, username, display_name, role, org_id, provider_id, org_admin FROM users ";
+
+User ReadUser(const storage::Stmt& q) {
+  User u;
+  u.id = q.Int(0);
+  u.username = q.Text(1);
+  u.display_name = q.Text(2);
+  u.role = ParseRole(q.Text(3)).value_or(Role::kAuditor);
+  u.org_id = q.OptInt(4);
+  u.provider_id = q.OptInt(5);
+  u.org_admin = q.Int(6) != 0;
+  return u;
+}
+
+Principal ToPrincipal(const User& u) {
+  Principal p;
+  p.user_id = u.id;
+  p.username = u.username;
+  p.role = u.role;
+  p.org_id = u.org_id;
+  p.provider_id = u.provider_id;
+  p.org_admin = u.org_admin;
+  return p;
+}
+
+Status ValidateUsername(std::string_view name) {
+  if (name.size() < 3 || name.size() > 64) {
+    return MakeError(ErrorCode::kOutOfRange, "username", "3 to 64 characters");
+  }
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                    c == '-' || c == '@';
+    if (!ok) {
+      return MakeError(ErrorCode::kParse, "username",
+                       "lower-case letters, digits and . _ - @ only");
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::int64_t> InsertUser(Platform::State& s, StepContext& ctx, const NewUser& u,
+                                bool org_admin) {
+  SUANLI_TRY(ValidateUsername(u.username));
+  if (u.display_name.empty() || u.display_name.size() > 128) {
+    return MakeError(ErrorCode::kOutOfRange, "display_name", "1 to 128 bytes");
+  }
+  if (u.role == Role::kApplicant && !u.org_id) {
+    return MakeError(ErrorCode::kMissingField, "org_id", "an applicant belongs to an organisation");
+  }
+  if (u.role == Role::kProvider && !u.provider_id) {
+    return MakeError(ErrorCode::kMissingField, "provider_id", "an operator belongs to a provider");
+  }
+  SUANLI_ASSIGN(const std::string hash,
+                security::HashPassword(u.password, s.options.fast_password_hashing
+                                                       ? security::PasswordParams::ForTests()
+                                                       : security::PasswordParams{}));
+  SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO users (username, display_name, "
+                                         "password_hash, role, org_id, provider_id, org_admin, "
+                                         "created_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
+  ins.Bind(1, u.username).Bind(2, u.display_name).Bind(3, hash);
+  ins.Bind(4, RoleName(u.role)).Bind(5, u.org_id).Bind(6, u.provider_id);
+  ins.Bind(7, std::int64_t{org_admin ? 1 : 0}).Bind(8, ctx.now.micros());
+  const Status st = ins.Run();
+  if (!st.ok()) {
+    if (st.error().code == ErrorCode::kContradiction) {
+      return MakeError(ErrorCode::kDuplicate, "username", "the username is taken");
+    }
+    return st.error();
+  }
+  const std::int64_t id = ctx.db.LastInsertRowid();
+  SUANLI_TRY(ctx.Audit("user.create", "user/" + std::to_string(id), "",
+                       "{\"username\":" + Quoted(u.username) + ",\"role\":\"" +
+                           std::string(RoleName(u.role)) + "\"}"));
+  return id;
+}
+
+Result<User> Platform::CreateUser(const Principal& actor, const NewUser& user) {
+  // Admins create any account; an organisation's admin invites members of its organisation.
+  const bool invite = actor.role == Role::kApplicant && actor.org_admin &&
+                      user.role == Role::kApplicant && user.org_id == actor.org_id;
+  if (!invite) SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  return state_->RunStep<User>(actor, [&](StepContext& ctx) -> Result<User> {
+    SUANLI_ASSIGN(const std::int64_t id, InsertUser(*state_, ctx, user, false));
+    User u;
+    u.id = id;
+    u.username = user.username;
+    u.display_name = user.display_name;
+    u.role = user.role;
+    u.org_id = user.org_id;
+    u.provider_id = user.provider_id;
+    return u;
+  });
+}
+
+Result<std::vector<User>> Platform::ListUsers(const Principal& actor, std::optional<Role> role) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor}));
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kSelectUser) +
+                                            "WHERE (?1 IS NULL OR role = ?1) ORDER BY id"));
+  if (role) q.Bind(1, RoleName(*role));
+  std::vector<User> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(ReadUser(q));
+  }
+  return out;
+}
+
+Result<Session> Platform::Login(std::string_view username, std::string_view password,
+                                std::string_view remote_address) {
+  State& s = *state_;
+  const Instant now = s.clock->Now();
+  const auto decision = s.throttle.Check(username, remote_address, now);
+  if (!decision.allowed) {
+    return MakeError(ErrorCode::kRateLimited, "",
+                     "too many failed logins; retry in " +
+                         std::to_string(decision.retry_after_s) + " s");
+  }
+  std::optional<User> user;
+  std::string hash;
+  {
+    std::lock_guard lock(s.mu);
+    SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT id, username, display_name, role, org_id, "
+                                        "provider_id, org_admin, password_hash FROM users "
+                                        "WHERE username = ?1 AND disabled = 0"));
+    q.Bind(1, username);
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (row) {
+      user = ReadUser(q);
+      hash = q.Text(7);
+    }
+  }
+  // The same work whether or not the user exists, so timing does not reveal usernames.
+  const bool ok = security::VerifyPassword(
+      user ? std::string_view(hash)
+           : std::string_view("$argon2id$v=19$m=256,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+                              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+      password);
+  if (!user || !ok) {
+    s.throttle.RecordFailure(username, remote_address, now);
+    return MakeError(ErrorCode::kUnauthenticated, "", "wrong username or password");
+  }
+  s.throttle.RecordSuccess(username, remote_address, now);
+  Session session;
+  session.token = security::NewToken();
+  session.csrf_token = security::NewToken();
+  session.expires_at = now.AddSeconds(s.options.session_ttl_s);
+  session.user = *user;
+  const Principal actor = ToPrincipal(*user);
+  SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO sessions (token_sha256, user_id, "
+                                           "csrf_token, created_at_us, expires_at_us) VALUES "
+                                           "(?1,?2,?3,?4,?5)"));
+    ins.Bind(1, security::TokenDigest(session.token)).Bind(2, user->id);
+    ins.Bind(3, session.csrf_token).Bind(4, now.micros()).Bind(5, session.expires_at.micros());
+    SUANLI_TRY(ins.Run());
+    SUANLI_TRY(ctx.Audit("session.login", "user/" + std::to_string(user->id), "", "",
+                         "{\"address\":" + Quoted(remote_address) + "}"));
+    return Ok{};
+  }));
+  return session;
+}
+
+Result<Session> Platform::ResumeSession(std::string_view token) {
+  State& s = *state_;
+  const Instant now = s.clock->Now();
+  std::lock_guard lock(s.mu);
+  SUANLI_ASSIGN(auto q, s.db->Prepare(
+                            "SELECT u.id, u.username, u.display_name, u.role, u.org_id, "
+                            "u.provider_id, u.org_admin, s.csrf_token, s.expires_at_us FROM "
+                            "sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = "
+                            "?1 AND u.disabled = 0"));
+  q.Bind(1, security::TokenDigest(token));
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return MakeError(ErrorCode::kUnauthenticated, "", "not signed in");
+  Session session;
+  session.user = ReadUser(q);
+  session.csrf_token = q.Text(7);
+  session.expires_at = Instant::FromMicros(q.Int(8));
+  if (now >= session.expires_at) {
+    return MakeError(ErrorCode::kUnauthenticated, "", "the session has expired; sign in again");
+  }
+  return session;
+}
+
+Status Platform::Logout(std::string_view token) {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto del, state_->db->Prepare("DELETE FROM sessions WHERE token_sha256 = ?1"));
+  del.Bind(1, security::TokenDigest(token));
+  return del.Run();
+}
+
+Result<Principal> Platform::AuthenticateApiKey(std::string_view key) {
+  const auto parts = security::ParseApiKey(key);
+  if (!parts) return MakeError(ErrorCode::kUnauthenticated, "", "malformed API key");
+  const auto entry = state_->api_keys.Get(parts->key_id);
+  if (!entry || !security::TokenMatchesDigest(key, entry->secret_sha256)) {
+    return MakeError(ErrorCode::kUnauthenticated, "", "unknown or revoked API key");
+  }
+  return entry->principal;
+}
+
+Result<ApiKeyIssued> Platform::CreateApiKey(const Principal& actor, std::int64_t user_id) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  if (actor.role == Role::kProvider && actor.user_id != user_id) {
+    return MakeError(ErrorCode::kForbidden, "user_id", "operators create keys for themselves");
+  }
+  const security::ApiKey key = security::NewApiKey(security::NewApiKeyId());
+  Principal owner;
+  SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_ASSIGN(auto q, ctx.db.Prepare(std::string(kSelectUser) + "WHERE id = ?1"));
+    q.Bind(1, user_id);
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) return NotFound("user", user_id);
+    owner = ToPrincipal(ReadUser(q));
+    owner.via_api_key = true;
+    if (owner.role != Role::kProvider) {
+      return MakeError(ErrorCode::kStateConflict, "user_id",
+                       "API keys are for providers' systems");
+    }
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO api_keys (key_id, secret_sha256, "
+                                           "user_id, created_at_us) VALUES (?1,?2,?3,?4)"));
+    ins.Bind(1, key.key_id).Bind(2, key.digest).Bind(3, user_id).Bind(4, ctx.now.micros());
+    SUANLI_TRY(ins.Run());
+    SUANLI_TRY(ctx.Audit("api_key.create", "api_key/" + key.key_id, "",
+                         "{\"user_id\":" + std::to_string(user_id) + "}"));
+    return Ok{};
+  }));
+  state_->api_keys.Put(key.key_id, ApiKeyCache::Entry{key.digest, owner});
+  return ApiKeyIssued{key.full_key, key.key_id};
+}
+
+}  // namespace suanli::workflow
