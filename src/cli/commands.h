@@ -13,5 +13,6 @@ void RegisterProgramsCommand(CLI::App& app, int* exit_code);  // programs_comman
 void RegisterLedgerCommand(CLI::App& app, int* exit_code);    // ledger_command.cc
 void RegisterDrawCommand(CLI::App& app, int* exit_code);      // draw_command.cc
 void RegisterAuditCommand(CLI::App& app, int* exit_code);     // audit_command.cc
+void RegisterServeCommand(CLI::App& app, int* exit_code);     // serve_command.cc
 
 }  // namespace suanli::cli

@@ -1,0 +1,52 @@
+// Reading request bodies and writing response bodies. A JsonBody refuses malformed JSON, wrong
+// types, unknown fields and missing required fields, naming the field; money is a decimal
+// string ("1500000.00") parsed to fen, dates "YYYY-MM-DD", times ISO 8601. Writers render
+// money as decimal strings and instants with +08:00.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "core/cst_time.h"
+#include "core/result.h"
+
+namespace suanli::api {
+
+class JsonBody {
+ public:
+  // Parses `body` as one JSON object.
+  static Result<JsonBody> Parse(std::string_view body);
+
+  Result<std::string> String(std::string_view name);             // required
+  Result<std::optional<std::string>> OptString(std::string_view name);
+  Result<std::int64_t> MoneyFen(std::string_view name);          // required decimal string
+  Result<std::optional<std::int64_t>> OptMoneyFen(std::string_view name);
+  Result<std::int64_t> Int(std::string_view name);
+  Result<std::optional<std::int64_t>> OptInt(std::string_view name);
+  Result<bool> Bool(std::string_view name);
+  Result<std::optional<bool>> OptBool(std::string_view name);
+  Result<Date> DateField(std::string_view name);
+  Result<std::vector<std::int64_t>> IntArray(std::string_view name);
+  // Refuses any field no getter asked for (kUnknownField, naming it).
+  Status Finish() const;
+
+  const boost::json::object& object() const { return object_; }
+
+ private:
+  explicit JsonBody(boost::json::object o) : object_(std::move(o)) {}
+  const boost::json::value* Find(std::string_view name);
+  boost::json::object object_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+std::string MoneyString(std::int64_t fen);
+boost::json::value OptMoney(const std::optional<std::int64_t>& fen);
+std::string TimeString(Instant t);
+
+}  // namespace suanli::api

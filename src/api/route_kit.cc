@@ -1,0 +1,179 @@
+#include "api/route_kit.h"
+
+#include "security/csrf.h"
+#include "security/digest.h"
+
+namespace suanli::api {
+namespace {
+
+std::vector<RouteEntry>& MutableTable() {
+  static std::vector<RouteEntry> table;
+  return table;
+}
+
+// Replays remembered per server at most: bounds memory (oldest forgotten first is not
+// tracked; the map is cleared when full — the steps behind are idempotent by state anyway).
+constexpr std::size_t kRememberedRepliesMax = 100'000;
+
+}  // namespace
+
+const std::vector<RouteEntry>& RouteTable() { return MutableTable(); }
+
+bool Access::Allows(workflow::Role role) const {
+  if (is_public || roles.empty()) return true;
+  for (workflow::Role r : roles) {
+    if (r == role) return true;
+  }
+  return false;
+}
+
+http::Response Json(const boost::json::value& v, unsigned status) {
+  http::Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Result<workflow::Page> PageFrom(const http::Request& req) {
+  workflow::Page page;
+  try {
+    if (auto a = req.QueryParam("after")) page.after_id = std::stoll(*a);
+    if (auto l = req.QueryParam("limit")) page.limit = std::stoi(*l);
+  } catch (...) {
+    return MakeError(ErrorCode::kParse, "after", "after and limit are integers");
+  }
+  if (page.limit < 1 || page.limit > 200) {
+    return MakeError(ErrorCode::kOutOfRange, "limit", "1 to 200");
+  }
+  return page;
+}
+
+Result<std::int64_t> IdParam(const http::Request& req, std::string_view name) {
+  const std::string text(req.PathParam(name));
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return MakeError(ErrorCode::kParse, std::string(name), "an id is a positive integer");
+  }
+  return std::stoll(text);
+}
+
+RouteKit::RouteKit(http::Router& router, workflow::Platform& platform, const ApiOptions& options)
+    : router_(router), platform_(platform), options_(options) {}
+
+std::optional<http::Response> RouteKit::Admit(const RouteEntry& route, Call& call) {
+  const http::Request& req = call.req;
+  if (route.money_moving) {
+    const auto key = req.Header("Idempotency-Key");
+    if (!key || key->empty()) {
+      return ProblemFrom(MakeError(ErrorCode::kMissingField, "Idempotency-Key",
+                                   "money-moving requests carry an Idempotency-Key header"));
+    }
+  }
+  if (route.access.is_public) return std::nullopt;
+  std::optional<std::string_view> api_key = req.Header("X-Api-Key");
+  if (auto auth = req.Header("Authorization"); auth && auth->rfind("Bearer ", 0) == 0) {
+    api_key = auth->substr(7);
+  }
+  if (api_key) {
+    auto p = platform_.AuthenticateApiKey(*api_key);
+    if (!p.ok()) return ProblemFrom(p.error());
+    call.who = *p;
+  } else {
+    const auto cookie = req.Cookie(kSessionCookie);
+    if (!cookie) return ProblemFrom(MakeError(ErrorCode::kUnauthenticated, "", "sign in first"));
+    auto session = platform_.ResumeSession(*cookie);
+    if (!session.ok()) return ProblemFrom(session.error());
+    // Cookies travel by themselves; a state change must also show the CSRF token.
+    if (req.method != http::Method::kGet && req.method != http::Method::kHead) {
+      const auto token = req.Header("X-CSRF-Token");
+      if (!token || !security::CsrfMatches(session->csrf_token, *token)) {
+        return ProblemFrom(MakeError(ErrorCode::kForbidden, "X-CSRF-Token",
+                                     "missing or wrong CSRF token"));
+      }
+    }
+    const workflow::User& u = session->user;
+    call.who.user_id = u.id;
+    call.who.username = u.username;
+    call.who.role = u.role;
+    call.who.org_id = u.org_id;
+    call.who.provider_id = u.provider_id;
+    call.who.org_admin = u.org_admin;
+    call.session_token = *cookie;
+  }
+  call.signed_in = true;
+  if (!route.access.Allows(call.who.role)) {
+    return ProblemFrom(MakeError(ErrorCode::kForbidden, "",
+                                 "the role " + std::string(workflow::RoleName(call.who.role)) +
+                                     " may not " + route.summary));
+  }
+  return std::nullopt;
+}
+
+void RouteKit::Add(http::Method method, std::string pattern, Access access, std::string summary,
+                   std::string tag, SyncHandler handler, bool money_moving) {
+  MutableTable().push_back(RouteEntry{method, pattern, access, summary, tag, money_moving});
+  const RouteEntry entry = MutableTable().back();
+  router_.Add(
+      method, pattern,
+      [this, entry, handler = std::move(handler)](const http::Request& req, http::Reply reply) {
+        Call call{req, platform_, {}, false, {}};
+        if (auto refused = Admit(entry, call)) return std::move(reply).Send(std::move(*refused));
+        std::string memo_key, body_sha;
+        if (entry.money_moving) {
+          memo_key = call.who.Actor() + " " + entry.pattern + " " + req.path + " " +
+                     std::string(*req.Header("Idempotency-Key"));
+          body_sha = security::Sha256Hex(req.body);
+          std::lock_guard lock(idem_mu_);
+          if (auto it = idem_.find(memo_key); it != idem_.end()) {
+            if (it->second.body_sha256 != body_sha) {
+              return std::move(reply).Send(ProblemFrom(MakeError(
+                  ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                  "this key was used for a different request")));
+            }
+            return std::move(reply).Send(http::Response(it->second.response));
+          }
+        }
+        Result<http::Response> out = handler(call);
+        http::Response response = out.ok() ? std::move(out).value() : ProblemFrom(out.error());
+        if (entry.money_moving && response.status < 300) {
+          std::lock_guard lock(idem_mu_);
+          if (idem_.size() >= kRememberedRepliesMax) idem_.clear();
+          idem_[memo_key] = Remembered{body_sha, response};
+        }
+        std::move(reply).Send(std::move(response));
+      },
+      http::RouteDoc{summary, tag});
+}
+
+void RouteKit::AddAsync(http::Method method, std::string pattern, Access access,
+                        std::string summary, std::string tag, AsyncHandler handler,
+                        bool money_moving) {
+  MutableTable().push_back(RouteEntry{method, pattern, access, summary, tag, money_moving});
+  const RouteEntry entry = MutableTable().back();
+  router_.Add(
+      method, pattern,
+      [this, entry, handler = std::move(handler)](const http::Request& req, http::Reply reply) {
+        Call call{req, platform_, {}, false, {}};
+        if (auto refused = Admit(entry, call)) return std::move(reply).Send(std::move(*refused));
+        handler(call, std::move(reply));
+      },
+      http::RouteDoc{summary, tag});
+}
+
+void RegisterRoutes(http::Router& router, workflow::Platform& platform,
+                    metrics::Registry& metrics, const ApiOptions& options) {
+  (void)metrics;
+  MutableTable().clear();
+  static std::vector<std::unique_ptr<RouteKit>> kits;  // live as long as the process's routers
+  kits.push_back(std::make_unique<RouteKit>(router, platform, options));
+  RouteKit& kit = *kits.back();
+  AddSessionRoutes(kit);
+  AddProgramRoutes(kit);
+  AddOrgRoutes(kit);
+  AddVoucherRoutes(kit);
+  AddClaimRoutes(kit);
+  AddAdminRoutes(kit);
+  AddOpenApiRoute(kit);
+}
+
+}  // namespace suanli::api

@@ -1,0 +1,135 @@
+// Accounts and API keys, providers, notices, the audit log, and the operations endpoints
+// (expiry sweep; the test-only clock).
+#include "api/route_kit.h"
+#include "api/views.h"
+
+namespace suanli::api {
+
+namespace json = boost::json;
+using workflow::Role;
+
+void AddAdminRoutes(RouteKit& kit) {
+  using http::Method;
+  kit.Add(Method::kPost, "/api/v1/users", Access::Roles({Role::kAdmin, Role::kApplicant}),
+          "create an account (admins), or invite a member (an organisation's admin)", "users",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            workflow::NewUser u;
+            SUANLI_ASSIGN(u.username, b.String("username"));
+            SUANLI_ASSIGN(u.display_name, b.String("display_name"));
+            SUANLI_ASSIGN(u.password, b.String("password"));
+            SUANLI_ASSIGN(const std::string role, b.String("role"));
+            const auto parsed = workflow::ParseRole(role);
+            if (!parsed) {
+              return MakeError(ErrorCode::kOutOfRange, "role",
+                               "admin, officer, expert, provider, applicant or auditor");
+            }
+            u.role = *parsed;
+            SUANLI_ASSIGN(u.org_id, b.OptInt("org_id"));
+            SUANLI_ASSIGN(u.provider_id, b.OptInt("provider_id"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto user, c.platform.CreateUser(c.who, u));
+            return Json(View(user), 201);
+          });
+  kit.Add(Method::kGet, "/api/v1/users", Access::Roles({Role::kAdmin, Role::kOfficer, Role::kAuditor}),
+          "list accounts (?role=)", "users", [](Call& c) -> Result<http::Response> {
+            std::optional<workflow::Role> role;
+            if (auto r = c.req.QueryParam("role")) role = workflow::ParseRole(*r);
+            SUANLI_ASSIGN(const auto users, c.platform.ListUsers(c.who, role));
+            json::array items;
+            for (const auto& u : users) items.push_back(View(u));
+            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+          });
+  kit.Add(Method::kPost, "/api/v1/users/{id}/api-keys", Access::Roles({Role::kAdmin, Role::kProvider}),
+          "issue an API key for a provider's system (shown once)", "users",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto key, c.platform.CreateApiKey(c.who, id));
+            return Json(json::object{{"key_id", key.key_id}, {"api_key", key.key}}, 201);
+          });
+  kit.Add(Method::kPost, "/api/v1/providers", Access::Roles({Role::kAdmin}),
+          "onboard a compute provider", "providers", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            workflow::NewProvider p;
+            SUANLI_ASSIGN(p.name, b.String("name"));
+            SUANLI_ASSIGN(p.uscc, b.String("uscc"));
+            SUANLI_ASSIGN(p.region, b.String("region"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto out, c.platform.CreateProvider(c.who, p));
+            return Json(View(out), 201);
+          });
+  kit.Add(Method::kGet, "/api/v1/providers", Access::AnyUser(), "list providers", "providers",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto rows, c.platform.ListProviders());
+            json::array items;
+            for (const auto& p : rows) items.push_back(View(p));
+            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+          });
+  kit.Add(Method::kGet, "/api/v1/notices", Access::AnyUser(), "your notices", "notices",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto rows, c.platform.ListNotices(c.who));
+            json::array items;
+            for (const auto& n : rows) items.push_back(View(n));
+            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+          });
+  kit.Add(Method::kPost, "/api/v1/notices/{id}/read", Access::AnyUser(), "mark a notice read",
+          "notices", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_TRY(c.platform.MarkNoticeRead(c.who, id));
+            return Json(json::object{{"read", true}});
+          });
+  kit.Add(Method::kGet, "/api/v1/audit", Access::Roles({Role::kAuditor, Role::kAdmin, Role::kOfficer}),
+          "read the audit log (?after_seq=&actor=&action=&object=&limit=)", "audit",
+          [](Call& c) -> Result<http::Response> {
+            audit::AuditFilter f;
+            f.actor = c.req.QueryParam("actor");
+            f.action = c.req.QueryParam("action");
+            f.object_prefix = c.req.QueryParam("object");
+            try {
+              if (auto a = c.req.QueryParam("after_seq")) f.after_seq = std::stoll(*a);
+              if (auto l = c.req.QueryParam("limit")) f.limit = std::stoi(*l);
+            } catch (...) {
+              return MakeError(ErrorCode::kParse, "after_seq", "an integer");
+            }
+            SUANLI_ASSIGN(const auto page, c.platform.ListAudit(c.who, f));
+            json::array items;
+            for (const auto& e : page.entries) items.push_back(View(e));
+            json::object o{{"items", std::move(items)}};
+            o["next_cursor"] = page.next_after_seq ? json::value(*page.next_after_seq) : nullptr;
+            return Json(o);
+          });
+  kit.Add(Method::kPost, "/api/v1/audit/verify", Access::Roles({Role::kAuditor, Role::kAdmin}),
+          "verify the audit log's hash chain", "audit", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto report, c.platform.VerifyAudit(c.who));
+            json::array problems;
+            for (const auto& p : report.problems) problems.push_back(json::string(p));
+            return Json(json::object{{"ok", report.ok},
+                                     {"entries_checked", report.entries_checked},
+                                     {"problems", std::move(problems)}});
+          });
+  kit.Add(Method::kPost, "/api/v1/admin/expiry/run", Access::Roles({Role::kAdmin, Role::kOfficer}),
+          "run the expiry sweep now (it also runs every minute)", "operations",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_TRY(c.platform.RunExpiry());
+            return Json(json::object{{"ran", true}, {"at", TimeString(c.platform.clock().Now())}});
+          });
+  ManualClock* clock = kit.options().manual_clock;
+  kit.Add(Method::kPost, "/api/v1/admin/clock", Access::Roles({Role::kAdmin}),
+          "move the simulated clock (only on a server started with --manual-clock)",
+          "operations", [clock](Call& c) -> Result<http::Response> {
+            if (clock == nullptr) {
+              return MakeError(ErrorCode::kStateConflict, "", "this server runs on the real clock");
+            }
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::string at, b.String("now"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const Instant t, Instant::Parse(at, "now"));
+            if (t < clock->Now()) {
+              return MakeError(ErrorCode::kContradiction, "now", "the clock only moves forward");
+            }
+            clock->Set(t);
+            return Json(json::object{{"now", TimeString(clock->Now())}});
+          });
+}
+
+}  // namespace suanli::api

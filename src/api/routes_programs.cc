@@ -1,0 +1,88 @@
+// Programs (rules as data and as readable text), the quote form, the pool and reports.
+#include "api/route_kit.h"
+#include "api/views.h"
+#include "policy/case_parser.h"
+#include "policy/program_text.h"
+#include "policy/quote.h"
+#include "policy/quote_json.h"
+
+namespace suanli::api {
+
+namespace json = boost::json;
+using workflow::Role;
+
+static Result<const policy::Program*> ProgramParam(Call& c) {
+  const std::string id(c.req.PathParam("id"));
+  const policy::Program* p = c.platform.FindProgram(id);
+  if (p == nullptr) return MakeError(ErrorCode::kNotFound, "program_id", "no program " + id);
+  return p;
+}
+
+static std::string Csv(const std::vector<workflow::ReportRow>& rows, std::string_view by) {
+  std::string out = std::string(by) + ",issued,used,redeemed,lapsed\r\n";
+  for (const auto& r : rows) {
+    std::string g = r.group;
+    if (g.find_first_of(",\"\r\n") != std::string::npos) {
+      std::string q = "\"";
+      for (char ch : g) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      g = q + "\"";
+    }
+    out += g + "," + MoneyString(r.issued_fen) + "," + MoneyString(r.used_fen) + "," +
+           MoneyString(r.redeemed_fen) + "," + MoneyString(r.lapsed_fen) + "\r\n";
+  }
+  return out;
+}
+
+void AddProgramRoutes(RouteKit& kit) {
+  using http::Method;
+  kit.Add(Method::kGet, "/api/v1/programs", Access::Public(), "list programs", "programs",
+          [](Call& c) -> Result<http::Response> {
+            json::array items;
+            for (const policy::Program* p : c.platform.Programs()) {
+              json::object o = policy::ProgramSummaryJson(*p);
+              o["year"] = p->year;
+              o["region"] = p->city;
+              items.push_back(std::move(o));
+            }
+            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+          });
+  kit.Add(Method::kGet, "/api/v1/programs/{id}", Access::Public(), "read a program's rules",
+          "programs", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const policy::Program* p, ProgramParam(c));
+            json::object o = policy::ProgramSummaryJson(*p);
+            o["year"] = p->year;
+            o["text"] = policy::ProgramToText(*p);
+            return Json(o);
+          });
+  kit.Add(Method::kPost, "/api/v1/programs/{id}/quote", Access::Public(),
+          "quote what a contract would get", "programs", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const policy::Program* p, ProgramParam(c));
+            SUANLI_ASSIGN(const policy::Case k, policy::ParseCase(c.req.body));
+            return Json(policy::QuoteToJson(policy::Quote(*p, k)));
+          });
+  kit.Add(Method::kGet, "/api/v1/programs/{id}/pool", Access::Roles({Role::kOfficer, Role::kAdmin, Role::kAuditor}),
+          "read the pool's position", "reports", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto pool, c.platform.Pool(c.who, c.req.PathParam("id")));
+            return Json(View(pool));
+          });
+  kit.Add(Method::kGet, "/api/v1/programs/{id}/reports",
+          Access::Roles({Role::kOfficer, Role::kAdmin, Role::kAuditor}),
+          "report by provider, quarter or industry (JSON or CSV)", "reports",
+          [](Call& c) -> Result<http::Response> {
+            const std::string by = c.req.QueryParam("by").value_or("provider");
+            SUANLI_ASSIGN(const auto rows, c.platform.Report(c.who, c.req.PathParam("id"), by));
+            if (c.req.QueryParam("format").value_or("json") == "csv") {
+              http::Response r;
+              r.content_type = "text/csv; charset=utf-8";
+              r.body = Csv(rows, by);
+              r.headers.emplace_back("Content-Disposition",
+                                     "attachment; filename=\"report-" + by + ".csv\"");
+              return r;
+            }
+            json::array items;
+            for (const auto& row : rows) items.push_back(View(row));
+            return Json(json::object{{"by", by}, {"items", std::move(items)}});
+          });
+}
+
+}  // namespace suanli::api

@@ -1,0 +1,219 @@
+#include "api/views.h"
+
+#include "api/json_io.h"
+
+namespace suanli::api {
+
+namespace json = boost::json;
+using namespace workflow;
+
+static json::value Opt(const std::optional<std::int64_t>& v) {
+  if (!v) return nullptr;
+  return *v;
+}
+
+json::object View(const User& u) {
+  return {{"id", u.id},
+          {"username", u.username},
+          {"display_name", u.display_name},
+          {"roles", json::array{json::string(RoleName(u.role))}},
+          {"org_id", Opt(u.org_id)},
+          {"provider_id", Opt(u.provider_id)},
+          {"org_admin", u.org_admin}};
+}
+
+json::object View(const Org& o) {
+  json::object j{{"id", o.id},
+                 {"uscc", o.uscc},
+                 {"name", o.name},
+                 {"type", o.type},
+                 {"region", o.region},
+                 {"industry", o.industry},
+                 {"legal_rep_name", o.legal_rep_name},
+                 {"legal_rep_id", o.legal_rep_id_masked},
+                 {"prior_year_revenue", OptMoney(o.prior_year_revenue_fen)},
+                 {"credit_status", o.credit_status},
+                 {"blacklisted", o.blacklisted},
+                 {"qualification", o.qualification},
+                 {"created_at", TimeString(o.created_at)}};
+  j["qualified_until"] = o.qualified_until ? json::value(*o.qualified_until) : nullptr;
+  j["banned_until"] = o.banned_until ? json::value(TimeString(*o.banned_until)) : nullptr;
+  return j;
+}
+
+json::object View(const Document& d) {
+  return {{"id", d.id},           {"owner", d.owner},        {"kind", d.kind},
+          {"sha256", d.sha256},   {"media_type", d.media_type}, {"filename", d.filename},
+          {"status", d.status},   {"reason", d.reason},      {"size_bytes", d.size_bytes},
+          {"uploaded_at", TimeString(d.uploaded_at)}};
+}
+
+json::object View(const Provider& p) {
+  return {{"id", p.id}, {"name", p.name}, {"uscc", p.uscc}, {"region", p.region}};
+}
+
+json::object View(const RelatedParty& r) {
+  return {{"id", r.id}, {"owner", r.owner}, {"relation", r.relation}, {"party", r.party}};
+}
+
+json::object View(const Contract& c) {
+  return {{"id", c.id},
+          {"org_id", c.org_id},
+          {"provider_id", c.provider_id},
+          {"contract_no", c.contract_no},
+          {"amount", MoneyString(c.amount_fen)},
+          {"signed_on", c.signed_on.ToString()},
+          {"start_on", c.start_on.ToString()},
+          {"end_on", c.end_on.ToString()},
+          {"resource_class", c.resource_class},
+          {"project_name", c.project_name},
+          {"project_level", c.project_level},
+          {"evidence_document_id", Opt(c.evidence_document_id)},
+          {"created_at", TimeString(c.created_at)}};
+}
+
+json::object View(const Application& a) {
+  json::object j{{"id", a.id},
+                 {"org_id", a.org_id},
+                 {"program_id", a.program_id},
+                 {"contract_id", a.contract_id},
+                 {"status", a.status},
+                 {"quoted", MoneyString(a.quoted_fen)},
+                 {"granted", OptMoney(a.granted_fen)},
+                 {"reasons", a.reasons},
+                 {"created_at", TimeString(a.created_at)},
+                 {"voucher_id", Opt(a.voucher_id)}};
+  boost::system::error_code ec;
+  json::value quote = json::parse(a.quote_json, ec);
+  j["quote"] = ec ? json::value(nullptr) : quote;
+  return j;
+}
+
+json::object View(const Voucher& v) {
+  return {{"id", v.id},
+          {"org_id", v.org_id},
+          {"org_name", v.org_name},
+          {"provider_id", v.provider_id},
+          {"program_id", v.program_id},
+          {"grant", MoneyString(v.grant_fen)},
+          {"used", MoneyString(v.used_fen)},
+          {"remaining", MoneyString(v.remaining_fen)},
+          {"lapsed", MoneyString(v.lapsed_fen)},
+          {"expires_at", TimeString(v.expires_at)},
+          {"status", v.status}};
+}
+
+json::object View(const SettlementRow& s) {
+  return {{"id", s.id},
+          {"voucher_id", s.voucher_id},
+          {"provider_id", s.provider_id},
+          {"bill_no", s.bill_no},
+          {"bill_amount", MoneyString(s.bill_fen)},
+          {"deduction", MoneyString(s.deduction_fen)},
+          {"customer_pays", MoneyString(s.bill_fen - s.deduction_fen)},
+          {"at", TimeString(s.at)},
+          {"reversed", s.reversed_by.has_value()}};
+}
+
+json::object View(const SettlementResult& s) {
+  return {{"id", s.settlement_id},
+          {"voucher_id", s.voucher_id},
+          {"bill_no", s.bill_no},
+          {"bill_amount", MoneyString(s.bill_fen)},
+          {"deduction", MoneyString(s.deduction_fen)},
+          {"customer_pays", MoneyString(s.customer_pays_fen)},
+          {"invoiced", MoneyString(s.invoiced_fen)},
+          {"voucher_remaining", MoneyString(s.voucher_remaining_fen)},
+          {"at", TimeString(s.at)},
+          {"duplicate", s.duplicate}};
+}
+
+json::object View(const Claim& c) {
+  json::array panel, opinions;
+  for (auto e : c.panel) panel.push_back(e);
+  for (const auto& o : c.opinions) {
+    opinions.push_back(json::object{{"expert_id", o.expert_id},
+                                    {"decision", o.decision},
+                                    {"approved_amount", MoneyString(o.approved_fen)},
+                                    {"comment", o.comment}});
+  }
+  return {{"id", c.id},
+          {"provider_id", c.provider_id},
+          {"program_id", c.program_id},
+          {"period", c.period},
+          {"status", c.status},
+          {"claimed", MoneyString(c.claimed_fen)},
+          {"approved", OptMoney(c.approved_fen)},
+          {"decision_reason", c.decision_reason},
+          {"settlements", c.items},
+          {"panel", std::move(panel)},
+          {"opinions", std::move(opinions)},
+          {"payout_batch_id", Opt(c.payout_batch_id)}};
+}
+
+json::object View(const PayoutBatch& b) {
+  json::array lines;
+  for (const auto& l : b.lines) {
+    lines.push_back(json::object{{"claim_id", l.claim_id},
+                                 {"provider_id", l.provider_id},
+                                 {"provider_name", l.provider_name},
+                                 {"provider_uscc", l.provider_uscc},
+                                 {"period", l.period},
+                                 {"amount", MoneyString(l.amount_fen)}});
+  }
+  return {{"id", b.id}, {"program_id", b.program_id}, {"quarter", b.quarter},
+          {"total", MoneyString(b.total_fen)}, {"lines", std::move(lines)}};
+}
+
+json::object View(const Enforcement& e) {
+  return {{"id", e.id},
+          {"org_id", e.org_id},
+          {"program_id", e.program_id},
+          {"finding", e.finding},
+          {"voucher_clawed_back", MoneyString(e.voucher_clawed_fen)},
+          {"used_to_recover", MoneyString(e.used_recovered_fen)},
+          {"banned_until", TimeString(e.banned_until)},
+          {"at", TimeString(e.at)}};
+}
+
+json::object View(const Notice& n) {
+  return {{"id", n.id},         {"kind", n.kind},       {"object", n.object},
+          {"text_zh", n.text_zh}, {"text_en", n.text_en}, {"created_at", TimeString(n.created_at)},
+          {"read", n.read}};
+}
+
+json::object View(const PoolReport& p) {
+  return {{"program_id", p.program_id},
+          {"funded", MoneyString(p.funded_fen)},
+          {"issued", MoneyString(p.issued_fen)},
+          {"used", MoneyString(p.used_fen)},
+          {"redeemed", MoneyString(p.redeemed_fen)},
+          {"lapsed", MoneyString(p.lapsed_fen)},
+          {"clawed_back", MoneyString(p.clawed_back_fen)},
+          {"remaining", MoneyString(p.remaining_fen)}};
+}
+
+json::object View(const ReportRow& r) {
+  return {{"group", r.group},
+          {"issued", MoneyString(r.issued_fen)},
+          {"used", MoneyString(r.used_fen)},
+          {"redeemed", MoneyString(r.redeemed_fen)},
+          {"lapsed", MoneyString(r.lapsed_fen)}};
+}
+
+json::object View(const audit::AuditEntry& e) {
+  boost::system::error_code ec;
+  json::value detail = json::parse(e.detail_json, ec);
+  return {{"seq", e.seq},
+          {"at", TimeString(e.at)},
+          {"actor", e.actor},
+          {"action", e.action},
+          {"object", e.object},
+          {"before_sha256", e.before_sha256},
+          {"after_sha256", e.after_sha256},
+          {"detail", ec ? json::value(nullptr) : detail},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
+}
+
+}  // namespace suanli::api

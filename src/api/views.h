@@ -1,0 +1,45 @@
+// The JSON shape of each workflow record on the wire (docs/api.md). Money: decimal strings in
+// CNY; instants: ISO 8601 with +08:00; ids: integers.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include "audit/audit_log.h"
+#include "workflow/records.h"
+
+namespace suanli::api {
+
+boost::json::object View(const workflow::User& u);
+boost::json::object View(const workflow::Org& o);
+boost::json::object View(const workflow::Document& d);
+boost::json::object View(const workflow::Provider& p);
+boost::json::object View(const workflow::RelatedParty& r);
+boost::json::object View(const workflow::Contract& c);
+boost::json::object View(const workflow::Application& a);
+boost::json::object View(const workflow::Voucher& v);
+boost::json::object View(const workflow::SettlementRow& s);
+boost::json::object View(const workflow::SettlementResult& s);
+boost::json::object View(const workflow::Claim& c);
+boost::json::object View(const workflow::PayoutBatch& b);
+boost::json::object View(const workflow::Enforcement& e);
+boost::json::object View(const workflow::Notice& n);
+boost::json::object View(const workflow::PoolReport& p);
+boost::json::object View(const workflow::ReportRow& r);
+boost::json::object View(const audit::AuditEntry& e);
+
+// {"items": [...], "next_cursor": id of the last item or null when fewer than `limit`}.
+template <typename T>
+boost::json::object ListView(const std::vector<T>& items, int limit) {
+  boost::json::array arr;
+  for (const T& t : items) arr.push_back(View(t));
+  boost::json::object o;
+  o["items"] = std::move(arr);
+  if (!items.empty() && static_cast<int>(items.size()) >= limit) {
+    o["next_cursor"] = items.back().id;
+  } else {
+    o["next_cursor"] = nullptr;
+  }
+  return o;
+}
+
+}  // namespace suanli::api

@@ -1,0 +1,223 @@
+// `suanli serve`: the platform's HTTP service — the REST API, the console's static files, health
+// and metrics — on the embedded SQLite store in a data directory. Settings come from a TOML file
+// (--config), then environment variables (SUANLI_<NAME>), then flags, later ones winning.
+// `--demo` seeds the demo accounts; `--clock-start` runs the clock from a past instant (the
+// Chengdu 2024 program's windows are in 2024); `--manual-clock` (tests) stands the clock still
+// until POST /api/v1/admin/clock moves it.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <toml++/toml.h>
+
+#include "api/api.h"
+#include "cli/commands.h"
+#include "http/server.h"
+#include "workflow/demo.h"
+#include "workflow/platform.h"
+
+namespace suanli::cli {
+namespace {
+
+struct ServeOptions {
+  std::string config;
+  std::string data = "data/server";
+  std::string programs = "programs";
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 2;
+  std::string static_dir = "web/dist";
+  bool demo = false;
+  std::string clock_start;
+  std::string manual_clock;
+  bool fast_password_hashing = false;
+  bool access_log = true;
+  int expiry_interval_s = 60;
+};
+
+// The system clock shifted so that it read `start` when the server started; time then flows.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(Instant start) : offset_us_(start.micros() - SystemClock().Now().micros()) {}
+  Instant Now() override { return SystemClock().Now().AddMicros(offset_us_); }
+
+ private:
+  std::int64_t offset_us_;
+};
+
+Status ApplyConfigFile(ServeOptions& o) {
+  if (o.config.empty()) return OkStatus();
+  toml::table t;
+  try {
+    t = toml::parse_file(o.config);
+  } catch (const toml::parse_error& e) {
+    return MakeError(ErrorCode::kParse, "config", o.config + ": " + std::string(e.description()));
+  }
+  for (const auto& [key, value] : t) {
+    const std::string k(key.str());
+    if (k == "data" && value.is_string()) o.data = value.as_string()->get();
+    else if (k == "programs" && value.is_string()) o.programs = value.as_string()->get();
+    else if (k == "address" && value.is_string()) o.address = value.as_string()->get();
+    else if (k == "port" && value.is_integer()) o.port = static_cast<int>(value.as_integer()->get());
+    else if (k == "threads" && value.is_integer()) o.threads = static_cast<int>(value.as_integer()->get());
+    else if (k == "static_dir" && value.is_string()) o.static_dir = value.as_string()->get();
+    else if (k == "demo" && value.is_boolean()) o.demo = value.as_boolean()->get();
+    else if (k == "clock_start" && value.is_string()) o.clock_start = value.as_string()->get();
+    else return MakeError(ErrorCode::kUnknownField, "config." + k, "unknown key or wrong type");
+  }
+  return OkStatus();
+}
+
+void ApplyEnvironment(ServeOptions& o) {
+  auto env = [](const char* name) -> const char* { return std::getenv(name); };
+  if (const char* v = env("SUANLI_DATA")) o.data = v;
+  if (const char* v = env("SUANLI_PROGRAMS")) o.programs = v;
+  if (const char* v = env("SUANLI_ADDRESS")) o.address = v;
+  if (const char* v = env("SUANLI_PORT")) o.port = std::atoi(v);
+  if (const char* v = env("SUANLI_THREADS")) o.threads = std::atoi(v);
+  if (const char* v = env("SUANLI_STATIC_DIR")) o.static_dir = v;
+}
+
+int Serve(ServeOptions o) {
+  if (Status s = ApplyConfigFile(o); !s.ok()) {
+    std::fprintf(stderr, "suanli serve: %s\n", s.error().ToString().c_str());
+    return 2;
+  }
+  std::unique_ptr<Clock> clock;
+  ManualClock* manual = nullptr;
+  if (!o.manual_clock.empty() || !o.clock_start.empty()) {
+    const std::string& text = o.manual_clock.empty() ? o.clock_start : o.manual_clock;
+    auto start = Instant::Parse(text, o.manual_clock.empty() ? "clock-start" : "manual-clock");
+    if (!start.ok()) {
+      std::fprintf(stderr, "suanli serve: %s\n", start.error().ToString().c_str());
+      return 2;
+    }
+    if (!o.manual_clock.empty()) {
+      auto m = std::make_unique<ManualClock>(*start);
+      manual = m.get();
+      clock = std::move(m);
+    } else {
+      clock = std::make_unique<OffsetClock>(*start);
+    }
+  } else {
+    clock = std::make_unique<SystemClock>();
+  }
+  workflow::PlatformOptions po;
+  po.data_dir = o.data;
+  po.programs_dir = o.programs;
+  po.clock = clock.get();
+  po.fast_password_hashing = o.fast_password_hashing;
+  auto platform = workflow::Platform::Open(po);
+  if (!platform.ok()) {
+    std::fprintf(stderr, "suanli serve: %s\n", platform.error().ToString().c_str());
+    return 2;
+  }
+  std::vector<workflow::DemoLogin> logins;
+  if (o.demo) {
+    auto seeded = workflow::SeedDemo(**platform);
+    if (!seeded.ok()) {
+      std::fprintf(stderr, "suanli serve: demo: %s\n", seeded.error().ToString().c_str());
+      return 2;
+    }
+    logins = *seeded;
+  }
+  metrics::Registry registry;
+  http::Router router;
+  api::RegisterRoutes(router, **platform, registry,
+                      api::ApiOptions{false, manual});
+  http::ServerOptions so;
+  so.address = o.address;
+  so.port = static_cast<std::uint16_t>(o.port);
+  so.threads = o.threads;
+  std::error_code ec;
+  if (!o.static_dir.empty() && std::filesystem::is_directory(o.static_dir, ec)) {
+    so.static_dir = o.static_dir;
+  }
+  workflow::Platform* p = platform->get();
+  so.ready = [p] { return p->ready(); };
+  so.access_log = o.access_log;
+  so.stop_on_signal = true;
+  http::Server server(so, router, registry);
+  if (Status s = server.Start(); !s.ok()) {
+    std::fprintf(stderr, "suanli serve: %s\n", s.error().ToString().c_str());
+    return 2;
+  }
+  std::printf("Suanli is serving on http://%s:%u/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)\n",
+              o.address.c_str(), server.port());
+  std::printf("  data: %s   clock now: %s%s\n", o.data.c_str(), clock->Now().ToString().c_str(),
+              so.static_dir.empty() ? "   (console not built: web/dist missing)" : "");
+  if (!logins.empty()) {
+    std::printf("  demo logins (password %s):\n", workflow::kDemoPassword);
+    for (const auto& l : logins) {
+      std::printf("    %-16s %-10s %s\n", l.username.c_str(), l.role.c_str(), l.who.c_str());
+    }
+  }
+  std::fflush(stdout);
+  // The expiry sweep: lapses expired vouchers and sends reminders, every interval.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread sweeper([&] {
+    std::unique_lock lock(mu);
+    while (!cv.wait_for(lock, std::chrono::seconds(o.expiry_interval_s), [&] { return stopping; })) {
+      lock.unlock();
+      if (Status s = p->RunExpiry(); !s.ok()) spdlog::error("expiry sweep: {}", s.error().ToString());
+      lock.lock();
+    }
+  });
+  server.Wait();
+  {
+    std::lock_guard lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  sweeper.join();
+  std::printf("Suanli stopped.\n");
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "run the HTTP service (API, console, metrics)");
+  cmd->add_option("--config", o->config, "TOML settings file (keys as the long flags, _ for -)");
+  cmd->add_option("--data", o->data, "data directory (platform.db, ledger.db, blobs/)");
+  cmd->add_option("--programs", o->programs, "directory of program TOML files");
+  cmd->add_option("--address", o->address, "listen address");
+  cmd->add_option("--port", o->port, "listen port (0: any free port)");
+  cmd->add_option("--threads", o->threads, "I/O threads");
+  cmd->add_option("--static-dir", o->static_dir, "the built console (web/dist)");
+  cmd->add_flag("--demo", o->demo, "seed the demo accounts, providers and organisations");
+  cmd->add_option("--clock-start", o->clock_start, "run the clock from this ISO 8601 instant");
+  cmd->add_option("--manual-clock", o->manual_clock,
+                  "tests: a clock that moves only by POST /api/v1/admin/clock");
+  cmd->add_flag("--fast-password-hashing", o->fast_password_hashing,
+                "tests: cheap argon2 parameters (never in production)");
+  cmd->add_option("--access-log", o->access_log, "one JSON line per request (true/false)");
+  cmd->add_option("--expiry-interval", o->expiry_interval_s, "seconds between expiry sweeps");
+  cmd->callback([o, exit_code, cmd] {
+    ServeOptions merged = *o;
+    ServeOptions env = *o;
+    ApplyEnvironment(env);
+    // Flags given on the command line win over the environment.
+    auto pick = [&](const char* flag, auto& field, const auto& from_env) {
+      if (cmd->count(flag) == 0) field = from_env;
+    };
+    pick("--data", merged.data, env.data);
+    pick("--programs", merged.programs, env.programs);
+    pick("--address", merged.address, env.address);
+    pick("--port", merged.port, env.port);
+    pick("--threads", merged.threads, env.threads);
+    pick("--static-dir", merged.static_dir, env.static_dir);
+    *exit_code = Serve(merged);
+  });
+}
+
+}  // namespace suanli::cli
