@@ -271,11 +271,15 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     }
     const std::int64_t grant = quote.amount.fen();
     // The voucher: an account that may not be overdrawn and expires with the program's rule.
+    // Its credits are the grant plus the reversals of corrected settlements, so the ledger's
+    // ceiling cannot be the grant itself; the grant is bounded instead by the one grant move
+    // per application (its ledger key) and the policy engine's caps.
     SUANLI_ASSIGN(const AccountId account,
                   s.EnsureAccount("prog/" + program->id + "/voucher/app-" +
                                       std::to_string(application_id),
                                   ledger::AccountKind::kVoucher,
-                                  ledger::kDebitsMustNotExceedCredits, *quote.expires_at));
+                                  ledger::kDebitsMustNotExceedCredits, *quote.expires_at,
+                                  limits::kAmountFenMax));
     SUANLI_ASSIGN(const AccountId receivable,
                   s.EnsureAccount("prog/" + program->id + "/provider/" +
                                       std::to_string(prov.id) + "/receivable",

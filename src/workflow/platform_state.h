@@ -159,7 +159,8 @@ struct Platform::State {
   Status ExecutePendingMoves(std::vector<MoveOutcome>* outcomes);
   // The account of `key`, created if missing (idempotent).
   Result<AccountId> EnsureAccount(const std::string& key, ledger::AccountKind kind,
-                                  std::uint16_t flags, Instant expires_at = Instant());
+                                  std::uint16_t flags, Instant expires_at = Instant(),
+                                  std::int64_t credits_ceiling_fen = 0);
   Result<ledger::Account> LookupAccount(AccountId id);
 };
 

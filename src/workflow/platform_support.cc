@@ -127,13 +127,15 @@ Status Platform::State::ExecutePendingMoves(std::vector<MoveOutcome>* outcomes) 
 }
 
 Result<AccountId> Platform::State::EnsureAccount(const std::string& key, ledger::AccountKind kind,
-                                                 std::uint16_t flags, Instant expires_at) {
+                                                 std::uint16_t flags, Instant expires_at,
+                                                 std::int64_t credits_ceiling_fen) {
   ledger::AccountSpec spec;
   spec.key = key;
   spec.ledger = ledger::kLedgerCny;
   spec.kind = kind;
   spec.flags = flags;
   spec.expires_at = expires_at;
+  spec.credits_ceiling_fen = credits_ceiling_fen;
   SUANLI_ASSIGN(const auto out, ledger->CreateAccounts({spec}));
   if (out[0].code != ledger::ResultCode::kOk) {
     return MakeError(ErrorCode::kContradiction, "account",

@@ -1,7 +1,8 @@
 // Reports per program: the pool's position (funded, issued, used, redeemed, lapsed, clawed
 // back, remaining), and the same figures by provider, by quarter and by industry. Money figures
-// come from the ledger's outcomes; groupings from platform.db. Pro-rating a partly approved
-// claim over its settlements rounds down to the fen per settlement (named: down_fen).
+// come from the ledger's outcomes; groupings from platform.db. A partly approved claim is
+// pro-rated over its settlements by the largest-remainder method (named below).
+#include <algorithm>
 #include <map>
 
 #include "workflow/platform_state.h"
@@ -88,23 +89,53 @@ Result<std::vector<ReportRow>> Platform::Report(const Principal& actor, std::str
     r.issued_fen += v.Int(1);
     if (const VoucherEntry* e = s.vouchers.Find(v.Int(0))) r.lapsed_fen += e->lapsed_fen.load();
   }
-  // Used and redeemed per settlement (grouped by the settlement's quarter).
+  // Used and redeemed per settlement (grouped by the settlement's quarter). A partly approved
+  // claim is shared over its settlements by the largest-remainder method: each gets its
+  // pro-rata share rounded down to the fen, and the fen left over go one each to the largest
+  // remainders (ties: earlier settlement), so the groups add up to the amount paid exactly.
   SUANLI_ASSIGN(auto st, s.db->Prepare(
                              "SELECT s.deduction_fen, s.at_us, p.name, o.industry, "
-                             "CASE WHEN c.status = 'paid' AND c.claimed_fen > 0 THEN "
-                             "i.amount_fen * c.approved_fen / c.claimed_fen ELSE 0 END "
+                             "COALESCE(i.claim_id, 0), COALESCE(i.amount_fen, 0), "
+                             "CASE WHEN c.status = 'paid' THEN c.approved_fen ELSE 0 END, "
+                             "COALESCE(c.claimed_fen, 0) "
                              "FROM settlements s JOIN vouchers v ON v.id = s.voucher_id JOIN "
                              "providers p ON p.id = s.provider_id JOIN orgs o ON o.id = v.org_id "
                              "LEFT JOIN claim_items i ON i.transfer_id = s.transfer_id LEFT JOIN "
                              "claims c ON c.id = i.claim_id WHERE s.program_id = ?1 AND "
-                             "s.reversed_by IS NULL"));
+                             "s.reversed_by IS NULL ORDER BY s.transfer_id"));
   st.Bind(1, program_id);
+  struct Share {
+    std::string group;
+    std::int64_t fen = 0, remainder = 0;
+  };
+  std::map<std::int64_t, std::vector<Share>> by_claim;
+  std::map<std::int64_t, std::int64_t> approved_of;
   while (true) {
     SUANLI_ASSIGN(const bool more, st.Step());
     if (!more) break;
-    ReportRow& r = row(GroupOf(by, st.Text(2), st.Text(3), Instant::FromMicros(st.Int(1))));
-    r.used_fen += st.Int(0);
-    r.redeemed_fen += st.Int(4);
+    const std::string g = GroupOf(by, st.Text(2), st.Text(3), Instant::FromMicros(st.Int(1)));
+    row(g).used_fen += st.Int(0);
+    const std::int64_t claim = st.Int(4), item = st.Int(5), approved = st.Int(6),
+                       claimed = st.Int(7);
+    if (claim == 0 || approved == 0 || claimed == 0) continue;
+    // item ≤ claimed ≤ 10^17 fen and approved ≤ claimed: the product fits in 128 bits.
+    const __int128 num = static_cast<__int128>(item) * approved;
+    by_claim[claim].push_back(Share{g, static_cast<std::int64_t>(num / claimed),
+                                    static_cast<std::int64_t>(num % claimed)});
+    approved_of[claim] = approved;
+  }
+  for (auto& [claim, shares] : by_claim) {
+    std::int64_t given = 0;
+    for (const Share& sh : shares) given += sh.fen;
+    std::vector<std::size_t> order(shares.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return shares[a].remainder > shares[b].remainder;
+    });
+    for (std::size_t k = 0; given < approved_of[claim] && k < order.size(); ++k, ++given) {
+      ++shares[order[k]].fen;
+    }
+    for (const Share& sh : shares) row(sh.group).redeemed_fen += sh.fen;
   }
   std::vector<ReportRow> out;
   for (auto& [g, r] : rows) out.push_back(r);

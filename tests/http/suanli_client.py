@@ -1,0 +1,110 @@
+"""A small client for Suanli's HTTP API in tests: starts `suanli serve` on a free port with a
+manual clock, signs in (cookie + CSRF token) or uses an API key, and returns (status, json)."""
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+
+PASSWORD = "suanli-demo-2024"
+
+
+class Server:
+    def __init__(self, suanli, repo, clock="2024-03-15T09:00:00+08:00", data=None):
+        self.data = data or tempfile.mkdtemp(prefix="suanli-http-")
+        args = [suanli, "serve", "--data", self.data, "--programs", os.path.join(repo, "programs"),
+                "--port", "0", "--demo", "--manual-clock", clock, "--fast-password-hashing",
+                "--access-log", "false", "--static-dir", ""]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.port = None
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("suanli serve exited: " + self.proc.stderr.read())
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.port = int(m.group(1))
+                break
+        if self.port is None:
+            raise RuntimeError("suanli serve did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.returncode
+
+    def cleanup(self):
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+class Client:
+    def __init__(self, server):
+        self.server = server
+        self.password = None
+        if not hasattr(server, "clients"):
+            server.clients = []
+        server.clients.append(self)
+        self.cookie = None
+        self.csrf = None
+        self.api_key = None
+        self.user = None
+
+    def raw(self, method, path, body=None, headers=None, content_type="application/json"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        h = dict(headers or {})
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        if body is not None:
+            h.setdefault("Content-Type", content_type)
+        if self.cookie:
+            h["Cookie"] = "suanli_session=" + self.cookie
+            if method not in ("GET", "HEAD") and self.csrf:
+                h.setdefault("X-CSRF-Token", self.csrf)
+        if self.api_key:
+            h["X-Api-Key"] = self.api_key
+        conn.request(method, path, body=body, headers=h)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        ctype = resp.getheader("Content-Type", "")
+        parsed = None
+        if "json" in ctype and data:
+            parsed = json.loads(data)
+        return resp.status, parsed if parsed is not None else data, resp
+
+    def call(self, method, path, body=None, headers=None, idem=False):
+        h = dict(headers or {})
+        if idem and "Idempotency-Key" not in h:
+            h["Idempotency-Key"] = uuid.uuid4().hex
+        status, data, _ = self.raw(method, path, body, h)
+        return status, data
+
+    def login(self, username, password=PASSWORD):
+        status, data, resp = self.raw("POST", "/api/v1/session",
+                                      {"username": username, "password": password})
+        assert status == 200, (status, data)
+        m = re.search(r"suanli_session=([^;]+)", resp.getheader("Set-Cookie"))
+        self.cookie = m.group(1)
+        self.csrf = data["csrf_token"]
+        self.user = data["user"]
+        self.password = password
+        return self
+
+    def relogin(self):
+        # Sessions last 8 hours of (simulated) time: a test that moves the clock signs in again.
+        if self.cookie and self.password:
+            self.cookie = None
+            self.login(self.user["username"], self.password)
+
+
+def login(server, username):
+    return Client(server).login(username)
