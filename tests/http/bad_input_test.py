@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Each class of bad input gets a clear problem+json error and changes nothing: the test takes a
+snapshot of the platform's state (vouchers, the pool, applications, contracts, organisations,
+claims, the audit log's length) before and after every bad request and requires them equal.
+
+Usage: bad_input_test.py SUANLI_BINARY REPO_DIR"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from chengdu_flow_test import (PDF, contract_and_voucher, expect, ok, problem,  # noqa: E402
+                               qualify, register, resident_id, set_clock, settle, uscc)
+from suanli_client import Client, Server, login  # noqa: E402
+
+
+def snapshot(officer, auditor):
+    def get(c, path):
+        status, data = c.call("GET", path)
+        expect(status == 200, f"snapshot {path}: {status} {data}")
+        return data
+    return {
+        "vouchers": get(officer, "/api/v1/vouchers?limit=200"),
+        "pool": get(officer, "/api/v1/programs/chengdu-2024/pool"),
+        "applications": get(officer, "/api/v1/applications?limit=200"),
+        "contracts": get(officer, "/api/v1/contracts?limit=200"),
+        "orgs": get(officer, "/api/v1/orgs?limit=200"),
+        "claims": get(officer, "/api/v1/claims?limit=200"),
+        "audit": len(get(auditor, "/api/v1/audit?limit=1000")["items"]),
+    }
+
+
+def main():
+    suanli, repo = sys.argv[1], sys.argv[2]
+    server = Server(suanli, repo)
+    try:
+        run(server)
+    finally:
+        server.stop()
+        server.cleanup()
+    print("bad input: ok")
+
+
+def run(server):
+    admin, officer, auditor = login(server, "admin"), login(server, "officer"), login(server, "auditor")
+    users = {u["username"]: u for u in ok(admin.call("GET", "/api/v1/users"))["items"]}
+    providers = {p["name"]: p for p in ok(admin.call("GET", "/api/v1/providers"))["items"]}
+    ai = providers["成都智算中心"]
+    provider = Client(server)
+    provider.api_key = ok(admin.call("POST", f"/api/v1/users/{users['op-ai']['id']}/api-keys"))["api_key"]
+    org, app = register(server, "91510100MA6BAD001", "成都丙科技有限公司", "gamma-admin")
+    qualify(app, officer, org["id"])
+    contract, v = contract_and_voucher(app, officer, org["id"], ai["id"], "BAD-001",
+                                       "2000000.00", "1000000.00")
+    ok(settle(provider, v["id"], "S-1", "100.00", "s-1"))
+    other_provider = login(server, "op-hpc")
+    good_contract = {"org_id": org["id"], "provider_id": ai["id"], "contract_no": "BAD-002",
+                     "amount": "100000.00", "signed_on": "2024-03-10", "start_on": "2024-03-10",
+                     "end_on": "2024-11-30", "resource_class": "intelligent_compute"}
+    good_org = {"uscc": uscc("91510100MA6BAD002"), "name": "成都丁科技有限公司",
+                "type": "enterprise", "region": "成都", "industry": "ai", "legal_rep_name": "丁",
+                "legal_rep_id": resident_id("51010719900101123"), "admin_username": "delta-admin",
+                "admin_password": "pass-delta-admin"}
+
+    cases = [
+        ("malformed JSON", lambda: app.raw("POST", "/api/v1/contracts", "{\"org_id\": 1,")[:2],
+         422, "parse_error"),
+        ("wrong type: money as a number", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, amount=100000)), 422, "wrong_type"),
+        ("wrong type: id as a string", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, org_id="1")), 422, "wrong_type"),
+        ("unknown field", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, discount="0.5")), 422, "unknown_field"),
+        ("missing field", lambda: app.call(
+            "POST", "/api/v1/contracts", {k: v for k, v in good_contract.items() if k != "amount"}),
+         422, "missing_field"),
+        ("huge body", lambda: app.raw("POST", "/api/v1/contracts", "x" * (2 << 20))[:2],
+         413, "body_too_large"),
+        ("negative amount", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, amount="-5.00")), 422, "negative_amount"),
+        ("overflowing amount", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, amount="99999999999999999999.00")),
+         422, "overflow"),
+        ("three decimals", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, amount="10.001")), 422, "parse_error"),
+        ("impossible date", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, signed_on="2024-02-30")),
+         422, "invalid_date"),
+        ("term ends before it starts", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, end_on="2024-03-01")),
+         422, "contradiction"),
+        ("invalid USCC", lambda: Client(server).call(
+            "POST", "/api/v1/orgs", dict(good_org, uscc=good_org["uscc"][:-1] + "0"
+                                         if good_org["uscc"][-1] != "0" else good_org["uscc"][:-1] + "1")),
+         422, "invalid_code"),
+        ("invalid resident ID", lambda: Client(server).call(
+            "POST", "/api/v1/orgs", dict(good_org, legal_rep_id="510107199001011230")),
+         422, "invalid_code"),
+        ("negative bill", lambda: settle(provider, v["id"], "S-2", "-100.00", "s-2"),
+         422, "negative_amount"),
+        ("overflowing bill", lambda: settle(provider, v["id"], "S-2", "92233720368547758.08", "s-2"),
+         422, "overflow"),
+        ("settlement without an Idempotency-Key", lambda: provider.call(
+            "POST", "/api/v1/settlements", {"voucher_id": v["id"], "bill_no": "S-2",
+                                            "amount": "10.00"}), 422, "missing_field"),
+        ("reused Idempotency-Key, other content", lambda: settle(
+            provider, v["id"], "S-1", "100.02", "s-1"), 409, "idempotency_conflict"),
+        ("a voucher of another provider's contract", lambda: settle(
+            other_provider, v["id"], "S-2", "10.00", "s-2"), 403, "forbidden"),
+        ("a role that may not settle", lambda: app.call(
+            "POST", "/api/v1/settlements", {"voucher_id": v["id"], "bill_no": "S-2",
+                                            "amount": "10.00"}, idem=True), 403, "forbidden"),
+        ("a role that may not approve", lambda: app.call(
+            "POST", "/api/v1/applications/1/decision", {"decision": "approve"}, idem=True),
+         403, "forbidden"),
+        ("no CSRF token", lambda: app.raw("POST", "/api/v1/contracts", good_contract,
+                                          {"X-CSRF-Token": "wrong"})[:2], 403, "forbidden"),
+        ("not signed in", lambda: Client(server).call("POST", "/api/v1/contracts", good_contract),
+         401, "unauthenticated"),
+        ("over the organisation's yearly cap", lambda: apply_new(app, good_contract, "BAD-003"),
+         422, "not_eligible"),
+        ("signed before the program year", lambda: apply_new(
+            app, dict(good_contract, signed_on="2023-12-20", start_on="2023-12-20"), "BAD-004"),
+         422, "not_eligible"),
+    ]
+    # The contracts of the refused applications are filed first: filing them is not the bad step.
+    contract_id(app, good_contract, "BAD-003")
+    contract_id(app, dict(good_contract, signed_on="2023-12-20", start_on="2023-12-20"), "BAD-004")
+    contract_id(app, good_contract, "BAD-005")
+    for name, request, status, code in cases:
+        before = snapshot(officer, auditor)
+        data = problem(request(), status, code)
+        expect(data.get("detail"), f"{name}: a reason is given")
+        after = snapshot(officer, auditor)
+        changed = [k for k in before if before[k] != after[k]]
+        expect(not changed, f"{name}: state changed: {changed}")
+        print(f"  {name}: {status} {code}, state unchanged")
+
+    # Out of the window and expired: move the clock.
+    set_clock(admin, "2024-11-30T12:00:00+08:00")
+    before = snapshot(officer, auditor)
+    problem(apply_new(app, dict(good_contract, contract_no="x"), "BAD-005"), 422, "not_eligible")
+    expect(before == snapshot(officer, auditor), "after the window: nothing changed")
+    set_clock(admin, "2024-12-01T00:00:00+08:00")
+    before = snapshot(officer, auditor)
+    problem(settle(provider, v["id"], "S-9", "10.00", "s-9"), 409, "expired")
+    expect(before == snapshot(officer, auditor), "after expiry: nothing changed")
+    print("  after the application window, after expiry: refused, state unchanged")
+
+
+def apply_new(app, contract, number):
+    """Files a contract and applies. A refused application leaves its contract filed, which is
+    the applicant's record, not a half-done step; the snapshot compares the money and the
+    applications, so the helper files the contract outside the measured request."""
+    return app.call("POST", "/api/v1/applications",
+                    {"program_id": "chengdu-2024", "contract_id": contract_id(app, contract, number)})
+
+
+_filed = {}
+
+
+def contract_id(app, contract, number):
+    if number not in _filed:
+        c = dict(contract, contract_no=number)
+        _filed[number] = ok(app.call("POST", "/api/v1/contracts", c))["id"]
+    return _filed[number]
+
+
+if __name__ == "__main__":
+    main()
