@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Suanli needs to build, test and benchmark on Debian 12, idempotently:
-# a package already present is not touched, and nothing is installed when all are present.
+# Installs what Suanli's C++ build and its tests need on Debian 12 (and, with --bench, the
+# benchmarks' comparators), idempotently: a package already present is not touched, and nothing
+# is installed when all are present. The web console's packages are scripts/install-web.sh's,
+# the Slurm lab's are scripts/slurm/install.sh's.
 # Boost is named by its 1.81 packages on purpose: 1.74's -dev packages conflict with them
 # (../shared/reference/cpp-stack-notes.md).
 set -euo pipefail
@@ -10,7 +12,8 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
-  libssl-dev libargon2-dev
+  libssl-dev libargon2-dev libxlsxwriter-dev
+  python3   # tests: tests/http/*.py and the CLI tests' JSON checks (standard library only)
 )
 # Comparators for bench/ only (PostgreSQL and pgbench; nginx and wrk for the HTTP benchmark).
 BENCH_PKGS=(postgresql postgresql-contrib wrk nginx-light)
