@@ -1,6 +1,7 @@
 // Redemption claims, their expert review, and the quarterly payout batch with its export.
 #include "api/route_kit.h"
 #include "api/views.h"
+#include "api/xlsx_export.h"
 
 namespace suanli::api {
 
@@ -46,6 +47,25 @@ void AddClaimRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const auto claim, c.platform.GetClaim(c.who, id));
             return Json(View(claim));
+          });
+  kit.Add(Method::kGet, "/api/v1/claims/{id}/summary.xlsx", readers,
+          "the claim's redemption summary table (兑现汇总表, XLSX)", "claims",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto claim, c.platform.GetClaim(c.who, id));
+            SUANLI_ASSIGN(const auto rows, c.platform.ClaimSummary(c.who, id));
+            std::string provider_name;
+            SUANLI_ASSIGN(const auto providers, c.platform.ListProviders());
+            for (const auto& p : providers) {
+              if (p.id == claim.provider_id) provider_name = p.name;
+            }
+            SUANLI_ASSIGN(std::string bytes, ClaimSummaryXlsx(claim, rows, provider_name));
+            http::Response r;
+            r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            r.body = std::move(bytes);
+            r.headers.emplace_back("Content-Disposition",
+                                   "attachment; filename=\"claim-" + std::to_string(id) + "-summary.xlsx\"");
+            return r;
           });
   kit.Add(Method::kPost, "/api/v1/claims/{id}/materials", provider,
           "attach a claim material (raw body; ?kind=&filename=)", "claims",

@@ -204,6 +204,28 @@ Result<std::vector<Claim>> Platform::ListClaims(const Principal& actor, const Pa
   return out;
 }
 
+Result<std::vector<ClaimSummaryRow>> Platform::ClaimSummary(const Principal& actor,
+                                                            std::int64_t claim_id) {
+  std::lock_guard lock(state_->mu);
+  SUANLI_TRY(RequireDocumentOwnerAccess(*state_, actor, "claim/" + std::to_string(claim_id)));
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            "SELECT s.transfer_id, o.name, o.uscc, c.contract_no, s.bill_no, "
+                            "s.at_us, s.bill_fen, s.deduction_fen FROM claim_items i JOIN "
+                            "settlements s ON s.transfer_id = i.transfer_id JOIN vouchers v ON "
+                            "v.id = s.voucher_id JOIN orgs o ON o.id = v.org_id JOIN applications "
+                            "a ON a.id = v.application_id JOIN contracts c ON c.id = a.contract_id "
+                            "WHERE i.claim_id = ?1 ORDER BY s.transfer_id"));
+  q.Bind(1, claim_id);
+  std::vector<ClaimSummaryRow> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(ClaimSummaryRow{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+                                  Instant::FromMicros(q.Int(5)), q.Int(6), q.Int(7)});
+  }
+  return out;
+}
+
 Result<Claim> Platform::SubmitClaim(const Principal& actor, std::int64_t claim_id) {
   SUANLI_TRY(RequireRole(actor, {Role::kProvider}));
   return state_->RunStep<Claim>(actor, [&](StepContext& ctx) -> Result<Claim> {

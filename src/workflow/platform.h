@@ -115,6 +115,8 @@ class Platform {
                              std::string_view period);
   Result<Claim> GetClaim(const Principal& actor, std::int64_t claim_id);
   Result<std::vector<Claim>> ListClaims(const Principal& actor, const Page& page);
+  // The redemption summary table of a claim, one row per settlement, in settlement order.
+  Result<std::vector<ClaimSummaryRow>> ClaimSummary(const Principal& actor, std::int64_t claim_id);
   Result<Claim> SubmitClaim(const Principal& actor, std::int64_t claim_id);
   Result<Claim> AssignPanel(const Principal& actor, std::int64_t claim_id,
                             std::vector<std::int64_t> expert_ids);

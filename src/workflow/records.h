@@ -195,6 +195,14 @@ struct Claim {
   std::optional<std::int64_t> payout_batch_id;
 };
 
+// One line of a claim's redemption summary table (兑现汇总表): one settlement it claims.
+struct ClaimSummaryRow {
+  std::int64_t settlement_id = 0;
+  std::string org_name, org_uscc, contract_no, bill_no;
+  Instant at;
+  std::int64_t bill_fen = 0, deduction_fen = 0;
+};
+
 struct PayoutBatch {
   std::int64_t id = 0;
   std::string program_id, quarter;

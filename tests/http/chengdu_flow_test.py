@@ -8,11 +8,13 @@ until it is used up or expires on 11-30 at 24:00. Then the audit chain is verifi
 tampered copy is caught by `suanli audit verify`.
 
 Usage: chengdu_flow_test.py SUANLI_BINARY REPO_DIR"""
+import io
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from suanli_client import Client, Server, login  # noqa: E402
@@ -257,6 +259,14 @@ def run(server, suanli):
                               {"reason": "按专家意见中位数核定"}))
     expect((decided["status"], decided["approved"]) == ("partly_approved", "150000.00"),
            f"the median of 155,000 / 150,000 / 145,000: {decided}")
+    status, xlsx, _ = officer.raw("GET", f"/api/v1/claims/{claim['id']}/summary.xlsx")
+    expect(status == 200 and xlsx[:2] == b"PK", f"summary.xlsx: {status}")
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        strings = z.read("xl/sharedStrings.xml").decode()
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    expect("兑现汇总表" in strings and "成都甲智能科技有限公司" in strings and "B-003" in strings,
+           "the summary names the organisations and bills")
+    expect("<v>60000</v>" in sheet and "<v>155000</v>" in sheet, "amounts and the total")
     batch = ok(officer.call("POST", "/api/v1/payout-batches",
                             {"program_id": "chengdu-2024", "quarter": "2024Q4"}, idem=True))
     expect(batch["total"] == "150000.00" and len(batch["lines"]) == 1, f"batch: {batch}")
