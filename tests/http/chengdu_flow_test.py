@@ -137,7 +137,8 @@ def main():
     try:
         run(server, suanli)
     finally:
-        server.stop()
+        if server.proc.poll() is None:
+            server.stop()
         server.cleanup()
     print("chengdu flow: ok")
 

@@ -34,13 +34,18 @@ class Server:
             raise RuntimeError("suanli serve did not start")
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        return self.proc.returncode
+        """Stops the server gracefully; a non-zero exit (a sanitizer report, a crash) fails."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        err = self.proc.stderr.read()
+        if self.proc.returncode != 0:
+            raise AssertionError(f"suanli serve exited with {self.proc.returncode}:\n{err[-4000:]}")
+        return 0
 
     def cleanup(self):
         shutil.rmtree(self.data, ignore_errors=True)
