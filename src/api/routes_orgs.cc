@@ -146,6 +146,16 @@ void AddOrgRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto rp, c.platform.DeclareRelatedParty(c.who, owner, relation, party));
             return Json(View(rp), 201);
           });
+  kit.Add(Method::kPost, "/api/v1/related-parties/{id}/withdrawal", officer,
+          "withdraw a related-party declaration found wrong (with a reason)", "orgs",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(std::string reason, b.String("reason"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_TRY(c.platform.WithdrawRelatedParty(c.who, id, reason));
+            return Json(json::object{{"withdrawn", id}});
+          });
   kit.Add(Method::kGet, "/api/v1/related-parties", Access::AnyUser(),
           "list the related parties declared by an owner (?owner=org/3)", "orgs",
           [](Call& c) -> Result<http::Response> {

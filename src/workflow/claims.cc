@@ -244,6 +244,22 @@ Result<Claim> Platform::SubmitClaim(const Principal& actor, std::int64_t claim_i
     if (!missing.empty()) {
       return MakeError(ErrorCode::kMissingField, "materials", "missing: " + missing);
     }
+    // The related-party check again at redemption (seed 000 §五(一)): a relation declared
+    // since the application, on either side, stops the claim.
+    SUANLI_ASSIGN(auto related, ctx.db.Prepare(
+                                    "SELECT DISTINCT o.name FROM claim_items i JOIN settlements "
+                                    "s ON s.transfer_id = i.transfer_id JOIN vouchers v ON v.id = "
+                                    "s.voucher_id JOIN orgs o ON o.id = v.org_id JOIN providers p "
+                                    "ON p.id = s.provider_id JOIN related_parties r ON (r.owner = "
+                                    "'org/' || o.id AND r.party IN (p.name, p.uscc)) OR (r.owner "
+                                    "= 'provider/' || p.id AND r.party IN (o.name, o.uscc)) WHERE "
+                                    "i.claim_id = ?1"));
+    related.Bind(1, claim_id);
+    SUANLI_ASSIGN(const bool has_related, related.Step());
+    if (has_related) {
+      return MakeError(ErrorCode::kNotEligible, "claim_id",
+                       related.Text(0) + " and the provider are related parties (seed 000 §五(一))");
+    }
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE claims SET status = 'submitted', "
                                           "submitted_at_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, claim_id).Bind(2, ctx.now.micros()).Run());

@@ -210,6 +210,26 @@ Result<RelatedParty> Platform::DeclareRelatedParty(const Principal& actor, std::
   });
 }
 
+Status Platform::WithdrawRelatedParty(const Principal& actor, std::int64_t id,
+                                      std::string reason) {
+  SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
+  if (reason.empty()) return MakeError(ErrorCode::kMissingField, "reason", "say why");
+  return state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT owner, relation, party FROM related_parties "
+                                         "WHERE id = ?1"));
+    q.Bind(1, id);
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) return NotFound("related_party", id);
+    const std::string before = "{\"owner\":" + Quoted(q.Text(0)) + ",\"relation\":" +
+                               Quoted(q.Text(1)) + ",\"party\":" + Quoted(q.Text(2)) + "}";
+    SUANLI_ASSIGN(auto del, ctx.db.Prepare("DELETE FROM related_parties WHERE id = ?1"));
+    SUANLI_TRY(del.Bind(1, id).Run());
+    SUANLI_TRY(ctx.Audit("related_party.withdraw", "related_party/" + std::to_string(id), before,
+                         "", "{\"reason\":" + Quoted(reason) + "}"));
+    return Ok{};
+  });
+}
+
 Result<std::vector<RelatedParty>> Platform::ListRelatedParties(const Principal& actor,
                                                                std::string_view owner) {
   if (actor.role != Role::kExpert) SUANLI_TRY(RequireOwnerAccess(actor, owner));

@@ -76,6 +76,8 @@ class Platform {
                                   std::string reason);
   Result<RelatedParty> DeclareRelatedParty(const Principal& actor, std::string owner,
                                            std::string relation, std::string party);
+  // An officer withdraws a declaration found wrong (audited with the reason).
+  Status WithdrawRelatedParty(const Principal& actor, std::int64_t id, std::string reason);
   Result<std::vector<RelatedParty>> ListRelatedParties(const Principal& actor,
                                                        std::string_view owner);
 

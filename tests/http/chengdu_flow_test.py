@@ -231,6 +231,14 @@ def run(server, suanli):
     for k in ["application_form", "summary_table", "qualification", "contract", "invoice",
               "proof_of_service"]:
         ok(provider.call("POST", f"/api/v1/claims/{claim['id']}/materials?kind={k}", PDF))
+    # A related party declared since the application stops the claim at redemption.
+    rp = ok(provider.call("POST", "/api/v1/related-parties", {
+        "owner": f"provider/{ai['id']}", "relation": "shareholder", "party": org_b["name"]}))
+    problem(provider.call("POST", f"/api/v1/claims/{claim['id']}/submit"), 422, "not_eligible")
+    expect(rp["party"] == org_b["name"], "declared")
+    # The declaration was a clerical error; the officer withdraws it, with the reason audited.
+    ok(officer.call("POST", f"/api/v1/related-parties/{rp['id']}/withdrawal",
+                    {"reason": "申报有误:乙公司非该中心股东"}))
     ok(provider.call("POST", f"/api/v1/claims/{claim['id']}/submit"))
     experts = [users[f"expert{i}"]["id"] for i in (1, 2, 3)]
     problem(officer.call("POST", f"/api/v1/claims/{claim['id']}/panel",
@@ -297,7 +305,7 @@ def run(server, suanli):
     report = ok(auditor.call("POST", "/api/v1/audit/verify"))
     expect(report["ok"] and report["entries_checked"] > 40, f"audit: {report}")
     actions = {e["action"] for e in ok(auditor.call("GET", "/api/v1/audit?limit=1000"))["items"]}
-    for a in ["org.register", "qualification.approve", "application.approve", "settlement.reverse",
+    for a in ["related_party.withdraw", "org.register", "qualification.approve", "application.approve", "settlement.reverse",
               "claim.decide", "payout.batch", "enforcement.fraud", "voucher.lapse"]:
         expect(a in actions, f"audited: {a}")
     server.stop()
