@@ -51,7 +51,14 @@ void AddProgramRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const policy::Program* p, ProgramParam(c));
             json::object o = policy::ProgramSummaryJson(*p);
             o["year"] = p->year;
-            o["text"] = policy::ProgramToText(*p);
+            json::array rules;
+            for (const auto& r : policy::ProgramToRules(*p)) {
+              rules.push_back(json::object{{"section", r.section}, {"text", r.text},
+                                           {"clause", r.clause}, {"assumed", r.assumed},
+                                           {"note", r.note}});
+            }
+            o["text"] = std::move(rules);
+            o["text_plain"] = policy::ProgramToText(*p);
             return Json(o);
           });
   kit.Add(Method::kPost, "/api/v1/programs/{id}/quote", Access::Public(),

@@ -183,7 +183,12 @@ json::object View(const Notice& n) {
 }
 
 json::object View(const PoolReport& p) {
+  json::array series;
+  for (const auto& [day, left] : p.series) {
+    series.push_back(json::object{{"date", day.ToString()}, {"remaining", MoneyString(left)}});
+  }
   return {{"program_id", p.program_id},
+          {"series", std::move(series)},
           {"funded", MoneyString(p.funded_fen)},
           {"issued", MoneyString(p.issued_fen)},
           {"used", MoneyString(p.used_fen)},

@@ -15,8 +15,12 @@ class Writer {
  public:
   // A section's title is written with its first rule, so a program without such rules shows
   // no empty heading.
-  void Section(const std::string& title) { pending_ = "\n" + title + "\n"; }
+  void Section(const std::string& title) {
+    pending_ = "\n" + title + "\n";
+    section_ = title;
+  }
   void Rule(const std::string& text, const RuleSource& s) {
+    rules_.push_back(TextRule{section_, text, s.clause, s.assumed, s.note});
     out_ += std::exchange(pending_, "");
     out_ += "  - " + text + "\n      [" + s.clause + "]";
     if (s.assumed) out_ += "\n      ASSUMED: " + s.note;
@@ -25,9 +29,12 @@ class Writer {
   }
   void Line(const std::string& text) { out_ += std::exchange(pending_, "") + text + "\n"; }
   std::string Take() { return std::move(out_); }
+  std::vector<TextRule> TakeRules() { return std::move(rules_); }
 
  private:
   std::string out_;
+  std::string section_ = "Program";
+  std::vector<TextRule> rules_;
   std::string pending_;
 };
 
@@ -142,8 +149,7 @@ void WriteUsage(const Program& p, Writer& w) {
 
 }  // namespace
 
-std::string ProgramToText(const Program& p) {
-  Writer w;
+static void WriteAll(const Program& p, Writer& w) {
   w.Line(p.name + " [" + p.id + "]");
   w.Line(p.city + " · " + p.issuer + " · " + std::to_string(p.year));
   w.Rule("mode: " + std::string(ModeName(p.mode)), p.mode_source);
@@ -155,7 +161,18 @@ std::string ProgramToText(const Program& p) {
     w.Section("Assumptions (not stated by any source; do not mistake for policy)");
     for (const auto& a : p.assumptions) w.Line("  * " + a.rule + ": " + a.note);
   }
+}
+
+std::string ProgramToText(const Program& p) {
+  Writer w;
+  WriteAll(p, w);
   return w.Take();
+}
+
+std::vector<TextRule> ProgramToRules(const Program& p) {
+  Writer w;
+  WriteAll(p, w);
+  return w.TakeRules();
 }
 
 }  // namespace suanli::policy

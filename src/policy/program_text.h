@@ -3,11 +3,22 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "policy/program.h"
 
 namespace suanli::policy {
 
 std::string ProgramToText(const Program& p);
+
+// The same rules as data, for the console: one entry per rule, in the order of the text.
+struct TextRule {
+  std::string section;  // "Applicant", "Grant", ... ("Program" for the mode)
+  std::string text;
+  std::string clause;
+  bool assumed = false;
+  std::string note;
+};
+std::vector<TextRule> ProgramToRules(const Program& p);
 
 }  // namespace suanli::policy

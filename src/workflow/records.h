@@ -232,6 +232,9 @@ struct PoolReport {
   std::string program_id;
   std::int64_t funded_fen = 0, issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
                clawed_back_fen = 0, remaining_fen = 0;
+  // The burn-down: the pool's funding less what was issued, at the end of each day a voucher
+  // was issued (returns by clawback are in remaining_fen, not in the series).
+  std::vector<std::pair<Date, std::int64_t>> series;
 };
 
 // One row of a report grouped by provider, quarter or industry.

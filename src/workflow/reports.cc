@@ -56,6 +56,21 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   SUANLI_ASSIGN(const bool row, used.Step());
   r.used_fen = row ? used.Int(0) : 0;
   r.remaining_fen = pool.available_fen();
+  SUANLI_ASSIGN(auto issued, s.db->Prepare("SELECT issued_at_us, grant_fen FROM vouchers WHERE "
+                                           "program_id = ?1 ORDER BY issued_at_us"));
+  issued.Bind(1, program->id);
+  std::int64_t left = r.funded_fen;
+  while (true) {
+    SUANLI_ASSIGN(const bool more, issued.Step());
+    if (!more) break;
+    const Date day = Instant::FromMicros(issued.Int(0)).CstDate();
+    left -= issued.Int(1);
+    if (!r.series.empty() && r.series.back().first == day) {
+      r.series.back().second = left;
+    } else {
+      r.series.emplace_back(day, left);
+    }
+  }
   return r;
 }
 

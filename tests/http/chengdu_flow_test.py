@@ -285,6 +285,7 @@ def run(server, suanli):
     expect((pool["funded"], pool["issued"], pool["used"], pool["redeemed"], pool["lapsed"],
             pool["remaining"]) == ("10000000.00", "170000.00", "156000.00", "150000.00",
                                    "14000.00", "9830000.00"), f"pool: {pool}")
+    expect(pool["series"] == [{"date": "2024-03-15", "remaining": "9830000.00"}], f"{pool}")
     status, report, _ = officer.raw("GET", "/api/v1/programs/chengdu-2024/reports?by=provider&format=csv")
     expect(status == 200 and "成都智算中心,170000.00,156000.00,150000.00,14000.00".encode() in report,
            report)
