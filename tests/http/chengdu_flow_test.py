@@ -17,7 +17,7 @@ import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from suanli_client import Client, Server, login  # noqa: E402
+from suanli_client import Client, Server, login, resident_id, uscc  # noqa: E402,F401
 
 PDF = b"%PDF-1.4\n% test document\n"
 
@@ -39,19 +39,6 @@ def problem(status_data, status, name):
     expect(got == status and isinstance(data, dict) and data.get("type", "").endswith("/" + name),
            f"expected {status} {name}, got {got}: {data}")
     return data
-
-
-def uscc(body17):
-    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    s = sum(chars.index(c) * w for c, w in zip(body17, weights))
-    return body17 + chars[(31 - s % 31) % 31]
-
-
-def resident_id(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    s = sum(int(c) * w for c, w in zip(body17, weights))
-    return body17 + "10X98765432"[s % 11]
 
 
 def register(server, body17, name, username, org_type="enterprise", revenue="50000000.00"):

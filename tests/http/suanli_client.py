@@ -13,6 +13,21 @@ import uuid
 PASSWORD = "suanli-demo-2024"
 
 
+# Valid codes from a 17-character body, for test data: the USCC's GB 32100 check character and
+# the resident ID's GB 11643 check digit.
+def uscc(body17):
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    s = sum(chars.index(c) * w for c, w in zip(body17, weights))
+    return body17 + chars[(31 - s % 31) % 31]
+
+
+def resident_id(body17):
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    s = sum(int(c) * w for c, w in zip(body17, weights))
+    return body17 + "10X98765432"[s % 11]
+
+
 class Server:
     def __init__(self, suanli, repo, clock="2024-03-15T09:00:00+08:00", data=None):
         self.data = data or tempfile.mkdtemp(prefix="suanli-http-")
