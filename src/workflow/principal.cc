@@ -23,6 +23,7 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 std::string Principal::Actor() const {
   if (is_system()) return "system";
+  if (user_id < 0) return "registrant";  // self-registration, before the account exists
   return (via_api_key ? "apikey:" : "user:") + std::to_string(user_id);
 }
 
