@@ -34,6 +34,15 @@ if ! need node || ! need npm; then
   echo "install-web: installing nodejs and npm"
   apt_install nodejs npm
 fi
+# Vite 7 and the lockfile need Node 20.19 or later; Debian 12's own nodejs is 18. Refuse early
+# with the reason rather than fail halfway through the build.
+node_version="$(node -p 'process.versions.node')"
+IFS=. read -r node_major node_minor _ <<<"$node_version"
+if (( node_major < 20 || (node_major == 20 && node_minor < 19) )); then
+  echo "install-web: Node $node_version is too old: the console needs Node >= 20.19" >&2
+  echo "install-web: (Debian 12's nodejs is 18; install Node 20 LTS, e.g. from NodeSource)" >&2
+  exit 1
+fi
 
 lock_sum="$(sha256sum "$WEB/package-lock.json" | cut -d' ' -f1)"
 lock_stamp="$WEB/node_modules/.suanli-lock.sha256"
