@@ -22,6 +22,11 @@ import re
 import sys
 import urllib.parse
 import uuid
+from pathlib import Path
+
+# The check-character helpers are shared with the HTTP tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "http"))
+from suanli_client import resident_id, uscc  # noqa: E402
 
 PASSWORD = "suanli-demo-2024"
 PDF = b"%PDF-1.4\n% benchmark qualification document\n"
@@ -67,19 +72,6 @@ class Client:
             sys.exit(f"suanli_setup: no session cookie for {username}")
         self.cookie, self.csrf = m.group(1), data["csrf_token"]
         return self
-
-
-def uscc(body17):
-    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    s = sum(chars.index(c) * w for c, w in zip(body17, weights))
-    return body17 + chars[(31 - s % 31) % 31]
-
-
-def resident_id(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    s = sum(int(c) * w for c, w in zip(body17, weights))
-    return body17 + "10X98765432"[s % 11]
 
 
 def qualify(app, officer, org_id):
