@@ -39,7 +39,12 @@ Result<std::vector<std::unique_ptr<policy::Program>>> LoadPrograms(const std::st
 }  // namespace
 
 Platform::Platform(std::unique_ptr<State> state) : state_(std::move(state)) {}
-Platform::~Platform() = default;
+Platform::~Platform() {
+  // The ledger answers what is still queued as it closes, and those callbacks touch the
+  // voucher index and the journal: close it while they are alive, then drain the journal.
+  state_->ledger.reset();
+  state_->journal.reset();
+}
 
 Clock& Platform::clock() { return *state_->clock; }
 bool Platform::ready() const { return state_->ready.load(); }
