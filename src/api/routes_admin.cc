@@ -36,9 +36,7 @@ void AddAdminRoutes(RouteKit& kit) {
             std::optional<workflow::Role> role;
             if (auto r = c.req.QueryParam("role")) role = workflow::ParseRole(*r);
             SUANLI_ASSIGN(const auto users, c.platform.ListUsers(c.who, role));
-            json::array items;
-            for (const auto& u : users) items.push_back(View(u));
-            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+            return Json(ItemsView(users));
           });
   kit.Add(Method::kPost, "/api/v1/users/{id}/api-keys", Access::Roles({Role::kAdmin, Role::kProvider}),
           "issue an API key for a provider's system (shown once)", "users",
@@ -61,16 +59,12 @@ void AddAdminRoutes(RouteKit& kit) {
   kit.Add(Method::kGet, "/api/v1/providers", Access::AnyUser(), "list providers", "providers",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto rows, c.platform.ListProviders());
-            json::array items;
-            for (const auto& p : rows) items.push_back(View(p));
-            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+            return Json(ItemsView(rows));
           });
   kit.Add(Method::kGet, "/api/v1/notices", Access::AnyUser(), "your notices", "notices",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto rows, c.platform.ListNotices(c.who));
-            json::array items;
-            for (const auto& n : rows) items.push_back(View(n));
-            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+            return Json(ItemsView(rows));
           });
   kit.Add(Method::kPost, "/api/v1/notices/{id}/read", Access::AnyUser(), "mark a notice read",
           "notices", [](Call& c) -> Result<http::Response> {

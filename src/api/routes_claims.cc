@@ -83,9 +83,7 @@ void AddClaimRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const auto docs,
                           c.platform.ListDocuments(c.who, "claim/" + std::to_string(id)));
-            json::array items;
-            for (const auto& d : docs) items.push_back(View(d));
-            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+            return Json(ItemsView(docs));
           });
   kit.Add(Method::kPost, "/api/v1/claims/{id}/submit", provider, "submit a claim for review",
           "claims", [](Call& c) -> Result<http::Response> {

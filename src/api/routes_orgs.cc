@@ -18,12 +18,6 @@ static Result<http::Response> Upload(Call& c, std::string owner) {
   return Json(View(d), 201);
 }
 
-template <typename T>
-static http::Response Items(const std::vector<T>& items) {
-  json::array arr;
-  for (const auto& i : items) arr.push_back(View(i));
-  return Json(json::object{{"items", std::move(arr)}, {"next_cursor", nullptr}});
-}
 
 static Result<http::Response> Decision(Call& c, bool* approve, std::string* reason,
                                        std::string_view reason_field) {
@@ -95,7 +89,7 @@ void AddOrgRoutes(RouteKit& kit) {
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const auto docs, c.platform.ListDocuments(c.who, "org/" + std::to_string(id)));
-            return Items(docs);
+            return Json(ItemsView(docs));
           });
   kit.Add(Method::kGet, "/api/v1/documents/{id}/content", Access::AnyUser(),
           "download a document", "qualification", [](Call& c) -> Result<http::Response> {
@@ -161,7 +155,7 @@ void AddOrgRoutes(RouteKit& kit) {
           [](Call& c) -> Result<http::Response> {
             const std::string owner = c.req.QueryParam("owner").value_or("");
             SUANLI_ASSIGN(const auto rows, c.platform.ListRelatedParties(c.who, owner));
-            return Items(rows);
+            return Json(ItemsView(rows));
           });
   kit.Add(Method::kPost, "/api/v1/contracts", applicant, "file a compute-service contract",
           "contracts", [](Call& c) -> Result<http::Response> {

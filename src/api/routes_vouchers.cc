@@ -27,9 +27,7 @@ void AddVoucherRoutes(RouteKit& kit) {
           "list a voucher's deductions", "vouchers", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const auto rows, c.platform.ListDeductions(c.who, id));
-            json::array items;
-            for (const auto& r : rows) items.push_back(View(r));
-            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+            return Json(ItemsView(rows));
           });
   kit.AddAsync(
       Method::kPost, "/api/v1/settlements", Access::Roles({Role::kProvider}),

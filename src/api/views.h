@@ -27,6 +27,14 @@ boost::json::object View(const workflow::PoolReport& p);
 boost::json::object View(const workflow::ReportRow& r);
 boost::json::object View(const audit::AuditEntry& e);
 
+// {"items": [...], "next_cursor": null}: a whole (unpaginated) list.
+template <typename T>
+boost::json::object ItemsView(const std::vector<T>& items) {
+  boost::json::array arr;
+  for (const T& t : items) arr.push_back(View(t));
+  return boost::json::object{{"items", std::move(arr)}, {"next_cursor", nullptr}};
+}
+
 // {"items": [...], "next_cursor": id of the last item or null when fewer than `limit`}.
 template <typename T>
 boost::json::object ListView(const std::vector<T>& items, int limit) {

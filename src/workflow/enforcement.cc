@@ -27,7 +27,6 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                 s.EnsureAccount("prog/" + program->id + "/org/" + std::to_string(org_id) + "/recovery",
                                 ledger::AccountKind::kRecovery, 0));
   std::vector<MoveOutcome> outcomes;
-  std::vector<VoucherEntry*> affected;
   SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
     const int years = program->exclusions.fraud_ban_years.value_or(2);
@@ -40,7 +39,6 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     out.at = ctx.now;
     for (VoucherEntry* v : s.vouchers.All()) {
       if (v->org_id != org_id || v->program_id != program->id) continue;
-      affected.push_back(v);
       // Closed before the moves run, so no settlement slips in between.
       v->org_banned_until_us = until.micros();
       if (v->status.exchange(VoucherEntry::kClawedBack) == VoucherEntry::kClawedBack) continue;

@@ -162,36 +162,27 @@ Status RequireRole(const Principal& actor, std::initializer_list<Role> roles) {
                                                   " may not do this");
 }
 
-Status RequireOrgAccess(const Principal& actor, std::int64_t org_id) {
+// Officers, admins and auditors see every organisation and provider; `own_role` sees only the
+// one its account belongs to (`mine`).
+static Status RequireOwnAccess(const Principal& actor, Role own_role,
+                               std::optional<std::int64_t> mine, std::int64_t id,
+                               const char* field, const char* what) {
   if (actor.is_system()) return OkStatus();
-  switch (actor.role) {
-    case Role::kAdmin:
-    case Role::kOfficer:
-    case Role::kAuditor:
-      return OkStatus();
-    case Role::kApplicant:
-      if (actor.org_id == org_id) return OkStatus();
-      break;
-    default:
-      break;
+  if (actor.role == Role::kAdmin || actor.role == Role::kOfficer || actor.role == Role::kAuditor) {
+    return OkStatus();
   }
-  return MakeError(ErrorCode::kForbidden, "org_id", "not your organisation");
+  if (actor.role == own_role && mine == id) return OkStatus();
+  return MakeError(ErrorCode::kForbidden, field, what);
+}
+
+Status RequireOrgAccess(const Principal& actor, std::int64_t org_id) {
+  return RequireOwnAccess(actor, Role::kApplicant, actor.org_id, org_id, "org_id",
+                          "not your organisation");
 }
 
 Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id) {
-  if (actor.is_system()) return OkStatus();
-  switch (actor.role) {
-    case Role::kAdmin:
-    case Role::kOfficer:
-    case Role::kAuditor:
-      return OkStatus();
-    case Role::kProvider:
-      if (actor.provider_id == provider_id) return OkStatus();
-      break;
-    default:
-      break;
-  }
-  return MakeError(ErrorCode::kForbidden, "provider_id", "not your provider");
+  return RequireOwnAccess(actor, Role::kProvider, actor.provider_id, provider_id, "provider_id",
+                          "not your provider");
 }
 
 Error NotFound(std::string_view what, std::int64_t id) {

@@ -48,12 +48,6 @@ Status SettlementJournal::Flush() {
   return last_error_;
 }
 
-std::uint64_t SettlementJournal::rows_written() const {
-  auto* self = const_cast<SettlementJournal*>(this);
-  std::lock_guard lock(self->mu_);
-  return written_count_;
-}
-
 void SettlementJournal::Run() {
   std::unique_lock lock(mu_);
   while (true) {

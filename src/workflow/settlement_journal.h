@@ -39,7 +39,6 @@ class SettlementJournal {
   void Enqueue(JournalRow row);
   // Returns once every row enqueued before the call is written (or failed: the error).
   Status Flush();
-  std::uint64_t rows_written() const;
 
  private:
   explicit SettlementJournal(std::unique_ptr<storage::Db> db);
