@@ -88,3 +88,39 @@ export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
 export const post = <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
   request<T>('POST', path, { ...opts, body })
 export const del = <T>(path: string, opts: RequestOptions = {}) => request<T>('DELETE', path, opts)
+
+export type UploadProgress = (loaded: number, total: number) => void
+
+/**
+ * POSTs a file as the raw body (the server types it by content; `query` carries kind and
+ * filename) with XMLHttpRequest, so the page can show upload progress. Same CSRF and error
+ * handling as request().
+ */
+export function upload<T>(path: string, query: Query, file: Blob, onProgress?: UploadProgress): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', buildUrl(path, query))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json')
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream')
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken)
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size)
+    xhr.onerror = () =>
+      reject(new ApiError('network', 0, { type: 'network', title: 'Network error', detail: 'upload failed' }))
+    xhr.onload = async () => {
+      const res = new Response(xhr.responseText || null, {
+        status: xhr.status,
+        headers: { 'Content-Type': xhr.getResponseHeader('Content-Type') ?? 'application/json' },
+      })
+      if (!res.ok) {
+        const err = await problemFromResponse(res)
+        if (res.status === 401) onUnauthorized?.(err)
+        reject(err)
+        return
+      }
+      onProgress?.(file.size, file.size)
+      resolve((xhr.responseText ? JSON.parse(xhr.responseText) : undefined) as T)
+    }
+    xhr.send(file)
+  })
+}

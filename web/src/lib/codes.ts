@@ -18,3 +18,20 @@ export function usccError(code: string): UsccError | null {
   }
   return code[17] === ALPHABET[(31 - (sum % 31)) % 31] ? null : 'check'
 }
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const ID_CHECK = '10X98765432'
+
+export type ResidentIdError = 'length' | 'character' | 'check'
+
+/** Resident identity number (居民身份证号, GB 11643): null when valid, else why not. */
+export function residentIdError(id: string): ResidentIdError | null {
+  if (id.length !== 18) return 'length'
+  if (!/^\d{17}[\dX]$/.test(id)) return 'character'
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * ID_WEIGHTS[i]
+  return id[17] === ID_CHECK[sum % 11] ? null : 'check'
+}
+
+/** A calendar quarter as the API writes it: 2024Q2. */
+export const isQuarter = (s: string): boolean => /^\d{4}Q[1-4]$/.test(s)

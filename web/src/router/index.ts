@@ -14,7 +14,6 @@ declare module 'vue-router' {
 }
 
 const Layout = () => import('@/layouts/AdminLayout.vue')
-const Placeholder = () => import('@/views/PlaceholderView.vue')
 
 const guarded = (name: string, path: string, component: RouteRecordRaw['component'], props?: object): RouteRecordRaw => ({
   path,
@@ -26,6 +25,7 @@ const guarded = (name: string, path: string, component: RouteRecordRaw['componen
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+  { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue'), meta: { public: true } },
   {
     path: '/',
     component: Layout,
@@ -39,17 +39,20 @@ export const routes: RouteRecordRaw[] = [
         path: 'vouchers/:id', name: 'voucher', component: () => import('@/views/VoucherDetailView.vue'), props: true,
         meta: { roles: rolesFor('vouchers') },
       },
-      guarded('applicant-org', 'applicant/org', Placeholder, { page: 'org' }),
-      guarded('applicant-documents', 'applicant/documents', Placeholder, { page: 'documents' }),
-      guarded('applicant-contracts', 'applicant/contracts', Placeholder, { page: 'contracts' }),
-      guarded('applicant-applications', 'applicant/applications', Placeholder, { page: 'applications' }),
-      guarded('provider-settlements', 'provider/settlements', Placeholder, { page: 'settlements' }),
-      guarded('provider-claims', 'provider/claims', Placeholder, { page: 'claims' }),
-      guarded('officer-queues', 'officer/queues', Placeholder, { page: 'queues' }),
-      guarded('officer-panels', 'officer/panels', Placeholder, { page: 'panels' }),
+      guarded('notices', 'notices', () => import('@/views/NoticesView.vue')),
+      guarded('applicant-org', 'applicant/org', () => import('@/views/applicant/OrgView.vue')),
+      guarded('applicant-documents', 'applicant/documents', () => import('@/views/applicant/DocumentsView.vue')),
+      guarded('applicant-contracts', 'applicant/contracts', () => import('@/views/applicant/ContractsView.vue')),
+      guarded('applicant-applications', 'applicant/applications', () => import('@/views/applicant/ApplicationsView.vue')),
+      guarded('provider-settlements', 'provider/settlements', () => import('@/views/provider/SettlementsView.vue')),
+      guarded('provider-claims', 'provider/claims', () => import('@/views/provider/ClaimsView.vue')),
+      guarded('officer-queues', 'officer/queues', () => import('@/views/officer/QueuesView.vue')),
+      guarded('officer-panels', 'officer/panels', () => import('@/views/officer/ClaimReviewView.vue')),
       guarded('officer-pool', 'officer/pool', () => import('@/views/PoolView.vue')),
-      guarded('officer-reports', 'officer/reports', Placeholder, { page: 'reports' }),
-      guarded('expert-claims', 'expert/claims', Placeholder, { page: 'assigned' }),
+      guarded('officer-payouts', 'officer/payouts', () => import('@/views/officer/PayoutsView.vue')),
+      guarded('officer-reports', 'officer/reports', () => import('@/views/officer/ReportsView.vue')),
+      guarded('officer-enforcement', 'officer/enforcement', () => import('@/views/officer/EnforcementView.vue')),
+      guarded('expert-claims', 'expert/claims', () => import('@/views/expert/AssignedClaimsView.vue')),
       guarded('auditor-audit', 'auditor/audit', () => import('@/views/AuditView.vue')),
       { path: 'forbidden', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue') },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },

@@ -25,6 +25,7 @@ export const NAV: NavGroup[] = [
       { path: '/programs', name: 'programs', label: 'menu.programs', icon: 'Reading' },
       { path: '/quote', name: 'quote', label: 'menu.quote', icon: 'Coin', roles: ['applicant', 'officer'] },
       { path: '/vouchers', name: 'vouchers', label: 'menu.vouchers', icon: 'Tickets', roles: ['applicant', 'officer', 'provider', 'auditor'] },
+      { path: '/notices', name: 'notices', label: 'menu.notices', icon: 'Bell', roles: ['applicant', 'provider'] },
     ],
   },
   {
@@ -52,7 +53,9 @@ export const NAV: NavGroup[] = [
       { path: '/officer/queues', name: 'officer-queues', label: 'menu.queues', roles: ['officer'], icon: 'List' },
       { path: '/officer/panels', name: 'officer-panels', label: 'menu.panels', roles: ['officer'], icon: 'UserFilled' },
       { path: '/officer/pool', name: 'officer-pool', label: 'menu.pool', roles: ['officer'], icon: 'TrendCharts' },
+      { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer'], icon: 'Money' },
       { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer'], icon: 'DataAnalysis' },
+      { path: '/officer/enforcement', name: 'officer-enforcement', label: 'menu.enforcement', roles: ['officer'], icon: 'WarningFilled' },
     ],
   },
   {

@@ -1,0 +1,225 @@
+// The workflow part of /api/v1 as the server answers it (docs/api.md; shapes taken from
+// `suanli serve`): organisations and their qualification documents, related parties,
+// contracts, applications, settlements, claims with materials, panels and opinions, payout
+// batches, reports, enforcement, notices, users and providers. Ids are integers.
+import { get, post, upload, type UploadProgress } from './client'
+import type { Instant, Money, Page, User } from './types'
+
+export type Id = number
+
+export interface Org {
+  id: Id
+  uscc: string
+  name: string
+  type: string
+  region: string
+  industry: string
+  legal_rep_name: string
+  /** Always masked by the server (510107********1230). */
+  legal_rep_id: string
+  prior_year_revenue: Money | null
+  credit_status: string
+  blacklisted: boolean
+  qualification: 'none' | 'submitted' | 'approved' | 'rejected' | string
+  created_at: Instant
+  qualified_until: string | null
+  banned_until: string | null
+}
+
+export interface NewOrg {
+  uscc: string
+  name: string
+  type: string
+  region: string
+  industry: string
+  legal_rep_name: string
+  legal_rep_id: string
+  prior_year_revenue?: Money
+  admin_username: string
+  admin_password: string
+  admin_display_name?: string
+}
+
+export interface Doc {
+  id: Id
+  owner: string
+  kind: string
+  sha256: string
+  media_type: string
+  filename: string
+  status: 'pending' | 'approved' | 'rejected' | string
+  reason: string
+  size_bytes: number
+  uploaded_at: Instant
+}
+
+export const QUALIFICATION_KINDS = [
+  'business_licence', 'legal_rep_id_scan', 'authenticity_pledge', 'no_violation_pledge', 'credit_report', 'audit_report',
+] as const
+export const CLAIM_MATERIAL_KINDS = [
+  'application_form', 'summary_table', 'qualification', 'contract', 'invoice', 'proof_of_service',
+] as const
+
+export interface RelatedParty { id: Id; owner: string; relation: string; party: string }
+export const RELATIONS = ['shareholder', 'legal_representative', 'affiliate', 'conflict_of_interest'] as const
+
+export interface Provider { id: Id; name: string; uscc: string; region: string }
+
+export interface Contract {
+  id: Id
+  org_id: Id
+  provider_id: Id
+  contract_no: string
+  amount: Money
+  signed_on: string
+  start_on: string
+  end_on: string
+  resource_class: string
+  project_name: string
+  project_level: string
+  evidence_document_id: Id | null
+  created_at: Instant
+}
+export interface NewContract {
+  org_id: Id
+  provider_id: Id
+  contract_no: string
+  amount: Money
+  signed_on: string
+  start_on: string
+  end_on: string
+  resource_class: string
+}
+
+export interface Application {
+  id: Id
+  org_id: Id
+  program_id: string
+  contract_id: Id
+  status: 'submitted' | 'approved' | 'refused' | 'waitlisted' | string
+  quoted: Money
+  granted: Money | null
+  reasons: string
+  created_at: Instant
+  voucher_id: Id | null
+}
+
+export interface SettlementResult {
+  id: Id
+  voucher_id: Id
+  bill_no: string
+  bill_amount: Money
+  deduction: Money
+  customer_pays: Money
+  invoiced: Money
+  voucher_remaining: Money
+  at: Instant
+  duplicate: boolean
+}
+
+export interface Opinion { expert_id: Id; decision: string; approved_amount: Money; comment: string }
+export interface Claim {
+  id: Id
+  provider_id: Id
+  program_id: string
+  period: string
+  status: 'draft' | 'submitted' | 'under_review' | 'approved' | 'partly_approved' | 'refused' | 'paid' | string
+  claimed: Money
+  approved: Money | null
+  decision_reason: string
+  settlements: number
+  panel: Id[]
+  opinions: Opinion[]
+  payout_batch_id: Id | null
+}
+
+export interface PayoutBatch {
+  id: Id
+  program_id: string
+  quarter: string
+  total: Money
+  lines: { claim_id: Id; provider_id: Id; provider_name: string; provider_uscc: string; period: string; amount: Money }[]
+}
+
+export interface ReportRow { group: string; issued: Money; used: Money; redeemed: Money; lapsed: Money }
+export interface Report { by: string; items: ReportRow[] }
+
+export interface Notice {
+  id: Id
+  kind: string
+  object: string
+  text_zh: string
+  text_en: string
+  created_at: Instant
+  read: boolean
+}
+
+export interface EnforcementResult {
+  voucher_clawed_back: Money
+  used_to_recover: Money
+  banned_until: string
+  [k: string]: unknown
+}
+
+const enc = encodeURIComponent
+const ALL = { limit: 200 }
+
+// Organisations and qualification
+export const registerOrg = (o: NewOrg) => post<Org>('/orgs', o)
+export const listOrgs = (qualification?: string) => get<Page<Org>>('/orgs', { ...ALL, qualification })
+export const getOrg = (id: Id) => get<Org>(`/orgs/${id}`)
+export const listOrgDocuments = (org: Id) => get<Page<Doc>>(`/orgs/${org}/documents`, ALL)
+export const uploadOrgDocument = (org: Id, kind: string, file: Blob, filename: string, onProgress?: UploadProgress) =>
+  upload<Doc>(`/orgs/${org}/documents`, { kind, filename }, file, onProgress)
+export const submitQualification = (org: Id) => post<Org>(`/orgs/${org}/qualification/submit`)
+export const reviewDocument = (doc: Id, decision: 'approve' | 'reject', reason?: string) =>
+  post<Doc>(`/documents/${doc}/review`, reason ? { decision, reason } : { decision })
+export const decideQualification = (org: Id, decision: 'approve' | 'refuse', reason?: string) =>
+  post<Org>(`/orgs/${org}/qualification/decision`, reason ? { decision, reason } : { decision })
+export const documentUrl = (doc: Id) => `/api/v1/documents/${doc}/content`
+
+export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { ...ALL, owner })
+export const declareRelatedParty = (owner: string, relation: string, party: string) =>
+  post<RelatedParty>('/related-parties', { owner, relation, party })
+
+// Contracts and applications
+export const listProviders = () => get<Page<Provider>>('/providers', ALL)
+export const listContracts = () => get<Page<Contract>>('/contracts', ALL)
+export const fileContract = (c: NewContract) => post<Contract>('/contracts', c)
+export const listApplications = (status?: string) => get<Page<Application>>('/applications', { ...ALL, status })
+export const apply = (program_id: string, contract_id: Id) => post<Application>('/applications', { program_id, contract_id })
+export const decideApplication = (id: Id, decision: 'approve' | 'refuse', reasons?: string) =>
+  post<Application>(`/applications/${id}/decision`, reasons ? { decision, reasons } : { decision }, { moneyMoving: true })
+
+// Settlements: the page keeps one key per intent, so a retry after a lost answer is not a second charge.
+export const settle = (voucher_id: Id, bill_no: string, amount: Money, idempotencyKey: string) =>
+  post<SettlementResult>('/settlements', { voucher_id, bill_no, amount }, { idempotencyKey })
+
+// Claims
+export const listClaims = () => get<Page<Claim>>('/claims', ALL)
+export const getClaim = (id: Id) => get<Claim>(`/claims/${id}`)
+export const compileClaim = (program_id: string, period: string) => post<Claim>('/claims', { program_id, period })
+export const listClaimMaterials = (id: Id) => get<Page<Doc>>(`/claims/${id}/materials`, ALL)
+export const uploadClaimMaterial = (id: Id, kind: string, file: Blob, filename: string, onProgress?: UploadProgress) =>
+  upload<Doc>(`/claims/${id}/materials`, { kind, filename }, file, onProgress)
+export const submitClaim = (id: Id) => post<Claim>(`/claims/${id}/submit`)
+export const assignPanel = (id: Id, expert_ids: Id[]) => post<Claim>(`/claims/${id}/panel`, { expert_ids })
+export const recordOpinion = (id: Id, decision: string, comment: string, approved_amount?: Money) =>
+  post<Claim>(`/claims/${id}/opinions`, approved_amount ? { decision, comment, approved_amount } : { decision, comment })
+export const decideClaim = (id: Id, reason: string) => post<Claim>(`/claims/${id}/decision`, { reason })
+export const claimSummaryUrl = (id: Id) => `/api/v1/claims/${id}/summary.xlsx`
+
+// Payouts, reports, enforcement
+export const createPayoutBatch = (program_id: string, quarter: string) =>
+  post<PayoutBatch>('/payout-batches', { program_id, quarter }, { moneyMoving: true })
+export const getPayoutBatch = (id: Id) => get<PayoutBatch>(`/payout-batches/${id}`)
+export const payoutCsvUrl = (id: Id) => `/api/v1/payout-batches/${id}/export.csv`
+export const getReport = (program: string, by: string) => get<Report>(`/programs/${enc(program)}/reports`, { by })
+export const reportCsvUrl = (program: string, by: string) => `/api/v1/programs/${enc(program)}/reports?by=${enc(by)}&format=csv`
+export const enforce = (org: Id, program_id: string, finding: string) =>
+  post<EnforcementResult>(`/orgs/${org}/enforcement`, { program_id, finding }, { moneyMoving: true })
+
+// Notices and users
+export const listNotices = () => get<Page<Notice>>('/notices', ALL)
+export const markNoticeRead = (id: Id) => post<unknown>(`/notices/${id}/read`)
+export const listUsers = (role?: string) => get<Page<User>>('/users', { ...ALL, role })

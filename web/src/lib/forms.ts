@@ -1,0 +1,61 @@
+// Validation for the workflow forms, run on every keystroke: each returns an i18n key (with
+// its named values) or null. Kept apart from the pages so Vitest checks them directly.
+import { parseMoneyInput } from './money'
+import { isQuarter, residentIdError, usccError } from './codes'
+import { isValidDate } from './time'
+
+export interface Problem { key: string; named?: Record<string, unknown> }
+export type Check = Problem | null
+
+export const required = (v: string): Check => (v.trim() ? null : { key: 'validation.required' })
+
+export function money(v: string, opts: { required?: boolean; positive?: boolean } = { required: true, positive: true }): Check {
+  if (!v.trim()) return opts.required ? { key: 'validation.money.empty' } : null
+  const p = parseMoneyInput(v)
+  if (!p.ok) return { key: `validation.money.${p.error}` }
+  if (opts.positive !== false && p.fen <= 0n) return { key: 'validation.positive' }
+  return null
+}
+
+/** The decimal string to send for a valid money input ("1,234.5" → "1234.50"). */
+export function moneyValue(v: string): string {
+  const p = parseMoneyInput(v)
+  if (!p.ok) throw new Error('invalid money input')
+  return p.value
+}
+
+export const uscc = (v: string): Check => {
+  if (!v.trim()) return { key: 'validation.required' }
+  const e = usccError(v.trim().toUpperCase())
+  return e ? { key: `validation.uscc.${e}` } : null
+}
+
+export const residentId = (v: string): Check => {
+  if (!v.trim()) return { key: 'validation.required' }
+  const e = residentIdError(v.trim().toUpperCase())
+  return e ? { key: `validation.residentId.${e}` } : null
+}
+
+export const username = (v: string): Check => {
+  if (!v) return { key: 'validation.required' }
+  if (v.length < 3 || v.length > 64) return { key: 'validation.username.length' }
+  return /^[a-z0-9._@-]+$/.test(v) ? null : { key: 'validation.username.chars' }
+}
+
+export const password = (v: string): Check => (v.length >= 8 ? null : { key: 'validation.password' })
+
+export const date = (v: string): Check => {
+  if (!v.trim()) return { key: 'validation.required' }
+  return isValidDate(v.trim()) ? null : { key: 'validation.date' }
+}
+
+export const quarter = (v: string): Check => (isQuarter(v.trim()) ? null : { key: 'validation.quarter' })
+
+/** The form's errors: only for touched fields, or all of them once submit was tried. */
+export function visible<K extends string>(errors: Record<K, Check>, touched: Partial<Record<K, boolean>>, tried: boolean) {
+  const out = {} as Record<K, Check>
+  for (const k of Object.keys(errors) as K[]) out[k] = tried || touched[k] ? errors[k] : null
+  return out
+}
+
+export const hasErrors = (errors: Record<string, Check>): boolean => Object.values(errors).some((e) => e !== null)
