@@ -1,0 +1,176 @@
+// Rating: one usage record → one rated line in integer fen, or a reject with its reason. Only
+// whole-job rows are billed: a job's allocation (AllocTRES) is held for its whole ElapsedRaw and
+// every step runs inside it, so pricing the job row prices the steps too; step rows ("batch",
+// "extern", "0", ...) are recorded for idempotency and audit and carry no amount.
+//
+// The one formula (docs/metering.md has worked figures):
+//   quantity_unit_s = units × ElapsedRaw            (units: cards, cores, nodes or billing units)
+//   amount_fen      = round_half_up(unit_price_fen × quantity_unit_s × share / 3600)
+// where share = max(the customer's class share, the floor). The exact product is formed in
+// 128-bit integers and rounded ONCE per line, half up (ties away from zero), to the fen.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include "core/cst_time.h"
+#include "core/ids.h"
+#include "core/rate.h"
+#include "core/result.h"
+#include "metering/price_list.h"
+#include "network/center_connector.h"
+#include "network/sacct_parser.h"
+
+namespace suanli::metering {
+
+// Who pays for a Slurm account's jobs.
+struct AccountEntry {
+  std::string center;   // "" = this account on every registered center
+  std::string account;  // the Slurm account (sacct's Account column)
+  OrgId org;            // valid
+  std::optional<ContractId> contract;  // the compute-service contract, when known
+  std::optional<char> discount_class;  // 'A'..'E'; nullopt pays the base price
+};
+
+// A usage record as views (no allocation): built from a parsed sacct row or from an owning
+// UsageRecord. Rating reads the first block; the store also keeps the second. TRES counts as in
+// AllocTRES, mem in MB.
+struct UsageView {
+  std::string_view cluster;
+  std::string_view job_id;
+  std::string_view step;  // "" for the whole job
+  std::string_view account;
+  std::string_view partition;
+  std::optional<Instant> start;
+  std::optional<Instant> end;
+  std::int64_t elapsed_s = 0;
+  network::JobState state = network::JobState::kUnknown;
+  std::span<const network::TresCount> tres;
+  // Carried for the record, not used by rating.
+  std::string_view user;
+  Instant submit;
+  std::int32_t exit_code = 0;
+  std::int32_t exit_signal = 0;
+
+  static UsageView FromRow(const network::SacctRow& row);
+  // `tres_storage` receives views into record.alloc_tres (so the record must outlive the view);
+  // TRES beyond kSacctMaxTres are ignored (Slurm defines about ten).
+  static UsageView FromRecord(const network::UsageRecord& record,
+                              std::array<network::TresCount, network::kSacctMaxTres>* tres_storage);
+  // An owning copy.
+  network::UsageRecord ToRecord() const;
+};
+
+// Why a usage record is not billed. Stable numbers and names (reports, the CLI).
+enum class RejectReason : std::uint8_t {
+  kUnregisteredCenter = 1,  // the record's cluster is not a registered center
+  kUnknownAccount = 2,      // no AccountEntry for (cluster, account)
+  kNotFinal = 3,            // pending/running/suspended/requeued: usage is not final yet
+  kNegativeDuration = 4,    // ElapsedRaw < 0
+  kAbsentDuration = 5,      // final and ran, but Start or End is missing
+  kNoPriceInForce = 6,      // no price entry for (cluster, partition) at the job's start
+  kOverflow = 7,            // the amount would exceed limits::kAmountFenMax
+};
+std::string_view RejectReasonName(RejectReason reason);  // "unknown account", ...
+
+// The money figures of a rated whole-job row.
+struct RatedFigures {
+  OrgId org;
+  std::optional<ContractId> contract;
+  Date day;  // the billing day: the CST date of End (when the usage became final)
+  PriceUnit unit = PriceUnit::kCoreHour;
+  std::int64_t quantity_unit_s = 0;  // units × ElapsedRaw seconds
+  std::int64_t unit_price_fen = 0;   // per unit-hour, the price in force at Start
+  Instant price_effective_from;      // which price entry that was
+  Rate discount_share = Rate::One(); // max(class share, floor)
+  std::int64_t amount_fen = 0;       // rounded half up to the fen, once
+};
+
+// What rating decided for one record.
+enum class RatingKind : std::uint8_t {
+  kBilled = 1,    // a whole-job row with its figures
+  kStep = 2,      // a step row: recorded, not billed (the job row covers it)
+  kNeverRan = 3,  // a final job that never started (no Start, ElapsedRaw 0): recorded, 0 fen
+};
+
+struct RatingOutcome {
+  bool ok = false;
+  RejectReason reject = RejectReason::kUnknownAccount;  // when !ok
+  std::string detail;                                   // when !ok: the value that failed
+  RatingKind kind = RatingKind::kBilled;                // when ok
+  RatedFigures figures;                                 // when ok and kind == kBilled
+};
+
+// A rated line with its key, as bills list it.
+struct RatedLine {
+  std::string center;
+  std::string job_id;
+  std::string step;
+  RatedFigures figures;
+
+  Quarter quarter() const { return Quarter::Of(figures.day); }
+};
+
+// The exact amount of the formula above; kOverflow when the result exceeds
+// limits::kAmountFenMax (or the 128-bit product would overflow). Exposed for tests and docs.
+Result<std::int64_t> LineAmountFen(std::int64_t unit_price_fen, std::int64_t quantity_unit_s,
+                                   Rate share);
+
+// Units counted for one hour of the entry's unit from a job's TRES: cards of entry.tres, "cpu",
+// "node", or the billing units Σ weight × count truncated to a whole unit (as Slurm reports
+// billing=). Missing TRES count 0. kOverflow on overflow.
+Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::TresCount> tres);
+
+// Rates records against a price list, an account map and the registered centers. Immutable
+// after construction and cheap to call: a rating allocates nothing unless it rejects.
+// Thread-compatible (const methods only; the small lookup cache is per call).
+class Rater {
+ public:
+  // Errors: an account entry with an invalid org, an empty account, a class the price list
+  // does not define, or the same (center, account) twice (field "accounts[i]...").
+  static Result<Rater> Make(PriceList prices, std::vector<AccountEntry> accounts,
+                            std::vector<std::string> registered_centers);
+
+  // Checks in this order (the first failure is the reason): center registered, account known,
+  // final state, duration (negative, absent), then for job rows the price in force at Start and
+  // the amount. Step rows pass the first four checks and come back as kStep.
+  RatingOutcome Rate(const UsageView& input) const;
+
+  // A storage line: `gb` GB on `center` for the month starting `month_first_day`, priced by the
+  // center's kGbMonth entry in force on that day (partition "" or `partition`), with the
+  // account's discount. quantity_unit_s is gb × 3600 so the one formula applies unchanged.
+  RatingOutcome RateStorage(std::string_view center, std::string_view partition,
+                            std::string_view account, std::int64_t gb,
+                            Date month_first_day) const;
+
+  const PriceList& prices() const { return prices_; }
+  // The entry for (center, account), or nullptr.
+  const AccountEntry* FindAccount(std::string_view center, std::string_view account) const;
+  bool IsRegistered(std::string_view center) const;
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept;
+  };
+  Rater() = default;
+  RatingOutcome Reject(RejectReason reason, std::string detail) const;
+  bool Price(const UsageView& input, const AccountEntry& account, RatingOutcome* out) const;
+
+  PriceList prices_;
+  std::vector<AccountEntry> accounts_;
+  std::vector<suanli::Rate> account_share_;  // parallel to accounts_: max(class, floor), resolved once
+  // "center\x1faccount" → index into accounts_ (center "" for every center).
+  boost::unordered_flat_map<std::string, std::uint32_t, StringHash, std::equal_to<>> account_index_;
+  boost::unordered_flat_set<std::string, StringHash, std::equal_to<>> centers_;
+};
+
+}  // namespace suanli::metering

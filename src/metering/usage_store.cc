@@ -1,0 +1,414 @@
+// The usage log (usage_store.h): framing, recovery at open, batches with one fdatasync.
+#include "metering/usage_store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/check.h"
+#include "metering/crc32c.h"
+#include "metering/entry_codec.h"
+
+namespace suanli::metering {
+namespace {
+
+constexpr std::size_t kHeaderBytes = 9;  // u32 length, u32 crc, u8 kind
+constexpr std::size_t kReadChunkBytes = 16 << 20;
+constexpr const char* kLogName = "usage.log";
+
+Error IoError(const std::string& path, std::string_view what, int err) {
+  return MakeError(ErrorCode::kIo, path, std::string(what) + ": " + std::strerror(err));
+}
+
+std::uint32_t Load32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+Status SyncDir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError(dir, "cannot open folder", errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return IoError(dir, "cannot fsync folder", err);
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string UsageKey(std::string_view center, std::string_view job_id, std::string_view step) {
+  std::string key;
+  key.reserve(center.size() + job_id.size() + step.size() + 2);
+  key.append(center).push_back('\x1f');
+  key.append(job_id).push_back('\x1f');
+  key.append(step);
+  return key;
+}
+
+std::string_view LineKindName(LineKind kind) {
+  switch (kind) {
+    case LineKind::kOriginal: return "original";
+    case LineKind::kReversal: return "reversal";
+    case LineKind::kCorrection: return "correction";
+  }
+  return "unknown";
+}
+
+std::size_t UsageStore::StringHash::operator()(std::string_view s) const noexcept {
+  return std::hash<std::string_view>{}(s);
+}
+
+std::string_view UsageStore::KeyArena::Add(std::string_view key) {
+  SUANLI_CHECK(key.size() <= kChunkBytes);
+  if (chunks_.empty() || used_ + key.size() > kChunkBytes) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
+    used_ = 0;
+  }
+  char* p = chunks_.back().get() + used_;
+  std::memcpy(p, key.data(), key.size());
+  used_ += key.size();
+  return std::string_view(p, key.size());
+}
+
+Result<std::unique_ptr<UsageStore>> UsageStore::Open(const Options& options) {
+  std::unique_ptr<UsageStore> store(new UsageStore());
+  store->dir_ = options.dir;
+  store->sync_ = options.sync;
+  store->path_ = (std::filesystem::path(options.dir) / kLogName).string();
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) return MakeError(ErrorCode::kIo, options.dir, "cannot create folder: " + ec.message());
+  const bool existed = std::filesystem::exists(store->path_, ec);
+  store->fd_ = ::open(store->path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (store->fd_ < 0) return IoError(store->path_, "cannot open", errno);
+  if (::flock(store->fd_, LOCK_EX | LOCK_NB) != 0) {
+    return MakeError(ErrorCode::kConflict, store->path_,
+                     "another process has this usage store open");
+  }
+  if (!existed && store->sync_) SUANLI_TRY(SyncDir(options.dir));
+  SUANLI_TRY(store->Recover());
+  return store;
+}
+
+UsageStore::~UsageStore() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status UsageStore::ReadEntries(
+    std::uint64_t limit_bytes, bool tolerate_tail,
+    const std::function<Status(std::uint8_t, std::string_view, std::uint64_t)>& visit,
+    std::uint64_t* good_end) const {
+  std::string buf;
+  std::uint64_t file_offset = 0;  // of buf[0]
+  std::size_t pos = 0;
+  bool eof = false;
+  *good_end = 0;
+  while (true) {
+    // Refill when the next entry may not be whole in the buffer.
+    const auto need_more = [&](std::size_t bytes) { return buf.size() - pos < bytes && !eof; };
+    while (need_more(kHeaderBytes) ||
+           (buf.size() - pos >= kHeaderBytes &&
+            need_more(kHeaderBytes + Load32(buf.data() + pos)))) {
+      buf.erase(0, pos);
+      file_offset += pos;
+      pos = 0;
+      std::size_t want = kReadChunkBytes;
+      if (buf.size() >= kHeaderBytes) want = std::max(want, kHeaderBytes + Load32(buf.data()));
+      const std::uint64_t left = limit_bytes - (file_offset + buf.size());
+      want = static_cast<std::size_t>(std::min<std::uint64_t>(want, left));
+      const std::size_t old = buf.size();
+      buf.resize(old + want);
+      std::size_t got = 0;
+      while (got < want) {
+        const ssize_t n = ::pread(fd_, buf.data() + old + got, want - got,
+                                  static_cast<off_t>(file_offset + old + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return IoError(path_, "cannot read", errno);
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+      }
+      buf.resize(old + got);
+      if (file_offset + buf.size() >= limit_bytes || got < want) eof = true;
+    }
+    const std::uint64_t entry_offset = file_offset + pos;
+    if (buf.size() == pos) return OkStatus();  // clean end
+    const auto bad = [&](std::string why) -> Status {
+      if (tolerate_tail && limit_bytes - entry_offset <= kBatchBytesMax) return OkStatus();
+      return MakeError(ErrorCode::kIo, path_,
+                       "corrupt at byte " + std::to_string(entry_offset) + ": " + why);
+    };
+    if (buf.size() - pos < kHeaderBytes) return bad("truncated entry header");
+    const std::uint32_t len = Load32(buf.data() + pos);
+    const std::uint32_t crc = Load32(buf.data() + pos + 4);
+    if (buf.size() - pos - kHeaderBytes < len) return bad("truncated entry");
+    const std::string_view body(buf.data() + pos + 8, len + 1);  // kind byte + payload
+    if (Crc32c(body) != crc) return bad("checksum mismatch");
+    const auto kind = static_cast<std::uint8_t>(body[0]);
+    pos += kHeaderBytes + len;
+    SUANLI_TRY(visit(kind, body.substr(1), file_offset + pos));
+    *good_end = file_offset + pos;
+  }
+}
+
+Status UsageStore::Recover() {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return IoError(path_, "cannot stat", errno);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  std::vector<std::string_view> batch_keys;  // keys of the open batch: dropped if uncommitted
+  std::vector<std::pair<std::string_view, std::uint32_t>> batch_revisions;
+  std::vector<std::pair<std::string, std::string>> batch_cursors;
+  std::uint64_t committed_end = 0;
+  std::uint64_t committed_records = 0;
+  std::uint64_t records = 0;
+  std::uint64_t good_end = 0;
+  const Status read = ReadEntries(
+      size, /*tolerate_tail=*/true,
+      [&](std::uint8_t kind, std::string_view payload, std::uint64_t end) -> Status {
+        const auto corrupt = [&](std::string_view what) {
+          return MakeError(ErrorCode::kIo, path_,
+                           "undecodable " + std::string(what) + " entry ending at byte " +
+                               std::to_string(end));
+        };
+        switch (kind) {
+          case codec::kUsageEntry: {
+            std::string_view c, j, s;
+            if (!codec::DecodeUsageKey(payload, &c, &j, &s)) return corrupt("usage");
+            std::string& key = key_buf_;
+            key.clear();
+            key.append(c).push_back('\x1f');
+            key.append(j).push_back('\x1f');
+            key.append(s);
+            if (keys_.find(std::string_view(key)) != keys_.end()) return corrupt("duplicate usage");
+            const std::string_view stored = arena_.Add(key);
+            keys_.emplace(stored, 0);
+            batch_keys.push_back(stored);
+            ++records;
+            return OkStatus();
+          }
+          case codec::kAdjustmentEntry: {
+            Adjustment a;
+            if (!codec::DecodeAdjustment(payload, &a)) return corrupt("adjustment");
+            const auto it = keys_.find(UsageKey(a.center, a.job_id, a.step));
+            if (it == keys_.end() || it->second != a.old_revision) return corrupt("adjustment");
+            batch_revisions.emplace_back(it->first, it->second);
+            it->second = a.old_revision + 1;
+            return OkStatus();
+          }
+          case codec::kCursorEntry: {
+            std::string center, cursor;
+            if (!codec::DecodeCursor(payload, &center, &cursor)) return corrupt("cursor");
+            batch_cursors.emplace_back(std::move(center), std::move(cursor));
+            return OkStatus();
+          }
+          case codec::kCommitEntry:
+            for (auto& [center, cursor] : batch_cursors) cursors_[center] = std::move(cursor);
+            batch_keys.clear();
+            batch_revisions.clear();
+            batch_cursors.clear();
+            committed_end = end;
+            committed_records = records;
+            return OkStatus();
+          default:
+            return corrupt("unknown kind");
+        }
+      },
+      &good_end);
+  SUANLI_TRY(read);
+  // Undo the open batch (its fdatasync never returned, so nobody was told it is durable).
+  for (auto it = batch_revisions.rbegin(); it != batch_revisions.rend(); ++it) {
+    keys_.find(it->first)->second = it->second;
+  }
+  for (std::string_view key : batch_keys) keys_.erase(key);
+  if (committed_end < size) {
+    if (::ftruncate(fd_, static_cast<off_t>(committed_end)) != 0) {
+      return IoError(path_, "cannot truncate the unacknowledged tail", errno);
+    }
+    if (sync_ && ::fdatasync(fd_) != 0) return IoError(path_, "cannot sync", errno);
+    truncated_bytes_ = size - committed_end;
+  }
+  log_bytes_ = committed_end;
+  record_count_ = committed_records;
+  return OkStatus();
+}
+
+bool UsageStore::Contains(std::string_view center, std::string_view job_id,
+                          std::string_view step) const {
+  return keys_.find(UsageKey(center, job_id, step)) != keys_.end();
+}
+
+void UsageStore::AppendEntry(std::uint8_t kind, std::string_view payload) {
+  SUANLI_CHECK(payload.size() < kBatchBytesMax);
+  char header[kHeaderBytes];
+  const auto len = static_cast<std::uint32_t>(payload.size());
+  std::memcpy(header, &len, 4);
+  header[8] = static_cast<char>(kind);
+  const std::uint32_t crc = Crc32c(payload, Crc32c(std::string_view(header + 8, 1)));
+  std::memcpy(header + 4, &crc, 4);
+  pending_.append(header, kHeaderBytes);
+  pending_.append(payload);
+  ++pending_entries_;
+}
+
+Status UsageStore::CommitIfLarge() {
+  if (pending_.size() >= kBatchBytesTarget) return Commit();
+  return OkStatus();
+}
+
+Result<bool> UsageStore::Add(const UsageView& usage, const RatingOutcome& outcome) {
+  SUANLI_CHECK(outcome.ok);
+  if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
+  // Build the key in a reused buffer: the lookup of an already-ingested key allocates nothing.
+  key_buf_.clear();
+  key_buf_.append(usage.cluster).push_back('\x1f');
+  key_buf_.append(usage.job_id).push_back('\x1f');
+  key_buf_.append(usage.step);
+  if (keys_.find(std::string_view(key_buf_)) != keys_.end()) return false;
+  keys_.emplace(arena_.Add(key_buf_), 0);
+  scratch_.clear();
+  codec::EncodeUsage(usage, outcome, &scratch_);
+  AppendEntry(codec::kUsageEntry, scratch_);
+  ++record_count_;
+  SUANLI_TRY(CommitIfLarge());
+  return true;
+}
+
+Status UsageStore::Adjust(const Adjustment& adjustment) {
+  if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
+  const auto it = keys_.find(UsageKey(adjustment.center, adjustment.job_id, adjustment.step));
+  SUANLI_CHECK(it != keys_.end() && it->second == adjustment.old_revision);
+  it->second = adjustment.old_revision + 1;
+  scratch_.clear();
+  codec::EncodeAdjustment(adjustment, &scratch_);
+  AppendEntry(codec::kAdjustmentEntry, scratch_);
+  return CommitIfLarge();
+}
+
+Status UsageStore::SetCursor(std::string_view center, std::string_view cursor) {
+  if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
+  scratch_.clear();
+  codec::EncodeCursor(center, cursor, &scratch_);
+  AppendEntry(codec::kCursorEntry, scratch_);
+  pending_cursors_.emplace_back(std::string(center), std::string(cursor));
+  return CommitIfLarge();
+}
+
+std::optional<std::string> UsageStore::Cursor(std::string_view center) const {
+  const auto it = cursors_.find(center);
+  if (it == cursors_.end()) return std::nullopt;
+  return it->second;
+}
+
+Status UsageStore::Commit() {
+  if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
+  if (pending_entries_ == 0) return OkStatus();
+  std::string commit;
+  const std::uint32_t entries = pending_entries_;
+  commit.append(reinterpret_cast<const char*>(&entries), 4);
+  AppendEntry(codec::kCommitEntry, commit);
+  std::size_t done = 0;
+  while (done < pending_.size()) {
+    const ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done,
+                               static_cast<off_t>(log_bytes_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      broken_ = true;
+      return MakeError(ErrorCode::kIoUncertain, path_,
+                       std::string("write failed: ") + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (sync_ && ::fdatasync(fd_) != 0) {
+    broken_ = true;
+    return MakeError(ErrorCode::kIoUncertain, path_,
+                     std::string("fdatasync failed: ") + std::strerror(errno));
+  }
+  log_bytes_ += pending_.size();
+  for (auto& [center, cursor] : pending_cursors_) cursors_[center] = std::move(cursor);
+  pending_cursors_.clear();
+  pending_.clear();
+  pending_entries_ = 0;
+  return OkStatus();
+}
+
+Status UsageStore::ScanUsage(const std::function<Status(const StoredUsage&)>& visit) const {
+  // Pass 1: the latest adjustment per key (corrections are rare; this map stays small).
+  struct Latest {
+    std::uint32_t revision;
+    RatedFigures figures;
+  };
+  boost::unordered_flat_map<std::string, Latest, StringHash, std::equal_to<>> latest;
+  std::uint64_t end = 0;
+  SUANLI_TRY(ReadEntries(log_bytes_, false,
+                         [&](std::uint8_t kind, std::string_view payload, std::uint64_t) {
+                           if (kind != codec::kAdjustmentEntry) return OkStatus();
+                           Adjustment a;
+                           SUANLI_CHECK(codec::DecodeAdjustment(payload, &a));  // checked at open
+                           latest[UsageKey(a.center, a.job_id, a.step)] =
+                               Latest{a.old_revision + 1, a.new_figures};
+                           return OkStatus();
+                         },
+                         &end));
+  StoredUsage usage;
+  return ReadEntries(log_bytes_, false,
+                     [&](std::uint8_t kind, std::string_view payload, std::uint64_t) -> Status {
+                       if (kind != codec::kUsageEntry) return OkStatus();
+                       SUANLI_CHECK(codec::DecodeUsage(payload, &usage));
+                       if (!latest.empty()) {
+                         const auto& r = usage.record;
+                         const auto it = latest.find(UsageKey(r.cluster, r.job_id, r.step));
+                         if (it != latest.end()) {
+                           usage.revision = it->second.revision;
+                           usage.figures = it->second.figures;
+                         }
+                       }
+                       return visit(usage);
+                     },
+                     &end);
+}
+
+Result<std::vector<BillLine>> UsageStore::Lines(Date first, Date last,
+                                                std::optional<OrgId> org) const {
+  std::vector<BillLine> lines;
+  const auto wanted = [&](const RatedFigures& f) {
+    return first <= f.day && f.day <= last && (!org || f.org == *org);
+  };
+  StoredUsage usage;
+  std::uint64_t end = 0;
+  SUANLI_TRY(ReadEntries(
+      log_bytes_, false,
+      [&](std::uint8_t kind, std::string_view payload, std::uint64_t) -> Status {
+        if (kind == codec::kUsageEntry) {
+          SUANLI_CHECK(codec::DecodeUsage(payload, &usage));
+          if (!usage.figures || !wanted(*usage.figures)) return OkStatus();
+          const auto& r = usage.record;
+          lines.push_back(BillLine{RatedLine{r.cluster, r.job_id, r.step, *usage.figures},
+                                   LineKind::kOriginal, 0, {}});
+        } else if (kind == codec::kAdjustmentEntry) {
+          Adjustment a;
+          SUANLI_CHECK(codec::DecodeAdjustment(payload, &a));
+          if (wanted(a.old_figures)) {
+            RatedFigures reversed = a.old_figures;
+            reversed.quantity_unit_s = -reversed.quantity_unit_s;
+            reversed.amount_fen = -reversed.amount_fen;
+            lines.push_back(BillLine{RatedLine{a.center, a.job_id, a.step, reversed},
+                                     LineKind::kReversal, a.old_revision, a.reason});
+          }
+          if (wanted(a.new_figures)) {
+            lines.push_back(BillLine{RatedLine{a.center, a.job_id, a.step, a.new_figures},
+                                     LineKind::kCorrection, a.old_revision + 1, a.reason});
+          }
+        }
+        return OkStatus();
+      },
+      &end));
+  return lines;
+}
+
+}  // namespace suanli::metering
