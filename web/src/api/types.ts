@@ -27,6 +27,9 @@ export interface ProgramSummary {
   name: string
   year: number
   region: string
+  city?: string
+  mode?: string
+  pool_per_year?: Money | null
 }
 
 export interface ProgramClause {
@@ -168,11 +171,11 @@ export interface Deduction {
 
 export interface Pool {
   funded: Money
-  reserved: Money
   issued: Money
   used: Money
   redeemed: Money
   lapsed: Money
+  clawed_back: Money
   remaining: Money
   series: { date: string; remaining: Money }[]
 }

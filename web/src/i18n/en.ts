@@ -91,7 +91,7 @@ const en: typeof zh = {
     statuses: { active: 'Active', exhausted: 'Used up', expired: 'Expired', revoked: 'Revoked' },
   },
   pool: {
-    title: 'Pool', program: 'Program', funded: 'Funded', reserved: 'Reserved', issued: 'Issued', used: 'Used', redeemed: 'Redeemed',
+    title: 'Pool', program: 'Program', funded: 'Funded', clawed_back: 'Clawed back', issued: 'Issued', used: 'Used', redeemed: 'Redeemed',
     lapsed: 'Lapsed', remaining: 'Remaining', chart: 'Pool remaining (burn-down)', unitWan: '10k CNY (万元)', date: 'Date',
     choose: 'Choose a program to see its pool.', empty: 'No pool data for this program yet. The burn-down appears once funds are loaded.',
   },

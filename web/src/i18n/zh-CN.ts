@@ -89,7 +89,7 @@ export default {
     statuses: { active: '有效', exhausted: '已用完', expired: '已过期', revoked: '已撤销' },
   },
   pool: {
-    title: '资金池', program: '政策', funded: '资金总额', reserved: '已预留', issued: '已发放', used: '已抵扣', redeemed: '已兑付',
+    title: '资金池', program: '政策', funded: '资金总额', clawed_back: '已追回', issued: '已发放', used: '已抵扣', redeemed: '已兑付',
     lapsed: '已失效', remaining: '剩余', chart: '资金池余额走势(燃尽图)', unitWan: '万元', date: '日期',
     choose: '请选择一个政策查看其资金池。', empty: '该政策尚无资金池数据。导入资金后这里将显示燃尽图。',
   },
