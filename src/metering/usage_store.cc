@@ -221,6 +221,7 @@ Status UsageStore::Recover() {
       },
       &good_end);
   SUANLI_TRY(read);
+  if (good_end < size) SUANLI_TRY(CheckTornTail(good_end, size));
   // Undo the open batch (its fdatasync never returned, so nobody was told it is durable).
   for (auto it = batch_revisions.rbegin(); it != batch_revisions.rend(); ++it) {
     keys_.find(it->first)->second = it->second;
@@ -235,6 +236,33 @@ Status UsageStore::Recover() {
   }
   log_bytes_ = committed_end;
   record_count_ = committed_records;
+  return OkStatus();
+}
+
+Status UsageStore::CheckTornTail(std::uint64_t bad_offset, std::uint64_t size) const {
+  // ReadEntries stopped at a bad entry within kBatchBytesMax of the end. A torn write of the
+  // last batch leaves no commit entry after it; committed data would. So look for a whole,
+  // checksummed commit entry at any byte after the bad one: finding one means corruption.
+  std::string tail(static_cast<std::size_t>(size - bad_offset), '\0');
+  std::size_t got = 0;
+  while (got < tail.size()) {
+    const ssize_t n = ::pread(fd_, tail.data() + got, tail.size() - got,
+                              static_cast<off_t>(bad_offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return IoError(path_, "cannot read", errno);
+    got += static_cast<std::size_t>(n);
+  }
+  constexpr std::size_t kCommitBytes = kHeaderBytes + 4;
+  for (std::size_t p = 1; p + kCommitBytes <= tail.size(); ++p) {
+    if (Load32(tail.data() + p) != 4 || tail[p + 8] != static_cast<char>(codec::kCommitEntry)) {
+      continue;
+    }
+    if (Crc32c(std::string_view(tail.data() + p + 8, 5)) == Load32(tail.data() + p + 4)) {
+      return MakeError(ErrorCode::kIo, path_,
+                       "corrupt at byte " + std::to_string(bad_offset) +
+                           ": a committed batch follows the bad entry (restore from a copy)");
+    }
+  }
   return OkStatus();
 }
 

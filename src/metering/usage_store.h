@@ -10,8 +10,9 @@
 //   u32 payload_bytes | u32 crc32c(kind byte + payload) | u8 kind | payload
 // kinds: 1 usage, 2 adjustment, 3 cursor, 4 commit (closes a batch; payload u32 entries).
 // Entries after the last commit are a batch whose fdatasync never returned: open truncates
-// them. A bad checksum further than one batch (kBatchBytesMax) from the end is corruption and
-// open fails with kIo rather than silently dropping committed batches.
+// them. A bad entry is corruption, and open fails with kIo rather than silently dropping
+// committed batches, when it lies further than one batch (kBatchBytesMax) from the end or when
+// a checksummed commit entry follows it.
 #pragma once
 
 #include <cstdint>
@@ -151,6 +152,9 @@ class UsageStore {
       std::uint64_t limit_bytes, bool tolerate_tail,
       const std::function<Status(std::uint8_t, std::string_view, std::uint64_t)>& visit,
       std::uint64_t* good_end) const;
+  // After a bad entry at bad_offset: kIo when a committed batch follows it (corruption), ok
+  // when what follows is the torn, unacknowledged last batch.
+  Status CheckTornTail(std::uint64_t bad_offset, std::uint64_t size) const;
   void AppendEntry(std::uint8_t kind, std::string_view payload);
   Status CommitIfLarge();
 
