@@ -215,6 +215,9 @@ const en: typeof zh = {
       csrf: 'This page is out of date; reload and try again', not_found: 'Not found', conflict: 'Someone else changed this first; reload and try again',
       rate_limited: 'Too many requests; wait a moment', validation: 'Some fields are not right', network: 'Cannot reach the server; check the connection and retry',
       not_implemented: 'Coming soon', idempotency_conflict: 'The same request was already sent with different content',
+      duplicate: 'This already exists (e.g. the username is taken, or the contract or quarter was claimed before)', not_eligible: 'Not eligible under the program',
+      state_conflict: 'This cannot be done in the current state', exceeds_limit: 'Above the balance or limit', expired: 'Past its validity', banned: 'The organisation is banned',
+      unsupported_type: 'Only PDF, PNG or JPEG files are accepted (checked by content)', payload_too_large: 'The file is too large (at most 10 MB)',
     },
     status: {
       400: 'The request is not right', 401: 'Your session has ended; log in again', 403: 'You are not allowed to do this', 404: 'Not found',

@@ -211,6 +211,9 @@ export default {
       csrf: '页面已过期,请刷新后重试', not_found: '找不到相关记录', conflict: '数据已被他人更新,请刷新后重试',
       rate_limited: '操作太频繁,请稍后再试', validation: '填写的内容有误', network: '无法连接服务器,请检查网络后重试',
       not_implemented: '此功能即将上线', idempotency_conflict: '同一请求已用不同内容提交过',
+      duplicate: '已存在相同的记录(例如用户名已被占用,或该合同、该季度已申请过)', not_eligible: '不符合政策条件',
+      state_conflict: '当前状态下不能办理此操作', exceeds_limit: '超出可用余额或上限', expired: '已超过有效期', banned: '该单位处于禁入期,不能办理',
+      unsupported_type: '只接受 PDF、PNG 或 JPEG 文件(按内容检查)', payload_too_large: '文件过大(最大 10 MB)',
     },
     status: {
       400: '请求有误', 401: '登录已失效,请重新登录', 403: '您无权执行此操作', 404: '找不到相关记录', 409: '数据冲突,请刷新后重试',
