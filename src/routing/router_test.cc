@@ -263,9 +263,9 @@ std::uint64_t Mix(std::uint64_t& state) {
 TEST(RouterTest, PlaceBestAgreesWithPlaceOnRandomNetworks) {
   std::uint64_t state = 2026;
   const char* regions[] = {"成都", "贵阳", "庆阳"};
-  for (int round = 0; round < 300; ++round) {
+  for (int round = 0; round < 1'000; ++round) {
     std::vector<CenterOffer> offers;
-    const std::size_t count = 1 + Mix(state) % 12;
+    const std::size_t count = 1 + Mix(state) % 30;
     for (std::size_t i = 0; i < count; ++i) {
       const std::uint32_t total = 1 + static_cast<std::uint32_t>(Mix(state) % 32);
       CenterOffer offer = Center(1 + Mix(state) % 6,  // repeats on purpose: ties by id
@@ -276,6 +276,7 @@ TEST(RouterTest, PlaceBestAgreesWithPlaceOnRandomNetworks) {
                                  regions[Mix(state) % 3], 1 + Mix(state) % 3);
       offer.up = Mix(state) % 8 != 0;
       offer.latency_class = static_cast<LatencyClass>(Mix(state) % 3);
+      offer.frameworks[0].version = Version::Of(2, static_cast<std::uint32_t>(Mix(state) % 3));
       offers.push_back(offer);
     }
     JobRequest request = TwoGpus();
@@ -285,6 +286,12 @@ TEST(RouterTest, PlaceBestAgreesWithPlaceOnRandomNetworks) {
     request.voucher_bp = 3'000;
     request.voucher_providers = {ProviderId(2)};
     if (Mix(state) % 2 == 0) request.deadline = kNow.AddSeconds(2 * 3600);
+    if (Mix(state) % 2 == 0) {
+      request.framework = ShortName::Of("PyTorch");
+      request.framework_version_min = Version::Of(2, 1);
+    }
+    if (Mix(state) % 3 == 0) request.max_price_fen_per_unit_hour = 600;
+    request.discount_bp = static_cast<std::int32_t>(Mix(state) % 3) * 1'000;
     const Placement placement = PlaceOk(request, offers);
     const std::size_t best = Router().PlaceBest(request, offers, kNow);
     if (placement.ranked.empty()) {
