@@ -173,6 +173,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddVoucherRoutes(kit);
   AddClaimRoutes(kit);
   AddAdminRoutes(kit);
+  AddNetworkRoutes(kit);
   AddOpenApiRoute(kit);
 }
 

@@ -65,6 +65,7 @@ void AddProgramRoutes(RouteKit& kit);
 void AddVoucherRoutes(RouteKit& kit);
 void AddClaimRoutes(RouteKit& kit);
 void AddAdminRoutes(RouteKit& kit);
+void AddNetworkRoutes(RouteKit& kit);  // routes_network.cc
 void AddOpenApiRoute(RouteKit& kit);
 
 }  // namespace suanli::api

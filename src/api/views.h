@@ -26,6 +26,10 @@ boost::json::object View(const workflow::Notice& n);
 boost::json::object View(const workflow::PoolReport& p);
 boost::json::object View(const workflow::ReportRow& r);
 boost::json::object View(const audit::AuditEntry& e);
+// The compute network (views_network.cc).
+boost::json::object View(const workflow::Center& c);
+boost::json::object View(const workflow::Price& p);
+boost::json::object View(const workflow::Goods& g);
 
 // {"items": [...], "next_cursor": null}: a whole (unpaginated) list.
 template <typename T>

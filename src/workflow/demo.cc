@@ -63,6 +63,7 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
                                                                      "成都"}));
   SUANLI_TRY(user("op-hpc", "国家超算成都中心 运营", Role::kProvider, hpc.id));
   SUANLI_TRY(user("op-ai", "成都智算中心 运营", Role::kProvider, ai.id));
+  SUANLI_TRY(SeedDemoNetwork(p, hpc.id, ai.id));
   NewOrg firm;
   firm.uscc = "91510100MA61R1234W";
   firm.name = "成都示例科技有限公司";

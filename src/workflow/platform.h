@@ -89,6 +89,20 @@ class Platform {
   // Stacking register: CSV "uscc,scheme,reference,amount,year" with a header line.
   Result<std::int64_t> ImportSubsidies(const Principal& actor, std::string_view csv);
 
+  // --- The compute network: centers, prices, goods (centers.cc, catalogue.cc) ---
+  // A provider's operator (or an admin) registers one of the provider's centers.
+  Result<Center> RegisterCenter(const Principal& actor, std::int64_t provider_id,
+                                const network::CenterSpec& spec);
+  Result<std::vector<Center>> ListCenters();
+  Result<Center> GetCenter(std::int64_t center_id);
+  // A new price entry; never an edit (a correction is a later entry, or the same day refused).
+  Result<Price> SetPrice(const Principal& actor, const NewPrice& price);
+  Result<std::vector<Price>> ListPrices(std::int64_t center_id);
+  Result<Goods> AddGoods(const Principal& actor, const NewGoods& goods);
+  // Everyone may search: `query` matches names, regions, models and software (ASCII case
+  // folded); `kind` is "", "compute" (centers only) or one goods kind.
+  Result<CatalogueResult> SearchCatalogue(std::string_view query, std::string_view kind);
+
   // --- Programs, applications, vouchers (applications.cc, vouchers.cc) ---
   std::vector<const policy::Program*> Programs() const;
   const policy::Program* FindProgram(std::string_view program_id) const;

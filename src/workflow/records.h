@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/cst_time.h"
+#include "network/center_spec.h"
 #include "workflow/principal.h"
 
 namespace suanli::workflow {
@@ -241,6 +242,58 @@ struct PoolReport {
 struct ReportRow {
   std::string group;
   std::int64_t issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0;
+};
+
+// --- The compute network: centers, prices, goods (centers.cc, catalogue.cc) ---
+
+struct Center {
+  std::int64_t id = 0;
+  std::int64_t provider_id = 0;
+  network::CenterSpec spec;
+  Instant created_at;
+};
+
+// Units a price is quoted in. A card-hour needs a partition with accelerators.
+inline constexpr const char* kPriceUnits[] = {"card_hour", "core_hour", "node_hour", "gb_month"};
+
+struct NewPrice {
+  std::int64_t center_id = 0;
+  std::string partition;  // the center's partition the price applies to
+  std::string unit;       // one of kPriceUnits
+  std::int64_t price_fen = 0;  // base price per unit, before any discount class
+  Date effective_from;         // in force from 00:00 CST of this day until the next entry's
+};
+
+struct Price {
+  std::int64_t id = 0, center_id = 0;
+  std::string partition, unit;
+  std::int64_t price_fen = 0;
+  Date effective_from;
+  Instant created_at;
+};
+
+// Goods beyond raw compute: software licences, datasets, models, services.
+inline constexpr const char* kGoodsKinds[] = {"software_licence", "dataset", "model", "service"};
+
+struct NewGoods {
+  std::int64_t provider_id = 0;
+  std::optional<std::int64_t> center_id;
+  std::string kind, name, description, unit;
+  std::int64_t price_fen = 0;
+};
+
+struct Goods {
+  std::int64_t id = 0, provider_id = 0;
+  std::optional<std::int64_t> center_id;
+  std::string kind, name, description, unit, provider_name;
+  std::int64_t price_fen = 0;
+  Instant created_at;
+};
+
+// One search of the catalogue: the centers and the goods that match.
+struct CatalogueResult {
+  std::vector<Center> centers;
+  std::vector<Goods> goods;
 };
 
 }  // namespace suanli::workflow

@@ -77,12 +77,6 @@ CREATE TABLE IF NOT EXISTS providers (
   uscc TEXT NOT NULL UNIQUE,
   region TEXT NOT NULL,
   created_at_us INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS centers (
-  id INTEGER PRIMARY KEY,
-  provider_id INTEGER NOT NULL REFERENCES providers(id),
-  name TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,             -- supercomputing | intelligent
-  region TEXT NOT NULL);
 
 -- Related-party declarations on either side: owner "org/3" or "provider/1"; party is a name
 -- or USCC; relation: shareholder | legal_representative | affiliate.
@@ -260,6 +254,7 @@ Status MigrateSchema(storage::Db& db) {
   }
   SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(db));
   SUANLI_TRY(db.Exec(kSchemaV1));
+  SUANLI_TRY(CreateNetworkSchema(db));
   SUANLI_TRY(audit::CreateSchema(db));
   SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +
                      std::to_string(kSchemaVersion) + "')"));

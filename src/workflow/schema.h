@@ -9,9 +9,12 @@
 
 namespace suanli::workflow {
 
-inline constexpr int kSchemaVersion = 1;
+// 1: accounts to payouts; 2: the compute network's centers, prices and goods.
+inline constexpr int kSchemaVersion = 2;
 
 // Creates every table if missing and records the version; refuses a newer database.
 Status MigrateSchema(storage::Db& db);
+// The network's tables (schema_network.cc); part of MigrateSchema.
+Status CreateNetworkSchema(storage::Db& db);
 
 }  // namespace suanli::workflow

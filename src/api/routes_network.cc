@@ -1,0 +1,88 @@
+// The compute network: centers and their price lists, goods, and the catalogue search.
+// Everyone may read the catalogue and the prices (they are published offers); a provider's
+// operator registers its own centers, prices and goods; an admin may do it for any provider.
+#include "api/route_kit.h"
+#include "api/views.h"
+#include "network/center_spec.h"
+
+namespace suanli::api {
+
+namespace json = boost::json;
+using workflow::Role;
+
+void AddNetworkRoutes(RouteKit& kit) {
+  using http::Method;
+  const Access provider = Access::Roles({Role::kProvider, Role::kAdmin});
+  kit.Add(Method::kPost, "/api/v1/providers/{id}/centers", provider,
+          "register a compute center of this provider (the body is the center's spec)",
+          "network", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t provider_id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const network::CenterSpec spec, network::ParseCenterSpec(c.req.body));
+            SUANLI_ASSIGN(const auto center, c.platform.RegisterCenter(c.who, provider_id, spec));
+            return Json(View(center), 201);
+          });
+  kit.Add(Method::kGet, "/api/v1/centers", Access::Public(), "list the network's centers",
+          "network", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto rows, c.platform.ListCenters());
+            return Json(ItemsView(rows));
+          });
+  kit.Add(Method::kGet, "/api/v1/centers/{id}", Access::Public(),
+          "read a center: partitions, accelerators, software", "network",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto center, c.platform.GetCenter(id));
+            return Json(View(center));
+          });
+  kit.Add(Method::kPost, "/api/v1/centers/{id}/prices", provider,
+          "quote a price per unit for a partition from a day on (never an edit)", "network",
+          [](Call& c) -> Result<http::Response> {
+            workflow::NewPrice p;
+            SUANLI_ASSIGN(p.center_id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(p.partition, b.String("partition"));
+            SUANLI_ASSIGN(p.unit, b.String("unit"));
+            SUANLI_ASSIGN(p.price_fen, b.MoneyFen("price"));
+            SUANLI_ASSIGN(p.effective_from, b.DateField("effective_from"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto price, c.platform.SetPrice(c.who, p));
+            return Json(View(price), 201);
+          });
+  kit.Add(Method::kGet, "/api/v1/centers/{id}/prices", Access::Public(),
+          "a center's price list, every entry with its effective day", "network",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto center, c.platform.GetCenter(id));
+            SUANLI_ASSIGN(const auto rows, c.platform.ListPrices(center.id));
+            return Json(ItemsView(rows));
+          });
+  kit.Add(Method::kPost, "/api/v1/goods", provider,
+          "list goods beyond raw compute: a software licence, dataset, model or service",
+          "network", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            workflow::NewGoods g;
+            SUANLI_ASSIGN(g.provider_id, b.Int("provider_id"));
+            SUANLI_ASSIGN(g.center_id, b.OptInt("center_id"));
+            SUANLI_ASSIGN(g.kind, b.String("kind"));
+            SUANLI_ASSIGN(g.name, b.String("name"));
+            SUANLI_ASSIGN(auto description, b.OptString("description"));
+            g.description = description.value_or("");
+            SUANLI_ASSIGN(g.unit, b.String("unit"));
+            SUANLI_ASSIGN(g.price_fen, b.MoneyFen("price"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto goods, c.platform.AddGoods(c.who, g));
+            return Json(View(goods), 201);
+          });
+  kit.Add(Method::kGet, "/api/v1/catalogue", Access::Public(),
+          "search centers and goods (?q=&kind=compute|software_licence|dataset|model|service)",
+          "network", [](Call& c) -> Result<http::Response> {
+            const std::string q = c.req.QueryParam("q").value_or("");
+            const std::string kind = c.req.QueryParam("kind").value_or("");
+            SUANLI_ASSIGN(const auto found, c.platform.SearchCatalogue(q, kind));
+            json::object o;
+            o["centers"] = ItemsView(found.centers)["items"];
+            o["goods"] = ItemsView(found.goods)["items"];
+            return Json(o);
+          });
+}
+
+}  // namespace suanli::api

@@ -1,0 +1,44 @@
+// The wire shape of the compute network's records: centers (their spec as declared, plus
+// totals), price entries and goods.
+#include "api/json_io.h"
+#include "api/views.h"
+
+namespace suanli::api {
+
+namespace json = boost::json;
+
+json::object View(const workflow::Center& c) {
+  json::object o = json::parse(network::CenterSpecJson(c.spec)).as_object();
+  o["id"] = c.id;
+  o["provider_id"] = c.provider_id;
+  o["cards"] = c.spec.Cards();
+  o["cores"] = c.spec.Cores();
+  o["created_at"] = TimeString(c.created_at);
+  return o;
+}
+
+json::object View(const workflow::Price& p) {
+  return json::object{{"id", p.id},
+                      {"center_id", p.center_id},
+                      {"partition", p.partition},
+                      {"unit", p.unit},
+                      {"price", MoneyString(p.price_fen)},
+                      {"effective_from", p.effective_from.ToString()},
+                      {"created_at", TimeString(p.created_at)}};
+}
+
+json::object View(const workflow::Goods& g) {
+  json::object o{{"id", g.id},
+                 {"provider_id", g.provider_id},
+                 {"provider_name", g.provider_name},
+                 {"kind", g.kind},
+                 {"name", g.name},
+                 {"description", g.description},
+                 {"unit", g.unit},
+                 {"price", MoneyString(g.price_fen)},
+                 {"created_at", TimeString(g.created_at)}};
+  o["center_id"] = g.center_id ? json::value(*g.center_id) : json::value(nullptr);
+  return o;
+}
+
+}  // namespace suanli::api

@@ -1,0 +1,163 @@
+// Centers and their price lists: a provider's operator (or the platform admin) registers a
+// center with its declared spec and quotes prices per unit with effective dates. Prices are
+// never edited: a correction is a new entry, and the price in force at an instant is the
+// latest entry whose day has begun.
+#include <algorithm>
+#include <iterator>
+
+#include "workflow/platform.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+namespace {
+
+// ¥100,000 per unit: far above any card-hour (¥10–¥40 in the seeds); a bigger number is a typo.
+constexpr std::int64_t kUnitPriceFenMax = 100'000'00;
+
+constexpr const char* kCenterColumns =
+    "SELECT id, provider_id, spec_json, created_at_us FROM compute_centers";
+
+Result<Center> CenterFrom(storage::Stmt& q) {
+  Center c;
+  c.id = q.Int(0);
+  c.provider_id = q.Int(1);
+  SUANLI_ASSIGN(c.spec, network::ParseCenterSpec(q.Text(2)));
+  c.created_at = Instant::FromMicros(q.Int(3));
+  return c;
+}
+
+Status ValidatePrice(const Center& center, const NewPrice& p) {
+  const network::Partition* part = center.spec.FindPartition(p.partition);
+  if (part == nullptr) {
+    return MakeError(ErrorCode::kNotFound, "partition",
+                     "center " + center.spec.name + " has no partition " + p.partition);
+  }
+  const bool known = std::any_of(std::begin(kPriceUnits), std::end(kPriceUnits),
+                                 [&](const char* u) { return p.unit == u; });
+  if (!known) {
+    return MakeError(ErrorCode::kOutOfRange, "unit",
+                     "one of card_hour, core_hour, node_hour, gb_month");
+  }
+  if (p.unit == "card_hour" && !part->accelerator) {
+    return MakeError(ErrorCode::kContradiction, "unit",
+                     "partition " + p.partition + " has no accelerator cards to price per card");
+  }
+  if (p.price_fen <= 0) return MakeError(ErrorCode::kOutOfRange, "price", "must be positive");
+  if (p.price_fen > kUnitPriceFenMax) {
+    return MakeError(ErrorCode::kOutOfRange, "price", "at most 100000.00 per unit");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Center> Platform::RegisterCenter(const Principal& actor, std::int64_t provider_id,
+                                        const network::CenterSpec& spec) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  SUANLI_TRY(RequireProviderAccess(actor, provider_id));
+  return state_->RunStep<Center>(actor, [&](StepContext& ctx) -> Result<Center> {
+    SUANLI_ASSIGN(auto has, ctx.db.Prepare("SELECT 1 FROM providers WHERE id = ?1"));
+    SUANLI_ASSIGN(const bool found, has.Bind(1, provider_id).Step());
+    if (!found) return NotFound("provider", provider_id);
+    for (const char* column : {"name", "slurm_cluster"}) {
+      SUANLI_ASSIGN(auto taken, ctx.db.Prepare(std::string("SELECT 1 FROM compute_centers WHERE ") +
+                                               column + " = ?1"));
+      SUANLI_ASSIGN(const bool exists,
+                    taken.Bind(1, std::string_view(column) == "name" ? spec.name
+                                                                      : spec.slurm_cluster)
+                        .Step());
+      if (exists) {
+        return MakeError(ErrorCode::kDuplicate, column, "another center has this " +
+                                                            std::string(column));
+      }
+    }
+    const std::string spec_json = network::CenterSpecJson(spec);
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO compute_centers (provider_id, name, "
+                                           "slurm_cluster, spec_json, created_at_us) "
+                                           "VALUES (?1,?2,?3,?4,?5)"));
+    SUANLI_TRY(ins.Bind(1, provider_id)
+                   .Bind(2, spec.name)
+                   .Bind(3, spec.slurm_cluster)
+                   .Bind(4, spec_json)
+                   .Bind(5, ctx.now.micros())
+                   .Run());
+    Center out{ctx.db.LastInsertRowid(), provider_id, spec, ctx.now};
+    SUANLI_TRY(ctx.Audit("center.register", "center/" + std::to_string(out.id), "", spec_json));
+    return out;
+  });
+}
+
+Result<std::vector<Center>> Platform::ListCenters() {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kCenterColumns) + " ORDER BY id"));
+  std::vector<Center> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    SUANLI_ASSIGN(Center c, CenterFrom(q));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<Center> Platform::GetCenter(std::int64_t center_id) {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kCenterColumns) + " WHERE id = ?1"));
+  SUANLI_ASSIGN(const bool row, q.Bind(1, center_id).Step());
+  if (!row) return NotFound("center", center_id);
+  return CenterFrom(q);
+}
+
+Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  SUANLI_ASSIGN(const Center center, GetCenter(p.center_id));
+  SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
+  SUANLI_TRY(ValidatePrice(center, p));
+  return state_->RunStep<Price>(actor, [&](StepContext& ctx) -> Result<Price> {
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO center_prices (center_id, "
+                                           "partition_name, unit, price_fen, effective_from, "
+                                           "created_at_us) VALUES (?1,?2,?3,?4,?5,?6)"));
+    const Status st = ins.Bind(1, p.center_id)
+                          .Bind(2, p.partition)
+                          .Bind(3, p.unit)
+                          .Bind(4, p.price_fen)
+                          .Bind(5, p.effective_from.ToString())
+                          .Bind(6, ctx.now.micros())
+                          .Run();
+    if (!st.ok()) {
+      if (st.error().code == ErrorCode::kContradiction) {
+        return MakeError(ErrorCode::kDuplicate, "effective_from",
+                         "a price for this partition and unit takes effect that day already");
+      }
+      return st.error();
+    }
+    Price out{ctx.db.LastInsertRowid(), p.center_id, p.partition, p.unit, p.price_fen,
+              p.effective_from, ctx.now};
+    SUANLI_TRY(ctx.Audit("price.set", "center/" + std::to_string(p.center_id), "",
+                         "{\"partition\":" + Quoted(p.partition) + ",\"unit\":" + Quoted(p.unit) +
+                             ",\"price_fen\":" + std::to_string(p.price_fen) +
+                             ",\"effective_from\":\"" + p.effective_from.ToString() + "\"}"));
+    return out;
+  });
+}
+
+Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            "SELECT id, center_id, partition_name, unit, price_fen, "
+                            "effective_from, created_at_us FROM center_prices WHERE center_id = ?1 "
+                            "ORDER BY partition_name, unit, effective_from"));
+  q.Bind(1, center_id);
+  std::vector<Price> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
+    out.push_back(Price{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4), from,
+                        Instant::FromMicros(q.Int(6))});
+  }
+  return out;
+}
+
+}  // namespace suanli::workflow

@@ -1,0 +1,81 @@
+// The demo's compute network: the two Chengdu centers of seed 000's annexes with their
+// hardware and software as the annexes describe them (国家超算成都中心: domestic C86 CPUs and DCU
+// accelerators, shared and exclusive billing, Slurm; 成都智算中心: Ascend cards, PyTorch 2.1.0,
+// MindSpore 2.2). Node counts and prices are not in the seeds: they are illustrative figures,
+// chosen to be of the order centers publish (a DCU card-hour ¥6, an Ascend 910B card-hour ¥12).
+#include "network/center_spec.h"
+#include "workflow/demo.h"
+
+namespace suanli::workflow {
+
+namespace {
+
+constexpr std::string_view kHpcSpec = R"({
+  "name": "国家超算成都中心", "kind": "supercomputing", "region": "成都",
+  "latency_class": "metro", "slurm_cluster": "center-a",
+  "partitions": [
+    {"name": "dcu", "billing_mode": "shared", "nodes": 512, "cpu_model": "Hygon C86 7285",
+     "cores_per_node": 32, "memory_gb_per_node": 128,
+     "accelerator": {"model": "Hygon DCU Z100", "per_node": 4, "memory_gb": 32,
+                     "domestic": true, "gres": "dcu"}},
+    {"name": "cpu", "billing_mode": "exclusive", "nodes": 256, "cpu_model": "Hygon C86 7285",
+     "cores_per_node": 64, "memory_gb_per_node": 256}
+  ],
+  "software": [{"name": "GCC", "version": "12.2"}, {"name": "DTK", "version": "23.10"},
+               {"name": "OpenMPI", "version": "4.1.5"}, {"name": "Gromacs", "version": "2023.3"},
+               {"name": "PyTorch", "version": "2.1.0"}, {"name": "WRF", "version": "4.5"}]
+})";
+
+constexpr std::string_view kAiSpec = R"({
+  "name": "成都智算中心", "kind": "intelligent", "region": "成都",
+  "latency_class": "metro", "slurm_cluster": "center-b",
+  "partitions": [
+    {"name": "ascend", "billing_mode": "shared", "nodes": 120, "cpu_model": "Kunpeng 920",
+     "cores_per_node": 192, "memory_gb_per_node": 1024,
+     "accelerator": {"model": "Ascend 910B", "per_node": 8, "memory_gb": 64,
+                     "domestic": true, "gres": "npu"}}
+  ],
+  "software": [{"name": "PyTorch", "version": "2.1.0"}, {"name": "MindSpore", "version": "2.2"},
+               {"name": "TensorFlow", "version": "2.11"}]
+})";
+
+struct DemoPrice {
+  std::string_view partition, unit;
+  std::int64_t price_fen;
+};
+
+Status SeedCenter(Platform& p, std::int64_t provider_id, std::string_view spec_json,
+                  std::initializer_list<DemoPrice> prices, Date from) {
+  const Principal sys = Principal::System();
+  SUANLI_ASSIGN(const network::CenterSpec spec, network::ParseCenterSpec(spec_json));
+  SUANLI_ASSIGN(const Center center, p.RegisterCenter(sys, provider_id, spec));
+  for (const DemoPrice& d : prices) {
+    SUANLI_TRY(p.SetPrice(sys, NewPrice{center.id, std::string(d.partition), std::string(d.unit),
+                                        d.price_fen, from}));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status SeedDemoNetwork(Platform& p, std::int64_t hpc_provider_id, std::int64_t ai_provider_id) {
+  SUANLI_ASSIGN(const Date from, Date::FromYmd(2024, 1, 1));
+  SUANLI_TRY(SeedCenter(p, hpc_provider_id, kHpcSpec,
+                        {{"dcu", "card_hour", 6'00}, {"dcu", "core_hour", 0'10},
+                         {"cpu", "node_hour", 8'00}},
+                        from));
+  SUANLI_TRY(SeedCenter(p, ai_provider_id, kAiSpec, {{"ascend", "card_hour", 12'00}}, from));
+  const Principal sys = Principal::System();
+  SUANLI_TRY(p.AddGoods(sys, NewGoods{hpc_provider_id, std::nullopt, "software_licence",
+                                      "ANSYS Fluent 并行许可", "按核时计费的商业 CFD 软件许可",
+                                      "核时", 0'50}));
+  SUANLI_TRY(p.AddGoods(sys, NewGoods{ai_provider_id, std::nullopt, "model",
+                                      "Qwen 适配镜像 (Ascend)", "已迁移适配昇腾的开源大模型镜像",
+                                      "次", 0}));
+  SUANLI_TRY(p.AddGoods(sys, NewGoods{ai_provider_id, std::nullopt, "service",
+                                      "模型迁移适配服务", "将 PyTorch 模型迁移到 MindSpore/昇腾",
+                                      "项", 50'000'00}));
+  return OkStatus();
+}
+
+}  // namespace suanli::workflow
