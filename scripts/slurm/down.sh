@@ -96,4 +96,10 @@ if ((${#left[@]})); then
   echo "slurm-lab: processes survived: ${left[*]}" >&2
   exit 1
 fi
+# 5. munged's socket directory under /tmp (up.sh), once munged is gone.
+if [[ -r $R/munge/socket_dir ]]; then
+  dir=$(cat "$R/munge/socket_dir")
+  [[ $dir == /tmp/suanli-munge.* ]] && rm -rf -- "$dir"
+  rm -f -- "$R/munge/socket_dir"
+fi
 exit 0

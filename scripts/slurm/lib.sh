@@ -5,17 +5,19 @@
 # alive PID: true when PID exists and is not a zombie (PID 1 here reaps orphans lazily, so a
 # plain kill -0 is fooled by <defunct> entries).
 alive() {
-  local pid=$1 state
-  [[ -r /proc/$pid/stat ]] || return 1
-  state=$(awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[1] }' "/proc/$pid/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z && $state != X ]]
+  local pid=$1 line rest
+  # Builtins only: down.sh calls this for every PID on the machine, and a fork per call made a
+  # sweep take minutes on a loaded 2-core machine.
+  { read -r line <"/proc/$pid/stat"; } 2>/dev/null || return 1
+  rest=${line##*) }
+  [[ -n $rest && ${rest:0:1} != Z && ${rest:0:1} != X ]]
 }
 
 # ours PID: alive and started by this lab (the marker is in its environment).
 ours() {
   local pid=$1
   alive "$pid" || return 1
-  tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "SLURMLAB_MARKER=$R"
+  grep -qzxF "SLURMLAB_MARKER=$R" "/proc/$pid/environ" 2>/dev/null
 }
 
 # wait_tcp PORT SECONDS: until something accepts on 127.0.0.1:PORT.

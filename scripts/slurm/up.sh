@@ -40,6 +40,10 @@ if [[ -d $R/pids ]]; then
     [[ -e $f ]] && ours "$(cat "$f")" && die "a lab is already running in $LAB: run down.sh first"
   done
 fi
+if [[ -r $R/munge/socket_dir ]]; then  # a previous lab that was never taken down
+  old=$(cat "$R/munge/socket_dir")
+  [[ $old == /tmp/suanli-munge.* ]] && rm -rf -- "$old"
+fi
 rm -rf "$R"
 mkdir -p "$R/pids" "$LAB/work"
 chmod 755 "$LAB" "$R"
@@ -76,13 +80,18 @@ start() {
 }
 
 # --- munge -------------------------------------------------------------------------------------
-mkdir -p "$R/munge/run" "$R/munge/keydir"
-chmod 755 "$R/munge" "$R/munge/run"   # the socket's directory must be a+x (pitfall 2)
+# munged refuses a socket unless every directory above it is a+x (pitfall 2). A lab under a
+# private directory (a `mktemp -d` checkout is 0700) cannot satisfy that, so the socket lives in
+# its own directory under /tmp, recorded in $R/munge/socket_dir for down.sh to remove.
+mkdir -p "$R/munge/keydir"
 chmod 700 "$R/munge/keydir"
+MUNGE_RUN=$(mktemp -d /tmp/suanli-munge.XXXXXX)
+chmod 755 "$MUNGE_RUN"
+echo "$MUNGE_RUN" >"$R/munge/socket_dir"
 mungekey -c -k "$R/munge/keydir/munge.key" >/dev/null 2>&1
-MUNGE_SOCK=$R/munge/run/munge.sock
+MUNGE_SOCK=$MUNGE_RUN/munge.sock
 start munged munged -F --socket="$MUNGE_SOCK" --key-file="$R/munge/keydir/munge.key" \
-  --pid-file="$R/munge/run/munged.pid" --seed-file="$R/munge/keydir/munged.seed"
+  --pid-file="$MUNGE_RUN/munged.pid" --seed-file="$R/munge/keydir/munged.seed"
 for ((i = 0; i < 100; i++)); do
   munge -n -S "$MUNGE_SOCK" 2>/dev/null | unmunge -S "$MUNGE_SOCK" >/dev/null 2>&1 && break
   sleep 0.1
