@@ -174,6 +174,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddClaimRoutes(kit);
   AddAdminRoutes(kit);
   AddNetworkRoutes(kit);
+  AddMeteringRoutes(kit);
   AddOpenApiRoute(kit);
 }
 

@@ -65,7 +65,8 @@ void AddProgramRoutes(RouteKit& kit);
 void AddVoucherRoutes(RouteKit& kit);
 void AddClaimRoutes(RouteKit& kit);
 void AddAdminRoutes(RouteKit& kit);
-void AddNetworkRoutes(RouteKit& kit);  // routes_network.cc
+void AddNetworkRoutes(RouteKit& kit);   // routes_network.cc
+void AddMeteringRoutes(RouteKit& kit);  // routes_metering.cc
 void AddOpenApiRoute(RouteKit& kit);
 
 }  // namespace suanli::api

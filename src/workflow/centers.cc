@@ -115,6 +115,16 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
   SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
   SUANLI_TRY(ValidatePrice(center, p));
   return state_->RunStep<Price>(actor, [&](StepContext& ctx) -> Result<Price> {
+    // A partition is billed in one unit (a job is rated by exactly one price entry), so every
+    // entry of a partition has the unit of its first.
+    SUANLI_ASSIGN(auto unit, ctx.db.Prepare("SELECT unit FROM center_prices WHERE center_id = ?1 "
+                                            "AND partition_name = ?2 LIMIT 1"));
+    SUANLI_ASSIGN(const bool priced, unit.Bind(1, p.center_id).Bind(2, p.partition).Step());
+    if (priced && unit.Text(0) != p.unit) {
+      return MakeError(ErrorCode::kContradiction, "unit",
+                       "partition " + p.partition + " is billed per " + unit.Text(0) +
+                           "; a partition has one unit");
+    }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO center_prices (center_id, "
                                            "partition_name, unit, price_fen, effective_from, "
                                            "created_at_us) VALUES (?1,?2,?3,?4,?5,?6)"));

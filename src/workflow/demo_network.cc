@@ -2,7 +2,7 @@
 // hardware and software as the annexes describe them (国家超算成都中心: domestic C86 CPUs and DCU
 // accelerators, shared and exclusive billing, Slurm; 成都智算中心: Ascend cards, PyTorch 2.1.0,
 // MindSpore 2.2). Node counts and prices are not in the seeds: they are illustrative figures,
-// chosen to be of the order centers publish (a DCU card-hour ¥6, an Ascend 910B card-hour ¥12).
+// chosen to be of the order centers publish (a DCU card-hour ¥6, a CPU node-hour ¥8, an Ascend 910B card-hour ¥12).
 #include "network/center_spec.h"
 #include "workflow/demo.h"
 
@@ -61,8 +61,7 @@ Status SeedCenter(Platform& p, std::int64_t provider_id, std::string_view spec_j
 Status SeedDemoNetwork(Platform& p, std::int64_t hpc_provider_id, std::int64_t ai_provider_id) {
   SUANLI_ASSIGN(const Date from, Date::FromYmd(2024, 1, 1));
   SUANLI_TRY(SeedCenter(p, hpc_provider_id, kHpcSpec,
-                        {{"dcu", "card_hour", 6'00}, {"dcu", "core_hour", 0'10},
-                         {"cpu", "node_hour", 8'00}},
+                        {{"dcu", "card_hour", 6'00}, {"cpu", "node_hour", 8'00}},
                         from));
   SUANLI_TRY(SeedCenter(p, ai_provider_id, kAiSpec, {{"ascend", "card_hour", 12'00}}, from));
   const Principal sys = Principal::System();

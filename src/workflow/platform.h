@@ -13,11 +13,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "audit/audit_log.h"
+#include "metering/bills.h"
+#include "metering/ingest.h"
+#include "metering/reconciliation.h"
 #include "core/cst_time.h"
 #include "core/result.h"
 #include "policy/program.h"
@@ -103,6 +107,36 @@ class Platform {
   // folded); `kind` is "", "compute" (centers only) or one goods kind.
   Result<CatalogueResult> SearchCatalogue(std::string_view query, std::string_view kind);
 
+  // --- Metering (metering.cc): accounts, usage, bills, metered settlement, reconciliation ---
+  // Maps a Slurm account on a center to the organisation (and contract, discount class) that
+  // pays for its jobs. The center's provider's operator, or an admin.
+  Result<SlurmAccount> MapSlurmAccount(const Principal& actor, const SlurmAccount& account);
+  Result<std::vector<SlurmAccount>> ListSlurmAccounts(const Principal& actor,
+                                                      std::int64_t center_id);
+  // Ingests a `sacct --parsable2` file for one of the actor's centers: every line rated and
+  // stored durably, or reported with its reason and never billed; idempotent by
+  // (center, job, step). Records naming another cluster are refused as unregistered.
+  Result<metering::IngestReport> IngestUsage(const Principal& actor, std::int64_t center_id,
+                                             std::string_view sacct_text);
+  // The same for a connector's page, with the center's cursor stored in the same batch.
+  Result<metering::IngestReport> IngestUsageRecords(const Principal& actor,
+                                                    std::int64_t center_id,
+                                                    std::span<const network::UsageRecord> records,
+                                                    std::optional<std::string> cursor);
+  Result<std::optional<std::string>> UsageCursor(std::int64_t center_id);
+  // An organisation's metered bills for a period ("2024Q2" or "2024-04-01..2024-06-30"), one
+  // per contract. Providers see their own centers' lines; applicants their own organisation.
+  Result<std::vector<metering::Bill>> Bills(const Principal& actor, std::int64_t org_id,
+                                            std::string_view period);
+  // Settles the organisation's metered bills for the period on the actor's centers through
+  // the voucher, as one bill of their total (SubmitSettlement's rules and answer).
+  void SettleMeteredBill(const Principal& actor, std::int64_t org_id, std::string_view period,
+                         std::int64_t voucher_id, std::string idempotency_key,
+                         std::function<void(Result<SettlementResult>)> done);
+  // The claim's bill amounts per organisation against what the claim's provider's centers
+  // metered for them in the claim's period; flagged where the claim exceeds the metering.
+  Result<metering::Reconciliation> ReconcileClaim(const Principal& actor, std::int64_t claim_id);
+
   // --- Programs, applications, vouchers (applications.cc, vouchers.cc) ---
   std::vector<const policy::Program*> Programs() const;
   const policy::Program* FindProgram(std::string_view program_id) const;
@@ -168,6 +202,9 @@ class Platform {
 
  private:
   explicit Platform(std::unique_ptr<State> state);
+  Result<metering::IngestReport> IngestUsageFrom(
+      const Principal& actor, std::int64_t center_id,
+      const std::function<Result<metering::IngestReport>(const metering::Rater&, State&)>& run);
   std::unique_ptr<State> state_;
 };
 

@@ -234,6 +234,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_TRY(s->ExecutePendingMoves(nullptr));
   SUANLI_TRY(LoadApiKeys(*s));
   SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path));
+  SUANLI_ASSIGN(s->usage,
+                metering::UsageStore::Open(metering::UsageStore::Options{(dir / "usage").string()}));
   SUANLI_TRY(RecoverJournal(*s));
   SUANLI_TRY(RefreshUsage(*s));
   s->ready = true;

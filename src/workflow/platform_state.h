@@ -17,6 +17,7 @@
 
 #include "audit/audit_log.h"
 #include "ledger/ledger.h"
+#include "metering/usage_store.h"
 #include "policy/program.h"
 #include "security/secret_box.h"
 #include "security/throttle.h"
@@ -145,6 +146,10 @@ struct Platform::State {
   VoucherIndex vouchers;
   ApiKeyCache api_keys;
   std::unique_ptr<SettlementJournal> journal;
+  // The usage log (usage/usage.log): one writer at a time, under its own mutex so a long
+  // ingest does not hold the workflow's.
+  std::mutex metering_mu;
+  std::unique_ptr<metering::UsageStore> usage;
   std::atomic<bool> ready{false};
 
   // Runs `body` as one step: takes the mutex, opens a transaction, commits it with the audit

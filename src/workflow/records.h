@@ -290,6 +290,15 @@ struct Goods {
   Instant created_at;
 };
 
+// A Slurm account on a center and who pays for its jobs (metering.cc).
+struct SlurmAccount {
+  std::int64_t id = 0, center_id = 0;
+  std::string account;
+  std::int64_t org_id = 0;
+  std::optional<std::int64_t> contract_id;
+  std::optional<char> discount_class;  // 'A'..'E'; none pays the base price
+};
+
 // One search of the catalogue: the centers and the goods that match.
 struct CatalogueResult {
   std::vector<Center> centers;

@@ -38,6 +38,17 @@ CREATE TABLE IF NOT EXISTS goods (
   price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
   created_at_us INTEGER NOT NULL,
   UNIQUE (provider_id, name));
+-- Who pays for a Slurm account's jobs on a center (metering's account map): the organisation,
+-- the contract the usage is billed under, and the customer's discount class (A–E, seed 002).
+CREATE TABLE IF NOT EXISTS slurm_accounts (
+  id INTEGER PRIMARY KEY,
+  center_id INTEGER NOT NULL REFERENCES compute_centers(id),
+  account TEXT NOT NULL,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  contract_id INTEGER REFERENCES contracts(id),
+  discount_class TEXT,                  -- 'A'..'E' or NULL (the base price)
+  created_at_us INTEGER NOT NULL,
+  UNIQUE (center_id, account));
 )sql";
 
 }  // namespace

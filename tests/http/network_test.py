@@ -146,6 +146,10 @@ def main():
         s, _ = op_ai.call("POST", prices_path, dict(good_price, price="17.00",
                                                     effective_from="2024-05-01"))
         assert s == 201
+        # A partition is billed in one unit.
+        expect_refused(op_ai, "POST", prices_path, dict(good_price, unit="node_hour",
+                                                        effective_from="2024-06-01"), 422,
+                       "unit", snapshot(anon), anon)
         s, listed = anon.call("GET", prices_path)
         assert [(p["price"], p["effective_from"]) for p in listed["items"]] == \
             [("18.50", "2024-04-01"), ("17.00", "2024-05-01")], listed

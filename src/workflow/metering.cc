@@ -1,0 +1,331 @@
+// Metering in the platform: a center's Slurm accounts mapped to the organisations (and
+// contracts, and discount classes) that pay for them; usage ingested from sacct files or a
+// connector's pages into the durable usage log (metering/usage_store.h); bills per
+// organisation and period; a metered bill settled through the voucher exactly as a posted bill
+// is; and each claim reconciled with what was metered. The rating rules are metering's
+// (docs/metering.md); this file only assembles their inputs from platform.db.
+#include <algorithm>
+#include <set>
+
+#include "metering/bills.h"
+#include "metering/ingest.h"
+#include "metering/reconciliation.h"
+#include "workflow/platform.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+namespace {
+
+constexpr std::size_t kAccountBytesMax = 64;
+
+Result<metering::PriceUnit> UnitOf(std::string_view unit) {
+  return metering::ParsePriceUnit(unit, "unit");
+}
+
+// Discount classes A–E come from the program that defines them (seed 002: Nanjing); the floor
+// is that program's (30 %). Without such a program every customer pays the base price.
+void AddDiscountClasses(const Platform::State& s, metering::PriceListSpec* spec) {
+  for (const auto& p : s.programs) {
+    if (!p->discounts) continue;
+    spec->floor_share = p->discounts->floor_share;
+    for (const auto& c : p->discounts->classes) {
+      if (c.id.size() == 1) spec->classes.push_back({c.id[0], c.price_share});
+    }
+    return;
+  }
+}
+
+// The price list of every center, from center_prices. Caller holds s.mu.
+Result<metering::PriceList> PriceListFrom(Platform::State& s) {
+  metering::PriceListSpec spec;
+  AddDiscountClasses(s, &spec);
+  SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT c.slurm_cluster, c.spec_json, p.partition_name, "
+                                      "p.unit, p.price_fen, p.effective_from FROM center_prices p "
+                                      "JOIN compute_centers c ON c.id = p.center_id ORDER BY p.id"));
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    metering::PriceEntry e;
+    e.center = q.Text(0);
+    e.partition = q.Text(2);
+    SUANLI_ASSIGN(e.unit, UnitOf(q.Text(3)));
+    e.price_fen = q.Int(4);
+    SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
+    e.effective_from = Instant::StartOfDay(from);
+    if (e.unit == metering::PriceUnit::kCardHour) {
+      SUANLI_ASSIGN(const network::CenterSpec center, network::ParseCenterSpec(q.Text(1)));
+      const network::Partition* part = center.FindPartition(e.partition);
+      if (part != nullptr && part->accelerator) e.tres = "gres/" + part->accelerator->gres;
+    }
+    spec.prices.push_back(std::move(e));
+  }
+  return metering::PriceList::Build(std::move(spec));
+}
+
+Result<std::vector<SlurmAccount>> AccountsOf(storage::Db& db, std::int64_t center_id) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT id, center_id, account, org_id, contract_id, "
+                                   "discount_class FROM slurm_accounts WHERE center_id = ?1 "
+                                   "ORDER BY id"));
+  q.Bind(1, center_id);
+  std::vector<SlurmAccount> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    SlurmAccount a{q.Int(0), q.Int(1), q.Text(2), q.Int(3), std::nullopt, std::nullopt};
+    if (!q.IsNull(4)) a.contract_id = q.Int(4);
+    if (!q.IsNull(5) && !q.Text(5).empty()) a.discount_class = q.Text(5)[0];
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// The rater for one center's uploads: every center's prices, that center's accounts, and only
+// that center registered — a record naming any other cluster is refused as "unregistered
+// center", so a provider can never bill usage on a center that is not its own.
+Result<metering::Rater> RaterFor(Platform::State& s, const Center& center) {
+  std::lock_guard lock(s.mu);
+  SUANLI_ASSIGN(metering::PriceList prices, PriceListFrom(s));
+  SUANLI_ASSIGN(const auto accounts, AccountsOf(*s.db, center.id));
+  std::vector<metering::AccountEntry> entries;
+  for (const auto& a : accounts) {
+    metering::AccountEntry e;
+    e.center = center.spec.slurm_cluster;
+    e.account = a.account;
+    e.org = OrgId(static_cast<std::uint64_t>(a.org_id));
+    if (a.contract_id) e.contract = ContractId(static_cast<std::uint64_t>(*a.contract_id));
+    e.discount_class = a.discount_class;
+    entries.push_back(std::move(e));
+  }
+  return metering::Rater::Make(std::move(prices), std::move(entries),
+                               {center.spec.slurm_cluster});
+}
+
+Status ValidateAccount(const SlurmAccount& a) {
+  if (a.account.empty() || a.account.size() > kAccountBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, "account", "1 to 64 bytes");
+  }
+  for (char c : a.account) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) {
+      return MakeError(ErrorCode::kOutOfRange, "account",
+                       "lower-case letters, digits, '-' and '_' (a Slurm account name)");
+    }
+  }
+  if (a.discount_class && (*a.discount_class < 'A' || *a.discount_class > 'E')) {
+    return MakeError(ErrorCode::kOutOfRange, "discount_class", "one of A, B, C, D, E");
+  }
+  return OkStatus();
+}
+
+std::string ReportJson(const metering::IngestReport& r) {
+  return "{\"lines\":" + std::to_string(r.lines) + ",\"ingested\":" + std::to_string(r.ingested) +
+         ",\"billed\":" + std::to_string(r.billed) + ",\"already\":" + std::to_string(r.already) +
+         ",\"rejected\":" + std::to_string(r.rejected) +
+         ",\"amount_fen\":" + std::to_string(r.amount_fen) + "}";
+}
+
+// The bills of `org` for `period`, of every center or only of `provider_id`'s. No access check.
+Result<std::vector<metering::Bill>> BillsOf(Platform& p, Platform::State& s, std::int64_t org_id,
+                                            const metering::Period& period,
+                                            std::optional<std::int64_t> provider_id) {
+  std::optional<std::set<std::string>> clusters;
+  if (provider_id) {
+    clusters.emplace();
+    SUANLI_ASSIGN(const auto centers, p.ListCenters());
+    for (const auto& c : centers) {
+      if (c.provider_id == *provider_id) clusters->insert(c.spec.slurm_cluster);
+    }
+  }
+  std::vector<metering::BillLine> lines;
+  {
+    std::lock_guard lock(s.metering_mu);
+    SUANLI_ASSIGN(lines, s.usage->Lines(period.first, period.last,
+                                        OrgId(static_cast<std::uint64_t>(org_id))));
+  }
+  if (clusters) {
+    std::erase_if(lines, [&](const metering::BillLine& l) {
+      return clusters->count(l.line.center) == 0;
+    });
+  }
+  return metering::BuildBills(lines, period);
+}
+
+}  // namespace
+
+Result<SlurmAccount> Platform::MapSlurmAccount(const Principal& actor, const SlurmAccount& a) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  SUANLI_ASSIGN(const Center center, GetCenter(a.center_id));
+  SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
+  SUANLI_TRY(ValidateAccount(a));
+  return state_->RunStep<SlurmAccount>(actor, [&](StepContext& ctx) -> Result<SlurmAccount> {
+    SUANLI_ASSIGN(auto org, ctx.db.Prepare("SELECT 1 FROM orgs WHERE id = ?1"));
+    SUANLI_ASSIGN(const bool org_found, org.Bind(1, a.org_id).Step());
+    if (!org_found) return NotFound("org", a.org_id);
+    if (a.contract_id) {
+      SUANLI_ASSIGN(auto k, ctx.db.Prepare("SELECT org_id, provider_id FROM contracts "
+                                           "WHERE id = ?1"));
+      SUANLI_ASSIGN(const bool found, k.Bind(1, *a.contract_id).Step());
+      if (!found) return NotFound("contract", *a.contract_id);
+      if (k.Int(0) != a.org_id || k.Int(1) != center.provider_id) {
+        return MakeError(ErrorCode::kContradiction, "contract_id",
+                         "the contract is not between this organisation and this center's provider");
+      }
+    }
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO slurm_accounts (center_id, account, "
+                                           "org_id, contract_id, discount_class, created_at_us) "
+                                           "VALUES (?1,?2,?3,?4,?5,?6)"));
+    ins.Bind(1, a.center_id).Bind(2, a.account).Bind(3, a.org_id);
+    if (a.contract_id) ins.Bind(4, *a.contract_id);
+    if (a.discount_class) ins.Bind(5, std::string(1, *a.discount_class));
+    const Status st = ins.Bind(6, ctx.now.micros()).Run();
+    if (!st.ok()) {
+      if (st.error().code == ErrorCode::kContradiction) {
+        return MakeError(ErrorCode::kDuplicate, "account",
+                         "the account is mapped on this center already");
+      }
+      return st.error();
+    }
+    SlurmAccount out = a;
+    out.id = ctx.db.LastInsertRowid();
+    SUANLI_TRY(ctx.Audit("slurm_account.map", "center/" + std::to_string(a.center_id), "",
+                         "{\"account\":" + Quoted(a.account) +
+                             ",\"org_id\":" + std::to_string(a.org_id) + "}"));
+    return out;
+  });
+}
+
+Result<std::vector<SlurmAccount>> Platform::ListSlurmAccounts(const Principal& actor,
+                                                              std::int64_t center_id) {
+  SUANLI_ASSIGN(const Center center, GetCenter(center_id));
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider, Role::kOfficer, Role::kAuditor}));
+  SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
+  std::lock_guard lock(state_->mu);
+  return AccountsOf(*state_->db, center_id);
+}
+
+Result<metering::IngestReport> Platform::IngestUsage(const Principal& actor,
+                                                     std::int64_t center_id,
+                                                     std::string_view sacct_text) {
+  return IngestUsageFrom(actor, center_id, [&](const metering::Rater& rater, State& s) -> Result<metering::IngestReport> {
+    metering::IngestOptions options;
+    SUANLI_ASSIGN(const Center center, GetCenter(center_id));
+    options.sacct.default_cluster = center.spec.slurm_cluster;
+    options.rejects_kept_max = 1000;
+    return metering::IngestSacctText(s.usage.get(), rater, sacct_text, options);
+  });
+}
+
+Result<metering::IngestReport> Platform::IngestUsageRecords(
+    const Principal& actor, std::int64_t center_id,
+    std::span<const network::UsageRecord> records, std::optional<std::string> cursor) {
+  return IngestUsageFrom(actor, center_id, [&](const metering::Rater& rater, State& s) -> Result<metering::IngestReport> {
+    SUANLI_ASSIGN(const Center center, GetCenter(center_id));
+    std::optional<metering::CursorUpdate> update;
+    if (cursor) update = metering::CursorUpdate{center.spec.slurm_cluster, *cursor};
+    return metering::IngestRecords(s.usage.get(), rater, records, update, 1000);
+  });
+}
+
+Result<metering::IngestReport> Platform::IngestUsageFrom(
+    const Principal& actor, std::int64_t center_id,
+    const std::function<Result<metering::IngestReport>(const metering::Rater&, State&)>& run) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  SUANLI_ASSIGN(const Center center, GetCenter(center_id));
+  SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
+  SUANLI_ASSIGN(const metering::Rater rater, RaterFor(*state_, center));
+  metering::IngestReport report;
+  {
+    // One ingest at a time: the usage log has one writer. The workflow mutex is not held, so
+    // a long file never stalls the other steps.
+    std::lock_guard lock(state_->metering_mu);
+    SUANLI_ASSIGN(report, run(rater, *state_));
+  }
+  // The lines are durable; the audit entry records who ingested what. Were the audit step to
+  // fail, re-ingesting the same file changes nothing and records the entry then.
+  SUANLI_TRY(state_->RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
+    SUANLI_TRY(ctx.Audit("usage.ingest", "center/" + std::to_string(center_id), "",
+                         ReportJson(report)));
+    return true;
+  }));
+  return report;
+}
+
+Result<std::optional<std::string>> Platform::UsageCursor(std::int64_t center_id) {
+  SUANLI_ASSIGN(const Center center, GetCenter(center_id));
+  std::lock_guard lock(state_->metering_mu);
+  return state_->usage->Cursor(center.spec.slurm_cluster);
+}
+
+Result<std::vector<metering::Bill>> Platform::Bills(const Principal& actor, std::int64_t org_id,
+                                                    std::string_view period_text) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor, Role::kApplicant,
+                                 Role::kProvider, Role::kExpert}));
+  if (actor.role == Role::kApplicant) SUANLI_TRY(RequireOrgAccess(actor, org_id));
+  SUANLI_ASSIGN(const metering::Period period, metering::Period::Parse(period_text, "period"));
+  // A provider sees the lines of its own centers only; everyone else every center's.
+  std::optional<std::int64_t> provider;
+  if (actor.role == Role::kProvider && !actor.is_system()) {
+    provider = actor.provider_id.value_or(-1);
+  }
+  return BillsOf(*this, *state_, org_id, period, provider);
+}
+
+void Platform::SettleMeteredBill(const Principal& actor, std::int64_t org_id,
+                                 std::string_view period, std::int64_t voucher_id,
+                                 std::string idempotency_key, SettlementDone done) {
+  if (Status r = RequireRole(actor, {Role::kProvider}); !r.ok()) return done(r.error());
+  auto voucher = GetVoucher(actor, voucher_id);
+  if (!voucher.ok()) return done(voucher.error());
+  if (voucher->org_id != org_id) {
+    return done(MakeError(ErrorCode::kContradiction, "voucher_id",
+                          "the voucher is another organisation's"));
+  }
+  auto bills = Bills(actor, org_id, period);
+  if (!bills.ok()) return done(bills.error());
+  auto total = metering::TotalFen(*bills);
+  if (!total.ok()) return done(total.error());
+  if (*total <= 0) {
+    return done(MakeError(ErrorCode::kStateConflict, "period",
+                          "nothing metered for this organisation on your centers in " +
+                              std::string(period)));
+  }
+  SettlementRequest request;
+  request.idempotency_key = std::move(idempotency_key);
+  request.voucher_id = voucher_id;
+  // The bill number names what was billed, so the claim's summary table shows it.
+  request.bill_no = "M-" + std::to_string(org_id) + "-" + bills->front().period.ToString();
+  request.bill_fen = *total;
+  SubmitSettlement(actor, std::move(request), std::move(done));
+}
+
+Result<metering::Reconciliation> Platform::ReconcileClaim(const Principal& actor,
+                                                          std::int64_t claim_id) {
+  SUANLI_ASSIGN(const Claim claim, GetClaim(actor, claim_id));
+  SUANLI_ASSIGN(const auto rows, ClaimSummary(actor, claim_id));
+  SUANLI_ASSIGN(const metering::Period period, metering::Period::Parse(claim.period, "period"));
+  // Claimed bill amounts per organisation, in the claim's order.
+  std::vector<metering::ClaimAmount> claimed;
+  std::vector<std::int64_t> org_ids;
+  {
+    std::lock_guard lock(state_->mu);
+    SUANLI_ASSIGN(auto by_uscc, state_->db->Prepare("SELECT id FROM orgs WHERE uscc = ?1"));
+    for (const auto& r : rows) {
+      by_uscc.Reset();
+      SUANLI_ASSIGN(const bool found, by_uscc.Bind(1, r.org_uscc).Step());
+      if (!found) continue;
+      const std::int64_t org = by_uscc.Int(0);
+      claimed.push_back({OrgId(static_cast<std::uint64_t>(org)), r.bill_fen});
+      if (std::find(org_ids.begin(), org_ids.end(), org) == org_ids.end()) org_ids.push_back(org);
+    }
+  }
+  // Metered: the claim's provider's centers only, for the same organisations and period.
+  std::vector<metering::Bill> bills;
+  for (std::int64_t org : org_ids) {
+    SUANLI_ASSIGN(auto b, BillsOf(*this, *state_, org, period, claim.provider_id));
+    for (auto& bill : b) bills.push_back(std::move(bill));
+  }
+  return metering::Reconcile(claimed, bills, period);
+}
+
+}  // namespace suanli::workflow
