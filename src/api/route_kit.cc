@@ -175,6 +175,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddAdminRoutes(kit);
   AddNetworkRoutes(kit);
   AddMeteringRoutes(kit);
+  AddJobRoutes(kit);
   AddOpenApiRoute(kit);
 }
 

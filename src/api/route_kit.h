@@ -67,6 +67,7 @@ void AddClaimRoutes(RouteKit& kit);
 void AddAdminRoutes(RouteKit& kit);
 void AddNetworkRoutes(RouteKit& kit);   // routes_network.cc
 void AddMeteringRoutes(RouteKit& kit);  // routes_metering.cc
+void AddJobRoutes(RouteKit& kit);       // routes_jobs.cc
 void AddOpenApiRoute(RouteKit& kit);
 
 }  // namespace suanli::api

@@ -127,6 +127,17 @@ int Serve(ServeOptions o) {
     }
     logins = *seeded;
   }
+  // The demo's centers are simulated (deterministic, on the server's clock), so jobs can be
+  // routed and run without Slurm; a deployment attaches real connectors instead.
+  std::vector<std::unique_ptr<network::CenterConnector>> simulated;
+  if (o.demo) {
+    auto sims = workflow::SimulateCenters(**platform, *clock);
+    if (!sims.ok()) {
+      std::fprintf(stderr, "suanli serve: demo centers: %s\n", sims.error().ToString().c_str());
+      return 2;
+    }
+    simulated = std::move(sims).value();
+  }
   metrics::Registry registry;
   http::Router router;
   api::RegisterRoutes(router, **platform, registry,

@@ -15,11 +15,12 @@ constexpr std::int64_t kDefaultTimeLimitMin = 60;  // time_limit_min 0: a partit
 
 std::int64_t CeilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// "gpu:2", "gpu:a800:2" → 2 GPUs per node; "" → 0. Other gres names are refused.
-Result<std::uint32_t> GpusPerNode(std::string_view gres) {
+// "gpu:2", "gpu:a800:2" → 2 cards per node; "" → 0. Other gres names than the center's
+// (options.gres_name: "gpu", or "npu", "dcu") are refused.
+Result<std::uint32_t> GpusPerNode(std::string_view gres, const std::string& name) {
   if (gres.empty()) return std::uint32_t{0};
-  if (gres.substr(0, 4) != "gpu:") {
-    return MakeError(ErrorCode::kOutOfRange, "gres", "only gpu:<count> is offered here");
+  if (gres.substr(0, name.size() + 1) != name + ":") {
+    return MakeError(ErrorCode::kOutOfRange, "gres", "only " + name + ":<count> is offered here");
   }
   const std::string_view count = gres.substr(gres.rfind(':') + 1);
   std::uint32_t n = 0;
@@ -95,7 +96,10 @@ Result<SlurmJobId> SimulatedCenter::Submit(const JobSpec& spec) {
   if (spec.nodes == 0 || spec.tasks == 0 || spec.cpus_per_task == 0) {
     return MakeError(ErrorCode::kOutOfRange, "tasks", "nodes, tasks and cpus_per_task >= 1");
   }
-  if (!spec.partition.empty() && spec.partition != options_.partition) {
+  const bool other_partition =
+      std::find(options_.other_partitions.begin(), options_.other_partitions.end(),
+                spec.partition) != options_.other_partitions.end();
+  if (!spec.partition.empty() && spec.partition != options_.partition && !other_partition) {
     return MakeError(ErrorCode::kContradiction, "partition", "invalid partition specified");
   }
   const auto account = accounts_.find(spec.account);
@@ -103,7 +107,7 @@ Result<SlurmJobId> SimulatedCenter::Submit(const JobSpec& spec) {
     return MakeError(ErrorCode::kContradiction, "account",
                      "invalid account or account/partition combination specified");
   }
-  SUANLI_ASSIGN(const std::uint32_t gpus_per_node, GpusPerNode(spec.gres));
+  SUANLI_ASSIGN(const std::uint32_t gpus_per_node, GpusPerNode(spec.gres, options_.gres_name));
   Job job;
   job.cpus = spec.tasks * spec.cpus_per_task;
   job.gpus = gpus_per_node * spec.nodes;
@@ -124,8 +128,9 @@ Result<SlurmJobId> SimulatedCenter::Submit(const JobSpec& spec) {
     gpu_min += std::int64_t{other.gpus} * other_limit_min;
   }
   const Account& acct = account->second;
+  const std::string gres_tres = "gres/" + options_.gres_name;
   for (const auto& [tres, wanted_min] : {std::pair<std::string_view, std::int64_t>{"cpu", cpu_min},
-                                         {"gres/gpu", gpu_min}}) {
+                                         {gres_tres, gpu_min}}) {
     const auto limit = acct.grp_tres_mins.find(tres);
     if (limit == acct.grp_tres_mins.end() || wanted_min == 0) continue;
     const auto used = acct.used_tres_mins.find(tres);
@@ -176,7 +181,7 @@ void SimulatedCenter::StartQueued(Instant at) {
                              {"cpu", job.cpus},
                              {"mem", std::int64_t{job.cpus} * options_.mem_per_cpu_mb},
                              {"node", job.spec.nodes}};
-    if (job.gpus > 0) job.status.alloc_tres["gres/gpu"] = job.gpus;
+    if (job.gpus > 0) job.status.alloc_tres["gres/" + options_.gres_name] = job.gpus;
     running_.emplace(at.AddSeconds(run_s), job.status.id.value);
   }
 }
@@ -208,7 +213,7 @@ void SimulatedCenter::Finish(Job& job, Instant at, JobState state, std::int32_t 
     const std::int64_t elapsed_s = (at.micros() - job.status.start->micros()) / kMicrosPerSecond;
     Account& account = accounts_.at(job.spec.account);
     account.used_tres_mins["cpu"] += CeilDiv(std::int64_t{job.cpus} * elapsed_s, 60);
-    if (job.gpus > 0) account.used_tres_mins["gres/gpu"] += CeilDiv(std::int64_t{job.gpus} * elapsed_s, 60);
+    if (job.gpus > 0) account.used_tres_mins["gres/" + options_.gres_name] += CeilDiv(std::int64_t{job.gpus} * elapsed_s, 60);
   }
   job.status.state = state;
   job.status.end = at;

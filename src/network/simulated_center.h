@@ -24,6 +24,8 @@ struct SimulatedCenterOptions {
   std::string partition = "batch";
   std::uint32_t cpus = 64;       // capacity across the whole center
   std::uint32_t gpus = 0;
+  std::string gres_name = "gpu";  // what the cards are requested by: "gpu", "npu", "dcu"
+  std::vector<std::string> other_partitions;  // also accepted; records name `partition`
   std::int64_t mem_per_cpu_mb = 1024;  // reported as the "mem" TRES, like DefMemPerCPU
   std::uint64_t seed = 1;
   // A job runs for a seeded fraction of its time limit in [min, max] percent; 100 means it

@@ -75,7 +75,7 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
   firm.prior_year_revenue_fen = 12'000'000'00;
   firm.admin_username = "demo-applicant";
   firm.admin_password = kDemoPassword;
-  SUANLI_TRY(p.RegisterOrg(firm));
+  SUANLI_ASSIGN(const Org firm_org, p.RegisterOrg(firm));
   NewOrg uni = firm;
   uni.uscc = WithUsccCheck("12510000MB0U00003");
   uni.name = "成都示例大学";
@@ -84,7 +84,8 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
   uni.legal_rep_name = "周校长";
   uni.prior_year_revenue_fen = 900'000'000'00;
   uni.admin_username = "uni-applicant";
-  SUANLI_TRY(p.RegisterOrg(uni));
+  SUANLI_ASSIGN(const Org uni_org, p.RegisterOrg(uni));
+  SUANLI_TRY(SeedDemoAccounts(p, firm_org.id, uni_org.id));
   return logins;
 }
 

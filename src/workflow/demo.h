@@ -3,6 +3,7 @@
 // a second start finds the accounts and changes nothing.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,15 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& platform);
 // The demo's two centers with their partitions and prices, and a few goods (demo_network.cc).
 Status SeedDemoNetwork(Platform& platform, std::int64_t hpc_provider_id,
                        std::int64_t ai_provider_id);
+
+// Slurm accounts "cd-firm" and "cd-uni" (class B) on every demo center (demo_network.cc).
+Status SeedDemoAccounts(Platform& platform, std::int64_t firm_org_id, std::int64_t uni_org_id);
+
+// One deterministic simulated center (network/simulated_center.h) per registered center,
+// attached to the platform for jobs, with every mapped account created on it. For the demo
+// and tests without Slurm; the returned connectors must outlive the platform's use of them.
+Result<std::vector<std::unique_ptr<network::CenterConnector>>> SimulateCenters(Platform& platform,
+                                                                             Clock& clock);
 
 // A valid code from a 17-character body: the check character appended (demo and test data).
 std::string WithUsccCheck(std::string_view body17);

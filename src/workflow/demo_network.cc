@@ -4,7 +4,10 @@
 // MindSpore 2.2). Node counts and prices are not in the seeds: they are illustrative figures,
 // chosen to be of the order centers publish (a DCU card-hour ¥6, a CPU node-hour ¥8, an Ascend 910B card-hour ¥12).
 #include "network/center_spec.h"
+#include "network/simulated_center.h"
 #include "workflow/demo.h"
+
+#include <algorithm>
 
 namespace suanli::workflow {
 
@@ -75,6 +78,47 @@ Status SeedDemoNetwork(Platform& p, std::int64_t hpc_provider_id, std::int64_t a
                                       "模型迁移适配服务", "将 PyTorch 模型迁移到 MindSpore/昇腾",
                                       "项", 50'000'00}));
   return OkStatus();
+}
+
+Status SeedDemoAccounts(Platform& p, std::int64_t firm_org_id, std::int64_t uni_org_id) {
+  SUANLI_ASSIGN(const auto centers, p.ListCenters());
+  for (const Center& c : centers) {
+    SlurmAccount firm{0, c.id, "cd-firm", firm_org_id, std::nullopt, std::nullopt};
+    SUANLI_TRY(p.MapSlurmAccount(Principal::System(), firm));
+    // The university pays discount class B (seed 002's classes: 40 % of the base price).
+    SlurmAccount uni{0, c.id, "cd-uni", uni_org_id, std::nullopt, 'B'};
+    SUANLI_TRY(p.MapSlurmAccount(Principal::System(), uni));
+  }
+  return OkStatus();
+}
+
+Result<std::vector<std::unique_ptr<network::CenterConnector>>> SimulateCenters(Platform& p,
+                                                                             Clock& clock) {
+  std::vector<std::unique_ptr<network::CenterConnector>> out;
+  SUANLI_ASSIGN(const auto centers, p.ListCenters());
+  for (const Center& c : centers) {
+    network::SimulatedCenterOptions o;
+    o.cluster = c.spec.slurm_cluster;
+    o.seed = static_cast<std::uint64_t>(c.id);
+    o.cpus = static_cast<std::uint32_t>(std::min<std::uint64_t>(c.spec.Cores(), 1'000'000));
+    o.gpus = static_cast<std::uint32_t>(std::min<std::uint64_t>(c.spec.Cards(), 1'000'000));
+    o.partition = c.spec.partitions.front().name;
+    for (std::size_t i = 1; i < c.spec.partitions.size(); ++i) {
+      o.other_partitions.push_back(c.spec.partitions[i].name);
+    }
+    for (const auto& part : c.spec.partitions) {
+      if (part.accelerator) o.gres_name = part.accelerator->gres;
+    }
+    auto center = std::make_unique<network::SimulatedCenter>(o, clock);
+    SUANLI_ASSIGN(const auto accounts, p.ListSlurmAccounts(Principal::System(), c.id));
+    for (const auto& a : accounts) {
+      const std::vector<std::string> users = {a.account};
+      SUANLI_TRY(center->EnsureAccount(a.account, users));
+    }
+    p.AttachConnector(center.get());
+    out.push_back(std::move(center));
+  }
+  return out;
 }
 
 }  // namespace suanli::workflow

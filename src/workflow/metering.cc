@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "metering/bills.h"
 #include "metering/ingest.h"
 #include "metering/reconciliation.h"
@@ -158,6 +160,24 @@ Result<SlurmAccount> Platform::MapSlurmAccount(const Principal& actor, const Slu
   SUANLI_ASSIGN(const Center center, GetCenter(a.center_id));
   SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
   SUANLI_TRY(ValidateAccount(a));
+  SUANLI_ASSIGN(SlurmAccount out, MapSlurmAccountRow(actor, center, a));
+  // When the center is reachable, the account is made to exist there too (idempotent), with a
+  // user of the same name: jobs routed for the organisation run under it.
+  std::lock_guard jobs_lock(state_->jobs_mu);
+  auto conn = state_->connectors.find(center.spec.slurm_cluster);
+  if (conn != state_->connectors.end()) {
+    const std::vector<std::string> users = {a.account};
+    const Status ensured = conn->second->EnsureAccount(a.account, users);
+    if (!ensured.ok()) {  // the mapping stands; jobs there are refused until the account exists
+      spdlog::warn("account {} on {}: {}", a.account, center.spec.slurm_cluster,
+                   ensured.error().ToString());
+    }
+  }
+  return out;
+}
+
+Result<SlurmAccount> Platform::MapSlurmAccountRow(const Principal& actor, const Center& center,
+                                                  const SlurmAccount& a) {
   return state_->RunStep<SlurmAccount>(actor, [&](StepContext& ctx) -> Result<SlurmAccount> {
     SUANLI_ASSIGN(auto org, ctx.db.Prepare("SELECT 1 FROM orgs WHERE id = ?1"));
     SUANLI_ASSIGN(const bool org_found, org.Bind(1, a.org_id).Step());

@@ -137,6 +137,18 @@ class Platform {
   // metered for them in the claim's period; flagged where the claim exceeds the metering.
   Result<metering::Reconciliation> ReconcileClaim(const Principal& actor, std::int64_t claim_id);
 
+  // --- Jobs on the network (jobs.cc) ---
+  // Makes a center reachable for jobs, by its connector's cluster name. Not owned; it must
+  // outlive the platform. Centers without one are not offered to the router.
+  void AttachConnector(network::CenterConnector* connector);
+  // Places the job by the router's score on the centers where the organisation has a Slurm
+  // account, submits it there and falls back to the next center on refusal or failure. A job
+  // no center can take is recorded "unplaced" with every center's reason.
+  Result<Job> SubmitJob(const Principal& actor, const NewJob& job);
+  // The organisation's jobs (officers, admins, auditors: every job), newest first, with
+  // states refreshed from the centers.
+  Result<std::vector<Job>> ListJobs(const Principal& actor);
+
   // --- Programs, applications, vouchers (applications.cc, vouchers.cc) ---
   std::vector<const policy::Program*> Programs() const;
   const policy::Program* FindProgram(std::string_view program_id) const;
@@ -202,6 +214,10 @@ class Platform {
 
  private:
   explicit Platform(std::unique_ptr<State> state);
+  Result<SlurmAccount> MapSlurmAccountRow(const Principal& actor, const Center& center,
+                                          const SlurmAccount& account);
+  // Asks the centers for the state of every routed job not yet final (jobs.cc).
+  Status RefreshJobs();
   Result<metering::IngestReport> IngestUsageFrom(
       const Principal& actor, std::int64_t center_id,
       const std::function<Result<metering::IngestReport>(const metering::Rater&, State&)>& run);

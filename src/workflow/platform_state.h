@@ -18,7 +18,9 @@
 #include "audit/audit_log.h"
 #include "ledger/ledger.h"
 #include "metering/usage_store.h"
+#include "network/center_connector.h"
 #include "policy/program.h"
+#include "routing/router.h"
 #include "security/secret_box.h"
 #include "security/throttle.h"
 #include "storage/sqlite/db.h"
@@ -150,6 +152,12 @@ struct Platform::State {
   // ingest does not hold the workflow's.
   std::mutex metering_mu;
   std::unique_ptr<metering::UsageStore> usage;
+  // Jobs on the network (jobs.cc): the centers' connectors by Slurm cluster name (not owned),
+  // and the units each center holds for routed jobs not yet final. Taken before `mu`.
+  std::mutex jobs_mu;
+  std::map<std::string, network::CenterConnector*, std::less<>> connectors;
+  std::map<std::int64_t, std::uint32_t> units_held;
+  routing::Router router;
   std::atomic<bool> ready{false};
 
   // Runs `body` as one step: takes the mutex, opens a transaction, commits it with the audit

@@ -299,6 +299,35 @@ struct SlurmAccount {
   std::optional<char> discount_class;  // 'A'..'E'; none pays the base price
 };
 
+// A job an organisation submits to the network (jobs.cc).
+struct NewJob {
+  std::string name;
+  std::string resource_type;  // "cpu" (cores) or an accelerator's gres: "gpu", "npu", "dcu"
+  std::uint32_t units = 1;
+  std::string framework, framework_version_min;  // "" = none required
+  std::int64_t time_limit_s = 3600;
+  std::string data_region;                        // "" = no data to move
+  std::optional<std::int64_t> max_price_fen;      // per unit-hour, what the organisation pays
+  bool domestic_only = false;
+  std::optional<Instant> deadline;
+  std::optional<std::int64_t> voucher_id;         // its share lowers the price at its provider
+  std::string script;                              // the batch script ("#!...")
+  std::string user;                                // the Unix user; default: the account name
+  std::string working_dir;
+};
+
+struct Job {
+  std::int64_t id = 0, org_id = 0;
+  std::string resource_type;
+  std::uint32_t units = 0;
+  std::optional<std::int64_t> center_id;
+  std::string slurm_job_id;
+  std::string state;           // submitted | unplaced | then Slurm's state, lower case
+  std::string placement_json;  // every center's verdict: [{center_id, verdict, ...}]
+  std::string attempts_json;   // the submissions tried: [{center_id, code, reason}]
+  Instant created_at;
+};
+
 // One search of the catalogue: the centers and the goods that match.
 struct CatalogueResult {
   std::vector<Center> centers;

@@ -49,6 +49,20 @@ CREATE TABLE IF NOT EXISTS slurm_accounts (
   discount_class TEXT,                  -- 'A'..'E' or NULL (the base price)
   created_at_us INTEGER NOT NULL,
   UNIQUE (center_id, account));
+-- Jobs routed to the network: where each went (or why nowhere), and its last known state.
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  user_id INTEGER NOT NULL,
+  resource_type TEXT NOT NULL,
+  units INTEGER NOT NULL,
+  center_id INTEGER REFERENCES compute_centers(id),
+  slurm_job_id TEXT,
+  state TEXT NOT NULL,
+  placement_json TEXT NOT NULL,
+  attempts_json TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  updated_at_us INTEGER NOT NULL);
 )sql";
 
 }  // namespace

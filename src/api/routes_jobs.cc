@@ -1,0 +1,89 @@
+// Jobs on the network: an organisation submits a job with its needs and the platform places
+// it on the best center (docs/routing.md), answering with every center's verdict and the
+// submissions tried; the organisation follows its jobs' states.
+#include "api/route_kit.h"
+#include "api/views.h"
+
+namespace suanli::api {
+
+namespace json = boost::json;
+using workflow::Role;
+
+namespace {
+
+json::object View(const workflow::Job& j) {
+  json::object o{{"id", j.id},
+                 {"org_id", j.org_id},
+                 {"resource_type", j.resource_type},
+                 {"units", j.units},
+                 {"state", j.state},
+                 {"placement", json::parse(j.placement_json)},
+                 {"attempts", json::parse(j.attempts_json)},
+                 {"created_at", TimeString(j.created_at)}};
+  o["center_id"] = j.center_id ? json::value(*j.center_id) : json::value(nullptr);
+  o["slurm_job_id"] = j.slurm_job_id.empty() ? json::value(nullptr) : json::value(j.slurm_job_id);
+  return o;
+}
+
+Result<workflow::NewJob> ParseJob(std::string_view body) {
+  SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(body));
+  workflow::NewJob j;
+  SUANLI_ASSIGN(auto name, b.OptString("name"));
+  j.name = name.value_or("");
+  SUANLI_ASSIGN(j.resource_type, b.String("resource_type"));
+  SUANLI_ASSIGN(const std::int64_t units, b.Int("units"));
+  if (units < 1 || units > 100'000) {
+    return MakeError(ErrorCode::kOutOfRange, "units", "1 to 100000");
+  }
+  j.units = static_cast<std::uint32_t>(units);
+  SUANLI_ASSIGN(auto framework, b.OptString("framework"));
+  j.framework = framework.value_or("");
+  SUANLI_ASSIGN(auto version, b.OptString("framework_version_min"));
+  j.framework_version_min = version.value_or("");
+  SUANLI_ASSIGN(auto limit, b.OptInt("time_limit_s"));
+  j.time_limit_s = limit.value_or(3600);
+  SUANLI_ASSIGN(auto region, b.OptString("data_region"));
+  j.data_region = region.value_or("");
+  SUANLI_ASSIGN(j.max_price_fen, b.OptMoneyFen("max_price"));
+  if (j.max_price_fen && *j.max_price_fen < 0) {
+    return MakeError(ErrorCode::kNegativeAmount, "max_price", "must be ≥ 0");
+  }
+  SUANLI_ASSIGN(auto domestic, b.OptBool("domestic_only"));
+  j.domestic_only = domestic.value_or(false);
+  SUANLI_ASSIGN(auto deadline, b.OptString("deadline"));
+  if (deadline) {
+    SUANLI_ASSIGN(j.deadline, Instant::Parse(*deadline, "deadline"));
+  }
+  SUANLI_ASSIGN(j.voucher_id, b.OptInt("voucher_id"));
+  SUANLI_ASSIGN(j.script, b.String("script"));
+  SUANLI_ASSIGN(auto user, b.OptString("user"));
+  j.user = user.value_or("");
+  SUANLI_ASSIGN(auto dir, b.OptString("working_dir"));
+  j.working_dir = dir.value_or("");
+  SUANLI_TRY(b.Finish());
+  return j;
+}
+
+}  // namespace
+
+void AddJobRoutes(RouteKit& kit) {
+  using http::Method;
+  kit.Add(Method::kPost, "/api/v1/jobs", Access::Roles({Role::kApplicant}),
+          "submit a job to the network: placed on the best center, with fallback", "network",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const workflow::NewJob job, ParseJob(c.req.body));
+            SUANLI_ASSIGN(const auto out, c.platform.SubmitJob(c.who, job));
+            return Json(View(out), 201);
+          });
+  kit.Add(Method::kGet, "/api/v1/jobs",
+          Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),
+          "your organisation's jobs (officers and auditors: all), states refreshed", "network",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto rows, c.platform.ListJobs(c.who));
+            json::array items;
+            for (const auto& j : rows) items.push_back(View(j));
+            return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+          });
+}
+
+}  // namespace suanli::api

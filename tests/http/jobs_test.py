@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Jobs on the network over real HTTP, against the demo's two simulated centers: an Ascend job
+goes to 成都智算中心 (the only center with npu cards, and its MindSpore 2.2), with 国家超算成都中心
+listed as having no such resource; a job no center can take (a deadline before it can end, a
+price cap below the price, more cards than exist, a framework version not offered) is
+recorded unplaced with each center's reason (the voucher's share of the price and fallback on
+a refusing or unreachable center are unit-tested in src/routing/); the job's state follows
+the center as the clock moves; bad input changes nothing.
+
+Usage: jobs_test.py SUANLI_BINARY REPO_DIR"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from suanli_client import Server, login  # noqa: E402
+
+SCRIPT = "#!/bin/sh\npython train.py\n"
+
+
+def ok(status_data, codes=(200, 201)):
+    status, data = status_data
+    assert status in codes, (status, data)
+    return data
+
+
+def verdicts(job, centers):
+    names = {c["id"]: c["name"] for c in centers}
+    return {names[v["center_id"]]: v["verdict"] for v in job["placement"]}
+
+
+def main():
+    suanli, repo = sys.argv[1], sys.argv[2]
+    server = Server(suanli, repo)
+    try:
+        app = login(server, "demo-applicant")
+        centers = ok(app.call("GET", "/api/v1/centers"))["items"]
+        ai = next(c for c in centers if c["name"] == "成都智算中心")
+
+        job = {"name": "llm-finetune", "resource_type": "npu", "units": 8, "framework": "MindSpore",
+               "framework_version_min": "2.2", "time_limit_s": 7200, "data_region": "成都",
+               "script": SCRIPT}
+        # Bad input: refused with the field; no job recorded.
+        for bad, field in [(dict(job, units=0), "units"), (dict(job, script="echo hi"), "script"),
+                           (dict(job, framework_version_min="two"), "framework_version_min"),
+                           (dict(job, gpu_model="A800"), "gpu_model"),
+                           (dict(job, deadline="2024-02-30T00:00:00+08:00"), "deadline"),
+                           (dict(job, max_price="-1.00"), "max_price")]:
+            s, data = app.call("POST", "/api/v1/jobs", bad)
+            assert s == 422 and data["field"] == field, (bad, s, data)
+        s, _ = login(server, "op-ai").call("POST", "/api/v1/jobs", job)
+        assert s == 403
+        assert ok(app.call("GET", "/api/v1/jobs"))["items"] == []
+
+        placed = ok(app.call("POST", "/api/v1/jobs", job))
+        assert placed["state"] == "submitted" and placed["center_id"] == ai["id"], placed
+        assert placed["slurm_job_id"], placed
+        assert verdicts(placed, centers) == {"成都智算中心": "feasible",
+                                             "国家超算成都中心": "no_such_resource"}, placed
+        price = next(v for v in placed["placement"] if v["center_id"] == ai["id"])
+        assert price["customer_price_fen_per_unit_hour"] == 1200, price  # ¥12.00, no voucher
+        assert [a["code"] for a in placed["attempts"]] == ["ok"], placed
+
+        # Nothing can take it: a deadline before the job can end, a price cap, capacity, version.
+        none = ok(app.call("POST", "/api/v1/jobs", dict(job, deadline="2024-03-15T09:30:00+08:00")))
+        assert none["state"] == "unplaced" and none["center_id"] is None, none
+        assert verdicts(none, centers)["成都智算中心"] == "past_deadline", none
+        cheap = ok(app.call("POST", "/api/v1/jobs", dict(job, max_price="11.99")))
+        assert verdicts(cheap, centers)["成都智算中心"] == "over_max_price", cheap
+        many = ok(app.call("POST", "/api/v1/jobs", dict(job, units=100000)))
+        assert verdicts(many, centers)["成都智算中心"] == "insufficient_capacity", many
+        old = ok(app.call("POST", "/api/v1/jobs", dict(job, framework_version_min="3.0")))
+        assert verdicts(old, centers)["成都智算中心"] == "framework_missing", old
+
+        # The job runs on the simulated center as (simulated) time passes.
+        admin = login(server, "admin")
+        ok(admin.call("POST", "/api/v1/admin/clock", {"now": "2024-03-15T13:00:00+08:00"}))
+        app.relogin()
+        jobs = ok(app.call("GET", "/api/v1/jobs"))["items"]
+        mine = next(j for j in jobs if j["id"] == placed["id"])
+        assert mine["state"] in ("completed", "timeout", "failed"), mine
+        assert len(jobs) == 5, jobs
+        # Another organisation does not see them; officers see every job.
+        assert ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"] == []
+        assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 5
+        print("jobs: placement, reasons, refusal of bad input and state tracking OK")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
