@@ -55,6 +55,30 @@ void AddNetworkRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto rows, c.platform.ListPrices(center.id));
             return Json(ItemsView(rows));
           });
+  kit.Add(Method::kGet, "/api/v1/centers/{id}/utilisation", Access::AnyUser(),
+          "a center's utilisation per day (?from=YYYY-MM-DD&to=YYYY-MM-DD): used over capacity, "
+          "jobs, billed, voucher-funded share", "network",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const Date from, Date::Parse(c.req.QueryParam("from").value_or(""), "from"));
+            SUANLI_ASSIGN(const Date to, Date::Parse(c.req.QueryParam("to").value_or(""), "to"));
+            SUANLI_ASSIGN(const auto u, c.platform.CenterUtilisation(id, from, to));
+            json::array days;
+            for (const auto& d : u.days) {
+              days.push_back(json::object{{"day", d.day.ToString()},
+                                          {"card_used_s", d.card_used_s},
+                                          {"card_capacity_s", d.card_capacity_s},
+                                          {"core_used_s", d.core_used_s},
+                                          {"core_capacity_s", d.core_capacity_s},
+                                          {"jobs", d.jobs},
+                                          {"billed", MoneyString(d.billed_fen)}});
+            }
+            return Json(json::object{
+                {"center_id", u.center_id},
+                {"days", std::move(days)},
+                {"provider_metered_settled", MoneyString(u.provider_metered_settled_fen)},
+                {"provider_voucher_paid", MoneyString(u.provider_voucher_paid_fen)}});
+          });
   kit.Add(Method::kPost, "/api/v1/goods", provider,
           "list goods beyond raw compute: a software licence, dataset, model or service",
           "network", [](Call& c) -> Result<http::Response> {

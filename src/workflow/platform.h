@@ -148,6 +148,9 @@ class Platform {
   // The organisation's jobs (officers, admins, auditors: every job), newest first, with
   // states refreshed from the centers.
   Result<std::vector<Job>> ListJobs(const Principal& actor);
+  // Per CST day from `first` to `last` (at most 366 days): card- and core-seconds used against
+  // capacity, jobs ended, amount billed; and the voucher-funded share of the provider's bills.
+  Result<Utilisation> CenterUtilisation(std::int64_t center_id, Date first, Date last);
 
   // --- Programs, applications, vouchers (applications.cc, vouchers.cc) ---
   std::vector<const policy::Program*> Programs() const;

@@ -328,6 +328,23 @@ struct Job {
   Instant created_at;
 };
 
+// A center's utilisation per CST day (utilisation.cc): running over capacity, in unit-seconds.
+struct UtilisationDay {
+  Date day;
+  std::int64_t card_used_s = 0, card_capacity_s = 0;
+  std::int64_t core_used_s = 0, core_capacity_s = 0;
+  std::int64_t jobs = 0;        // jobs that ended that day
+  std::int64_t billed_fen = 0;  // their rated amount
+};
+
+struct Utilisation {
+  std::int64_t center_id = 0;
+  std::vector<UtilisationDay> days;
+  // The center's provider's metered bills settled through vouchers in the range, and what the
+  // vouchers paid of them: the voucher-funded share (settlements are per provider).
+  std::int64_t provider_metered_settled_fen = 0, provider_voucher_paid_fen = 0;
+};
+
 // One search of the catalogue: the centers and the goods that match.
 struct CatalogueResult {
   std::vector<Center> centers;

@@ -177,6 +177,21 @@ def main():
         ok(op.call("POST", "/api/v1/settlements",
                    {"voucher_id": voucher_b, "bill_no": "INV-B-EXTRA", "amount": "5000.00"},
                    headers={"Idempotency-Key": "inflated-b"}))
+        # Utilisation per day from the metered usage, and the vouchers' share of the bills.
+        u = ok(firm.call("GET", f"/api/v1/centers/{center['id']}/utilisation"
+                                "?from=2024-03-12&to=2024-03-15"))
+        days = {d["day"]: d for d in u["days"]}
+        assert [(days[d]["card_used_s"], days[d]["jobs"], days[d]["billed"]) for d in
+                ("2024-03-12", "2024-03-13", "2024-03-14", "2024-03-15")] == \
+            [(8 * 36000, 1, "960.00"), (1800 + 100, 2, "6.33"), (2 * 18000, 1, "60.00"),
+             (0, 0, "0.00")], u
+        assert days["2024-03-12"]["card_capacity_s"] == 960 * 86400, u
+        assert (u["provider_metered_settled"], u["provider_voucher_paid"]) == \
+            ("1026.33", "513.16"), u  # 483.16 + 30.00 of 966.33 + 60.00
+        s, data = firm.call("GET", f"/api/v1/centers/{center['id']}/utilisation"
+                                   "?from=2024-03-15&to=2024-03-12")
+        assert (s, data["field"]) == (422, "to"), data
+
         # After the quarter, the provider compiles its claim (sessions last 8 simulated hours).
         ok(login(server, "admin").call("POST", "/api/v1/admin/clock",
                                        {"now": "2024-04-02T09:00:00+08:00"}))
