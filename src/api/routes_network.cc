@@ -43,6 +43,8 @@ void AddNetworkRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(p.unit, b.String("unit"));
             SUANLI_ASSIGN(p.price_fen, b.MoneyFen("price"));
             SUANLI_ASSIGN(p.effective_from, b.DateField("effective_from"));
+            SUANLI_ASSIGN(auto weights, b.OptString("billing_weights"));
+            p.billing_weights = weights.value_or("");
             SUANLI_TRY(b.Finish());
             SUANLI_ASSIGN(const auto price, c.platform.SetPrice(c.who, p));
             return Json(View(price), 201);

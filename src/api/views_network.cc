@@ -24,6 +24,7 @@ json::object View(const workflow::Price& p) {
                       {"unit", p.unit},
                       {"price", MoneyString(p.price_fen)},
                       {"effective_from", p.effective_from.ToString()},
+                      {"billing_weights", p.billing_weights},
                       {"created_at", TimeString(p.created_at)}};
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "metering/price_list.h"
 #include "workflow/platform.h"
 #include "workflow/platform_state.h"
 
@@ -37,7 +38,14 @@ Status ValidatePrice(const Center& center, const NewPrice& p) {
                                  [&](const char* u) { return p.unit == u; });
   if (!known) {
     return MakeError(ErrorCode::kOutOfRange, "unit",
-                     "one of card_hour, core_hour, node_hour, gb_month");
+                     "one of card_hour, core_hour, node_hour, billing_hour, gb_month");
+  }
+  if ((p.unit == "billing_hour") != !p.billing_weights.empty()) {
+    return MakeError(ErrorCode::kContradiction, "billing_weights",
+                     "required for billing_hour prices, and only for them");
+  }
+  if (!p.billing_weights.empty()) {
+    SUANLI_TRY(metering::ParseTresBillingWeights(p.billing_weights, "billing_weights"));
   }
   if (p.unit == "card_hour" && !part->accelerator) {
     return MakeError(ErrorCode::kContradiction, "unit",
@@ -127,13 +135,15 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
     }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO center_prices (center_id, "
                                            "partition_name, unit, price_fen, effective_from, "
-                                           "created_at_us) VALUES (?1,?2,?3,?4,?5,?6)"));
+                                           "created_at_us, billing_weights) "
+                                           "VALUES (?1,?2,?3,?4,?5,?6,?7)"));
     const Status st = ins.Bind(1, p.center_id)
                           .Bind(2, p.partition)
                           .Bind(3, p.unit)
                           .Bind(4, p.price_fen)
                           .Bind(5, p.effective_from.ToString())
                           .Bind(6, ctx.now.micros())
+                          .Bind(7, p.billing_weights)
                           .Run();
     if (!st.ok()) {
       if (st.error().code == ErrorCode::kContradiction) {
@@ -143,7 +153,7 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
       return st.error();
     }
     Price out{ctx.db.LastInsertRowid(), p.center_id, p.partition, p.unit, p.price_fen,
-              p.effective_from, ctx.now};
+              p.effective_from, ctx.now, p.billing_weights};
     SUANLI_TRY(ctx.Audit("price.set", "center/" + std::to_string(p.center_id), "",
                          "{\"partition\":" + Quoted(p.partition) + ",\"unit\":" + Quoted(p.unit) +
                              ",\"price_fen\":" + std::to_string(p.price_fen) +
@@ -156,7 +166,8 @@ Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {
   std::lock_guard lock(state_->mu);
   SUANLI_ASSIGN(auto q, state_->db->Prepare(
                             "SELECT id, center_id, partition_name, unit, price_fen, "
-                            "effective_from, created_at_us FROM center_prices WHERE center_id = ?1 "
+                            "effective_from, created_at_us, billing_weights FROM center_prices "
+                            "WHERE center_id = ?1 "
                             "ORDER BY partition_name, unit, effective_from"));
   q.Bind(1, center_id);
   std::vector<Price> out;
@@ -165,7 +176,7 @@ Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {
     if (!row) break;
     SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
     out.push_back(Price{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4), from,
-                        Instant::FromMicros(q.Int(6))});
+                        Instant::FromMicros(q.Int(6)), q.Text(7)});
   }
   return out;
 }

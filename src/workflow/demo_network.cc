@@ -54,7 +54,7 @@ Status SeedCenter(Platform& p, std::int64_t provider_id, std::string_view spec_j
   SUANLI_ASSIGN(const Center center, p.RegisterCenter(sys, provider_id, spec));
   for (const DemoPrice& d : prices) {
     SUANLI_TRY(p.SetPrice(sys, NewPrice{center.id, std::string(d.partition), std::string(d.unit),
-                                        d.price_fen, from}));
+                                        d.price_fen, from, ""}));
   }
   return OkStatus();
 }

@@ -43,7 +43,8 @@ Result<metering::PriceList> PriceListFrom(Platform::State& s) {
   metering::PriceListSpec spec;
   AddDiscountClasses(s, &spec);
   SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT c.slurm_cluster, c.spec_json, p.partition_name, "
-                                      "p.unit, p.price_fen, p.effective_from FROM center_prices p "
+                                      "p.unit, p.price_fen, p.effective_from, p.billing_weights "
+                                      "FROM center_prices p "
                                       "JOIN compute_centers c ON c.id = p.center_id ORDER BY p.id"));
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
@@ -55,6 +56,9 @@ Result<metering::PriceList> PriceListFrom(Platform::State& s) {
     e.price_fen = q.Int(4);
     SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
     e.effective_from = Instant::StartOfDay(from);
+    if (e.unit == metering::PriceUnit::kBillingHour) {
+      SUANLI_ASSIGN(e.weights, metering::ParseTresBillingWeights(q.Text(6)));
+    }
     if (e.unit == metering::PriceUnit::kCardHour) {
       SUANLI_ASSIGN(const network::CenterSpec center, network::ParseCenterSpec(q.Text(1)));
       const network::Partition* part = center.FindPartition(e.partition);

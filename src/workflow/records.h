@@ -254,7 +254,9 @@ struct Center {
 };
 
 // Units a price is quoted in. A card-hour needs a partition with accelerators.
-inline constexpr const char* kPriceUnits[] = {"card_hour", "core_hour", "node_hour", "gb_month"};
+// billing_hour prices Slurm's billing units (Σ weight × TRES, the center's TRESBillingWeights).
+inline constexpr const char* kPriceUnits[] = {"card_hour", "core_hour", "node_hour",
+                                              "billing_hour", "gb_month"};
 
 struct NewPrice {
   std::int64_t center_id = 0;
@@ -262,6 +264,7 @@ struct NewPrice {
   std::string unit;       // one of kPriceUnits
   std::int64_t price_fen = 0;  // base price per unit, before any discount class
   Date effective_from;         // in force from 00:00 CST of this day until the next entry's
+  std::string billing_weights;  // billing_hour only: Slurm's spelling, "CPU=1.0,GRES/gpu=8.0"
 };
 
 struct Price {
@@ -270,6 +273,7 @@ struct Price {
   std::int64_t price_fen = 0;
   Date effective_from;
   Instant created_at;
+  std::string billing_weights;
 };
 
 // Goods beyond raw compute: software licences, datasets, models, services.

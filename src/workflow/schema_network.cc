@@ -22,8 +22,9 @@ CREATE TABLE IF NOT EXISTS center_prices (
   id INTEGER PRIMARY KEY,
   center_id INTEGER NOT NULL REFERENCES compute_centers(id),
   partition_name TEXT NOT NULL,
-  unit TEXT NOT NULL,                   -- card_hour | core_hour | node_hour | gb_month
+  unit TEXT NOT NULL,                   -- card_hour | core_hour | node_hour | billing_hour | gb_month
   price_fen INTEGER NOT NULL CHECK (price_fen > 0),
+  billing_weights TEXT NOT NULL DEFAULT '',  -- billing_hour: TRESBillingWeights
   effective_from TEXT NOT NULL,         -- YYYY-MM-DD (CST)
   created_at_us INTEGER NOT NULL,
   UNIQUE (center_id, partition_name, unit, effective_from));

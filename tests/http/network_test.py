@@ -154,6 +154,20 @@ def main():
         assert [(p["price"], p["effective_from"]) for p in listed["items"]] == \
             [("18.50", "2024-04-01"), ("17.00", "2024-05-01")], listed
 
+        # Slurm TRES billing weights: a billing-unit price needs them, other units refuse them.
+        billing = {"partition": "cpu", "unit": "billing_hour", "price": "0.08",
+                   "effective_from": "2024-04-01"}
+        before = snapshot(anon)
+        expect_refused(op_ai, "POST", prices_path, billing, 422, "billing_weights", before, anon)
+        expect_refused(op_ai, "POST", prices_path, dict(billing, billing_weights="CPU=x"), 422,
+                       "billing_weights", before, anon)
+        expect_refused(op_ai, "POST", prices_path, dict(good_price, effective_from="2024-07-01",
+                                                        billing_weights="CPU=1.0"), 422,
+                       "billing_weights", before, anon)
+        s, weighted = op_ai.call("POST", prices_path,
+                                 dict(billing, billing_weights="CPU=1.0,Mem=0.25G"))
+        assert s == 201 and weighted["billing_weights"] == "CPU=1.0,Mem=0.25G", (s, weighted)
+
         # Goods: listed by the provider's operator, found by everyone.
         goods = {"provider_id": provider_ai, "center_id": center["id"], "kind": "dataset",
                  "name": "川渝方言语音数据集", "description": "10,000 小时标注语音",
@@ -180,7 +194,7 @@ def main():
         s, log = auditor.call("GET", "/api/v1/audit?action=center.register")
         assert s == 200 and any(e["object"] == f"center/{center['id']}" for e in log["items"]), log
         s, log = auditor.call("GET", "/api/v1/audit?action=price.set")
-        assert len([e for e in log["items"] if e["object"] == f"center/{center['id']}"]) == 2, log
+        assert len([e for e in log["items"] if e["object"] == f"center/{center['id']}"]) == 3, log
         print("network: centers, prices, goods and catalogue OK")
     finally:
         server.stop()

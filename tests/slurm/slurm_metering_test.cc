@@ -226,7 +226,7 @@ TEST_F(SlurmMetering, JobsOnBothCentersBilledThroughChengduVouchers) {
     auto price = platform_->SetPrice(op[i], NewPrice{center->id, env_["SUANLI_SLURM_PARTITION"],
                                                      i == 0 ? "core_hour" : "card_hour",
                                                      i == 0 ? kCoreHourFen : kCardHourFen,
-                                                     Date::Parse("2024-01-01").value()});
+                                                     Date::Parse("2024-01-01").value(), ""});
     ASSERT_TRUE(price.ok()) << price.error().ToString();
   }
   NewUser officer{"officer", "officer", kPassword, Role::kOfficer, std::nullopt, std::nullopt};
