@@ -113,6 +113,19 @@ void AddMeteringRoutes(RouteKit& kit) {
             for (const auto& a : rows) items.push_back(View(a));
             return Json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
           });
+  kit.Add(Method::kPost, "/api/v1/centers/{id}/accounts/{account_id}/limit", provider,
+          "limit a trial account to a voucher's hours (Slurm GrpTRESMins)", "metering",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const std::int64_t account, IdParam(c.req, "account_id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::int64_t cards, b.Int("card_hours"));
+            SUANLI_ASSIGN(const std::int64_t cores, b.Int("core_hours"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_TRY(c.platform.LimitSlurmAccount(c.who, id, account, cards, cores));
+            return Json(json::object{{"account_id", account}, {"card_hours", cards},
+                                     {"core_hours", cores}});
+          });
   kit.Add(Method::kPost, "/api/v1/centers/{id}/usage", provider,
           "ingest a sacct --parsable2 file (raw body): rated, stored, bad lines reported",
           "metering", [](Call& c) -> Result<http::Response> {

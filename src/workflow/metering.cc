@@ -352,4 +352,48 @@ Result<metering::Reconciliation> Platform::ReconcileClaim(const Principal& actor
   return metering::Reconcile(claimed, bills, period);
 }
 
+Status Platform::LimitSlurmAccount(const Principal& actor, std::int64_t center_id,
+                                   std::int64_t account_id, std::int64_t card_hours,
+                                   std::int64_t core_hours) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  SUANLI_ASSIGN(const Center center, GetCenter(center_id));
+  SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
+  // A trial's hours (Nanjing: 24–96 per voucher) are far below this; more is a typo.
+  constexpr std::int64_t kHoursMax = 10'000'000;
+  if (card_hours < 0 || card_hours > kHoursMax) {
+    return MakeError(ErrorCode::kOutOfRange, "card_hours", "0 to 10000000");
+  }
+  if (core_hours < 0 || core_hours > kHoursMax) {
+    return MakeError(ErrorCode::kOutOfRange, "core_hours", "0 to 10000000");
+  }
+  SUANLI_ASSIGN(const auto accounts, ListSlurmAccounts(actor, center_id));
+  auto a = std::find_if(accounts.begin(), accounts.end(),
+                        [&](const SlurmAccount& x) { return x.id == account_id; });
+  if (a == accounts.end()) return NotFound("account", account_id);
+  std::string gres = "gres/gpu";
+  for (const auto& p : center.spec.partitions) {
+    if (p.accelerator) gres = "gres/" + p.accelerator->gres;
+  }
+  // Slurm's GrpTRESMins on the account association: jobs stop starting once its accumulated
+  // usage reaches either limit (0 hours: none may start).
+  const network::TresMap limit = {{"cpu", core_hours * 60}, {gres, card_hours * 60}};
+  {
+    std::lock_guard jobs_lock(state_->jobs_mu);
+    auto conn = state_->connectors.find(center.spec.slurm_cluster);
+    if (conn == state_->connectors.end()) {
+      return MakeError(ErrorCode::kStateConflict, "center_id",
+                       "no connection to this center: the limit cannot be set now");
+    }
+    SUANLI_TRY(conn->second->SetAccountLimit(a->account, limit));
+  }
+  SUANLI_TRY(state_->RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
+    SUANLI_TRY(ctx.Audit("slurm_account.limit", "center/" + std::to_string(center_id), "",
+                         "{\"account\":" + Quoted(a->account) + ",\"card_hours\":" +
+                             std::to_string(card_hours) + ",\"core_hours\":" +
+                             std::to_string(core_hours) + "}"));
+    return true;
+  }));
+  return OkStatus();
+}
+
 }  // namespace suanli::workflow

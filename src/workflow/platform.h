@@ -113,6 +113,11 @@ class Platform {
   Result<SlurmAccount> MapSlurmAccount(const Principal& actor, const SlurmAccount& account);
   Result<std::vector<SlurmAccount>> ListSlurmAccounts(const Principal& actor,
                                                       std::int64_t center_id);
+  // Limits a (trial) account to a voucher's hours on the center, as Slurm's GrpTRESMins on the
+  // account: jobs stop starting once its usage reaches either. Needs the center's connector.
+  Status LimitSlurmAccount(const Principal& actor, std::int64_t center_id,
+                           std::int64_t account_id, std::int64_t card_hours,
+                           std::int64_t core_hours);
   // Ingests a `sacct --parsable2` file for one of the actor's centers: every line rated and
   // stored durably, or reported with its reason and never billed; idempotent by
   // (center, job, step). Records naming another cluster are refused as unregistered.

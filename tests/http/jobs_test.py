@@ -71,6 +71,24 @@ def main():
         old = ok(app.call("POST", "/api/v1/jobs", dict(job, framework_version_min="3.0")))
         assert verdicts(old, centers)["成都智算中心"] == "framework_missing", old
 
+        # A trial account limited to a voucher's hours (Slurm GrpTRESMins): the center refuses a
+        # job whose worst case exceeds them, and the refusal is recorded as the attempt's reason.
+        op = login(server, "op-ai")
+        accounts = ok(op.call("GET", f"/api/v1/centers/{ai['id']}/accounts"))["items"]
+        uni_account = next(a for a in accounts if a["account"] == "cd-uni")
+        limit_path = f"/api/v1/centers/{ai['id']}/accounts/{uni_account['id']}/limit"
+        s, data = op.call("POST", limit_path, {"card_hours": -1, "core_hours": 0})
+        assert (s, data["field"]) == (422, "card_hours"), data
+        s, _ = login(server, "op-hpc").call("POST", limit_path, {"card_hours": 24, "core_hours": 0})
+        assert s == 403
+        ok(op.call("POST", limit_path, {"card_hours": 24, "core_hours": 2000}))
+        uni = login(server, "uni-applicant")
+        refused = ok(uni.call("POST", "/api/v1/jobs", job))  # 8 cards × 2 h = 16 h: fits 24
+        assert refused["state"] == "submitted", refused
+        refused = ok(uni.call("POST", "/api/v1/jobs", dict(job, time_limit_s=4 * 3600)))
+        assert refused["state"] == "unplaced", refused  # 16 h running + 32 h > 24 h
+        assert [a["code"] for a in refused["attempts"]] == ["contradiction"], refused
+
         # The job runs on the simulated center as (simulated) time passes.
         admin = login(server, "admin")
         ok(admin.call("POST", "/api/v1/admin/clock", {"now": "2024-03-15T13:00:00+08:00"}))
@@ -80,8 +98,8 @@ def main():
         assert mine["state"] in ("completed", "timeout", "failed"), mine
         assert len(jobs) == 5, jobs
         # Another organisation does not see them; officers see every job.
-        assert ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"] == []
-        assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 5
+        assert len(ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"]) == 2
+        assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 7
         print("jobs: placement, reasons, refusal of bad input and state tracking OK")
     finally:
         server.stop()
