@@ -247,8 +247,14 @@ async function run(browser, locale) {
   const contractNo = 'AI-2024-E2E'
 
   try {
-    await step('the login page is in the chosen language and links to registration', async () => {
+    await step('the language switch works both ways; the login page links to registration', async () => {
       const page = await open('/login')
+      await expectText($(page, 'login-submit'), W.login)
+      const other = locale === 'en' ? 'zh-CN' : 'en'
+      const label = { 'zh-CN': '简体中文', en: 'English' }
+      await $(page, 'login-lang').locator('label', { hasText: label[other] }).click()
+      await expectText($(page, 'login-submit'), WORDS[other].login)
+      await $(page, 'login-lang').locator('label', { hasText: label[locale] }).click()
       await expectText($(page, 'login-submit'), W.login)
       await shot(page, 'login', locale)
       await $(page, 'to-register').click()

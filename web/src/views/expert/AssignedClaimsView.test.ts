@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createPinia, setActivePinia } from 'pinia'
+import AssignedClaimsView from './AssignedClaimsView.vue'
+import { makeI18n } from '@/i18n'
+import { useSessionStore } from '@/stores/session'
+
+let wrapper: VueWrapper | null = null
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+})
+
+const claim = {
+  id: 1, provider_id: 2, program_id: 'chengdu-2024', period: '2024Q2', status: 'under_review', claimed: '150000.00', approved: null,
+  decision_reason: '', settlements: 3, panel: [3, 4, 5], opinions: [] as unknown[], payout_batch_id: null,
+}
+
+function serve() {
+  const posted: unknown[] = []
+  globalThis.fetch = (async (url: string, init: RequestInit) => {
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    if (url.startsWith('/api/v1/claims/1/materials')) return json({ items: [], next_cursor: null })
+    if (url === '/api/v1/claims/1/opinions') {
+      const body = JSON.parse(String(init.body))
+      posted.push(body)
+      claim.opinions = [{ expert_id: 5, decision: body.decision, approved_amount: body.approved_amount, comment: body.comment }]
+      return json(claim)
+    }
+    if (url.startsWith('/api/v1/claims')) return json({ items: [claim], next_cursor: null })
+    if (url.startsWith('/api/v1/providers')) return json({ items: [{ id: 2, name: '成都智算中心', uscc: '', region: '成都' }], next_cursor: null })
+    return json({})
+  }) as typeof fetch
+  return posted
+}
+
+async function mountAs(locale: 'zh-CN' | 'en') {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useSessionStore().user = { id: 5 as unknown as string, username: 'expert3', display_name: '专家', roles: ['expert'] }
+  wrapper = mount(AssignedClaimsView, { attachTo: document.body, global: { plugins: [ElementPlus, makeI18n(locale), pinia] } })
+  await flushPromises()
+  return wrapper
+}
+
+async function errorOf(w: VueWrapper, test: string) {
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 150))
+  return w.get(`[data-test=${test}]`).element.closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim() ?? ''
+}
+
+describe('AssignedClaimsView', () => {
+  it('refuses a partial amount above the claim and a missing comment, then records the opinion', async () => {
+    claim.opinions = []
+    const posted = serve()
+    const w = await mountAs('en')
+    expect(w.get('[data-test=assigned-claimed]').text()).toContain('¥150,000.00')
+    await w.get('[data-test=opinion-partly] input').setValue(true)
+    await flushPromises()
+    await w.get('[data-test=opinion-amount]').setValue('150000.01')
+    await w.get('form').trigger('submit')
+    expect(await errorOf(w, 'opinion-amount')).toBe('The amount cannot exceed the claimed amount')
+    expect(await errorOf(w, 'opinion-comment')).toBe('Required')
+    expect(posted).toHaveLength(0)
+    await w.get('[data-test=opinion-amount]').setValue('145,000')
+    await w.get('[data-test=opinion-comment]').setValue('checked')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(posted).toEqual([{ decision: 'partly_approve', comment: 'checked', approved_amount: '145000.00' }])
+    expect(w.get('[data-test=opinion-recorded]').text()).toContain('¥145,000.00')
+  })
+
+  it('speaks Chinese by default', async () => {
+    claim.opinions = []
+    serve()
+    const w = await mountAs('zh-CN')
+    await w.get('[data-test=opinion-partly] input').setValue(true)
+    await w.get('[data-test=opinion-amount]').setValue('12.345')
+    expect(await errorOf(w, 'opinion-amount')).toBe('金额最多保留两位小数(精确到分)')
+  })
+})
