@@ -14,5 +14,6 @@ void RegisterLedgerCommand(CLI::App& app, int* exit_code);    // ledger_command.
 void RegisterDrawCommand(CLI::App& app, int* exit_code);      // draw_command.cc
 void RegisterAuditCommand(CLI::App& app, int* exit_code);     // audit_command.cc
 void RegisterServeCommand(CLI::App& app, int* exit_code);     // serve_command.cc
+void RegisterUsageCommand(CLI::App& app, int* exit_code);     // usage_command.cc
 
 }  // namespace suanli::cli

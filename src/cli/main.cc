@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   suanli::cli::RegisterDrawCommand(app, &exit_code);
   suanli::cli::RegisterAuditCommand(app, &exit_code);
   suanli::cli::RegisterServeCommand(app, &exit_code);
+  suanli::cli::RegisterUsageCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
