@@ -16,7 +16,7 @@ BUILD_PKGS=(
   python3   # tests: tests/http/*.py and the CLI tests' JSON checks (standard library only)
 )
 # Comparators for bench/ only (PostgreSQL and pgbench; nginx and wrk for the HTTP benchmark).
-BENCH_PKGS=(postgresql postgresql-contrib wrk nginx-light)
+BENCH_PKGS=(postgresql postgresql-contrib wrk nginx-light glpk-utils)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi

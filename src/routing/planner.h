@@ -56,7 +56,7 @@ struct PlannerOptions {
   std::uint64_t seed = 1;  // the perturbations' seed; same seed, same plan
   // Perturbation rounds after the first local optimum; each costs about one local search.
   // 0 gives regret greedy plus local search alone.
-  std::size_t perturbation_rounds = 200;
+  std::size_t perturbation_rounds = 1000;
   // Nodes the exact search may visit per resource type after the heuristic (0: skip it).
   // Batches of about a dozen jobs per type finish well within the default and are then
   // proven optimal; larger ones stop at the budget and keep the heuristic's plan.
