@@ -129,18 +129,37 @@ async function startServer() {
   }
 }
 
-/** Moves the simulated clock as admin through the API (the one step the console has no page for). */
-async function setClock(base, now) {
+/** Signs in through the API (for the clock and the baseline, never for the flow itself). */
+async function apiSession(base, username) {
   const login = await fetch(`${base}/api/v1/session`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   })
-  if (!login.ok) throw new Error(`admin login: ${login.status}`)
+  if (!login.ok) throw new Error(`${username} login: ${login.status}`)
   const cookie = /suanli_session=[^;]+/.exec(login.headers.get('set-cookie'))[0]
   const { csrf_token } = await login.json()
-  const r = await fetch(`${base}/api/v1/admin/clock`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf_token }, body: JSON.stringify({ now }),
-  })
+  return { Cookie: cookie, 'X-CSRF-Token': csrf_token }
+}
+
+/** Moves the simulated clock as admin through the API (the one step the console has no page for). */
+async function setClock(base, now) {
+  const h = await apiSession(base, 'admin')
+  const r = await fetch(`${base}/api/v1/admin/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...h }, body: JSON.stringify({ now }) })
   if (!r.ok) throw new Error(`clock: ${r.status} ${await r.text()}`)
+}
+
+/**
+ * What the demo seed already put in the Chengdu pool and the provider's report row before the
+ * flow (zero today), so the checks below stay "before + what the rule says" if the seed grows.
+ */
+async function baseline(base) {
+  const h = await apiSession(base, 'officer')
+  const pool = await (await fetch(`${base}/api/v1/programs/chengdu-2024/pool`, { headers: h })).json()
+  const report = await (await fetch(`${base}/api/v1/programs/chengdu-2024/reports?by=provider`, { headers: h })).json()
+  const row = report.items.find((r) => r.group === '成都智算中心') ?? { issued: '0.00', used: '0.00', redeemed: '0.00' }
+  return {
+    pool: { funded: fen(pool.funded), issued: fen(pool.issued), used: fen(pool.used), redeemed: fen(pool.redeemed), remaining: fen(pool.remaining) },
+    report: { issued: fen(row.issued), used: fen(row.used), redeemed: fen(row.redeemed) },
+  }
 }
 
 // ---- Page helpers ---------------------------------------------------------------------------
@@ -246,7 +265,11 @@ async function run(browser, locale) {
   const password = 'pass-e2e-admin'
   const contractNo = 'AI-2024-E2E'
 
+  let before
   try {
+    before = await baseline(base)
+    // Seed 000: the 2024 pool is 10,000,000 (programs/chengdu-2024.toml pool_per_year).
+    if (before.pool.funded !== fen('10000000.00')) throw new Error(`pool funded ${yuan(before.pool.funded)}, the program says ¥10,000,000.00`)
     await step('the language switch works both ways; the login page links to registration', async () => {
       const page = await open('/login')
       await expectText($(page, 'login-submit'), W.login)
@@ -467,14 +490,16 @@ async function run(browser, locale) {
 
     await step('the pool and the provider report add up', async () => {
       const page = await signIn('officer', DEMO_PASSWORD, '/officer/pool?program=chengdu-2024')
-      const funded = fen('10000000.00')
-      await expectText($(page, 'pool-issued'), yuan(grant))
-      await expectText($(page, 'pool-used'), yuan(claimed))
-      await expectText($(page, 'pool-redeemed'), yuan(approved))
-      await expectText($(page, 'pool-remaining'), yuan(funded - grant))
+      const p = before.pool
+      await expectText($(page, 'pool-funded'), yuan(p.funded))
+      await expectText($(page, 'pool-issued'), yuan(p.issued + grant))
+      await expectText($(page, 'pool-used'), yuan(p.used + claimed))
+      await expectText($(page, 'pool-redeemed'), yuan(p.redeemed + approved))
+      await expectText($(page, 'pool-remaining'), yuan(p.remaining - grant))
       await shot(page, 'officer-pool', locale)
       await go(page, '/officer/reports')
-      await expectText($(page, 'report-table'), '成都智算中心', yuan(grant), yuan(claimed), yuan(approved))
+      const r = before.report
+      await expectText($(page, 'report-table'), '成都智算中心', yuan(r.issued + grant), yuan(r.used + claimed), yuan(r.redeemed + approved))
       await shot(page, 'officer-reports', locale)
     })
 
