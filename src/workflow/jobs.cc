@@ -80,17 +80,8 @@ std::string AttemptsJson(const routing::DispatchReport& report,
   return json::serialize(out);
 }
 
-}  // namespace
-
-void Platform::AttachConnector(network::CenterConnector* connector) {
-  std::lock_guard lock(state_->jobs_mu);
-  state_->connectors[std::string(connector->cluster())] = connector;
-}
-
-Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
-  SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
-  if (!actor.org_id) return MakeError(ErrorCode::kForbidden, "", "not an organisation's account");
-  const std::int64_t org_id = *actor.org_id;
+// The router's request from the job's needs; the voucher's share is added by the caller.
+Result<routing::JobRequest> RequestFor(const NewJob& job) {
   if (job.script.rfind("#!", 0) != 0 || job.script.size() > kScriptBytesMax) {
     return MakeError(ErrorCode::kOutOfRange, "script", "a batch script starting with #!, ≤ 64 KiB");
   }
@@ -107,6 +98,132 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
   if (job.max_price_fen) req.max_price_fen_per_unit_hour = *job.max_price_fen;
   req.domestic_only = job.domestic_only;
   req.deadline = job.deadline;
+  return req;
+}
+
+// The offers of one routing, with what each offer index stands for.
+struct OfferSet {
+  std::vector<routing::CenterOffer> offers;
+  std::vector<std::int64_t> center_ids;
+  std::vector<std::string> accounts;    // the organisation's Slurm account at the center
+  std::vector<std::string> partitions;  // the partition offering the requested type, or ""
+  std::vector<routing::CenterConnection> connections;
+};
+
+// One center's offer: every priced partition's type, so a center without the requested type
+// is still listed with the router's reason ("no_such_resource") rather than left out.
+Result<routing::CenterOffer> OfferOf(const Center& c, const std::vector<Price>& prices,
+                                     const NewJob& job, std::uint32_t held, Date today,
+                                     std::size_t index, std::string* partition) {
+  routing::CenterOffer offer;
+  offer.center = routing::CenterId(index + 1);
+  offer.provider = ProviderId(static_cast<std::uint64_t>(c.provider_id));
+  SUANLI_ASSIGN(offer.region, routing::ShortName::Make(c.spec.region, "region"));
+  SUANLI_ASSIGN(offer.latency_class, routing::ParseLatencyClass(c.spec.latency_class));
+  for (const PartitionOffer& po : OffersOf(c.spec)) {
+    const std::int64_t price = PriceAt(prices, po.partition->name, po.unit, today);
+    auto type = routing::ShortName::Make(po.type);
+    if (price <= 0 || !type.ok() || offer.FindResource(*type) != nullptr) continue;
+    routing::ResourceOffer r;
+    r.type = *type;
+    r.price_fen_per_unit_hour = std::min(price, routing::kPriceFenPerUnitHourMax);
+    r.total_units = std::min<std::uint32_t>(po.total_units, routing::kUnitsMax);
+    const std::uint32_t taken = po.type == job.resource_type ? held : 0;
+    r.free_units = r.total_units > taken ? r.total_units - taken : 0;
+    r.domestic_chip = po.partition->accelerator && po.partition->accelerator->domestic;
+    if (!offer.AddResource(r).ok()) break;  // more types than an offer holds: the rest wait
+    if (po.type == job.resource_type) *partition = po.partition->name;
+  }
+  for (const auto& sw : c.spec.software) {
+    auto name = routing::ShortName::Make(sw.name);
+    auto version = routing::Version::Parse(sw.version);
+    if (name.ok() && version.ok()) (void)offer.AddFramework(*name, *version);
+  }
+  return offer;
+}
+
+// What the center's Slurm is asked to run for the job.
+network::JobSpec SpecFor(const NewJob& job, const std::string& account,
+                         const std::string& partition) {
+  network::JobSpec spec;
+  spec.account = account;
+  spec.user = job.user.empty() ? account : job.user;
+  spec.partition = partition;
+  spec.name = job.name.empty() ? "suanli" : job.name;
+  spec.script = job.script;
+  if (job.resource_type == "cpu") {
+    spec.cpus_per_task = job.units;
+  } else {
+    spec.gres = job.resource_type + ":" + std::to_string(job.units);
+  }
+  spec.time_limit_min = static_cast<std::uint32_t>((job.time_limit_s + 59) / 60);
+  spec.working_dir = job.working_dir.empty() ? "/tmp" : job.working_dir;
+  spec.environment = {{"PATH", "/usr/bin:/bin"}};
+  return spec;
+}
+
+// Submits to the ranked centers in order until one accepts. The Slurm account and partition
+// differ per center, so each attempt is one Dispatch with that center's spec. Returns the
+// offer index that took the job (kNoCenter when none did) and fills `report`.
+Result<std::size_t> DispatchRanked(const routing::Placement& placement, const OfferSet& set,
+                                   const NewJob& job, routing::DispatchReport* report) {
+  for (const auto& verdict : placement.ranked) {
+    if (report->attempts.size() >= routing::kDispatchAttemptsMax) break;
+    const std::size_t i = verdict.offer_index;
+    routing::Placement one;
+    one.ranked.push_back(verdict);
+    SUANLI_ASSIGN(const routing::DispatchReport r,
+                  routing::Dispatch(one, std::span(&set.connections[i], 1),
+                                    SpecFor(job, set.accounts[i], set.partitions[i]), 1));
+    report->attempts.insert(report->attempts.end(), r.attempts.begin(), r.attempts.end());
+    if (r.placed) {
+      report->placed = true;
+      report->center = r.center;
+      report->job_id = r.job_id;
+      return i;
+    }
+  }
+  return routing::kNoCenter;
+}
+
+// Every center with a connector and an account for the organisation. Caller holds jobs_mu.
+Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id, const NewJob& job,
+                           Instant now) {
+  OfferSet set;
+  SUANLI_ASSIGN(const auto centers, p.ListCenters());
+  for (const Center& c : centers) {
+    auto conn = s.connectors.find(c.spec.slurm_cluster);
+    if (conn == s.connectors.end()) continue;
+    SUANLI_ASSIGN(const auto mapped, p.ListSlurmAccounts(Principal::System(), c.id));
+    auto account = std::find_if(mapped.begin(), mapped.end(),
+                                [&](const SlurmAccount& a) { return a.org_id == org_id; });
+    if (account == mapped.end()) continue;
+    SUANLI_ASSIGN(const auto prices, p.ListPrices(c.id));
+    std::string partition;
+    SUANLI_ASSIGN(const routing::CenterOffer offer,
+                  OfferOf(c, prices, job, s.units_held[c.id], now.CstDate(),
+                          set.offers.size(), &partition));
+    set.offers.push_back(offer);
+    set.center_ids.push_back(c.id);
+    set.accounts.push_back(account->account);
+    set.partitions.push_back(partition);
+    set.connections.push_back({offer.center, conn->second});
+  }
+  return set;
+}
+
+}  // namespace
+
+void Platform::AttachConnector(network::CenterConnector* connector) {
+  std::lock_guard lock(state_->jobs_mu);
+  state_->connectors[std::string(connector->cluster())] = connector;
+}
+
+Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
+  if (!actor.org_id) return MakeError(ErrorCode::kForbidden, "", "not an organisation's account");
+  const std::int64_t org_id = *actor.org_id;
+  SUANLI_ASSIGN(routing::JobRequest req, RequestFor(job));
   if (job.voucher_id) {
     SUANLI_ASSIGN(const Voucher v, GetVoucher(actor, *job.voucher_id));
     if (v.status != "active") {
@@ -122,93 +239,12 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
   }
   SUANLI_TRY(routing::ValidateRequest(req));
 
-  // Offers: every center with a connector and an account for the organisation.
-  SUANLI_ASSIGN(const auto centers, ListCenters());
   const Instant now = state_->clock->Now();
-  std::vector<routing::CenterOffer> offers;
-  std::vector<std::int64_t> center_ids;          // offer index → center id
-  std::vector<std::string> accounts, partitions;  // offer index → Slurm account, partition
-  std::vector<routing::CenterConnection> connections;
   std::lock_guard jobs_lock(state_->jobs_mu);
-  for (const Center& c : centers) {
-    auto conn = state_->connectors.find(c.spec.slurm_cluster);
-    if (conn == state_->connectors.end()) continue;
-    SUANLI_ASSIGN(const auto mapped, ListSlurmAccounts(Principal::System(), c.id));
-    auto account = std::find_if(mapped.begin(), mapped.end(),
-                                [&](const SlurmAccount& a) { return a.org_id == org_id; });
-    if (account == mapped.end()) continue;
-    SUANLI_ASSIGN(const auto prices, ListPrices(c.id));
-    routing::CenterOffer offer;
-    offer.center = routing::CenterId(offers.size() + 1);
-    offer.provider = ProviderId(static_cast<std::uint64_t>(c.provider_id));
-    SUANLI_ASSIGN(offer.region, routing::ShortName::Make(c.spec.region, "region"));
-    SUANLI_ASSIGN(offer.latency_class, routing::ParseLatencyClass(c.spec.latency_class));
-    offer.up = true;
-    std::string partition;  // the partition offering the requested type, if any
-    const std::uint32_t held = state_->units_held[c.id];
-    // Every priced partition is offered, so a center without the requested type is still
-    // listed, with the router's reason ("no_such_resource") rather than silently left out.
-    for (const PartitionOffer& po : OffersOf(c.spec)) {
-      const std::int64_t price = PriceAt(prices, po.partition->name, po.unit, now.CstDate());
-      auto type = routing::ShortName::Make(po.type);
-      if (price <= 0 || !type.ok() || offer.FindResource(*type) != nullptr) continue;
-      routing::ResourceOffer r;
-      r.type = *type;
-      r.price_fen_per_unit_hour = std::min(price, routing::kPriceFenPerUnitHourMax);
-      r.total_units = std::min<std::uint32_t>(po.total_units, routing::kUnitsMax);
-      const std::uint32_t taken = po.type == job.resource_type ? held : 0;
-      r.free_units = r.total_units > taken ? r.total_units - taken : 0;
-      r.domestic_chip = po.partition->accelerator && po.partition->accelerator->domestic;
-      if (!offer.AddResource(r).ok()) break;  // more types than an offer holds: the rest wait
-      if (po.type == job.resource_type) partition = po.partition->name;
-    }
-    for (const auto& sw : c.spec.software) {
-      auto name = routing::ShortName::Make(sw.name);
-      auto version = routing::Version::Parse(sw.version);
-      if (name.ok() && version.ok()) (void)offer.AddFramework(*name, *version);
-    }
-    offers.push_back(offer);
-    center_ids.push_back(c.id);
-    accounts.push_back(account->account);
-    partitions.push_back(partition);
-    connections.push_back({offer.center, conn->second});
-  }
-  SUANLI_ASSIGN(const routing::Placement placement, state_->router.Place(req, offers, now));
-
-  // The Slurm account and partition differ per center, so each attempt gets its own spec:
-  // dispatch one ranked center at a time, in the router's order.
+  SUANLI_ASSIGN(const OfferSet set, OffersFor(*this, *state_, org_id, job, now));
+  SUANLI_ASSIGN(const routing::Placement placement, state_->router.Place(req, set.offers, now));
   routing::DispatchReport report;
-  std::size_t chosen = routing::kNoCenter;
-  for (const auto& verdict : placement.ranked) {
-    if (report.attempts.size() >= routing::kDispatchAttemptsMax) break;
-    network::JobSpec spec;
-    spec.account = accounts[verdict.offer_index];
-    spec.user = job.user.empty() ? accounts[verdict.offer_index] : job.user;
-    spec.partition = partitions[verdict.offer_index];
-    spec.name = job.name.empty() ? "suanli" : job.name;
-    spec.script = job.script;
-    if (job.resource_type == "cpu") {
-      spec.cpus_per_task = job.units;
-    } else {
-      spec.gres = job.resource_type + ":" + std::to_string(job.units);
-    }
-    spec.time_limit_min = static_cast<std::uint32_t>((job.time_limit_s + 59) / 60);
-    spec.working_dir = job.working_dir.empty() ? "/tmp" : job.working_dir;
-    spec.environment = {{"PATH", "/usr/bin:/bin"}};
-    routing::Placement one;
-    one.ranked.push_back(verdict);
-    SUANLI_ASSIGN(const routing::DispatchReport r,
-                  routing::Dispatch(one, std::span(&connections[verdict.offer_index], 1), spec, 1));
-    report.attempts.insert(report.attempts.end(), r.attempts.begin(), r.attempts.end());
-    if (r.placed) {
-      report.placed = true;
-      report.center = r.center;
-      report.job_id = r.job_id;
-      chosen = verdict.offer_index;
-      break;
-    }
-  }
-  if (chosen != routing::kNoCenter) state_->units_held[center_ids[chosen]] += job.units;
+  SUANLI_ASSIGN(const std::size_t chosen, DispatchRanked(placement, set, job, &report));
 
   Job out;
   out.org_id = org_id;
@@ -216,18 +252,23 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
   out.units = job.units;
   out.state = report.placed ? "submitted" : "unplaced";
   if (report.placed) {
-    out.center_id = center_ids[chosen];
+    out.center_id = set.center_ids[chosen];
     out.slurm_job_id = std::to_string(report.job_id.value);
+    state_->units_held[*out.center_id] += job.units;
   }
-  out.placement_json = VerdictsJson(placement, center_ids);
-  out.attempts_json = AttemptsJson(report, center_ids);
-  SUANLI_ASSIGN(out, state_->RunStep<Job>(actor, [&](StepContext& ctx) -> Result<Job> {
+  out.placement_json = VerdictsJson(placement, set.center_ids);
+  out.attempts_json = AttemptsJson(report, set.center_ids);
+  return RecordJob(actor, std::move(out));
+}
+
+Result<Job> Platform::RecordJob(const Principal& actor, Job out) {
+  return state_->RunStep<Job>(actor, [&](StepContext& ctx) -> Result<Job> {
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
                                 "INSERT INTO jobs (org_id, user_id, resource_type, units, "
                                 "center_id, slurm_job_id, state, placement_json, attempts_json, "
                                 "created_at_us, updated_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
                                 "?9,?10,?10)"));
-    ins.Bind(1, org_id).Bind(2, actor.user_id).Bind(3, out.resource_type)
+    ins.Bind(1, out.org_id).Bind(2, actor.user_id).Bind(3, out.resource_type)
         .Bind(4, std::int64_t{out.units});
     if (out.center_id) ins.Bind(5, *out.center_id).Bind(6, out.slurm_job_id);
     SUANLI_TRY(ins.Bind(7, out.state).Bind(8, out.placement_json).Bind(9, out.attempts_json)
@@ -239,8 +280,7 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
                          "{\"state\":" + Quoted(j.state) + ",\"attempts\":" + j.attempts_json +
                              "}"));
     return j;
-  }));
-  return out;
+  });
 }
 
 Status Platform::RefreshJobs() {

@@ -224,6 +224,7 @@ class Platform {
   explicit Platform(std::unique_ptr<State> state);
   Result<SlurmAccount> MapSlurmAccountRow(const Principal& actor, const Center& center,
                                           const SlurmAccount& account);
+  Result<Job> RecordJob(const Principal& actor, Job job);  // jobs.cc: the row and its audit
   // Asks the centers for the state of every routed job not yet final (jobs.cc).
   Status RefreshJobs();
   Result<metering::IngestReport> IngestUsageFrom(
