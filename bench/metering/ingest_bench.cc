@@ -14,13 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "bench/bench_util.h"
 #include "metering/ingest.h"
@@ -68,8 +67,9 @@ Job MakeJob(Random* rng) {
     const auto nodes = cards == 8 ? rng->Between(1, 4) : 1;
     j.cluster = "cdai";
     j.partition = "ascend";
-    j.tres = "billing=" + std::to_string(cards * nodes * 24) + ",cpu=" +
-             std::to_string(cards * nodes * 24) + ",gres/npu=" + std::to_string(cards * nodes) +
+    j.tres = "billing=" + std::to_string(cards * nodes * 24) +
+             ",cpu=" + std::to_string(cards * nodes * 24) +
+             ",gres/npu=" + std::to_string(cards * nodes) +
              ",mem=" + std::to_string(cards * nodes * 64) + "G,node=" + std::to_string(nodes);
   } else {
     j.cluster = "cdhpc";
@@ -118,13 +118,17 @@ void AppendRow(std::string* out, const Job& j, std::string_view job_id, std::str
   out->append(job_id);
   if (!step.empty()) out->append(".").append(step);
   out->append("|").append(j.cluster).append("|").append(j.account).append("|");
-  if (job_row) out->append(j.user).append("|").append(j.partition);
-  else out->append("|");
+  if (job_row)
+    out->append(j.user).append("|").append(j.partition);
+  else
+    out->append("|");
   out->append("|");
   AppendTime(out, j.submit);
   out->append("|");
-  if (j.started) AppendTime(out, start);
-  else out->append("None");
+  if (j.started)
+    AppendTime(out, start);
+  else
+    out->append("None");
   out->append("|");
   AppendTime(out, j.started ? start + elapsed : j.submit + 300);
   out->append("|").append(std::to_string(elapsed)).append("|").append(j.tres).append("|");
@@ -181,7 +185,8 @@ int Generate(std::uint64_t lines, std::uint64_t seed, const std::string& out_pat
                   100 + a);
     prices += block;
     if (a % 3 == 0) prices += "contract = " + std::to_string(1000 + a) + "\n";
-    if (a % 6 != 0) prices += std::string("class = \"") + static_cast<char>('A' + a % 6 - 1) + "\"\n";
+    if (a % 6 != 0)
+      prices += std::string("class = \"") + static_cast<char>('A' + a % 6 - 1) + "\"\n";
   }
   std::ofstream(prices_out) << prices;
   std::printf("wrote %llu lines, %llu jobs to %s\n", static_cast<unsigned long long>(written),
@@ -223,15 +228,15 @@ int Run(const std::string& mode, const std::string& file, const std::string& pri
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
     return 3;
   }
-  std::printf("RESULT system=suanli_%s lines=%llu ingested=%llu already=%llu rejected=%llu "
-              "amount_fen=%lld seconds=%.4f lines_per_s=%.0f mb_per_s=%.1f\n",
-              mode.c_str(), static_cast<unsigned long long>(report->lines),
-              static_cast<unsigned long long>(report->ingested),
-              static_cast<unsigned long long>(report->already),
-              static_cast<unsigned long long>(report->rejected),
-              static_cast<long long>(report->amount_fen), seconds,
-              static_cast<double>(report->lines) / seconds,
-              static_cast<double>(size) / 1e6 / seconds);
+  std::printf(
+      "RESULT system=suanli_%s lines=%llu ingested=%llu already=%llu rejected=%llu "
+      "amount_fen=%lld seconds=%.4f lines_per_s=%.0f mb_per_s=%.1f\n",
+      mode.c_str(), static_cast<unsigned long long>(report->lines),
+      static_cast<unsigned long long>(report->ingested),
+      static_cast<unsigned long long>(report->already),
+      static_cast<unsigned long long>(report->rejected), static_cast<long long>(report->amount_fen),
+      seconds, static_cast<double>(report->lines) / seconds,
+      static_cast<double>(size) / 1e6 / seconds);
   return 0;
 }
 
@@ -251,9 +256,9 @@ int main(int argc, char** argv) {
   gen->add_option("--prices-out", prices_out)->required();
   gen->callback([&] { rc = Generate(lines, seed, out, prices_in, prices_out); });
   for (const char* mode : {"rate", "durable"}) {
-    auto* cmd = app.add_subcommand(mode, mode == std::string("rate")
-                                             ? "parse and rate in memory"
-                                             : "parse, rate and store durably");
+    auto* cmd =
+        app.add_subcommand(mode, mode == std::string("rate") ? "parse and rate in memory"
+                                                             : "parse, rate and store durably");
     cmd->add_option("FILE", file)->required();
     cmd->add_option("--prices", prices)->required();
     if (mode == std::string("durable")) cmd->add_option("--data", data)->required();

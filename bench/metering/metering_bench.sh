@@ -13,6 +13,8 @@
 #      ingest_bench durable FILE --data fresh dir   parse + rate + store, fdatasync'd
 #      psql \copy into a fresh table with the file's 12 columns (no index)
 #      psql \copy into a fresh table with PRIMARY KEY (cluster, jobid), the idempotency key
+#      sqlite3 .import into a fresh WAL database, synchronous=FULL, UNIQUE (cluster, jobid):
+#      the "obvious first try" for the store, at its best (one transaction, no rating)
 #    PostgreSQL is durable as shipped (fsync, synchronous_commit, full_page_writes on); a
 #    CHECKPOINT and a sync run before every timed step so no one pays for another's writes.
 # 4. Prints the medians and the ratios against the targets (rate ≥ 25 % of wc -l; durable
@@ -110,6 +112,15 @@ for rep in $(seq 1 "$REPEATS"); do
   timed pg_copy_pk psql_q -c "\\copy usage FROM '$FILE' WITH (FORMAT text, DELIMITER '|', HEADER true, NULL 'None')"
   rows=$(psql_q -At -c "SELECT count(*) FROM usage")
   echo "   PostgreSQL holds $rows rows"
+
+  rm -f "$TMP/usage.db" "$TMP/usage.db-wal" "$TMP/usage.db-shm"
+  sqlite3 "$TMP/usage.db" "PRAGMA journal_mode=WAL;" \
+    "CREATE TABLE usage (jobid TEXT, cluster TEXT, account TEXT, user TEXT, partition TEXT,
+       submit TEXT, start TEXT, end_ TEXT, elapsedraw INTEGER, alloctres TEXT, state TEXT,
+       exitcode TEXT, UNIQUE (cluster, jobid));" >/dev/null
+  settle
+  timed sqlite_import_unique sqlite3 -cmd "PRAGMA synchronous=FULL" -cmd ".mode list" \
+    -cmd ".separator |" "$TMP/usage.db" ".import --skip 1 $FILE usage"
 done
 
 python3 - "$RESULTS" "$LINES" <<'PY' | tee "$OUT/summary.md"
@@ -120,13 +131,15 @@ wall = lambda s: statistics.median(float(r["seconds"]) for r in rows
 inner = lambda s: statistics.median(float(r["seconds"]) for r in rows
                                     if r["system"] == s and "inner" in r)
 n = int(sys.argv[2])
-wc, rate, dur, pg, pgpk = (wall(s) for s in
-                           ("wc_l", "suanli_rate", "suanli_durable", "pg_copy", "pg_copy_pk"))
+wc, rate, dur, pg, pgpk, lite = (wall(s) for s in
+                           ("wc_l", "suanli_rate", "suanli_durable", "pg_copy", "pg_copy_pk",
+                            "sqlite_import_unique"))
 print("| step | median wall s | lines/s |")
 print("|---|---:|---:|")
 for name, s in (("wc -l (core 0)", wc), ("suanli parse+rate, in memory (core 0)", rate),
                 ("suanli durable ingest", dur), ("PostgreSQL \\copy, no index", pg),
-                ("PostgreSQL \\copy, PRIMARY KEY (cluster, jobid)", pgpk)):
+                ("PostgreSQL \\copy, PRIMARY KEY (cluster, jobid)", pgpk),
+                ("SQLite .import, UNIQUE (cluster, jobid), synchronous=FULL", lite)):
     print(f"| {name} | {s:.3f} | {n / s:,.0f} |")
 print()
 print(f"in-process time (ingest_bench's own clock): rate {inner('suanli_rate'):.3f} s, "
@@ -135,5 +148,6 @@ print()
 print(f"parse+rate / wc -l throughput: {wc / rate * 100:.1f} % (target >= 25 %)")
 print(f"durable ingest vs \\copy (no index): {pg / dur:.2f}x (target >= 5x)")
 print(f"durable ingest vs \\copy (primary key): {pgpk / dur:.2f}x")
+print(f"SQLite .import with UNIQUE vs \\copy (no index): {pg / lite:.2f}x")
 PY
 echo "results: $OUT"

@@ -109,13 +109,13 @@ void PrintReport(const metering::IngestReport& r, const std::string& file) {
     std::printf("%s: ... and %llu more refused lines\n", file.c_str(),
                 static_cast<unsigned long long>(r.rejected - shown));
   }
-  std::printf("%llu lines: %llu ingested (%llu billed, %llu steps, %llu never ran), "
-              "%llu already ingested, %llu rejected\n",
-              static_cast<unsigned long long>(r.lines), static_cast<unsigned long long>(r.ingested),
-              static_cast<unsigned long long>(r.billed), static_cast<unsigned long long>(r.steps),
-              static_cast<unsigned long long>(r.never_ran),
-              static_cast<unsigned long long>(r.already),
-              static_cast<unsigned long long>(r.rejected));
+  std::printf(
+      "%llu lines: %llu ingested (%llu billed, %llu steps, %llu never ran), "
+      "%llu already ingested, %llu rejected\n",
+      static_cast<unsigned long long>(r.lines), static_cast<unsigned long long>(r.ingested),
+      static_cast<unsigned long long>(r.billed), static_cast<unsigned long long>(r.steps),
+      static_cast<unsigned long long>(r.never_ran), static_cast<unsigned long long>(r.already),
+      static_cast<unsigned long long>(r.rejected));
   std::printf("rated amount of the newly ingested lines: %s (%lld fen)\n",
               Money::FromFen(r.amount_fen).FormatYuan().c_str(),
               static_cast<long long>(r.amount_fen));
@@ -177,8 +177,7 @@ void RegisterUsageCommand(CLI::App& app, int* exit_code) {
   ingest->add_option("FILE", o->file, "the sacct --parsable2 file")->required();
   ingest->add_option("--data", o->data, "usage store directory (created if missing)")
       ->capture_default_str();
-  ingest->add_option("--cluster", o->cluster,
-                     "cluster of lines without a Cluster column or value");
+  ingest->add_option("--cluster", o->cluster, "cluster of lines without a Cluster column or value");
   ingest->add_option("--prices", o->prices,
                      "price file (TOML, docs/metering.md); default DATA/prices.toml");
   ingest->add_flag("--dry-run", o->dry_run, "parse and rate only; store nothing");

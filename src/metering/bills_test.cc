@@ -1,11 +1,10 @@
 // Bills per organisation and contract, price corrections as reversals, reconciliation.
 #include "metering/bills.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "metering/ingest.h"
 #include "metering/metering_testing.h"
@@ -38,9 +37,9 @@ std::string Usage() {
 class BillsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("metering-bills-" + std::to_string(::getpid())))
-               .string();
+    dir_ =
+        (std::filesystem::temp_directory_path() / ("metering-bills-" + std::to_string(::getpid())))
+            .string();
     std::filesystem::remove_all(dir_);
     auto store = UsageStore::Open({dir_, true});
     ASSERT_TRUE(store.ok());
@@ -111,8 +110,8 @@ TEST_F(BillsTest, PriceCorrectionEmitsReversalsThatNetToTheNewAmount) {
   const RerateScope scope{"cdai", "ascend", *Instant::Parse("2024-01-01")};
   auto report = Rerate(store_.get(), rater, scope, "price correction: cdai/ascend Q1");
   ASSERT_TRUE(report.ok()) << report.error().ToString();
-  EXPECT_EQ(report->examined, 4u);   // 1001, 1002, 1003, 1004 (cdhpc is out of scope)
-  EXPECT_EQ(report->changed, 3u);    // 1003 started after 04-01: ¥10.00 either way
+  EXPECT_EQ(report->examined, 4u);  // 1001, 1002, 1003, 1004 (cdhpc is out of scope)
+  EXPECT_EQ(report->changed, 3u);   // 1003 started after 04-01: ¥10.00 either way
   EXPECT_EQ(report->unchanged, 1u);
   EXPECT_EQ(report->reversed_fen, -(50'000 + 5'000 + 1'250));
   EXPECT_EQ(report->corrected_fen, 44'000 + 4'400 + 1'100);

@@ -9,13 +9,20 @@ namespace {
 // The sacct column a rating reject is about (sacct's own spelling).
 std::string_view RejectColumn(RejectReason reason, const std::string& detail) {
   switch (reason) {
-    case RejectReason::kUnregisteredCenter: return "Cluster";
-    case RejectReason::kUnknownAccount: return "Account";
-    case RejectReason::kNotFinal: return "State";
-    case RejectReason::kNegativeDuration: return "ElapsedRaw";
-    case RejectReason::kAbsentDuration: return detail.starts_with("no Start") ? "Start" : "End";
-    case RejectReason::kNoPriceInForce: return "Partition";
-    case RejectReason::kOverflow: return "AllocTRES";
+    case RejectReason::kUnregisteredCenter:
+      return "Cluster";
+    case RejectReason::kUnknownAccount:
+      return "Account";
+    case RejectReason::kNotFinal:
+      return "State";
+    case RejectReason::kNegativeDuration:
+      return "ElapsedRaw";
+    case RejectReason::kAbsentDuration:
+      return detail.starts_with("no Start") ? "Start" : "End";
+    case RejectReason::kNoPriceInForce:
+      return "Partition";
+    case RejectReason::kOverflow:
+      return "AllocTRES";
   }
   return "";
 }
@@ -56,8 +63,12 @@ class Tally {
           return false;
         }
         break;
-      case RatingKind::kStep: ++report_->steps; break;
-      case RatingKind::kNeverRan: ++report_->never_ran; break;
+      case RatingKind::kStep:
+        ++report_->steps;
+        break;
+      case RatingKind::kNeverRan:
+        ++report_->never_ran;
+        break;
     }
     return true;
   }
@@ -97,6 +108,9 @@ Result<IngestReport> IngestSacctText(UsageStore* store, const Rater& rater, std:
   IngestReport report;
   Tally tally(store, rater, options.rejects_kept_max, &report);
   std::uint64_t next_progress = kProgressEveryBytes;
+  // sacct lines are ~150 bytes; a generous estimate of the records avoids rehashing the index.
+  constexpr std::size_t kLineBytesMin = 100;
+  if (store != nullptr) store->Reserve(store->record_count() + text.size() / kLineBytesMin);
   const network::SacctFileStats stats = network::ParseSacctText(
       text, options.sacct,
       [&](const network::SacctRow& row, std::uint64_t line) {
@@ -111,8 +125,8 @@ Result<IngestReport> IngestSacctText(UsageStore* store, const Rater& rater, std:
         }
       },
       [&](const network::SacctLineError& e) {
-        tally.Reject(LineReject{e.line, e.column,
-                                std::string(network::SacctErrorKindName(e.kind)), e.reason});
+        tally.Reject(LineReject{e.line, e.column, std::string(network::SacctErrorKindName(e.kind)),
+                                e.reason});
       });
   report.lines = stats.lines;
   SUANLI_TRY(tally.Finish());

@@ -22,8 +22,8 @@ namespace suanli::metering {
 // One refused line: a parse error (kind = the parser's name, e.g. "malformed line") or a rating
 // reject (kind = RejectReasonName, e.g. "unknown account").
 struct LineReject {
-  std::uint64_t line = 0;   // 1-based line of the file; for records, 1-based index in the batch
-  std::string column;       // the header's spelling of the column; "" for whole-line reasons
+  std::uint64_t line = 0;  // 1-based line of the file; for records, 1-based index in the batch
+  std::string column;      // the header's spelling of the column; "" for whole-line reasons
   std::string kind;
   std::string reason;
 
@@ -39,14 +39,14 @@ struct IngestOptions {
 };
 
 struct IngestReport {
-  std::uint64_t lines = 0;      // lines read, header included
-  std::uint64_t ingested = 0;   // records newly stored (billed + steps + never_ran)
-  std::uint64_t billed = 0;     // of which whole-job lines with an amount
-  std::uint64_t steps = 0;      // of which step rows (recorded, not billed)
-  std::uint64_t never_ran = 0;  // of which final jobs that never started (0 fen)
-  std::uint64_t already = 0;    // records whose key was stored before: nothing changed
-  std::uint64_t rejected = 0;   // bad lines: parse errors and rating rejects
-  std::int64_t amount_fen = 0;  // sum of the newly billed lines
+  std::uint64_t lines = 0;          // lines read, header included
+  std::uint64_t ingested = 0;       // records newly stored (billed + steps + never_ran)
+  std::uint64_t billed = 0;         // of which whole-job lines with an amount
+  std::uint64_t steps = 0;          // of which step rows (recorded, not billed)
+  std::uint64_t never_ran = 0;      // of which final jobs that never started (0 fen)
+  std::uint64_t already = 0;        // records whose key was stored before: nothing changed
+  std::uint64_t rejected = 0;       // bad lines: parse errors and rating rejects
+  std::int64_t amount_fen = 0;      // sum of the newly billed lines
   std::vector<LineReject> rejects;  // the first rejects_kept_max, in file order
 };
 

@@ -2,9 +2,9 @@
 // discount classes (seed 002, as in programs/nanjing-experience.toml) and three accounts.
 #pragma once
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "metering/price_file.h"
 #include "metering/rating.h"

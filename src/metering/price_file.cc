@@ -1,11 +1,11 @@
 // The price file's TOML reader (price_file.h).
 #include "metering/price_file.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "core/money.h"
 
@@ -47,7 +47,8 @@ class Table {
     const toml::node* n = Get(key);
     if (n == nullptr) return out;
     const toml::array* a = n->as_array();
-    if (a == nullptr) return MakeError(ErrorCode::kWrongType, Field(key), "must be [[" + std::string(key) + "]]");
+    if (a == nullptr)
+      return MakeError(ErrorCode::kWrongType, Field(key), "must be [[" + std::string(key) + "]]");
     for (std::size_t i = 0; i < a->size(); ++i) {
       const toml::table* t = (*a)[i].as_table();
       const std::string f = Field(key) + "[" + std::to_string(i) + "]";
@@ -76,7 +77,8 @@ Result<Instant> InstantField(Table& t, std::string_view key) {
   const toml::node* n = t.Get(key);
   if (n == nullptr) return MakeError(ErrorCode::kMissingField, t.Field(key), "required");
   if (const auto* d = n->as_date()) {
-    SUANLI_ASSIGN(Date day, Date::FromYmd(d->get().year, d->get().month, d->get().day, t.Field(key)));
+    SUANLI_ASSIGN(Date day,
+                  Date::FromYmd(d->get().year, d->get().month, d->get().day, t.Field(key)));
     return Instant::StartOfDay(day);
   }
   if (!n->is_string()) {
@@ -134,9 +136,9 @@ Result<PriceFile> ParsePriceFile(std::string_view toml_text, std::string_view or
   try {
     doc = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
-    return MakeError(ErrorCode::kParse, std::string(origin),
-                     std::string(e.description()) + " at line " +
-                         std::to_string(e.source().begin.line));
+    return MakeError(
+        ErrorCode::kParse, std::string(origin),
+        std::string(e.description()) + " at line " + std::to_string(e.source().begin.line));
   }
   Table root(doc, "");
   PriceFile file;

@@ -55,14 +55,14 @@ Status ValidateEntry(const PriceEntry& e, const std::string& f) {
       }
     }
   } else if (!e.weights.empty()) {
-    return MakeError(ErrorCode::kContradiction, f + ".weights",
-                     "weights apply only to unit billing_hour, not " +
-                         std::string(PriceUnitName(e.unit)));
+    return MakeError(
+        ErrorCode::kContradiction, f + ".weights",
+        "weights apply only to unit billing_hour, not " + std::string(PriceUnitName(e.unit)));
   }
   if (e.unit == PriceUnit::kCardHour && !e.tres.empty() && !e.tres.starts_with("gres/")) {
-    return MakeError(ErrorCode::kOutOfRange, f + ".tres",
-                     "a card is counted by a gres TRES (\"gres/gpu\", \"gres/npu\"), not '" +
-                         e.tres + "'");
+    return MakeError(
+        ErrorCode::kOutOfRange, f + ".tres",
+        "a card is counted by a gres TRES (\"gres/gpu\", \"gres/npu\"), not '" + e.tres + "'");
   }
   return OkStatus();
 }
@@ -71,11 +71,16 @@ Status ValidateEntry(const PriceEntry& e, const std::string& f) {
 
 std::string_view PriceUnitName(PriceUnit unit) {
   switch (unit) {
-    case PriceUnit::kCardHour: return "card_hour";
-    case PriceUnit::kCoreHour: return "core_hour";
-    case PriceUnit::kNodeHour: return "node_hour";
-    case PriceUnit::kBillingHour: return "billing_hour";
-    case PriceUnit::kGbMonth: return "gb_month";
+    case PriceUnit::kCardHour:
+      return "card_hour";
+    case PriceUnit::kCoreHour:
+      return "core_hour";
+    case PriceUnit::kNodeHour:
+      return "node_hour";
+    case PriceUnit::kBillingHour:
+      return "billing_hour";
+    case PriceUnit::kGbMonth:
+      return "gb_month";
   }
   return "unknown";
 }
@@ -106,14 +111,27 @@ Result<std::vector<TresWeight>> ParseTresBillingWeights(std::string_view text,
     std::int64_t per_mb_div = 1;  // weight per (per_mb_div) MB; K means per KB: ×1024
     std::int64_t per_mb_mul = 1;
     switch (value.back()) {
-      case 'K': per_mb_mul = 1024; value.remove_suffix(1); break;
-      case 'M': value.remove_suffix(1); break;
-      case 'G': per_mb_div = 1024; value.remove_suffix(1); break;
-      case 'T': per_mb_div = 1024 * 1024; value.remove_suffix(1); break;
-      default: break;
+      case 'K':
+        per_mb_mul = 1024;
+        value.remove_suffix(1);
+        break;
+      case 'M':
+        value.remove_suffix(1);
+        break;
+      case 'G':
+        per_mb_div = 1024;
+        value.remove_suffix(1);
+        break;
+      case 'T':
+        per_mb_div = 1024 * 1024;
+        value.remove_suffix(1);
+        break;
+      default:
+        break;
     }
     // Slurm writes ".25G"; Rate::Parse wants a leading digit.
-    const std::string decimal = value.starts_with('.') ? "0" + std::string(value) : std::string(value);
+    const std::string decimal =
+        value.starts_with('.') ? "0" + std::string(value) : std::string(value);
     SUANLI_ASSIGN(Rate weight, Rate::Parse(decimal, f));
     SUANLI_ASSIGN(weight, DivideRate(weight, per_mb_div, f));
     if (__builtin_mul_overflow(weight.num, per_mb_mul, &weight.num)) {
@@ -143,18 +161,18 @@ Result<PriceList> PriceList::Build(PriceListSpec spec) {
       return MakeError(ErrorCode::kOutOfRange, f + ".id", "a discount class is A, B, C, D or E");
     }
     auto& s = seen[static_cast<std::size_t>(c.id - 'A')];
-    if (s) return MakeError(ErrorCode::kDuplicate, f + ".id", std::string("class ") + c.id + " twice");
+    if (s)
+      return MakeError(ErrorCode::kDuplicate, f + ".id", std::string("class ") + c.id + " twice");
     s = true;
     if (c.share.den <= 0 || c.share.LessThan(spec.floor_share)) {
       return MakeError(ErrorCode::kOutOfRange, f + ".share",
                        "class " + std::string(1, c.id) + " pays " + c.share.ToString() +
-                           " of the base price, below the floor of " +
-                           spec.floor_share.ToString());
+                           " of the base price, below the floor of " + spec.floor_share.ToString());
     }
     if (hundred.LessThan(c.share)) {
-      return MakeError(ErrorCode::kOutOfRange, f + ".share",
-                       "a discount class pays at most 100 % of the base price, not " +
-                           c.share.ToString());
+      return MakeError(
+          ErrorCode::kOutOfRange, f + ".share",
+          "a discount class pays at most 100 % of the base price, not " + c.share.ToString());
     }
   }
   for (std::size_t i = 0; i < spec.prices.size(); ++i) {
@@ -190,7 +208,8 @@ const PriceEntry* PriceList::Find(std::string_view center, std::string_view part
     if (len <= buf.size()) {
       std::copy(center.begin(), center.end(), buf.begin());
       buf[center.size()] = '\x1f';
-      std::copy(part.begin(), part.end(), buf.begin() + static_cast<std::ptrdiff_t>(center.size() + 1));
+      std::copy(part.begin(), part.end(),
+                buf.begin() + static_cast<std::ptrdiff_t>(center.size() + 1));
       it = by_partition_.find(std::string_view(buf.data(), len));
     } else {
       it = by_partition_.find(PartitionKey(center, part));

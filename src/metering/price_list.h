@@ -4,13 +4,12 @@
 // PriceList is built once from a spec and validated as a whole; it is immutable afterwards.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "core/cst_time.h"
 #include "core/rate.h"
@@ -51,7 +50,7 @@ struct PriceEntry {
   std::string center;     // Slurm cluster name
   std::string partition;  // "" = every partition of the center without its own entry
   PriceUnit unit = PriceUnit::kCoreHour;
-  std::string tres;       // the counted TRES for kCardHour ("gres/gpu" if empty); else unused
+  std::string tres;            // the counted TRES for kCardHour ("gres/gpu" if empty); else unused
   std::int64_t price_fen = 0;  // per unit-hour (per GB-month for kGbMonth); > 0
   Instant effective_from;
   std::vector<TresWeight> weights;  // kBillingHour only; at least one
@@ -91,8 +90,7 @@ class PriceList {
   // entry with effective_from <= start for that exact partition, else for partition "".
   // nullptr when none is in force (no entry, or every entry takes effect later). The pointer
   // lives as long as the PriceList.
-  const PriceEntry* Find(std::string_view center, std::string_view partition,
-                         Instant start) const;
+  const PriceEntry* Find(std::string_view center, std::string_view partition, Instant start) const;
 
   // The share a customer of `discount_class` pays: max(class share, floor). No class (nullopt)
   // pays the base price (100 %). A class the list does not define → kNotFound.
@@ -105,8 +103,8 @@ class PriceList {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept;
   };
-  using Table = boost::unordered_flat_map<std::string, std::vector<std::size_t>, StringHash,
-                                          std::equal_to<>>;
+  using Table =
+      boost::unordered_flat_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
 
   PriceListSpec spec_;
   // "center\x1fpartition" → indexes into spec_.prices, sorted by effective_from.

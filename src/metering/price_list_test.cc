@@ -121,12 +121,14 @@ TEST(PriceFileTest, ParsesTheExampleAndNamesBadFields) {
   EXPECT_EQ(file->accounts.size(), 3u);
   EXPECT_EQ(file->centers.size(), 2u);
 
-  const auto misspelt = ParsePriceFile("[[prices]]\ncenter = \"c\"\nunit = \"core_hour\"\n"
-                                       "price = \"1\"\neffective_from = 2024-01-01\nprise = 1\n");
+  const auto misspelt = ParsePriceFile(
+      "[[prices]]\ncenter = \"c\"\nunit = \"core_hour\"\n"
+      "price = \"1\"\neffective_from = 2024-01-01\nprise = 1\n");
   ASSERT_FALSE(misspelt.ok());
   EXPECT_EQ(misspelt.error().field, "prices[0].prise");
   const auto float_price = ParsePriceFile(
-      "[[prices]]\ncenter = \"c\"\nunit = \"core_hour\"\nprice = 1.5\neffective_from = 2024-01-01\n");
+      "[[prices]]\ncenter = \"c\"\nunit = \"core_hour\"\nprice = 1.5\neffective_from = "
+      "2024-01-01\n");
   ASSERT_FALSE(float_price.ok());
   EXPECT_EQ(float_price.error().field, "prices[0].price");
   const auto sub_fen = ParsePriceFile(
@@ -135,7 +137,8 @@ TEST(PriceFileTest, ParsesTheExampleAndNamesBadFields) {
   ASSERT_FALSE(sub_fen.ok());
   EXPECT_EQ(sub_fen.error().field, "prices[0].price");
   const auto bad_unit = ParsePriceFile(
-      "[[prices]]\ncenter = \"c\"\nunit = \"gpu_hour\"\nprice = \"1\"\neffective_from = 2024-01-01\n");
+      "[[prices]]\ncenter = \"c\"\nunit = \"gpu_hour\"\nprice = \"1\"\neffective_from = "
+      "2024-01-01\n");
   ASSERT_FALSE(bad_unit.ok());
   EXPECT_EQ(bad_unit.error().field, "prices[0].unit");
   EXPECT_FALSE(ParsePriceFile("centers = [").ok());

@@ -50,13 +50,20 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
 
 std::string_view RejectReasonName(RejectReason reason) {
   switch (reason) {
-    case RejectReason::kUnregisteredCenter: return "unregistered center";
-    case RejectReason::kUnknownAccount: return "unknown account";
-    case RejectReason::kNotFinal: return "not final";
-    case RejectReason::kNegativeDuration: return "negative duration";
-    case RejectReason::kAbsentDuration: return "absent duration";
-    case RejectReason::kNoPriceInForce: return "no price in force";
-    case RejectReason::kOverflow: return "overflow";
+    case RejectReason::kUnregisteredCenter:
+      return "unregistered center";
+    case RejectReason::kUnknownAccount:
+      return "unknown account";
+    case RejectReason::kNotFinal:
+      return "not final";
+    case RejectReason::kNegativeDuration:
+      return "negative duration";
+    case RejectReason::kAbsentDuration:
+      return "absent duration";
+    case RejectReason::kNoPriceInForce:
+      return "no price in force";
+    case RejectReason::kOverflow:
+      return "overflow";
   }
   return "unknown";
 }
@@ -141,19 +148,23 @@ Result<std::int64_t> LineAmountFen(std::int64_t unit_price_fen, std::int64_t qua
   const i128 twice = (r < 0 ? -r : r) * 2;
   if (twice >= d) q += n < 0 ? -1 : 1;
   if (q > limits::kAmountFenMax || q < -limits::kAmountFenMax) {
-    return MakeError(ErrorCode::kOverflow, "amount_fen",
-                     "the line's amount exceeds 10^15 fen");
+    return MakeError(ErrorCode::kOverflow, "amount_fen", "the line's amount exceeds 10^15 fen");
   }
   return static_cast<std::int64_t>(q);
 }
 
 Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::TresCount> tres) {
   switch (entry.unit) {
-    case PriceUnit::kCardHour: return CountOf(tres, entry.tres);
-    case PriceUnit::kCoreHour: return CountOf(tres, "cpu");
-    case PriceUnit::kNodeHour: return CountOf(tres, "node");
-    case PriceUnit::kGbMonth: return std::int64_t{0};  // storage is rated by RateStorage
-    case PriceUnit::kBillingHour: break;
+    case PriceUnit::kCardHour:
+      return CountOf(tres, entry.tres);
+    case PriceUnit::kCoreHour:
+      return CountOf(tres, "cpu");
+    case PriceUnit::kNodeHour:
+      return CountOf(tres, "node");
+    case PriceUnit::kGbMonth:
+      return std::int64_t{0};  // storage is rated by RateStorage
+    case PriceUnit::kBillingHour:
+      break;
   }
   // Σ weight × count as one exact fraction over the weights' common denominator would grow;
   // summing in 128 bits with a common denominator of the product is bounded by the few terms.
@@ -245,9 +256,9 @@ RatingOutcome Rater::Rate(const UsageView& in) const {
                                                      "' belongs to no organisation");
   }
   if (!network::IsFinal(in.state)) {
-    return Reject(RejectReason::kNotFinal,
-                  "job is " + std::string(network::JobStateName(in.state)) +
-                      ": usage is not final; ingest it after it ends");
+    return Reject(RejectReason::kNotFinal, "job is " +
+                                               std::string(network::JobStateName(in.state)) +
+                                               ": usage is not final; ingest it after it ends");
   }
   if (in.elapsed_s < 0) {
     return Reject(RejectReason::kNegativeDuration, std::to_string(in.elapsed_s) + " s");
@@ -259,9 +270,9 @@ RatingOutcome Rater::Rate(const UsageView& in) const {
     return out;
   }
   if (!in.start || !in.end) {
-    return Reject(RejectReason::kAbsentDuration,
-                  std::string(in.start ? "no End" : "no Start") + " on a job that ran " +
-                      std::to_string(in.elapsed_s) + " s");
+    return Reject(RejectReason::kAbsentDuration, std::string(in.start ? "no End" : "no Start") +
+                                                     " on a job that ran " +
+                                                     std::to_string(in.elapsed_s) + " s");
   }
   if (!in.step.empty()) {
     out.kind = RatingKind::kStep;
@@ -330,16 +341,16 @@ RatingOutcome Rater::RateStorage(std::string_view center, std::string_view parti
   if (__builtin_mul_overflow(gb, kSecondsPerHour, &quantity)) {
     return Reject(RejectReason::kOverflow, "GB overflows");
   }
-  const suanli::Rate share =
-      account_share_[static_cast<std::size_t>(entry - accounts_.data())];
+  const suanli::Rate share = account_share_[static_cast<std::size_t>(entry - accounts_.data())];
   const auto amount = LineAmountFen(price->price_fen, quantity, share);
   if (!amount.ok()) return Reject(RejectReason::kOverflow, amount.error().message);
   RatingOutcome out;
   out.ok = true;
   out.kind = RatingKind::kBilled;
-  out.figures = RatedFigures{entry->org,          entry->contract,       month_first_day,
-                             PriceUnit::kGbMonth, quantity,              price->price_fen,
-                             price->effective_from, share,               *amount};
+  out.figures =
+      RatedFigures{entry->org, entry->contract,  month_first_day,       PriceUnit::kGbMonth,
+                   quantity,   price->price_fen, price->effective_from, share,
+                   *amount};
   return out;
 }
 

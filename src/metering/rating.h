@@ -11,15 +11,14 @@
 #pragma once
 
 #include <array>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/unordered/unordered_flat_map.hpp>
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "core/cst_time.h"
 #include "core/ids.h"
@@ -33,9 +32,9 @@ namespace suanli::metering {
 
 // Who pays for a Slurm account's jobs.
 struct AccountEntry {
-  std::string center;   // "" = this account on every registered center
-  std::string account;  // the Slurm account (sacct's Account column)
-  OrgId org;            // valid
+  std::string center;                  // "" = this account on every registered center
+  std::string account;                 // the Slurm account (sacct's Account column)
+  OrgId org;                           // valid
   std::optional<ContractId> contract;  // the compute-service contract, when known
   std::optional<char> discount_class;  // 'A'..'E'; nullopt pays the base price
 };
@@ -87,11 +86,11 @@ struct RatedFigures {
   std::optional<ContractId> contract;
   Date day;  // the billing day: the CST date of End (when the usage became final)
   PriceUnit unit = PriceUnit::kCoreHour;
-  std::int64_t quantity_unit_s = 0;  // units × ElapsedRaw seconds
-  std::int64_t unit_price_fen = 0;   // per unit-hour, the price in force at Start
-  Instant price_effective_from;      // which price entry that was
-  Rate discount_share = Rate::One(); // max(class share, floor)
-  std::int64_t amount_fen = 0;       // rounded half up to the fen, once
+  std::int64_t quantity_unit_s = 0;   // units × ElapsedRaw seconds
+  std::int64_t unit_price_fen = 0;    // per unit-hour, the price in force at Start
+  Instant price_effective_from;       // which price entry that was
+  Rate discount_share = Rate::One();  // max(class share, floor)
+  std::int64_t amount_fen = 0;        // rounded half up to the fen, once
 };
 
 // What rating decided for one record.
@@ -148,8 +147,7 @@ class Rater {
   // center's kGbMonth entry in force on that day (partition "" or `partition`), with the
   // account's discount. quantity_unit_s is gb × 3600 so the one formula applies unchanged.
   RatingOutcome RateStorage(std::string_view center, std::string_view partition,
-                            std::string_view account, std::int64_t gb,
-                            Date month_first_day) const;
+                            std::string_view account, std::int64_t gb, Date month_first_day) const;
 
   const PriceList& prices() const { return prices_; }
   // The entry for (center, account), or nullptr.
@@ -167,7 +165,8 @@ class Rater {
 
   PriceList prices_;
   std::vector<AccountEntry> accounts_;
-  std::vector<suanli::Rate> account_share_;  // parallel to accounts_: max(class, floor), resolved once
+  std::vector<suanli::Rate>
+      account_share_;  // parallel to accounts_: max(class, floor), resolved once
   // "center\x1faccount" → index into accounts_ (center "" for every center).
   boost::unordered_flat_map<std::string, std::uint32_t, StringHash, std::equal_to<>> account_index_;
   boost::unordered_flat_set<std::string, StringHash, std::equal_to<>> centers_;

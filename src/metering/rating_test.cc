@@ -14,8 +14,8 @@ using network::UsageRecord;
 
 Instant Cst(const char* text) { return *Instant::Parse(std::string(text) + "+08:00"); }
 
-UsageRecord Job(std::string cluster, std::string account, std::string partition,
-                const char* start, std::int64_t elapsed_s, network::TresMap tres) {
+UsageRecord Job(std::string cluster, std::string account, std::string partition, const char* start,
+                std::int64_t elapsed_s, network::TresMap tres) {
   UsageRecord r;
   r.cluster = std::move(cluster);
   r.job_id = "1001";
@@ -64,8 +64,7 @@ TEST(RatingTest, WorkedChengduAscendExample) {
 // One more second: 1,250 × 288,008 / 2 / 3,600 = 50,001.388… → 50,001 fen, rounded once.
 TEST(RatingTest, RoundsOnceHalfUpPerLine) {
   const Rater rater = testing::MakeRater();
-  EXPECT_EQ(RateRecord(rater, AscendJob("2024-03-15T09:00:00", 36'001)).figures.amount_fen,
-            50'001);
+  EXPECT_EQ(RateRecord(rater, AscendJob("2024-03-15T09:00:00", 36'001)).figures.amount_fen, 50'001);
   // Ties go up: 1 fen/h × 1,800 unit-s = 0.5 fen → 1; 0.4999… stays 0; negatives mirror.
   EXPECT_EQ(*LineAmountFen(1, 1'800, Rate::One()), 1);
   EXPECT_EQ(*LineAmountFen(1, 1'799, Rate::One()), 0);
@@ -84,7 +83,7 @@ TEST(RatingTest, PriceInForceAtStartSwitchesOnEffectiveDate) {
   ASSERT_TRUE(before.ok && after.ok);
   EXPECT_EQ(before.figures.unit_price_fen, 1'250);
   EXPECT_EQ(before.figures.day.ToString(), "2024-04-01");  // billed on the day it ended
-  EXPECT_EQ(before.figures.amount_fen, 10'000);  // 1,250 × 8 × 7,200 / 2 / 3,600
+  EXPECT_EQ(before.figures.amount_fen, 10'000);            // 1,250 × 8 × 7,200 / 2 / 3,600
   EXPECT_EQ(after.figures.unit_price_fen, 1'000);
   EXPECT_EQ(after.figures.amount_fen, 8'000);
 }
@@ -129,8 +128,8 @@ TEST(RatingTest, ClassAtTheFloor) {
 TEST(RatingTest, NodeHours) {
   const Rater rater = testing::MakeRater();
   // 2 nodes × 1.5 h × ¥8.00 = ¥24.00.
-  const auto out = RateRecord(
-      rater, Job("cdhpc", "acme", "fat", "2024-05-06T08:00:00", 5'400, {{"cpu", 256}, {"node", 2}}));
+  const auto out = RateRecord(rater, Job("cdhpc", "acme", "fat", "2024-05-06T08:00:00", 5'400,
+                                         {{"cpu", 256}, {"node", 2}}));
   ASSERT_TRUE(out.ok);
   EXPECT_EQ(out.figures.amount_fen, 2'400);
 }
@@ -173,18 +172,21 @@ struct RejectCase {
 TEST(RatingTest, EveryRejectReason) {
   const Rater rater = testing::MakeRater();
   const RejectCase cases[] = {
-      {"unregistered", RejectReason::kUnregisteredCenter, [](UsageRecord* r) { r->cluster = "xj"; }},
+      {"unregistered", RejectReason::kUnregisteredCenter,
+       [](UsageRecord* r) { r->cluster = "xj"; }},
       {"account", RejectReason::kUnknownAccount, [](UsageRecord* r) { r->account = "nobody"; }},
       {"account on another center", RejectReason::kUnknownAccount,
        [](UsageRecord* r) { r->account = "lab"; }},  // lab is mapped on cdhpc only
-      {"running", RejectReason::kNotFinal, [](UsageRecord* r) {
+      {"running", RejectReason::kNotFinal,
+       [](UsageRecord* r) {
          r->state = JobState::kRunning;
          r->end.reset();
        }},
       {"negative", RejectReason::kNegativeDuration, [](UsageRecord* r) { r->elapsed_s = -5; }},
       {"no end", RejectReason::kAbsentDuration, [](UsageRecord* r) { r->end.reset(); }},
       {"no start", RejectReason::kAbsentDuration, [](UsageRecord* r) { r->start.reset(); }},
-      {"no price yet", RejectReason::kNoPriceInForce, [](UsageRecord* r) {
+      {"no price yet", RejectReason::kNoPriceInForce,
+       [](UsageRecord* r) {
          r->start = Cst("2023-12-31T23:59:59");
          r->end = r->start->AddSeconds(r->elapsed_s);
        }},
@@ -213,7 +215,8 @@ TEST(RatingTest, LineAmountOverflowIsAnError) {
 TEST(RatingTest, RaterRefusesBadAccountMaps) {
   auto list = PriceList::Build({});
   ASSERT_TRUE(list.ok());
-  auto twice = Rater::Make(*list, {{"", "a", OrgId(1), {}, {}}, {"", "a", OrgId(2), {}, {}}}, {"c"});
+  auto twice =
+      Rater::Make(*list, {{"", "a", OrgId(1), {}, {}}, {"", "a", OrgId(2), {}, {}}}, {"c"});
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().field, "accounts[1].account");
   auto no_org = Rater::Make(*list, {{"", "a", OrgId(), {}, {}}}, {"c"});

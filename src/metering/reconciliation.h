@@ -27,9 +27,9 @@ struct ReconcileOptions {
 struct ReconciliationRow {
   OrgId org;
   std::int64_t claimed_fen = 0;
-  std::int64_t metered_fen = 0;      // the net total of the organisation's bills in the period
-  std::int64_t difference_fen = 0;   // claimed − metered (> 0: claimed more than metered)
-  bool flagged = false;              // difference_fen > tolerance_fen
+  std::int64_t metered_fen = 0;     // the net total of the organisation's bills in the period
+  std::int64_t difference_fen = 0;  // claimed − metered (> 0: claimed more than metered)
+  bool flagged = false;             // difference_fen > tolerance_fen
 };
 
 struct Reconciliation {

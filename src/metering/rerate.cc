@@ -9,8 +9,8 @@ namespace {
 bool SameFigures(const RatedFigures& a, const RatedFigures& b) {
   return a.org == b.org && a.contract == b.contract && a.day == b.day && a.unit == b.unit &&
          a.quantity_unit_s == b.quantity_unit_s && a.unit_price_fen == b.unit_price_fen &&
-         a.price_effective_from == b.price_effective_from &&
-         a.discount_share == b.discount_share && a.amount_fen == b.amount_fen;
+         a.price_effective_from == b.price_effective_from && a.discount_share == b.discount_share &&
+         a.amount_fen == b.amount_fen;
 }
 
 bool InScope(const network::UsageRecord& r, const RerateScope& scope) {
@@ -33,17 +33,17 @@ Result<RerateReport> Rerate(UsageStore* store, const Rater& corrected, const Rer
     const RatingOutcome outcome = corrected.Rate(UsageView::FromRecord(u.record, &tres));
     if (!outcome.ok || outcome.kind != RatingKind::kBilled) {
       ++report.failed;
-      report.failures.push_back(
-          LineReject{0, u.record.cluster + "/" + u.record.job_id,
-                     std::string(RejectReasonName(outcome.reject)), outcome.detail});
+      report.failures.push_back(LineReject{0, u.record.cluster + "/" + u.record.job_id,
+                                           std::string(RejectReasonName(outcome.reject)),
+                                           outcome.detail});
       return OkStatus();
     }
     if (SameFigures(*u.figures, outcome.figures)) {
       ++report.unchanged;
       return OkStatus();
     }
-    adjustments.push_back(Adjustment{u.record.cluster, u.record.job_id, u.record.step,
-                                     u.revision, *u.figures, outcome.figures, reason});
+    adjustments.push_back(Adjustment{u.record.cluster, u.record.job_id, u.record.step, u.revision,
+                                     *u.figures, outcome.figures, reason});
     return OkStatus();
   }));
   for (const Adjustment& a : adjustments) {

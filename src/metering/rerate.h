@@ -24,12 +24,12 @@ struct RerateScope {
 };
 
 struct RerateReport {
-  std::uint64_t examined = 0;   // billed jobs in scope
-  std::uint64_t changed = 0;    // got a reversal and a correction
+  std::uint64_t examined = 0;  // billed jobs in scope
+  std::uint64_t changed = 0;   // got a reversal and a correction
   std::uint64_t unchanged = 0;
-  std::uint64_t failed = 0;     // the corrected rater rejects them: left as they are, reported
-  std::int64_t reversed_fen = 0;   // sum of reversal amounts (≤ 0)
-  std::int64_t corrected_fen = 0;  // sum of correction amounts
+  std::uint64_t failed = 0;          // the corrected rater rejects them: left as they are, reported
+  std::int64_t reversed_fen = 0;     // sum of reversal amounts (≤ 0)
+  std::int64_t corrected_fen = 0;    // sum of correction amounts
   std::vector<LineReject> failures;  // line = 0; column = the key "center/job"
 };
 

@@ -54,9 +54,12 @@ std::string UsageKey(std::string_view center, std::string_view job_id, std::stri
 
 std::string_view LineKindName(LineKind kind) {
   switch (kind) {
-    case LineKind::kOriginal: return "original";
-    case LineKind::kReversal: return "reversal";
-    case LineKind::kCorrection: return "correction";
+    case LineKind::kOriginal:
+      return "original";
+    case LineKind::kReversal:
+      return "reversal";
+    case LineKind::kCorrection:
+      return "correction";
   }
   return "unknown";
 }
@@ -75,6 +78,36 @@ std::string_view UsageStore::KeyArena::Add(std::string_view key) {
   std::memcpy(p, key.data(), key.size());
   used_ += key.size();
   return std::string_view(p, key.size());
+}
+
+std::string_view UsageStore::KeyArena::Add3(std::string_view a, std::string_view b,
+                                             std::string_view c) {
+  const std::size_t n = a.size() + b.size() + c.size() + 2;
+  SUANLI_CHECK(n <= kChunkBytes);
+  if (chunks_.empty() || used_ + n > kChunkBytes) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
+    used_ = 0;
+  }
+  char* const start = chunks_.back().get() + used_;
+  char* p = start;
+  std::memcpy(p, a.data(), a.size());
+  p += a.size();
+  *p++ = '\x1f';
+  std::memcpy(p, b.data(), b.size());
+  p += b.size();
+  *p++ = '\x1f';
+  std::memcpy(p, c.data(), c.size());
+  used_ += n;
+  return std::string_view(start, n);
+}
+
+void UsageStore::KeyArena::Undo(std::size_t n) {
+  SUANLI_CHECK(n <= used_);
+  used_ -= n;
+}
+
+void UsageStore::Reserve(std::size_t records) {
+  if (records > keys_.size()) keys_.reserve(records);
 }
 
 Result<std::unique_ptr<UsageStore>> UsageStore::Open(const Options& options) {
@@ -113,9 +146,8 @@ Status UsageStore::ReadEntries(
   while (true) {
     // Refill when the next entry may not be whole in the buffer.
     const auto need_more = [&](std::size_t bytes) { return buf.size() - pos < bytes && !eof; };
-    while (need_more(kHeaderBytes) ||
-           (buf.size() - pos >= kHeaderBytes &&
-            need_more(kHeaderBytes + Load32(buf.data() + pos)))) {
+    while (need_more(kHeaderBytes) || (buf.size() - pos >= kHeaderBytes &&
+                                       need_more(kHeaderBytes + Load32(buf.data() + pos)))) {
       buf.erase(0, pos);
       file_offset += pos;
       pos = 0;
@@ -172,9 +204,9 @@ Status UsageStore::Recover() {
       size, /*tolerate_tail=*/true,
       [&](std::uint8_t kind, std::string_view payload, std::uint64_t end) -> Status {
         const auto corrupt = [&](std::string_view what) {
-          return MakeError(ErrorCode::kIo, path_,
-                           "undecodable " + std::string(what) + " entry ending at byte " +
-                               std::to_string(end));
+          return MakeError(
+              ErrorCode::kIo, path_,
+              "undecodable " + std::string(what) + " entry ending at byte " + std::to_string(end));
         };
         switch (kind) {
           case codec::kUsageEntry: {
@@ -246,8 +278,8 @@ Status UsageStore::CheckTornTail(std::uint64_t bad_offset, std::uint64_t size) c
   std::string tail(static_cast<std::size_t>(size - bad_offset), '\0');
   std::size_t got = 0;
   while (got < tail.size()) {
-    const ssize_t n = ::pread(fd_, tail.data() + got, tail.size() - got,
-                              static_cast<off_t>(bad_offset + got));
+    const ssize_t n =
+        ::pread(fd_, tail.data() + got, tail.size() - got, static_cast<off_t>(bad_offset + got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return IoError(path_, "cannot read", errno);
     got += static_cast<std::size_t>(n);
@@ -292,13 +324,13 @@ Status UsageStore::CommitIfLarge() {
 Result<bool> UsageStore::Add(const UsageView& usage, const RatingOutcome& outcome) {
   SUANLI_CHECK(outcome.ok);
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
-  // Build the key in a reused buffer: the lookup of an already-ingested key allocates nothing.
-  key_buf_.clear();
-  key_buf_.append(usage.cluster).push_back('\x1f');
-  key_buf_.append(usage.job_id).push_back('\x1f');
-  key_buf_.append(usage.step);
-  if (keys_.find(std::string_view(key_buf_)) != keys_.end()) return false;
-  keys_.emplace(arena_.Add(key_buf_), 0);
+  // The key goes into the arena first and is hashed and probed once: try_emplace either
+  // inserts it or finds it stored, and then the arena's bytes are taken back.
+  const std::string_view key = arena_.Add3(usage.cluster, usage.job_id, usage.step);
+  if (!keys_.try_emplace(key, 0).second) {
+    arena_.Undo(key.size());
+    return false;
+  }
   scratch_.clear();
   codec::EncodeUsage(usage, outcome, &scratch_);
   AppendEntry(codec::kUsageEntry, scratch_);
@@ -373,32 +405,33 @@ Status UsageStore::ScanUsage(const std::function<Status(const StoredUsage&)>& vi
   };
   boost::unordered_flat_map<std::string, Latest, StringHash, std::equal_to<>> latest;
   std::uint64_t end = 0;
-  SUANLI_TRY(ReadEntries(log_bytes_, false,
-                         [&](std::uint8_t kind, std::string_view payload, std::uint64_t) {
-                           if (kind != codec::kAdjustmentEntry) return OkStatus();
-                           Adjustment a;
-                           SUANLI_CHECK(codec::DecodeAdjustment(payload, &a));  // checked at open
-                           latest[UsageKey(a.center, a.job_id, a.step)] =
-                               Latest{a.old_revision + 1, a.new_figures};
-                           return OkStatus();
-                         },
-                         &end));
+  SUANLI_TRY(ReadEntries(
+      log_bytes_, false,
+      [&](std::uint8_t kind, std::string_view payload, std::uint64_t) {
+        if (kind != codec::kAdjustmentEntry) return OkStatus();
+        Adjustment a;
+        SUANLI_CHECK(codec::DecodeAdjustment(payload, &a));  // checked at open
+        latest[UsageKey(a.center, a.job_id, a.step)] = Latest{a.old_revision + 1, a.new_figures};
+        return OkStatus();
+      },
+      &end));
   StoredUsage usage;
-  return ReadEntries(log_bytes_, false,
-                     [&](std::uint8_t kind, std::string_view payload, std::uint64_t) -> Status {
-                       if (kind != codec::kUsageEntry) return OkStatus();
-                       SUANLI_CHECK(codec::DecodeUsage(payload, &usage));
-                       if (!latest.empty()) {
-                         const auto& r = usage.record;
-                         const auto it = latest.find(UsageKey(r.cluster, r.job_id, r.step));
-                         if (it != latest.end()) {
-                           usage.revision = it->second.revision;
-                           usage.figures = it->second.figures;
-                         }
-                       }
-                       return visit(usage);
-                     },
-                     &end);
+  return ReadEntries(
+      log_bytes_, false,
+      [&](std::uint8_t kind, std::string_view payload, std::uint64_t) -> Status {
+        if (kind != codec::kUsageEntry) return OkStatus();
+        SUANLI_CHECK(codec::DecodeUsage(payload, &usage));
+        if (!latest.empty()) {
+          const auto& r = usage.record;
+          const auto it = latest.find(UsageKey(r.cluster, r.job_id, r.step));
+          if (it != latest.end()) {
+            usage.revision = it->second.revision;
+            usage.figures = it->second.figures;
+          }
+        }
+        return visit(usage);
+      },
+      &end);
 }
 
 Result<std::vector<BillLine>> UsageStore::Lines(Date first, Date last,
@@ -416,8 +449,8 @@ Result<std::vector<BillLine>> UsageStore::Lines(Date first, Date last,
           SUANLI_CHECK(codec::DecodeUsage(payload, &usage));
           if (!usage.figures || !wanted(*usage.figures)) return OkStatus();
           const auto& r = usage.record;
-          lines.push_back(BillLine{RatedLine{r.cluster, r.job_id, r.step, *usage.figures},
-                                   LineKind::kOriginal, 0, {}});
+          lines.push_back(BillLine{
+              RatedLine{r.cluster, r.job_id, r.step, *usage.figures}, LineKind::kOriginal, 0, {}});
         } else if (kind == codec::kAdjustmentEntry) {
           Adjustment a;
           SUANLI_CHECK(codec::DecodeAdjustment(payload, &a));

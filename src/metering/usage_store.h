@@ -15,6 +15,7 @@
 // a checksummed commit entry follows it.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,8 +23,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "core/cst_time.h"
 #include "core/result.h"
@@ -88,6 +87,10 @@ class UsageStore {
   UsageStore(const UsageStore&) = delete;
   UsageStore& operator=(const UsageStore&) = delete;
 
+  // Sizes the key index for `records` keys in all, so a large ingest does not rehash it
+  // repeatedly; a hint only.
+  void Reserve(std::size_t records);
+
   // True when (center, job, step) is stored or pending in the current batch.
   bool Contains(std::string_view center, std::string_view job_id, std::string_view step) const;
 
@@ -120,8 +123,8 @@ class UsageStore {
   // [first, last] and, when `org` is set, whose organisation is `org`; in log order.
   Result<std::vector<BillLine>> Lines(Date first, Date last, std::optional<OrgId> org) const;
 
-  std::uint64_t record_count() const { return record_count_; }   // committed + pending
-  std::uint64_t log_bytes() const { return log_bytes_; }         // committed
+  std::uint64_t record_count() const { return record_count_; }  // committed + pending
+  std::uint64_t log_bytes() const { return log_bytes_; }        // committed
   const std::string& path() const { return path_; }
   // Bytes of an unacknowledged batch that Open cut off the end of the log (0 normally).
   std::uint64_t truncated_bytes() const { return truncated_bytes_; }
@@ -136,6 +139,10 @@ class UsageStore {
    public:
     static constexpr std::size_t kChunkBytes = 1 << 20;
     std::string_view Add(std::string_view key);
+    // Stores "a\x1fb\x1fc" and returns a view of it.
+    std::string_view Add3(std::string_view a, std::string_view b, std::string_view c);
+    // Takes back the last `n` bytes added (a key that turned out to be stored already).
+    void Undo(std::size_t n);
 
    private:
     std::vector<std::unique_ptr<char[]>> chunks_;

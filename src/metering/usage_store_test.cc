@@ -3,12 +3,11 @@
 #include "metering/usage_store.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "metering/ingest.h"
 #include "metering/metering_testing.h"
@@ -35,13 +34,15 @@ std::string GoodFile() {
   return std::string(testing::kHeader) + "\n" +
          "1001|cdai|uni-ai|alice|ascend|2024-03-15T08:59:00|2024-03-15T09:00:00|"
          "2024-03-15T19:00:00|36000|billing=8,cpu=64,gres/npu=8,mem=256G,node=1|COMPLETED|0:0\n"
-         "1001.batch|cdai|uni-ai|||2024-03-15T08:59:00|2024-03-15T09:00:00|2024-03-15T19:00:00|36000|"
+         "1001.batch|cdai|uni-ai|||2024-03-15T08:59:00|2024-03-15T09:00:00|2024-03-15T19:00:00|"
+         "36000|"
          "cpu=64,gres/npu=8,mem=256G,node=1|COMPLETED|0:0\n"
          "1001.0|cdai|uni-ai|||2024-03-15T09:00:01|2024-03-15T09:00:01|2024-03-15T18:59:00|35939|"
          "cpu=64,gres/npu=8,mem=256G,node=1|COMPLETED|0:0\n"
          "77|cdhpc|lab|bob|cpu|2024-05-06T07:00:00|2024-05-06T08:00:00|2024-05-06T18:00:00|36000|"
          "cpu=4,mem=8G,node=1|COMPLETED|0:0\n"
-         "78|cdhpc|lab|bob|cpu|2024-05-06T07:00:00|None|2024-05-06T07:30:00|0||CANCELLED by 0|0:0\n";
+         "78|cdhpc|lab|bob|cpu|2024-05-06T07:00:00|None|2024-05-06T07:30:00|0||CANCELLED by "
+         "0|0:0\n";
 }
 
 IngestReport Ingest(UsageStore* store, const std::string& text) {
@@ -136,10 +137,14 @@ TEST(UsageStoreTest, BadLinesAreReportedWithReasonAndNeverBilled) {
     const char* kind;
   };
   const Want want[] = {
-      {2, "", "malformed line"},          {3, "Account", "unknown account"},
-      {4, "ElapsedRaw", "negative duration"}, {5, "Cluster", "unregistered center"},
-      {6, "State", "not final"},          {7, "Partition", "no price in force"},
-      {8, "End", "absent duration"},      {9, "", "malformed line"},
+      {2, "", "malformed line"},
+      {3, "Account", "unknown account"},
+      {4, "ElapsedRaw", "negative duration"},
+      {5, "Cluster", "unregistered center"},
+      {6, "State", "not final"},
+      {7, "Partition", "no price in force"},
+      {8, "End", "absent duration"},
+      {9, "", "malformed line"},
       {11, "", "malformed line"},
   };
   for (std::size_t i = 0; i < 9; ++i) {
@@ -250,7 +255,8 @@ TEST(UsageStoreTest, RecordsAndCursorCommitTogether) {
   {
     auto store = OpenStore(dir);
     EXPECT_EQ(store->Cursor("cdhpc"), std::nullopt);
-    auto report = IngestRecords(store.get(), rater, page, CursorUpdate{"cdhpc", "1714957200000000/17"});
+    auto report =
+        IngestRecords(store.get(), rater, page, CursorUpdate{"cdhpc", "1714957200000000/17"});
     ASSERT_TRUE(report.ok());
     EXPECT_EQ(report->ingested, 1u);
     EXPECT_EQ(report->rejected, 1u);
