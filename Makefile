@@ -55,6 +55,10 @@ bench: build
 	@if test -x bench/http/suanli_bench.sh; then \
 	  echo "bench/http/suanli_bench.sh $(RELEASE)"; bench/http/suanli_bench.sh $(RELEASE); \
 	fi
+	cmake --build $(RELEASE) --target ingest_bench routing_bench planner_bench
+	bench/metering/metering_bench.sh $(RELEASE)
+	$(RELEASE)/bench/routing_bench --centers 100
+	bench/routing/planner_bench.sh $(RELEASE)
 
 clean:
 	rm -rf build
