@@ -9,6 +9,8 @@ export interface NavItem {
   label: string
   roles?: Role[]
   icon?: string
+  /** Open without logging in (the catalogue): shown in the menu to everyone. */
+  public?: boolean
 }
 
 export interface NavGroup {
@@ -29,6 +31,13 @@ export const NAV: NavGroup[] = [
     ],
   },
   {
+    label: 'menu.network',
+    items: [
+      { path: '/catalogue', name: 'catalogue', label: 'menu.catalogue', icon: 'Shop', public: true },
+      { path: '/jobs', name: 'jobs', label: 'menu.jobs', icon: 'Cpu', roles: ['applicant', 'officer', 'auditor'] },
+    ],
+  },
+  {
     label: 'menu.applicant',
     roles: ['applicant'],
     items: [
@@ -44,6 +53,8 @@ export const NAV: NavGroup[] = [
     items: [
       { path: '/provider/settlements', name: 'provider-settlements', label: 'menu.settlements', roles: ['provider'], icon: 'Money' },
       { path: '/provider/claims', name: 'provider-claims', label: 'menu.claims', roles: ['provider'], icon: 'Wallet' },
+      { path: '/provider/centers', name: 'provider-centers', label: 'menu.centers', roles: ['provider'], icon: 'School' },
+      { path: '/provider/bills', name: 'provider-bills', label: 'menu.bills', roles: ['provider'], icon: 'Document' },
     ],
   },
   {

@@ -21,6 +21,16 @@ function serve() {
   const posted: unknown[] = []
   globalThis.fetch = (async (url: string, init: RequestInit) => {
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    if (url.startsWith('/api/v1/claims/1/reconciliation')) {
+      return json({
+        period: '2024Q2', claimed: '150000.00', metered: '120000.00', flagged: true,
+        rows: [
+          { org_id: 7, claimed: '100000.00', metered: '70000.00', difference: '30000.00', flagged: true },
+          { org_id: 8, claimed: '50000.00', metered: '50000.00', difference: '0.00', flagged: false },
+        ],
+      })
+    }
+    if (url.startsWith('/api/v1/orgs')) return json({ items: [{ id: 7, name: '成都示例科技有限公司' }], next_cursor: null })
     if (url.startsWith('/api/v1/claims/1/materials')) return json({ items: [], next_cursor: null })
     if (url === '/api/v1/claims/1/opinions') {
       const body = JSON.parse(String(init.body))
@@ -69,6 +79,24 @@ describe('AssignedClaimsView', () => {
     await flushPromises()
     expect(posted).toEqual([{ decision: 'partly_approve', comment: 'checked', approved_amount: '145000.00' }])
     expect(w.get('[data-test=opinion-recorded]').text()).toContain('¥145,000.00')
+  })
+
+  it('shows the claim against metering, the organisation claimed above its metering marked', async () => {
+    claim.opinions = []
+    serve()
+    const w = await mountAs('en')
+    await flushPromises()
+    const rows = w.findAll('[data-test=reconciliation-table] .el-table__body tr')
+    expect(rows).toHaveLength(2)
+    expect(rows[0].classes()).toContain('flagged')
+    expect(rows[0].text()).toContain('成都示例科技有限公司')
+    expect(rows[0].text()).toContain('¥100,000.00')
+    expect(rows[0].text()).toContain('¥70,000.00')
+    expect(rows[0].text()).toContain('¥30,000.00')
+    expect(rows[0].text()).toContain('Above metering')
+    expect(rows[1].classes()).not.toContain('flagged')
+    expect(rows[1].text()).toContain('#8')
+    expect(rows[1].text()).toContain('Matches')
   })
 
   it('speaks Chinese by default', async () => {

@@ -1,0 +1,179 @@
+// The compute network part of /api/v1 (docs/network.md, docs/api.md; shapes taken from
+// `suanli serve` and src/api/routes_network.cc, routes_jobs.cc, routes_metering.cc): centers,
+// their price lists, goods and the catalogue, utilisation, jobs, Slurm accounts, metered bills
+// and their settlement, and a claim's reconciliation with metering. Ids are integers.
+import { get, post } from './client'
+import type { Instant, Money, Page } from './types'
+import type { Id, SettlementResult } from './workflow'
+
+export type CenterKind = 'supercomputing' | 'intelligent'
+export type LatencyClass = 'metro' | 'province' | 'national'
+export type BillingMode = 'shared' | 'exclusive'
+
+export interface Accelerator { model: string; per_node: number; memory_gb: number; domestic: boolean; gres: string }
+export interface Partition {
+  name: string
+  billing_mode: BillingMode | string
+  nodes: number
+  cpu_model: string
+  cores_per_node: number
+  memory_gb_per_node: number
+  accelerator?: Accelerator | null
+}
+export interface Software { name: string; version: string }
+
+/** A center's spec as registered (POST /providers/{id}/centers takes exactly this part). */
+export interface CenterSpec {
+  name: string
+  kind: CenterKind | string
+  region: string
+  latency_class: LatencyClass | string
+  slurm_cluster: string
+  partitions: Partition[]
+  software: Software[]
+}
+export interface Center extends CenterSpec {
+  id: Id
+  provider_id: Id
+  cards: number
+  cores: number
+  created_at: Instant
+}
+
+export type PriceUnit = 'card_hour' | 'core_hour' | 'node_hour' | 'billing_hour' | 'gb_month'
+export const PRICE_UNITS: readonly PriceUnit[] = ['card_hour', 'core_hour', 'node_hour', 'billing_hour', 'gb_month']
+export interface Price {
+  id: Id
+  center_id: Id
+  partition: string
+  unit: PriceUnit | string
+  price: Money
+  effective_from: string
+  billing_weights: string
+  created_at: Instant
+}
+export interface NewPrice { partition: string; unit: string; price: Money; effective_from: string; billing_weights?: string }
+
+export type GoodsKind = 'software_licence' | 'dataset' | 'model' | 'service'
+export const GOODS_KINDS: readonly GoodsKind[] = ['software_licence', 'dataset', 'model', 'service']
+export const CATALOGUE_KINDS = ['compute', ...GOODS_KINDS] as const
+export interface Goods {
+  id: Id
+  provider_id: Id
+  provider_name: string
+  center_id: Id | null
+  kind: GoodsKind | string
+  name: string
+  description: string
+  unit: string
+  price: Money
+  created_at: Instant
+}
+export interface NewGoods { provider_id: Id; center_id?: Id; kind: string; name: string; description?: string; unit: string; price: Money }
+
+export interface Catalogue { centers: Center[]; goods: Goods[] }
+
+export interface UtilisationDay {
+  day: string
+  card_used_s: number
+  card_capacity_s: number
+  core_used_s: number
+  core_capacity_s: number
+  jobs: number
+  billed: Money
+}
+export interface Utilisation {
+  center_id: Id
+  days: UtilisationDay[]
+  /** The center's provider's metered bills settled through vouchers in the range, and what the vouchers paid of them. */
+  provider_metered_settled: Money
+  provider_voucher_paid: Money
+}
+
+/** POST /jobs: the request's fields exactly as the server parses them (src/api/routes_jobs.cc). */
+export interface JobRequest {
+  name?: string
+  resource_type: string
+  units: number
+  framework?: string
+  framework_version_min?: string
+  time_limit_s?: number
+  data_region?: string
+  max_price?: Money
+  domestic_only?: boolean
+  deadline?: Instant
+  voucher_id?: Id
+  script: string
+  user?: string
+  working_dir?: string
+}
+export type Verdict =
+  | 'feasible' | 'no_such_resource' | 'not_domestic' | 'framework_missing' | 'insufficient_capacity'
+  | 'over_max_price' | 'past_deadline' | 'down'
+export interface CenterVerdict {
+  center_id: Id
+  verdict: Verdict | string
+  /** What the organisation pays per unit-hour at this center, in fen (an integer). */
+  customer_price_fen_per_unit_hour: number
+  score_fen: number
+}
+export interface Attempt { center_id: Id; code: string; reason: string }
+export interface Job {
+  id: Id
+  org_id: Id
+  resource_type: string
+  units: number
+  state: string
+  center_id: Id | null
+  slurm_job_id: string | null
+  /** Ranked feasible centers first (best first), then the refused ones with their reason. */
+  placement: CenterVerdict[]
+  attempts: Attempt[]
+  created_at: Instant
+}
+
+export interface SlurmAccount { id: Id; center_id: Id; account: string; org_id: Id; contract_id: Id | null; discount_class: string | null }
+export interface NewSlurmAccount { account: string; org_id: Id; contract_id?: Id; discount_class?: string }
+
+export interface BillLine {
+  center: string
+  job_id: string
+  kind: string
+  revision: number
+  day: string
+  unit: string
+  quantity_unit_s: number
+  unit_price: Money
+  discount_share: string
+  amount: Money
+  reason?: string
+}
+export interface Bill { org_id: Id; contract_id: Id | null; period: string; original: Money; adjustments: Money; total: Money; lines: BillLine[] }
+
+export interface ReconciliationRow { org_id: Id; claimed: Money; metered: Money; difference: Money; flagged: boolean }
+export interface Reconciliation { period: string; claimed: Money; metered: Money; flagged: boolean; rows: ReconciliationRow[] }
+
+// Public: the catalogue and the published offers
+export const searchCatalogue = (q?: string, kind?: string) => get<Catalogue>('/catalogue', { q, kind })
+export const listCenters = () => get<Page<Center>>('/centers')
+export const getCenter = (id: Id) => get<Center>(`/centers/${id}`)
+export const listPrices = (id: Id) => get<Page<Price>>(`/centers/${id}/prices`)
+export const getUtilisation = (id: Id, from: string, to: string) => get<Utilisation>(`/centers/${id}/utilisation`, { from, to })
+
+// Jobs
+export const submitJob = (job: JobRequest) => post<Job>('/jobs', job)
+export const listJobs = () => get<Page<Job>>('/jobs')
+
+// Providers
+export const registerCenter = (providerId: Id, spec: unknown) => post<Center>(`/providers/${providerId}/centers`, spec)
+export const addPrice = (centerId: Id, p: NewPrice) => post<Price>(`/centers/${centerId}/prices`, p)
+export const addGoods = (g: NewGoods) => post<Goods>('/goods', g)
+export const listAccounts = (centerId: Id) => get<Page<SlurmAccount>>(`/centers/${centerId}/accounts`)
+export const mapAccount = (centerId: Id, a: NewSlurmAccount) => post<SlurmAccount>(`/centers/${centerId}/accounts`, a)
+export const listBills = (org_id: Id, period: string) => get<Page<Bill>>('/bills', { org_id, period })
+/** Money-moving: the page keeps one key per intent, so a retry after a lost answer is not a second charge. */
+export const settleMetered = (org_id: Id, period: string, voucher_id: Id, idempotencyKey: string) =>
+  post<SettlementResult>('/bills/settlement', { org_id, period, voucher_id }, { idempotencyKey })
+
+// Claims
+export const getReconciliation = (claimId: Id) => get<Reconciliation>(`/claims/${claimId}/reconciliation`)
