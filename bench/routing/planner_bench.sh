@@ -52,7 +52,9 @@ glpk_s=$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.3f", (b - a) / 1
 status=$(awk '/^Status:/ { $1 = ""; sub(/^ +/, ""); print; exit }' "$TMP/plan.sol")
 glpk_obj=$(awk '/^Objective:/ { print $4; exit }' "$TMP/plan.sol")
 # The last progress line: "+ N: mip = <best integer> >= <best bound> <gap> (...)".
+# When GLPK proves optimality the last line reads ">= tree is empty": no numeric bound, none needed.
 glpk_bound=$(awk '/mip =/ && />=/ { for (i = 1; i <= NF; i++) if ($i == ">=") b = $(i + 1) } END { print b }' "$TMP/glpsol.log")
+[[ "$glpk_bound" =~ ^[-+0-9.eE]+$ ]] || glpk_bound=
 echo "GLPK: status '$status', objective $glpk_obj fen, best bound ${glpk_bound:-n/a}, ${glpk_s} s"
 
 output=$("$BIN" "${ARGS[@]}" --runs "$RUNS")
