@@ -72,17 +72,20 @@ COLUMNS='jobid text, cluster text, account text, "user" text, partition text,
   state text, exitcode text'
 
 now_ns() { date +%s%N; }
-# timed NAME COMMAND...: runs it, appends "RESULT system=NAME seconds=S rep=R".
+# timed NAME COMMAND...: runs it, appends "RESULT system=NAME seconds=S cpu=C rep=R": wall
+# seconds, and the user + system CPU seconds of the command's processes (bash's `time`; for psql
+# that is the client only, PostgreSQL's work is in its server processes).
 timed() {
   local name=$1
   shift
   local t0 t1
   t0=$(now_ns)
-  "$@" >"$TMP/last.out"
+  { TIMEFORMAT='%3U %3S'; time "$@" >"$TMP/last.out" 2>"$TMP/last.err"; } 2>"$TMP/time.out"
   t1=$(now_ns)
-  local s
+  local s cpu
   s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b - a) / 1e9}')
-  echo "RESULT system=$name seconds=$s rep=$rep" | tee -a "$RESULTS"
+  cpu=$(awk 'END {printf "%.3f", $1 + $2}' "$TMP/time.out")
+  echo "RESULT system=$name seconds=$s cpu=$cpu rep=$rep" | tee -a "$RESULTS"
 }
 settle() {
   psql_q -c "CHECKPOINT"
@@ -145,9 +148,33 @@ print()
 print(f"in-process time (ingest_bench's own clock): rate {inner('suanli_rate'):.3f} s, "
       f"durable {inner('suanli_durable'):.3f} s")
 print()
-print(f"parse+rate / wc -l throughput: {wc / rate * 100:.1f} % (target >= 25 %)")
-print(f"durable ingest vs \\copy (no index): {pg / dur:.2f}x (target >= 5x)")
-print(f"durable ingest vs \\copy (primary key): {pgpk / dur:.2f}x")
-print(f"SQLite .import with UNIQUE vs \\copy (no index): {pg / lite:.2f}x")
+cpu = lambda s: statistics.median(float(r["cpu"]) for r in rows
+                                  if r["system"] == s and "inner" not in r and "cpu" in r)
+try:
+    print(f"CPU seconds (user + system, median): wc -l {cpu('wc_l'):.3f}, "
+          f"parse+rate {cpu('suanli_rate'):.3f}, durable {cpu('suanli_durable'):.3f}")
+    print()
+except statistics.StatisticsError:
+    pass
+# Within-round ratios (each pair ran back to back), then their median and range over rounds.
+def ratios(num, den):
+    by = {}
+    for r in rows:
+        if "inner" not in r:
+            by.setdefault(r["rep"], {})[r["system"]] = float(r["seconds"])
+    v = sorted(d[num] / d[den] for d in by.values() if num in d and den in d)
+    return statistics.median(v), v[0], v[-1]
+def show(label, num, den, pct, target):
+    m, lo, hi = ratios(num, den)
+    f = (lambda x: f"{x * 100:.1f} %") if pct else (lambda x: f"{x:.2f}x")
+    print(f"{label}: {f(m)} (rounds {f(lo)}–{f(hi)}){target}")
+show("parse+rate / wc -l throughput", "wc_l", "suanli_rate", True, " (target >= 25 %)")
+try:
+    print(f"  the same on CPU time: {cpu('wc_l') / cpu('suanli_rate') * 100:.1f} %")
+except statistics.StatisticsError:
+    pass
+show("durable ingest vs \\copy (no index)", "pg_copy", "suanli_durable", False, " (target >= 5x)")
+show("durable ingest vs \\copy (primary key)", "pg_copy_pk", "suanli_durable", False, "")
+show("SQLite .import with UNIQUE vs \\copy (no index)", "pg_copy", "sqlite_import_unique", False, "")
 PY
 echo "results: $OUT"
