@@ -14,8 +14,9 @@
 //   3. an officer sees every organisation's jobs;
 //   4. the provider sees its center with prices and Slurm accounts, adds a price from a later
 //      day (shown as upcoming);
-//   5. usage of one job is ingested (API, as a center's sacct upload would be: 8 cards × 10 h on
-//      2024-03-12 → ¥960.00), and the center's utilisation page renders its chart for March.
+//      then uploads the center's sacct file (one job: 8 cards × 10 h on 2024-03-12 → ¥960.00);
+//   5. the center's utilisation page renders its chart for March with that job and amount, and
+//      an idle range says what to do next.
 // Every price and amount is computed here from the demo's prices in BigInt fen, not read back.
 //
 // Usage: node web/e2e/network.e2e.mjs [--suanli PATH] [--static-dir DIR] [--locales zh-CN,en]
@@ -120,17 +121,6 @@ async function startServer() {
   }
 }
 
-/** Signs in through the API (for the usage upload only, never for the pages under test). */
-async function apiSession(base, username) {
-  const login = await fetch(`${base}/api/v1/session`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  })
-  if (!login.ok) throw new Error(`${username} login: ${login.status}`)
-  const cookie = /suanli_session=[^;]+/.exec(login.headers.get('set-cookie'))[0]
-  const { csrf_token } = await login.json()
-  return { Cookie: cookie, 'X-CSRF-Token': csrf_token }
-}
-
 // ---- Page helpers ---------------------------------------------------------------------------
 
 let current = { page: null, step: '' }
@@ -228,6 +218,7 @@ async function run(browser, locale) {
   }
 
   const npuJob = { units: 8, seconds: 60 * 60 }
+  const usageBilled = maxCost(PRICE.npu, 8, 36000) // 8 cards × 10 h: ¥960.00
   try {
     const centers = (await (await fetch(`${base}/api/v1/centers`)).json()).items
     const centerB = centers.find((c) => c.slurm_cluster === 'center-b')
@@ -331,27 +322,24 @@ async function run(browser, locale) {
       await expectText(card, W.priceAdded)
       const upcoming = card.locator('[data-test="prov-prices"] .el-table__body tr').filter({ hasText: '2024-04-01' }).first()
       await expectText(upcoming, '¥11.50', W.upcoming)
+      // The center's sacct file: one job, 8 cards × 10 h on 2024-03-12 at ¥12.00 a card-hour
+      // (cd-firm has no discount class), plus its batch step, which is not billed again.
+      const sacct = [
+        'JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode',
+        '9001|center-b|cd-firm|alice|ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|billing=8,cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0',
+        '9001.batch|center-b|cd-firm||ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0',
+      ].join('\n') + '\n'
+      await card.locator('[data-test="usage-file"]').setInputFiles({ name: 'sacct.txt', mimeType: 'text/plain', buffer: Buffer.from(sacct) })
+      await expectText(card.locator('[data-test="usage-report"]'), yuan(usageBilled))
       await shot(page, 'provider-centers', locale)
     })
 
     await step("metered usage shows on the center's utilisation chart", async () => {
-      // 8 cards × 10 h on 2024-03-12 at ¥12.00 a card-hour (cd-firm: no discount class).
-      const h = await apiSession(base, 'op-ai')
-      const sacct = [
-        'JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode',
-        '9001|center-b|cd-firm|alice|ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|billing=8,cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0',
-      ].join('\n') + '\n'
-      const r = await fetch(`${base}/api/v1/centers/${centerB.id}/usage`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...h }, body: sacct })
-      const report = await r.json()
-      const billed = maxCost(PRICE.npu, 8, 36000)
-      if (!r.ok || report.billed !== 1 || report.amount !== `${billed / 100n}.${(billed % 100n).toString().padStart(2, '0')}`) {
-        throw new Error(`usage upload: ${r.status} ${JSON.stringify(report)}`)
-      }
       const page = await signIn('demo-applicant', `/centers/${centerB.id}?from=2024-03-01&to=2024-03-15`)
       await expectText($(page, 'center-name'), '成都智算中心')
       await $(page, 'util-chart').locator('canvas').first().waitFor()
       await expectText($(page, 'util-jobs'), '1')
-      await expectText($(page, 'util-billed'), yuan(billed))
+      await expectText($(page, 'util-billed'), yuan(usageBilled))
       await $(page, 'util-panel').scrollIntoViewIfNeeded()
       await shot(page, 'center-detail', locale)
       // A range without usage says what to do next instead of an empty chart.

@@ -2,7 +2,7 @@
 // `suanli serve` and src/api/routes_network.cc, routes_jobs.cc, routes_metering.cc): centers,
 // their price lists, goods and the catalogue, utilisation, jobs, Slurm accounts, metered bills
 // and their settlement, and a claim's reconciliation with metering. Ids are integers.
-import { get, post } from './client'
+import { get, post, upload, type UploadProgress } from './client'
 import type { Instant, Money, Page } from './types'
 import type { Id, SettlementResult } from './workflow'
 
@@ -150,6 +150,12 @@ export interface BillLine {
 }
 export interface Bill { org_id: Id; contract_id: Id | null; period: string; original: Money; adjustments: Money; total: Money; lines: BillLine[] }
 
+export interface UsageReject { line: number; column: string; kind: string; reason: string }
+export interface IngestReport {
+  lines: number; ingested: number; billed: number; steps: number; never_ran: number; already: number; rejected: number
+  amount: Money; rejects: UsageReject[]
+}
+
 export interface ReconciliationRow { org_id: Id; claimed: Money; metered: Money; difference: Money; flagged: boolean }
 export interface Reconciliation { period: string; claimed: Money; metered: Money; flagged: boolean; rows: ReconciliationRow[] }
 
@@ -170,6 +176,8 @@ export const addPrice = (centerId: Id, p: NewPrice) => post<Price>(`/centers/${c
 export const addGoods = (g: NewGoods) => post<Goods>('/goods', g)
 export const listAccounts = (centerId: Id) => get<Page<SlurmAccount>>(`/centers/${centerId}/accounts`)
 export const mapAccount = (centerId: Id, a: NewSlurmAccount) => post<SlurmAccount>(`/centers/${centerId}/accounts`, a)
+/** A `sacct --parsable2` file as the raw body: every line rated and stored, or refused with its line and reason. */
+export const ingestUsage = (centerId: Id, file: Blob, onProgress?: UploadProgress) => upload<IngestReport>(`/centers/${centerId}/usage`, {}, file, onProgress)
 export const listBills = (org_id: Id, period: string) => get<Page<Bill>>('/bills', { org_id, period })
 /** Money-moving: the page keeps one key per intent, so a retry after a lost answer is not a second charge. */
 export const settleMetered = (org_id: Id, period: string, voucher_id: Id, idempotencyKey: string) =>
