@@ -3,12 +3,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <new>
 
 #include "core/check.h"
 #include "metering/crc32c.h"
@@ -66,6 +68,32 @@ std::string_view LineKindName(LineKind kind) {
 
 std::size_t UsageStore::StringHash::operator()(std::string_view s) const noexcept {
   return std::hash<std::string_view>{}(s);
+}
+
+void* UsageStore::AllocateIndex(std::size_t bytes) {
+  constexpr std::size_t kHuge = 2 << 20;
+  if (bytes < kHuge) return ::operator new(bytes);
+  const std::size_t len = (bytes + kHuge - 1) / kHuge * kHuge;
+  // One huge page more than needed, then the unaligned head and tail are given back.
+  void* raw = ::mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto raw_addr = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t start = (raw_addr + kHuge - 1) / kHuge * kHuge;
+  const std::size_t head = start - raw_addr;
+  if (head > 0) ::munmap(raw, head);
+  if (kHuge - head > 0) ::munmap(reinterpret_cast<char*>(start) + len, kHuge - head);
+  (void)::madvise(reinterpret_cast<void*>(start), len, MADV_HUGEPAGE);  // a hint only
+  return reinterpret_cast<void*>(start);
+}
+
+void UsageStore::FreeIndex(void* p, std::size_t bytes) noexcept {
+  constexpr std::size_t kHuge = 2 << 20;
+  if (bytes < kHuge) {
+    ::operator delete(p);
+    return;
+  }
+  ::munmap(p, (bytes + kHuge - 1) / kHuge * kHuge);
 }
 
 std::string_view UsageStore::KeyArena::Add(std::string_view key) {

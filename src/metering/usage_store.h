@@ -134,6 +134,27 @@ class UsageStore {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept;
   };
+  // The key index's table. Millions of keys make it tens of MB probed at random, one TLB
+  // miss per probe on 4 KiB pages (costly under virtualisation); blocks of 2 MiB or more are
+  // therefore mapped 2 MiB-aligned with MADV_HUGEPAGE (a hint; smaller ones use operator new).
+  static void* AllocateIndex(std::size_t bytes);
+  static void FreeIndex(void* p, std::size_t bytes) noexcept;
+  template <class T>
+  struct IndexAllocator {
+    using value_type = T;
+    IndexAllocator() = default;
+    template <class U>
+    IndexAllocator(const IndexAllocator<U>&) noexcept {}  // NOLINT: rebinding converts
+    T* allocate(std::size_t n) {
+      static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+      return static_cast<T*>(AllocateIndex(n * sizeof(T)));
+    }
+    void deallocate(T* p, std::size_t n) noexcept { FreeIndex(p, n * sizeof(T)); }
+    template <class U>
+    bool operator==(const IndexAllocator<U>&) const noexcept {
+      return true;
+    }
+  };
   // Key bytes in 1 MiB chunks that never move, so the index can hold views of them.
   class KeyArena {
    public:
@@ -180,7 +201,9 @@ class UsageStore {
   KeyArena arena_;
   // "center\x1fjob\x1fstep" (in arena_) → current revision of its line (0 for steps and
   // never-ran rows). Holds committed and pending keys.
-  boost::unordered_flat_map<std::string_view, std::uint32_t, StringHash, std::equal_to<>> keys_;
+  boost::unordered_flat_map<std::string_view, std::uint32_t, StringHash, std::equal_to<>,
+                            IndexAllocator<std::pair<const std::string_view, std::uint32_t>>>
+      keys_;
   boost::unordered_flat_map<std::string, std::string, StringHash, std::equal_to<>> cursors_;
   std::vector<std::pair<std::string, std::string>> pending_cursors_;
 };
