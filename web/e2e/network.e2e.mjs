@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The compute-network pages through the console, by clicking and typing, against a real
-// `suanli serve --demo` this script starts (fresh data, demo network: center-a 国家超算成都中心
-// with DCU card-hours at ¥6.00 and CPU node-hours at ¥8.00, center-b 成都智算中心 with Ascend
-// NPU card-hours at ¥12.00, all from 2024-01-01; simulated Slurm connectors; Slurm accounts
-// cd-firm and cd-uni on both). In each language (zh-CN, en), on its own fresh server:
+// `suanli serve --demo` this script starts (fresh data, demo network: 国家超算成都中心 with DCU
+// card-hours at ¥6.00 and CPU node-hours at ¥8.00, 成都智算中心 with Ascend NPU card-hours at
+// ¥12.00, all from 2024-01-01; simulated Slurm connectors; Slurm accounts cd-firm and cd-uni on
+// both). In each language (zh-CN, en), on its own fresh server:
 //   1. logged out, the catalogue lists both centers with the prices in force and the goods;
 //      search and the kind filter narrow it; a center's page shows its partitions (domestic
 //      chip tagged) and price list;
@@ -12,8 +12,8 @@
 //      ¥96.00 over the time limit; 国家超算成都中心 refused for having no NPU; a DCU job under a
 //      ¥5.00 ceiling is placed nowhere, with each center's reason; both jobs in the list;
 //   3. an officer sees every organisation's jobs;
-//   4. the provider sees its center with prices and Slurm accounts, adds a price from a later
-//      day (shown as upcoming);
+//   4. the provider sees its center with prices and Slurm accounts, adds a price from next
+//      year's first day (shown as upcoming) and
 //      then uploads the center's sacct file (one job: 8 cards × 10 h on 2024-03-12 → ¥960.00);
 //   5. the center's utilisation page renders its chart for March with that job and amount, and
 //      an idle range says what to do next.
@@ -62,7 +62,20 @@ function yuan(f) {
   const int = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   return `${neg ? '-' : ''}¥${int}.${(a % 100n).toString().padStart(2, '0')}`
 }
-const PRICE = { dcu: fen('6.00'), cpuNode: fen('8.00'), npu: fen('12.00') }
+/**
+ * The prices in force on the server's day (2024-03-15) for each partition of a center, in fen,
+ * read from its published price list (the demo's: DCU card-hour ¥6.00, CPU node-hour ¥8.00,
+ * Ascend card-hour ¥12.00); the pages must show these, and the job's figures follow from them.
+ */
+async function pricesInForce(base, center, day = '2024-03-15') {
+  const items = (await (await fetch(`${base}/api/v1/centers/${center.id}/prices`)).json()).items
+  const out = {}
+  for (const p of items.filter((x) => x.effective_from <= day).sort((a, b) => a.effective_from.localeCompare(b.effective_from))) {
+    out[p.partition] = fen(p.price)
+  }
+  return out
+}
+const decimal = (f) => `${f / 100n}.${(f % 100n).toString().padStart(2, '0')}`
 /** The most a job costs at a price per unit-hour: units × seconds / 3600, rounded up to the fen. */
 const maxCost = (price, units, seconds) => (price * BigInt(units) * BigInt(seconds) + 3599n) / 3600n
 
@@ -218,20 +231,32 @@ async function run(browser, locale) {
   }
 
   const npuJob = { units: 8, seconds: 60 * 60 }
-  const usageBilled = maxCost(PRICE.npu, 8, 36000) // 8 cards × 10 h: ¥960.00
   try {
+    // The demo's centers by name; their Slurm cluster names (which the page's test ids and the
+    // sacct file's Cluster column use) are read, not assumed.
     const centers = (await (await fetch(`${base}/api/v1/centers`)).json()).items
-    const centerB = centers.find((c) => c.slurm_cluster === 'center-b')
-    if (!centerB || !centers.some((c) => c.slurm_cluster === 'center-a')) throw new Error('the demo network is missing a center')
+    const centerA = centers.find((c) => c.name === '国家超算成都中心')
+    const centerB = centers.find((c) => c.name === '成都智算中心')
+    if (!centerA || !centerB) throw new Error(`the demo network is missing a center: ${JSON.stringify(centers.map((c) => c.name))}`)
+    const A = centerA.slurm_cluster
+    const B = centerB.slurm_cluster
+    const pa = await pricesInForce(base, centerA)
+    const pb = await pricesInForce(base, centerB)
+    const PRICE = { dcu: pa.dcu, cpuNode: pa.cpu, npu: pb.ascend }
+    if (Object.values(PRICE).some((p) => p === undefined)) throw new Error(`demo prices missing: ${JSON.stringify({ pa, pb }, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`)
+    log(`  demo prices: dcu ${yuan(PRICE.dcu)}, cpu node ${yuan(PRICE.cpuNode)}, npu ${yuan(PRICE.npu)} per unit-hour`)
+    const goods = (await (await fetch(`${base}/api/v1/catalogue`)).json()).goods
+    if (goods.length === 0) throw new Error('the demo lists no goods')
+    const usageBilled = maxCost(PRICE.npu, 8, 36000) // 8 cards × 10 h (demo: ¥960.00)
 
     await step('logged out, the catalogue lists the centers with their prices and the goods', async () => {
       const page = await open('/catalogue')
       const table = $(page, 'cat-centers')
       await expectText(table, '国家超算成都中心', '成都智算中心', 'Ascend 910B', 'Hygon DCU Z100', W.domestic)
-      await expectText($(page, 'cat-price-center-a-dcu'), yuan(PRICE.dcu))
-      await expectText($(page, 'cat-price-center-a-cpu'), yuan(PRICE.cpuNode))
-      await expectText($(page, 'cat-price-center-b-ascend'), yuan(PRICE.npu), W.cardHour)
-      await expectText($(page, 'cat-goods'), 'ANSYS Fluent 并行许可', '¥0.50', '模型迁移适配服务', '¥50,000.00')
+      await expectText($(page, `cat-price-${A}-dcu`), yuan(PRICE.dcu))
+      await expectText($(page, `cat-price-${A}-cpu`), yuan(PRICE.cpuNode))
+      await expectText($(page, `cat-price-${B}-ascend`), yuan(PRICE.npu), W.cardHour)
+      await expectText($(page, 'cat-goods'), ...goods.flatMap((g) => [g.name, `${yuan(fen(g.price))} / ${g.unit}`]))
       await expectText($(page, 'layout-login'), W.login)
       await shot(page, 'catalogue', locale)
       // Search narrows both tables; the kind filter hides the centers for goods kinds.
@@ -241,12 +266,14 @@ async function run(browser, locale) {
       await fill(page, 'cat-search', '')
       await expectText(table, '国家超算成都中心')
       await choose(page, 'cat-kind', locale === 'en' ? 'Model' : '模型')
-      await expectText($(page, 'cat-goods'), 'Qwen 适配镜像 (Ascend)')
-      await expectNoText($(page, 'cat-goods'), 'ANSYS')
+      const models = goods.filter((g) => g.kind === 'model')
+      const others = goods.filter((g) => g.kind !== 'model')
+      await expectText($(page, 'cat-goods'), ...models.map((g) => g.name))
+      for (const g of others) await expectNoText($(page, 'cat-goods'), g.name)
       if (await $(page, 'cat-centers').isVisible()) throw new Error('centers still shown for kind=model')
       await choose(page, 'cat-kind', locale === 'en' ? 'All kinds' : '全部类别')
       // A center's page: partitions, the domestic chip, the price list with its effective day.
-      await page.locator('[data-test="cat-center-center-b"]').click()
+      await page.locator(`[data-test="cat-center-${B}"]`).click()
       await page.waitForURL((u) => u.pathname === `/centers/${centerB.id}`)
       await expectText($(page, 'center-name'), '成都智算中心')
       await expectText($(page, 'center-partitions'), 'ascend', 'Ascend 910B', 'Kunpeng 920', W.domestic)
@@ -266,7 +293,7 @@ async function run(browser, locale) {
       await fill(page, 'job-version', '2.1')
       await fill(page, 'job-time', String(npuJob.seconds / 60))
       await fill(page, 'job-region', '成都')
-      await fill(page, 'job-max-price', '20')
+      await fill(page, 'job-max-price', decimal(PRICE.npu * 2n))
       await $(page, 'job-domestic').click()
       await fill(page, 'job-name', 'llm-finetune')
       await $(page, 'job-submit').click()
@@ -277,10 +304,10 @@ async function run(browser, locale) {
       await expectText(rows.filter({ hasText: '国家超算成都中心' }).first(), W.noSuchResource)
       await shot(page, 'job-submit', locale)
 
-      // A DCU job under a ¥5.00 ceiling: center-a's ¥6.00 is above it, center-b has no DCU.
+      // A DCU job under a ceiling one fen below 国家超算成都中心's DCU price; 成都智算中心 has no DCU.
       await choose(page, 'job-resource', 'dcu')
       await fill(page, 'job-units', '4')
-      await fill(page, 'job-max-price', '5')
+      await fill(page, 'job-max-price', decimal(PRICE.dcu - 1n))
       await $(page, 'job-domestic').click()
       await fill(page, 'job-name', 'md-sim')
       await $(page, 'job-submit').click()
@@ -310,24 +337,27 @@ async function run(browser, locale) {
 
     await step('the provider sees its center with prices and Slurm accounts and adds a price from a later day', async () => {
       const page = await signIn('op-ai', '/provider/centers')
-      const card = $(page, 'prov-center-center-b')
+      const card = $(page, `prov-center-${B}`)
       await expectText(card.locator('[data-test="prov-prices"]'), yuan(PRICE.npu), '2024-01-01', W.inForce)
       await expectText(card.locator('[data-test="prov-accounts"]'), 'cd-firm', 'cd-uni')
-      if (await $(page, 'prov-center-center-a').count()) throw new Error("another provider's center is listed")
+      if (await $(page, `prov-center-${A}`).count()) throw new Error("another provider's center is listed")
       await fill(page, 'price-amount', '11.5')
       await fill(page, 'price-from', '2024-13-01')
       await expectText(itemError(page, 'price-from'), locale === 'en' ? 'valid date' : '有效日期')
-      await fill(page, 'price-from', '2024-04-01')
+      // A day after today by both clocks (the demo server's 2024-03-15 and the browser's): the
+      // pages call a price "upcoming" by the browser's CST day (no API gives the server's day).
+      const later = `${new Date().getUTCFullYear() + 1}-01-01`
+      await fill(page, 'price-from', later)
       await $(page, 'price-save').click()
       await expectText(card, W.priceAdded)
-      const upcoming = card.locator('[data-test="prov-prices"] .el-table__body tr').filter({ hasText: '2024-04-01' }).first()
+      const upcoming = card.locator('[data-test="prov-prices"] .el-table__body tr').filter({ hasText: later }).first()
       await expectText(upcoming, '¥11.50', W.upcoming)
       // The center's sacct file: one job, 8 cards × 10 h on 2024-03-12 at ¥12.00 a card-hour
       // (cd-firm has no discount class), plus its batch step, which is not billed again.
       const sacct = [
         'JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode',
-        '9001|center-b|cd-firm|alice|ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|billing=8,cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0',
-        '9001.batch|center-b|cd-firm||ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0',
+        `9001|${B}|cd-firm|alice|ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|billing=8,cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0`,
+        `9001.batch|${B}|cd-firm||ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0`,
       ].join('\n') + '\n'
       await card.locator('[data-test="usage-file"]').setInputFiles({ name: 'sacct.txt', mimeType: 'text/plain', buffer: Buffer.from(sacct) })
       await expectText(card.locator('[data-test="usage-report"]'), yuan(usageBilled))
