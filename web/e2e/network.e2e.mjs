@@ -14,8 +14,8 @@
 //   3. an officer sees every organisation's jobs;
 //   4. the provider sees its center with prices and Slurm accounts, adds a price from next
 //      year's first day (shown as upcoming) and
-//      then uploads the center's sacct file (one job: 8 cards × 10 h on 2024-03-12 → ¥960.00);
-//   5. the center's utilisation page renders its chart for March with that job and amount, and
+//      then uploads the center's sacct file (three jobs on 03-12..14, ¥36,288.00 at the demo price);
+//   5. the center's utilisation page renders its chart for March with those jobs and amount, and
 //      an idle range says what to do next.
 // Every price and amount is computed here from the demo's prices in BigInt fen, not read back.
 //
@@ -247,7 +247,15 @@ async function run(browser, locale) {
     log(`  demo prices: dcu ${yuan(PRICE.dcu)}, cpu node ${yuan(PRICE.cpuNode)}, npu ${yuan(PRICE.npu)} per unit-hour`)
     const goods = (await (await fetch(`${base}/api/v1/catalogue`)).json()).goods
     if (goods.length === 0) throw new Error('the demo lists no goods')
-    const usageBilled = maxCost(PRICE.npu, 8, 36000) // 8 cards × 10 h (demo: ¥960.00)
+    // The center's usage for the utilisation chart: three jobs of cd-firm (no discount class) on
+    // 成都智算中心, whole hours so each line is exact: 8 cards × 10 h on 03-12, 64 × 22 h on 03-13,
+    // 128 × 12 h on 03-14 (demo: ¥960.00 + ¥16,896.00 + ¥18,432.00 = ¥36,288.00).
+    const usageJobs = [
+      { id: 9001, cards: 8, nodes: 1, start: '2024-03-12T09:00:00', end: '2024-03-12T19:00:00', seconds: 36000 },
+      { id: 9002, cards: 64, nodes: 8, start: '2024-03-13T01:00:00', end: '2024-03-13T23:00:00', seconds: 79200 },
+      { id: 9003, cards: 128, nodes: 16, start: '2024-03-14T08:00:00', end: '2024-03-14T20:00:00', seconds: 43200 },
+    ]
+    const usageBilled = usageJobs.reduce((sum, j) => sum + maxCost(PRICE.npu, j.cards, j.seconds), 0n)
 
     await step('logged out, the catalogue lists the centers with their prices and the goods', async () => {
       const page = await open('/catalogue')
@@ -352,12 +360,14 @@ async function run(browser, locale) {
       await expectText(card, W.priceAdded)
       const upcoming = card.locator('[data-test="prov-prices"] .el-table__body tr').filter({ hasText: later }).first()
       await expectText(upcoming, '¥11.50', W.upcoming)
-      // The center's sacct file: one job, 8 cards × 10 h on 2024-03-12 at ¥12.00 a card-hour
-      // (cd-firm has no discount class), plus its batch step, which is not billed again.
+      // The center's sacct file: the three jobs above, each with its batch step (not billed again).
       const sacct = [
         'JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode',
-        `9001|${B}|cd-firm|alice|ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|billing=8,cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0`,
-        `9001.batch|${B}|cd-firm||ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0`,
+        ...usageJobs.flatMap((j) => {
+          const tres = `cpu=${24 * j.cards},gres/npu=${j.cards},mem=200G,node=${j.nodes}`
+          const at = `${j.start}|${j.start}|${j.end}|${j.seconds}`
+          return [`${j.id}|${B}|cd-firm|alice|ascend|${at}|billing=${j.cards},${tres}|COMPLETED|0:0`, `${j.id}.batch|${B}|cd-firm||ascend|${at}|${tres}|COMPLETED|0:0`]
+        }),
       ].join('\n') + '\n'
       await card.locator('[data-test="usage-file"]').setInputFiles({ name: 'sacct.txt', mimeType: 'text/plain', buffer: Buffer.from(sacct) })
       await expectText(card.locator('[data-test="usage-report"]'), yuan(usageBilled))
@@ -368,9 +378,9 @@ async function run(browser, locale) {
       const page = await signIn('demo-applicant', `/centers/${centerB.id}?from=2024-03-01&to=2024-03-15`)
       await expectText($(page, 'center-name'), '成都智算中心')
       await $(page, 'util-chart').locator('canvas').first().waitFor()
-      await expectText($(page, 'util-jobs'), '1')
+      await expectText($(page, 'util-jobs'), String(usageJobs.length))
       await expectText($(page, 'util-billed'), yuan(usageBilled))
-      await $(page, 'util-panel').scrollIntoViewIfNeeded()
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
       await shot(page, 'center-detail', locale)
       // A range without usage says what to do next instead of an empty chart.
       await page.goto(`${base}/centers/${centerB.id}?from=2024-02-01&to=2024-02-10`)

@@ -262,7 +262,7 @@ const en: typeof zh = {
       goods: 'List goods', goodsKind: 'Kind', goodsName: 'Name', goodsDesc: 'Description', goodsUnit: 'Unit', goodsPrice: 'Price (¥)',
       goodsCenter: 'Center (optional)', goodsAdded: '{name} listed', addGoods: 'List',
       accounts: 'Slurm accounts', account: 'Slurm account', org: 'Paying organisation ID', contract: 'Contract ID (optional)', discount: 'Discount class (optional)',
-      usage: 'Import usage', usageHint: "Upload the center's sacct --parsable2 file (with the JobID|Cluster|Account|…|AllocTRES|State|ExitCode header): every line is rated and stored, uploading again never bills twice; faulty lines are listed with their number and reason and not billed.",
+      usage: 'Import usage', usageHint: "Upload the center's sacct --parsable2 file (its header names JobID, Cluster, Account, Partition, Start, End, ElapsedRaw, AllocTRES, State…): every line is rated and stored, uploading again never bills twice; faulty lines are listed with their number and reason and not billed.",
       usageButton: 'Choose a sacct file and upload', usageReport: '{lines} lines: {billed} billed, {already} already imported, {rejected} refused; billed {amount}',
       rejectLine: 'Line', rejectColumn: 'Column',
       map: 'Map', noAccounts: "No Slurm account is mapped on this center. Map one so its jobs' usage is metered and billed to the organisation.", mapped: 'Account {a} mapped',

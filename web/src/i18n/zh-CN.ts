@@ -260,7 +260,7 @@ export default {
       goods: '上架商品', goodsKind: '类别', goodsName: '商品名称', goodsDesc: '说明', goodsUnit: '计价单位', goodsPrice: '价格(元)',
       goodsCenter: '所属中心(选填)', goodsAdded: '已上架 {name}', addGoods: '上架',
       accounts: 'Slurm 账户映射', account: 'Slurm 账户', org: '付费单位编号', contract: '合同编号(选填)', discount: '折扣等级(选填)',
-      usage: '导入用量', usageHint: '上传该中心的 sacct --parsable2 文件(含 JobID|Cluster|Account|…|AllocTRES|State|ExitCode 表头):逐行计价入账,重复上传不会重复计费;有问题的行会列出行号和原因,不计费。',
+      usage: '导入用量', usageHint: '上传该中心的 sacct --parsable2 文件(表头含 JobID、Cluster、Account、Partition、Start、End、ElapsedRaw、AllocTRES、State 等列):逐行计价入账,重复上传不会重复计费;有问题的行会列出行号和原因,不计费。',
       usageButton: '选择 sacct 文件并上传', usageReport: '共 {lines} 行:计费 {billed} 条,此前已导入 {already} 条,拒绝 {rejected} 条;计费金额 {amount}',
       rejectLine: '行号', rejectColumn: '列',
       map: '映射', noAccounts: '该中心还没有映射 Slurm 账户。映射后,该账户的作业用量才会计量并计入对应单位的账单。', mapped: '已映射账户 {a}',
