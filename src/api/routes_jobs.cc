@@ -64,6 +64,37 @@ Result<workflow::NewJob> ParseJob(std::string_view body) {
   return j;
 }
 
+// {"jobs": [job, ...]}: each element as POST /jobs takes it; errors name "jobs[i].field".
+Result<std::vector<workflow::NewJob>> ParseBatch(std::string_view body) {
+  SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(body));
+  const json::value* jobs = b.object().if_contains("jobs");
+  if (jobs == nullptr) return MakeError(ErrorCode::kMissingField, "jobs", "required");
+  if (!jobs->is_array()) return MakeError(ErrorCode::kWrongType, "jobs", "must be an array");
+  for (const auto& [key, _] : b.object()) {
+    if (key != "jobs") {
+      return MakeError(ErrorCode::kUnknownField, std::string(key), "unknown field");
+    }
+  }
+  const json::array& items = jobs->as_array();
+  if (items.empty() || items.size() > workflow::Platform::kJobBatchMax) {
+    return MakeError(ErrorCode::kOutOfRange, "jobs",
+                     "1 to " + std::to_string(workflow::Platform::kJobBatchMax) + " jobs");
+  }
+  std::vector<workflow::NewJob> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string prefix = "jobs[" + std::to_string(i) + "]";
+    if (!items[i].is_object()) return MakeError(ErrorCode::kWrongType, prefix, "must be an object");
+    auto job = ParseJob(json::serialize(items[i]));
+    if (!job.ok()) {
+      Error e = job.error();
+      e.field = prefix + (e.field.empty() ? "" : "." + e.field);
+      return e;
+    }
+    out.push_back(std::move(job).value());
+  }
+  return out;
+}
+
 }  // namespace
 
 void AddJobRoutes(RouteKit& kit) {
@@ -74,6 +105,20 @@ void AddJobRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const workflow::NewJob job, ParseJob(c.req.body));
             SUANLI_ASSIGN(const auto out, c.platform.SubmitJob(c.who, job));
             return Json(View(out), 201);
+          });
+  kit.Add(Method::kPost, "/api/v1/jobs/batch", Access::Roles({Role::kApplicant}),
+          "submit many jobs at once: the batch planner places them for the least total score "
+          "within every center's capacity",
+          "network", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto jobs, ParseBatch(c.req.body));
+            SUANLI_ASSIGN(const auto batch, c.platform.SubmitJobBatch(c.who, jobs));
+            json::array items;
+            for (const auto& j : batch.jobs) items.push_back(View(j));
+            return Json(json::object{{"items", std::move(items)},
+                                     {"planned_score", MoneyString(batch.planned_score_fen)},
+                                     {"planned_unplaced", batch.planned_unplaced},
+                                     {"proven_optimal", batch.proven_optimal}},
+                        201);
           });
   kit.Add(Method::kGet, "/api/v1/jobs",
           Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),

@@ -133,6 +133,26 @@ void AddMeteringRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto report, c.platform.IngestUsage(c.who, id, c.req.body));
             return Json(View(report));
           });
+  kit.Add(Method::kPost, "/api/v1/centers/{id}/usage/pull", provider,
+          "pull the center's new usage through its Slurm connection now (the server also does "
+          "so every --usage-interval)",
+          "metering", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            if (!c.req.body.empty()) {
+              SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+              SUANLI_TRY(b.Finish());
+            }
+            SUANLI_ASSIGN(const auto pull, c.platform.PullUsage(c.who, id));
+            return Json(json::object{{"center_id", pull.center_id},
+                                     {"pages", pull.pages},
+                                     {"records", pull.records},
+                                     {"ingested", pull.ingested},
+                                     {"already", pull.already},
+                                     {"rejected", pull.rejected},
+                                     {"amount", MoneyString(pull.amount_fen)},
+                                     {"cursor", pull.cursor},
+                                     {"more", pull.more}});
+          });
   kit.Add(Method::kGet, "/api/v1/bills",
           Access::Roles({Role::kApplicant, Role::kProvider, Role::kOfficer, Role::kAdmin,
                          Role::kAuditor, Role::kExpert}),

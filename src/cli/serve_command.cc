@@ -3,13 +3,17 @@
 // (--config), then environment variables (SUANLI_<NAME>), then flags, later ones winning.
 // `--demo` seeds the demo accounts; `--clock-start` runs the clock from a past instant (the
 // Chengdu 2024 program's windows are in 2024); `--manual-clock` (tests) stands the clock still
-// until POST /api/v1/admin/clock moves it.
+// until POST /api/v1/admin/clock moves it. `--centers FILE` attaches real Slurm clusters through
+// their slurmrestd (network/slurm/connector_config.h); their usage is pulled every
+// --usage-interval seconds.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <memory>
 #include <thread>
 
@@ -19,6 +23,7 @@
 #include "api/api.h"
 #include "cli/commands.h"
 #include "http/server.h"
+#include "network/slurm/connector_config.h"
 #include "workflow/demo.h"
 #include "workflow/platform.h"
 
@@ -39,6 +44,8 @@ struct ServeOptions {
   bool fast_password_hashing = false;
   bool access_log = true;
   int expiry_interval_s = 60;
+  std::string centers;          // the real centers' connector settings (TOML); "" = none
+  int usage_interval_s = 300;   // seconds between usage pulls from every attached center
 };
 
 // The system clock shifted so that it read `start` when the server started; time then flows.
@@ -69,6 +76,8 @@ Status ApplyConfigFile(ServeOptions& o) {
     else if (k == "static_dir" && value.is_string()) o.static_dir = value.as_string()->get();
     else if (k == "demo" && value.is_boolean()) o.demo = value.as_boolean()->get();
     else if (k == "clock_start" && value.is_string()) o.clock_start = value.as_string()->get();
+    else if (k == "centers" && value.is_string()) o.centers = value.as_string()->get();
+    else if (k == "usage_interval" && value.is_integer()) o.usage_interval_s = static_cast<int>(value.as_integer()->get());
     else return MakeError(ErrorCode::kUnknownField, "config." + k, "unknown key or wrong type");
   }
   return OkStatus();
@@ -82,7 +91,59 @@ void ApplyEnvironment(ServeOptions& o) {
   if (const char* v = env("SUANLI_PORT")) o.port = std::atoi(v);
   if (const char* v = env("SUANLI_THREADS")) o.threads = std::atoi(v);
   if (const char* v = env("SUANLI_STATIC_DIR")) o.static_dir = v;
+  if (const char* v = env("SUANLI_CENTERS")) o.centers = v;
 }
+
+// The real centers of --centers, connected; errors name the file's field.
+Result<std::vector<std::unique_ptr<network::CenterConnector>>> ConnectCenters(
+    const std::string& path, Clock& clock) {
+  std::vector<std::unique_ptr<network::CenterConnector>> out;
+  if (path.empty()) return out;
+  SUANLI_ASSIGN(auto settings, network::slurm::LoadConnectorConfig(path));
+  for (auto& s : settings) {
+    const std::string cluster = s.cluster;
+    auto c = network::slurm::SlurmRestConnector::Create(std::move(s), clock);
+    if (!c.ok()) {
+      return MakeError(c.error().code, "centers." + cluster, c.error().message);
+    }
+    out.push_back(std::move(c).value());
+  }
+  return out;
+}
+
+// Runs `task` every `interval_s` seconds on its own thread until Stop(); 0 never runs it.
+class Periodic {
+ public:
+  Periodic(int interval_s, std::function<void()> task)
+      : interval_s_(interval_s), task_(std::move(task)) {
+    if (interval_s_ > 0) thread_ = std::thread([this] { Loop(); });
+  }
+  ~Periodic() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(interval_s_), [&] { return stopping_; })) {
+      lock.unlock();
+      task_();
+      lock.lock();
+    }
+  }
+  const int interval_s_;
+  std::function<void()> task_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 int Serve(ServeOptions o) {
   if (Status s = ApplyConfigFile(o); !s.ok()) {
@@ -127,11 +188,22 @@ int Serve(ServeOptions o) {
     }
     logins = *seeded;
   }
+  // Real centers first: the Slurm connection's settle time is about slurmdbd's real lag, so
+  // it reads the system clock even when the platform's clock is shifted or manual.
+  SystemClock system_clock;
+  auto real = ConnectCenters(o.centers, system_clock);
+  if (!real.ok()) {
+    std::fprintf(stderr, "suanli serve: %s\n", real.error().ToString().c_str());
+    return 2;
+  }
+  for (const auto& c : *real) (*platform)->AttachConnector(c.get());
   // The demo's centers are simulated (deterministic, on the server's clock), so jobs can be
-  // routed and run without Slurm; a deployment attaches real connectors instead.
+  // routed and run without Slurm; a cluster --centers connects for real is not simulated.
   std::vector<std::unique_ptr<network::CenterConnector>> simulated;
   if (o.demo) {
-    auto sims = workflow::SimulateCenters(**platform, *clock);
+    std::vector<std::string> connected;
+    for (const auto& c : *real) connected.emplace_back(c->cluster());
+    auto sims = workflow::SimulateCenters(**platform, *clock, connected);
     if (!sims.ok()) {
       std::fprintf(stderr, "suanli serve: demo centers: %s\n", sims.error().ToString().c_str());
       return 2;
@@ -170,25 +242,15 @@ int Serve(ServeOptions o) {
     }
   }
   std::fflush(stdout);
-  // The expiry sweep: lapses expired vouchers and sends reminders, every interval.
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
-  std::thread sweeper([&] {
-    std::unique_lock lock(mu);
-    while (!cv.wait_for(lock, std::chrono::seconds(o.expiry_interval_s), [&] { return stopping; })) {
-      lock.unlock();
-      if (Status s = p->RunExpiry(); !s.ok()) spdlog::error("expiry sweep: {}", s.error().ToString());
-      lock.lock();
-    }
+  // The expiry sweep lapses expired vouchers and sends reminders; the usage pull meters what
+  // the attached centers ran. Each on its own thread, so a slow center never delays expiry.
+  Periodic expiry(o.expiry_interval_s, [p] {
+    if (Status s = p->RunExpiry(); !s.ok()) spdlog::error("expiry sweep: {}", s.error().ToString());
   });
+  Periodic usage(o.usage_interval_s, [p] { (void)p->PullAllUsage(); });
   server.Wait();
-  {
-    std::lock_guard lock(mu);
-    stopping = true;
-  }
-  cv.notify_all();
-  sweeper.join();
+  expiry.Stop();
+  usage.Stop();
   std::printf("Suanli stopped.\n");
   return 0;
 }
@@ -213,6 +275,12 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
                 "tests: cheap argon2 parameters (never in production)");
   cmd->add_option("--access-log", o->access_log, "one JSON line per request (true/false)");
   cmd->add_option("--expiry-interval", o->expiry_interval_s, "seconds between expiry sweeps");
+  cmd->add_option("--centers", o->centers,
+                  "real Slurm centers to connect (TOML: [[center]] cluster, rest_url, token_file; "
+                  "docs/network.md)");
+  cmd->add_option("--usage-interval", o->usage_interval_s,
+                  "seconds between usage pulls from the connected centers (0: never)")
+      ->check(CLI::Range(0, 86400));
   cmd->callback([o, exit_code, cmd] {
     ServeOptions merged = *o;
     ServeOptions env = *o;
@@ -227,6 +295,7 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
     pick("--port", merged.port, env.port);
     pick("--threads", merged.threads, env.threads);
     pick("--static-dir", merged.static_dir, env.static_dir);
+    pick("--centers", merged.centers, env.centers);
     *exit_code = Serve(merged);
   });
 }

@@ -33,8 +33,9 @@ Status SeedDemoAccounts(Platform& platform, std::int64_t firm_org_id, std::int64
 // One deterministic simulated center (network/simulated_center.h) per registered center,
 // attached to the platform for jobs, with every mapped account created on it. For the demo
 // and tests without Slurm; the returned connectors must outlive the platform's use of them.
-Result<std::vector<std::unique_ptr<network::CenterConnector>>> SimulateCenters(Platform& platform,
-                                                                             Clock& clock);
+// Centers whose cluster is in `skip` (connected for real) are left alone.
+Result<std::vector<std::unique_ptr<network::CenterConnector>>> SimulateCenters(
+    Platform& platform, Clock& clock, const std::vector<std::string>& skip = {});
 
 // A valid code from a 17-character body: the check character appended (demo and test data).
 std::string WithUsccCheck(std::string_view body17);

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kHpcSpec = R"({
   "name": "国家超算成都中心", "kind": "supercomputing", "region": "成都",
-  "latency_class": "metro", "slurm_cluster": "center-a",
+  "latency_class": "metro", "slurm_cluster": "cd-hpc",
   "partitions": [
     {"name": "dcu", "billing_mode": "shared", "nodes": 512, "cpu_model": "Hygon C86 7285",
      "cores_per_node": 32, "memory_gb_per_node": 128,
@@ -31,7 +31,7 @@ constexpr std::string_view kHpcSpec = R"({
 
 constexpr std::string_view kAiSpec = R"({
   "name": "成都智算中心", "kind": "intelligent", "region": "成都",
-  "latency_class": "metro", "slurm_cluster": "center-b",
+  "latency_class": "metro", "slurm_cluster": "cd-ai",
   "partitions": [
     {"name": "ascend", "billing_mode": "shared", "nodes": 120, "cpu_model": "Kunpeng 920",
      "cores_per_node": 192, "memory_gb_per_node": 1024,
@@ -92,11 +92,12 @@ Status SeedDemoAccounts(Platform& p, std::int64_t firm_org_id, std::int64_t uni_
   return OkStatus();
 }
 
-Result<std::vector<std::unique_ptr<network::CenterConnector>>> SimulateCenters(Platform& p,
-                                                                             Clock& clock) {
+Result<std::vector<std::unique_ptr<network::CenterConnector>>> SimulateCenters(
+    Platform& p, Clock& clock, const std::vector<std::string>& skip) {
   std::vector<std::unique_ptr<network::CenterConnector>> out;
   SUANLI_ASSIGN(const auto centers, p.ListCenters());
   for (const Center& c : centers) {
+    if (std::find(skip.begin(), skip.end(), c.spec.slurm_cluster) != skip.end()) continue;
     network::SimulatedCenterOptions o;
     o.cluster = c.spec.slurm_cluster;
     o.seed = static_cast<std::uint64_t>(c.id);

@@ -129,6 +129,14 @@ class Platform {
                                                     std::span<const network::UsageRecord> records,
                                                     std::optional<std::string> cursor);
   Result<std::optional<std::string>> UsageCursor(std::int64_t center_id);
+  // Pulls the center's new usage through its connector from the stored cursor and ingests it,
+  // page by page (each page and the cursor after it in one durable batch), until a page comes
+  // back empty or `pages_max` pages were read. kNotFound when no connector is attached.
+  Result<UsagePull> PullUsage(const Principal& actor, std::int64_t center_id,
+                              std::size_t pages_max = 100);
+  // PullUsage for every center with a connector, as the system: what `suanli serve` runs
+  // every --usage-interval. A center that fails is logged and the others still pulled.
+  std::vector<UsagePull> PullAllUsage();
   // An organisation's metered bills for a period ("2024Q2" or "2024-04-01..2024-06-30"), one
   // per contract. Providers see their own centers' lines; applicants their own organisation.
   Result<std::vector<metering::Bill>> Bills(const Principal& actor, std::int64_t org_id,
@@ -150,6 +158,12 @@ class Platform {
   // account, submits it there and falls back to the next center on refusal or failure. A job
   // no center can take is recorded "unplaced" with every center's reason.
   Result<Job> SubmitJob(const Principal& actor, const NewJob& job);
+  // Many jobs at once (at most kJobBatchMax): every request validated before any is
+  // submitted; the batch planner (routing/planner.h) assigns them to minimise the sum of the
+  // router's scores within each center's free units (most jobs placed first); each is then
+  // submitted to its planned center, falling back down its own ranking if that one refuses.
+  static constexpr std::size_t kJobBatchMax = 200;
+  Result<JobBatch> SubmitJobBatch(const Principal& actor, const std::vector<NewJob>& jobs);
   // The organisation's jobs (officers, admins, auditors: every job), newest first, with
   // states refreshed from the centers.
   Result<std::vector<Job>> ListJobs(const Principal& actor);

@@ -155,6 +155,9 @@ struct Platform::State {
   // Jobs on the network (jobs.cc): the centers' connectors by Slurm cluster name (not owned),
   // and the units each center holds for routed jobs not yet final. Taken before `mu`.
   std::mutex jobs_mu;
+  // One usage pull at a time (usage_pull.cc): two pulls of one center would read the same
+  // cursor; ingesting twice is harmless, but the cursor could step back.
+  std::mutex pull_mu;
   std::map<std::string, network::CenterConnector*, std::less<>> connectors;
   std::map<std::int64_t, std::uint32_t> units_held;
   routing::Router router;

@@ -332,6 +332,14 @@ struct Job {
   Instant created_at;
 };
 
+// Jobs placed together by the batch planner (job_batch.cc).
+struct JobBatch {
+  std::vector<Job> jobs;               // in the order submitted
+  std::int64_t planned_score_fen = 0;  // Σ router score of the planned placements
+  std::size_t planned_unplaced = 0;    // jobs the plan left queued (no room, or no center)
+  bool proven_optimal = false;         // the planner proved no plan scores less
+};
+
 // A center's utilisation per CST day (utilisation.cc): running over capacity, in unit-seconds.
 struct UtilisationDay {
   Date day;
@@ -347,6 +355,17 @@ struct Utilisation {
   // The center's provider's metered bills settled through vouchers in the range, and what the
   // vouchers paid of them: the voucher-funded share (settlements are per provider).
   std::int64_t provider_metered_settled_fen = 0, provider_voucher_paid_fen = 0;
+};
+
+// One pull of a center's usage from its connector, page by page from the stored cursor
+// (usage_pull.cc): how many records came, and what ingesting them did.
+struct UsagePull {
+  std::int64_t center_id = 0;
+  std::uint64_t pages = 0, records = 0;
+  std::uint64_t ingested = 0, already = 0, rejected = 0;
+  std::int64_t amount_fen = 0;  // rated amount of the newly ingested lines
+  std::string cursor;           // where the next pull starts ("" = from the beginning)
+  bool more = false;            // stopped at the page limit with records still to come
 };
 
 // One search of the catalogue: the centers and the goods that match.

@@ -100,7 +100,32 @@ def main():
         # Another organisation does not see them; officers see every job.
         assert len(ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"]) == 2
         assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 7
-        print("jobs: placement, reasons, refusal of bad input and state tracking OK")
+
+        # A batch: every job validated before any is submitted (an error names the job), then
+        # placed together by the planner and submitted to the planned centers.
+        hpc = next(c for c in centers if c["name"] == "国家超算成都中心")
+        dcu = dict(job, resource_type="dcu", units=4, framework="PyTorch",
+                   framework_version_min="2.1", name="dcu-sim")
+        before = len(ok(app.call("GET", "/api/v1/jobs"))["items"])
+        for body, field in [({"jobs": [job, dict(job, units=0)]}, "jobs[1].units"),
+                            ({"jobs": [job, dict(job, colour="red")]}, "jobs[1].colour"),
+                            ({"jobs": []}, "jobs"), ({"jobs": [job] * 201}, "jobs"),
+                            ({"jobs": job}, "jobs"), ({"jobs": [job], "x": 1}, "x"),
+                            ({"jobs": [job, dict(job, voucher_id=999999)]}, "jobs[1].voucher")]:
+            s, data = app.call("POST", "/api/v1/jobs/batch", body)
+            assert s in (404, 422) and data.get("field", "").startswith(field), (field, s, data)
+        assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before
+        batch = ok(app.call("POST", "/api/v1/jobs/batch",
+                            {"jobs": [job, dcu, dict(job, units=100000, name="too-big")]}))
+        got = [(j["state"], j["center_id"]) for j in batch["items"]]
+        assert got == [("submitted", ai["id"]), ("submitted", hpc["id"]), ("unplaced", None)], got
+        assert batch["planned_unplaced"] == 1 and batch["proven_optimal"] is True, batch
+        # The plan's score is the two placed jobs' router scores.
+        scores = [next(v["score_fen"] for v in j["placement"] if v["center_id"] == j["center_id"])
+                  for j in batch["items"][:2]]
+        assert batch["planned_score"] == f"{sum(scores) / 100:.2f}", (batch["planned_score"], scores)
+        assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before + 3
+        print("jobs: placement, reasons, refusal of bad input, batches and state tracking OK")
     finally:
         server.stop()
 

@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n% metering test document\n"
 HEADER = "JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode"
 
 
-def job(job_id, account, start, end, elapsed, cards, state="COMPLETED", cluster="center-b"):
+def job(job_id, account, start, end, elapsed, cards, state="COMPLETED", cluster="cd-ai"):
     tres = f"billing={cards},cpu={24 * max(cards, 1)},gres/npu={cards},mem=200G,node=1"
     return f"{job_id}|{cluster}|{account}|u{account}|ascend|{start}|{start}|{end}|{elapsed}|{tres}|{state}|0:0"
 
@@ -26,7 +26,7 @@ def job(job_id, account, start, end, elapsed, cards, state="COMPLETED", cluster=
 GOOD = [
     # firm-a: 8 cards × 10 h at ¥12.00 = ¥960.00 (no class: the base price)
     job(101, "firm-a", "2024-03-12T09:00:00", "2024-03-12T19:00:00", 36000, 8),
-    "101.batch|center-b|firm-a||ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0",
+    "101.batch|cd-ai|firm-a||ascend|2024-03-12T09:00:00|2024-03-12T09:00:00|2024-03-12T19:00:00|36000|cpu=24,gres/npu=8,mem=200G,node=1|COMPLETED|0:0",
     # firm-a: 1 card × 30 min = ¥6.00; 1 card × 100 s = ¥0.3333… → ¥0.33 (half up, once per line)
     job(103, "firm-a", "2024-03-13T10:00:00", "2024-03-13T10:30:00", 1800, 1),
     job(104, "firm-a", "2024-03-13T11:00:00", "2024-03-13T11:01:40", 100, 1),
@@ -39,7 +39,7 @@ BAD = [  # (line, expected kind)
     (job(107, "firm-a", "2024-03-13T09:00:00", "2024-03-13T10:00:00", 3600, 1,
          cluster="center-a"), "unregistered center"),
     (job(108, "firm-a", "2024-03-14T09:00:00", "Unknown", 600, 1, state="RUNNING"), None),
-    ("109|center-b|firm-a|ufirm-a|ascend|2024-03-13T09:00:00", None),  # truncated
+    ("109|cd-ai|firm-a|ufirm-a|ascend|2024-03-13T09:00:00", None),  # truncated
 ]
 
 
@@ -93,7 +93,7 @@ def main():
         contract_a, voucher_a = voucher(firm, officer, org_a, provider, "HT-METER-A")
         contract_b, voucher_b = voucher(uni, officer, org_b, provider, "HT-METER-B")
         center = next(c for c in ok(anon.call("GET", "/api/v1/centers"))["items"]
-                      if c["slurm_cluster"] == "center-b")
+                      if c["slurm_cluster"] == "cd-ai")
         accounts = f"/api/v1/centers/{center['id']}/accounts"
 
         # Accounts: refused when malformed or not the operator's center; nothing half-mapped.

@@ -61,7 +61,7 @@ def main():
         # The demo: seed 000's two centers, published with their cards and prices.
         by_name = {c["name"]: c for c in before["centers"]}
         hpc, ai = by_name["国家超算成都中心"], by_name["成都智算中心"]
-        assert ai["cards"] == 960 and ai["slurm_cluster"] == "center-b", ai
+        assert ai["cards"] == 960 and ai["slurm_cluster"] == "cd-ai", ai
         assert hpc["cards"] == 2048 and hpc["cores"] == 512 * 32 + 256 * 64, hpc
         assert ai["partitions"][0]["accelerator"] == {
             "model": "Ascend 910B", "per_node": 8, "memory_gb": 64, "domestic": True,
@@ -105,7 +105,7 @@ def main():
         expect_refused(op_ai, "POST", centers_path, "{not json", 422, None, before, anon)
         expect_refused(op_ai, "POST", centers_path, dict(NEW_CENTER, name="成都智算中心"), 409,
                        "name", before, anon)
-        expect_refused(op_ai, "POST", centers_path, dict(NEW_CENTER, slurm_cluster="center-a"),
+        expect_refused(op_ai, "POST", centers_path, dict(NEW_CENTER, slurm_cluster="cd-hpc"),
                        409, "slurm_cluster", before, anon)
         expect_refused(op_hpc, "POST", centers_path, NEW_CENTER, 403, None, before, anon)
         expect_refused(applicant, "POST", centers_path, NEW_CENTER, 403, None, before, anon)

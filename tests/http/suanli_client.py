@@ -29,11 +29,11 @@ def resident_id(body17):
 
 
 class Server:
-    def __init__(self, suanli, repo, clock="2024-03-15T09:00:00+08:00", data=None):
+    def __init__(self, suanli, repo, clock="2024-03-15T09:00:00+08:00", data=None, extra=()):
         self.data = data or tempfile.mkdtemp(prefix="suanli-http-")
         args = [suanli, "serve", "--data", self.data, "--programs", os.path.join(repo, "programs"),
                 "--port", "0", "--demo", "--manual-clock", clock, "--fast-password-hashing",
-                "--access-log", "false", "--static-dir", ""]
+                "--access-log", "false", "--static-dir", "", *extra]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.port = None
         deadline = time.time() + 60

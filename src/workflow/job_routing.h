@@ -1,0 +1,51 @@
+// The pieces of putting a job on the network that one job (jobs.cc) and a batch
+// (job_batch.cc) share: the router's request from the job's needs (with the voucher's share),
+// one offer per reachable center where the organisation has an account, submission down a
+// ranked list of centers with fallback, and the JSON kept with the job. Internal to workflow.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "routing/dispatcher.h"
+#include "routing/router.h"
+#include "workflow/platform.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow::job_routing {
+
+// The offers of one routing, with what each offer index stands for.
+struct OfferSet {
+  std::vector<routing::CenterOffer> offers;
+  std::vector<std::int64_t> center_ids;
+  std::vector<std::string> accounts;    // the organisation's Slurm account at the center
+  std::vector<std::string> partitions;  // the partition offering the requested type, or ""
+  std::vector<routing::CenterConnection> connections;
+};
+
+// The router's request from the job's needs; with a voucher, its share of the price at its
+// provider (the voucher must be the actor's and active). Validated.
+Result<routing::JobRequest> RequestFor(Platform& p, const Principal& actor, const NewJob& job);
+
+// Every center with a connector and an account for the organisation. Caller holds jobs_mu.
+Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
+                           const NewJob& job, Instant now);
+
+// Submits to `order`'s centers in turn until one accepts. The Slurm account and partition
+// differ per center, so each attempt is one Dispatch with that center's spec. Returns the
+// offer index that took the job (routing::kNoCenter when none did) and fills `report`.
+// Caller holds jobs_mu.
+Result<std::size_t> DispatchInOrder(std::span<const routing::CenterVerdict> order,
+                                    const OfferSet& set, const NewJob& job,
+                                    routing::DispatchReport* report);
+
+// Every center's verdict: [{center_id, verdict, customer_price_fen_per_unit_hour, score_fen}].
+std::string VerdictsJson(const routing::Placement& placement,
+                         const std::vector<std::int64_t>& center_ids);
+// The submissions tried: [{center_id, code, reason}].
+std::string AttemptsJson(const routing::DispatchReport& report,
+                         const std::vector<std::int64_t>& center_ids);
+
+}  // namespace suanli::workflow::job_routing
