@@ -371,6 +371,9 @@ async function run(browser, locale) {
       ].join('\n') + '\n'
       await card.locator('[data-test="usage-file"]').setInputFiles({ name: 'sacct.txt', mimeType: 'text/plain', buffer: Buffer.from(sacct) })
       await expectText(card.locator('[data-test="usage-report"]'), yuan(usageBilled))
+      // Pulling through the center's (simulated) Slurm connection answers with what it found.
+      await card.locator('[data-test="usage-pull"]').click()
+      await card.locator('[data-test="usage-pulled"]').waitFor()
       await shot(page, 'provider-centers', locale)
     })
 

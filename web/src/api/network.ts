@@ -178,6 +178,11 @@ export const listAccounts = (centerId: Id) => get<Page<SlurmAccount>>(`/centers/
 export const mapAccount = (centerId: Id, a: NewSlurmAccount) => post<SlurmAccount>(`/centers/${centerId}/accounts`, a)
 /** A `sacct --parsable2` file as the raw body: every line rated and stored, or refused with its line and reason. */
 export const ingestUsage = (centerId: Id, file: Blob, onProgress?: UploadProgress) => upload<IngestReport>(`/centers/${centerId}/usage`, {}, file, onProgress)
+export interface UsagePull {
+  center_id: Id; pages: number; records: number; ingested: number; already: number; rejected: number; amount: Money; cursor: string; more: boolean
+}
+/** Pull the center's new usage through its Slurm connection now (the server also does so every --usage-interval). */
+export const pullUsage = (centerId: Id) => post<UsagePull>(`/centers/${centerId}/usage/pull`)
 export const listBills = (org_id: Id, period: string) => get<Page<Bill>>('/bills', { org_id, period })
 /** Money-moving: the page keeps one key per intent, so a retry after a lost answer is not a second charge. */
 export const settleMetered = (org_id: Id, period: string, voucher_id: Id, idempotencyKey: string) =>

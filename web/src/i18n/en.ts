@@ -265,6 +265,7 @@ const en: typeof zh = {
       usage: 'Import usage', usageHint: "Upload the center's sacct --parsable2 file (its header names JobID, Cluster, Account, Partition, Start, End, ElapsedRaw, AllocTRES, State…): every line is rated and stored, uploading again never bills twice; faulty lines are listed with their number and reason and not billed.",
       usageButton: 'Choose a sacct file and upload', usageReport: '{lines} lines: {billed} billed, {already} already imported, {rejected} refused; billed {amount}',
       rejectLine: 'Line', rejectColumn: 'Column',
+      pull: 'Pull usage from Slurm now', pulled: '{records} records pulled: {ingested} new, {already} already in, {rejected} refused; billed {amount}',
       map: 'Map', noAccounts: "No Slurm account is mapped on this center. Map one so its jobs' usage is metered and billed to the organisation.", mapped: 'Account {a} mapped',
     },
     bills: {

@@ -263,6 +263,7 @@ export default {
       usage: '导入用量', usageHint: '上传该中心的 sacct --parsable2 文件(表头含 JobID、Cluster、Account、Partition、Start、End、ElapsedRaw、AllocTRES、State 等列):逐行计价入账,重复上传不会重复计费;有问题的行会列出行号和原因,不计费。',
       usageButton: '选择 sacct 文件并上传', usageReport: '共 {lines} 行:计费 {billed} 条,此前已导入 {already} 条,拒绝 {rejected} 条;计费金额 {amount}',
       rejectLine: '行号', rejectColumn: '列',
+      pull: '立即从 Slurm 拉取用量', pulled: '拉取 {records} 条记录:新入账 {ingested} 条,此前已入账 {already} 条,拒绝 {rejected} 条;计费金额 {amount}',
       map: '映射', noAccounts: '该中心还没有映射 Slurm 账户。映射后,该账户的作业用量才会计量并计入对应单位的账单。', mapped: '已映射账户 {a}',
     },
     bills: {
