@@ -120,6 +120,25 @@ void AddJobRoutes(RouteKit& kit) {
                                      {"proven_optimal", batch.proven_optimal}},
                         201);
           });
+  kit.Add(Method::kGet, "/api/v1/jobs/{id}",
+          Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),
+          "one job: where it was placed and why, its state refreshed from the center",
+          "network", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto job, c.platform.GetJob(c.who, id));
+            return Json(View(job));
+          });
+  kit.Add(Method::kPost, "/api/v1/jobs/{id}/cancel", Access::Roles({Role::kApplicant, Role::kAdmin}),
+          "cancel a queued or running job on its center", "network",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            if (!c.req.body.empty()) {
+              SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+              SUANLI_TRY(b.Finish());
+            }
+            SUANLI_ASSIGN(const auto job, c.platform.CancelJob(c.who, id));
+            return Json(View(job));
+          });
   kit.Add(Method::kGet, "/api/v1/jobs",
           Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),
           "your organisation's jobs (officers and auditors: all), states refreshed", "network",

@@ -117,34 +117,98 @@ Status Platform::RefreshJobs() {
   return OkStatus();
 }
 
+namespace {
+
+constexpr char kJobColumns[] =
+    "SELECT id, org_id, resource_type, units, center_id, slurm_job_id, state, placement_json, "
+    "attempts_json, created_at_us FROM jobs ";
+
+Job JobOf(storage::Stmt& q) {
+  Job j;
+  j.id = q.Int(0);
+  j.org_id = q.Int(1);
+  j.resource_type = q.Text(2);
+  j.units = static_cast<std::uint32_t>(q.Int(3));
+  if (!q.IsNull(4)) j.center_id = q.Int(4);
+  if (!q.IsNull(5)) j.slurm_job_id = q.Text(5);
+  j.state = q.Text(6);
+  j.placement_json = q.Text(7);
+  j.attempts_json = q.Text(8);
+  j.created_at = Instant::FromMicros(q.Int(9));
+  return j;
+}
+
+bool IsOpen(std::string_view state) {
+  return state == "submitted" || state == "pending" || state == "running" ||
+         state == "suspended" || state == "completing" || state == "requeued";
+}
+
+}  // namespace
+
 Result<std::vector<Job>> Platform::ListJobs(const Principal& actor) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}));
   SUANLI_TRY(RefreshJobs());
   std::lock_guard lock(state_->mu);
   const bool own = actor.role == Role::kApplicant && !actor.is_system();
-  SUANLI_ASSIGN(auto q, state_->db->Prepare(
-                            "SELECT id, org_id, resource_type, units, center_id, slurm_job_id, "
-                            "state, placement_json, attempts_json, created_at_us FROM jobs "
-                            "WHERE (?1 = 0 OR org_id = ?1) ORDER BY id DESC LIMIT 200"));
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kJobColumns) +
+                                            "WHERE (?1 = 0 OR org_id = ?1) ORDER BY id DESC "
+                                            "LIMIT 200"));
   q.Bind(1, own ? actor.org_id.value_or(-1) : std::int64_t{0});
   std::vector<Job> out;
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
-    Job j;
-    j.id = q.Int(0);
-    j.org_id = q.Int(1);
-    j.resource_type = q.Text(2);
-    j.units = static_cast<std::uint32_t>(q.Int(3));
-    if (!q.IsNull(4)) j.center_id = q.Int(4);
-    if (!q.IsNull(5)) j.slurm_job_id = q.Text(5);
-    j.state = q.Text(6);
-    j.placement_json = q.Text(7);
-    j.attempts_json = q.Text(8);
-    j.created_at = Instant::FromMicros(q.Int(9));
-    out.push_back(std::move(j));
+    out.push_back(JobOf(q));
   }
   return out;
+}
+
+Result<Job> Platform::GetJob(const Principal& actor, std::int64_t job_id) {
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}));
+  SUANLI_TRY(RefreshJobs());
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kJobColumns) + "WHERE id = ?1"));
+  SUANLI_ASSIGN(const bool found, q.Bind(1, job_id).Step());
+  // Another organisation's job is "not found" to an applicant: ids reveal nothing.
+  if (!found) return NotFound("job", job_id);
+  Job j = JobOf(q);
+  if (actor.role == Role::kApplicant && !actor.is_system() && actor.org_id != j.org_id) {
+    return NotFound("job", job_id);
+  }
+  return j;
+}
+
+Result<Job> Platform::CancelJob(const Principal& actor, std::int64_t job_id) {
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kAdmin}));
+  SUANLI_ASSIGN(const Job job, GetJob(actor, job_id));
+  if (!IsOpen(job.state) || !job.center_id) {
+    return MakeError(ErrorCode::kStateConflict, "state",
+                     "the job is " + job.state + ": only a job still queued or running is "
+                     "cancelled");
+  }
+  SUANLI_ASSIGN(const Center center, GetCenter(*job.center_id));
+  {
+    std::lock_guard jobs_lock(state_->jobs_mu);
+    auto conn = state_->connectors.find(center.spec.slurm_cluster);
+    if (conn == state_->connectors.end()) {
+      return MakeError(ErrorCode::kIo, "center_id",
+                       "the center " + center.spec.slurm_cluster + " is not connected now");
+    }
+    std::uint64_t slurm_id = 0;
+    try {
+      slurm_id = std::stoull(job.slurm_job_id);
+    } catch (...) {
+      return MakeError(ErrorCode::kIo, "slurm_job_id", "not a Slurm job id: " + job.slurm_job_id);
+    }
+    SUANLI_TRY(conn->second->Cancel(network::SlurmJobId(slurm_id)));
+  }
+  SUANLI_TRY(state_->RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
+    SUANLI_TRY(ctx.Audit("job.cancel", "job/" + std::to_string(job_id),
+                         "{\"state\":" + Quoted(job.state) + "}", "{\"cancel\":\"requested\"}"));
+    return true;
+  }));
+  // The center's answer (CANCELLED, or COMPLETED if it ended first) comes with the refresh.
+  return GetJob(actor, job_id);
 }
 
 }  // namespace suanli::workflow

@@ -167,6 +167,11 @@ class Platform {
   // The organisation's jobs (officers, admins, auditors: every job), newest first, with
   // states refreshed from the centers.
   Result<std::vector<Job>> ListJobs(const Principal& actor);
+  // One job, its state refreshed; another organisation's job is kNotFound to an applicant.
+  Result<Job> GetJob(const Principal& actor, std::int64_t job_id);
+  // Asks the job's center to cancel it (the organisation, or an admin); a job that has ended
+  // or was never placed is kStateConflict. Answers the job as the center reports it then.
+  Result<Job> CancelJob(const Principal& actor, std::int64_t job_id);
   // Per CST day from `first` to `last` (at most 366 days): card- and core-seconds used against
   // capacity, jobs ended, amount billed; and the voucher-funded share of the provider's bills.
   Result<Utilisation> CenterUtilisation(std::int64_t center_id, Date first, Date last);

@@ -125,7 +125,21 @@ def main():
                   for j in batch["items"][:2]]
         assert batch["planned_score"] == f"{sum(scores) / 100:.2f}", (batch["planned_score"], scores)
         assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before + 3
-        print("jobs: placement, reasons, refusal of bad input, batches and state tracking OK")
+
+        # One job read back; another organisation's is not found; cancelling asks the center.
+        first = batch["items"][0]
+        assert ok(app.call("GET", f"/api/v1/jobs/{first['id']}"))["center_id"] == ai["id"]
+        uni = login(server, "uni-applicant")
+        assert uni.call("GET", f"/api/v1/jobs/{first['id']}")[0] == 404
+        assert uni.call("POST", f"/api/v1/jobs/{first['id']}/cancel")[0] == 404
+        assert login(server, "officer").call("POST", f"/api/v1/jobs/{first['id']}/cancel")[0] == 403
+        s, data = app.call("POST", f"/api/v1/jobs/{batch['items'][2]['id']}/cancel")
+        assert s == 409 and "unplaced" in data["detail"], data  # never placed: nothing to cancel
+        cancelled = ok(app.call("POST", f"/api/v1/jobs/{first['id']}/cancel"))
+        assert cancelled["state"] == "cancelled", cancelled
+        s, data = app.call("POST", f"/api/v1/jobs/{first['id']}/cancel")
+        assert s == 409 and "cancelled" in data["detail"], data
+        print("jobs: placement, reasons, refusal of bad input, batches, cancel and state tracking OK")
     finally:
         server.stop()
 
