@@ -108,6 +108,15 @@ void AddAdminRoutes(RouteKit& kit) {
             return Json(json::object{{"ran", true}, {"at", TimeString(c.platform.clock().Now())}});
           });
   ManualClock* clock = kit.options().manual_clock;
+  kit.Add(Method::kGet, "/api/v1/clock", Access::Public(),
+          "the platform's time and CST day (the demo's clock runs from 2024; the console's "
+          "\"today\" is this, not the browser's)",
+          "operations", [clock](Call& c) -> Result<http::Response> {
+            const Instant now = c.platform.clock().Now();
+            return Json(json::object{{"now", TimeString(now)},
+                                     {"today", now.CstDate().ToString()},
+                                     {"manual", clock != nullptr}});
+          });
   kit.Add(Method::kPost, "/api/v1/admin/clock", Access::Roles({Role::kAdmin}),
           "move the simulated clock (only on a server started with --manual-clock)",
           "operations", [clock](Call& c) -> Result<http::Response> {

@@ -57,6 +57,10 @@ def main():
     server = Server(suanli, repo)
     try:
         anon = Client(server)
+        # The platform's day, for "in force today": the demo's clock, not the caller's.
+        s, clock = anon.call("GET", "/api/v1/clock")
+        assert s == 200 and clock == {"now": "2024-03-15T09:00:00+08:00", "today": "2024-03-15",
+                                      "manual": True}, (s, clock)
         before = snapshot(anon)
         # The demo: seed 000's two centers, published with their cards and prices.
         by_name = {c["name"]: c for c in before["centers"]}
