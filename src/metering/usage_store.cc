@@ -103,7 +103,7 @@ std::string_view UsageStore::KeyArena::Add(std::string_view key) {
     used_ = 0;
   }
   char* p = chunks_.back().get() + used_;
-  std::memcpy(p, key.data(), key.size());
+  if (!key.empty()) std::memcpy(p, key.data(), key.size());
   used_ += key.size();
   return std::string_view(p, key.size());
 }
@@ -117,14 +117,16 @@ std::string_view UsageStore::KeyArena::Add3(std::string_view a, std::string_view
     used_ = 0;
   }
   char* const start = chunks_.back().get() + used_;
-  char* p = start;
-  std::memcpy(p, a.data(), a.size());
-  p += a.size();
+  // An empty view may hold a null pointer, which memcpy must not see even for 0 bytes (UB).
+  const auto put = [](char* p, std::string_view s) {
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    return p + s.size();
+  };
+  char* p = put(start, a);
   *p++ = '\x1f';
-  std::memcpy(p, b.data(), b.size());
-  p += b.size();
+  p = put(p, b);
   *p++ = '\x1f';
-  std::memcpy(p, c.data(), c.size());
+  put(p, c);
   used_ += n;
   return std::string_view(start, n);
 }
