@@ -169,6 +169,17 @@ export const getUtilisation = (id: Id, from: string, to: string) => get<Utilisat
 // Jobs
 export const submitJob = (job: JobRequest) => post<Job>('/jobs', job)
 export const listJobs = () => get<Page<Job>>('/jobs')
+/** One job, its state refreshed from its center (another organisation's job is 404 to an applicant). */
+export const getJob = (id: Id) => get<Job>(`/jobs/${id}`)
+/** Cancel a queued or running job on its center (no body); the answer is the job as the center then reports it. Ended or unplaced jobs: 409. */
+export const cancelJob = (id: Id) => post<Job>(`/jobs/${id}/cancel`)
+/** The states in which a job can still be cancelled (queued or running on its center). */
+export const CANCELLABLE_STATES = ['submitted', 'pending', 'running', 'suspended', 'completing', 'requeued'] as const
+export const isCancellable = (state: string) => (CANCELLABLE_STATES as readonly string[]).includes(state.toLowerCase())
+
+// The platform's clock (public): the demo's runs in 2024 while browsers live later.
+export interface Clock { now: Instant; today: string; manual: boolean }
+export const getClock = () => get<Clock>('/clock')
 
 // Providers
 export const registerCenter = (providerId: Id, spec: unknown) => post<Center>(`/providers/${providerId}/centers`, spec)

@@ -232,6 +232,8 @@ const en: typeof zh = {
       score: 'Score (lower is better)', maxCost: 'At most, over the time limit', attempts: 'Submission attempts', attemptCode: 'Result', reason: 'Reason',
       list: 'Jobs', listAll: 'All jobs', refresh: 'Refresh', autoRefresh: 'Auto-refresh (every 10 s)', id: 'ID', state: 'State',
       slurmId: 'Slurm job', createdAt: 'Submitted', org: 'Organisation', resources: 'Resources',
+      actions: 'Actions', cancel: 'Cancel job', cancelTitle: 'Cancel job', cancelConfirm: 'Cancel job #{id} ({center})? The center stops it; this cannot be undone.',
+      cancelYes: 'Cancel job', cancelNo: 'Keep it', cancelDone: 'Job #{id} cancelled',
       empty: 'No jobs yet. Fill in what the job needs above and submit; the platform places it on a suitable center.',
       emptyAll: 'No organisation has submitted a job yet.', placedBecause: 'Lowest score among the {n} centers that can take it (score = price plus latency and queueing, converted to money; lower is better).',
       verdicts: {

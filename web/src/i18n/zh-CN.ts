@@ -230,6 +230,8 @@ export default {
       score: '综合评分(越低越好)', maxCost: '按时限最多花费', attempts: '投递尝试', attemptCode: '结果', reason: '原因',
       list: '作业列表', listAll: '全部作业', refresh: '刷新', autoRefresh: '自动刷新(每 10 秒)', id: '编号', state: '状态',
       slurmId: 'Slurm 作业号', createdAt: '提交时间', org: '单位', resources: '资源',
+      actions: '操作', cancel: '取消作业', cancelTitle: '取消作业', cancelConfirm: '确定取消作业 #{id}({center})?作业会在算力中心上被终止,无法恢复。',
+      cancelYes: '取消作业', cancelNo: '保留作业', cancelDone: '作业 #{id} 已取消',
       empty: '还没有作业。在上方填写资源需求并提交,平台会把作业投递到合适的算力中心。',
       emptyAll: '还没有任何单位提交作业。', placedBecause: '在可承接的 {n} 家中心里综合评分最低(评分 = 单价 + 时延与排队折算,越低越好)。',
       verdicts: {

@@ -1,0 +1,42 @@
+// "Today" as the server counts it. The platform's clock can differ from the browser's (the
+// demo's manual clock runs in 2024 while browsers live later), and "in force today" prices and
+// the default utilisation range must follow the server's day, not the visitor's. GET /clock is
+// public and asked once per page load; its answer is shared by every page. If the call fails,
+// the browser's CST day stands in (and the next page to ask tries the server again).
+import { ref, type Ref } from 'vue'
+import { getClock } from '@/api/network'
+import { formatDateCst } from '@/lib/time'
+
+const today = ref<string | null>(null)
+let pending: Promise<string> | null = null
+
+/** The server's CST day ("2024-03-15"); the browser's CST day if GET /clock fails. */
+export function serverToday(): Promise<string> {
+  pending ??= getClock()
+    .then((c) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(c?.today ?? '')) throw new Error(`GET /clock: no today in ${JSON.stringify(c)}`)
+      today.value = c.today
+      return c.today
+    })
+    .catch(() => {
+      pending = null // not cached: a later page asks the server again
+      const fallback = formatDateCst(Date.now())
+      today.value ??= fallback
+      return fallback
+    })
+  return pending
+}
+
+/**
+ * For a component: `today` is null until known, then the server's day (or the fallback);
+ * `ready` resolves to it. The first caller starts the request; later ones share it.
+ */
+export function useServerDay(): { today: Readonly<Ref<string | null>>; ready: Promise<string> } {
+  return { today, ready: serverToday() }
+}
+
+/** Forgets the cached day (tests; a page that knows the clock moved). */
+export function resetServerDay(): void {
+  today.value = null
+  pending = null
+}
