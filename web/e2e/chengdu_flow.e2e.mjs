@@ -14,49 +14,15 @@
 //   (otherwise to a temporary directory); CHROMIUM overrides /usr/bin/chromium.
 // Exit status 0 when every step passed; otherwise the failing step is printed with a screenshot.
 
-import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const HERE = dirname(fileURLToPath(import.meta.url))
-const REPO = resolve(HERE, '..', '..')
-const args = parseArgs(process.argv.slice(2))
-const SUANLI = resolve(args.suanli ?? join(REPO, 'build/release/src/cli/suanli'))
-const STATIC = resolve(args['static-dir'] ?? join(REPO, 'web/dist'))
-const LOCALES = (args.locales ?? 'zh-CN,en').split(',')
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-const SHOTS = process.env.SUANLI_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : mkdtempSync(join(tmpdir(), 'suanli-shots-'))
-const DEMO_PASSWORD = 'suanli-demo-2024'
-const TIMEOUT = Number(process.env.SUANLI_E2E_TIMEOUT ?? 30000)
-
-function parseArgs(argv) {
-  const out = {}
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}`)
-    out[argv[i].slice(2)] = argv[++i]
-  }
-  return out
-}
+import {
+  $, choose, current, decimal, describeFailure, DEMO_PASSWORD, expectText, fen, fill, input, log, main, pageOpener, shot,
+  signIn as harnessSignIn, startServer, step, TIMEOUT, yuan,
+} from './harness.mjs'
 
 // ---- The Chengdu rule, computed here in fen (BigInt) --------------------------------------
 
-const fen = (s) => {
-  const [i, f = ''] = s.split('.')
-  return BigInt(i) * 100n + BigInt((f + '00').slice(0, 2))
-}
 const minB = (a, b) => (a < b ? a : b)
 const maxB = (a, b) => (a > b ? a : b)
-/** ¥1,234,567.89 */
-function yuan(f) {
-  const neg = f < 0n
-  const a = neg ? -f : f
-  const int = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${neg ? '-' : ''}¥${int}.${(a % 100n).toString().padStart(2, '0')}`
-}
-const decimal = (f) => `${f / 100n}.${(f % 100n).toString().padStart(2, '0')}`
 /** Seed 000 §二: 50 % of the contract fee, at least 10,000, at most 1,000,000 (the floor needs a base ≥ 10,000). */
 const voucherFor = (fee) => minB(maxB(fee / 2n, 1000000n), 100000000n)
 /** Seed 000 §三: each bill 50 %, rounded down to the fen, never more than what is left. */
@@ -86,48 +52,7 @@ const WORDS = {
   en: { login: 'Log in', documents: 'Documents', submitted: 'Submitted', approved: 'Approved', queues: 'Review queues', paid: 'Paid', partly: 'Partly approved', underReview: 'Under review' },
 }
 
-// ---- Server ---------------------------------------------------------------------------------
-
-async function startServer() {
-  const data = mkdtempSync(join(tmpdir(), 'suanli-e2e-'))
-  const argv = ['serve', '--data', data, '--programs', join(REPO, 'programs'), '--port', '0', '--demo',
-    '--manual-clock', '2024-03-15T09:00:00+08:00', '--fast-password-hashing', '--access-log', 'false', '--static-dir', STATIC]
-  const proc = spawn(SUANLI, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  proc.stderr.on('data', (d) => (err += d))
-  const port = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`suanli serve did not start in 120 s:\n${out}\n${err}`)), 120000)
-    proc.stdout.on('data', (d) => {
-      out += d
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        ok(Number(m[1]))
-      }
-    })
-    proc.on('exit', (code) => {
-      clearTimeout(timer)
-      fail(new Error(`suanli serve exited (${code}):\n${out}\n${err}`))
-    })
-  })
-  proc.stdout.resume()
-  const base = `http://127.0.0.1:${port}`
-  return {
-    base,
-    async stop() {
-      if (proc.exitCode === null) {
-        const done = new Promise((ok) => proc.once('exit', ok))
-        proc.kill('SIGTERM')
-        const t = setTimeout(() => proc.kill('SIGKILL'), 30000)
-        await done
-        clearTimeout(t)
-      }
-      rmSync(data, { recursive: true, force: true })
-      if (proc.exitCode !== 0) throw new Error(`suanli serve exited with ${proc.exitCode ?? proc.signalCode}:\n${err.slice(-4000)}`)
-    },
-  }
-}
+// ---- Server (started by harness.mjs) -------------------------------------------------------
 
 /** Signs in through the API (for the clock and the baseline, never for the flow itself). */
 async function apiSession(base, username) {
@@ -162,93 +87,24 @@ async function baseline(base) {
   }
 }
 
-// ---- Page helpers ---------------------------------------------------------------------------
-
-let current = { page: null, step: '' }
-const log = (s) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`)
-
-async function step(name, fn) {
-  current.step = name
-  const t0 = Date.now()
-  await fn()
-  log(`  ok  ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
-}
-
-const $ = (page, test) => page.locator(`[data-test="${test}"]`).first()
-const input = (page, test) =>
-  page.locator(`input[data-test="${test}"], textarea[data-test="${test}"], [data-test="${test}"] input, [data-test="${test}"] textarea`).first()
-
-async function fill(page, test, value) {
-  const el = input(page, test)
-  await el.fill(value)
-}
-
-/** Opens an Element Plus select and picks the option whose text contains `text`. */
-async function choose(page, test, text) {
-  await $(page, test).click()
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
-  await opt.click()
-}
-
-/** Waits until the locator's text contains every expected piece. */
-async function expectText(locator, ...pieces) {
-  const deadline = Date.now() + TIMEOUT
-  let last = ''
-  while (Date.now() < deadline) {
-    try {
-      last = await locator.innerText({ timeout: 1000 })
-      if (pieces.every((p) => last.includes(p))) return last
-    } catch {
-      /* not there yet */
-    }
-    await new Promise((r) => setTimeout(r, 150))
-  }
-  throw new Error(`expected ${JSON.stringify(pieces)} in the text, found: ${JSON.stringify(last.slice(0, 600))}`)
-}
+// ---- Page helpers (the rest are in harness.mjs) --------------------------------------------
 
 async function expectGone(locator) {
   await locator.waitFor({ state: 'detached', timeout: TIMEOUT })
 }
 
-async function shot(page, name, locale) {
-  if (locale !== 'zh-CN') return
-  await page.waitForTimeout(400) // let transitions settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
-}
 
 // ---- The flow -------------------------------------------------------------------------------
 
 async function run(browser, locale) {
   const W = WORDS[locale]
-  const server = await startServer()
+  const server = await startServer('suanli-e2e-')
   log(`locale ${locale}: server at ${server.base}`)
   const base = server.base
-  const contexts = []
-
-  async function open(path) {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale, timezoneId: 'America/Los_Angeles' })
-    ctx.setDefaultTimeout(TIMEOUT)
-    await ctx.addInitScript((l) => localStorage.setItem('suanli.locale', l), locale)
-    contexts.push(ctx)
-    const page = await ctx.newPage()
-    page.on('pageerror', (e) => log(`  page error: ${e.message}`))
-    current.page = page
-    await page.goto(base + path)
-    return page
-  }
+  const { open, close } = pageOpener(browser, base, locale)
 
   /** Signs in from the keyboard: type the name, Tab to the password, Enter. */
-  async function signIn(username, password = DEMO_PASSWORD, then = '/') {
-    const page = await open('/login?redirect=' + encodeURIComponent(then))
-    await expectText($(page, 'login-submit'), W.login)
-    await input(page, 'username').click()
-    await page.keyboard.type(username)
-    await page.keyboard.press('Tab')
-    await page.keyboard.type(password)
-    await page.keyboard.press('Enter')
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const signIn = (username, password = DEMO_PASSWORD, then = '/') => harnessSignIn(open, { username, password, then, loginWord: W.login })
 
   async function go(page, path) {
     await page.goto(base + path)
@@ -524,39 +380,11 @@ async function run(browser, locale) {
       })
     }
   } catch (e) {
-    const where = join(SHOTS, `FAILED-${locale}.png`)
-    if (current.page) await current.page.screenshot({ path: where, fullPage: true }).catch(() => undefined)
-    e.message = `locale ${locale}, step "${current.step}": ${e.message}\n  page: ${current.page?.url()}\n  screenshot: ${where}`
-    throw e
+    throw await describeFailure(e, locale, `FAILED-${locale}.png`)
   } finally {
-    for (const c of contexts) await c.close().catch(() => undefined)
+    await close()
     await server.stop()
   }
 }
 
-async function main() {
-  for (const p of [SUANLI, CHROMIUM, join(STATIC, 'index.html')]) {
-    if (!existsSync(p)) throw new Error(`missing ${p} (build suanli, run scripts/install-web.sh)`)
-  }
-  mkdirSync(SHOTS, { recursive: true })
-  const t0 = Date.now()
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  })
-  try {
-    for (const locale of LOCALES) {
-      if (!WORDS[locale]) throw new Error(`unknown locale ${locale}`)
-      await run(browser, locale)
-    }
-  } finally {
-    await browser.close()
-  }
-  log(`console e2e: ok (${LOCALES.join(', ')}) in ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in ${SHOTS}`)
-}
-
-main().catch((e) => {
-  console.error(`console e2e FAILED: ${e.stack ?? e}`)
-  process.exit(1)
-})
+main('console e2e', WORDS, run)

@@ -11,57 +11,30 @@
 //      for 60 minutes, domestic only → placed on 成都智算中心 at ¥12.00 a card-hour, at most
 //      ¥96.00 over the time limit; 国家超算成都中心 refused for having no NPU; a DCU job under a
 //      ¥5.00 ceiling is placed nowhere, with each center's reason; both jobs in the list;
+//      the applicant cancels the placed job (still queued or running: the demo's simulated
+//      centers run jobs on the server's manual clock, which does not move here) after the
+//      confirmation, and its row says cancelled, also after a refresh;
 //   3. an officer sees every organisation's jobs;
-//   4. the provider sees its center with prices and Slurm accounts, adds a price from next
-//      year's first day (shown as upcoming) and
+//   4. the provider sees its center with prices and Slurm accounts, adds a price from the
+//      server's next year's first day (2025-01-01: upcoming by the server's day, GET /clock,
+//      though long past by the browser's) and
 //      then uploads the center's sacct file (three jobs on 03-12..14, ¥36,288.00 at the demo price);
-//   5. the center's utilisation page renders its chart for March with those jobs and amount, and
-//      an idle range says what to do next.
+//   5. the center's utilisation page renders its chart for March with those jobs and amount
+//      (also by default: the 30 days ending on the server's day), and an idle range says what
+//      to do next.
 // Every price and amount is computed here from the demo's prices in BigInt fen, not read back.
 //
 // Usage: node web/e2e/network.e2e.mjs [--suanli PATH] [--static-dir DIR] [--locales zh-CN,en]
 //   SUANLI_SCREENSHOTS=1 writes the zh-CN run's screenshots to docs/screenshots/ (catalogue,
 //   center-detail, job-submit, jobs, provider-centers); otherwise to a temporary directory.
 
-import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const HERE = dirname(fileURLToPath(import.meta.url))
-const REPO = resolve(HERE, '..', '..')
-const args = parseArgs(process.argv.slice(2))
-const SUANLI = resolve(args.suanli ?? join(REPO, 'build/release/src/cli/suanli'))
-const STATIC = resolve(args['static-dir'] ?? join(REPO, 'web/dist'))
-const LOCALES = (args.locales ?? 'zh-CN,en').split(',')
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-const SHOTS = process.env.SUANLI_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : mkdtempSync(join(tmpdir(), 'suanli-shots-'))
-const DEMO_PASSWORD = 'suanli-demo-2024'
-const TIMEOUT = Number(process.env.SUANLI_E2E_TIMEOUT ?? 30000)
-
-function parseArgs(argv) {
-  const out = {}
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}`)
-    out[argv[i].slice(2)] = argv[++i]
-  }
-  return out
-}
+import {
+  $, choose, decimal, describeFailure, expectText, fen, fill, log, main, pageOpener, shot as harnessShot,
+  signIn as harnessSignIn, startServer, step, TIMEOUT, yuan,
+} from './harness.mjs'
 
 // ---- The demo's prices (src/workflow/demo_network.cc), in fen ------------------------------
 
-const fen = (s) => {
-  const [i, f = ''] = s.split('.')
-  return BigInt(i) * 100n + BigInt((f + '00').slice(0, 2))
-}
-function yuan(f) {
-  const neg = f < 0n
-  const a = neg ? -f : f
-  const int = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${neg ? '-' : ''}¥${int}.${(a % 100n).toString().padStart(2, '0')}`
-}
 /**
  * The prices in force on the server's day (2024-03-15) for each partition of a center, in fen,
  * read from its published price list (the demo's: DCU card-hour ¥6.00, CPU node-hour ¥8.00,
@@ -75,7 +48,6 @@ async function pricesInForce(base, center, day = '2024-03-15') {
   }
   return out
 }
-const decimal = (f) => `${f / 100n}.${(f % 100n).toString().padStart(2, '0')}`
 /** The most a job costs at a price per unit-hour: units × seconds / 3600, rounded up to the fen. */
 const maxCost = (price, units, seconds) => (price * BigInt(units) * BigInt(seconds) + 3599n) / 3600n
 
@@ -84,97 +56,17 @@ const WORDS = {
     login: '登录', catalogue: '算力目录', domestic: '国产芯片', inForce: '执行中', upcoming: '待生效', placedOn: '已投递到',
     noSuchResource: '没有该类资源', overMax: '超过最高单价', unplaced: '没有算力中心能承接此作业', unitsRange: '数量应在 1–100000 之间',
     feasible: '可承接', loginForUtil: '登录后可查看该中心的利用率', priceAdded: '已新增价格', allJobs: '全部作业', cardHour: '卡时',
+    cancelYes: '取消作业', cancelled: '已取消',
   },
   en: {
     login: 'Log in', catalogue: 'Catalogue', domestic: 'Domestic chip', inForce: 'In force', upcoming: 'Upcoming', placedOn: 'Placed on',
     noSuchResource: 'No such resource', overMax: 'Above the max price', unplaced: 'No center can take this job', unitsRange: 'Between 1 and 100000',
     feasible: 'Can take it', loginForUtil: "Log in to see this center's utilisation", priceAdded: 'Price added', allJobs: 'All jobs', cardHour: 'card-hour',
+    cancelYes: 'Cancel job', cancelled: 'Cancelled',
   },
 }
 
-// ---- Server ---------------------------------------------------------------------------------
-
-async function startServer() {
-  const data = mkdtempSync(join(tmpdir(), 'suanli-e2e-net-'))
-  const argv = ['serve', '--data', data, '--programs', join(REPO, 'programs'), '--port', '0', '--demo',
-    '--manual-clock', '2024-03-15T09:00:00+08:00', '--fast-password-hashing', '--access-log', 'false', '--static-dir', STATIC]
-  const proc = spawn(SUANLI, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  proc.stderr.on('data', (d) => (err += d))
-  const port = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`suanli serve did not start in 120 s:\n${out}\n${err}`)), 120000)
-    proc.stdout.on('data', (d) => {
-      out += d
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        ok(Number(m[1]))
-      }
-    })
-    proc.on('exit', (code) => {
-      clearTimeout(timer)
-      fail(new Error(`suanli serve exited (${code}):\n${out}\n${err}`))
-    })
-  })
-  proc.stdout.resume()
-  return {
-    base: `http://127.0.0.1:${port}`,
-    async stop() {
-      if (proc.exitCode === null) {
-        const done = new Promise((ok) => proc.once('exit', ok))
-        proc.kill('SIGTERM')
-        const t = setTimeout(() => proc.kill('SIGKILL'), 30000)
-        await done
-        clearTimeout(t)
-      }
-      rmSync(data, { recursive: true, force: true })
-      if (proc.exitCode !== 0) throw new Error(`suanli serve exited with ${proc.exitCode ?? proc.signalCode}:\n${err.slice(-4000)}`)
-    },
-  }
-}
-
-// ---- Page helpers ---------------------------------------------------------------------------
-
-let current = { page: null, step: '' }
-const log = (s) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`)
-
-async function step(name, fn) {
-  current.step = name
-  const t0 = Date.now()
-  await fn()
-  log(`  ok  ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
-}
-
-const $ = (page, test) => page.locator(`[data-test="${test}"]`).first()
-const input = (page, test) =>
-  page.locator(`input[data-test="${test}"], textarea[data-test="${test}"], [data-test="${test}"] input, [data-test="${test}"] textarea`).first()
-
-async function fill(page, test, value) {
-  await input(page, test).fill(value)
-}
-
-/** Opens an Element Plus select and picks the option whose text contains `text`. */
-async function choose(page, test, text) {
-  await $(page, test).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
-}
-
-/** Waits until the locator's text contains every expected piece. */
-async function expectText(locator, ...pieces) {
-  const deadline = Date.now() + TIMEOUT
-  let last = ''
-  while (Date.now() < deadline) {
-    try {
-      last = await locator.innerText({ timeout: 1000 })
-      if (pieces.every((p) => last.includes(p))) return last
-    } catch {
-      /* not there yet */
-    }
-    await new Promise((r) => setTimeout(r, 150))
-  }
-  throw new Error(`expected ${JSON.stringify(pieces)} in the text, found: ${JSON.stringify(last.slice(0, 600))}`)
-}
+// ---- Page helpers (the rest are in harness.mjs) --------------------------------------------
 
 /** Waits until the locator's text no longer contains `piece`. */
 async function expectNoText(locator, piece) {
@@ -191,44 +83,17 @@ async function expectNoText(locator, piece) {
 /** The message under the form item holding the `test` element. */
 const itemError = (page, test) => page.locator(`.el-form-item:has([data-test="${test}"]) .el-form-item__error`).first()
 
-async function shot(page, name, locale) {
-  if (locale !== 'zh-CN') return
-  await page.waitForTimeout(500) // let transitions and the chart settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
-}
+const shot = (page, name, locale) => harnessShot(page, name, locale, 500) // the chart needs a little longer
 
 // ---- The flow -------------------------------------------------------------------------------
 
 async function run(browser, locale) {
   const W = WORDS[locale]
-  const server = await startServer()
+  const server = await startServer('suanli-e2e-net-')
   log(`locale ${locale}: server at ${server.base}`)
   const base = server.base
-  const contexts = []
-
-  async function open(path) {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale, timezoneId: 'America/Los_Angeles' })
-    ctx.setDefaultTimeout(TIMEOUT)
-    await ctx.addInitScript((l) => localStorage.setItem('suanli.locale', l), locale)
-    contexts.push(ctx)
-    const page = await ctx.newPage()
-    page.on('pageerror', (e) => log(`  page error: ${e.message}`))
-    current.page = page
-    await page.goto(base + path)
-    return page
-  }
-
-  async function signIn(username, then) {
-    const page = await open('/login?redirect=' + encodeURIComponent(then))
-    await expectText($(page, 'login-submit'), W.login)
-    await input(page, 'username').click()
-    await page.keyboard.type(username)
-    await page.keyboard.press('Tab')
-    await page.keyboard.type(DEMO_PASSWORD)
-    await page.keyboard.press('Enter')
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const { open, close } = pageOpener(browser, base, locale)
+  const signIn = (username, then) => harnessSignIn(open, { username, then, loginWord: W.login })
 
   const npuJob = { units: 8, seconds: 60 * 60 }
   try {
@@ -240,8 +105,11 @@ async function run(browser, locale) {
     if (!centerA || !centerB) throw new Error(`the demo network is missing a center: ${JSON.stringify(centers.map((c) => c.name))}`)
     const A = centerA.slurm_cluster
     const B = centerB.slurm_cluster
-    const pa = await pricesInForce(base, centerA)
-    const pb = await pricesInForce(base, centerB)
+    // The server's day (the demo's manual clock), which the pages' "today" must follow.
+    const { today } = await (await fetch(`${base}/api/v1/clock`)).json()
+    if (today !== '2024-03-15') throw new Error(`GET /clock: today ${today}, expected the demo's 2024-03-15`)
+    const pa = await pricesInForce(base, centerA, today)
+    const pb = await pricesInForce(base, centerB, today)
     const PRICE = { dcu: pa.dcu, cpuNode: pa.cpu, npu: pb.ascend }
     if (Object.values(PRICE).some((p) => p === undefined)) throw new Error(`demo prices missing: ${JSON.stringify({ pa, pb }, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`)
     log(`  demo prices: dcu ${yuan(PRICE.dcu)}, cpu node ${yuan(PRICE.cpuNode)}, npu ${yuan(PRICE.npu)} per unit-hour`)
@@ -336,6 +204,32 @@ async function run(browser, locale) {
       await shot(page, 'jobs', locale)
     })
 
+    await step('the applicant cancels the placed job, which is still queued or running', async () => {
+      const page = await signIn('demo-applicant', '/jobs')
+      const list = $(page, 'jobs-table')
+      const placedRow = list.locator('.el-table__body > tbody > tr.el-table__row').filter({ hasText: '成都智算中心' }).first()
+      const stateTag = placedRow.locator('[data-state]')
+      await stateTag.waitFor()
+      const before = (await stateTag.getAttribute('data-state')).toLowerCase()
+      if (!['submitted', 'pending', 'running', 'suspended', 'completing', 'requeued'].includes(before)) throw new Error(`the placed job is ${before}, not cancellable`)
+      const id = (await placedRow.locator('td').nth(1).innerText()).trim()
+      // Only queued or running jobs offer the action: the unplaced DCU job does not.
+      const dcuRow = list.locator('.el-table__body > tbody > tr.el-table__row').filter({ hasText: 'DCU' }).first()
+      if (await dcuRow.locator('[data-test^="job-cancel-"]').count()) throw new Error('an unplaced job offers Cancel')
+      await $(page, `job-cancel-${id}`).click()
+      const box = page.locator('.el-message-box')
+      await expectText(box, `#${id}`, '成都智算中心')
+      await box.locator('.el-message-box__btns .el-button--primary', { hasText: W.cancelYes }).click()
+      await expectText(stateTag, W.cancelled)
+      if ((await stateTag.getAttribute('data-state')).toLowerCase() !== 'cancelled') throw new Error('the row does not say cancelled')
+      await expectText($(page, 'jobs-cancel-done'), `#${id}`)
+      if (await $(page, `job-cancel-${id}`).count()) throw new Error('a cancelled job still offers Cancel')
+      // The center reports it so from now on.
+      await $(page, 'jobs-refresh').click()
+      await page.waitForTimeout(300)
+      await expectText(list.locator('.el-table__body > tbody > tr.el-table__row').filter({ hasText: '成都智算中心' }).first().locator('[data-state]'), W.cancelled)
+    })
+
     await step('an officer sees every organisation\'s jobs', async () => {
       const page = await signIn('officer', '/jobs')
       await expectText($(page, 'jobs-table'), '成都示例科技有限公司', '成都智算中心')
@@ -352,9 +246,9 @@ async function run(browser, locale) {
       await fill(page, 'price-amount', '11.5')
       await fill(page, 'price-from', '2024-13-01')
       await expectText(itemError(page, 'price-from'), locale === 'en' ? 'valid date' : '有效日期')
-      // A day after today by both clocks (the demo server's 2024-03-15 and the browser's): the
-      // pages call a price "upcoming" by the browser's CST day (no API gives the server's day).
-      const later = `${new Date().getUTCFullYear() + 1}-01-01`
+      // The first day of the server's next year (2025-01-01): after the server's day, long before
+      // the browser's. The page calls it upcoming only if it counts days as the server does.
+      const later = `${Number(today.slice(0, 4)) + 1}-01-01`
       await fill(page, 'price-from', later)
       await $(page, 'price-save').click()
       await expectText(card, W.priceAdded)
@@ -385,44 +279,20 @@ async function run(browser, locale) {
       await expectText($(page, 'util-billed'), yuan(usageBilled))
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
       await shot(page, 'center-detail', locale)
+      // Without a range, the 30 days ending on the server's day (not the browser's): the same jobs.
+      await page.goto(`${base}/centers/${centerB.id}`)
+      await page.waitForURL((u) => u.searchParams.get('to') === today)
+      await expectText($(page, 'util-billed'), yuan(usageBilled))
       // A range without usage says what to do next instead of an empty chart.
       await page.goto(`${base}/centers/${centerB.id}?from=2024-02-01&to=2024-02-10`)
       await $(page, 'util-empty').waitFor()
     })
   } catch (e) {
-    const where = join(SHOTS, `FAILED-network-${locale}.png`)
-    if (current.page) await current.page.screenshot({ path: where, fullPage: true }).catch(() => undefined)
-    e.message = `locale ${locale}, step "${current.step}": ${e.message}\n  page: ${current.page?.url()}\n  screenshot: ${where}`
-    throw e
+    throw await describeFailure(e, locale, `FAILED-network-${locale}.png`)
   } finally {
-    for (const c of contexts) await c.close().catch(() => undefined)
+    await close()
     await server.stop()
   }
 }
 
-async function main() {
-  for (const p of [SUANLI, CHROMIUM, join(STATIC, 'index.html')]) {
-    if (!existsSync(p)) throw new Error(`missing ${p} (build suanli, run scripts/install-web.sh)`)
-  }
-  mkdirSync(SHOTS, { recursive: true })
-  const t0 = Date.now()
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  })
-  try {
-    for (const locale of LOCALES) {
-      if (!WORDS[locale]) throw new Error(`unknown locale ${locale}`)
-      await run(browser, locale)
-    }
-  } finally {
-    await browser.close()
-  }
-  log(`console network e2e: ok (${LOCALES.join(', ')}) in ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in ${SHOTS}`)
-}
-
-main().catch((e) => {
-  console.error(`console network e2e FAILED: ${e.stack ?? e}`)
-  process.exit(1)
-})
+main('console network e2e', WORDS, run)
