@@ -59,7 +59,7 @@ class Server:
                 self.proc.wait()
         err = self.proc.stderr.read()
         if self.proc.returncode != 0:
-            raise AssertionError(f"suanli serve exited with {self.proc.returncode}:\n{err[-4000:]}")
+            raise AssertionError(f"suanli serve exited with {self.proc.returncode}:\n{err[-int(os.environ.get('SUANLI_ERR_TAIL', '4000')):]}")
         return 0
 
     def cleanup(self):
