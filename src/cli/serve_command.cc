@@ -146,10 +146,6 @@ class Periodic {
 };
 
 int Serve(ServeOptions o) {
-  if (Status s = ApplyConfigFile(o); !s.ok()) {
-    std::fprintf(stderr, "suanli serve: %s\n", s.error().ToString().c_str());
-    return 2;
-  }
   std::unique_ptr<Clock> clock;
   ManualClock* manual = nullptr;
   if (!o.manual_clock.empty() || !o.clock_start.empty()) {
@@ -282,20 +278,28 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
                   "seconds between usage pulls from the connected centers (0: never)")
       ->check(CLI::Range(0, 86400));
   cmd->callback([o, exit_code, cmd] {
+    // The file, then the environment, then the flags given on the command line: later wins.
     ServeOptions merged = *o;
-    ServeOptions env = *o;
-    ApplyEnvironment(env);
-    // Flags given on the command line win over the environment.
-    auto pick = [&](const char* flag, auto& field, const auto& from_env) {
-      if (cmd->count(flag) == 0) field = from_env;
+    ServeOptions below = *o;
+    if (Status s = ApplyConfigFile(below); !s.ok()) {
+      std::fprintf(stderr, "suanli serve: %s\n", s.error().ToString().c_str());
+      *exit_code = 2;
+      return;
+    }
+    ApplyEnvironment(below);
+    auto pick = [&](const char* flag, auto& field, const auto& from_below) {
+      if (cmd->count(flag) == 0) field = from_below;
     };
-    pick("--data", merged.data, env.data);
-    pick("--programs", merged.programs, env.programs);
-    pick("--address", merged.address, env.address);
-    pick("--port", merged.port, env.port);
-    pick("--threads", merged.threads, env.threads);
-    pick("--static-dir", merged.static_dir, env.static_dir);
-    pick("--centers", merged.centers, env.centers);
+    pick("--data", merged.data, below.data);
+    pick("--programs", merged.programs, below.programs);
+    pick("--address", merged.address, below.address);
+    pick("--port", merged.port, below.port);
+    pick("--threads", merged.threads, below.threads);
+    pick("--static-dir", merged.static_dir, below.static_dir);
+    pick("--demo", merged.demo, below.demo);
+    pick("--clock-start", merged.clock_start, below.clock_start);
+    pick("--centers", merged.centers, below.centers);
+    pick("--usage-interval", merged.usage_interval_s, below.usage_interval_s);
     *exit_code = Serve(merged);
   });
 }
