@@ -14,9 +14,15 @@ R=$LAB/rt
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
 [[ -d $R ]] || exit 0
+# up.sh's shared directory under /tmp (munge socket, slurm.conf, spool, job output)
+S=
+if [[ -r $R/shared_dir ]]; then
+  S=$(cat "$R/shared_dir")
+  [[ $S == /tmp/suanli-slurm.* ]] || S=
+fi
 
 # 1. Cancel jobs so slurmstepd and the jobs do not outlive slurmd.
-for conf in "$R"/*/etc/slurm.conf; do
+for conf in ${S:+"$S"/*/etc/slurm.conf}; do
   [[ -e $conf ]] || continue
   c=$(basename "$(dirname "$(dirname "$conf")")")
   pidf=$R/pids/$c-slurmctld.pid
@@ -55,7 +61,7 @@ for name in center-b-slurmrestd center-a-slurmrestd center-b-slurmd center-a-slu
   ours "$pid" && stop "$pid"
 done
 
-# strays: every live PID that is ours, or a slurmstepd/slurmscriptd holding a file under $R,
+# strays: every live PID that is ours, or a slurmstepd/slurmscriptd holding a file under $R or $S,
 # plus the members of those slurmstepd sessions.
 strays() {
   local d pid comm sid
@@ -67,7 +73,7 @@ strays() {
     comm=$(cat "$d/comm" 2>/dev/null) || continue
     case $comm in
       slurmstepd | slurmscriptd)
-        if ls -l "$d/fd" 2>/dev/null | grep -qF -- "$R/"; then
+        if ls -l "$d/fd" 2>/dev/null | grep -qF -e "$R/" ${S:+-e "$S/"}; then
           alive "$pid" && echo "$pid"
           sid=$(awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[4] }' "$d/stat")
           sids[$sid]=1
@@ -96,10 +102,9 @@ if ((${#left[@]})); then
   echo "slurm-lab: processes survived: ${left[*]}" >&2
   exit 1
 fi
-# 5. munged's socket directory under /tmp (up.sh), once munged is gone.
-if [[ -r $R/munge/socket_dir ]]; then
-  dir=$(cat "$R/munge/socket_dir")
-  [[ $dir == /tmp/suanli-munge.* ]] && rm -rf -- "$dir"
-  rm -f -- "$R/munge/socket_dir"
+# 5. The shared directory, once nothing of the lab runs (logs and state stay under $R).
+if [[ -n $S ]]; then
+  rm -rf -- "$S"
+  rm -f -- "$R/shared_dir"
 fi
 exit 0

@@ -11,6 +11,7 @@ the server with the field named.
 Usage: slurm_serve_test.py SUANLI_BINARY REPO_DIR   (SUANLI_SLURM_LAB_DIR: the running lab)"""
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,10 +74,8 @@ def bad_config_refused(suanli, repo, tmp):
     assert p.returncode == 2 and "center[0].token_file" in p.stderr, (p.returncode, p.stderr)
 
 
-def main():
-    suanli, repo = sys.argv[1], sys.argv[2]
+def run(suanli, repo, tmp):
     env = lab_env()
-    tmp = tempfile.mkdtemp(prefix="suanli-slurm-serve-")
     bad_config_refused(suanli, repo, tmp)
     partition = env["SUANLI_SLURM_PARTITION"]
     with open(os.path.join(tmp, "centers.toml"), "w") as cfg:
@@ -164,6 +163,14 @@ def main():
     finally:
         server.stop()
         server.cleanup()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="suanli-slurm-serve-")
+    try:
+        run(sys.argv[1], sys.argv[2], tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
