@@ -36,7 +36,7 @@ class Tally {
   // Returns false once the store has failed (the error is in status()).
   bool Record(const UsageView& view, std::uint64_t line) {
     if (!status_.ok()) return false;
-    const RatingOutcome outcome = rater_.Rate(view);
+    const RatingOutcome outcome = rater_.Rate(view, &memo_);
     if (!outcome.ok) {
       Reject(LineReject{line, std::string(RejectColumn(outcome.reject, outcome.detail)),
                         std::string(RejectReasonName(outcome.reject)), outcome.detail});
@@ -87,6 +87,7 @@ class Tally {
  private:
   UsageStore* store_;
   const Rater& rater_;
+  Rater::Memo memo_;
   std::size_t kept_max_;
   IngestReport* report_;
   Status status_ = OkStatus();

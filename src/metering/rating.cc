@@ -244,12 +244,28 @@ RatingOutcome Rater::Reject(RejectReason reason, std::string detail) const {
   return out;
 }
 
-RatingOutcome Rater::Rate(const UsageView& in) const {
-  if (!IsRegistered(in.cluster)) {
+RatingOutcome Rater::Rate(const UsageView& in, Memo* memo) const {
+  bool registered = false;
+  const AccountEntry* account = nullptr;
+  if (memo != nullptr && memo->valid && memo->center == in.cluster &&
+      memo->account == in.account) {
+    registered = memo->registered;
+    account = memo->entry;
+  } else {
+    registered = IsRegistered(in.cluster);
+    if (registered) account = FindAccount(in.cluster, in.account);
+    if (memo != nullptr) {
+      memo->center.assign(in.cluster);
+      memo->account.assign(in.account);
+      memo->valid = true;
+      memo->registered = registered;
+      memo->entry = account;
+    }
+  }
+  if (!registered) {
     return Reject(RejectReason::kUnregisteredCenter,
                   "'" + std::string(in.cluster) + "' is not a registered center");
   }
-  const AccountEntry* account = FindAccount(in.cluster, in.account);
   if (account == nullptr) {
     return Reject(RejectReason::kUnknownAccount, "'" + std::string(in.account) + "' on '" +
                                                      std::string(in.cluster) +

@@ -205,6 +205,36 @@ TEST(RatingTest, EveryRejectReason) {
   }
 }
 
+// Ingest rates with a Memo of the last (center, account). Through one memo, a run of records
+// that switch center and account, including unknown ones, rates exactly as without it.
+TEST(RatingTest, MemoChangesNothing) {
+  const Rater rater = testing::MakeRater();
+  std::vector<UsageRecord> records;
+  for (const auto& [cluster, account] : std::vector<std::pair<std::string, std::string>>{
+           {"cdai", "uni-ai"}, {"cdai", "uni-ai"}, {"cdai", "nobody"}, {"cdai", "uni-ai"},
+           {"xj", "uni-ai"}, {"cdai", "uni-ai"}, {"cdai", "lab"}, {"cdhpc", "lab"},
+           {"cdai", "lab"}, {"cdai", "uni-ai"}}) {
+    records.push_back(AscendJob("2024-03-15T09:00:00", 36'000));
+    records.back().cluster = cluster;
+    records.back().account = account;
+  }
+  Rater::Memo memo;
+  std::array<network::TresCount, network::kSacctMaxTres> tres;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const RatingOutcome plain = RateRecord(rater, records[i]);
+    const RatingOutcome memoised = rater.Rate(UsageView::FromRecord(records[i], &tres), &memo);
+    EXPECT_EQ(memoised.ok, plain.ok) << i;
+    EXPECT_EQ(memoised.reject, plain.reject) << i;
+    EXPECT_EQ(memoised.detail, plain.detail) << i;
+    EXPECT_EQ(memoised.figures.org, plain.figures.org) << i;
+    EXPECT_EQ(memoised.figures.amount_fen, plain.figures.amount_fen) << i;
+  }
+  // and the run is not all one answer: known, unknown account, unregistered center
+  EXPECT_TRUE(RateRecord(rater, records[0]).ok);
+  EXPECT_EQ(RateRecord(rater, records[2]).reject, RejectReason::kUnknownAccount);
+  EXPECT_EQ(RateRecord(rater, records[4]).reject, RejectReason::kUnregisteredCenter);
+}
+
 TEST(RatingTest, LineAmountOverflowIsAnError) {
   const auto big = LineAmountFen(std::int64_t{1} << 40, std::int64_t{1} << 40, Rate::One());
   ASSERT_FALSE(big.ok());

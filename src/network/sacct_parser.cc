@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/check.h"
+#include "network/sacct_scan.h"
 
 namespace suanli::network {
 namespace {
@@ -31,18 +32,35 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
   return true;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Two or four digits at p (caller checked the length).
-int Digits2(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
-
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!IsDigit(c)) return false;
+// Character classes, one table lookup a byte on the hot path.
+enum : std::uint8_t { kDigitChar = 1, kTresNameChar = 2, kJobIdChar = 4, kStepChar = 8 };
+constexpr std::array<std::uint8_t, 256> MakeCharClasses() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    std::uint8_t k = 0;
+    if (digit) k |= kDigitChar;
+    // TRES names: "cpu", "gres/gpu", "gres/gpu:a800", "license/matlab", "fs/disk".
+    if (letter || digit || c == '/' || c == '_' || c == '-' || c == ':' || c == '.') {
+      k |= kTresNameChar;
+    }
+    // A job: "123", "123_4", "123_[1-5,7]", "123+1".
+    if (digit || c == '_' || c == '+' || c == '[' || c == ']' || c == '-' || c == ',') {
+      k |= kJobIdChar;
+    }
+    // A step: "batch", "extern", "0", "interactive".
+    if (letter || digit || c == '_' || c == '-' || c == '.') k |= kStepChar;
+    t[static_cast<std::size_t>(c)] = k;
   }
-  return true;
+  return t;
 }
+constexpr std::array<std::uint8_t, 256> kCharClass = MakeCharClasses();
+bool Is(char c, std::uint8_t cls) { return (kCharClass[static_cast<unsigned char>(c)] & cls) != 0; }
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+// Two digits at p (caller checked them).
+int Digits2(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
 // Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
 std::int64_t DaysFromCivil(int y, int m, int d) {
@@ -60,29 +78,20 @@ int DaysInMonth(int y, int m) {
   return kDays[static_cast<std::size_t>(m - 1)];
 }
 
-// "YYYY-MM-DDTHH:MM:SS" in local time at utc_offset_s. False when malformed or nonexistent.
-bool ParseLocalTime(std::string_view s, std::int64_t utc_offset_s, Instant* out) {
-  if (s.size() != 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':') {
-    return false;
+// "YYYY-MM-DD" at p (10 bytes) → days since 1970-01-01; false when malformed, before 1970 or a
+// day that does not exist.
+bool ParseDate(const char* p, std::int64_t* days) {
+  if (p[4] != '-' || p[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!IsDigit(p[i])) return false;
   }
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
-    if (!IsDigit(s[i])) return false;
-  }
-  const char* p = s.data();
   const int year = Digits2(p) * 100 + Digits2(p + 2);
   const int month = Digits2(p + 5);
   const int day = Digits2(p + 8);
-  const int hour = Digits2(p + 11);
-  const int minute = Digits2(p + 14);
-  const int second = Digits2(p + 17);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) ||
-      hour > 23 || minute > 59 || second > 59) {
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
     return false;
   }
-  const std::int64_t local_s =
-      DaysFromCivil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
-  *out = Instant::FromUnixSeconds(local_s - utc_offset_s);
+  *days = DaysFromCivil(year, month, day);
   return true;
 }
 
@@ -110,13 +119,30 @@ bool ParseInt(std::string_view s, std::int64_t* out) {
   return ParseUint(s, out);
 }
 
-// A TRES count: digits, an optional fraction of up to 2 digits and an optional size suffix
-// (K, M, G, T, P: sacct prints "mem=2G", "mem=187.50G"). Sized values are returned in MB
-// (Slurm's unit for mem), a K value rounded up to whole MB.
+// A TRES count: 1–18 digits, an optional fraction of 1–2 digits and then a size suffix (K, M, G,
+// T, P: sacct prints "mem=2G", "mem=187.50G"); a fraction needs the suffix. Sized values are
+// returned in MB (Slurm's unit for mem), a K value rounded up to whole MB. One pass.
 bool ParseTresCount(std::string_view s, std::int64_t* out) {
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  std::int64_t w = 0;
+  for (; i < n && IsDigit(s[i]); ++i) {
+    if (i == 18) return false;  // 18 digits never overflow int64
+    w = w * 10 + (s[i] - '0');
+  }
+  if (i == 0) return false;
+  int frac_digits = 0;
+  int frac = 0;
+  if (i < n && s[i] == '.') {
+    for (++i; i < n && IsDigit(s[i]); ++i) {
+      frac = frac * 10 + (s[i] - '0');
+      ++frac_digits;
+    }
+    if (frac_digits == 0 || frac_digits > 2) return false;
+  }
   std::int64_t kb_per_unit = 0;  // 0: no suffix
-  if (!s.empty() && !IsDigit(s.back())) {
-    switch (s.back()) {
+  if (i < n) {
+    switch (s[i]) {
       case 'K': kb_per_unit = 1; break;
       case 'M': kb_per_unit = 1024; break;
       case 'G': kb_per_unit = 1024LL * 1024; break;
@@ -124,25 +150,16 @@ bool ParseTresCount(std::string_view s, std::int64_t* out) {
       case 'P': kb_per_unit = 1024LL * 1024 * 1024 * 1024; break;
       default: return false;
     }
-    s.remove_suffix(1);
+    ++i;
   }
-  std::string_view whole = s;
-  std::string_view frac;
-  const auto dot = s.find('.');
-  if (dot != std::string_view::npos) {
-    whole = s.substr(0, dot);
-    frac = s.substr(dot + 1);
-    if (frac.empty() || frac.size() > 2 || !AllDigits(frac) || kb_per_unit == 0) return false;
-  }
-  std::int64_t w = 0;
-  if (!ParseUint(whole, &w)) return false;
+  if (i != n) return false;
   if (kb_per_unit == 0) {
+    if (frac_digits != 0) return false;
     *out = w;
     return true;
   }
   if (w >= 1000000) return false;  // sacct picks the suffix that keeps the number small
-  std::int64_t hundredths = w * 100;
-  if (!frac.empty()) hundredths += frac.size() == 1 ? (frac[0] - '0') * 10 : Digits2(frac.data());
+  const std::int64_t hundredths = w * 100 + (frac_digits == 1 ? frac * 10 : frac);
   if (kb_per_unit == 1) {
     *out = ((hundredths + 99) / 100 + 1023) / 1024;
   } else {
@@ -151,26 +168,23 @@ bool ParseTresCount(std::string_view s, std::int64_t* out) {
   return true;
 }
 
-bool IsTresNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '/' ||
-         c == '_' || c == '-' || c == ':' || c == '.';
-}
-
 // JobID "<job>[.<step>]" where <job> is digits with an optional "_task", "_[range]" or
-// "+component".
+// "+component". One pass: the job's characters run up to the first '.', which must be there if
+// anything else follows.
 bool SplitJobId(std::string_view s, std::string_view* job, std::string_view* step) {
-  const auto dot = s.find('.');
-  *job = s.substr(0, dot);
-  *step = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-  if (job->empty() || !IsDigit((*job)[0])) return false;
-  if (dot != std::string_view::npos && step->empty()) return false;
-  for (char c : *job) {
-    if (!IsDigit(c) && c != '_' && c != '+' && c != '[' && c != ']' && c != '-' && c != ',') {
-      return false;
-    }
+  const std::size_t n = s.size();
+  if (n == 0 || !IsDigit(s[0])) return false;
+  std::size_t i = 1;
+  while (i < n && Is(s[i], kJobIdChar)) ++i;
+  *job = s.substr(0, i);
+  if (i == n) {
+    *step = {};
+    return true;
   }
+  if (s[i] != '.' || i + 1 == n) return false;
+  *step = s.substr(i + 1);
   for (char c : *step) {
-    if (!IsTresNameChar(c) || c == '/' || c == ':') return false;
+    if (!Is(c, kStepChar)) return false;
   }
   return true;
 }
@@ -298,32 +312,131 @@ bool SacctParser::Fail(std::uint64_t line_no, SacctErrorKind kind, Column column
   return false;
 }
 
+bool SacctParser::ParseLocalTime(std::string_view s, std::size_t slot, Instant* out) const {
+  if (s.size() != 19) return false;
+  const char* p = s.data();
+  // The date is memoised: a line's three times, and the lines of one job, nearly always share
+  // it, and its conversion is the costly half.
+  std::uint64_t date8 = 0;
+  std::uint16_t date2 = 0;
+  std::memcpy(&date8, p, sizeof date8);
+  std::memcpy(&date2, p + 8, sizeof date2);
+  std::int64_t days = 0;
+  DayMemo& memo = day_memo_[slot];
+  if (memo.valid && date8 == memo.date8 && date2 == memo.date2) {
+    days = memo.days;
+  } else {
+    if (!ParseDate(p, &days)) return false;
+    memo = DayMemo{date8, date2, true, days};
+  }
+  if (p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
+  // "HH:MM:SS" as one word: every byte but the two colons (checked above, so adding 6 to them
+  // carries nowhere) must be 0x30..0x39, i.e. its high nibble 3 before and after adding 6. The
+  // mask reads the same in either byte order.
+  std::uint64_t hms = 0;
+  std::memcpy(&hms, p + 11, sizeof hms);
+  constexpr std::uint64_t kDigitBytes = 0xffff00ffff00ffffULL;  // little-endian: HH MM SS
+  constexpr std::uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ULL & kDigitBytes;
+  constexpr std::uint64_t kThrees = 0x3030303030303030ULL & kDigitBytes;
+  if ((hms & kHigh) != kThrees || ((hms + 0x0606060606060606ULL) & kHigh) != kThrees) {
+    return false;
+  }
+  const int hour = Digits2(p + 11);
+  const int minute = Digits2(p + 14);
+  const int second = Digits2(p + 17);
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  const std::int64_t local_s = days * kSecondsPerDay + hour * 3600 + minute * 60 + second;
+  *out = Instant::FromUnixSeconds(local_s - options_.utc_offset_s);
+  return true;
+}
+
 bool SacctParser::ParseLine(std::string_view line, std::uint64_t line_no, SacctRow* row,
                             SacctLineError* error) const {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  std::array<std::string_view, kColumnCount> f{};
-  std::size_t index = 0;
-  const char* p = line.data();
-  const char* const end = p + line.size();
-  while (true) {
-    const void* bar_v = std::memchr(p, '|', static_cast<std::size_t>(end - p));
-    const char* bar = bar_v == nullptr ? end : static_cast<const char*>(bar_v);
-    if (index == field_count_) {
-      return Fail(line_no, SacctErrorKind::kMalformed, kIgnored,
-                  "more than the header's " + std::to_string(field_count_) + " fields", error);
-    }
-    const Column column = columns_[index++];
-    if (column != kIgnored) f[column] = std::string_view(p, static_cast<std::size_t>(bar - p));
-    if (bar == end) break;
-    p = bar + 1;
+  std::array<const char*, kMaxColumns> bars;
+  std::size_t bar_count = 0;
+  const char* const end = line.data() + line.size();
+  if (ScanSacctLine(line.data(), end, bars.data(), bars.size(), &bar_count) != end) {
+    return Fail(line_no, SacctErrorKind::kMalformed, kIgnored, "a newline inside the line",
+                error);
   }
-  if (index != field_count_) {
+  return ParseScanned(line.data(), end, bars.data(), bar_count, line_no, row, error);
+}
+
+bool SacctParser::ParseScanned(const char* begin, const char* end, const char* const* bars,
+                               std::size_t bar_count, std::uint64_t line_no, SacctRow* row,
+                               SacctLineError* error) const {
+  if (end > begin && end[-1] == '\r') --end;  // a '\r' can only be the last field's last byte
+  const std::size_t fields = bar_count + 1;
+  if (fields > field_count_) {
     return Fail(line_no, SacctErrorKind::kMalformed, kIgnored,
-                "truncated: " + std::to_string(index) + " of " + std::to_string(field_count_) +
+                "more than the header's " + std::to_string(field_count_) + " fields", error);
+  }
+  if (fields < field_count_) {
+    return Fail(line_no, SacctErrorKind::kMalformed, kIgnored,
+                "truncated: " + std::to_string(fields) + " of " + std::to_string(field_count_) +
                     " fields",
                 error);
   }
+  std::array<std::string_view, kColumnCount> f{};
+  const char* start = begin;
+  for (std::size_t i = 0; i < fields; ++i) {
+    const char* stop = i < bar_count ? bars[i] : end;
+    const Column column = columns_[i];
+    if (column != kIgnored) {
+      f[column] = std::string_view(start, static_cast<std::size_t>(stop - start));
+    }
+    start = stop + 1;
+  }
   return ParseFields(f, line_no, row, error);
+}
+
+bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctRow* row,
+                            SacctLineError* error) const {
+  // The same text as the last good one (a job's extern and numbered steps usually repeat its
+  // AllocTRES): the same items, as views into this line.
+  TresMemo& memo = tres_memo_;
+  if (memo.size != 0 && tres.size() == memo.size &&
+      std::memcmp(tres.data(), memo.text.data(), memo.size) == 0) {
+    row->tres_count = memo.count;
+    for (std::size_t i = 0; i < memo.count; ++i) {
+      row->tres[i] = TresCount{tres.substr(memo.name_offset[i], memo.name_size[i]), memo.value[i]};
+    }
+    return true;
+  }
+  // name=count[,name=count...]; empty for a job that was never allocated.
+  row->tres_count = 0;
+  std::size_t pos = 0;
+  while (pos < tres.size()) {
+    const std::size_t item_begin = pos;
+    while (pos < tres.size() && Is(tres[pos], kTresNameChar)) ++pos;
+    const std::size_t eq = pos;
+    while (pos < tres.size() && tres[pos] != ',') ++pos;
+    const std::string_view item = tres.substr(item_begin, pos - item_begin);
+    std::int64_t count = 0;
+    if (eq == item_begin || eq == tres.size() || tres[eq] != '=' ||
+        !ParseTresCount(tres.substr(eq + 1, pos - eq - 1), &count)) {
+      return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres,
+                  "'" + std::string(item) + "' is not name=count", error);
+    }
+    if (row->tres_count == kSacctMaxTres) {
+      return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres,
+                  "more than " + std::to_string(kSacctMaxTres) + " TRES", error);
+    }
+    row->tres[row->tres_count++] = TresCount{tres.substr(item_begin, eq - item_begin), count};
+    if (pos < tres.size() && ++pos == tres.size()) {  // past the comma: nothing after it
+      return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres, "trailing comma", error);
+    }
+  }
+  if (tres.empty() || tres.size() > memo.text.size()) return true;
+  memo.size = static_cast<std::uint8_t>(tres.size());
+  memo.count = row->tres_count;
+  std::memcpy(memo.text.data(), tres.data(), tres.size());
+  for (std::size_t i = 0; i < row->tres_count; ++i) {
+    memo.name_offset[i] = static_cast<std::uint8_t>(row->tres[i].name.data() - tres.data());
+    memo.name_size[i] = static_cast<std::uint8_t>(row->tres[i].name.size());
+    memo.value[i] = row->tres[i].count;
+  }
+  return true;
 }
 
 bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& f,
@@ -348,7 +461,7 @@ bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& 
   if (whole_job && row->user.empty()) {
     return Fail(line_no, SacctErrorKind::kEmptyField, kUser, "no user on a job row", error);
   }
-  if (!ParseLocalTime(f[kSubmit], options_.utc_offset_s, &row->submit)) {
+  if (!ParseLocalTime(f[kSubmit], 0, &row->submit)) {
     return Fail(line_no, SacctErrorKind::kBadTime, kSubmit,
                 "'" + std::string(f[kSubmit]) + "' is not YYYY-MM-DDTHH:MM:SS", error);
   }
@@ -359,7 +472,7 @@ bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& 
       continue;
     }
     Instant v;
-    if (!ParseLocalTime(f[c], options_.utc_offset_s, &v)) {
+    if (!ParseLocalTime(f[c], c == kStart ? 1 : 2, &v)) {
       return Fail(line_no, SacctErrorKind::kBadTime, c,
                   "'" + std::string(f[c]) + "' is not YYYY-MM-DDTHH:MM:SS, Unknown or None",
                   error);
@@ -378,30 +491,7 @@ bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& 
     return Fail(line_no, SacctErrorKind::kNegativeDuration, kElapsedRaw,
                 std::to_string(row->elapsed_s) + " s", error);
   }
-  // AllocTRES: name=count[,name=count...]; empty for a job that was never allocated.
-  row->tres_count = 0;
-  std::string_view tres = f[kAllocTres];
-  while (!tres.empty()) {
-    const auto comma = tres.find(',');
-    const std::string_view item = tres.substr(0, comma);
-    tres = comma == std::string_view::npos ? std::string_view{} : tres.substr(comma + 1);
-    const auto eq = item.find('=');
-    bool name_ok = eq != std::string_view::npos && eq > 0;
-    for (std::size_t i = 0; name_ok && i < eq; ++i) name_ok = IsTresNameChar(item[i]);
-    std::int64_t count = 0;
-    if (!name_ok || !ParseTresCount(item.substr(eq + 1), &count)) {
-      return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres,
-                  "'" + std::string(item) + "' is not name=count", error);
-    }
-    if (row->tres_count == kSacctMaxTres) {
-      return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres,
-                  "more than " + std::to_string(kSacctMaxTres) + " TRES", error);
-    }
-    row->tres[row->tres_count++] = TresCount{item.substr(0, eq), count};
-    if (comma != std::string_view::npos && tres.empty()) {
-      return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres, "trailing comma", error);
-    }
-  }
+  if (!ParseTres(f[kAllocTres], line_no, row, error)) return false;
   row->state = ParseJobState(f[kState]);
   if (row->state == JobState::kUnknown) {
     return Fail(line_no, SacctErrorKind::kBadState, kState,
@@ -425,34 +515,38 @@ SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options
                               const std::function<void(const SacctRow&, std::uint64_t)>& on_row,
                               const std::function<void(const SacctLineError&)>& on_error) {
   SacctFileStats stats;
-  std::size_t pos = 0;
-  auto next_line = [&](std::string_view* line) {
-    if (pos >= text.size()) return false;
-    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-    const std::size_t stop =
-        nl == nullptr ? text.size() : static_cast<std::size_t>(static_cast<const char*>(nl) - text.data());
-    *line = text.substr(pos, stop - pos);
-    pos = stop + 1;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  std::array<const char*, SacctParser::kMaxColumns> bars;
+  std::size_t bar_count = 0;
+  // Scans the next line; false at the end of the text.
+  auto next_line = [&](const char** begin, const char** stop) {
+    if (p >= end) return false;
+    *begin = p;
+    *stop = ScanSacctLine(p, end, bars.data(), bars.size(), &bar_count);
+    p = *stop == end ? end : *stop + 1;
     ++stats.lines;
     return true;
   };
-  std::string_view line;
+  const char* begin = nullptr;
+  const char* stop = nullptr;
   SacctLineError error;
-  if (!next_line(&line)) {
+  if (!next_line(&begin, &stop)) {
     ++stats.errors;
     on_error(SacctLineError{1, SacctErrorKind::kMissingColumn, "", "empty file: no header"});
     return stats;
   }
-  std::optional<SacctParser> parser = SacctParser::FromHeader(line, options, &error);
+  std::optional<SacctParser> parser = SacctParser::FromHeader(
+      std::string_view(begin, static_cast<std::size_t>(stop - begin)), options, &error);
   if (!parser) {
     ++stats.errors;
     on_error(error);
     return stats;
   }
   SacctRow row;
-  while (next_line(&line)) {
-    if (line.empty() || line == "\r") continue;
-    if (parser->ParseLine(line, stats.lines, &row, &error)) {
+  while (next_line(&begin, &stop)) {
+    if (begin == stop || (stop - begin == 1 && *begin == '\r')) continue;  // blank line
+    if (parser->ParseScanned(begin, stop, bars.data(), bar_count, stats.lines, &row, &error)) {
       ++stats.rows;
       on_row(row, stats.lines);
     } else {

@@ -95,6 +95,21 @@ bool ParseTresString(std::string_view text, TresMap* out);
 // An owning copy of a row (mem in MB, TRES in a map).
 UsageRecord ToUsageRecord(const SacctRow& row);
 
+// Counts of a whole file's parse.
+struct SacctFileStats {
+  std::uint64_t lines = 0;  // including the header; blank lines are counted and skipped
+  std::uint64_t rows = 0;
+  std::uint64_t errors = 0;
+};
+
+// Parses a whole file held in memory, calling on_row for each good line and on_error for each
+// bad one, in file order. A bad header yields one error and no rows.
+SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options,
+                              const std::function<void(const SacctRow&, std::uint64_t)>& on_row,
+                              const std::function<void(const SacctLineError&)>& on_error);
+
+// One parser serves one thread at a time: it memoises the last date of each time column and the
+// last AllocTRES it parsed (a job's steps follow it in sacct's output and repeat them).
 class SacctParser {
  public:
   // Reads the header line (without its newline). Errors are SacctLineError on line 1.
@@ -114,7 +129,24 @@ class SacctParser {
   };
   static constexpr std::size_t kMaxColumns = 64;  // sacct has ~110 fields; uploads use few
 
+  // ParseSacctText scans each line once (sacct_scan.h) and hands over the separators.
+  friend SacctFileStats ParseSacctText(
+      std::string_view, const SacctOptions&,
+      const std::function<void(const SacctRow&, std::uint64_t)>&,
+      const std::function<void(const SacctLineError&)>&);
+
   SacctParser() = default;
+  // A line [begin, end) whose '|' positions a scan found (bar_count of them, the first
+  // min(bar_count, kMaxColumns) stored in bars).
+  bool ParseScanned(const char* begin, const char* end, const char* const* bars,
+                    std::size_t bar_count, std::uint64_t line_no, SacctRow* row,
+                    SacctLineError* error) const;
+  // "YYYY-MM-DDTHH:MM:SS" in local time at options_.utc_offset_s, memoised in day_memo_[slot].
+  // False when malformed or nonexistent.
+  bool ParseLocalTime(std::string_view s, std::size_t slot, Instant* out) const;
+  // AllocTRES into row->tres; false with *error filled when bad.
+  bool ParseTres(std::string_view tres, std::uint64_t line_no, SacctRow* row,
+                 SacctLineError* error) const;
   bool Fail(std::uint64_t line_no, SacctErrorKind kind, Column column, std::string reason,
             SacctLineError* error) const;
   bool ParseFields(const std::array<std::string_view, kColumnCount>& f, std::uint64_t line_no,
@@ -124,20 +156,25 @@ class SacctParser {
   std::array<Column, kMaxColumns> columns_{};  // position in the line → column
   std::array<std::string, kColumnCount> names_{};  // column → its header spelling
   std::size_t field_count_ = 0;
+  // The last date ParseLocalTime converted for Submit, Start and End: its 10 bytes and its day.
+  struct DayMemo {
+    std::uint64_t date8 = 0;
+    std::uint16_t date2 = 0;
+    bool valid = false;
+    std::int64_t days = 0;
+  };
+  mutable std::array<DayMemo, 3> day_memo_{};
+  // The last good AllocTRES: a copy of its text and its items as offsets into it.
+  struct TresMemo {
+    std::array<char, 128> text{};
+    std::uint8_t size = 0;  // 0: empty memo (an empty AllocTRES needs no parsing)
+    std::uint8_t count = 0;
+    std::array<std::uint8_t, kSacctMaxTres> name_offset{};
+    std::array<std::uint8_t, kSacctMaxTres> name_size{};
+    std::array<std::int64_t, kSacctMaxTres> value{};
+  };
+  mutable TresMemo tres_memo_;
 };
-
-// Counts of a whole file's parse.
-struct SacctFileStats {
-  std::uint64_t lines = 0;  // including the header; blank lines are counted and skipped
-  std::uint64_t rows = 0;
-  std::uint64_t errors = 0;
-};
-
-// Parses a whole file held in memory, calling on_row for each good line and on_error for each
-// bad one, in file order. A bad header yields one error and no rows.
-SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options,
-                              const std::function<void(const SacctRow&, std::uint64_t)>& on_row,
-                              const std::function<void(const SacctLineError&)>& on_error);
 
 // Convenience: owning records and errors of a whole file.
 struct SacctFile {

@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "network/sacct_scan.h"
+
 namespace suanli::network {
 namespace {
 
@@ -207,6 +213,102 @@ TEST(SacctParser, LastLineWithoutNewline) {
   SacctFile f = Parse(kGood);
   EXPECT_EQ(f.records.size(), 1u);
   EXPECT_TRUE(f.errors.empty());
+}
+
+
+// The vector scan must find the same bars and end as a byte loop wherever the newline and the
+// bars fall against its 16-byte steps, and never read past the text.
+TEST(SacctScan, BarsAndEndAtEveryOffset) {
+  for (std::size_t length = 0; length <= 70; ++length) {
+    for (std::size_t newline_at = 0; newline_at <= length; ++newline_at) {
+      // bars at every third byte; a newline at newline_at (none when it equals length)
+      std::string text(length, 'x');
+      for (std::size_t i = 1; i < length; i += 3) text[i] = '|';
+      if (newline_at < length) text[newline_at] = '\n';
+      // a heap copy of exactly `length` bytes, so ASan catches a read past its end
+      std::unique_ptr<char[]> exact(new char[length == 0 ? 1 : length]);
+      std::copy(text.begin(), text.end(), exact.get());
+      std::array<const char*, 8> bars{};
+      std::size_t count = 0;
+      const char* end =
+          ScanSacctLine(exact.get(), exact.get() + length, bars.data(), bars.size(), &count);
+      EXPECT_EQ(static_cast<std::size_t>(end - exact.get()), newline_at) << length;
+      std::size_t expected = 0;
+      for (std::size_t i = 0; i < newline_at; ++i) {
+        if (text[i] != '|') continue;
+        if (expected < bars.size()) {
+          EXPECT_EQ(static_cast<std::size_t>(bars[expected] - exact.get()), i) << length;
+        }
+        ++expected;
+      }
+      EXPECT_EQ(count, expected) << length << " " << newline_at;  // counted beyond bars.size()
+    }
+  }
+}
+
+// A job's steps repeat its AllocTRES and dates, which the parser remembers from line to line.
+// What it remembers must never leak: every row's TRES names point into its own line, and a
+// different value after a repeated one is parsed afresh.
+TEST(SacctParser, RepeatedTresAndDatesAreTheirOwnRows) {
+  const std::string a = WithField(9, "billing=8,cpu=8,mem=16G,node=1");
+  const std::string b = WithField(9, "billing=8,cpu=8,mem=16G,node=2");  // same length
+  std::string later = a;  // submitted on another day
+  later.replace(later.find("2026-11-23T06:50:00"), 19, "2026-12-01T06:50:00");
+  const std::string text = std::string(kHeader) + "\n" + a + "\n" + a + "\n" + b + "\n" +
+                           later + "\n" + a + "\n" + WithField(9, "billing=8,cpu=8,") + "\n" + a;
+  std::vector<std::int64_t> nodes;
+  std::vector<std::int64_t> submits;
+  std::vector<SacctLineError> errors;
+  ParseSacctText(
+      text, {},
+      [&](const SacctRow& row, std::uint64_t line) {
+        // the row's views lie inside its own line of `text`
+        std::size_t begin = 0;
+        for (std::uint64_t i = 1; i < line; ++i) begin = text.find('\n', begin) + 1;
+        const std::size_t stop = std::min(text.find('\n', begin), text.size());
+        for (std::size_t i = 0; i < row.tres_count; ++i) {
+          EXPECT_GE(row.tres[i].name.data(), text.data() + begin) << line;
+          EXPECT_LE(row.tres[i].name.data() + row.tres[i].name.size(), text.data() + stop)
+              << line;
+        }
+        if (row.tres_count == 4) {
+          EXPECT_EQ(row.tres[2].name, "mem");
+          EXPECT_EQ(row.tres[2].count, 16 * 1024);
+          EXPECT_EQ(row.tres[3].name, "node");
+          nodes.push_back(row.tres[3].count);
+        } else {
+          ADD_FAILURE() << "line " << line << ": " << int{row.tres_count} << " TRES";
+        }
+        submits.push_back(row.submit.micros());
+      },
+      [&](const SacctLineError& e) { errors.push_back(e); });
+  ASSERT_EQ(submits.size(), 6u);
+  EXPECT_EQ(nodes, (std::vector<std::int64_t>{1, 1, 2, 1, 1, 1}));
+  const std::int64_t day = 86400LL * kMicrosPerSecond;
+  EXPECT_EQ(submits[3] - submits[0], 8 * day);  // 2026-11-23 → 2026-12-01, same time of day
+  EXPECT_EQ(submits[4], submits[0]);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 7u);
+  EXPECT_EQ(errors[0].reason, "trailing comma");
+}
+
+TEST(SacctParser, TimeOfDayDigitsAreChecked) {
+  for (std::string_view bad : {"2026-11-23T0a:50:00", "2026-11-23T06:5/:00", "2026-11-23T06:50:0:",
+                               "2026-11-23T06-50:00", "2026-11-23T06:60:00", "2026-11-23T06:50:60",
+                               "2026-11-23T\xff""6:50:00"}) {
+    EXPECT_EQ(OnlyError(WithField(6, bad)).kind, SacctErrorKind::kBadTime) << bad;
+  }
+  SacctFile f = Parse(WithField(7, "2026-11-23T23:59:59") + "\n");
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0].end->ToString(), "2026-11-23T23:59:59+08:00");
+}
+
+TEST(SacctParser, CrlfAndBlankLines) {
+  SacctFile f = Parse(std::string(kGood) + "\r\n\r\n\n" + std::string(kGood) + "\r\n");
+  ASSERT_TRUE(f.errors.empty()) << f.errors[0].ToString();
+  ASSERT_EQ(f.records.size(), 2u);
+  EXPECT_EQ(f.records[1].exit_signal, 0);
+  EXPECT_EQ(f.stats.lines, 5u);
 }
 
 }  // namespace
