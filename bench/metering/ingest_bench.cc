@@ -112,6 +112,15 @@ Job MakeJob(Random* rng) {
   return j;
 }
 
+// A step's AllocTRES as Slurm 22.05 prints it: the extern step repeats the job's, the batch and
+// numbered steps lack its billing= item (the lab's real sacct output, docs/slurm.md).
+std::string_view StepTres(const Job& j, std::string_view step) {
+  std::string_view tres = j.tres;
+  if (step.empty() || step == "extern" || !tres.starts_with("billing=")) return tres;
+  const auto comma = tres.find(',');
+  return comma == std::string_view::npos ? std::string_view{} : tres.substr(comma + 1);
+}
+
 void AppendRow(std::string* out, const Job& j, std::string_view job_id, std::string_view step,
                bool job_row, std::int64_t start, std::int64_t elapsed, std::string_view state,
                std::string_view exit) {
@@ -131,7 +140,8 @@ void AppendRow(std::string* out, const Job& j, std::string_view job_id, std::str
     out->append("None");
   out->append("|");
   AppendTime(out, j.started ? start + elapsed : j.submit + 300);
-  out->append("|").append(std::to_string(elapsed)).append("|").append(j.tres).append("|");
+  out->append("|").append(std::to_string(elapsed)).append("|").append(StepTres(j, step));
+  out->append("|");
   out->append(state).append("|").append(exit).append("\n");
 }
 

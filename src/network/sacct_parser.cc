@@ -392,11 +392,14 @@ bool SacctParser::ParseScanned(const char* begin, const char* end, const char* c
 
 bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctRow* row,
                             SacctLineError* error) const {
-  // The same text as the last good one (a job's extern and numbered steps usually repeat its
-  // AllocTRES): the same items, as views into this line.
-  TresMemo& memo = tres_memo_;
-  if (memo.size != 0 && tres.size() == memo.size &&
-      std::memcmp(tres.data(), memo.text.data(), memo.size) == 0) {
+  // The same text as one of the last two good ones (a job's extern step repeats the job's
+  // AllocTRES; its batch and numbered steps repeat one another's): the same items, as views
+  // into this line.
+  for (const TresMemo& memo : tres_memo_) {
+    if (memo.size == 0 || tres.size() != memo.size ||
+        std::memcmp(tres.data(), memo.text.data(), memo.size) != 0) {
+      continue;
+    }
     row->tres_count = memo.count;
     for (std::size_t i = 0; i < memo.count; ++i) {
       row->tres[i] = TresCount{tres.substr(memo.name_offset[i], memo.name_size[i]), memo.value[i]};
@@ -427,7 +430,9 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
       return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres, "trailing comma", error);
     }
   }
+  TresMemo& memo = tres_memo_[tres_memo_next_];
   if (tres.empty() || tres.size() > memo.text.size()) return true;
+  tres_memo_next_ = static_cast<std::uint8_t>((tres_memo_next_ + 1) % tres_memo_.size());
   memo.size = static_cast<std::uint8_t>(tres.size());
   memo.count = row->tres_count;
   std::memcpy(memo.text.data(), tres.data(), tres.size());

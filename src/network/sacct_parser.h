@@ -109,7 +109,7 @@ SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options
                               const std::function<void(const SacctLineError&)>& on_error);
 
 // One parser serves one thread at a time: it memoises the last date of each time column and the
-// last AllocTRES it parsed (a job's steps follow it in sacct's output and repeat them).
+// last two AllocTRES it parsed (a job's steps follow it in sacct's output and repeat them).
 class SacctParser {
  public:
   // Reads the header line (without its newline). Errors are SacctLineError on line 1.
@@ -164,7 +164,8 @@ class SacctParser {
     std::int64_t days = 0;
   };
   mutable std::array<DayMemo, 3> day_memo_{};
-  // The last good AllocTRES: a copy of its text and its items as offsets into it.
+  // The last two good AllocTRES texts (a job's and its steps', which lack billing=): a copy of
+  // each text and its items as offsets into it.
   struct TresMemo {
     std::array<char, 128> text{};
     std::uint8_t size = 0;  // 0: empty memo (an empty AllocTRES needs no parsing)
@@ -173,7 +174,8 @@ class SacctParser {
     std::array<std::uint8_t, kSacctMaxTres> name_size{};
     std::array<std::int64_t, kSacctMaxTres> value{};
   };
-  mutable TresMemo tres_memo_;
+  mutable std::array<TresMemo, 2> tres_memo_{};
+  mutable std::uint8_t tres_memo_next_ = 0;  // the slot a miss overwrites
 };
 
 // Convenience: owning records and errors of a whole file.

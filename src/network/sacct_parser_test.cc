@@ -252,10 +252,12 @@ TEST(SacctScan, BarsAndEndAtEveryOffset) {
 TEST(SacctParser, RepeatedTresAndDatesAreTheirOwnRows) {
   const std::string a = WithField(9, "billing=8,cpu=8,mem=16G,node=1");
   const std::string b = WithField(9, "billing=8,cpu=8,mem=16G,node=2");  // same length
+  const std::string c = WithField(9, "billing=8,cpu=8,mem=16G,node=3");
   std::string later = a;  // submitted on another day
   later.replace(later.find("2026-11-23T06:50:00"), 19, "2026-12-01T06:50:00");
   const std::string text = std::string(kHeader) + "\n" + a + "\n" + a + "\n" + b + "\n" +
-                           later + "\n" + a + "\n" + WithField(9, "billing=8,cpu=8,") + "\n" + a;
+                           later + "\n" + a + "\n" + WithField(9, "billing=8,cpu=8,") + "\n" + a +
+                           "\n" + c + "\n" + b + "\n" + a;  // three texts through two slots
   std::vector<std::int64_t> nodes;
   std::vector<std::int64_t> submits;
   std::vector<SacctLineError> errors;
@@ -282,8 +284,8 @@ TEST(SacctParser, RepeatedTresAndDatesAreTheirOwnRows) {
         submits.push_back(row.submit.micros());
       },
       [&](const SacctLineError& e) { errors.push_back(e); });
-  ASSERT_EQ(submits.size(), 6u);
-  EXPECT_EQ(nodes, (std::vector<std::int64_t>{1, 1, 2, 1, 1, 1}));
+  ASSERT_EQ(submits.size(), 9u);
+  EXPECT_EQ(nodes, (std::vector<std::int64_t>{1, 1, 2, 1, 1, 1, 3, 2, 1}));
   const std::int64_t day = 86400LL * kMicrosPerSecond;
   EXPECT_EQ(submits[3] - submits[0], 8 * day);  // 2026-11-23 → 2026-12-01, same time of day
   EXPECT_EQ(submits[4], submits[0]);
