@@ -7,29 +7,9 @@
 set -uo pipefail
 SUANLI="${1:?usage: audit_cli_test.sh PATH_TO_SUANLI}"
 command -v sqlite3 >/dev/null || { echo "sqlite3 CLI not installed"; exit 1; }
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
-check() {  # check NAME EXPECTED_RC COMMAND...  (stdout → $tmp/out, stderr → $tmp/err)
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [[ $got -eq $want ]]; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $got, wanted $want"
-    head -5 "$tmp/out" "$tmp/err"
-  fi
-}
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $1: '$3' not in $2:"
-    head -8 "$2"
-  fi
-}
 fresh() {  # fresh NAME: a new data directory with the demo's six entries and its anchor
   rm -rf "$tmp/$1"
   "$SUANLI" audit demo --data "$tmp/$1" >/dev/null || { echo "demo failed"; exit 1; }
@@ -130,5 +110,4 @@ echo "garbage" >"$tmp/empty/platform.db"
 check "not a database" 2 "$SUANLI" audit verify --data "$tmp/empty"
 check "list no directory" 2 "$SUANLI" audit list --data "$tmp/nowhere"
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

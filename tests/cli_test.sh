@@ -4,32 +4,10 @@
 # the binary's path; runs from the repository root. Prints "N passed, M failed".
 set -uo pipefail
 SUANLI="${1:?usage: cli_test.sh PATH_TO_SUANLI}"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-check() {  # check NAME EXPECTED_RC COMMAND...  (stdout → $tmp/out, stderr → $tmp/err)
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [[ $got -eq $want ]]; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $got, wanted $want"
-    head -5 "$tmp/err"
-  fi
-}
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $1: '$3' not in $2:"
-    head -5 "$2"
-  fi
-}
 json_field() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 
 # Every shipped program loads, and every shipped case quotes as eligible with its amount.
@@ -106,5 +84,4 @@ expect_in "ledger demo duplicate" "$tmp/out" "duplicate: original result"
 check "ledger verify" 0 "$SUANLI" ledger verify --data "$tmp/ledger"
 expect_in "ledger verify invariants" "$tmp/out" "invariants: all hold"
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -5,31 +5,10 @@
 # Run by CTest with the binary's path; runs from the repository root.
 set -uo pipefail
 SUANLI="${1:?usage: usage_cli_test.sh PATH_TO_SUANLI}"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 PRICES=bench/metering/prices.toml
-
-check() {  # check NAME EXPECTED_RC COMMAND...  (stdout → $tmp/out, stderr → $tmp/err)
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [[ $got -eq $want ]]; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $got, wanted $want"
-    head -5 "$tmp/out" "$tmp/err"
-  fi
-}
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $1: '$3' not in $2:"
-    head -5 "$2"
-  fi
-}
 
 H='JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|ExitCode'
 cat >"$tmp/good.txt" <<TXT
@@ -97,5 +76,4 @@ expect_in "no price file message" "$tmp/err" "prices.toml"
 check "missing input" 2 "$SUANLI" usage ingest "$tmp/nonexistent.txt" --data "$tmp/e" --prices "$PRICES"
 check "no FILE" 2 "$SUANLI" usage ingest
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish
