@@ -10,7 +10,6 @@
 // rate and durable print one RESULT line (key=value) with the wall time of the whole pass,
 // reading the (page-cached) file included.
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,9 +215,6 @@ int Run(const std::string& mode, const std::string& file, const std::string& pri
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0) return 2;
   const auto size = static_cast<std::size_t>(st.st_size);
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return 2;
   std::unique_ptr<suanli::metering::UsageStore> store;
   if (mode == "durable") {
     auto opened = suanli::metering::UsageStore::Open({data, true});
@@ -228,12 +224,12 @@ int Run(const std::string& mode, const std::string& file, const std::string& pri
     }
     store = std::move(opened).value();
   }
-  auto report = suanli::metering::IngestSacctText(
-      store.get(), *rater, std::string_view(static_cast<const char*>(p), size), {});
+  // As `suanli usage ingest` reads it: read(2) in chunks.
+  auto report = suanli::metering::IngestSacctFile(store.get(), *rater, fd, size, {});
   store.reset();
+  ::close(fd);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  ::munmap(p, size);
   if (!report.ok()) {
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
     return 3;

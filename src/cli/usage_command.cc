@@ -5,7 +5,6 @@
 // ingested; 2 some lines refused (the good ones are stored), a bad price file, an unreadable
 // input or bad usage; 3 the store failed (what it committed before stays committed).
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,40 +39,29 @@ struct Options {
   bool dry_run = false;
 };
 
-// The input file mapped read-only (no copy of a multi-GB file); empty files map to "".
-class MappedFile {
+// The input file, open for reading; closed on destruction.
+class InputFile {
  public:
-  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path) {
+  static Result<std::unique_ptr<InputFile>> Open(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return MakeError(ErrorCode::kNotFound, path, "cannot open the usage file");
+    auto f = std::unique_ptr<InputFile>(new InputFile(fd));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
       return MakeError(ErrorCode::kIo, path, "not a regular file");
     }
-    auto m = std::unique_ptr<MappedFile>(new MappedFile());
-    m->size_ = static_cast<std::size_t>(st.st_size);
-    if (m->size_ > 0) {
-      void* p = ::mmap(nullptr, m->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd);
-        return MakeError(ErrorCode::kIo, path, "cannot map the usage file");
-      }
-      ::madvise(p, m->size_, MADV_SEQUENTIAL);
-      m->data_ = static_cast<const char*>(p);
-    }
-    ::close(fd);
-    return m;
+    f->size_ = static_cast<std::uint64_t>(st.st_size);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return f;
   }
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
-  }
-  std::string_view text() const { return {data_ == nullptr ? "" : data_, size_}; }
+  ~InputFile() { ::close(fd_); }
+  int fd() const { return fd_; }
+  std::uint64_t size() const { return size_; }
 
  private:
-  MappedFile() = default;
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
+  explicit InputFile(int fd) : fd_(fd) {}
+  int fd_;
+  std::uint64_t size_ = 0;
 };
 
 // "[#########...........]  45%  120/266 MB" redrawn in place at most ten times a second.
@@ -129,7 +117,7 @@ int Ingest(const Options& o) {
     std::fprintf(stderr, "price file: %s\n", rater.error().ToString().c_str());
     return 2;
   }
-  auto file = MappedFile::Open(o.file);
+  auto file = InputFile::Open(o.file);
   if (!file.ok()) {
     std::fprintf(stderr, "%s\n", file.error().ToString().c_str());
     return 2;
@@ -148,15 +136,15 @@ int Ingest(const Options& o) {
                    store->path().c_str());
     }
   }
-  const std::string_view text = (*file)->text();
+  const std::uint64_t size = (*file)->size();
   metering::IngestOptions options;
   options.sacct.default_cluster = o.cluster;
   std::unique_ptr<ProgressBar> bar;
-  if (::isatty(STDERR_FILENO) == 1 && text.size() >= kProgressBytesMin) {
-    bar = std::make_unique<ProgressBar>(text.size());
+  if (::isatty(STDERR_FILENO) == 1 && size >= kProgressBytesMin) {
+    bar = std::make_unique<ProgressBar>(size);
     options.progress = [&bar](std::uint64_t done) { bar->Update(done); };
   }
-  auto report = metering::IngestSacctText(store.get(), *rater, text, options);
+  auto report = metering::IngestSacctFile(store.get(), *rater, (*file)->fd(), size, options);
   if (!report.ok()) {
     std::fprintf(stderr, "ingest failed: %s\n", report.error().ToString().c_str());
     return kExitStore;

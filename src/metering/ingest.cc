@@ -1,6 +1,12 @@
 // Ingest (ingest.h): parse → rate → store, one record at a time, committing in batches.
 #include "metering/ingest.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <utility>
 
 namespace suanli::metering {
@@ -103,35 +109,91 @@ std::string LineReject::ToString() const {
   return out;
 }
 
+namespace {
+
+// The sacct path: a stream of text through the parser into the tally.
+class SacctIngest {
+ public:
+  SacctIngest(UsageStore* store, const Rater& rater, const IngestOptions& options,
+              std::uint64_t size_hint)
+      : tally_(store, rater, options.rejects_kept_max, &report_),
+        stream_(
+            options.sacct,
+            [this](const network::SacctRow& row, std::uint64_t line) {
+              if (!tally_.failed()) tally_.Record(UsageView::FromRow(row), line);
+            },
+            [this](const network::SacctLineError& e) {
+              tally_.Reject(LineReject{e.line, e.column,
+                                       std::string(network::SacctErrorKindName(e.kind)),
+                                       e.reason});
+            }) {
+    // sacct lines are ~150 bytes; a generous estimate of the records avoids rehashing the index.
+    constexpr std::uint64_t kLineBytesMin = 100;
+    if (store != nullptr) store->Reserve(store->record_count() + size_hint / kLineBytesMin);
+  }
+
+  // Stops early once the store failed (the rest would only be counted, not stored).
+  bool Feed(std::string_view chunk, bool last = false) {
+    stream_.Feed(chunk, last);
+    return !tally_.failed();
+  }
+
+  Result<IngestReport> Finish() {
+    report_.lines = stream_.Finish().lines;
+    SUANLI_TRY(tally_.Finish());
+    return std::move(report_);
+  }
+
+ private:
+  IngestReport report_;
+  Tally tally_;
+  network::SacctStream stream_;
+};
+
+constexpr std::size_t kProgressEveryBytes = 1 << 20;
+
+}  // namespace
+
 Result<IngestReport> IngestSacctText(UsageStore* store, const Rater& rater, std::string_view text,
                                      const IngestOptions& options) {
-  constexpr std::uint64_t kProgressEveryBytes = 1 << 20;
-  IngestReport report;
-  Tally tally(store, rater, options.rejects_kept_max, &report);
+  SacctIngest ingest(store, rater, options, text.size());
+  // In 1 MiB slices, for the progress callback; a slice boundary costs one copied line.
+  for (std::size_t done = 0; done < text.size();) {
+    const std::size_t n = std::min(kProgressEveryBytes, text.size() - done);
+    done += n;
+    const bool ok = ingest.Feed(text.substr(done - n, n), /*last=*/done == text.size());
+    if (options.progress) options.progress(done);
+    if (!ok) break;
+  }
+  auto report = ingest.Finish();
+  if (report.ok() && options.progress && text.empty()) options.progress(0);
+  return report;
+}
+
+Result<IngestReport> IngestSacctFile(UsageStore* store, const Rater& rater, int fd,
+                                     std::uint64_t size_hint, const IngestOptions& options) {
+  SacctIngest ingest(store, rater, options, size_hint);
+  // 256 KiB: the chunk stays in the core's cache while it is parsed (see the header).
+  constexpr std::size_t kChunkBytes = 256 << 10;
+  std::unique_ptr<char[]> buffer(new char[kChunkBytes]);
+  std::uint64_t done = 0;
   std::uint64_t next_progress = kProgressEveryBytes;
-  // sacct lines are ~150 bytes; a generous estimate of the records avoids rehashing the index.
-  constexpr std::size_t kLineBytesMin = 100;
-  if (store != nullptr) store->Reserve(store->record_count() + text.size() / kLineBytesMin);
-  const network::SacctFileStats stats = network::ParseSacctText(
-      text, options.sacct,
-      [&](const network::SacctRow& row, std::uint64_t line) {
-        if (tally.failed()) return;
-        tally.Record(UsageView::FromRow(row), line);
-        if (options.progress) {
-          const auto done = static_cast<std::uint64_t>(row.job_id.data() - text.data());
-          if (done >= next_progress) {
-            options.progress(done);
-            next_progress = done + kProgressEveryBytes;
-          }
-        }
-      },
-      [&](const network::SacctLineError& e) {
-        tally.Reject(LineReject{e.line, e.column, std::string(network::SacctErrorKindName(e.kind)),
-                                e.reason});
-      });
-  report.lines = stats.lines;
-  SUANLI_TRY(tally.Finish());
-  if (options.progress) options.progress(text.size());
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.get(), kChunkBytes);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return MakeError(ErrorCode::kIo, "usage file", std::string("read: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    done += static_cast<std::uint64_t>(n);
+    if (!ingest.Feed(std::string_view(buffer.get(), static_cast<std::size_t>(n)))) break;
+    if (options.progress && done >= next_progress) {
+      options.progress(done);
+      next_progress = done + kProgressEveryBytes;
+    }
+  }
+  auto report = ingest.Finish();
+  if (report.ok() && options.progress) options.progress(done);
   return report;
 }
 

@@ -60,6 +60,15 @@ struct IngestReport {
 Result<IngestReport> IngestSacctText(UsageStore* store, const Rater& rater, std::string_view text,
                                      const IngestOptions& options);
 
+// The same for a file read from `fd` (at its current offset, to its end) with read(2) in
+// 256 KiB chunks: a file of any size is never in memory at once, and parsing text that was
+// just copied into a small buffer costs about 30 % less CPU than parsing it through a mapping
+// of the file (docs/benchmarks-metering.md). `size_hint` (the file's size, or 0) sizes the
+// key index up front. progress gets the bytes read so far. Errors as above, and kIo when a
+// read fails.
+Result<IngestReport> IngestSacctFile(UsageStore* store, const Rater& rater, int fd,
+                                     std::uint64_t size_hint, const IngestOptions& options);
+
 // The same for a connector's page: rates and stores `records`, and when `cursor` is set records
 // it as the center's cursor in the same batch as the records (so a crash never advances the
 // cursor past records it did not store). Reject line numbers are 1-based indexes.

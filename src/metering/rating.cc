@@ -247,19 +247,25 @@ RatingOutcome Rater::Reject(RejectReason reason, std::string detail) const {
 RatingOutcome Rater::Rate(const UsageView& in, Memo* memo) const {
   bool registered = false;
   const AccountEntry* account = nullptr;
-  if (memo != nullptr && memo->valid && memo->center == in.cluster &&
-      memo->account == in.account) {
-    registered = memo->registered;
-    account = memo->entry;
-  } else {
+  if (memo == nullptr) {
     registered = IsRegistered(in.cluster);
     if (registered) account = FindAccount(in.cluster, in.account);
-    if (memo != nullptr) {
+  } else {
+    if (!memo->valid || memo->center != in.cluster) {
       memo->center.assign(in.cluster);
-      memo->account.assign(in.account);
-      memo->valid = true;
-      memo->registered = registered;
-      memo->entry = account;
+      memo->registered = IsRegistered(in.cluster);
+      memo->account.clear();
+      memo->entry_valid = false;
+    }
+    memo->valid = true;
+    registered = memo->registered;
+    if (registered) {
+      if (!memo->entry_valid || memo->account != in.account) {
+        memo->account.assign(in.account);
+        memo->entry = FindAccount(in.cluster, in.account);
+        memo->entry_valid = true;
+      }
+      account = memo->entry;
     }
   }
   if (!registered) {

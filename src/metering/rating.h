@@ -148,9 +148,10 @@ class Rater {
   // lookups a line. One per thread; never shared.
   struct Memo {
     std::string center;
+    bool valid = false;       // center and registered are set
+    bool registered = false;  // center is registered
     std::string account;
-    bool valid = false;
-    bool registered = false;
+    bool entry_valid = false;  // account and entry are set (for this center)
     const AccountEntry* entry = nullptr;
   };
   // The same rating, looking the center and account up through *memo (may be null).

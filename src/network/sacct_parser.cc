@@ -315,19 +315,31 @@ bool SacctParser::Fail(std::uint64_t line_no, SacctErrorKind kind, Column column
 bool SacctParser::ParseLocalTime(std::string_view s, std::size_t slot, Instant* out) const {
   if (s.size() != 19) return false;
   const char* p = s.data();
-  // The date is memoised: a line's three times, and the lines of one job, nearly always share
-  // it, and its conversion is the costly half.
+  // Memoised per column: the rows of one job repeat its Submit, and mostly its Start and End,
+  // to the second; and a line's three times nearly always share the date, whose conversion is
+  // the costly half.
+  DayMemo& memo = day_memo_[slot];
+  std::array<std::uint64_t, 3> words{};  // bytes 0–7, 8–15 and 11–18 (overlapping)
+  std::memcpy(&words[0], p, 8);
+  std::memcpy(&words[1], p + 8, 8);
+  std::memcpy(&words[2], p + 11, 8);
+  if (memo.time_valid && words == memo.time_words) {
+    *out = memo.time;
+    return true;
+  }
   std::uint64_t date8 = 0;
   std::uint16_t date2 = 0;
   std::memcpy(&date8, p, sizeof date8);
   std::memcpy(&date2, p + 8, sizeof date2);
   std::int64_t days = 0;
-  DayMemo& memo = day_memo_[slot];
   if (memo.valid && date8 == memo.date8 && date2 == memo.date2) {
     days = memo.days;
   } else {
     if (!ParseDate(p, &days)) return false;
-    memo = DayMemo{date8, date2, true, days};
+    memo.date8 = date8;
+    memo.date2 = date2;
+    memo.valid = true;
+    memo.days = days;
   }
   if (p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
   // "HH:MM:SS" as one word: every byte but the two colons (checked above, so adding 6 to them
@@ -347,6 +359,9 @@ bool SacctParser::ParseLocalTime(std::string_view s, std::size_t slot, Instant* 
   if (hour > 23 || minute > 59 || second > 59) return false;
   const std::int64_t local_s = days * kSecondsPerDay + hour * 3600 + minute * 60 + second;
   *out = Instant::FromUnixSeconds(local_s - options_.utc_offset_s);
+  memo.time_words = words;
+  memo.time = *out;
+  memo.time_valid = true;
   return true;
 }
 
@@ -497,7 +512,8 @@ bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& 
                 std::to_string(row->elapsed_s) + " s", error);
   }
   if (!ParseTres(f[kAllocTres], line_no, row, error)) return false;
-  row->state = ParseJobState(f[kState]);
+  // The common values first: most rows are COMPLETED with exit 0:0.
+  row->state = f[kState] == "COMPLETED" ? JobState::kCompleted : ParseJobState(f[kState]);
   if (row->state == JobState::kUnknown) {
     return Fail(line_no, SacctErrorKind::kBadState, kState,
                 "'" + std::string(f[kState]) + "' is not a Slurm job state", error);
@@ -506,60 +522,15 @@ bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& 
   const auto colon = exit.find(':');
   std::int64_t code = 0;
   std::int64_t signal = 0;
-  if (colon == std::string_view::npos || !ParseUint(exit.substr(0, colon), &code) ||
-      !ParseUint(exit.substr(colon + 1), &signal) || code > 255 || signal > 255) {
+  if (exit != "0:0" &&
+      (colon == std::string_view::npos || !ParseUint(exit.substr(0, colon), &code) ||
+       !ParseUint(exit.substr(colon + 1), &signal) || code > 255 || signal > 255)) {
     return Fail(line_no, SacctErrorKind::kBadExitCode, kExitCode,
                 "'" + std::string(exit) + "' is not <code>:<signal>", error);
   }
   row->exit_code = static_cast<std::int32_t>(code);
   row->exit_signal = static_cast<std::int32_t>(signal);
   return true;
-}
-
-SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options,
-                              const std::function<void(const SacctRow&, std::uint64_t)>& on_row,
-                              const std::function<void(const SacctLineError&)>& on_error) {
-  SacctFileStats stats;
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  std::array<const char*, SacctParser::kMaxColumns> bars;
-  std::size_t bar_count = 0;
-  // Scans the next line; false at the end of the text.
-  auto next_line = [&](const char** begin, const char** stop) {
-    if (p >= end) return false;
-    *begin = p;
-    *stop = ScanSacctLine(p, end, bars.data(), bars.size(), &bar_count);
-    p = *stop == end ? end : *stop + 1;
-    ++stats.lines;
-    return true;
-  };
-  const char* begin = nullptr;
-  const char* stop = nullptr;
-  SacctLineError error;
-  if (!next_line(&begin, &stop)) {
-    ++stats.errors;
-    on_error(SacctLineError{1, SacctErrorKind::kMissingColumn, "", "empty file: no header"});
-    return stats;
-  }
-  std::optional<SacctParser> parser = SacctParser::FromHeader(
-      std::string_view(begin, static_cast<std::size_t>(stop - begin)), options, &error);
-  if (!parser) {
-    ++stats.errors;
-    on_error(error);
-    return stats;
-  }
-  SacctRow row;
-  while (next_line(&begin, &stop)) {
-    if (begin == stop || (stop - begin == 1 && *begin == '\r')) continue;  // blank line
-    if (parser->ParseScanned(begin, stop, bars.data(), bar_count, stats.lines, &row, &error)) {
-      ++stats.rows;
-      on_row(row, stats.lines);
-    } else {
-      ++stats.errors;
-      on_error(error);
-    }
-  }
-  return stats;
 }
 
 SacctFile ParseSacctFile(std::string_view text, const SacctOptions& options) {

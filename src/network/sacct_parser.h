@@ -102,11 +102,7 @@ struct SacctFileStats {
   std::uint64_t errors = 0;
 };
 
-// Parses a whole file held in memory, calling on_row for each good line and on_error for each
-// bad one, in file order. A bad header yields one error and no rows.
-SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options,
-                              const std::function<void(const SacctRow&, std::uint64_t)>& on_row,
-                              const std::function<void(const SacctLineError&)>& on_error);
+class SacctStream;
 
 // One parser serves one thread at a time: it memoises the last date of each time column and the
 // last two AllocTRES it parsed (a job's steps follow it in sacct's output and repeat them).
@@ -129,11 +125,8 @@ class SacctParser {
   };
   static constexpr std::size_t kMaxColumns = 64;  // sacct has ~110 fields; uploads use few
 
-  // ParseSacctText scans each line once (sacct_scan.h) and hands over the separators.
-  friend SacctFileStats ParseSacctText(
-      std::string_view, const SacctOptions&,
-      const std::function<void(const SacctRow&, std::uint64_t)>&,
-      const std::function<void(const SacctLineError&)>&);
+  // SacctStream scans each line once (sacct_scan.h) and hands over the separators.
+  friend class SacctStream;
 
   SacctParser() = default;
   // A line [begin, end) whose '|' positions a scan found (bar_count of them, the first
@@ -156,8 +149,12 @@ class SacctParser {
   std::array<Column, kMaxColumns> columns_{};  // position in the line → column
   std::array<std::string, kColumnCount> names_{};  // column → its header spelling
   std::size_t field_count_ = 0;
-  // The last date ParseLocalTime converted for Submit, Start and End: its 10 bytes and its day.
+  // The last time ParseLocalTime converted for Submit, Start and End (its 19 bytes as three
+  // overlapping words, and its instant) and the last date (its 10 bytes and its day).
   struct DayMemo {
+    std::array<std::uint64_t, 3> time_words{};
+    Instant time;
+    bool time_valid = false;
     std::uint64_t date8 = 0;
     std::uint16_t date2 = 0;
     bool valid = false;
@@ -177,6 +174,46 @@ class SacctParser {
   mutable std::array<TresMemo, 2> tres_memo_{};
   mutable std::uint8_t tres_memo_next_ = 0;  // the slot a miss overwrites
 };
+
+// Parses a file fed in chunks of any size (read(2) buffers, an upload's body), calling on_row
+// for each good line and on_error for each bad one, in file order. Each complete line is parsed
+// where it lies in its chunk; only a line cut by a chunk's end is copied. A bad header yields
+// one error and no rows. A row's views are valid only during its on_row call (they point into
+// the chunk, except for a line that two chunks share).
+class SacctStream {
+ public:
+  using RowFn = std::function<void(const SacctRow&, std::uint64_t line_no)>;
+  using ErrorFn = std::function<void(const SacctLineError&)>;
+  SacctStream(SacctOptions options, RowFn on_row, ErrorFn on_error);
+
+  // Parses every line `chunk` completes; keeps an unfinished last line for the next call, or,
+  // when `last` (no more text follows), parses it where it lies.
+  void Feed(std::string_view chunk, bool last = false);
+  // Parses the last line when the text did not end with a newline, reports an empty text (no
+  // header), and returns the counts. Call once, after the last Feed.
+  SacctFileStats Finish();
+
+ private:
+  void ScanAndParse(const char* begin, const char* end);  // one line, no newline inside
+  void Line(const char* begin, const char* end, std::size_t bar_count);
+
+  SacctOptions options_;
+  RowFn on_row_;
+  ErrorFn on_error_;
+  std::optional<SacctParser> parser_;  // set once the header is read
+  bool header_failed_ = false;
+  std::string partial_;  // an unfinished line carried to the next chunk
+  SacctFileStats stats_;
+  SacctRow row_;
+  SacctLineError error_;
+  std::array<const char*, SacctParser::kMaxColumns> bars_{};
+};
+
+// The whole of a file held in memory: one Feed and Finish, so every row's views point into
+// `text` (valid while it lives).
+SacctFileStats ParseSacctText(std::string_view text, const SacctOptions& options,
+                              const std::function<void(const SacctRow&, std::uint64_t)>& on_row,
+                              const std::function<void(const SacctLineError&)>& on_error);
 
 // Convenience: owning records and errors of a whole file.
 struct SacctFile {

@@ -313,5 +313,58 @@ TEST(SacctParser, CrlfAndBlankLines) {
   EXPECT_EQ(f.stats.lines, 5u);
 }
 
+
+// Fed in chunks of any size, the stream yields exactly what the whole text yields: the same
+// rows, errors, line numbers and counts, whichever byte each chunk ends on.
+TEST(SacctStream, ChunksOfEverySizeMatchTheWholeText) {
+  const std::string body = std::string(kGood) + "\r\n" + WithField(8, "-1") + "\n\n" +
+                           WithField(9, "billing=2,cpu=2,mem=1G,node=1") + "\n" + "garbage\n" +
+                           WithField(0, "6.batch") + "\r\n\r\n" + WithField(9, "cpu=4,") + "\n" +
+                           std::string(kGood);  // the last line without its newline
+  const std::string text = std::string(kHeader) + "\n" + body;
+  auto render = [](const std::string& input, std::size_t chunk) {
+    std::string out;
+    auto on_row = [&](const SacctRow& row, std::uint64_t line) {
+      const UsageRecord r = ToUsageRecord(row);
+      out += std::to_string(line) + " " + r.job_id + "." + r.step + " " + r.account + " " +
+             std::to_string(r.submit.micros()) + " " + std::to_string(r.elapsed_s);
+      for (const auto& [name, count] : r.alloc_tres) out += " " + name + "=" + std::to_string(count);
+      out += "\n";
+    };
+    auto on_error = [&](const SacctLineError& e) { out += e.ToString() + "\n"; };
+    SacctStream stream({}, on_row, on_error);
+    for (std::size_t i = 0; i < input.size(); i += chunk) {
+      stream.Feed(std::string_view(input).substr(i, chunk));
+    }
+    const SacctFileStats stats = stream.Finish();
+    out += std::to_string(stats.lines) + " " + std::to_string(stats.rows) + " " +
+           std::to_string(stats.errors);
+    return out;
+  };
+  const std::string whole = render(text, text.size());
+  EXPECT_NE(whole.find("line 3: ElapsedRaw"), std::string::npos) << whole;
+  EXPECT_NE(whole.find("line 6: malformed line"), std::string::npos) << whole;
+  EXPECT_NE(whole.find("line 9: AllocTRES"), std::string::npos) << whole;
+  EXPECT_TRUE(whole.ends_with("10 4 3")) << whole;  // 10 lines, 4 rows, 3 errors
+  for (std::size_t chunk = 1; chunk < text.size(); ++chunk) {
+    ASSERT_EQ(render(text, chunk), whole) << "chunks of " << chunk;
+  }
+  EXPECT_EQ(render("", 1), "line 1: missing column (empty file: no header)\n0 0 1");
+  EXPECT_EQ(render(std::string(kHeader), 7), "1 0 0");  // a header alone, no newline
+  EXPECT_EQ(render("JobID|Nope\n" + std::string(kGood) + "\n", 5).substr(0, 8), "line 1: ");
+}
+
+
+// The time memo compares all 19 bytes: a time one second off on the same day is its own.
+TEST(SacctParser, ATimeOneSecondOffIsItsOwn) {
+  std::string earlier(kGood);
+  earlier.replace(earlier.find("06:50:00"), 8, "06:49:59");
+  SacctFile f = Parse(std::string(kGood) + "\n" + earlier + "\n" + std::string(kGood) + "\n");
+  ASSERT_EQ(f.records.size(), 3u);
+  EXPECT_EQ(f.records[0].submit.micros() - f.records[1].submit.micros(), kMicrosPerSecond);
+  EXPECT_EQ(f.records[2].submit, f.records[0].submit);
+  EXPECT_EQ(f.records[1].submit.ToString(), "2026-11-23T06:49:59+08:00");
+}
+
 }  // namespace
 }  // namespace suanli::network
