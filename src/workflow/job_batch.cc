@@ -134,7 +134,7 @@ Result<JobBatch> Platform::SubmitJobBatch(const Principal& actor, const std::vec
     if (report.placed) {
       job.center_id = r.set.center_ids[chosen];
       job.slurm_job_id = std::to_string(report.job_id.value);
-      state_->units_held[*job.center_id] += jobs[i].units;
+      state_->units_held[{*job.center_id, jobs[i].resource_type}] += jobs[i].units;
     }
     job.placement_json = job_routing::VerdictsJson(r.placement, r.set.center_ids);
     job.attempts_json = job_routing::AttemptsJson(report, r.set.center_ids);

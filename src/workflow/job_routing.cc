@@ -68,7 +68,8 @@ Result<routing::JobRequest> NeedsOf(const NewJob& job) {
 }
 
 // One center's offer: every priced partition's type, so a center without the requested type
-// is still listed with the router's reason ("no_such_resource") rather than left out.
+// is still listed with the router's reason ("no_such_resource") rather than left out. `held`:
+// the units of the job's resource type the center holds for routed jobs not yet final.
 Result<routing::CenterOffer> OfferOf(const Center& c, const std::vector<Price>& prices,
                                      const NewJob& job, std::uint32_t held, Date today,
                                      std::size_t index, std::string* partition) {
@@ -153,9 +154,9 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
     if (account == mapped.end()) continue;
     SUANLI_ASSIGN(const auto prices, p.ListPrices(c.id));
     std::string partition;
+    const std::uint32_t held = s.units_held[{c.id, job.resource_type}];
     SUANLI_ASSIGN(const routing::CenterOffer offer,
-                  OfferOf(c, prices, job, s.units_held[c.id], now.CstDate(),
-                          set.offers.size(), &partition));
+                  OfferOf(c, prices, job, held, now.CstDate(), set.offers.size(), &partition));
     set.offers.push_back(offer);
     set.center_ids.push_back(c.id);
     set.accounts.push_back(account->account);

@@ -40,7 +40,7 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
   if (report.placed) {
     out.center_id = set.center_ids[chosen];
     out.slurm_job_id = std::to_string(report.job_id.value);
-    state_->units_held[*out.center_id] += job.units;
+    state_->units_held[{*out.center_id, job.resource_type}] += job.units;
   }
   out.placement_json = job_routing::VerdictsJson(placement, set.center_ids);
   out.attempts_json = job_routing::AttemptsJson(report, set.center_ids);
@@ -74,13 +74,14 @@ Status Platform::RefreshJobs() {
   struct Open {
     std::int64_t id, center_id;
     std::uint32_t units;
-    std::string slurm_job_id, cluster;
+    std::string slurm_job_id, cluster, resource_type;
   };
   std::vector<Open> open;
   {
     std::lock_guard lock(state_->mu);
     SUANLI_ASSIGN(auto q, state_->db->Prepare(
-                              "SELECT j.id, j.center_id, j.units, j.slurm_job_id, c.slurm_cluster "
+                              "SELECT j.id, j.center_id, j.units, j.slurm_job_id, c.slurm_cluster, "
+                              "j.resource_type "
                               "FROM jobs j JOIN compute_centers c ON c.id = j.center_id WHERE "
                               "j.state IN ('submitted', 'pending', 'running', 'suspended', "
                               "'completing', 'requeued')"));
@@ -88,7 +89,7 @@ Status Platform::RefreshJobs() {
       SUANLI_ASSIGN(const bool row, q.Step());
       if (!row) break;
       open.push_back({q.Int(0), q.Int(1), static_cast<std::uint32_t>(q.Int(2)), q.Text(3),
-                      q.Text(4)});
+                      q.Text(4), q.Text(5)});
     }
   }
   for (const Open& o : open) {
@@ -106,7 +107,7 @@ Status Platform::RefreshJobs() {
     std::transform(state.begin(), state.end(), state.begin(),
                    [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); });
     if (network::IsFinal(status->state)) {
-      auto& held = state_->units_held[o.center_id];
+      auto& held = state_->units_held[{o.center_id, o.resource_type}];
       held = held > o.units ? held - o.units : 0;
     }
     std::lock_guard lock(state_->mu);

@@ -159,7 +159,8 @@ struct Platform::State {
   // cursor; ingesting twice is harmless, but the cursor could step back.
   std::mutex pull_mu;
   std::map<std::string, network::CenterConnector*, std::less<>> connectors;
-  std::map<std::int64_t, std::uint32_t> units_held;
+  // By (center id, resource type): a DCU job does not use the center's CPU cores.
+  std::map<std::pair<std::int64_t, std::string>, std::uint32_t> units_held;
   routing::Router router;
   std::atomic<bool> ready{false};
 
