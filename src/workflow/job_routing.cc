@@ -161,7 +161,7 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
     set.center_ids.push_back(c.id);
     set.accounts.push_back(account->account);
     set.partitions.push_back(partition);
-    set.connections.push_back({offer.center, conn->second});
+    set.connections.push_back({offer.center, conn->second.get()});
   }
   return set;
 }

@@ -15,7 +15,12 @@ using job_routing::OfferSet;
 
 void Platform::AttachConnector(network::CenterConnector* connector) {
   std::lock_guard lock(state_->jobs_mu);
-  state_->connectors[std::string(connector->cluster())] = connector;
+  auto& slot = state_->connectors[std::string(connector->cluster())];
+  if (slot) {
+    slot->Replace(connector);
+  } else {
+    slot = std::make_unique<network::SerializedConnector>(connector);
+  }
 }
 
 Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
@@ -189,9 +194,8 @@ Result<Job> Platform::CancelJob(const Principal& actor, std::int64_t job_id) {
   }
   SUANLI_ASSIGN(const Center center, GetCenter(*job.center_id));
   {
-    std::lock_guard jobs_lock(state_->jobs_mu);
-    auto conn = state_->connectors.find(center.spec.slurm_cluster);
-    if (conn == state_->connectors.end()) {
+    network::CenterConnector* conn = state_->ConnectorFor(center.spec.slurm_cluster);
+    if (conn == nullptr) {
       return MakeError(ErrorCode::kIo, "center_id",
                        "the center " + center.spec.slurm_cluster + " is not connected now");
     }
@@ -201,7 +205,7 @@ Result<Job> Platform::CancelJob(const Principal& actor, std::int64_t job_id) {
     } catch (...) {
       return MakeError(ErrorCode::kIo, "slurm_job_id", "not a Slurm job id: " + job.slurm_job_id);
     }
-    SUANLI_TRY(conn->second->Cancel(network::SlurmJobId(slurm_id)));
+    SUANLI_TRY(conn->Cancel(network::SlurmJobId(slurm_id)));
   }
   SUANLI_TRY(state_->RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
     SUANLI_TRY(ctx.Audit("job.cancel", "job/" + std::to_string(job_id),

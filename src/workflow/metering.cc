@@ -167,11 +167,9 @@ Result<SlurmAccount> Platform::MapSlurmAccount(const Principal& actor, const Slu
   SUANLI_ASSIGN(SlurmAccount out, MapSlurmAccountRow(actor, center, a));
   // When the center is reachable, the account is made to exist there too (idempotent), with a
   // user of the same name: jobs routed for the organisation run under it.
-  std::lock_guard jobs_lock(state_->jobs_mu);
-  auto conn = state_->connectors.find(center.spec.slurm_cluster);
-  if (conn != state_->connectors.end()) {
+  if (network::CenterConnector* conn = state_->ConnectorFor(center.spec.slurm_cluster)) {
     const std::vector<std::string> users = {a.account};
-    const Status ensured = conn->second->EnsureAccount(a.account, users);
+    const Status ensured = conn->EnsureAccount(a.account, users);
     if (!ensured.ok()) {  // the mapping stands; jobs there are refused until the account exists
       spdlog::warn("account {} on {}: {}", a.account, center.spec.slurm_cluster,
                    ensured.error().ToString());
@@ -377,15 +375,12 @@ Status Platform::LimitSlurmAccount(const Principal& actor, std::int64_t center_i
   // Slurm's GrpTRESMins on the account association: jobs stop starting once its accumulated
   // usage reaches either limit (0 hours: none may start).
   const network::TresMap limit = {{"cpu", core_hours * 60}, {gres, card_hours * 60}};
-  {
-    std::lock_guard jobs_lock(state_->jobs_mu);
-    auto conn = state_->connectors.find(center.spec.slurm_cluster);
-    if (conn == state_->connectors.end()) {
-      return MakeError(ErrorCode::kStateConflict, "center_id",
-                       "no connection to this center: the limit cannot be set now");
-    }
-    SUANLI_TRY(conn->second->SetAccountLimit(a->account, limit));
+  network::CenterConnector* conn = state_->ConnectorFor(center.spec.slurm_cluster);
+  if (conn == nullptr) {
+    return MakeError(ErrorCode::kStateConflict, "center_id",
+                     "no connection to this center: the limit cannot be set now");
   }
+  SUANLI_TRY(conn->SetAccountLimit(a->account, limit));
   SUANLI_TRY(state_->RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
     SUANLI_TRY(ctx.Audit("slurm_account.limit", "center/" + std::to_string(center_id), "",
                          "{\"account\":" + Quoted(a->account) + ",\"card_hours\":" +

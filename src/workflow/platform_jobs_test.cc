@@ -1,8 +1,12 @@
-// Jobs on the network through the Platform: a center's free units are counted per resource
-// type, so a GPU job placed on a center with GPU and CPU partitions leaves every CPU core free.
+// Jobs on the network through the Platform, against simulated centers: free units are counted
+// per resource type, and a slow call to one center (a usage pull) does not hold up jobs on
+// another.
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -17,9 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMixedSpec = R"({
-  "name": "混合中心", "kind": "supercomputing", "region": "成都", "latency_class": "metro",
-  "slurm_cluster": "mixed",
+// A center with GPU cards and plain CPU cores, on Slurm cluster `cluster`.
+std::string MixedSpec(std::string_view cluster) {
+  return R"({
+  "name": "混合中心 )" + std::string(cluster) + R"(", "kind": "supercomputing", "region": "成都",
+  "latency_class": "metro", "slurm_cluster": ")" + std::string(cluster) + R"(",
   "partitions": [
     {"name": "gpu", "billing_mode": "shared", "nodes": 2, "cpu_model": "Intel 8358",
      "cores_per_node": 8, "memory_gb_per_node": 64,
@@ -30,89 +36,173 @@ constexpr std::string_view kMixedSpec = R"({
   ],
   "software": [{"name": "PyTorch", "version": "2.1.0"}]
 })";
+}
 
-TEST(PlatformJobsTest, UnitsAreHeldPerResourceType) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("suanli-jobs-" +
-                        std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-  fs::remove_all(dir);
-  ManualClock clock{Instant::Parse("2024-05-10T10:00:00+08:00").value()};
-  PlatformOptions o;
-  o.data_dir = dir.string();
-  o.programs_dir = "programs";
-  o.clock = &clock;
-  o.fast_password_hashing = true;
-  auto opened = Platform::Open(o);
-  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-  std::unique_ptr<Platform> platform = std::move(opened).value();
-  Platform& p = *platform;
-  ASSERT_TRUE(SeedDemo(p).ok());
+// A simulated center whose usage pull waits until the test releases it.
+class BlockingPull final : public network::CenterConnector {
+ public:
+  explicit BlockingPull(network::CenterConnector* inner) : inner_(inner) {}
+  std::promise<void> entered;
+  std::promise<void> release;
 
-  // The demo's centers have no connector here; only the mixed one can take jobs.
-  auto centers = p.ListCenters();
-  ASSERT_TRUE(centers.ok() && !centers->empty());
-  const Principal sys = Principal::System();
-  auto spec = network::ParseCenterSpec(kMixedSpec);
-  ASSERT_TRUE(spec.ok()) << spec.error().ToString();
-  auto mixed = p.RegisterCenter(sys, centers->front().provider_id, *spec);
-  ASSERT_TRUE(mixed.ok()) << mixed.error().ToString();
-  const Date from = Date::Parse("2024-01-01").value();
-  ASSERT_TRUE(p.SetPrice(sys, NewPrice{mixed->id, "gpu", "card_hour", 10'00, from, ""}).ok());
-  ASSERT_TRUE(p.SetPrice(sys, NewPrice{mixed->id, "cpu", "core_hour", 5, from, ""}).ok());
-  auto login = p.Login("demo-applicant", kDemoPassword, "test");
-  ASSERT_TRUE(login.ok()) << login.error().ToString();
-  Principal applicant;
-  applicant.user_id = login->user.id;
-  applicant.username = login->user.username;
-  applicant.role = login->user.role;
-  applicant.org_id = login->user.org_id;
-  ASSERT_TRUE(applicant.org_id.has_value());
-  ASSERT_TRUE(p.MapSlurmAccount(sys, SlurmAccount{0, mixed->id, "mixed-firm", *applicant.org_id,
-                                                  std::nullopt, std::nullopt})
-                  .ok());
-  network::SimulatedCenterOptions so;
-  so.cluster = "mixed";
-  so.partition = "gpu";
-  so.other_partitions = {"cpu"};
-  so.cpus = 16;
-  so.gpus = 8;
-  network::SimulatedCenter center(so, clock);
-  const std::vector<std::string> users = {"mixed-firm"};
-  ASSERT_TRUE(center.EnsureAccount("mixed-firm", users).ok());
-  p.AttachConnector(&center);
+  std::string_view cluster() const override { return inner_->cluster(); }
+  Status EnsureAccount(std::string_view a, std::span<const std::string> u) override {
+    return inner_->EnsureAccount(a, u);
+  }
+  Status SetAccountLimit(std::string_view a, const network::TresMap& t) override {
+    return inner_->SetAccountLimit(a, t);
+  }
+  Result<network::SlurmJobId> Submit(const network::JobSpec& s) override {
+    return inner_->Submit(s);
+  }
+  Status Cancel(network::SlurmJobId id) override { return inner_->Cancel(id); }
+  Result<network::JobStatus> GetJob(network::SlurmJobId id) override {
+    return inner_->GetJob(id);
+  }
+  Result<network::UsagePage> PullUsage(const network::UsageCursor& c) override {
+    entered.set_value();
+    release.get_future().wait();
+    return inner_->PullUsage(c);
+  }
 
-  NewJob job;
-  job.framework = "PyTorch";
-  job.script = "#!/bin/sh\ntrue\n";
-  job.resource_type = "gpu";
-  job.units = 4;
-  auto gpu = p.SubmitJob(applicant, job);
+ private:
+  network::CenterConnector* inner_;
+};
+
+class PlatformJobsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("suanli-jobs-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    PlatformOptions o;
+    o.data_dir = dir_.string();
+    o.programs_dir = "programs";
+    o.clock = &clock_;
+    o.fast_password_hashing = true;
+    auto opened = Platform::Open(o);
+    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    platform_ = std::move(opened).value();
+    ASSERT_TRUE(SeedDemo(*platform_).ok());
+    auto login = platform_->Login("demo-applicant", kDemoPassword, "test");
+    ASSERT_TRUE(login.ok()) << login.error().ToString();
+    applicant_.user_id = login->user.id;
+    applicant_.username = login->user.username;
+    applicant_.role = login->user.role;
+    applicant_.org_id = login->user.org_id;
+    ASSERT_TRUE(applicant_.org_id.has_value());
+  }
+  void TearDown() override {
+    platform_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // Registers a mixed center on `cluster` (GPU at gpu_fen a card-hour, CPU ¥0.05/core-hour), maps
+  // the applicant's organisation to an account there and returns the center's id. The
+  // demo's own centers have no connector here, so only such centers take jobs.
+  std::int64_t AddMixedCenter(std::string_view cluster, std::int64_t gpu_fen = 10'00) {
+    const Principal sys = Principal::System();
+    auto centers = platform_->ListCenters();
+    EXPECT_TRUE(centers.ok() && !centers->empty());
+    auto spec = network::ParseCenterSpec(MixedSpec(cluster));
+    EXPECT_TRUE(spec.ok()) << spec.error().ToString();
+    auto center = platform_->RegisterCenter(sys, centers->front().provider_id, *spec);
+    EXPECT_TRUE(center.ok()) << center.error().ToString();
+    const Date from = Date::Parse("2024-01-01").value();
+    EXPECT_TRUE(
+        platform_->SetPrice(sys, NewPrice{center->id, "gpu", "card_hour", gpu_fen, from, ""}).ok());
+    EXPECT_TRUE(platform_->SetPrice(sys, NewPrice{center->id, "cpu", "core_hour", 5, from, ""}).ok());
+    EXPECT_TRUE(platform_
+                    ->MapSlurmAccount(sys, SlurmAccount{0, center->id, "firm", *applicant_.org_id,
+                                                        std::nullopt, std::nullopt})
+                    .ok());
+    return center->id;
+  }
+  std::unique_ptr<network::SimulatedCenter> Simulate(std::string cluster) {
+    network::SimulatedCenterOptions so;
+    so.cluster = std::move(cluster);
+    so.partition = "gpu";
+    so.other_partitions = {"cpu"};
+    so.cpus = 16;
+    so.gpus = 8;
+    auto center = std::make_unique<network::SimulatedCenter>(so, clock_);
+    const std::vector<std::string> users = {"firm"};
+    EXPECT_TRUE(center->EnsureAccount("firm", users).ok());
+    return center;
+  }
+  static NewJob Job(std::string type, std::uint32_t units) {
+    NewJob job;
+    job.framework = "PyTorch";
+    job.script = "#!/bin/sh\ntrue\n";
+    job.resource_type = std::move(type);
+    job.units = units;
+    return job;
+  }
+
+  ManualClock clock_{Instant::Parse("2024-05-10T10:00:00+08:00").value()};
+  fs::path dir_;
+  std::unique_ptr<Platform> platform_;
+  Principal applicant_;
+};
+
+TEST_F(PlatformJobsTest, UnitsAreHeldPerResourceType) {
+  const std::int64_t mixed = AddMixedCenter("mixed");
+  auto center = Simulate("mixed");
+  platform_->AttachConnector(center.get());
+
+  auto gpu = platform_->SubmitJob(applicant_, Job("gpu", 4));
   ASSERT_TRUE(gpu.ok()) << gpu.error().ToString();
   EXPECT_EQ(gpu->state, "submitted");
-  EXPECT_EQ(gpu->center_id, mixed->id);
+  EXPECT_EQ(gpu->center_id, mixed);
 
-  job.resource_type = "cpu";
-  job.units = 16;  // every core of the center: the GPU job holds cards, not cores
-  auto cpu = p.SubmitJob(applicant, job);
+  // every core of the center: the GPU job holds cards, not cores
+  auto cpu = platform_->SubmitJob(applicant_, Job("cpu", 16));
   ASSERT_TRUE(cpu.ok()) << cpu.error().ToString();
   EXPECT_EQ(cpu->state, "submitted") << cpu->placement_json;
-  EXPECT_EQ(cpu->center_id, mixed->id);
+  EXPECT_EQ(cpu->center_id, mixed);
 
-  job.units = 1;  // now every core is held
-  auto more = p.SubmitJob(applicant, job);
+  auto more = platform_->SubmitJob(applicant_, Job("cpu", 1));  // now every core is held
   ASSERT_TRUE(more.ok()) << more.error().ToString();
   EXPECT_EQ(more->state, "unplaced");
   EXPECT_NE(more->placement_json.find("insufficient_capacity"), std::string::npos)
       << more->placement_json;
 
-  job.resource_type = "gpu";
-  job.units = 4;  // and four cards are still free
-  auto gpu2 = p.SubmitJob(applicant, job);
+  auto gpu2 = platform_->SubmitJob(applicant_, Job("gpu", 4));  // four cards are still free
   ASSERT_TRUE(gpu2.ok()) << gpu2.error().ToString();
   EXPECT_EQ(gpu2->state, "submitted") << gpu2->placement_json;
+}
 
-  platform.reset();
-  fs::remove_all(dir);
+// Calls to one center are serialised by that center's own lock: while a usage pull waits on
+// a slow center, a job is placed on and submitted to another one.
+TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
+  const std::int64_t fast = AddMixedCenter("fast");
+  const std::int64_t slow = AddMixedCenter("slow", 20'00);  // dearer: the router prefers fast
+  auto fast_center = Simulate("fast");
+  auto slow_inner = Simulate("slow");
+  BlockingPull slow_center(slow_inner.get());
+  platform_->AttachConnector(fast_center.get());
+  platform_->AttachConnector(&slow_center);
+
+  std::thread puller([&] {
+    auto pulled = platform_->PullUsage(Principal::System(), slow);
+    EXPECT_TRUE(pulled.ok()) << pulled.error().ToString();
+  });
+  ASSERT_EQ(slow_center.entered.get_future().wait_for(std::chrono::seconds(30)),
+            std::future_status::ready);
+  // A job for the cheaper, fast center must not wait for the pull.
+  auto submitted = std::async(std::launch::async, [&] {
+    NewJob job = Job("gpu", 8);
+    return platform_->SubmitJob(applicant_, job);
+  });
+  const auto status = submitted.wait_for(std::chrono::seconds(10));
+  slow_center.release.set_value();
+  puller.join();
+  ASSERT_EQ(status, std::future_status::ready) << "SubmitJob waited for another center's pull";
+  auto job = submitted.get();
+  ASSERT_TRUE(job.ok()) << job.error().ToString();
+  EXPECT_EQ(job->state, "submitted") << job->placement_json;
+  EXPECT_EQ(job->center_id, fast) << job->placement_json;
 }
 
 }  // namespace

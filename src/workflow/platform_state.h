@@ -19,6 +19,7 @@
 #include "ledger/ledger.h"
 #include "metering/usage_store.h"
 #include "network/center_connector.h"
+#include "network/serialized_connector.h"
 #include "policy/program.h"
 #include "routing/router.h"
 #include "security/secret_box.h"
@@ -152,13 +153,25 @@ struct Platform::State {
   // ingest does not hold the workflow's.
   std::mutex metering_mu;
   std::unique_ptr<metering::UsageStore> usage;
-  // Jobs on the network (jobs.cc): the centers' connectors by Slurm cluster name (not owned),
+  // Jobs on the network (jobs.cc): the centers' connectors by Slurm cluster name, each behind
+  // its own lock (SerializedConnector; the connectors themselves are not owned; an entry is
+  // never removed, so a pointer taken under jobs_mu stays valid after it is released),
   // and the units each center holds for routed jobs not yet final. Taken before `mu`.
+  // Submitting and refreshing jobs hold jobs_mu across their connector calls (the units held
+  // must match what was placed); pulls, cancels and account changes take it only to look the
+  // connector up.
   std::mutex jobs_mu;
   // One usage pull at a time (usage_pull.cc): two pulls of one center would read the same
   // cursor; ingesting twice is harmless, but the cursor could step back.
   std::mutex pull_mu;
-  std::map<std::string, network::CenterConnector*, std::less<>> connectors;
+  std::map<std::string, std::unique_ptr<network::SerializedConnector>, std::less<>> connectors;
+  // The cluster's connector, or null. Takes jobs_mu only to look it up: a call through the
+  // pointer waits for that center's own lock, not for jobs on other centers.
+  network::CenterConnector* ConnectorFor(std::string_view cluster) {
+    std::lock_guard lock(jobs_mu);
+    auto it = connectors.find(cluster);
+    return it == connectors.end() ? nullptr : it->second.get();
+  }
   // By (center id, resource type): a DCU job does not use the center's CPU cores.
   std::map<std::pair<std::int64_t, std::string>, std::uint32_t> units_held;
   routing::Router router;

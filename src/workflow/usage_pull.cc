@@ -27,18 +27,14 @@ Result<UsagePull> Platform::PullUsage(const Principal& actor, std::int64_t cente
   }
   out.cursor = stored.value_or("");
   for (std::size_t page_no = 0; page_no < pages_max; ++page_no) {
-    network::UsagePage page;
-    {
-      // Connectors are not thread-safe; every call to one is made under jobs_mu.
-      std::lock_guard jobs_lock(state_->jobs_mu);
-      auto conn = state_->connectors.find(center.spec.slurm_cluster);
-      if (conn == state_->connectors.end()) {
-        return MakeError(ErrorCode::kNotFound, "center_id",
-                         "no connector is attached for cluster " + center.spec.slurm_cluster +
-                             " (suanli serve --centers)");
-      }
-      SUANLI_ASSIGN(page, conn->second->PullUsage(cursor));
+    // Under the center's own lock only: jobs on other centers go on while a page is read.
+    network::CenterConnector* conn = state_->ConnectorFor(center.spec.slurm_cluster);
+    if (conn == nullptr) {
+      return MakeError(ErrorCode::kNotFound, "center_id",
+                       "no connector is attached for cluster " + center.spec.slurm_cluster +
+                           " (suanli serve --centers)");
     }
+    SUANLI_ASSIGN(network::UsagePage page, conn->PullUsage(cursor));
     if (page.records.empty()) return out;
     ++out.pages;
     out.records += page.records.size();
@@ -68,10 +64,7 @@ std::vector<UsagePull> Platform::PullAllUsage() {
     return out;
   }
   for (const Center& c : *centers) {
-    {
-      std::lock_guard jobs_lock(state_->jobs_mu);
-      if (!state_->connectors.contains(c.spec.slurm_cluster)) continue;
-    }
+    if (state_->ConnectorFor(c.spec.slurm_cluster) == nullptr) continue;
     auto pulled = PullUsage(Principal::System(), c.id);
     if (!pulled.ok()) {
       spdlog::error("usage pull from {}: {}", c.spec.slurm_cluster, pulled.error().ToString());
