@@ -112,7 +112,8 @@ class PlatformJobsTest : public ::testing::Test {
     const Date from = Date::Parse("2024-01-01").value();
     EXPECT_TRUE(
         platform_->SetPrice(sys, NewPrice{center->id, "gpu", "card_hour", gpu_fen, from, ""}).ok());
-    EXPECT_TRUE(platform_->SetPrice(sys, NewPrice{center->id, "cpu", "core_hour", 5, from, ""}).ok());
+    EXPECT_TRUE(
+        platform_->SetPrice(sys, NewPrice{center->id, "cpu", "core_hour", 5, from, ""}).ok());
     EXPECT_TRUE(platform_
                     ->MapSlurmAccount(sys, SlurmAccount{0, center->id, "firm", *applicant_.org_id,
                                                         std::nullopt, std::nullopt})
