@@ -15,6 +15,7 @@
 #include "network/simulated_center.h"
 #include "workflow/demo.h"
 #include "workflow/platform.h"
+#include "workflow/workflow_testing.h"
 
 namespace suanli::workflow {
 namespace {
@@ -76,21 +77,13 @@ class PlatformJobsTest : public ::testing::Test {
            ("suanli-jobs-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    PlatformOptions o;
-    o.data_dir = dir_.string();
-    o.programs_dir = "programs";
-    o.clock = &clock_;
-    o.fast_password_hashing = true;
-    auto opened = Platform::Open(o);
+    auto opened = testing::OpenTestPlatform(dir_, &clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     platform_ = std::move(opened).value();
     ASSERT_TRUE(SeedDemo(*platform_).ok());
-    auto login = platform_->Login("demo-applicant", kDemoPassword, "test");
-    ASSERT_TRUE(login.ok()) << login.error().ToString();
-    applicant_.user_id = login->user.id;
-    applicant_.username = login->user.username;
-    applicant_.role = login->user.role;
-    applicant_.org_id = login->user.org_id;
+    auto applicant = testing::LoginAs(*platform_, "demo-applicant", kDemoPassword);
+    ASSERT_TRUE(applicant.ok()) << applicant.error().ToString();
+    applicant_ = *applicant;
     ASSERT_TRUE(applicant_.org_id.has_value());
   }
   void TearDown() override {

@@ -9,6 +9,7 @@
 #include "storage/sqlite/db.h"
 #include "workflow/demo.h"
 #include "workflow/platform.h"
+#include "workflow/workflow_testing.h"
 
 namespace suanli::workflow {
 namespace {
@@ -30,25 +31,14 @@ class PlatformRecoveryTest : public ::testing::Test {
   }
   void Reopen() {
     platform_.reset();
-    PlatformOptions o;
-    o.data_dir = dir_.string();
-    o.programs_dir = "programs";
-    o.clock = &clock_;
-    o.fast_password_hashing = true;
-    auto p = Platform::Open(o);
+    auto p = testing::OpenTestPlatform(dir_, &clock_);
     ASSERT_TRUE(p.ok()) << p.error().ToString();
     platform_ = std::move(p).value();
   }
   Principal As(std::string username) {
-    auto s = platform_->Login(username, kDemoPassword, "test");
-    EXPECT_TRUE(s.ok()) << s.error().ToString();
-    Principal p;
-    p.user_id = s->user.id;
-    p.username = s->user.username;
-    p.role = s->user.role;
-    p.org_id = s->user.org_id;
-    p.provider_id = s->user.provider_id;
-    return p;
+    auto p = testing::LoginAs(*platform_, username, kDemoPassword);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? *p : Principal{};
   }
   // The demo organisation qualified, a 300,000 contract with 成都智算中心, and its voucher.
   std::int64_t IssueVoucher() {

@@ -28,6 +28,7 @@
 #include "network/slurm/slurm_rest_connector.h"
 #include "workflow/demo.h"
 #include "workflow/platform.h"
+#include "workflow/workflow_testing.h"
 
 namespace suanli::workflow {
 namespace {
@@ -73,12 +74,7 @@ class SlurmMetering : public ::testing::Test {
     ASSERT_FALSE(env_.empty()) << "SUANLI_SLURM_LAB_DIR/env missing: run through ctest";
     dir_ = fs::temp_directory_path() / ("suanli-slurm-metering-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
-    PlatformOptions o;
-    o.data_dir = dir_.string();
-    o.programs_dir = "programs";
-    o.clock = &clock_;
-    o.fast_password_hashing = true;
-    auto p = Platform::Open(o);
+    auto p = testing::OpenTestPlatform(dir_, &clock_);
     ASSERT_TRUE(p.ok()) << p.error().ToString();
     platform_ = std::move(p).value();
     for (const std::string name : {"center-a", "center-b"}) {
@@ -103,15 +99,9 @@ class SlurmMetering : public ::testing::Test {
   }
 
   Principal Login(const std::string& user, const std::string& password = kPassword) {
-    auto s = platform_->Login(user, password, "test");
-    EXPECT_TRUE(s.ok()) << user << ": " << s.error().ToString();
-    Principal p;
-    p.user_id = s->user.id;
-    p.username = s->user.username;
-    p.role = s->user.role;
-    p.org_id = s->user.org_id;
-    p.provider_id = s->user.provider_id;
-    return p;
+    auto p = testing::LoginAs(*platform_, user, password);
+    EXPECT_TRUE(p.ok()) << user << ": " << p.error().ToString();
+    return p.ok() ? *p : Principal{};
   }
 
   // An organisation registered, qualified and holding one voucher per provider.

@@ -1,0 +1,40 @@
+// Helpers for tests that drive the Platform directly (src/workflow/*_test.cc, tests/slurm/):
+// a platform on a fresh data directory, and the Principal a login gives. Header-only; test
+// code only.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "core/result.h"
+#include "workflow/platform.h"
+
+namespace suanli::workflow::testing {
+
+// A platform on `dir` (created if missing) with the shipped programs (tests run from the
+// repository root), `clock`, and cheap password hashing.
+inline Result<std::unique_ptr<Platform>> OpenTestPlatform(const std::filesystem::path& dir,
+                                                         Clock* clock) {
+  PlatformOptions o;
+  o.data_dir = dir.string();
+  o.programs_dir = "programs";
+  o.clock = clock;
+  o.fast_password_hashing = true;
+  return Platform::Open(o);
+}
+
+// The principal `username` acts as once logged in with `password`.
+inline Result<Principal> LoginAs(Platform& platform, std::string_view username,
+                                 std::string_view password) {
+  SUANLI_ASSIGN(const Session s, platform.Login(username, password, "test"));
+  Principal p;
+  p.user_id = s.user.id;
+  p.username = s.user.username;
+  p.role = s.user.role;
+  p.org_id = s.user.org_id;
+  p.provider_id = s.user.provider_id;
+  return p;
+}
+
+}  // namespace suanli::workflow::testing
