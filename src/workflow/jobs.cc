@@ -75,7 +75,9 @@ Result<Job> Platform::RecordJob(const Principal& actor, Job out) {
 }
 
 Status Platform::RefreshJobs() {
-  std::lock_guard jobs_lock(state_->jobs_mu);
+  // One refresh at a time, so a job's units are released once. jobs_mu is taken only to release
+  // them: a center slow to answer (in the middle of a usage pull) holds up no one else's jobs.
+  std::lock_guard refresh_lock(state_->refresh_mu);
   struct Open {
     std::int64_t id, center_id;
     std::uint32_t units;
@@ -98,20 +100,21 @@ Status Platform::RefreshJobs() {
     }
   }
   for (const Open& o : open) {
-    auto conn = state_->connectors.find(o.cluster);
-    if (conn == state_->connectors.end()) continue;
+    network::CenterConnector* conn = state_->ConnectorFor(o.cluster);
+    if (conn == nullptr) continue;
     std::uint64_t slurm_id = 0;
     try {
       slurm_id = std::stoull(o.slurm_job_id);
     } catch (...) {
       continue;
     }
-    auto status = conn->second->GetJob(network::SlurmJobId(slurm_id));
+    auto status = conn->GetJob(network::SlurmJobId(slurm_id));
     if (!status.ok()) continue;  // unreachable now: the next refresh asks again
     std::string state(network::JobStateName(status->state));
     std::transform(state.begin(), state.end(), state.begin(),
                    [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); });
     if (network::IsFinal(status->state)) {
+      std::lock_guard jobs_lock(state_->jobs_mu);
       auto& held = state_->units_held[{o.center_id, o.resource_type}];
       held = held > o.units ? held - o.units : 0;
     }

@@ -168,15 +168,19 @@ TEST_F(PlatformJobsTest, UnitsAreHeldPerResourceType) {
 }
 
 // Calls to one center are serialised by that center's own lock: while a usage pull waits on
-// a slow center, a job is placed on and submitted to another one.
+// a slow center, and a job-state refresh waits behind it for a job there, a job is placed on and
+// submitted to another center.
 TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
   const std::int64_t fast = AddMixedCenter("fast");
   const std::int64_t slow = AddMixedCenter("slow", 20'00);  // dearer: the router prefers fast
   auto fast_center = Simulate("fast");
   auto slow_inner = Simulate("slow");
   BlockingPull slow_center(slow_inner.get());
-  platform_->AttachConnector(fast_center.get());
   platform_->AttachConnector(&slow_center);
+  auto on_slow = platform_->SubmitJob(applicant_, Job("gpu", 2));  // the only center yet
+  ASSERT_TRUE(on_slow.ok()) << on_slow.error().ToString();
+  ASSERT_EQ(on_slow->center_id, slow) << on_slow->placement_json;
+  platform_->AttachConnector(fast_center.get());
 
   std::thread puller([&] {
     auto pulled = platform_->PullUsage(Principal::System(), slow);
@@ -184,7 +188,10 @@ TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
   });
   ASSERT_EQ(slow_center.entered.get_future().wait_for(std::chrono::seconds(30)),
             std::future_status::ready);
-  // A job for the cheaper, fast center must not wait for the pull.
+  // Listing jobs refreshes their states: it asks the slow center about its job, and waits.
+  auto listed = std::async(std::launch::async, [&] { return platform_->ListJobs(applicant_); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it reach the slow center
+  // A job for the cheaper, fast center must wait for neither.
   auto submitted = std::async(std::launch::async, [&] {
     NewJob job = Job("gpu", 8);
     return platform_->SubmitJob(applicant_, job);
@@ -192,11 +199,14 @@ TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
   const auto status = submitted.wait_for(std::chrono::seconds(10));
   slow_center.release.set_value();
   puller.join();
-  ASSERT_EQ(status, std::future_status::ready) << "SubmitJob waited for another center's pull";
+  ASSERT_EQ(status, std::future_status::ready) << "SubmitJob waited for another center";
   auto job = submitted.get();
   ASSERT_TRUE(job.ok()) << job.error().ToString();
   EXPECT_EQ(job->state, "submitted") << job->placement_json;
   EXPECT_EQ(job->center_id, fast) << job->placement_json;
+  auto jobs = listed.get();
+  ASSERT_TRUE(jobs.ok()) << jobs.error().ToString();
+  EXPECT_GE(jobs->size(), 1u);
 }
 
 }  // namespace

@@ -157,10 +157,13 @@ struct Platform::State {
   // its own lock (SerializedConnector; the connectors themselves are not owned; an entry is
   // never removed, so a pointer taken under jobs_mu stays valid after it is released),
   // and the units each center holds for routed jobs not yet final. Taken before `mu`.
-  // Submitting and refreshing jobs hold jobs_mu across their connector calls (the units held
-  // must match what was placed); pulls, cancels and account changes take it only to look the
-  // connector up.
+  // Placing and submitting jobs hold jobs_mu across their connector calls (the units held must
+  // match what was placed); refreshes, pulls, cancels and account changes take it only to look
+  // the connector up or to release units.
   std::mutex jobs_mu;
+  // One job-state refresh at a time (jobs.cc), so a finished job's units are released once.
+  // Taken before jobs_mu.
+  std::mutex refresh_mu;
   // One usage pull at a time (usage_pull.cc): two pulls of one center would read the same
   // cursor; ingesting twice is harmless, but the cursor could step back.
   std::mutex pull_mu;
