@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "core/check.h"
-#include "network/sacct_scan.h"
 
 namespace suanli::network {
 namespace {
@@ -363,18 +362,6 @@ bool SacctParser::ParseLocalTime(std::string_view s, std::size_t slot, Instant* 
   memo.time = *out;
   memo.time_valid = true;
   return true;
-}
-
-bool SacctParser::ParseLine(std::string_view line, std::uint64_t line_no, SacctRow* row,
-                            SacctLineError* error) const {
-  std::array<const char*, kMaxColumns> bars;
-  std::size_t bar_count = 0;
-  const char* const end = line.data() + line.size();
-  if (ScanSacctLine(line.data(), end, bars.data(), bars.size(), &bar_count) != end) {
-    return Fail(line_no, SacctErrorKind::kMalformed, kIgnored, "a newline inside the line",
-                error);
-  }
-  return ParseScanned(line.data(), end, bars.data(), bar_count, line_no, row, error);
 }
 
 bool SacctParser::ParseScanned(const char* begin, const char* end, const char* const* bars,

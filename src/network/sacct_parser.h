@@ -104,19 +104,14 @@ struct SacctFileStats {
 
 class SacctStream;
 
-// One parser serves one thread at a time: it memoises the last date of each time column and the
-// last two AllocTRES it parsed (a job's steps follow it in sacct's output and repeat them).
+// One parser serves one thread at a time: it memoises the last time and date of each time column
+// and the last two AllocTRES it parsed (a job's steps follow it in sacct's output and repeat them).
 class SacctParser {
  public:
   // Reads the header line (without its newline). Errors are SacctLineError on line 1.
   static std::optional<SacctParser> FromHeader(std::string_view header, SacctOptions options,
                                                SacctLineError* error);
-
-  // Parses one data line (without its newline; a trailing '\r' is ignored). Returns true and
-  // fills *row, or returns false and fills *error (with line = line_no). *row's views point
-  // into `line`.
-  bool ParseLine(std::string_view line, std::uint64_t line_no, SacctRow* row,
-                 SacctLineError* error) const;
+  // Data lines are parsed through SacctStream (below), which scans each line once.
 
  private:
   enum Column : std::uint8_t {
