@@ -17,9 +17,10 @@ enum EntryKind : std::uint8_t {
   kAdjustmentEntry = 2,
   kCursorEntry = 3,
   kCommitEntry = 4,
+  kUsageBlockEntry = 5,  // usage_block.h
 };
 
-// Usage payload:
+// Usage payload (kind 1: logs written before usage blocks; still read, no longer written):
 //   u8 rating kind | str cluster | str job_id | str step | str account | str user |
 //   str partition | i64 submit_us | i64 start_us (INT64_MIN: absent) | i64 end_us (same) |
 //   i64 elapsed_s | u8 state | i32 exit_code | i32 exit_signal | u8 n | n × (str name, i64) |

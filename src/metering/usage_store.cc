@@ -3,14 +3,12 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <new>
 
 #include "core/check.h"
 #include "metering/crc32c.h"
@@ -43,6 +41,30 @@ Status SyncDir(const std::string& dir) {
   return OkStatus();
 }
 
+// Calls visit(StoredUsage&) for each record of a usage entry (one record, or a block) with its
+// original line (revision 0); *usage is reused. Other kinds have none. Entries were decoded
+// once at open, so a failure now is a CHECK.
+template <class Visit>
+Status ForEachUsage(std::uint8_t kind, std::string_view payload, StoredUsage* usage,
+                    Visit&& visit) {
+  if (kind == codec::kUsageEntry) {
+    SUANLI_CHECK(codec::DecodeUsage(payload, usage));
+    return visit(*usage);
+  }
+  if (kind != codec::kUsageBlockEntry) return OkStatus();
+  codec::UsageBlockDecoder block;
+  SUANLI_CHECK(block.Open(payload));
+  while (const codec::DecodedUsage* d = block.Next()) {
+    usage->record = d->usage.ToRecord();
+    usage->kind = d->kind;
+    usage->figures = d->figures;
+    usage->revision = 0;
+    SUANLI_TRY(visit(*usage));
+  }
+  SUANLI_CHECK(block.done());
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string UsageKey(std::string_view center, std::string_view job_id, std::string_view step) {
@@ -70,75 +92,7 @@ std::size_t UsageStore::StringHash::operator()(std::string_view s) const noexcep
   return std::hash<std::string_view>{}(s);
 }
 
-void* UsageStore::AllocateIndex(std::size_t bytes) {
-  constexpr std::size_t kHuge = 2 << 20;
-  if (bytes < kHuge) return ::operator new(bytes);
-  const std::size_t len = (bytes + kHuge - 1) / kHuge * kHuge;
-  // One huge page more than needed, then the unaligned head and tail are given back.
-  void* raw = ::mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const auto raw_addr = reinterpret_cast<std::uintptr_t>(raw);
-  const std::uintptr_t start = (raw_addr + kHuge - 1) / kHuge * kHuge;
-  const std::size_t head = start - raw_addr;
-  if (head > 0) ::munmap(raw, head);
-  if (kHuge - head > 0) ::munmap(reinterpret_cast<char*>(start) + len, kHuge - head);
-  (void)::madvise(reinterpret_cast<void*>(start), len, MADV_HUGEPAGE);  // a hint only
-  return reinterpret_cast<void*>(start);
-}
-
-void UsageStore::FreeIndex(void* p, std::size_t bytes) noexcept {
-  constexpr std::size_t kHuge = 2 << 20;
-  if (bytes < kHuge) {
-    ::operator delete(p);
-    return;
-  }
-  ::munmap(p, (bytes + kHuge - 1) / kHuge * kHuge);
-}
-
-std::string_view UsageStore::KeyArena::Add(std::string_view key) {
-  SUANLI_CHECK(key.size() <= kChunkBytes);
-  if (chunks_.empty() || used_ + key.size() > kChunkBytes) {
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
-    used_ = 0;
-  }
-  char* p = chunks_.back().get() + used_;
-  if (!key.empty()) std::memcpy(p, key.data(), key.size());
-  used_ += key.size();
-  return std::string_view(p, key.size());
-}
-
-std::string_view UsageStore::KeyArena::Add3(std::string_view a, std::string_view b,
-                                             std::string_view c) {
-  const std::size_t n = a.size() + b.size() + c.size() + 2;
-  SUANLI_CHECK(n <= kChunkBytes);
-  if (chunks_.empty() || used_ + n > kChunkBytes) {
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
-    used_ = 0;
-  }
-  char* const start = chunks_.back().get() + used_;
-  // An empty view may hold a null pointer, which memcpy must not see even for 0 bytes (UB).
-  const auto put = [](char* p, std::string_view s) {
-    if (!s.empty()) std::memcpy(p, s.data(), s.size());
-    return p + s.size();
-  };
-  char* p = put(start, a);
-  *p++ = '\x1f';
-  p = put(p, b);
-  *p++ = '\x1f';
-  put(p, c);
-  used_ += n;
-  return std::string_view(start, n);
-}
-
-void UsageStore::KeyArena::Undo(std::size_t n) {
-  SUANLI_CHECK(n <= used_);
-  used_ -= n;
-}
-
-void UsageStore::Reserve(std::size_t records) {
-  if (records > keys_.size()) keys_.reserve(records);
-}
+void UsageStore::Reserve(std::size_t records) { index_.Reserve(records); }
 
 Result<std::unique_ptr<UsageStore>> UsageStore::Open(const Options& options) {
   std::unique_ptr<UsageStore> store(new UsageStore());
@@ -223,9 +177,11 @@ Status UsageStore::Recover() {
   struct stat st {};
   if (::fstat(fd_, &st) != 0) return IoError(path_, "cannot stat", errno);
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  std::vector<std::string_view> batch_keys;  // keys of the open batch: dropped if uncommitted
-  std::vector<std::pair<std::string_view, std::uint32_t>> batch_revisions;
+  // The open batch's changes, undone at the end if no commit entry closes it.
+  std::size_t committed_keys = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> batch_revisions;  // (slot, revision before)
   std::vector<std::pair<std::string, std::string>> batch_cursors;
+  codec::UsageBlockDecoder block;
   std::uint64_t committed_end = 0;
   std::uint64_t committed_records = 0;
   std::uint64_t records = 0;
@@ -239,28 +195,33 @@ Status UsageStore::Recover() {
               "undecodable " + std::string(what) + " entry ending at byte " + std::to_string(end));
         };
         switch (kind) {
-          case codec::kUsageEntry: {
+          case codec::kUsageEntry: {  // one record, as logs before blocks hold
             std::string_view c, j, s;
             if (!codec::DecodeUsageKey(payload, &c, &j, &s)) return corrupt("usage");
-            std::string& key = key_buf_;
-            key.clear();
-            key.append(c).push_back('\x1f');
-            key.append(j).push_back('\x1f');
-            key.append(s);
-            if (keys_.find(std::string_view(key)) != keys_.end()) return corrupt("duplicate usage");
-            const std::string_view stored = arena_.Add(key);
-            keys_.emplace(stored, 0);
-            batch_keys.push_back(stored);
+            if (!index_.Insert(c, j, s)) return corrupt("duplicate usage");
             ++records;
+            return OkStatus();
+          }
+          case codec::kUsageBlockEntry: {
+            if (!block.Open(payload)) return corrupt("usage block");
+            while (const codec::DecodedUsage* d = block.Next()) {
+              if (!index_.Insert(d->usage.cluster, d->usage.job_id, d->usage.step)) {
+                return corrupt("duplicate usage");
+              }
+              ++records;
+            }
+            if (!block.done()) return corrupt("usage block");
             return OkStatus();
           }
           case codec::kAdjustmentEntry: {
             Adjustment a;
             if (!codec::DecodeAdjustment(payload, &a)) return corrupt("adjustment");
-            const auto it = keys_.find(UsageKey(a.center, a.job_id, a.step));
-            if (it == keys_.end() || it->second != a.old_revision) return corrupt("adjustment");
-            batch_revisions.emplace_back(it->first, it->second);
-            it->second = a.old_revision + 1;
+            const std::uint32_t slot = index_.Find(a.center, a.job_id, a.step);
+            if (slot == UsageKeyIndex::kNone || index_.revision(slot) != a.old_revision) {
+              return corrupt("adjustment");
+            }
+            batch_revisions.emplace_back(slot, a.old_revision);
+            index_.set_revision(slot, a.old_revision + 1);
             return OkStatus();
           }
           case codec::kCursorEntry: {
@@ -271,7 +232,7 @@ Status UsageStore::Recover() {
           }
           case codec::kCommitEntry:
             for (auto& [center, cursor] : batch_cursors) cursors_[center] = std::move(cursor);
-            batch_keys.clear();
+            committed_keys = index_.size();
             batch_revisions.clear();
             batch_cursors.clear();
             committed_end = end;
@@ -286,9 +247,9 @@ Status UsageStore::Recover() {
   if (good_end < size) SUANLI_TRY(CheckTornTail(good_end, size));
   // Undo the open batch (its fdatasync never returned, so nobody was told it is durable).
   for (auto it = batch_revisions.rbegin(); it != batch_revisions.rend(); ++it) {
-    keys_.find(it->first)->second = it->second;
+    index_.set_revision(it->first, it->second);
   }
-  for (std::string_view key : batch_keys) keys_.erase(key);
+  index_.Truncate(committed_keys);
   if (committed_end < size) {
     if (::ftruncate(fd_, static_cast<off_t>(committed_end)) != 0) {
       return IoError(path_, "cannot truncate the unacknowledged tail", errno);
@@ -330,7 +291,7 @@ Status UsageStore::CheckTornTail(std::uint64_t bad_offset, std::uint64_t size) c
 
 bool UsageStore::Contains(std::string_view center, std::string_view job_id,
                           std::string_view step) const {
-  return keys_.find(UsageKey(center, job_id, step)) != keys_.end();
+  return index_.Find(center, job_id, step) != UsageKeyIndex::kNone;
 }
 
 void UsageStore::AppendEntry(std::uint8_t kind, std::string_view payload) {
@@ -346,34 +307,34 @@ void UsageStore::AppendEntry(std::uint8_t kind, std::string_view payload) {
   ++pending_entries_;
 }
 
+void UsageStore::SealBlock() {
+  if (block_.records() == 0) return;
+  AppendEntry(codec::kUsageBlockEntry, block_.payload());
+  block_.Clear();
+}
+
 Status UsageStore::CommitIfLarge() {
-  if (pending_.size() >= kBatchBytesTarget) return Commit();
+  if (pending_.size() + block_.bytes() >= kBatchBytesTarget) return Commit();
   return OkStatus();
 }
 
 Result<bool> UsageStore::Add(const UsageView& usage, const RatingOutcome& outcome) {
   SUANLI_CHECK(outcome.ok);
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
-  // The key goes into the arena first and is hashed and probed once: try_emplace either
-  // inserts it or finds it stored, and then the arena's bytes are taken back.
-  const std::string_view key = arena_.Add3(usage.cluster, usage.job_id, usage.step);
-  if (!keys_.try_emplace(key, 0).second) {
-    arena_.Undo(key.size());
-    return false;
-  }
-  scratch_.clear();
-  codec::EncodeUsage(usage, outcome, &scratch_);
-  AppendEntry(codec::kUsageEntry, scratch_);
+  if (!index_.Insert(usage.cluster, usage.job_id, usage.step)) return false;
+  block_.Add(usage, outcome);
   ++record_count_;
+  if (block_.bytes() >= kBlockBytesTarget) SealBlock();
   SUANLI_TRY(CommitIfLarge());
   return true;
 }
 
 Status UsageStore::Adjust(const Adjustment& adjustment) {
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
-  const auto it = keys_.find(UsageKey(adjustment.center, adjustment.job_id, adjustment.step));
-  SUANLI_CHECK(it != keys_.end() && it->second == adjustment.old_revision);
-  it->second = adjustment.old_revision + 1;
+  const std::uint32_t slot = index_.Find(adjustment.center, adjustment.job_id, adjustment.step);
+  SUANLI_CHECK(slot != UsageKeyIndex::kNone && index_.revision(slot) == adjustment.old_revision);
+  index_.set_revision(slot, adjustment.old_revision + 1);
+  SealBlock();  // the corrected record comes first in the log
   scratch_.clear();
   codec::EncodeAdjustment(adjustment, &scratch_);
   AppendEntry(codec::kAdjustmentEntry, scratch_);
@@ -382,6 +343,7 @@ Status UsageStore::Adjust(const Adjustment& adjustment) {
 
 Status UsageStore::SetCursor(std::string_view center, std::string_view cursor) {
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
+  SealBlock();  // the cursor follows the records it covers
   scratch_.clear();
   codec::EncodeCursor(center, cursor, &scratch_);
   AppendEntry(codec::kCursorEntry, scratch_);
@@ -397,6 +359,7 @@ std::optional<std::string> UsageStore::Cursor(std::string_view center) const {
 
 Status UsageStore::Commit() {
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
+  SealBlock();
   if (pending_entries_ == 0) return OkStatus();
   std::string commit;
   const std::uint32_t entries = pending_entries_;
@@ -449,17 +412,17 @@ Status UsageStore::ScanUsage(const std::function<Status(const StoredUsage&)>& vi
   return ReadEntries(
       log_bytes_, false,
       [&](std::uint8_t kind, std::string_view payload, std::uint64_t) -> Status {
-        if (kind != codec::kUsageEntry) return OkStatus();
-        SUANLI_CHECK(codec::DecodeUsage(payload, &usage));
-        if (!latest.empty()) {
-          const auto& r = usage.record;
-          const auto it = latest.find(UsageKey(r.cluster, r.job_id, r.step));
-          if (it != latest.end()) {
-            usage.revision = it->second.revision;
-            usage.figures = it->second.figures;
+        return ForEachUsage(kind, payload, &usage, [&](StoredUsage& u) {
+          if (!latest.empty()) {
+            const auto& r = u.record;
+            const auto it = latest.find(UsageKey(r.cluster, r.job_id, r.step));
+            if (it != latest.end()) {
+              u.revision = it->second.revision;
+              u.figures = it->second.figures;
+            }
           }
-        }
-        return visit(usage);
+          return visit(u);
+        });
       },
       &end);
 }
@@ -471,6 +434,7 @@ Result<std::vector<BillLine>> UsageStore::Lines(Date first, Date last,
     return first <= f.day && f.day <= last && (!org || f.org == *org);
   };
   StoredUsage usage;
+  codec::UsageBlockDecoder block;
   std::uint64_t end = 0;
   SUANLI_TRY(ReadEntries(
       log_bytes_, false,
@@ -481,6 +445,16 @@ Result<std::vector<BillLine>> UsageStore::Lines(Date first, Date last,
           const auto& r = usage.record;
           lines.push_back(BillLine{
               RatedLine{r.cluster, r.job_id, r.step, *usage.figures}, LineKind::kOriginal, 0, {}});
+        } else if (kind == codec::kUsageBlockEntry) {
+          SUANLI_CHECK(block.Open(payload));  // checked at open
+          while (const codec::DecodedUsage* d = block.Next()) {
+            if (!d->figures || !wanted(*d->figures)) continue;
+            const UsageView& u = d->usage;
+            lines.push_back(BillLine{RatedLine{std::string(u.cluster), std::string(u.job_id),
+                                               std::string(u.step), *d->figures},
+                                     LineKind::kOriginal, 0, {}});
+          }
+          SUANLI_CHECK(block.done());
         } else if (kind == codec::kAdjustmentEntry) {
           Adjustment a;
           SUANLI_CHECK(codec::DecodeAdjustment(payload, &a));

@@ -8,7 +8,9 @@
 //
 // File format (DIR/usage.log, little-endian), a sequence of entries:
 //   u32 payload_bytes | u32 crc32c(kind byte + payload) | u8 kind | payload
-// kinds: 1 usage, 2 adjustment, 3 cursor, 4 commit (closes a batch; payload u32 entries).
+// kinds: 5 usage block (usage_block.h: records coded against their neighbours, ≈ 64 KiB),
+// 2 adjustment, 3 cursor, 4 commit (closes a batch; payload u32 entries), and 1, one usage
+// record, which logs written before blocks hold and which is still read.
 // Entries after the last commit are a batch whose fdatasync never returned: open truncates
 // them. A bad entry is corruption, and open fails with kIo rather than silently dropping
 // committed batches, when it lies further than one batch (kBatchBytesMax) from the end or when
@@ -27,6 +29,8 @@
 #include "core/cst_time.h"
 #include "core/result.h"
 #include "metering/rating.h"
+#include "metering/usage_block.h"
+#include "metering/usage_key_index.h"
 
 namespace suanli::metering {
 
@@ -134,41 +138,9 @@ class UsageStore {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept;
   };
-  // The key index's table. Millions of keys make it tens of MB probed at random, one TLB
-  // miss per probe on 4 KiB pages (costly under virtualisation); blocks of 2 MiB or more are
-  // therefore mapped 2 MiB-aligned with MADV_HUGEPAGE (a hint; smaller ones use operator new).
-  static void* AllocateIndex(std::size_t bytes);
-  static void FreeIndex(void* p, std::size_t bytes) noexcept;
-  template <class T>
-  struct IndexAllocator {
-    using value_type = T;
-    IndexAllocator() = default;
-    template <class U>
-    IndexAllocator(const IndexAllocator<U>&) noexcept {}  // NOLINT: rebinding converts
-    T* allocate(std::size_t n) {
-      static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-      return static_cast<T*>(AllocateIndex(n * sizeof(T)));
-    }
-    void deallocate(T* p, std::size_t n) noexcept { FreeIndex(p, n * sizeof(T)); }
-    template <class U>
-    bool operator==(const IndexAllocator<U>&) const noexcept {
-      return true;
-    }
-  };
-  // Key bytes in 1 MiB chunks that never move, so the index can hold views of them.
-  class KeyArena {
-   public:
-    static constexpr std::size_t kChunkBytes = 1 << 20;
-    std::string_view Add(std::string_view key);
-    // Stores "a\x1fb\x1fc" and returns a view of it.
-    std::string_view Add3(std::string_view a, std::string_view b, std::string_view c);
-    // Takes back the last `n` bytes added (a key that turned out to be stored already).
-    void Undo(std::size_t n);
-
-   private:
-    std::vector<std::unique_ptr<char[]>> chunks_;
-    std::size_t used_ = 0;
-  };
+  // Records of the open batch are coded into block_ and sealed into pending_ as one entry
+  // once it reaches this size, and before any other entry (which must follow them).
+  static constexpr std::size_t kBlockBytesTarget = 64 << 10;
 
   UsageStore() = default;
   Status Recover();
@@ -184,6 +156,7 @@ class UsageStore {
   // when what follows is the torn, unacknowledged last batch.
   Status CheckTornTail(std::uint64_t bad_offset, std::uint64_t size) const;
   void AppendEntry(std::uint8_t kind, std::string_view payload);
+  void SealBlock();
   Status CommitIfLarge();
 
   std::string dir_;
@@ -197,13 +170,8 @@ class UsageStore {
   std::string pending_;  // encoded entries of the open batch
   std::uint32_t pending_entries_ = 0;
   std::string scratch_;  // reused payload buffer
-  std::string key_buf_;  // reused key buffer
-  KeyArena arena_;
-  // "center\x1fjob\x1fstep" (in arena_) → current revision of its line (0 for steps and
-  // never-ran rows). Holds committed and pending keys.
-  boost::unordered_flat_map<std::string_view, std::uint32_t, StringHash, std::equal_to<>,
-                            IndexAllocator<std::pair<const std::string_view, std::uint32_t>>>
-      keys_;
+  codec::UsageBlockEncoder block_;  // the open block of the batch
+  UsageKeyIndex index_;  // every committed and pending key, with its line's revision
   boost::unordered_flat_map<std::string, std::string, StringHash, std::equal_to<>> cursors_;
   std::vector<std::pair<std::string, std::string>> pending_cursors_;
 };

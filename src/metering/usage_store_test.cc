@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "metering/crc32c.h"
+#include "metering/entry_codec.h"
 #include "metering/ingest.h"
 #include "metering/metering_testing.h"
 
@@ -284,7 +286,7 @@ TEST(UsageStoreTest, RecordsAndCursorCommitTogether) {
 TEST(UsageStoreTest, ManyBatchesSurviveReopen) {
   const std::string dir = TempDir("many");
   std::string text = std::string(testing::kHeader) + "\n";
-  constexpr int kJobs = 60'000;  // > kBatchBytesTarget of entries: several batches
+  constexpr int kJobs = 300'000;  // > kBatchBytesTarget of log (≈ 37 bytes a job): two batches
   for (int i = 0; i < kJobs; ++i) {
     text += std::to_string(100000 + i) +
             "|cdhpc|lab|bob|cpu|2024-05-06T07:00:00|2024-05-06T08:00:00|2024-05-06T09:00:00|3600|"
@@ -304,6 +306,84 @@ TEST(UsageStoreTest, ManyBatchesSurviveReopen) {
   EXPECT_EQ(store->log_bytes(), bytes);
   EXPECT_EQ(Ingest(store.get(), text).already, static_cast<std::uint64_t>(kJobs));
   std::filesystem::remove_all(dir);
+}
+
+// Logs written before usage blocks hold one entry per record (kind 1). They are still read:
+// the same records, lines and keys as the same file ingested today, and new batches append.
+TEST(UsageStoreTest, ALogOfOneRecordEntriesIsStillRead) {
+  const std::string old_dir = TempDir("legacy");
+  const std::string new_dir = TempDir("blocks");
+  {
+    std::filesystem::create_directories(old_dir);
+    std::string log;
+    const auto append = [&](std::uint8_t kind, std::string_view payload) {
+      const auto len = static_cast<std::uint32_t>(payload.size());
+      const std::string body = std::string(1, static_cast<char>(kind)) + std::string(payload);
+      const std::uint32_t crc = Crc32c(body);
+      log.append(reinterpret_cast<const char*>(&len), 4);
+      log.append(reinterpret_cast<const char*>(&crc), 4);
+      log += body;
+    };
+    const Rater rater = testing::MakeRater();
+    std::uint32_t entries = 0;
+    network::ParseSacctText(
+        GoodFile(), {},
+        [&](const network::SacctRow& row, std::uint64_t) {
+          const UsageView view = UsageView::FromRow(row);
+          std::string payload;
+          codec::EncodeUsage(view, rater.Rate(view), &payload);
+          append(codec::kUsageEntry, payload);
+          ++entries;
+        },
+        [](const network::SacctLineError& e) { FAIL() << e.reason; });
+    ASSERT_EQ(entries, 5u);
+    append(codec::kCommitEntry, std::string_view(reinterpret_cast<const char*>(&entries), 4));
+    std::ofstream(old_dir + "/usage.log", std::ios::binary) << log;
+  }
+  auto old_store = OpenStore(old_dir);
+  auto new_store = OpenStore(new_dir);
+  Ingest(new_store.get(), GoodFile());
+  EXPECT_EQ(old_store->record_count(), 5u);
+  EXPECT_TRUE(old_store->Contains("cdai", "1001", "0"));
+  const auto scan = [](const UsageStore& store) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store
+                    .ScanUsage([&](const StoredUsage& u) {
+                      out.push_back(u.record.cluster + "/" + u.record.job_id + "/" +
+                                    u.record.step + "/" + u.record.account + "/" +
+                                    std::to_string(u.record.elapsed_s) + "/" +
+                                    std::to_string(u.record.alloc_tres.size()) + "/" +
+                                    std::to_string(u.figures ? u.figures->amount_fen : -1));
+                      return OkStatus();
+                    })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(scan(*old_store), scan(*new_store));
+  EXPECT_EQ(scan(*old_store).size(), 5u);
+  const auto lines = [](const UsageStore& store) {
+    auto l = store.Lines(Date::FromYmd(2024, 1, 1).value(), Date::FromYmd(2024, 12, 31).value(),
+                         std::nullopt);
+    EXPECT_TRUE(l.ok());
+    std::vector<std::string> out;
+    for (const BillLine& b : *l) {
+      out.push_back(b.line.job_id + ":" + std::to_string(b.line.figures.amount_fen));
+    }
+    return out;
+  };
+  EXPECT_EQ(lines(*old_store), lines(*new_store));
+  EXPECT_EQ(lines(*old_store).size(), 2u);
+  EXPECT_EQ(Ingest(old_store.get(), GoodFile()).already, 5u);
+  const std::string more = std::string(testing::kHeader) + "\n" +
+                           "79|cdhpc|lab|bob|cpu|2024-05-07T07:00:00|2024-05-07T08:00:00|"
+                           "2024-05-07T09:00:00|3600|cpu=4,mem=8G,node=1|COMPLETED|0:0\n";
+  EXPECT_EQ(Ingest(old_store.get(), more).ingested, 1u);
+  old_store.reset();
+  auto reopened = OpenStore(old_dir);
+  EXPECT_EQ(reopened->record_count(), 6u);
+  EXPECT_TRUE(reopened->Contains("cdhpc", "79", ""));
+  std::filesystem::remove_all(old_dir);
+  std::filesystem::remove_all(new_dir);
 }
 
 }  // namespace

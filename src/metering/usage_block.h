@@ -1,0 +1,103 @@
+// A block of usage records as the usage log stores them (entry kind 5, usage_store.h): many
+// records in one checksummed entry, each coded against the one before it. Internal to metering.
+//
+// Why: a record's job row and steps repeat the cluster, job id, account, user, partition,
+// submit time and mostly the AllocTRES, and every number is small once taken relative to its
+// neighbour. Coding each record as fixed-width fields in its own entry made the log 1.06 × the
+// sacct text, and writing it (the kernel's copy into the page cache and its zeroing of fresh
+// pages) cost a quarter of a durable ingest (docs/benchmarks-metering.md). A block is about a
+// fifth of that, and one checksum covers it.
+//
+// Payload: u32 record count, then the records. A record is coded against the previous record
+// of the same block (the first against an empty one), so every block decodes on its own:
+//   u8 same: bit 0 cluster, 1 job_id, 2 account, 3 user, 4 partition, 5 submit, 6 AllocTRES
+//            (names and counts) are the previous record's and not written; bit 7: every time
+//            of the record (submit, start, end, price_effective_from) is a whole second, and
+//            the time fields below count seconds instead of microseconds
+//   u8 rating kind | u8 job state
+//   s cluster | s job_id | s step | s account | s user | s partition     (unless same)
+//   z submit − previous submit (unless same)
+//   v start: 0 absent, else 1 + (z start − submit) | v end: likewise, relative to submit
+//   z elapsed_s | z exit_code | z exit_signal
+//   v n | n × (s name | z count)                                         (unless same)
+//   figures, when the rating kind is billed:
+//     v org | v contract (0: none) | z day | u8 unit | z quantity_unit_s | z unit_price_fen |
+//     z price_effective_from − submit | z share numerator | z share denominator | z amount_fen
+// v: LEB128 varint of a u64; z: zigzag-coded i64 as v; s: v length then the bytes. Differences
+// are taken modulo 2^64, so any values round-trip.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "metering/rating.h"
+
+namespace suanli::metering::codec {
+
+class UsageBlockEncoder {
+ public:
+  // Appends a rated record (outcome.ok must hold).
+  void Add(const UsageView& usage, const RatingOutcome& outcome);
+  std::uint32_t records() const { return records_; }
+  std::size_t bytes() const { return used_; }
+  // The payload of the records added since the last Clear (valid until the next Add).
+  std::string_view payload();
+  void Clear();
+
+ private:
+  struct Ref {  // a string written earlier in buf_
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  char* Room(std::size_t n);
+  bool Same(const Ref& ref, std::string_view s) const;
+  char* PutStr(char* p, std::string_view s, Ref* ref);
+  bool SameTres(std::span<const network::TresCount> tres) const;
+
+  std::string buf_ = std::string(4, '\0');  // the u32 count, then records
+  std::size_t used_ = 4;
+  std::uint32_t records_ = 0;
+  // The previous record, for the "same" bits.
+  Ref cluster_, job_id_, account_, user_, partition_;
+  std::int64_t submit_us_ = 0;
+  std::size_t tres_n_ = 0;
+  std::array<Ref, network::kSacctMaxTres> tres_name_{};
+  std::array<std::int64_t, network::kSacctMaxTres> tres_count_{};
+};
+
+// One decoded record: views into the block's payload (and this object's TRES array).
+struct DecodedUsage {
+  UsageView usage;
+  RatingKind kind = RatingKind::kBilled;
+  std::optional<RatedFigures> figures;  // when kind == kBilled
+  std::array<network::TresCount, network::kSacctMaxTres> tres{};
+};
+
+class UsageBlockDecoder {
+ public:
+  UsageBlockDecoder() = default;
+  UsageBlockDecoder(const UsageBlockDecoder&) = delete;  // cur_.usage.tres points into cur_
+  UsageBlockDecoder& operator=(const UsageBlockDecoder&) = delete;
+
+  // Starts on a payload; false when its count header is missing.
+  bool Open(std::string_view payload);
+  std::uint32_t records() const { return records_; }
+  // The next record (valid until the next call), or nullptr after the last one or at a short
+  // or inconsistent one; done() tells the two apart.
+  const DecodedUsage* Next();
+  // Every record was read and nothing is left over.
+  bool done() const { return read_ == records_ && in_.empty(); }
+
+ private:
+  bool Decode();
+  std::string_view in_;
+  std::uint32_t records_ = 0;
+  std::uint32_t read_ = 0;
+  std::size_t tres_n_ = 0;
+  DecodedUsage cur_;  // also the previous record while the next is decoded
+};
+
+}  // namespace suanli::metering::codec
