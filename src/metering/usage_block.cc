@@ -1,6 +1,7 @@
 // Usage blocks of the usage log (usage_block.h has the format).
 #include "metering/usage_block.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/check.h"
@@ -93,20 +94,43 @@ class Reader {
 }  // namespace
 
 char* UsageBlockEncoder::Room(std::size_t n) {
-  if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n));
-  return buf_.data() + used_;
+  // Grown 64 KiB at a time (resize zero-fills what it adds) and cut to size at Finish; the
+  // caller keeps the buffer's capacity, so this rarely allocates.
+  if (used_ + n > out_->size()) out_->resize(used_ + std::max(n, std::size_t{64} << 10));
+  return out_->data() + used_;
 }
 
 bool UsageBlockEncoder::Same(const Ref& ref, std::string_view s) const {
-  return ref.size == s.size() && (s.empty() || std::memcmp(buf_.data() + ref.offset, s.data(),
-                                                           s.size()) == 0);
+  return ref.size == s.size() &&
+         (s.empty() || std::memcmp(out_->data() + ref.offset, s.data(), s.size()) == 0);
 }
 
 char* UsageBlockEncoder::PutStr(char* p, std::string_view s, Ref* ref) {
   p = PutV(p, s.size());
-  if (ref != nullptr) *ref = Ref{static_cast<std::size_t>(p - buf_.data()), s.size()};
+  if (ref != nullptr) *ref = Ref{static_cast<std::size_t>(p - out_->data()), s.size()};
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   return p + s.size();
+}
+
+void UsageBlockEncoder::Begin(std::string* out, std::size_t header_bytes) {
+  SUANLI_CHECK(!open());
+  out_ = out;
+  payload_ = out->size() + header_bytes;
+  used_ = payload_ + 4;  // the count, written at Finish
+  out->resize(used_);
+  records_ = 0;
+  // The previous record of the first is empty: refs of size 0 compare equal to "".
+  cluster_ = job_id_ = account_ = user_ = partition_ = Ref{};
+  submit_us_ = 0;
+  tres_n_ = 0;
+}
+
+std::size_t UsageBlockEncoder::Finish() {
+  SUANLI_CHECK(open());
+  out_->resize(used_);
+  std::memcpy(out_->data() + payload_, &records_, 4);  // little-endian, as the whole log
+  out_ = nullptr;
+  return payload_;
 }
 
 bool UsageBlockEncoder::SameTres(std::span<const network::TresCount> tres) const {
@@ -118,7 +142,7 @@ bool UsageBlockEncoder::SameTres(std::span<const network::TresCount> tres) const
 }
 
 void UsageBlockEncoder::Add(const UsageView& u, const RatingOutcome& outcome) {
-  SUANLI_CHECK(outcome.ok);
+  SUANLI_CHECK(outcome.ok && open());
   SUANLI_CHECK(u.tres.size() <= network::kSacctMaxTres);
   const bool billed = outcome.kind == RatingKind::kBilled;
   std::size_t bound = kRecordFixedBytesMax + u.cluster.size() + u.job_id.size() + u.step.size() +
@@ -193,19 +217,6 @@ void UsageBlockEncoder::Add(const UsageView& u, const RatingOutcome& outcome) {
   SUANLI_CHECK(static_cast<std::size_t>(p - head) <= bound);
   used_ += static_cast<std::size_t>(p - head);
   ++records_;
-}
-
-std::string_view UsageBlockEncoder::payload() {
-  std::memcpy(buf_.data(), &records_, 4);  // little-endian, as the whole log
-  return std::string_view(buf_.data(), used_);
-}
-
-void UsageBlockEncoder::Clear() {
-  used_ = 4;
-  records_ = 0;
-  cluster_ = job_id_ = account_ = user_ = partition_ = Ref{};
-  submit_us_ = 0;
-  tres_n_ = 0;
 }
 
 bool UsageBlockDecoder::Open(std::string_view payload) {

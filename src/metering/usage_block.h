@@ -30,6 +30,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,18 +38,28 @@
 
 namespace suanli::metering::codec {
 
+// Codes records straight into the caller's buffer (the usage store's pending batch), so a block
+// is never copied: Begin leaves room for the caller's framing, Add appends records, Finish
+// writes the count and gives back where the payload lies; the caller then fills its header.
 class UsageBlockEncoder {
  public:
-  // Appends a rated record (outcome.ok must hold).
+  // Starts a block at the end of *out, after `header_bytes` bytes left for the caller. *out
+  // must not be changed by anyone else until Finish.
+  void Begin(std::string* out, std::size_t header_bytes);
+  bool open() const { return out_ != nullptr; }
+  // Appends a rated record (outcome.ok must hold). The block must be open.
   void Add(const UsageView& usage, const RatingOutcome& outcome);
   std::uint32_t records() const { return records_; }
-  std::size_t bytes() const { return used_; }
-  // The payload of the records added since the last Clear (valid until the next Add).
-  std::string_view payload();
-  void Clear();
+  // Bytes of the payload so far (0 when no block is open).
+  std::size_t bytes() const { return open() ? used_ - payload_ : 0; }
+  // Bytes of *out in use, up to the end of the block (it may be longer while the block is open).
+  std::size_t used() const { return used_; }
+  // Closes the block: *out ends with it, and the return value is the payload's offset in *out
+  // (its size is out->size() minus that).
+  std::size_t Finish();
 
  private:
-  struct Ref {  // a string written earlier in buf_
+  struct Ref {  // a string written earlier in the block
     std::size_t offset = 0;
     std::size_t size = 0;
   };
@@ -57,10 +68,11 @@ class UsageBlockEncoder {
   char* PutStr(char* p, std::string_view s, Ref* ref);
   bool SameTres(std::span<const network::TresCount> tres) const;
 
-  std::string buf_ = std::string(4, '\0');  // the u32 count, then records
-  std::size_t used_ = 4;
+  std::string* out_ = nullptr;
+  std::size_t payload_ = 0;  // offset of the count in *out_
+  std::size_t used_ = 0;     // bytes of *out_ in use; it may be longer (room for the next record)
   std::uint32_t records_ = 0;
-  // The previous record, for the "same" bits.
+  // The previous record, for the "same" bits (an empty one before the first).
   Ref cluster_, job_id_, account_, user_, partition_;
   std::int64_t submit_us_ = 0;
   std::size_t tres_n_ = 0;

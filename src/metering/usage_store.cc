@@ -115,6 +115,7 @@ Result<std::unique_ptr<UsageStore>> UsageStore::Open(const Options& options) {
 }
 
 UsageStore::~UsageStore() {
+  writer_.reset();  // its thread writes to fd_
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -294,27 +295,41 @@ bool UsageStore::Contains(std::string_view center, std::string_view job_id,
   return index_.Find(center, job_id, step) != UsageKeyIndex::kNone;
 }
 
-void UsageStore::AppendEntry(std::uint8_t kind, std::string_view payload) {
-  SUANLI_CHECK(payload.size() < kBatchBytesMax);
-  char header[kHeaderBytes];
-  const auto len = static_cast<std::uint32_t>(payload.size());
+namespace {
+
+// Fills the header of the entry whose payload is buf[payload, end of buf).
+void FrameEntry(std::string* buf, std::size_t payload, std::uint8_t kind) {
+  const std::size_t size = buf->size() - payload;
+  SUANLI_CHECK(payload >= kHeaderBytes && size < UsageStore::kBatchBytesMax);
+  char* header = buf->data() + payload - kHeaderBytes;
+  const auto len = static_cast<std::uint32_t>(size);
   std::memcpy(header, &len, 4);
   header[8] = static_cast<char>(kind);
-  const std::uint32_t crc = Crc32c(payload, Crc32c(std::string_view(header + 8, 1)));
+  const std::uint32_t crc = Crc32c(std::string_view(header + 8, size + 1));
   std::memcpy(header + 4, &crc, 4);
-  pending_.append(header, kHeaderBytes);
+}
+
+}  // namespace
+
+void UsageStore::AppendEntry(std::uint8_t kind, std::string_view payload) {
+  SUANLI_CHECK(!block_.open());  // the open block must end first: entries follow it
+  pending_.append(kHeaderBytes, '\0');
+  const std::size_t at = pending_.size();
   pending_.append(payload);
+  FrameEntry(&pending_, at, kind);
   ++pending_entries_;
 }
 
 void UsageStore::SealBlock() {
-  if (block_.records() == 0) return;
-  AppendEntry(codec::kUsageBlockEntry, block_.payload());
-  block_.Clear();
+  if (!block_.open()) return;
+  FrameEntry(&pending_, block_.Finish(), codec::kUsageBlockEntry);
+  ++pending_entries_;
 }
 
 Status UsageStore::CommitIfLarge() {
-  if (pending_.size() + block_.bytes() >= kBatchBytesTarget) return Commit();
+  // While a block is open, pending_ may be longer than what is written (usage_block.h).
+  const std::size_t bytes = block_.open() ? block_.used() : pending_.size();
+  if (bytes >= kBatchBytesTarget) return StartCommit();
   return OkStatus();
 }
 
@@ -322,6 +337,12 @@ Result<bool> UsageStore::Add(const UsageView& usage, const RatingOutcome& outcom
   SUANLI_CHECK(outcome.ok);
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
   if (!index_.Insert(usage.cluster, usage.job_id, usage.step)) return false;
+  if (!block_.open()) {
+    // The batch's buffer keeps its capacity from batch to batch (it alternates with the
+    // writer's), so this allocates at most twice in a store's life.
+    pending_.reserve(kBatchBytesTarget + 2 * kBlockBytesTarget);
+    block_.Begin(&pending_, kHeaderBytes);
+  }
   block_.Add(usage, outcome);
   ++record_count_;
   if (block_.bytes() >= kBlockBytesTarget) SealBlock();
@@ -358,35 +379,39 @@ std::optional<std::string> UsageStore::Cursor(std::string_view center) const {
 }
 
 Status UsageStore::Commit() {
+  SUANLI_TRY(StartCommit());
+  return FinishWrite();
+}
+
+Status UsageStore::StartCommit() {
   if (broken_) return MakeError(ErrorCode::kReadOnly, path_, "a write failed; reopen the store");
   SealBlock();
   if (pending_entries_ == 0) return OkStatus();
+  SUANLI_TRY(FinishWrite());  // one batch in flight at a time, in order
   std::string commit;
   const std::uint32_t entries = pending_entries_;
   commit.append(reinterpret_cast<const char*>(&entries), 4);
   AppendEntry(codec::kCommitEntry, commit);
-  std::size_t done = 0;
-  while (done < pending_.size()) {
-    const ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done,
-                               static_cast<off_t>(log_bytes_ + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      broken_ = true;
-      return MakeError(ErrorCode::kIoUncertain, path_,
-                       std::string("write failed: ") + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (sync_ && ::fdatasync(fd_) != 0) {
-    broken_ = true;
-    return MakeError(ErrorCode::kIoUncertain, path_,
-                     std::string("fdatasync failed: ") + std::strerror(errno));
-  }
-  log_bytes_ += pending_.size();
-  for (auto& [center, cursor] : pending_cursors_) cursors_[center] = std::move(cursor);
+  if (!writer_) writer_ = std::make_unique<LogWriter>(fd_, sync_, path_);
+  writing_bytes_ = pending_.size();
+  writing_cursors_ = std::move(pending_cursors_);
   pending_cursors_.clear();
-  pending_.clear();
+  writer_->Start(&pending_, log_bytes_);
   pending_entries_ = 0;
+  return OkStatus();
+}
+
+Status UsageStore::FinishWrite() {
+  if (!writer_ || !writer_->busy()) return OkStatus();
+  Status written = writer_->Wait();
+  if (!written.ok()) {
+    broken_ = true;
+    return written;
+  }
+  log_bytes_ += writing_bytes_;
+  for (auto& [center, cursor] : writing_cursors_) cursors_[center] = std::move(cursor);
+  writing_cursors_.clear();
+  writing_bytes_ = 0;
   return OkStatus();
 }
 

@@ -28,6 +28,7 @@
 
 #include "core/cst_time.h"
 #include "core/result.h"
+#include "metering/log_writer.h"
 #include "metering/rating.h"
 #include "metering/usage_block.h"
 #include "metering/usage_key_index.h"
@@ -100,7 +101,10 @@ class UsageStore {
 
   // Adds a rated record (outcome.ok must hold) to the pending batch and returns true; returns
   // false, adding nothing, when its key is already stored or pending ("already ingested").
-  // Commits the batch first when it has grown past kBatchBytesTarget. Errors: those of Commit.
+  // Once the batch has grown past kBatchBytesTarget it is handed to the writer thread, which
+  // writes and fdatasyncs it while the next batch is built; the outcome of that write comes
+  // back from a later call (an error of Commit's kinds). Nothing counts as committed before
+  // Commit returns.
   Result<bool> Add(const UsageView& usage, const RatingOutcome& outcome);
 
   // Adds a correction of a stored billed line to the pending batch. The key must be stored
@@ -114,8 +118,8 @@ class UsageStore {
   std::optional<std::string> Cursor(std::string_view center) const;
 
   // Writes the pending batch and its commit entry in one write, fdatasyncs once, and only then
-  // makes its keys, adjustments and cursors count as committed. A no-op when nothing is
-  // pending. After any write or sync failure the store refuses every later write (kReadOnly);
+  // makes its keys, adjustments and cursors count as committed; it first waits for a batch the
+  // writer thread has in flight. A no-op when nothing is pending or in flight. After any write or sync failure the store refuses every later write (kReadOnly);
   // reopening recovers the last committed state. kIoUncertain on that failure.
   Status Commit();
 
@@ -158,6 +162,12 @@ class UsageStore {
   void AppendEntry(std::uint8_t kind, std::string_view payload);
   void SealBlock();
   Status CommitIfLarge();
+  // Closes the pending batch with its commit entry and hands it to the writer thread, after
+  // FinishWrite. A no-op when nothing is pending.
+  Status StartCommit();
+  // Waits for the batch in flight and makes it count as committed (log_bytes_, cursors), or
+  // marks the store broken and returns the write's error. Ok when nothing is in flight.
+  Status FinishWrite();
 
   std::string dir_;
   std::string path_;
@@ -169,6 +179,9 @@ class UsageStore {
   std::uint64_t record_count_ = 0;
   std::string pending_;  // encoded entries of the open batch
   std::uint32_t pending_entries_ = 0;
+  std::unique_ptr<LogWriter> writer_;  // started with the first batch
+  std::uint64_t writing_bytes_ = 0;    // of the batch in flight
+  std::vector<std::pair<std::string, std::string>> writing_cursors_;  // its cursors
   std::string scratch_;  // reused payload buffer
   codec::UsageBlockEncoder block_;  // the open block of the batch
   UsageKeyIndex index_;  // every committed and pending key, with its line's revision
