@@ -24,7 +24,7 @@ LogWriter::~LogWriter() {
   thread_.join();
 }
 
-void LogWriter::Start(std::string* batch, std::uint64_t offset) {
+void LogWriter::Start(LogBuffer* batch, std::uint64_t offset) {
   SUANLI_CHECK(!busy_);
   {
     std::lock_guard lock(mu_);
@@ -63,7 +63,7 @@ void LogWriter::Run() {
   }
 }
 
-Status LogWriter::WriteAndSync(const std::string& bytes, std::uint64_t offset) const {
+Status LogWriter::WriteAndSync(const LogBuffer& bytes, std::uint64_t offset) const {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/result.h"
+#include "metering/log_buffer.h"
 
 namespace suanli::metering {
 
@@ -29,7 +30,7 @@ class LogWriter {
 
   // Takes the bytes of *batch (swapping in an empty buffer with spare capacity) and writes them
   // at `offset`, then fdatasyncs. CHECKs that no batch is in flight.
-  void Start(std::string* batch, std::uint64_t offset);
+  void Start(LogBuffer* batch, std::uint64_t offset);
   // Waits for the batch in flight, if any, and returns its outcome: ok once its fdatasync
   // returned; kIoUncertain when the write or the sync failed (the batch may be partly or
   // wholly on disk, and reopening the store decides).
@@ -38,7 +39,7 @@ class LogWriter {
 
  private:
   void Run();
-  Status WriteAndSync(const std::string& bytes, std::uint64_t offset) const;
+  Status WriteAndSync(const LogBuffer& bytes, std::uint64_t offset) const;
 
   const int fd_;
   const bool sync_;
@@ -50,7 +51,7 @@ class LogWriter {
   bool has_batch_ = false;
   bool done_ = false;
   bool stop_ = false;
-  std::string batch_;
+  LogBuffer batch_;
   std::uint64_t offset_ = 0;
   Status outcome_ = OkStatus();
   std::thread thread_;  // last: started once the fields above exist

@@ -32,10 +32,10 @@ TEST(LogWriterTest, BatchesLandAtTheirOffsetsInOrder) {
   ASSERT_GE(fd, 0);
   {
     LogWriter writer(fd, /*sync=*/true, path);
-    std::string batch;
+    LogBuffer batch;
     std::uint64_t offset = 0;
     for (int i = 0; i < 50; ++i) {
-      batch.assign(static_cast<std::size_t>(1000 + i), static_cast<char>('a' + i % 26));
+      batch.append(std::string(static_cast<std::size_t>(1000 + i), static_cast<char>('a' + i % 26)));
       const std::size_t size = batch.size();
       ASSERT_TRUE(writer.Wait().ok());
       writer.Start(&batch, offset);
@@ -63,7 +63,8 @@ TEST(LogWriterTest, AFailedWriteComesBackFromWait) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // every write fails (EBADF)
   ASSERT_GE(fd, 0);
   LogWriter writer(fd, /*sync=*/true, path);
-  std::string batch = "entries";
+  LogBuffer batch;
+  batch.append("entries");
   writer.Start(&batch, 0);
   const Status written = writer.Wait();
   ASSERT_FALSE(written.ok());

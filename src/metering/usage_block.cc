@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "metering/short_bytes.h"
 
 namespace suanli::metering::codec {
 namespace {
@@ -94,15 +95,14 @@ class Reader {
 }  // namespace
 
 char* UsageBlockEncoder::Room(std::size_t n) {
-  // Grown 64 KiB at a time (resize zero-fills what it adds) and cut to size at Finish; the
-  // caller keeps the buffer's capacity, so this rarely allocates.
-  if (used_ + n > out_->size()) out_->resize(used_ + std::max(n, std::size_t{64} << 10));
+  // Room for a record is taken ahead of it and the buffer cut to size at Finish; the caller
+  // keeps the buffer's capacity from batch to batch, so this rarely allocates.
+  if (used_ + n > out_->size()) out_->resize(used_ + n);
   return out_->data() + used_;
 }
 
 bool UsageBlockEncoder::Same(const Ref& ref, std::string_view s) const {
-  return ref.size == s.size() &&
-         (s.empty() || std::memcmp(out_->data() + ref.offset, s.data(), s.size()) == 0);
+  return ShortEqual(std::string_view(out_->data() + ref.offset, ref.size), s);
 }
 
 char* UsageBlockEncoder::PutStr(char* p, std::string_view s, Ref* ref) {
@@ -112,7 +112,7 @@ char* UsageBlockEncoder::PutStr(char* p, std::string_view s, Ref* ref) {
   return p + s.size();
 }
 
-void UsageBlockEncoder::Begin(std::string* out, std::size_t header_bytes) {
+void UsageBlockEncoder::Begin(LogBuffer* out, std::size_t header_bytes) {
   SUANLI_CHECK(!open());
   out_ = out;
   payload_ = out->size() + header_bytes;

@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 
+#include "metering/log_buffer.h"
 #include "metering/rating.h"
 
 namespace suanli::metering::codec {
@@ -45,7 +46,7 @@ class UsageBlockEncoder {
  public:
   // Starts a block at the end of *out, after `header_bytes` bytes left for the caller. *out
   // must not be changed by anyone else until Finish.
-  void Begin(std::string* out, std::size_t header_bytes);
+  void Begin(LogBuffer* out, std::size_t header_bytes);
   bool open() const { return out_ != nullptr; }
   // Appends a rated record (outcome.ok must hold). The block must be open.
   void Add(const UsageView& usage, const RatingOutcome& outcome);
@@ -68,7 +69,7 @@ class UsageBlockEncoder {
   char* PutStr(char* p, std::string_view s, Ref* ref);
   bool SameTres(std::span<const network::TresCount> tres) const;
 
-  std::string* out_ = nullptr;
+  LogBuffer* out_ = nullptr;
   std::size_t payload_ = 0;  // offset of the count in *out_
   std::size_t used_ = 0;     // bytes of *out_ in use; it may be longer (room for the next record)
   std::uint32_t records_ = 0;

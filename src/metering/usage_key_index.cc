@@ -5,11 +5,12 @@
 #include <functional>
 
 #include "core/check.h"
+#include "metering/short_bytes.h"
 
 namespace suanli::metering {
 namespace {
 
-std::size_t HashText(std::string_view s) { return std::hash<std::string_view>{}(s); }
+std::size_t HashText(std::string_view s) { return ShortHash(s); }
 
 }  // namespace
 
@@ -25,10 +26,10 @@ std::size_t UsageKeyIndex::JobHash::operator()(std::uint32_t job) const noexcept
   return HashText(index->JobKey(job));
 }
 bool UsageKeyIndex::JobEq::operator()(std::string_view key, std::uint32_t job) const noexcept {
-  return index->JobKey(job) == key;
+  return ShortEqual(index->JobKey(job), key);
 }
 bool UsageKeyIndex::JobEq::operator()(std::uint32_t job, std::string_view key) const noexcept {
-  return index->JobKey(job) == key;
+  return ShortEqual(index->JobKey(job), key);
 }
 
 char* UsageKeyIndex::Arena::Room(std::size_t n, std::uint32_t* ref) {
@@ -106,7 +107,8 @@ void UsageKeyIndex::Reserve(std::size_t keys) {
 
 bool UsageKeyIndex::IsJob(std::string_view key, std::string_view center, std::string_view job) {
   return key.size() == center.size() + 1 + job.size() && key[center.size()] == '\x1f' &&
-         key.starts_with(center) && key.ends_with(job);
+         ShortEqual(key.substr(0, center.size()), center) &&
+         ShortEqual(key.substr(center.size() + 1), job);
 }
 
 std::uint32_t UsageKeyIndex::FindJob(std::string_view center, std::string_view job) const {
@@ -134,7 +136,7 @@ std::uint32_t UsageKeyIndex::FindStep(std::uint32_t job, std::string_view step) 
     return it == spilled_.end() ? kNone : it->second;
   }
   for (std::uint32_t s = j.head; s != kNone; s = slots_[s].prev) {
-    if (StepName(s) == step) return s;
+    if (ShortEqual(StepName(s), step)) return s;
   }
   return kNone;
 }

@@ -298,7 +298,7 @@ bool UsageStore::Contains(std::string_view center, std::string_view job_id,
 namespace {
 
 // Fills the header of the entry whose payload is buf[payload, end of buf).
-void FrameEntry(std::string* buf, std::size_t payload, std::uint8_t kind) {
+void FrameEntry(LogBuffer* buf, std::size_t payload, std::uint8_t kind) {
   const std::size_t size = buf->size() - payload;
   SUANLI_CHECK(payload >= kHeaderBytes && size < UsageStore::kBatchBytesMax);
   char* header = buf->data() + payload - kHeaderBytes;
@@ -313,8 +313,8 @@ void FrameEntry(std::string* buf, std::size_t payload, std::uint8_t kind) {
 
 void UsageStore::AppendEntry(std::uint8_t kind, std::string_view payload) {
   SUANLI_CHECK(!block_.open());  // the open block must end first: entries follow it
-  pending_.append(kHeaderBytes, '\0');
-  const std::size_t at = pending_.size();
+  const std::size_t at = pending_.size() + kHeaderBytes;
+  pending_.resize(at);
   pending_.append(payload);
   FrameEntry(&pending_, at, kind);
   ++pending_entries_;

@@ -177,7 +177,7 @@ class UsageStore {
   std::uint64_t log_bytes_ = 0;
   std::uint64_t truncated_bytes_ = 0;
   std::uint64_t record_count_ = 0;
-  std::string pending_;  // encoded entries of the open batch
+  LogBuffer pending_;  // encoded entries of the open batch
   std::uint32_t pending_entries_ = 0;
   std::unique_ptr<LogWriter> writer_;  // started with the first batch
   std::uint64_t writing_bytes_ = 0;    // of the batch in flight
