@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "core/limits.h"
+#include "metering/short_bytes.h"
 
 namespace suanli::metering {
 namespace {
@@ -192,7 +193,7 @@ Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::T
 }
 
 std::size_t Rater::StringHash::operator()(std::string_view s) const noexcept {
-  return std::hash<std::string_view>{}(s);
+  return ShortHash(s);  // names are short; std::hash's call costs more than the hashing
 }
 
 Result<Rater> Rater::Make(PriceList prices, std::vector<AccountEntry> accounts,

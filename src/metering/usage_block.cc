@@ -108,8 +108,20 @@ bool UsageBlockEncoder::Same(const Ref& ref, std::string_view s) const {
 char* UsageBlockEncoder::PutStr(char* p, std::string_view s, Ref* ref) {
   p = PutV(p, s.size());
   if (ref != nullptr) *ref = Ref{static_cast<std::size_t>(p - out_->data()), s.size()};
-  if (!s.empty()) std::memcpy(p, s.data(), s.size());
-  return p + s.size();
+  // Names are short: up to 16 bytes are copied as two overlapping words (read only within s;
+  // written within the record's room, which Add sized with slack to spare).
+  const std::size_t n = s.size();
+  const char* q = s.data();
+  if (n >= 8 && n <= 16) {
+    std::memcpy(p, q, 8);
+    std::memcpy(p + n - 8, q + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(p, q, 4);
+    std::memcpy(p + n - 4, q + n - 4, 4);
+  } else if (n > 0) {
+    std::memcpy(p, q, n);
+  }
+  return p + n;
 }
 
 void UsageBlockEncoder::Begin(LogBuffer* out, std::size_t header_bytes) {
