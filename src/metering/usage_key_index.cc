@@ -161,7 +161,7 @@ bool UsageKeyIndex::Insert(std::string_view center, std::string_view job, std::s
   last_job_ = j;
   const auto slot = static_cast<std::uint32_t>(slots_.size());
   Job& g = jobs_[j];
-  slots_.push_back(Slot{arena_.Add(step), 0, g.head, j});
+  slots_.push_back(Slot{StepRef(step), 0, g.head, j});
   g.head = slot;
   ++g.steps;
   if ((g.steps & kSpilled) != 0) {
@@ -170,6 +170,20 @@ bool UsageKeyIndex::Insert(std::string_view center, std::string_view job, std::s
     Spill(j);
   }
   return true;
+}
+
+std::uint32_t UsageKeyIndex::StepRef(std::string_view step) {
+  for (std::size_t i = 0; i < recent_step_count_; ++i) {
+    if (ShortEqual(arena_.Get(recent_steps_[i]), step)) return recent_steps_[i];
+  }
+  const std::uint32_t ref = arena_.Add(step);
+  if (recent_step_count_ < kRecentSteps) {
+    recent_steps_[recent_step_count_++] = ref;
+  } else {
+    recent_steps_[recent_step_next_] = ref;
+    recent_step_next_ = (recent_step_next_ + 1) % kRecentSteps;
+  }
+  return ref;
 }
 
 void UsageKeyIndex::Spill(std::uint32_t job) {

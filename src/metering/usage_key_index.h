@@ -17,6 +17,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -116,6 +117,10 @@ class UsageKeyIndex {
   static bool IsJob(std::string_view key, std::string_view center, std::string_view job);
   std::uint32_t FindStep(std::uint32_t job, std::string_view step) const;
   void Spill(std::uint32_t job);
+  // The arena ref of a step name, shared with an earlier slot of the same name when one of the
+  // last few distinct names matches (sacct's are "", "batch", "extern", "0", "1", ... over and
+  // over), so the names of millions of steps take a few bytes in all.
+  std::uint32_t StepRef(std::string_view step);
 
   Arena arena_;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
@@ -124,6 +129,10 @@ class UsageKeyIndex {
       job_index_{0, JobHash{this}, JobEq{this}};
   boost::unordered_flat_map<SpilledKey, std::uint32_t, SpilledHash> spilled_;  // → slot
   std::uint32_t last_job_ = kNone;  // the job of the last Insert
+  static constexpr std::size_t kRecentSteps = 8;
+  std::array<std::uint32_t, kRecentSteps> recent_steps_{};  // arena refs
+  std::size_t recent_step_count_ = 0;
+  std::size_t recent_step_next_ = 0;  // the one to replace next
 };
 
 }  // namespace suanli::metering
