@@ -42,6 +42,7 @@ class Tally {
   // Returns false once the store has failed (the error is in status()).
   bool Record(const UsageView& view, std::uint64_t line) {
     if (!status_.ok()) return false;
+    if (store_ != nullptr) store_->Prefetch(view.cluster, view.job_id);  // overlaps rating
     const RatingOutcome outcome = rater_.Rate(view, &memo_);
     if (!outcome.ok) {
       Reject(LineReject{line, std::string(RejectColumn(outcome.reject, outcome.detail)),

@@ -2,7 +2,6 @@
 #include "metering/usage_key_index.h"
 
 #include <cstring>
-#include <functional>
 
 #include "core/check.h"
 #include "metering/short_bytes.h"
@@ -19,17 +18,10 @@ std::size_t UsageKeyIndex::SpilledHash::operator()(const SpilledKey& k) const no
   return HashText(k.step) * 31 + k.job;
 }
 
-std::size_t UsageKeyIndex::JobHash::operator()(std::string_view key) const noexcept {
-  return HashText(key);
-}
-std::size_t UsageKeyIndex::JobHash::operator()(std::uint32_t job) const noexcept {
-  return HashText(index->JobKey(job));
-}
-bool UsageKeyIndex::JobEq::operator()(std::string_view key, std::uint32_t job) const noexcept {
-  return ShortEqual(index->JobKey(job), key);
-}
-bool UsageKeyIndex::JobEq::operator()(std::uint32_t job, std::string_view key) const noexcept {
-  return ShortEqual(index->JobKey(job), key);
+std::uint32_t UsageKeyIndex::JobHash(std::string_view center, std::string_view job) {
+  // The high half of a multiply mixes every input bit into the bits the table uses.
+  const std::uint64_t h = ShortHash(job) ^ (ShortHash(center) * 0xc2b2ae3d27d4eb4fULL);
+  return static_cast<std::uint32_t>((h * 0x9e3779b97f4a7c15ULL) >> 32);
 }
 
 char* UsageKeyIndex::Arena::Room(std::size_t n, std::uint32_t* ref) {
@@ -102,7 +94,48 @@ void UsageKeyIndex::Reserve(std::size_t keys) {
   // Jobs have a row and a few steps each (sacct: batch, extern, numbered); a quarter is a
   // generous guess, and a wrong one only costs a rehash.
   jobs_.reserve(keys / 4);
-  job_index_.reserve(keys / 4);
+  while (cells_.size() < keys / 4 * 2) GrowJobTable();
+}
+
+void UsageKeyIndex::GrowJobTable() {
+  std::vector<Cell, HugePageAllocator<Cell>> old(std::max<std::size_t>(cells_.size() * 2, 1024),
+                                                 Cell{kNone, 0});
+  old.swap(cells_);
+  const std::size_t mask = cells_.size() - 1;
+  for (const Cell& c : old) {
+    if (c.job == kNone) continue;
+    std::size_t i = c.hash & mask;
+    while (cells_[i].job != kNone) i = (i + 1) & mask;
+    cells_[i] = c;
+  }
+}
+
+void UsageKeyIndex::EraseJob(std::uint32_t job, std::uint32_t hash) {
+  const std::size_t mask = cells_.size() - 1;
+  std::size_t i = hash & mask;
+  while (cells_[i].job != job) {
+    SUANLI_CHECK(cells_[i].job != kNone);
+    i = (i + 1) & mask;
+  }
+  // Backward-shift deletion: later cells of the run that may sit at i move back, so no probe
+  // ever stops early at a hole.
+  std::size_t hole = i;
+  for (std::size_t j = (i + 1) & mask; cells_[j].job != kNone; j = (j + 1) & mask) {
+    const std::size_t home = cells_[j].hash & mask;
+    // Cell j may fill the hole when its home is not in (hole, j] (cyclically).
+    const bool home_after_hole = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    if (!home_after_hole) {
+      cells_[hole] = cells_[j];
+      hole = j;
+    }
+  }
+  cells_[hole] = Cell{kNone, 0};
+  --jobs_in_cells_;
+}
+
+void UsageKeyIndex::Prefetch(std::string_view center, std::string_view job) const {
+  if (cells_.empty() || (last_job_ != kNone && IsJob(JobKey(last_job_), center, job))) return;
+  __builtin_prefetch(&cells_[JobHash(center, job) & (cells_.size() - 1)]);
 }
 
 bool UsageKeyIndex::IsJob(std::string_view key, std::string_view center, std::string_view job) {
@@ -111,22 +144,18 @@ bool UsageKeyIndex::IsJob(std::string_view key, std::string_view center, std::st
          ShortEqual(key.substr(center.size() + 1), job);
 }
 
-std::uint32_t UsageKeyIndex::FindJob(std::string_view center, std::string_view job) const {
+std::uint32_t UsageKeyIndex::FindJob(std::string_view center, std::string_view job,
+                                     std::uint32_t* hash_out) const {
   if (last_job_ != kNone && IsJob(JobKey(last_job_), center, job)) return last_job_;
-  // The key's bytes are needed only to probe; a stack buffer serves every real name.
-  char buf[256];
-  std::string owned;
-  const std::size_t n = center.size() + 1 + job.size();
-  char* key = buf;
-  if (n > sizeof buf) {
-    owned.resize(n);
-    key = owned.data();
+  const std::uint32_t hash = JobHash(center, job);
+  if (hash_out != nullptr) *hash_out = hash;
+  if (cells_.empty()) return kNone;
+  const std::size_t mask = cells_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Cell& c = cells_[i];
+    if (c.job == kNone) return kNone;
+    if (c.hash == hash && IsJob(JobKey(c.job), center, job)) return c.job;
   }
-  if (!center.empty()) std::memcpy(key, center.data(), center.size());
-  key[center.size()] = '\x1f';
-  if (!job.empty()) std::memcpy(key + center.size() + 1, job.data(), job.size());
-  const auto it = job_index_.find(std::string_view(key, n));
-  return it == job_index_.end() ? kNone : *it;
 }
 
 std::uint32_t UsageKeyIndex::FindStep(std::uint32_t job, std::string_view step) const {
@@ -149,11 +178,17 @@ std::uint32_t UsageKeyIndex::Find(std::string_view center, std::string_view job,
 
 bool UsageKeyIndex::Insert(std::string_view center, std::string_view job, std::string_view step) {
   SUANLI_CHECK(slots_.size() < kNone - 1 && jobs_.size() < kSpilled);
-  std::uint32_t j = FindJob(center, job);
+  std::uint32_t hash = 0;
+  std::uint32_t j = FindJob(center, job, &hash);
   if (j == kNone) {
     j = static_cast<std::uint32_t>(jobs_.size());
     jobs_.push_back(Job{arena_.Add2(center, '\x1f', job), kNone, 0});
-    job_index_.insert(j);
+    if ((jobs_in_cells_ + 1) * 2 > cells_.size()) GrowJobTable();
+    const std::size_t mask = cells_.size() - 1;
+    std::size_t i = hash & mask;
+    while (cells_[i].job != kNone) i = (i + 1) & mask;
+    cells_[i] = Cell{j, hash};
+    ++jobs_in_cells_;
   } else if (FindStep(j, step) != kNone) {
     last_job_ = j;
     return false;
@@ -206,7 +241,9 @@ void UsageKeyIndex::Truncate(std::size_t keys) {
     g.head = s.prev;
     if ((--g.steps & ~kSpilled) == 0) {
       SUANLI_CHECK(s.job == jobs_.size() - 1);
-      job_index_.erase(s.job);
+      const std::string_view key = JobKey(s.job);
+      const std::size_t sep = key.find('\x1f');
+      EraseJob(s.job, JobHash(key.substr(0, sep), key.substr(sep + 1)));
       jobs_.pop_back();
     }
     slots_.pop_back();

@@ -16,7 +16,6 @@
 #pragma once
 
 #include <boost/unordered/unordered_flat_map.hpp>
-#include <boost/unordered/unordered_flat_set.hpp>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +42,10 @@ class UsageKeyIndex {
   // Adds the key with revision 0 and returns true; returns false, changing nothing, when it is
   // present.
   bool Insert(std::string_view center, std::string_view job, std::string_view step);
+
+  // Starts loading the table memory where the job's entry lies, so that an Insert or Find of
+  // it a little later (after rating the record) does not wait for it. A hint only.
+  void Prefetch(std::string_view center, std::string_view job) const;
 
   // The key's slot, or kNone. A slot number stays valid until Truncate removes it.
   std::uint32_t Find(std::string_view center, std::string_view job, std::string_view step) const;
@@ -95,25 +98,24 @@ class UsageKeyIndex {
     std::vector<std::unique_ptr<char[]>> chunks_;
     std::size_t used_ = kChunkBytes;
   };
-  // The job table holds indexes into jobs_ and finds them by their key's text.
-  struct JobHash {
-    using is_transparent = void;
-    const UsageKeyIndex* index;
-    std::size_t operator()(std::string_view key) const noexcept;
-    std::size_t operator()(std::uint32_t job) const noexcept;
+  // The job table: open addressing with linear probing over (job, 32-bit hash) cells, at most
+  // half full. Its own rather than a library map because a cell's address is known from the
+  // hash alone, which Prefetch needs; the stored hash spares reading a job's key on a miss and
+  // when the table grows. Equality is the caller's (the key's text lives in the arena).
+  struct Cell {
+    std::uint32_t job;   // kNone: empty
+    std::uint32_t hash;
   };
-  struct JobEq {
-    using is_transparent = void;
-    const UsageKeyIndex* index;
-    bool operator()(std::uint32_t a, std::uint32_t b) const noexcept { return a == b; }
-    bool operator()(std::string_view key, std::uint32_t job) const noexcept;
-    bool operator()(std::uint32_t job, std::string_view key) const noexcept;
-  };
+  static std::uint32_t JobHash(std::string_view center, std::string_view job);
+  void GrowJobTable();
+  void EraseJob(std::uint32_t job, std::uint32_t hash);
 
   std::string_view JobKey(std::uint32_t job) const { return arena_.Get(jobs_[job].key); }
   std::string_view StepName(std::uint32_t slot) const { return arena_.Get(slots_[slot].step); }
-  // The job's index in jobs_, or kNone.
-  std::uint32_t FindJob(std::string_view center, std::string_view job) const;
+  // The job's index in jobs_, or kNone; *hash gets its JobHash when it was computed (not for
+  // the last job, which is remembered).
+  std::uint32_t FindJob(std::string_view center, std::string_view job,
+                        std::uint32_t* hash = nullptr) const;
   static bool IsJob(std::string_view key, std::string_view center, std::string_view job);
   std::uint32_t FindStep(std::uint32_t job, std::string_view step) const;
   void Spill(std::uint32_t job);
@@ -125,8 +127,8 @@ class UsageKeyIndex {
   Arena arena_;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
   std::vector<Job, HugePageAllocator<Job>> jobs_;
-  boost::unordered_flat_set<std::uint32_t, JobHash, JobEq, HugePageAllocator<std::uint32_t>>
-      job_index_{0, JobHash{this}, JobEq{this}};
+  std::vector<Cell, HugePageAllocator<Cell>> cells_;  // a power of two of them, or none
+  std::size_t jobs_in_cells_ = 0;
   boost::unordered_flat_map<SpilledKey, std::uint32_t, SpilledHash> spilled_;  // → slot
   std::uint32_t last_job_ = kNone;  // the job of the last Insert
   static constexpr std::size_t kRecentSteps = 8;

@@ -73,6 +73,27 @@ TEST(UsageKeyIndexTest, AJobWithManyStepsSpillsAndTruncatesBack) {
   EXPECT_TRUE(index.Insert("c", "8", "0"));
 }
 
+// Many jobs taken back at once: every job left is still found (the job table closes the gaps
+// that erased jobs leave in its probe runs), every job taken back is gone and can come back.
+TEST(UsageKeyIndexTest, TruncatingManyJobsKeepsTheRestFindable) {
+  UsageKeyIndex index;
+  constexpr int kJobs = 20'000;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kJobs; ++i) {
+      const bool fresh = index.Insert(i % 3 == 0 ? "cdai" : "cdhpc", std::to_string(i), "");
+      ASSERT_EQ(fresh, round == 0 || i >= kJobs / 2 - round * 1000) << round << " " << i;
+    }
+    index.Truncate(static_cast<std::size_t>(kJobs / 2 - (round + 1) * 1000));
+    for (int i = 0; i < kJobs; ++i) {
+      const bool kept = i < kJobs / 2 - (round + 1) * 1000;
+      EXPECT_EQ(index.Find(i % 3 == 0 ? "cdai" : "cdhpc", std::to_string(i), "") !=
+                    UsageKeyIndex::kNone,
+                kept)
+          << round << " " << i;
+    }
+  }
+}
+
 // Random keys in runs by job, as ingest sees them, with repeats; checked against std::map.
 TEST(UsageKeyIndexTest, AgreesWithASetOfWholeKeys) {
   std::mt19937_64 rng(7);

@@ -96,6 +96,12 @@ class UsageStore {
   // repeatedly; a hint only.
   void Reserve(std::size_t records);
 
+  // A hint that a record of (center, job) will be added soon: starts loading the index memory
+  // its lookup will need (ingest calls it before rating the record, to overlap the two).
+  void Prefetch(std::string_view center, std::string_view job_id) const {
+    index_.Prefetch(center, job_id);
+  }
+
   // True when (center, job, step) is stored or pending in the current batch.
   bool Contains(std::string_view center, std::string_view job_id, std::string_view step) const;
 
