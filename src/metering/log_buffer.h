@@ -3,7 +3,7 @@
 // Why not std::string: records are coded into room reserved ahead of them, and
 // std::string::resize zero-fills what it adds (4 % of a durable ingest's time went to that
 // memset, docs/benchmarks-metering.md); C++20 has no resize_and_overwrite. Its blocks come from
-// AllocateHugePages, so an 8 MiB batch costs four page faults rather than 2,048.
+// AllocateHugePages, so a 4 MiB batch costs two page faults rather than 1,024.
 #pragma once
 
 #include <algorithm>

@@ -28,13 +28,17 @@ char* UsageKeyIndex::Arena::Room(std::size_t n, std::uint32_t* ref) {
   SUANLI_CHECK(n <= kChunkBytes);
   if (used_ + n > kChunkBytes) {
     SUANLI_CHECK(chunks_.size() < (std::size_t{1} << (32 - kChunkBits)));
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
+    chunks_.push_back(static_cast<char*>(AllocateHugePages(kChunkBytes)));
     used_ = 0;
   }
   *ref = static_cast<std::uint32_t>(((chunks_.size() - 1) << kChunkBits) | used_);
-  char* p = chunks_.back().get() + used_;
+  char* p = chunks_.back() + used_;
   used_ += n;
   return p;
+}
+
+UsageKeyIndex::Arena::~Arena() {
+  for (char* chunk : chunks_) FreeHugePages(chunk, kChunkBytes);
 }
 
 namespace {
@@ -78,7 +82,7 @@ std::uint32_t UsageKeyIndex::Arena::Add2(std::string_view a, char sep, std::stri
 }
 
 std::string_view UsageKeyIndex::Arena::Get(std::uint32_t ref) const {
-  const char* p = chunks_[ref >> kChunkBits].get() + (ref & (kChunkBytes - 1));
+  const char* p = chunks_[ref >> kChunkBits] + (ref & (kChunkBytes - 1));
   std::size_t n = 0;
   for (int shift = 0;; shift += 7) {
     const auto b = static_cast<std::uint8_t>(*p++);
@@ -94,7 +98,9 @@ void UsageKeyIndex::Reserve(std::size_t keys) {
   // Jobs have a row and a few steps each (sacct: batch, extern, numbered); a quarter is a
   // generous guess, and a wrong one only costs a rehash.
   jobs_.reserve(keys / 4);
-  while (cells_.size() < keys / 4 * 2) GrowJobTable();
+  // The job table is sized for fewer jobs than that (it is the one probed at random, and fresh
+  // memory costs as much as the probes): an eighth of the keys, growing past it if need be.
+  while (cells_.size() < keys / 8 * 2) GrowJobTable();
 }
 
 void UsageKeyIndex::GrowJobTable() {

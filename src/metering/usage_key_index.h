@@ -83,19 +83,23 @@ class UsageKeyIndex {
   struct SpilledHash {
     std::size_t operator()(const SpilledKey& k) const noexcept;
   };
-  // Strings, each as a varint length and its bytes, in 1 MiB chunks that never move; a string
-  // is named by its offset in the chunks laid end to end (a u32: 4 GiB in all).
+  // Strings, each as a varint length and its bytes, in 2 MiB chunks (huge pages) that never
+  // move; a string is named by its offset in the chunks laid end to end (a u32: 4 GiB in all).
   class Arena {
    public:
+    Arena() = default;
+    ~Arena();
+    Arena(const Arena&) = delete;
+    Arena& operator=(const Arena&) = delete;
     std::uint32_t Add(std::string_view s);
     std::uint32_t Add2(std::string_view a, char sep, std::string_view b);
     std::string_view Get(std::uint32_t ref) const;
 
    private:
     char* Room(std::size_t n, std::uint32_t* ref);
-    static constexpr std::size_t kChunkBits = 20;
+    static constexpr std::size_t kChunkBits = 21;
     static constexpr std::size_t kChunkBytes = std::size_t{1} << kChunkBits;
-    std::vector<std::unique_ptr<char[]>> chunks_;
+    std::vector<char*> chunks_;
     std::size_t used_ = kChunkBytes;
   };
   // The job table: open addressing with linear probing over (job, 32-bit hash) cells, at most

@@ -76,7 +76,7 @@ class UsageStore {
  public:
   // One batch's bytes are bounded: Add/Adjust commit on their own once the pending batch
   // passes kBatchBytesTarget, and open's torn-tail rule relies on kBatchBytesMax.
-  static constexpr std::size_t kBatchBytesTarget = 8 << 20;
+  static constexpr std::size_t kBatchBytesTarget = 4 << 20;
   static constexpr std::size_t kBatchBytesMax = 16 << 20;
 
   struct Options {

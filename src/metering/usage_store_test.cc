@@ -286,7 +286,7 @@ TEST(UsageStoreTest, RecordsAndCursorCommitTogether) {
 TEST(UsageStoreTest, ManyBatchesSurviveReopen) {
   const std::string dir = TempDir("many");
   std::string text = std::string(testing::kHeader) + "\n";
-  constexpr int kJobs = 300'000;  // > kBatchBytesTarget of log (≈ 37 bytes a job): two batches
+  constexpr int kJobs = 300'000;  // > kBatchBytesTarget of log (≈ 37 bytes a job): several batches
   for (int i = 0; i < kJobs; ++i) {
     text += std::to_string(100000 + i) +
             "|cdhpc|lab|bob|cpu|2024-05-06T07:00:00|2024-05-06T08:00:00|2024-05-06T09:00:00|3600|"
