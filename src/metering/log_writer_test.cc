@@ -35,8 +35,8 @@ TEST(LogWriterTest, BatchesLandAtTheirOffsetsInOrder) {
     LogBuffer batch;
     std::uint64_t offset = 0;
     for (int i = 0; i < 50; ++i) {
-      batch.append(std::string(static_cast<std::size_t>(1000 + i), static_cast<char>('a' + i % 26)));
-      const std::size_t size = batch.size();
+      const auto size = static_cast<std::size_t>(1000 + i);
+      batch.append(std::string(size, static_cast<char>('a' + i % 26)));  // batch was empty
       ASSERT_TRUE(writer.Wait().ok());
       writer.Start(&batch, offset);
       EXPECT_TRUE(writer.busy());

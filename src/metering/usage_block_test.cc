@@ -149,9 +149,9 @@ std::vector<Sample> Samples(std::uint64_t seed, int jobs) {
 
 // Encodes samples into one buffer as the store does: each block after `header` bytes of
 // framing (filled with a marker here), and returns each block's payload.
+using Ranges = std::vector<std::pair<std::size_t, std::size_t>>;  // [first, last) sample
 std::vector<std::string_view> EncodeBlocks(std::vector<Sample>& samples, std::size_t block_bytes,
-                                           LogBuffer* buf,
-                                           std::vector<std::pair<std::size_t, std::size_t>>* ranges) {
+                                           LogBuffer* buf, Ranges* ranges) {
   constexpr std::size_t kHeader = 9;
   UsageBlockEncoder enc;
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // payload offset, size
@@ -176,7 +176,7 @@ TEST(UsageBlockTest, EveryFieldRoundTrips) {
   std::vector<Sample> samples = Samples(1, 400);
   LogBuffer buf;
   buf.append("entries before");
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  Ranges ranges;
   const std::vector<std::string_view> blocks = EncodeBlocks(samples, 4000, &buf, &ranges);
   EXPECT_TRUE(buf.view().starts_with("entries before"));
   ASSERT_GT(blocks.size(), 3u);

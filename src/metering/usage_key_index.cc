@@ -129,7 +129,8 @@ void UsageKeyIndex::EraseJob(std::uint32_t job, std::uint32_t hash) {
   for (std::size_t j = (i + 1) & mask; cells_[j].job != kNone; j = (j + 1) & mask) {
     const std::size_t home = cells_[j].hash & mask;
     // Cell j may fill the hole when its home is not in (hole, j] (cyclically).
-    const bool home_after_hole = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    const bool home_after_hole =
+        hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
     if (!home_after_hole) {
       cells_[hole] = cells_[j];
       hole = j;

@@ -125,8 +125,9 @@ class UsageStore {
 
   // Writes the pending batch and its commit entry in one write, fdatasyncs once, and only then
   // makes its keys, adjustments and cursors count as committed; it first waits for a batch the
-  // writer thread has in flight. A no-op when nothing is pending or in flight. After any write or sync failure the store refuses every later write (kReadOnly);
-  // reopening recovers the last committed state. kIoUncertain on that failure.
+  // writer thread has in flight. A no-op when nothing is pending or in flight. After any write
+  // or sync failure the store refuses every later write (kReadOnly); reopening recovers the
+  // last committed state. kIoUncertain on that failure.
   Status Commit();
 
   // Reads every committed usage record with its line's current state, in log order. Stops and
