@@ -11,6 +11,7 @@ namespace suanli::metering::codec {
 namespace {
 
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
+constexpr std::uint8_t kStartPresent = 0x80, kEndPresent = 0x40;  // in the state byte
 constexpr std::uint8_t kSameCluster = 1, kSameJob = 2, kSameAccount = 4, kSameUser = 8,
                        kSamePartition = 16, kSameSubmit = 32, kSameTres = 64, kSeconds = 128;
 
@@ -173,7 +174,9 @@ void UsageBlockEncoder::Add(const UsageView& u, const RatingOutcome& outcome) {
   char* p = head + 1;  // the "same" byte is written last
   std::uint8_t same = seconds ? kSeconds : 0;
   *p++ = static_cast<char>(outcome.kind);
-  *p++ = static_cast<char>(u.state);
+  static_assert(static_cast<std::uint8_t>(network::JobState::kRequeued) < kEndPresent);
+  *p++ = static_cast<char>(static_cast<std::uint8_t>(u.state) | (u.start ? kStartPresent : 0) |
+                           (u.end ? kEndPresent : 0));
   const auto field = [&](std::string_view s, Ref* ref, std::uint8_t bit) {
     if (Same(*ref, s)) {
       same |= bit;
@@ -194,7 +197,7 @@ void UsageBlockEncoder::Add(const UsageView& u, const RatingOutcome& outcome) {
     submit_us_ = u.submit.micros();
   }
   const auto put_time = [&](const std::optional<Instant>& t) {
-    p = PutV(p, t ? 1 + Zig(Sub(in_unit(t->micros()), submit)) : 0);
+    if (t) p = PutZ(p, Sub(in_unit(t->micros()), submit));
   };
   put_time(u.start);
   put_time(u.end);
@@ -253,6 +256,9 @@ bool UsageBlockDecoder::Decode() {
   Reader r(&in_);
   std::uint8_t same = 0, kind = 0, state = 0;
   if (!r.U8(&same) || !r.U8(&kind) || !r.U8(&state)) return false;
+  const bool has_start = (state & kStartPresent) != 0;
+  const bool has_end = (state & kEndPresent) != 0;
+  state &= static_cast<std::uint8_t>(~(kStartPresent | kEndPresent));
   if (kind < 1 || kind > 3 || state > static_cast<std::uint8_t>(network::JobState::kRequeued)) {
     return false;
   }
@@ -286,19 +292,15 @@ bool UsageBlockDecoder::Decode() {
     submit = Add(submit, d);
     u.submit = Instant::FromMicros(us);
   }
-  const auto get_time = [&](std::optional<Instant>* t) {
-    std::uint64_t v = 0;
-    if (!r.V(&v)) return false;
-    if (v == 0) {
-      t->reset();
-      return true;
-    }
-    std::int64_t us = 0;
-    if (!to_micros(Add(submit, Unzig(v - 1)), &us)) return false;
+  const auto get_time = [&](bool present, std::optional<Instant>* t) {
+    t->reset();
+    if (!present) return true;
+    std::int64_t d = 0, us = 0;
+    if (!r.Z(&d) || !to_micros(Add(submit, d), &us)) return false;
     *t = Instant::FromMicros(us);
     return true;
   };
-  if (!get_time(&u.start) || !get_time(&u.end) || !r.Z(&u.elapsed_s) || !r.Z32(&u.exit_code) ||
+  if (!get_time(has_start, &u.start) || !get_time(has_end, &u.end) || !r.Z(&u.elapsed_s) || !r.Z32(&u.exit_code) ||
       !r.Z32(&u.exit_signal)) {
     return false;
   }

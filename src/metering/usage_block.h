@@ -14,10 +14,10 @@
 //            (names and counts) are the previous record's and not written; bit 7: every time
 //            of the record (submit, start, end, price_effective_from) is a whole second, and
 //            the time fields below count seconds instead of microseconds
-//   u8 rating kind | u8 job state
+//   u8 rating kind | u8 job state, with bit 7 set when Start is present and bit 6 when End is
 //   s cluster | s job_id | s step | s account | s user | s partition     (unless same)
 //   z submit − previous submit (unless same)
-//   v start: 0 absent, else 1 + (z start − submit) | v end: likewise, relative to submit
+//   z start − submit (when present) | z end − submit (when present)
 //   z elapsed_s | z exit_code | z exit_signal
 //   v n | n × (s name | z count)                                         (unless same)
 //   figures, when the rating kind is billed:

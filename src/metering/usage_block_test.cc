@@ -207,6 +207,35 @@ TEST(UsageBlockTest, AJobsRowsAreCodedAgainstEachOther) {
   EXPECT_LT(enc.bytes() - job_bytes, 25u);
 }
 
+// Times at the ends of the range, whose difference from Submit is -2^63 or wraps: present
+// stays present and every value comes back exactly.
+TEST(UsageBlockTest, ExtremeTimesRoundTrip) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  std::vector<Sample> samples = Samples(5, 2);
+  samples[0].submit_us = 1;
+  samples[0].start_us = kMin + 1;  // start − submit = −2^63
+  samples[0].end_us = kMax;
+  samples[1].submit_us = kMin;
+  samples[1].start_us = kMax;  // wraps
+  samples[1].end_us = std::nullopt;
+  samples[2].submit_us = 0;  // whole seconds again after extreme ones
+  samples[2].start_us = kMax / 1'000'000 * 1'000'000;
+  LogBuffer buf;
+  UsageBlockEncoder enc;
+  enc.Begin(&buf, 0);
+  for (std::size_t i = 0; i < 3; ++i) enc.Add(samples[i].View(), samples[i].Outcome());
+  const std::size_t at = enc.Finish();
+  UsageBlockDecoder dec;
+  ASSERT_TRUE(dec.Open(buf.view().substr(at)));
+  for (std::size_t i = 0; i < 3; ++i) {
+    const DecodedUsage* d = dec.Next();
+    ASSERT_NE(d, nullptr) << i;
+    ExpectSame(samples[i], *d);
+  }
+  EXPECT_TRUE(dec.done());
+}
+
 // Every cut of a block and every single damaged byte either decodes to some records or stops
 // with done() false; nothing reads past the payload (the ASan build checks that).
 TEST(UsageBlockTest, ACutOrDamagedBlockIsRefusedNotOverread) {
