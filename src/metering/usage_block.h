@@ -50,7 +50,6 @@ class UsageBlockEncoder {
   bool open() const { return out_ != nullptr; }
   // Appends a rated record (outcome.ok must hold). The block must be open.
   void Add(const UsageView& usage, const RatingOutcome& outcome);
-  std::uint32_t records() const { return records_; }
   // Bytes of the payload so far (0 when no block is open).
   std::size_t bytes() const { return open() ? used_ - payload_ : 0; }
   // Bytes of *out in use, up to the end of the block (it may be longer while the block is open).

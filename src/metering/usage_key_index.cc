@@ -7,15 +7,10 @@
 #include "metering/short_bytes.h"
 
 namespace suanli::metering {
-namespace {
-
-std::size_t HashText(std::string_view s) { return ShortHash(s); }
-
-}  // namespace
 
 std::size_t UsageKeyIndex::SpilledHash::operator()(const SpilledKey& k) const noexcept {
   // boost's flat map mixes the hash further, so a plain combination is enough.
-  return HashText(k.step) * 31 + k.job;
+  return ShortHash(k.step) * 31 + k.job;
 }
 
 std::uint32_t UsageKeyIndex::JobHash(std::string_view center, std::string_view job) {
