@@ -5,7 +5,7 @@
 #include <numeric>
 
 #include "core/limits.h"
-#include "metering/short_bytes.h"
+#include "core/short_bytes.h"
 
 namespace suanli::metering {
 namespace {

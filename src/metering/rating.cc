@@ -7,7 +7,7 @@
 
 #include "core/check.h"
 #include "core/limits.h"
-#include "metering/short_bytes.h"
+#include "core/short_bytes.h"
 
 namespace suanli::metering {
 namespace {
@@ -252,7 +252,7 @@ RatingOutcome Rater::Rate(const UsageView& in, Memo* memo) const {
     registered = IsRegistered(in.cluster);
     if (registered) account = FindAccount(in.cluster, in.account);
   } else {
-    if (!memo->valid || memo->center != in.cluster) {
+    if (!memo->valid || !ShortEqual(memo->center, in.cluster)) {
       memo->center.assign(in.cluster);
       memo->registered = IsRegistered(in.cluster);
       memo->account.clear();
@@ -261,7 +261,7 @@ RatingOutcome Rater::Rate(const UsageView& in, Memo* memo) const {
     memo->valid = true;
     registered = memo->registered;
     if (registered) {
-      if (!memo->entry_valid || memo->account != in.account) {
+      if (!memo->entry_valid || !ShortEqual(memo->account, in.account)) {
         memo->account.assign(in.account);
         memo->entry = FindAccount(in.cluster, in.account);
         memo->entry_valid = true;

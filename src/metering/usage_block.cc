@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "core/check.h"
-#include "metering/short_bytes.h"
+#include "core/short_bytes.h"
 
 namespace suanli::metering::codec {
 namespace {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/check.h"
+#include "core/short_bytes.h"
 
 namespace suanli::network {
 namespace {
@@ -379,14 +380,13 @@ bool SacctParser::ParseScanned(const char* begin, const char* end, const char* c
                     " fields",
                 error);
   }
-  std::array<std::string_view, kColumnCount> f{};
+  Fields f;  // see Fields: every required column is assigned below
+  f.at[kCluster] = {nullptr, 0};
   const char* start = begin;
   for (std::size_t i = 0; i < fields; ++i) {
     const char* stop = i < bar_count ? bars[i] : end;
     const Column column = columns_[i];
-    if (column != kIgnored) {
-      f[column] = std::string_view(start, static_cast<std::size_t>(stop - start));
-    }
+    if (column != kIgnored) f.at[column] = {start, static_cast<std::size_t>(stop - start)};
     start = stop + 1;
   }
   return ParseFields(f, line_no, row, error);
@@ -398,8 +398,7 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
   // AllocTRES; its batch and numbered steps repeat one another's): the same items, as views
   // into this line.
   for (const TresMemo& memo : tres_memo_) {
-    if (memo.size == 0 || tres.size() != memo.size ||
-        std::memcmp(tres.data(), memo.text.data(), memo.size) != 0) {
+    if (memo.size == 0 || !ShortEqual(tres, std::string_view(memo.text.data(), memo.size))) {
       continue;
     }
     row->tres_count = memo.count;
@@ -446,8 +445,7 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
   return true;
 }
 
-bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& f,
-                              std::uint64_t line_no, SacctRow* row,
+bool SacctParser::ParseFields(const Fields& f, std::uint64_t line_no, SacctRow* row,
                               SacctLineError* error) const {
   if (!SplitJobId(f[kJobId], &row->job_id, &row->step)) {
     return Fail(line_no, SacctErrorKind::kBadJobId, kJobId,
@@ -500,17 +498,22 @@ bool SacctParser::ParseFields(const std::array<std::string_view, kColumnCount>& 
   }
   if (!ParseTres(f[kAllocTres], line_no, row, error)) return false;
   // The common values first: most rows are COMPLETED with exit 0:0.
-  row->state = f[kState] == "COMPLETED" ? JobState::kCompleted : ParseJobState(f[kState]);
+  row->state =
+      ShortEqual(f[kState], "COMPLETED") ? JobState::kCompleted : ParseJobState(f[kState]);
   if (row->state == JobState::kUnknown) {
     return Fail(line_no, SacctErrorKind::kBadState, kState,
                 "'" + std::string(f[kState]) + "' is not a Slurm job state", error);
   }
   const std::string_view exit = f[kExitCode];
-  const auto colon = exit.find(':');
   std::int64_t code = 0;
   std::int64_t signal = 0;
-  if (exit != "0:0" &&
-      (colon == std::string_view::npos || !ParseUint(exit.substr(0, colon), &code) ||
+  if (ShortEqual(exit, "0:0")) {
+    row->exit_code = 0;
+    row->exit_signal = 0;
+    return true;
+  }
+  const auto colon = exit.find(':');
+  if ((colon == std::string_view::npos || !ParseUint(exit.substr(0, colon), &code) ||
        !ParseUint(exit.substr(colon + 1), &signal) || code > 255 || signal > 255)) {
     return Fail(line_no, SacctErrorKind::kBadExitCode, kExitCode,
                 "'" + std::string(exit) + "' is not <code>:<signal>", error);

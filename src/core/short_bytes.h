@@ -1,17 +1,19 @@
 // Equality and hashing of the short names usage keys are made of (cluster, job id, step,
-// account: a few to a few dozen bytes). Internal to metering.
+// account, a TRES text: a few to a few dozen bytes): the usage store, the rater and the sacct
+// parser.
 //
 // Why not memcmp and std::hash: both are out-of-line calls built for long inputs; the usage
 // store compares and hashes a few short names per record, millions of times in an ingest,
-// where the calls themselves were ~8 % of its time (docs/benchmarks-metering.md). Up to 16
-// bytes are read as two overlapping words, never past either string.
+// where the calls themselves were ~8 % of its time (docs/benchmarks-metering.md). Up to 64
+// bytes are compared as words (the last one overlapping), never reading past either string;
+// longer ones go through memcmp.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
-namespace suanli::metering {
+namespace suanli {
 
 namespace short_bytes_detail {
 inline std::uint64_t Load64(const char* p) {
@@ -34,8 +36,10 @@ inline bool ShortEqual(std::string_view a, std::string_view b) {
   const char* x = a.data();
   const char* y = b.data();
   if (n >= 8) {
-    if (n > 16) return std::memcmp(x, y, n) == 0;
-    return ((Load64(x) ^ Load64(y)) | (Load64(x + n - 8) ^ Load64(y + n - 8))) == 0;
+    if (n > 64) return std::memcmp(x, y, n) == 0;
+    std::uint64_t diff = Load64(x + n - 8) ^ Load64(y + n - 8);  // the last word, overlapping
+    for (std::size_t i = 0; i + 8 < n; i += 8) diff |= Load64(x + i) ^ Load64(y + i);
+    return diff == 0;
   }
   if (n >= 4) return ((Load32(x) ^ Load32(y)) | (Load32(x + n - 4) ^ Load32(y + n - 4))) == 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -75,4 +79,4 @@ inline std::uint64_t ShortHash(std::string_view s) {
   return h;
 }
 
-}  // namespace suanli::metering
+}  // namespace suanli
