@@ -1,8 +1,10 @@
-// Rating a usage record (rating.h). The hot path (Rater::Rate on a job row) does two hash
-// lookups with stack-built keys, a short scan of the partition's price versions and 128-bit
-// arithmetic; it allocates only to describe a reject.
+// Rating a usage record (rating.h). The hot path (Rater::Rate on a job row) does a hash lookup
+// of the account (skipped when the memo holds it), one of the partition's prices, a short scan
+// of its price versions and the exact product in 128 bits (divided in 64 when it fits); it
+// allocates only to describe a reject.
 #include "metering/rating.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/check.h"
@@ -14,21 +16,6 @@ namespace {
 
 using i128 = __int128;
 constexpr std::int64_t kSecondsPerHour = 3600;
-
-// Builds "a\x1fb" in `buf` when it fits, else in `heap`; returns a view of it.
-std::string_view JoinKey(std::string_view a, std::string_view b, std::array<char, 160>* buf,
-                         std::string* heap) {
-  const std::size_t len = a.size() + b.size() + 1;
-  if (len > buf->size()) {
-    heap->assign(a).push_back('\x1f');
-    heap->append(b);
-    return *heap;
-  }
-  std::copy(a.begin(), a.end(), buf->begin());
-  (*buf)[a.size()] = '\x1f';
-  std::copy(b.begin(), b.end(), buf->begin() + static_cast<std::ptrdiff_t>(a.size() + 1));
-  return std::string_view(buf->data(), len);
-}
 
 std::int64_t CountOf(std::span<const network::TresCount> tres, std::string_view name) {
   for (const auto& t : tres) {
@@ -133,37 +120,57 @@ network::UsageRecord UsageView::ToRecord() const {
   return r;
 }
 
-Result<std::int64_t> LineAmountFen(std::int64_t unit_price_fen, std::int64_t quantity_unit_s,
-                                   Rate share) {
+namespace {
+
+// The formula's amount into *out; false when it overflows (the 128-bit product, or a result
+// beyond limits::kAmountFenMax). The product nearly always fits in 64 bits, where one hardware
+// division gives quotient and remainder; 128-bit division is two library calls.
+bool AmountFen(std::int64_t unit_price_fen, std::int64_t quantity_unit_s, Rate share,
+               std::int64_t* out) {
   SUANLI_CHECK(share.den > 0);
   i128 n = 0;
   if (__builtin_mul_overflow(static_cast<i128>(unit_price_fen), static_cast<i128>(quantity_unit_s),
                              &n) ||
       __builtin_mul_overflow(n, static_cast<i128>(share.num), &n)) {
-    return MakeError(ErrorCode::kOverflow, "amount_fen", "price × quantity × share overflows");
+    return false;
   }
   const i128 d = static_cast<i128>(share.den) * kSecondsPerHour;
+  i128 q = 0;
+  i128 r = 0;
+  if (n >= 0 && n <= std::numeric_limits<std::uint64_t>::max() &&
+      d <= std::numeric_limits<std::uint64_t>::max()) {
+    const auto un = static_cast<std::uint64_t>(n);
+    const auto ud = static_cast<std::uint64_t>(d);
+    q = un / ud;
+    r = un % ud;
+  } else {
+    q = n / d;
+    r = n % d;
+  }
   // Half up: ties away from zero.
-  i128 q = n / d;
-  const i128 r = n % d;
   const i128 twice = (r < 0 ? -r : r) * 2;
   if (twice >= d) q += n < 0 ? -1 : 1;
-  if (q > limits::kAmountFenMax || q < -limits::kAmountFenMax) {
-    return MakeError(ErrorCode::kOverflow, "amount_fen", "the line's amount exceeds 10^15 fen");
-  }
-  return static_cast<std::int64_t>(q);
+  if (q > limits::kAmountFenMax || q < -limits::kAmountFenMax) return false;
+  *out = static_cast<std::int64_t>(q);
+  return true;
 }
 
-Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::TresCount> tres) {
+// UnitsOf into *out; false on overflow.
+bool CountUnits(const PriceEntry& entry, std::span<const network::TresCount> tres,
+                std::int64_t* out) {
   switch (entry.unit) {
     case PriceUnit::kCardHour:
-      return CountOf(tres, entry.tres);
+      *out = CountOf(tres, entry.tres);
+      return true;
     case PriceUnit::kCoreHour:
-      return CountOf(tres, "cpu");
+      *out = CountOf(tres, "cpu");
+      return true;
     case PriceUnit::kNodeHour:
-      return CountOf(tres, "node");
+      *out = CountOf(tres, "node");
+      return true;
     case PriceUnit::kGbMonth:
-      return std::int64_t{0};  // storage is rated by RateStorage
+      *out = 0;  // storage is rated by RateStorage
+      return true;
     case PriceUnit::kBillingHour:
       break;
   }
@@ -181,15 +188,32 @@ Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::T
     num = num * w.weight.den + static_cast<i128>(count) * w.weight.num * den;
     den *= w.weight.den;
     const i128 kLimit = static_cast<i128>(1) << 100;
-    if (num > kLimit || den > kLimit) {
-      return MakeError(ErrorCode::kOverflow, "billing", "billing units overflow");
-    }
+    if (num > kLimit || den > kLimit) return false;
   }
   const i128 units = num / den;  // truncated to a whole unit, as Slurm reports billing=
-  if (units > std::numeric_limits<std::int64_t>::max()) {
+  if (units > std::numeric_limits<std::int64_t>::max()) return false;
+  *out = static_cast<std::int64_t>(units);
+  return true;
+}
+
+}  // namespace
+
+Result<std::int64_t> LineAmountFen(std::int64_t unit_price_fen, std::int64_t quantity_unit_s,
+                                   Rate share) {
+  std::int64_t amount = 0;
+  if (!AmountFen(unit_price_fen, quantity_unit_s, share, &amount)) {
+    return MakeError(ErrorCode::kOverflow, "amount_fen",
+                     "price × quantity × share overflows or exceeds 10^15 fen");
+  }
+  return amount;
+}
+
+Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::TresCount> tres) {
+  std::int64_t units = 0;
+  if (!CountUnits(entry, tres, &units)) {
     return MakeError(ErrorCode::kOverflow, "billing", "billing units overflow");
   }
-  return static_cast<std::int64_t>(units);
+  return units;
 }
 
 std::size_t Rater::StringHash::operator()(std::string_view s) const noexcept {
@@ -209,11 +233,18 @@ Result<Rater> Rater::Make(PriceList prices, std::vector<AccountEntry> accounts,
     }
     auto share = prices.ShareFor(a.discount_class);
     if (!share.ok()) return MakeError(ErrorCode::kNotFound, f + ".class", share.error().message);
-    std::string key = a.center + '\x1f' + a.account;
-    if (!rater.account_index_.emplace(std::move(key), static_cast<std::uint32_t>(i)).second) {
+    AccountEntries& entries = rater.account_index_[a.account];
+    const bool twice =
+        a.center.empty()
+            ? entries.every_center != AccountEntries::kNone
+            : std::any_of(entries.on_center.begin(), entries.on_center.end(),
+                          [&](std::uint32_t j) { return accounts[j].center == a.center; });
+    if (twice) {
       return MakeError(ErrorCode::kDuplicate, f + ".account",
                        "'" + a.account + "' on '" + a.center + "' is mapped twice");
     }
+    (a.center.empty() ? entries.every_center : entries.on_center.emplace_back()) =
+        static_cast<std::uint32_t>(i);
     rater.account_share_.push_back(*share);
   }
   for (auto& c : registered_centers) {
@@ -230,22 +261,34 @@ bool Rater::IsRegistered(std::string_view center) const {
 }
 
 const AccountEntry* Rater::FindAccount(std::string_view center, std::string_view account) const {
-  std::array<char, 160> buf;
-  std::string heap;
-  auto it = account_index_.find(JoinKey(center, account, &buf, &heap));
-  if (it == account_index_.end()) it = account_index_.find(JoinKey({}, account, &buf, &heap));
-  return it == account_index_.end() ? nullptr : &accounts_[it->second];
+  const auto it = account_index_.find(account);
+  if (it == account_index_.end()) return nullptr;
+  for (const std::uint32_t i : it->second.on_center) {
+    if (ShortEqual(accounts_[i].center, center)) return &accounts_[i];
+  }
+  const std::uint32_t every = it->second.every_center;
+  return every == AccountEntries::kNone ? nullptr : &accounts_[every];
+}
+
+void Rater::Reject(RejectReason reason, std::string detail, RatingOutcome* out) {
+  out->ok = false;
+  out->reject = reason;
+  out->detail = std::move(detail);
 }
 
 RatingOutcome Rater::Reject(RejectReason reason, std::string detail) const {
   RatingOutcome out;
-  out.ok = false;
-  out.reject = reason;
-  out.detail = std::move(detail);
+  Reject(reason, std::move(detail), &out);
   return out;
 }
 
 RatingOutcome Rater::Rate(const UsageView& in, Memo* memo) const {
+  RatingOutcome out;
+  Decide(in, memo, &out);
+  return out;
+}
+
+void Rater::Decide(const UsageView& in, Memo* memo, RatingOutcome* out) const {
   bool registered = false;
   const AccountEntry* account = nullptr;
   if (memo == nullptr) {
@@ -271,59 +314,63 @@ RatingOutcome Rater::Rate(const UsageView& in, Memo* memo) const {
   }
   if (!registered) {
     return Reject(RejectReason::kUnregisteredCenter,
-                  "'" + std::string(in.cluster) + "' is not a registered center");
+                  "'" + std::string(in.cluster) + "' is not a registered center", out);
   }
   if (account == nullptr) {
-    return Reject(RejectReason::kUnknownAccount, "'" + std::string(in.account) + "' on '" +
-                                                     std::string(in.cluster) +
-                                                     "' belongs to no organisation");
+    return Reject(RejectReason::kUnknownAccount,
+                  "'" + std::string(in.account) + "' on '" + std::string(in.cluster) +
+                      "' belongs to no organisation",
+                  out);
   }
   if (!network::IsFinal(in.state)) {
-    return Reject(RejectReason::kNotFinal, "job is " +
-                                               std::string(network::JobStateName(in.state)) +
-                                               ": usage is not final; ingest it after it ends");
+    return Reject(RejectReason::kNotFinal,
+                  "job is " + std::string(network::JobStateName(in.state)) +
+                      ": usage is not final; ingest it after it ends",
+                  out);
   }
   if (in.elapsed_s < 0) {
-    return Reject(RejectReason::kNegativeDuration, std::to_string(in.elapsed_s) + " s");
+    return Reject(RejectReason::kNegativeDuration, std::to_string(in.elapsed_s) + " s", out);
   }
-  RatingOutcome out;
-  out.ok = true;
+  out->ok = true;
   if (!in.start && in.elapsed_s == 0) {
-    out.kind = RatingKind::kNeverRan;
-    return out;
+    out->kind = RatingKind::kNeverRan;
+    return;
   }
   if (!in.start || !in.end) {
-    return Reject(RejectReason::kAbsentDuration, std::string(in.start ? "no End" : "no Start") +
-                                                     " on a job that ran " +
-                                                     std::to_string(in.elapsed_s) + " s");
+    return Reject(RejectReason::kAbsentDuration,
+                  std::string(in.start ? "no End" : "no Start") + " on a job that ran " +
+                      std::to_string(in.elapsed_s) + " s",
+                  out);
   }
   if (!in.step.empty()) {
-    out.kind = RatingKind::kStep;
-    return out;
+    out->kind = RatingKind::kStep;
+    return;
   }
-  if (!Price(in, *account, &out)) return out;
-  return out;
+  Price(in, *account, out);
 }
 
 bool Rater::Price(const UsageView& in, const AccountEntry& account, RatingOutcome* out) const {
   const PriceEntry* entry = prices_.Find(in.cluster, in.partition, *in.start);
   if (entry == nullptr || entry->unit == PriceUnit::kGbMonth) {
-    *out = Reject(RejectReason::kNoPriceInForce,
-                  "no price for partition '" + std::string(in.partition) + "' on '" +
-                      std::string(in.cluster) + "' at " + in.start->ToString());
+    Reject(RejectReason::kNoPriceInForce,
+           "no price for partition '" + std::string(in.partition) + "' on '" +
+               std::string(in.cluster) + "' at " + in.start->ToString(),
+           out);
     return false;
   }
-  const auto units = UnitsOf(*entry, in.tres);
+  std::int64_t units = 0;
   std::int64_t quantity = 0;
-  if (!units.ok() || __builtin_mul_overflow(*units, in.elapsed_s, &quantity)) {
-    *out = Reject(RejectReason::kOverflow, "units × ElapsedRaw overflows");
+  if (!CountUnits(*entry, in.tres, &units) ||
+      __builtin_mul_overflow(units, in.elapsed_s, &quantity)) {
+    Reject(RejectReason::kOverflow, "units × ElapsedRaw overflows", out);
     return false;
   }
   const std::size_t index = static_cast<std::size_t>(&account - accounts_.data());
   const suanli::Rate share = account_share_[index];
-  const auto amount = LineAmountFen(entry->price_fen, quantity, share);
-  if (!amount.ok()) {
-    *out = Reject(RejectReason::kOverflow, amount.error().message);
+  std::int64_t amount = 0;
+  if (!AmountFen(entry->price_fen, quantity, share, &amount)) {
+    Reject(RejectReason::kOverflow, "price × quantity × share overflows or exceeds 10^15 fen",
+           out);
     return false;
   }
   RatedFigures& f = out->figures;
@@ -335,7 +382,7 @@ bool Rater::Price(const UsageView& in, const AccountEntry& account, RatingOutcom
   f.unit_price_fen = entry->price_fen;
   f.price_effective_from = entry->effective_from;
   f.discount_share = share;
-  f.amount_fen = *amount;
+  f.amount_fen = amount;
   out->kind = RatingKind::kBilled;
   return true;
 }

@@ -174,6 +174,10 @@ class Rater {
     std::size_t operator()(std::string_view s) const noexcept;
   };
   Rater() = default;
+  // Fills *out (ok set, or the reject); Rate's one return of one object spares a copy of the
+  // outcome a line.
+  void Decide(const UsageView& input, Memo* memo, RatingOutcome* out) const;
+  static void Reject(RejectReason reason, std::string detail, RatingOutcome* out);
   RatingOutcome Reject(RejectReason reason, std::string detail) const;
   bool Price(const UsageView& input, const AccountEntry& account, RatingOutcome* out) const;
 
@@ -181,8 +185,15 @@ class Rater {
   std::vector<AccountEntry> accounts_;
   std::vector<suanli::Rate>
       account_share_;  // parallel to accounts_: max(class, floor), resolved once
-  // "center\x1faccount" → index into accounts_ (center "" for every center).
-  boost::unordered_flat_map<std::string, std::uint32_t, StringHash, std::equal_to<>> account_index_;
+  // An account's entries: the one for every center and those for single centers (usually one
+  // of the two). Keyed by the account alone, so a lookup hashes what the record already holds.
+  struct AccountEntries {
+    static constexpr std::uint32_t kNone = 0xffffffff;
+    std::uint32_t every_center = kNone;  // index into accounts_
+    std::vector<std::uint32_t> on_center;
+  };
+  boost::unordered_flat_map<std::string, AccountEntries, StringHash, std::equal_to<>>
+      account_index_;
   boost::unordered_flat_set<std::string, StringHash, std::equal_to<>> centers_;
 };
 

@@ -242,6 +242,27 @@ TEST(RatingTest, LineAmountOverflowIsAnError) {
   EXPECT_FALSE(LineAmountFen(INT64_MAX, INT64_MAX, Rate{INT64_MAX, 1}).ok());
 }
 
+// An account mapped on one center means that center's organisation there; mapped without a
+// center, it means its organisation on every other center.
+TEST(RatingTest, CenterSpecificAccountEntryWinsOverTheEveryCenterOne) {
+  auto list = PriceList::Build({});
+  ASSERT_TRUE(list.ok());
+  auto rater = Rater::Make(*list,
+                           {{"b", "shared", OrgId(2), {}, {}},
+                            {"", "shared", OrgId(1), {}, {}},
+                            {"c", "shared", OrgId(3), {}, {}},
+                            {"c", "only-c", OrgId(4), {}, {}}},
+                           {"a", "b", "c"});
+  ASSERT_TRUE(rater.ok()) << rater.error().ToString();
+  EXPECT_EQ(rater->FindAccount("a", "shared")->org, OrgId(1));
+  EXPECT_EQ(rater->FindAccount("b", "shared")->org, OrgId(2));
+  EXPECT_EQ(rater->FindAccount("c", "shared")->org, OrgId(3));
+  EXPECT_EQ(rater->FindAccount("c", "only-c")->org, OrgId(4));
+  EXPECT_EQ(rater->FindAccount("a", "only-c"), nullptr);
+  EXPECT_EQ(rater->FindAccount("c", "nobody"), nullptr);
+  EXPECT_EQ(rater->FindAccount("c", "shared2"), nullptr);
+}
+
 TEST(RatingTest, RaterRefusesBadAccountMaps) {
   auto list = PriceList::Build({});
   ASSERT_TRUE(list.ok());
@@ -249,6 +270,12 @@ TEST(RatingTest, RaterRefusesBadAccountMaps) {
       Rater::Make(*list, {{"", "a", OrgId(1), {}, {}}, {"", "a", OrgId(2), {}, {}}}, {"c"});
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().field, "accounts[1].account");
+  auto twice_on_a_center = Rater::Make(
+      *list,
+      {{"c", "a", OrgId(1), {}, {}}, {"", "a", OrgId(2), {}, {}}, {"c", "a", OrgId(3), {}, {}}},
+      {"c"});
+  ASSERT_FALSE(twice_on_a_center.ok());
+  EXPECT_EQ(twice_on_a_center.error().field, "accounts[2].account");
   auto no_org = Rater::Make(*list, {{"", "a", OrgId(), {}, {}}}, {"c"});
   ASSERT_FALSE(no_org.ok());
   EXPECT_EQ(no_org.error().field, "accounts[0].org");
