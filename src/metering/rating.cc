@@ -245,7 +245,7 @@ Result<Rater> Rater::Make(PriceList prices, std::vector<AccountEntry> accounts,
     }
     (a.center.empty() ? entries.every_center : entries.on_center.emplace_back()) =
         static_cast<std::uint32_t>(i);
-    rater.account_share_.push_back(*share);
+    rater.account_terms_.push_back(AccountTerms{a.org, a.contract, *share});
   }
   for (auto& c : registered_centers) {
     if (c.empty()) return MakeError(ErrorCode::kMissingField, "centers", "empty center name");
@@ -346,6 +346,8 @@ void Rater::Decide(const UsageView& in, Memo* memo, RatingOutcome* out) const {
     out->kind = RatingKind::kStep;
     return;
   }
+  // The account's terms are likely out of cache; their load overlaps the price lookup.
+  __builtin_prefetch(&account_terms_[static_cast<std::size_t>(account - accounts_.data())]);
   Price(in, *account, out);
 }
 
@@ -365,8 +367,9 @@ bool Rater::Price(const UsageView& in, const AccountEntry& account, RatingOutcom
     Reject(RejectReason::kOverflow, "units × ElapsedRaw overflows", out);
     return false;
   }
-  const std::size_t index = static_cast<std::size_t>(&account - accounts_.data());
-  const suanli::Rate share = account_share_[index];
+  const AccountTerms& terms =
+      account_terms_[static_cast<std::size_t>(&account - accounts_.data())];
+  const suanli::Rate share = terms.share;
   std::int64_t amount = 0;
   if (!AmountFen(entry->price_fen, quantity, share, &amount)) {
     Reject(RejectReason::kOverflow, "price × quantity × share overflows or exceeds 10^15 fen",
@@ -374,8 +377,8 @@ bool Rater::Price(const UsageView& in, const AccountEntry& account, RatingOutcom
     return false;
   }
   RatedFigures& f = out->figures;
-  f.org = account.org;
-  f.contract = account.contract;
+  f.org = terms.org;
+  f.contract = terms.contract;
   f.day = in.end->CstDate();
   f.unit = entry->unit;
   f.quantity_unit_s = quantity;
@@ -411,7 +414,8 @@ RatingOutcome Rater::RateStorage(std::string_view center, std::string_view parti
   if (__builtin_mul_overflow(gb, kSecondsPerHour, &quantity)) {
     return Reject(RejectReason::kOverflow, "GB overflows");
   }
-  const suanli::Rate share = account_share_[static_cast<std::size_t>(entry - accounts_.data())];
+  const suanli::Rate share =
+      account_terms_[static_cast<std::size_t>(entry - accounts_.data())].share;
   const auto amount = LineAmountFen(price->price_fen, quantity, share);
   if (!amount.ok()) return Reject(RejectReason::kOverflow, amount.error().message);
   RatingOutcome out;

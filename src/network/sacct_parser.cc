@@ -312,21 +312,32 @@ bool SacctParser::Fail(std::uint64_t line_no, SacctErrorKind kind, Column column
   return false;
 }
 
-bool SacctParser::ParseLocalTime(std::string_view s, std::size_t slot, Instant* out) const {
+// Inline where ParseFields calls it (three times a line): the memo's hit is a few compares, and
+// the call itself cost as much (docs/benchmarks-metering.md).
+[[gnu::always_inline]] inline bool SacctParser::ParseLocalTime(std::string_view s,
+                                                               std::size_t slot,
+                                                               Instant* out) const {
   if (s.size() != 19) return false;
   const char* p = s.data();
   // Memoised per column: the rows of one job repeat its Submit, and mostly its Start and End,
   // to the second; and a line's three times nearly always share the date, whose conversion is
   // the costly half.
   DayMemo& memo = day_memo_[slot];
-  std::array<std::uint64_t, 3> words{};  // bytes 0–7, 8–15 and 11–18 (overlapping)
+  std::array<std::uint64_t, 3> words;  // bytes 0–7, 8–15 and 11–18 (overlapping)
   std::memcpy(&words[0], p, 8);
   std::memcpy(&words[1], p + 8, 8);
   std::memcpy(&words[2], p + 11, 8);
-  if (memo.time_valid && words == memo.time_words) {
+  if (memo.time_valid && ((words[0] ^ memo.time_words[0]) | (words[1] ^ memo.time_words[1]) |
+                          (words[2] ^ memo.time_words[2])) == 0) {
     *out = memo.time;
     return true;
   }
+  return ConvertLocalTime(p, words, &memo, out);
+}
+
+bool SacctParser::ConvertLocalTime(const char* p, const std::array<std::uint64_t, 3>& words,
+                                   DayMemo* memo_ptr, Instant* out) const {
+  DayMemo& memo = *memo_ptr;
   std::uint64_t date8 = 0;
   std::uint16_t date2 = 0;
   std::memcpy(&date8, p, sizeof date8);
@@ -394,18 +405,26 @@ bool SacctParser::ParseScanned(const char* begin, const char* end, const char* c
 
 bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctRow* row,
                             SacctLineError* error) const {
-  // The same text as one of the last two good ones (a job's extern step repeats the job's
-  // AllocTRES; its batch and numbered steps repeat one another's): the same items, as views
-  // into this line.
-  for (const TresMemo& memo : tres_memo_) {
-    if (memo.size == 0 || !ShortEqual(tres, std::string_view(memo.text.data(), memo.size))) {
-      continue;
+  // The same text as one of the last two good ones, or their tail from an item on: the items
+  // are the memo's, as views into this line. (A job's extern step repeats the job's AllocTRES,
+  // its batch step the job's without the leading billing=, its numbered steps the batch's.)
+  if (!tres.empty()) {
+    for (const TresMemo& memo : tres_memo_) {
+      if (tres.size() > memo.size) continue;
+      const std::size_t skip = memo.size - tres.size();  // bytes of the memo's text before tres
+      if ((skip != 0 && memo.text[skip - 1] != ',') ||
+          !ShortEqual(tres, std::string_view(memo.text.data() + skip, tres.size()))) {
+        continue;
+      }
+      std::size_t first = 0;  // the memo's item that starts at skip
+      while (memo.name_offset[first] < skip) ++first;
+      row->tres_count = static_cast<std::uint8_t>(memo.count - first);
+      for (std::size_t i = first; i < memo.count; ++i) {
+        row->tres[i - first] =
+            TresCount{tres.substr(memo.name_offset[i] - skip, memo.name_size[i]), memo.value[i]};
+      }
+      return true;
     }
-    row->tres_count = memo.count;
-    for (std::size_t i = 0; i < memo.count; ++i) {
-      row->tres[i] = TresCount{tres.substr(memo.name_offset[i], memo.name_size[i]), memo.value[i]};
-    }
-    return true;
   }
   // name=count[,name=count...]; empty for a job that was never allocated.
   row->tres_count = 0;

@@ -144,6 +144,10 @@ class SacctParser {
   // "YYYY-MM-DDTHH:MM:SS" in local time at options_.utc_offset_s, memoised in day_memo_[slot].
   // False when malformed or nonexistent.
   bool ParseLocalTime(std::string_view s, std::size_t slot, Instant* out) const;
+  struct DayMemo;
+  // ParseLocalTime past its memo: the 19 bytes at p, also as the three words it compared.
+  bool ConvertLocalTime(const char* p, const std::array<std::uint64_t, 3>& words, DayMemo* memo,
+                        Instant* out) const;
   // AllocTRES into row->tres; false with *error filled when bad.
   bool ParseTres(std::string_view tres, std::uint64_t line_no, SacctRow* row,
                  SacctLineError* error) const;

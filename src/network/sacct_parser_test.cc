@@ -294,6 +294,51 @@ TEST(SacctParser, RepeatedTresAndDatesAreTheirOwnRows) {
   EXPECT_EQ(errors[0].reason, "trailing comma");
 }
 
+// A step's AllocTRES is often the job's without its leading item (Slurm prints billing= only on
+// the job row); the parser reuses the job's items from that item on. A tail that does not start
+// at an item is parsed afresh: its first item is another name, or an error.
+TEST(SacctParser, TresTailsOfTheLastTextStartAtAnItem) {
+  const std::string job = "billing=8,cpu=8,mem=16G,node=1";
+  std::vector<std::string> lines;
+  for (const char* tres : {"billing=8,cpu=8,mem=16G,node=1", "cpu=8,mem=16G,node=1",
+                           "node=1", "pu=8,mem=16G,node=1", "mem=16G,node=1", "8,mem=16G,node=1",
+                           "g=8,cpu=8,mem=16G,node=1", "cpu=8,mem=16G,node=1"}) {
+    lines.push_back(WithField(9, tres));
+  }
+  std::string text = std::string(kHeader);
+  std::vector<std::size_t> starts;  // of each data line in text
+  for (const auto& line : lines) {
+    text += "\n";
+    starts.push_back(text.size());
+    text += line;
+  }
+  std::vector<std::string> parsed;  // "name=count,..." of each row, rebuilt from its items
+  std::vector<SacctLineError> errors;
+  ParseSacctText(
+      text, {},
+      [&](const SacctRow& row, std::uint64_t line) {
+        const char* begin = text.data() + starts[line - 2];
+        std::string items;
+        for (std::size_t i = 0; i < row.tres_count; ++i) {
+          EXPECT_GE(row.tres[i].name.data(), begin) << line;  // a view into its own line
+          EXPECT_LE(row.tres[i].name.data() + row.tres[i].name.size(),
+                    begin + lines[line - 2].size())
+              << line;
+          items += (i == 0 ? "" : ",") + std::string(row.tres[i].name) + "=" +
+                   std::to_string(row.tres[i].count);
+        }
+        parsed.push_back(items);
+      },
+      [&](const SacctLineError& e) { errors.push_back(e); });
+  EXPECT_EQ(parsed, (std::vector<std::string>{
+                        "billing=8,cpu=8,mem=16384,node=1", "cpu=8,mem=16384,node=1", "node=1",
+                        "pu=8,mem=16384,node=1", "mem=16384,node=1", "g=8,cpu=8,mem=16384,node=1",
+                        "cpu=8,mem=16384,node=1"}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 7u);
+  EXPECT_EQ(errors[0].kind, SacctErrorKind::kBadTres);
+}
+
 TEST(SacctParser, TimeOfDayDigitsAreChecked) {
   for (std::string_view bad : {"2026-11-23T0a:50:00", "2026-11-23T06:5/:00", "2026-11-23T06:50:0:",
                                "2026-11-23T06-50:00", "2026-11-23T06:60:00", "2026-11-23T06:50:60",
