@@ -218,6 +218,8 @@ class SacctStream {
   SacctRow row_;
   SacctLineError error_;
   std::array<const char*, SacctParser::kMaxColumns> bars_{};
+  // sacct_scan.h's widest scan for this CPU.
+  const char* (*scan_)(const char*, const char*, const char**, std::size_t, std::size_t*);
 };
 
 // The whole of a file held in memory: one Feed and Finish, so every row's views point into

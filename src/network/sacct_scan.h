@@ -4,7 +4,8 @@
 // once for the line's end and once per field (thirteen calls a line on fields of ~10 bytes;
 // docs/benchmarks-metering.md). Comparing 16 bytes at a time against '|' and '\n' and walking
 // the bit masks finds all of a line's separators in about ten vector steps. x86-64 always has
-// SSE2; elsewhere a byte loop does the same.
+// SSE2; elsewhere a byte loop does the same. CPUs with AVX2 take 32 bytes a step
+// (BestSacctScan; parse+rate 0.321 → 0.311 s).
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,10 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SUANLI_SACCT_SCAN_AVX2 1
 #endif
 
 namespace suanli::network {
@@ -49,6 +54,50 @@ inline const char* ScanSacctLine(const char* p, const char* end, const char** ba
   }
   *count = n;
   return p;
+}
+
+using SacctScanFn = const char* (*)(const char*, const char*, const char**, std::size_t,
+                                    std::size_t*);
+
+#if defined(SUANLI_SACCT_SCAN_AVX2)
+// The same scan, 32 bytes at a time, for CPUs with AVX2 (BestSacctScan checks at run time; the
+// build itself targets plain x86-64). A line of ~150 bytes takes five steps instead of ten.
+[[gnu::target("avx2")]] inline const char* ScanSacctLineAvx2(const char* p, const char* end,
+                                                             const char** bars, std::size_t max,
+                                                             std::size_t* count) {
+  std::size_t n = 0;
+  const __m256i newline = _mm256_set1_epi8('\n');
+  const __m256i bar = _mm256_set1_epi8('|');
+  while (end - p >= 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const auto nl_mask =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, newline)));
+    auto bar_mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, bar)));
+    if (nl_mask != 0) bar_mask &= (nl_mask & (0u - nl_mask)) - 1;  // only the bars before it
+    for (; bar_mask != 0; bar_mask &= bar_mask - 1) {
+      if (n < max) bars[n] = p + __builtin_ctz(bar_mask);
+      ++n;
+    }
+    if (nl_mask != 0) {
+      *count = n;
+      return p + __builtin_ctz(nl_mask);
+    }
+    p += 32;
+  }
+  // The last 0–31 bytes: the narrow scan, its bars after these.
+  std::size_t rest = 0;
+  const char* stop = ScanSacctLine(p, end, n < max ? bars + n : bars, n < max ? max - n : 0, &rest);
+  *count = n + rest;
+  return stop;
+}
+#endif
+
+// The widest scan this CPU runs.
+inline SacctScanFn BestSacctScan() {
+#if defined(SUANLI_SACCT_SCAN_AVX2)
+  if (__builtin_cpu_supports("avx2")) return &ScanSacctLineAvx2;
+#endif
+  return &ScanSacctLine;
 }
 
 }  // namespace suanli::network

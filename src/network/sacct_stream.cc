@@ -9,7 +9,10 @@
 namespace suanli::network {
 
 SacctStream::SacctStream(SacctOptions options, RowFn on_row, ErrorFn on_error)
-    : options_(std::move(options)), on_row_(std::move(on_row)), on_error_(std::move(on_error)) {}
+    : options_(std::move(options)),
+      on_row_(std::move(on_row)),
+      on_error_(std::move(on_error)),
+      scan_(BestSacctScan()) {}
 
 void SacctStream::Feed(std::string_view chunk, bool last) {
   const char* p = chunk.data();
@@ -27,7 +30,7 @@ void SacctStream::Feed(std::string_view chunk, bool last) {
   }
   while (p < end) {
     std::size_t bar_count = 0;
-    const char* stop = ScanSacctLine(p, end, bars_.data(), bars_.size(), &bar_count);
+    const char* stop = scan_(p, end, bars_.data(), bars_.size(), &bar_count);
     if (stop == end) {  // no newline
       if (last) {
         Line(p, stop, bar_count);
@@ -55,7 +58,7 @@ SacctFileStats SacctStream::Finish() {
 
 void SacctStream::ScanAndParse(const char* begin, const char* end) {
   std::size_t bar_count = 0;
-  ScanSacctLine(begin, end, bars_.data(), bars_.size(), &bar_count);
+  scan_(begin, end, bars_.data(), bars_.size(), &bar_count);
   Line(begin, end, bar_count);
 }
 
