@@ -81,9 +81,16 @@ int DaysInMonth(int y, int m) {
 // "YYYY-MM-DD" at p (10 bytes) → days since 1970-01-01; false when malformed, before 1970 or a
 // day that does not exist.
 bool ParseDate(const char* p, std::int64_t* days) {
-  if (p[4] != '-' || p[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!IsDigit(p[i])) return false;
+  if (p[4] != '-' || p[7] != '-' || !IsDigit(p[8]) || !IsDigit(p[9])) return false;
+  // "YYYY-MM-" as one word, checked as ParseLocalTime checks the time of day: every byte but
+  // the two dashes must have the high nibble 3 before and after adding 6.
+  std::uint64_t ymd = 0;
+  std::memcpy(&ymd, p, sizeof ymd);
+  constexpr std::uint64_t kDigitBytes = 0x00ffff00ffffffffULL;  // little-endian: YYYY MM
+  constexpr std::uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ULL & kDigitBytes;
+  constexpr std::uint64_t kThrees = 0x3030303030303030ULL & kDigitBytes;
+  if ((ymd & kHigh) != kThrees || ((ymd + 0x0606060606060606ULL) & kHigh) != kThrees) {
+    return false;
   }
   const int year = Digits2(p) * 100 + Digits2(p + 2);
   const int month = Digits2(p + 5);

@@ -344,6 +344,23 @@ TEST(SacctParser, TresTailsOfTheLastTextStartAtAnItem) {
   EXPECT_EQ(errors[0].kind, SacctErrorKind::kBadTres);
 }
 
+// Every byte of the date replaced: each digit by the characters either side of '0'..'9', a dash,
+// a letter and bytes that carry when 6 is added to them; each dash by another character.
+TEST(SacctParser, DateDigitsAreChecked) {
+  const std::string good = "2026-11-23T06:50:00";
+  for (std::size_t i = 0; i < 10; ++i) {
+    for (const char c : {'/', ':', '-', '\xff', '\xfa', 'T', '0'}) {
+      std::string bad = good;
+      if (bad[i] == c || (i != 4 && i != 7 && c == '0')) continue;
+      bad[i] = c;
+      const SacctFile f = Parse(WithField(5, bad));
+      ASSERT_EQ(f.errors.size(), 1u) << bad;
+      EXPECT_EQ(f.errors[0].kind, SacctErrorKind::kBadTime) << bad;
+    }
+  }
+  EXPECT_EQ(Parse(WithField(5, good)).errors.size(), 0u);
+}
+
 TEST(SacctParser, TimeOfDayDigitsAreChecked) {
   for (std::string_view bad : {"2026-11-23T0a:50:00", "2026-11-23T06:5/:00", "2026-11-23T06:50:0:",
                                "2026-11-23T06-50:00", "2026-11-23T06:60:00", "2026-11-23T06:50:60",
