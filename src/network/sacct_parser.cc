@@ -2,6 +2,7 @@
 // string_views and converts digits by hand; strings are built only to describe an error.
 #include "network/sacct_parser.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -126,53 +127,58 @@ bool ParseInt(std::string_view s, std::int64_t* out) {
   return ParseUint(s, out);
 }
 
-// A TRES count: 1–18 digits, an optional fraction of 1–2 digits and then a size suffix (K, M, G,
-// T, P: sacct prints "mem=2G", "mem=187.50G"); a fraction needs the suffix. Sized values are
-// returned in MB (Slurm's unit for mem), a K value rounded up to whole MB. One pass.
-bool ParseTresCount(std::string_view s, std::int64_t* out) {
-  const std::size_t n = s.size();
-  std::size_t i = 0;
+// A TRES count at p, before `end`: 1–18 digits, an optional fraction of 1–2 digits and then a
+// size suffix (K, M, G, T, P: sacct prints "mem=2G", "mem=187.50G"); a fraction needs the suffix.
+// Sized values are returned in MB (Slurm's unit for mem), a K value rounded up to whole MB.
+// Returns where the count stops (the caller checks what follows), or nullptr when malformed.
+const char* ParseTresCountAt(const char* p, const char* end, std::int64_t* out) {
+  const char* const digits = p;
   std::int64_t w = 0;
-  for (; i < n && IsDigit(s[i]); ++i) {
-    if (i == 18) return false;  // 18 digits never overflow int64
-    w = w * 10 + (s[i] - '0');
+  for (; p < end && IsDigit(*p); ++p) {
+    if (p - digits == 18) return nullptr;  // 18 digits never overflow int64
+    w = w * 10 + (*p - '0');
   }
-  if (i == 0) return false;
+  if (p == digits) return nullptr;
   int frac_digits = 0;
   int frac = 0;
-  if (i < n && s[i] == '.') {
-    for (++i; i < n && IsDigit(s[i]); ++i) {
-      frac = frac * 10 + (s[i] - '0');
+  if (p < end && *p == '.') {
+    for (++p; p < end && IsDigit(*p); ++p) {
+      frac = frac * 10 + (*p - '0');
       ++frac_digits;
     }
-    if (frac_digits == 0 || frac_digits > 2) return false;
+    if (frac_digits == 0 || frac_digits > 2) return nullptr;
   }
   std::int64_t kb_per_unit = 0;  // 0: no suffix
-  if (i < n) {
-    switch (s[i]) {
+  if (p < end) {
+    switch (*p) {
       case 'K': kb_per_unit = 1; break;
       case 'M': kb_per_unit = 1024; break;
       case 'G': kb_per_unit = 1024LL * 1024; break;
       case 'T': kb_per_unit = 1024LL * 1024 * 1024; break;
       case 'P': kb_per_unit = 1024LL * 1024 * 1024 * 1024; break;
-      default: return false;
+      default: break;
     }
-    ++i;
+    if (kb_per_unit != 0) ++p;
   }
-  if (i != n) return false;
   if (kb_per_unit == 0) {
-    if (frac_digits != 0) return false;
+    if (frac_digits != 0) return nullptr;
     *out = w;
-    return true;
+    return p;
   }
-  if (w >= 1000000) return false;  // sacct picks the suffix that keeps the number small
+  if (w >= 1000000) return nullptr;  // sacct picks the suffix that keeps the number small
   const std::int64_t hundredths = w * 100 + (frac_digits == 1 ? frac * 10 : frac);
   if (kb_per_unit == 1) {
     *out = ((hundredths + 99) / 100 + 1023) / 1024;
   } else {
     *out = (hundredths * (kb_per_unit / 1024) + 99) / 100;  // < 1e8 * 2^30: no overflow
   }
-  return true;
+  return p;
+}
+
+// The whole of s is one TRES count.
+bool ParseTresCount(std::string_view s, std::int64_t* out) {
+  const char* const end = s.data() + s.size();
+  return ParseTresCountAt(s.data(), end, out) == end;
 }
 
 // JobID "<job>[.<step>]" where <job> is digits with an optional "_task", "_[range]" or
@@ -433,27 +439,31 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
       return true;
     }
   }
-  // name=count[,name=count...]; empty for a job that was never allocated.
+  // name=count[,name=count...]; empty for a job that was never allocated. One pass: the name's
+  // characters up to '=', the count up to ',' or the end.
   row->tres_count = 0;
-  std::size_t pos = 0;
-  while (pos < tres.size()) {
-    const std::size_t item_begin = pos;
-    while (pos < tres.size() && Is(tres[pos], kTresNameChar)) ++pos;
-    const std::size_t eq = pos;
-    while (pos < tres.size() && tres[pos] != ',') ++pos;
-    const std::string_view item = tres.substr(item_begin, pos - item_begin);
+  const char* p = tres.data();
+  const char* const end = p + tres.size();
+  while (p < end) {
+    const char* const item = p;
+    while (p < end && Is(*p, kTresNameChar)) ++p;
+    const char* const eq = p;
     std::int64_t count = 0;
-    if (eq == item_begin || eq == tres.size() || tres[eq] != '=' ||
-        !ParseTresCount(tres.substr(eq + 1, pos - eq - 1), &count)) {
+    const char* const stop =
+        eq != item && eq < end && *eq == '=' ? ParseTresCountAt(eq + 1, end, &count) : nullptr;
+    if (stop == nullptr || (stop < end && *stop != ',')) {
+      const char* const comma = std::find(item, end, ',');
       return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres,
-                  "'" + std::string(item) + "' is not name=count", error);
+                  "'" + std::string(item, comma) + "' is not name=count", error);
     }
     if (row->tres_count == kSacctMaxTres) {
       return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres,
                   "more than " + std::to_string(kSacctMaxTres) + " TRES", error);
     }
-    row->tres[row->tres_count++] = TresCount{tres.substr(item_begin, eq - item_begin), count};
-    if (pos < tres.size() && ++pos == tres.size()) {  // past the comma: nothing after it
+    row->tres[row->tres_count++] =
+        TresCount{std::string_view(item, static_cast<std::size_t>(eq - item)), count};
+    p = stop;
+    if (p < end && ++p == end) {  // past the comma: nothing after it
       return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres, "trailing comma", error);
     }
   }
