@@ -9,6 +9,7 @@
 // longer ones go through memcmp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -78,5 +79,18 @@ inline std::uint64_t ShortHash(std::string_view s) {
   }
   return h;
 }
+
+// Hash and equality for tables of short std::string keys, looked up by string_view without
+// building a string (transparent) and without a library call per probe.
+struct ShortStringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return ShortHash(s); }
+};
+struct ShortStringEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept {
+    return ShortEqual(a, b);
+  }
+};
 
 }  // namespace suanli

@@ -144,10 +144,6 @@ Result<std::vector<TresWeight>> ParseTresBillingWeights(std::string_view text,
   return out;
 }
 
-std::size_t PriceList::StringHash::operator()(std::string_view s) const noexcept {
-  return ShortHash(s);  // names are short; std::hash's call costs more than the hashing
-}
-
 Result<PriceList> PriceList::Build(PriceListSpec spec) {
   PriceList list;
   const Rate hundred = Rate::One();

@@ -14,6 +14,7 @@
 #include "core/cst_time.h"
 #include "core/rate.h"
 #include "core/result.h"
+#include "core/short_bytes.h"
 
 namespace suanli::metering {
 
@@ -99,12 +100,8 @@ class PriceList {
   const PriceListSpec& spec() const { return spec_; }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept;
-  };
-  using Table =
-      boost::unordered_flat_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
+  using Table = boost::unordered_flat_map<std::string, std::vector<std::size_t>, ShortStringHash,
+                                          ShortStringEqual>;
 
   PriceListSpec spec_;
   // "center\x1fpartition" → indexes into spec_.prices, sorted by effective_from.

@@ -216,10 +216,6 @@ Result<std::int64_t> UnitsOf(const PriceEntry& entry, std::span<const network::T
   return units;
 }
 
-std::size_t Rater::StringHash::operator()(std::string_view s) const noexcept {
-  return ShortHash(s);  // names are short; std::hash's call costs more than the hashing
-}
-
 Result<Rater> Rater::Make(PriceList prices, std::vector<AccountEntry> accounts,
                           std::vector<std::string> registered_centers) {
   Rater rater;

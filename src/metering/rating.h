@@ -24,6 +24,7 @@
 #include "core/ids.h"
 #include "core/rate.h"
 #include "core/result.h"
+#include "core/short_bytes.h"
 #include "metering/price_list.h"
 #include "network/center_connector.h"
 #include "network/sacct_parser.h"
@@ -169,10 +170,6 @@ class Rater {
   bool IsRegistered(std::string_view center) const;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept;
-  };
   Rater() = default;
   // Fills *out (ok set, or the reject); Rate's one return of one object spares a copy of the
   // outcome a line.
@@ -199,9 +196,9 @@ class Rater {
     std::uint32_t every_center = kNone;  // index into accounts_
     std::vector<std::uint32_t> on_center;
   };
-  boost::unordered_flat_map<std::string, AccountEntries, StringHash, std::equal_to<>>
+  boost::unordered_flat_map<std::string, AccountEntries, ShortStringHash, ShortStringEqual>
       account_index_;
-  boost::unordered_flat_set<std::string, StringHash, std::equal_to<>> centers_;
+  boost::unordered_flat_set<std::string, ShortStringHash, ShortStringEqual> centers_;
 };
 
 }  // namespace suanli::metering

@@ -88,10 +88,6 @@ std::string_view LineKindName(LineKind kind) {
   return "unknown";
 }
 
-std::size_t UsageStore::StringHash::operator()(std::string_view s) const noexcept {
-  return std::hash<std::string_view>{}(s);
-}
-
 void UsageStore::Reserve(std::size_t records) { index_.Reserve(records); }
 
 Result<std::unique_ptr<UsageStore>> UsageStore::Open(const Options& options) {
@@ -421,7 +417,7 @@ Status UsageStore::ScanUsage(const std::function<Status(const StoredUsage&)>& vi
     std::uint32_t revision;
     RatedFigures figures;
   };
-  boost::unordered_flat_map<std::string, Latest, StringHash, std::equal_to<>> latest;
+  boost::unordered_flat_map<std::string, Latest, ShortStringHash, ShortStringEqual> latest;
   std::uint64_t end = 0;
   SUANLI_TRY(ReadEntries(
       log_bytes_, false,

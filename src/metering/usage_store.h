@@ -28,6 +28,7 @@
 
 #include "core/cst_time.h"
 #include "core/result.h"
+#include "core/short_bytes.h"
 #include "metering/log_writer.h"
 #include "metering/rating.h"
 #include "metering/usage_block.h"
@@ -145,10 +146,6 @@ class UsageStore {
   std::uint64_t truncated_bytes() const { return truncated_bytes_; }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept;
-  };
   // Records of the open batch are coded into block_ and sealed into pending_ as one entry
   // once it reaches this size, and before any other entry (which must follow them).
   static constexpr std::size_t kBlockBytesTarget = 64 << 10;
@@ -192,7 +189,7 @@ class UsageStore {
   std::string scratch_;  // reused payload buffer
   codec::UsageBlockEncoder block_;  // the open block of the batch
   UsageKeyIndex index_;  // every committed and pending key, with its line's revision
-  boost::unordered_flat_map<std::string, std::string, StringHash, std::equal_to<>> cursors_;
+  boost::unordered_flat_map<std::string, std::string, ShortStringHash, ShortStringEqual> cursors_;
   std::vector<std::pair<std::string, std::string>> pending_cursors_;
 };
 
