@@ -21,6 +21,22 @@
 
 namespace suanli::network {
 
+namespace scan_detail {
+// One vector step at p, as the masks of its newlines and bars (bit i: byte p + i): records the
+// bars before the first newline in bars[*n..max), counts them all in *n, and says whether the
+// step holds a newline. Shared by the 16- and 32-byte scans (plain code, so it inlines into
+// either).
+inline bool TakeStep(const char* p, std::uint32_t nl_mask, std::uint32_t bar_mask,
+                     const char** bars, std::size_t max, std::size_t* n) {
+  if (nl_mask != 0) bar_mask &= (nl_mask & (0u - nl_mask)) - 1;  // only the bars before it
+  for (; bar_mask != 0; bar_mask &= bar_mask - 1) {
+    if (*n < max) bars[*n] = p + __builtin_ctz(bar_mask);
+    ++*n;
+  }
+  return nl_mask != 0;
+}
+}  // namespace scan_detail
+
 // Scans from `p` to the first '\n' or `end`, whichever comes first, and returns that position
 // (the line's end, newline excluded). Records the positions of the '|' before it in bars[0..max)
 // and their total count in *count, which may exceed max (the caller reports too many fields;
@@ -34,13 +50,8 @@ inline const char* ScanSacctLine(const char* p, const char* end, const char** ba
   while (end - p >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const auto nl_mask = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
-    auto bar_mask = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, bar)));
-    if (nl_mask != 0) bar_mask &= (nl_mask & (0u - nl_mask)) - 1;  // only the bars before it
-    for (; bar_mask != 0; bar_mask &= bar_mask - 1) {
-      if (n < max) bars[n] = p + __builtin_ctz(bar_mask);
-      ++n;
-    }
-    if (nl_mask != 0) {
+    const auto bar_mask = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, bar)));
+    if (scan_detail::TakeStep(p, nl_mask, bar_mask, bars, max, &n)) {
       *count = n;
       return p + __builtin_ctz(nl_mask);
     }
@@ -72,13 +83,9 @@ using SacctScanFn = const char* (*)(const char*, const char*, const char**, std:
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const auto nl_mask =
         static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, newline)));
-    auto bar_mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, bar)));
-    if (nl_mask != 0) bar_mask &= (nl_mask & (0u - nl_mask)) - 1;  // only the bars before it
-    for (; bar_mask != 0; bar_mask &= bar_mask - 1) {
-      if (n < max) bars[n] = p + __builtin_ctz(bar_mask);
-      ++n;
-    }
-    if (nl_mask != 0) {
+    const auto bar_mask =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, bar)));
+    if (scan_detail::TakeStep(p, nl_mask, bar_mask, bars, max, &n)) {
       *count = n;
       return p + __builtin_ctz(nl_mask);
     }
@@ -86,7 +93,8 @@ using SacctScanFn = const char* (*)(const char*, const char*, const char**, std:
   }
   // The last 0–31 bytes: the narrow scan, its bars after these.
   std::size_t rest = 0;
-  const char* stop = ScanSacctLine(p, end, n < max ? bars + n : bars, n < max ? max - n : 0, &rest);
+  const char* stop =
+      ScanSacctLine(p, end, n < max ? bars + n : bars, n < max ? max - n : 0, &rest);
   *count = n + rest;
   return stop;
 }
