@@ -102,13 +102,16 @@ void UsageKeyIndex::GrowJobTable() {
   std::vector<Cell, HugePageAllocator<Cell>> old(std::max<std::size_t>(cells_.size() * 2, 1024),
                                                  Cell{kNone, 0});
   old.swap(cells_);
-  const std::size_t mask = cells_.size() - 1;
   for (const Cell& c : old) {
-    if (c.job == kNone) continue;
-    std::size_t i = c.hash & mask;
-    while (cells_[i].job != kNone) i = (i + 1) & mask;
-    cells_[i] = c;
+    if (c.job != kNone) PlaceCell(c);
   }
+}
+
+void UsageKeyIndex::PlaceCell(Cell cell) {
+  const std::size_t mask = cells_.size() - 1;
+  std::size_t i = cell.hash & mask;
+  while (cells_[i].job != kNone) i = (i + 1) & mask;
+  cells_[i] = cell;
 }
 
 void UsageKeyIndex::EraseJob(std::uint32_t job, std::uint32_t hash) {
@@ -186,10 +189,7 @@ bool UsageKeyIndex::Insert(std::string_view center, std::string_view job, std::s
     j = static_cast<std::uint32_t>(jobs_.size());
     jobs_.push_back(Job{arena_.Add2(center, '\x1f', job), kNone, 0});
     if ((jobs_in_cells_ + 1) * 2 > cells_.size()) GrowJobTable();
-    const std::size_t mask = cells_.size() - 1;
-    std::size_t i = hash & mask;
-    while (cells_[i].job != kNone) i = (i + 1) & mask;
-    cells_[i] = Cell{j, hash};
+    PlaceCell(Cell{j, hash});
     ++jobs_in_cells_;
   } else if (FindStep(j, step) != kNone) {
     last_job_ = j;

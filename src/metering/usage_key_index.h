@@ -112,6 +112,8 @@ class UsageKeyIndex {
   };
   static std::uint32_t JobHash(std::string_view center, std::string_view job);
   void GrowJobTable();
+  // Puts a cell of a job not in the table into the first empty cell from its home.
+  void PlaceCell(Cell cell);
   void EraseJob(std::uint32_t job, std::uint32_t hash);
 
   std::string_view JobKey(std::uint32_t job) const { return arena_.Get(jobs_[job].key); }
