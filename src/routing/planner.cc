@@ -1,7 +1,8 @@
 // The batch planner (planner.h). A Search holds one assignment with its residual capacities and
 // objective; the heuristic is regret greedy for a start, then local search (shift one job, swap
-// two jobs of a resource type) to a local optimum, then seeded perturbation rounds that keep the
-// best assignment seen. Every step keeps the residuals >= 0, checked at the end by EvaluatePlan.
+// two jobs of a resource type, repack one center's share of a type) to a local optimum, then
+// seeded perturbation rounds that keep the best assignment seen. Every step keeps the
+// residuals >= 0, checked at the end by EvaluatePlan.
 #include "routing/planner.h"
 
 #include <algorithm>
@@ -49,13 +50,14 @@ class Search {
   // The regret greedy start: repeatedly places the job that would lose most if it missed its
   // cheapest option (the gap to its second cheapest, "unplaced" counting as an option).
   void RegretGreedy();
-  // Shift and swap passes until neither improves. Returns when at a local optimum.
+  // Shift and swap passes until neither improves, then a repack pass, until none improves.
+  // Returns when at a local optimum.
   void LocalSearch() {
     for (std::size_t pass = 0; pass < kPassesMax; ++pass) {
       const bool shifted = ShiftPass();
       const bool swapped = SwapPass();
       if (shifted || swapped) continue;
-      if (!EjectPass()) return;
+      if (!RepackPass()) return;
     }
   }
   // Ruin and recreate: unplaces `count` random jobs, then puts them back by regret greedy.
@@ -98,10 +100,20 @@ class Search {
   void InsertByRegret(std::vector<std::size_t>& open);
   bool ShiftPass();
   bool SwapPass();
-  // Ejection chains of length two: job j moves to a center b without room for it by pushing a
-  // job k of b to another center with room (or to the queue). Costlier than shift and swap,
-  // so it runs only when they are stuck.
-  bool EjectPass();
+  // For each center and resource type, the set of that type's jobs the center should hold,
+  // chosen exactly as a 0-1 knapsack (RepackCenter). It finds the moves shift and swap cannot:
+  // two small jobs out so that one large job fits, or three in for two out. Costlier than
+  // shift and swap, so it runs only when they are stuck.
+  bool RepackPass();
+  bool RepackCenter(std::int32_t c, std::uint32_t r);
+  struct KnapsackItem {
+    std::size_t job = 0;
+    std::int64_t demand_units = 0;
+    std::int64_t saving_fen = 0;  // what the objective gains if the job runs at the center
+  };
+  // Depth-first over items_ (densest first) from item i with `room` units left and `value`
+  // gained so far; records a better selection in best_pick_. Pruned by Dantzig's bound.
+  void KnapsackDive(std::size_t i, std::int64_t room, std::int64_t value);
 
   const PlanInstance& in_;
   const std::int32_t centers_;
@@ -109,6 +121,13 @@ class Search {
   std::vector<std::int64_t> residual_;
   std::vector<std::vector<std::size_t>> jobs_of_resource_;
   std::int64_t objective_ = 0;
+  // The knapsack's state, kept between calls to spare the allocations.
+  std::vector<KnapsackItem> items_;
+  std::vector<std::uint8_t> pick_;
+  std::vector<std::uint8_t> best_pick_;
+  std::int64_t knapsack_best_fen_ = 0;
+  std::size_t knapsack_nodes_ = 0;
+  std::vector<std::int32_t> saved_;
 };
 
 Search::Choice Search::Choose(std::size_t j) {
@@ -238,44 +257,111 @@ bool Search::SwapPass() {
   return improved;
 }
 
-bool Search::EjectPass() {
+// Nodes one knapsack may visit. A center's share of a type is rarely more than a few dozen
+// candidate jobs, which Dantzig's bound settles in far fewer; the cap only bounds the rare
+// instance where it does not, and then the best selection found so far is used.
+constexpr std::size_t kKnapsackNodesMax = 20'000;
+
+bool Search::RepackPass() {
   bool improved = false;
-  for (const std::vector<std::size_t>& jobs : jobs_of_resource_) {
-    for (const std::size_t j : jobs) {
-      const std::int32_t a = assign_[j];
-      const std::int64_t dj = in_.jobs[j].demand_units;
-      const std::uint32_t r = in_.jobs[j].resource;
-      for (const std::size_t k : jobs) {
-        const std::int32_t b = assign_[k];
-        if (b == a || b == kUnplaced) continue;
-        const std::int64_t j_to_b = Cost(j, b);
-        if (j_to_b == kInfeasibleCost) continue;
-        const std::int64_t dk = in_.jobs[k].demand_units;
-        if (Residual(b, r) >= dj || Residual(b, r) + dk < dj) continue;  // shift's, or no room
-        const std::int64_t base = j_to_b - Cost(j, a) - Cost(k, b);
-        // k's cheapest destination with room once j has left a; a swap when it is a.
-        std::int32_t best_e = kUnplaced;
-        std::int64_t best_delta = base + Cost(k, kUnplaced);
-        for (std::int32_t e = 0; e < centers_; ++e) {
-          if (e == b) continue;
-          const std::int64_t k_to_e = Cost(k, e);
-          if (k_to_e == kInfeasibleCost || base + k_to_e >= best_delta) continue;
-          const std::int64_t room = Residual(e, r) + (e == a ? dj : 0);
-          if (room >= dk) {
-            best_e = e;
-            best_delta = base + k_to_e;
-          }
-        }
-        if (best_delta < 0) {
-          Move(k, best_e);
-          Move(j, b);
-          improved = true;
-          break;  // j has moved: go on with the next job
-        }
-      }
-    }
+  for (std::uint32_t r = 0; r < in_.resource_type_count; ++r) {
+    for (std::int32_t c = 0; c < centers_; ++c) improved |= RepackCenter(c, r);
   }
   return improved;
+}
+
+bool Search::RepackCenter(std::int32_t c, std::uint32_t r) {
+  const std::int64_t capacity =
+      in_.capacity_units[static_cast<std::size_t>(c) * in_.resource_type_count + r];
+  if (capacity <= 0) return false;
+  // Every job of type r that may run at c is an item worth what moving it to c saves: against
+  // where it is now, or, for a job c holds, against the cheapest place it could go instead
+  // (queued, or another center with room now). The center's present share is one selection.
+  items_.clear();
+  std::int64_t present_fen = 0;
+  for (const std::size_t j : jobs_of_resource_[r]) {
+    const std::int64_t here_fen = Cost(j, c);
+    const std::int64_t demand = in_.jobs[j].demand_units;
+    if (here_fen == kInfeasibleCost || demand > capacity) continue;
+    std::int64_t elsewhere_fen = Cost(j, assign_[j]);
+    if (assign_[j] == c) {
+      elsewhere_fen = Cost(j, kUnplaced);
+      for (std::int32_t e = 0; e < centers_; ++e) {
+        if (e != c && Fits(j, e)) elsewhere_fen = std::min(elsewhere_fen, Cost(j, e));
+      }
+      present_fen += elsewhere_fen - here_fen;
+    }
+    if (elsewhere_fen > here_fen) items_.push_back({j, demand, elsewhere_fen - here_fen});
+  }
+  if (items_.empty()) return false;
+  std::sort(items_.begin(), items_.end(), [](const KnapsackItem& a, const KnapsackItem& b) {
+    // a.saving / a.demand > b.saving / b.demand, exactly: both products fit in 128 bits.
+    return static_cast<__int128>(a.saving_fen) * b.demand_units >
+           static_cast<__int128>(b.saving_fen) * a.demand_units;
+  });
+  knapsack_best_fen_ = present_fen;
+  knapsack_nodes_ = 0;
+  pick_.assign(items_.size(), 0);
+  best_pick_.clear();
+  KnapsackDive(0, capacity, 0);
+  if (best_pick_.empty()) return false;  // nothing beats what c holds now
+
+  // Apply: the jobs c should no longer hold go to the queue, the chosen ones move in, and the
+  // ones sent away take their cheapest option with room. The savings of jobs c held assumed
+  // each could have the room it saw on its own; when two wanted the same room the result can
+  // be worse, so it is kept only if the objective fell, and undone otherwise.
+  const std::vector<std::size_t>& jobs = jobs_of_resource_[r];
+  const std::int64_t before_fen = objective_;
+  saved_.clear();
+  for (const std::size_t j : jobs) saved_.push_back(assign_[j]);
+  std::vector<std::uint8_t> chosen(in_.jobs.size(), 0);
+  for (std::size_t i = 0; i < items_.size(); ++i) chosen[items_[i].job] = best_pick_[i];
+  std::vector<std::size_t> sent_away;
+  for (const std::size_t j : jobs) {
+    if (assign_[j] == c && !chosen[j]) {
+      Move(j, kUnplaced);
+      sent_away.push_back(j);
+    }
+  }
+  for (const std::size_t j : jobs) {
+    if (chosen[j] && assign_[j] != c) Move(j, c);
+  }
+  for (const std::size_t j : sent_away) Move(j, Choose(j).best);
+  if (objective_ < before_fen) return true;
+  for (std::size_t x = 0; x < jobs.size(); ++x) {
+    if (assign_[jobs[x]] != saved_[x]) Move(jobs[x], kUnplaced);
+  }
+  for (std::size_t x = 0; x < jobs.size(); ++x) {
+    if (assign_[jobs[x]] != saved_[x]) Move(jobs[x], saved_[x]);
+  }
+  return false;
+}
+
+void Search::KnapsackDive(std::size_t i, std::int64_t room, std::int64_t value) {
+  if (++knapsack_nodes_ > kKnapsackNodesMax) return;
+  if (value > knapsack_best_fen_) {
+    knapsack_best_fen_ = value;
+    best_pick_ = pick_;
+  }
+  // Dantzig's bound: the remaining items by density while they fit, then a share of the next.
+  std::int64_t bound = value;
+  std::int64_t left = room;
+  for (std::size_t k = i; k < items_.size(); ++k) {
+    if (items_[k].demand_units > left) {
+      bound += static_cast<std::int64_t>(static_cast<__int128>(items_[k].saving_fen) * left /
+                                         items_[k].demand_units);
+      break;
+    }
+    left -= items_[k].demand_units;
+    bound += items_[k].saving_fen;
+  }
+  if (bound <= knapsack_best_fen_) return;
+  while (i < items_.size() && items_[i].demand_units > room) ++i;
+  if (i == items_.size()) return;
+  pick_[i] = 1;
+  KnapsackDive(i + 1, room - items_[i].demand_units, value + items_[i].saving_fen);
+  pick_[i] = 0;
+  KnapsackDive(i + 1, room, value);
 }
 
 void Search::Perturb(Random& random, std::size_t count) {
@@ -460,9 +546,12 @@ Result<Plan> PlanBatch(const PlanInstance& in, const PlannerOptions& options) {
   // A tenth of the jobs per kick (3..30): on the benchmark instances kicks of 2% of the jobs
   // left the search ~1% above GLPK; a tenth reached it (docs/benchmarks-routing.md).
   const std::size_t kick = std::clamp<std::size_t>(in.jobs.size() / 10, 3, 30);
-  for (std::size_t round = 0; round < options.perturbation_rounds && !in.jobs.empty(); ++round) {
+  std::size_t last_gain = 0;  // the last round that found a strictly cheaper plan
+  for (std::size_t round = 1; round <= options.perturbation_rounds && !in.jobs.empty(); ++round) {
+    if (options.stall_rounds != 0 && round - last_gain > options.stall_rounds) break;
     search.Perturb(random, kick);
     search.LocalSearch();
+    if (search.objective() < best_fen) last_gain = round;
     // Equal objectives are accepted too, so the search can walk across plateaus.
     if (search.objective() <= best_fen) {
       best = search.assignment();

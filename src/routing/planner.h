@@ -1,8 +1,9 @@
 // The batch planner: assigns many queued jobs at once, each to at most one center, so that the
 // total cost is lowest within every center's capacity (a generalised assignment problem).
-// Deterministic: regret greedy, local search (shift, swap, ejection chains) and seeded
-// ruin-and-recreate rounds, then an exact branch and bound per resource type that proves small
-// batches optimal (docs/routing.md, "Batch planning", states what it guarantees and what not).
+// Deterministic: regret greedy, local search (shift, swap, an exact knapsack per center) and
+// seeded ruin-and-recreate rounds, then an exact branch and bound per resource type that proves
+// small batches optimal (docs/routing.md, "Batch planning", states what it guarantees and what
+// not).
 #pragma once
 
 #include <cstddef>
@@ -54,9 +55,13 @@ struct Plan {
 
 struct PlannerOptions {
   std::uint64_t seed = 1;  // the perturbations' seed; same seed, same plan
-  // Perturbation rounds after the first local optimum; each costs about one local search.
-  // 0 gives regret greedy plus local search alone.
+  // Perturbation rounds after the first local optimum at most; each costs about one local
+  // search. 0 gives regret greedy plus local search alone.
   std::size_t perturbation_rounds = 1000;
+  // Stop early once this many rounds in a row found no cheaper plan (0: never stop early).
+  // Easy instances settle within a few dozen rounds; 100 spares them the rest without
+  // cutting short the hard ones (docs/benchmarks-routing.md has the measurements).
+  std::size_t stall_rounds = 100;
   // Nodes the exact search may visit per resource type after the heuristic (0: skip it).
   // Batches of about a dozen jobs per type finish well within the default and are then
   // proven optimal; larger ones stop at the budget and keep the heuristic's plan.
