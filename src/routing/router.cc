@@ -57,12 +57,12 @@ inline std::int64_t LessVoucher(std::int64_t discounted_fen, std::int32_t vouche
 
 // The wait, fit and locality terms (docs/routing.md), shared by Judge and PlaceBest.
 inline void ScoreNonPrice(const JobRequest& request, const ScoreWeights& w,
-                          const CenterOffer& offer, const ResourceOffer& resource,
-                          ScoreBreakdown* score) {
+                          const CenterOffer& offer, std::int64_t wait_s, std::uint32_t free_units,
+                          std::uint32_t total_units, ScoreBreakdown* score) {
   score->wait_fen =
-      resource.wait_s * std::int64_t{request.units} * w.wait_fen_per_unit_hour / kSecondsPerHour;
-  score->fit_fen = w.fit_fen * std::int64_t{resource.free_units - request.units} /
-                   std::int64_t{resource.total_units};
+      wait_s * std::int64_t{request.units} * w.wait_fen_per_unit_hour / kSecondsPerHour;
+  score->fit_fen =
+      w.fit_fen * std::int64_t{free_units - request.units} / std::int64_t{total_units};
   score->locality_fen = 0;
   if (!request.data_region.empty() && !(request.data_region == offer.region)) {
     score->locality_fen = w.remote_data_fen +
@@ -93,7 +93,8 @@ Infeasibility Judge(const Prepared& p, const ScoreWeights& w, const CenterOffer&
   score->list_price_fen_per_unit_hour = resource->price_fen_per_unit_hour;
   score->customer_price_fen_per_unit_hour = customer;
   score->price_fen = customer * p.unit_seconds / kSecondsPerHour;
-  ScoreNonPrice(request, w, offer, *resource, score);
+  ScoreNonPrice(request, w, offer, resource->wait_s, resource->free_units, resource->total_units,
+                score);
   if (customer > request.max_price_fen_per_unit_hour) return Infeasibility::kOverMaxPrice;
   if (resource->wait_s * kMicrosPerSecond > p.wait_budget_us) return Infeasibility::kPastDeadline;
   return Infeasibility::kNone;
@@ -143,46 +144,49 @@ CenterVerdict Router::Assess(const JobRequest& request, const CenterOffer& offer
   return verdict;
 }
 
-// The same decisions as Judge in the order that is cheapest on average: price first, because
-// once a good center is found most others are out on price alone (every other term is >= 0),
-// which spares their framework scan and voucher lookup. The order of checks cannot change the
-// answer, only the time; router_test compares it with Place on random networks.
-std::size_t Router::PlaceBest(const JobRequest& request, std::span<const CenterOffer> offers,
+// The same decisions as Judge, over the index's list for the requested type in list-price
+// order, which is what makes it cheap: every term of a score is >= 0 and the customer price
+// can only rise with the list price, so once the price alone (with the voucher, the lowest it
+// can be) exceeds the best total found, no later center can win and the walk stops. The price
+// checks also come first, sparing the framework scan and the voucher lookup of centers that are
+// out on price. The order of checks cannot change the answer, only the time; router_test
+// compares it with Place on random networks.
+std::size_t Router::PlaceBest(const JobRequest& request, const OfferIndex& index,
                               Instant now) const {
   const Prepared p = Prepare(request, now);
   const bool voucher = request.voucher_bp > 0;
-  std::size_t best = kNoCenter;
+  const IndexedResource* best = nullptr;
   std::int64_t best_total_fen = INT64_MAX;
-  CenterId best_center;
-  for (std::size_t i = 0; i < offers.size(); ++i) {
-    const CenterOffer& offer = offers[i];
-    if (!offer.up) continue;
-    const ResourceOffer* resource = offer.FindResource(request.resource_type);
-    if (resource == nullptr || resource->free_units < request.units) continue;
+  for (const IndexedResource& resource : index.Of(request.resource_type)) {
     const std::int64_t discounted =
-        Discounted(resource->price_fen_per_unit_hour, request.discount_bp);
-    // The voucher can only lower the price: with it applied the price is a lower bound.
+        Discounted(resource.price_fen_per_unit_hour, request.discount_bp);
     const std::int64_t low = voucher ? LessVoucher(discounted, request.voucher_bp) : discounted;
-    if (low * p.unit_seconds / kSecondsPerHour > best_total_fen) continue;
-    const std::int64_t customer = voucher && VoucherApplies(p, offer.provider) ? low : discounted;
+    if (low * p.unit_seconds / kSecondsPerHour > best_total_fen) break;
+    if (resource.free_units < request.units) continue;
+    const std::int64_t customer = voucher && VoucherApplies(p, resource.provider) ? low : discounted;
     ScoreBreakdown score;
     score.price_fen = customer * p.unit_seconds / kSecondsPerHour;
     if (score.price_fen > best_total_fen) continue;
     if (customer > request.max_price_fen_per_unit_hour) continue;
-    if (resource->wait_s * kMicrosPerSecond > p.wait_budget_us) continue;
-    if (request.domestic_only && !resource->domestic_chip) continue;
+    if (resource.wait_s * kMicrosPerSecond > p.wait_budget_us) continue;
+    if (request.domestic_only && !resource.domestic_chip) continue;
+    const CenterOffer& offer = *resource.offer;
     if (!request.framework.empty() &&
         !offer.OffersFramework(request.framework, request.framework_version_min)) {
       continue;
     }
-    ScoreNonPrice(request, weights_, offer, *resource, &score);
-    if (best == kNoCenter || Better(score.total_fen, offer.center, best_total_fen, best_center)) {
-      best = i;
+    ScoreNonPrice(request, weights_, offer, resource.wait_s, resource.free_units,
+                  resource.total_units, &score);
+    // Ties: the lower center id, then the earlier offer (as Place's stable sort ranks them).
+    if (best == nullptr || score.total_fen < best_total_fen ||
+        (score.total_fen == best_total_fen &&
+         (resource.center < best->center ||
+          (resource.center == best->center && resource.offer_index < best->offer_index)))) {
+      best = &resource;
       best_total_fen = score.total_fen;
-      best_center = offer.center;
     }
   }
-  return best;
+  return best == nullptr ? kNoCenter : best->offer_index;
 }
 
 Result<Placement> Router::Place(const JobRequest& request, std::span<const CenterOffer> offers,

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "routing/job_request.h"
 #include "routing/offer.h"
+#include "routing/offer_index.h"
 
 namespace suanli::routing {
 
@@ -78,11 +79,11 @@ class Router {
   Result<Placement> Place(const JobRequest& request, std::span<const CenterOffer> offers,
                           Instant now) const;
 
-  // The hot path: the index in `offers` of the best feasible center, or kNoCenter. Same
-  // ranking as Place's first entry; allocates nothing. Requires a request that passes
-  // ValidateRequest and offers that pass ValidateOffer (it does not re-check them).
-  std::size_t PlaceBest(const JobRequest& request, std::span<const CenterOffer> offers,
-                        Instant now) const;
+  // The hot path: the position, in the offers `index` was built from, of the best feasible
+  // center, or kNoCenter. Same ranking as Place's first entry; allocates nothing. Requires a
+  // request that passes ValidateRequest (it does not re-check it); the index's offers were
+  // validated when it was built.
+  std::size_t PlaceBest(const JobRequest& request, const OfferIndex& index, Instant now) const;
 
   // One center's verdict under the same preconditions as PlaceBest.
   CenterVerdict Assess(const JobRequest& request, const CenterOffer& offer, Instant now) const;

@@ -1,6 +1,6 @@
 // The router: the cheapest feasible center wins, each exclusion reports its reason, the score
 // is docs/routing.md's formula to the fen, ties go to the lower center id, and the hot
-// PlaceBest always agrees with the explaining Place.
+// PlaceBest (over an OfferIndex) always agrees with the explaining Place.
 #include "routing/router.h"
 
 #include <gtest/gtest.h>
@@ -46,7 +46,7 @@ TEST(RouterTest, ChoosesTheCheapestFeasibleCenter) {
   EXPECT_TRUE(placement.infeasible.empty());
   EXPECT_EQ(placement.ranked[0].offer_index, 1u);
   EXPECT_EQ(placement.ranked[0].score.price_fen, 1'600);  // 800 fen × 2 units × 1 h
-  EXPECT_EQ(Router().PlaceBest(TwoGpus(), offers, kNow), 1u);
+  EXPECT_EQ(Router().PlaceBest(TwoGpus(), OfferIndex(offers), kNow), 1u);
 }
 
 // docs/routing.md's worked example, term by term.
@@ -124,7 +124,7 @@ TEST(RouterTest, DomesticOnlyExcludesImportedChipsEvenWhenCheaper) {
   const Placement placement = PlaceOk(request, offers);
   EXPECT_EQ(RankedIds(placement), (std::vector<std::uint64_t>{2}));
   EXPECT_EQ(ReasonFor(placement, 1), Infeasibility::kNotDomestic);
-  EXPECT_EQ(Router().PlaceBest(request, offers, kNow), 1u);
+  EXPECT_EQ(Router().PlaceBest(request, OfferIndex(offers), kNow), 1u);
 }
 
 TEST(RouterTest, ExcludesACenterWhoseWaitPlusTimeLimitIsPastTheDeadline) {
@@ -137,9 +137,9 @@ TEST(RouterTest, ExcludesACenterWhoseWaitPlusTimeLimitIsPastTheDeadline) {
   const Placement placement = PlaceOk(request, offers);
   EXPECT_EQ(RankedIds(placement), (std::vector<std::uint64_t>{2}));
   EXPECT_EQ(ReasonFor(placement, 1), Infeasibility::kPastDeadline);
-  EXPECT_EQ(Router().PlaceBest(request, offers, kNow), 1u);
+  EXPECT_EQ(Router().PlaceBest(request, OfferIndex(offers), kNow), 1u);
   request.deadline.reset();
-  EXPECT_EQ(Router().PlaceBest(request, offers, kNow), 0u);
+  EXPECT_EQ(Router().PlaceBest(request, OfferIndex(offers), kNow), 0u);
 }
 
 TEST(RouterTest, ReportsEveryExclusionWithItsReason) {
@@ -188,7 +188,12 @@ TEST(RouterTest, BreaksTiesByCenterIdWhateverTheOfferOrder) {
   const Placement placement = PlaceOk(TwoGpus(), offers);
   EXPECT_EQ(RankedIds(placement), (std::vector<std::uint64_t>{3, 5, 7}));
   EXPECT_EQ(placement.ranked[0].score.total_fen, placement.ranked[2].score.total_fen);
-  EXPECT_EQ(Router().PlaceBest(TwoGpus(), offers, kNow), 1u);
+  EXPECT_EQ(Router().PlaceBest(TwoGpus(), OfferIndex(offers), kNow), 1u);
+  // A tie on the price alone: the jobs fill the centers exactly, so the totals are the price
+  // and PlaceBest must not stop at the first center priced at the best total.
+  const std::vector<CenterOffer> exact = {Center(9, Gpu(800, 2, 2)), Center(4, Gpu(800, 2, 2))};
+  EXPECT_EQ(RankedIds(PlaceOk(TwoGpus(), exact)), (std::vector<std::uint64_t>{4, 9}));
+  EXPECT_EQ(Router().PlaceBest(TwoGpus(), OfferIndex(exact), kNow), 1u);
 }
 
 TEST(RouterTest, PrefersTheDataRegionAndTheBetterFitAtEqualPrice) {
@@ -263,7 +268,8 @@ std::uint64_t Mix(std::uint64_t& state) {
 TEST(RouterTest, PlaceBestAgreesWithPlaceOnRandomNetworks) {
   std::uint64_t state = 2026;
   const char* regions[] = {"成都", "贵阳", "庆阳"};
-  for (int round = 0; round < 1'000; ++round) {
+  int placed = 0;
+  for (int round = 0; round < 2'000; ++round) {
     std::vector<CenterOffer> offers;
     const std::size_t count = 1 + Mix(state) % 30;
     for (std::size_t i = 0; i < count; ++i) {
@@ -276,10 +282,18 @@ TEST(RouterTest, PlaceBestAgreesWithPlaceOnRandomNetworks) {
                                  regions[Mix(state) % 3], 1 + Mix(state) % 3);
       offer.up = Mix(state) % 8 != 0;
       offer.latency_class = static_cast<LatencyClass>(Mix(state) % 3);
+      if (Mix(state) % 2 == 0) {  // a second type, so the index keeps types apart
+        ResourceOffer npu = Gpu(static_cast<std::int64_t>(Mix(state) % 4) * 100 + 500, total,
+                                total);
+        npu.type = ShortName::Of("npu");
+        EXPECT_TRUE(offer.AddResource(npu).ok());
+      }
       offer.frameworks[0].version = Version::Of(2, static_cast<std::uint32_t>(Mix(state) % 3));
       offers.push_back(offer);
     }
     JobRequest request = TwoGpus();
+    const char* types[] = {"gpu", "gpu", "npu", "cpu"};  // nobody offers cpu here
+    request.resource_type = ShortName::Of(types[Mix(state) % 4]);
     request.units = 1 + static_cast<std::uint32_t>(Mix(state) % 8);
     request.domestic_only = Mix(state) % 3 == 0;
     request.data_region = ShortName::Of(regions[Mix(state) % 3]);
@@ -293,14 +307,38 @@ TEST(RouterTest, PlaceBestAgreesWithPlaceOnRandomNetworks) {
     if (Mix(state) % 3 == 0) request.max_price_fen_per_unit_hour = 600;
     request.discount_bp = static_cast<std::int32_t>(Mix(state) % 3) * 1'000;
     const Placement placement = PlaceOk(request, offers);
-    const std::size_t best = Router().PlaceBest(request, offers, kNow);
+    const std::size_t best = Router().PlaceBest(request, OfferIndex(offers), kNow);
     if (placement.ranked.empty()) {
       EXPECT_EQ(best, kNoCenter) << "round " << round;
     } else {
       EXPECT_EQ(best, placement.ranked[0].offer_index) << "round " << round;
+      ++placed;
     }
     EXPECT_EQ(placement.ranked.size() + placement.infeasible.size(), offers.size());
   }
+  EXPECT_GT(placed, 800);  // most rounds have a winner to agree on, not only "none"
+}
+
+TEST(OfferIndexTest, ListsEachTypesUpCentersCheapestFirst) {
+  ResourceOffer npu = Gpu(300);
+  npu.type = ShortName::Of("npu");
+  std::vector<CenterOffer> offers = {Center(1, Gpu(900)), Center(2, Gpu(500)),
+                                     Center(3, Gpu(500)), Center(4, Gpu(100)), Center(5, npu)};
+  offers[3].up = false;  // the cheapest, but down
+  EXPECT_TRUE(offers[0].AddResource(npu).ok());
+  const OfferIndex index(offers);
+  std::vector<std::uint32_t> gpu;
+  for (const IndexedResource& entry : index.Of(ShortName::Of("gpu"))) {
+    gpu.push_back(entry.offer_index);
+  }
+  EXPECT_EQ(gpu, (std::vector<std::uint32_t>{1, 2, 0}));  // equal prices keep offer order
+  std::vector<std::uint64_t> npu_centers;
+  for (const IndexedResource& entry : index.Of(ShortName::Of("npu"))) {
+    npu_centers.push_back(entry.center.value);
+  }
+  EXPECT_EQ(npu_centers, (std::vector<std::uint64_t>{1, 5}));
+  EXPECT_TRUE(index.Of(ShortName::Of("cpu")).empty());
+  EXPECT_EQ(index.offer_count(), 5u);
 }
 
 }  // namespace
