@@ -86,21 +86,15 @@ std::string EntryHash(const AuditEntry& e) {
 }
 
 Result<AuditWriter> AuditWriter::Open(storage::Db& db) {
-  SUANLI_ASSIGN(storage::Stmt probe, db.Prepare("BEGIN"));
   SUANLI_ASSIGN(storage::Stmt head, db.Prepare(kHeadSql));
   SUANLI_ASSIGN(storage::Stmt insert, db.Prepare(kInsertSql));
-  return AuditWriter(&db, std::move(probe), std::move(head), std::move(insert));
+  return AuditWriter(&db, std::move(head), std::move(insert));
 }
 
-// The Db wrapper does not expose sqlite3_get_autocommit, so ask SQLite directly: a plain
-// BEGIN fails exactly when a transaction is already open. When it succeeds we were about to
-// write outside any transaction (the entry would commit without the state change); undo the
-// BEGIN and refuse.
+// Outside a transaction the entry would commit on its own, without the state change it
+// describes: refuse.
 Status AuditWriter::RequireOpenTransaction() {
-  const Result<bool> begun = begin_probe_.Step();
-  begin_probe_.Reset();
-  if (!begun.ok()) return OkStatus();
-  SUANLI_TRY(db_->Exec("ROLLBACK"));
+  if (db_->InTransaction()) return OkStatus();
   return MakeError(ErrorCode::kContradiction, "transaction",
                    "audit Append needs the caller's open transaction (Transaction::Begin)");
 }

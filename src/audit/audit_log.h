@@ -86,15 +86,11 @@ class AuditWriter {
   Result<AuditEntry> Append(Instant at, const AuditRecord& record);
 
  private:
-  AuditWriter(storage::Db* db, storage::Stmt begin_probe, storage::Stmt head, storage::Stmt insert)
-      : db_(db),
-        begin_probe_(std::move(begin_probe)),
-        head_(std::move(head)),
-        insert_(std::move(insert)) {}
+  AuditWriter(storage::Db* db, storage::Stmt head, storage::Stmt insert)
+      : db_(db), head_(std::move(head)), insert_(std::move(insert)) {}
   Status RequireOpenTransaction();
 
   storage::Db* db_;
-  storage::Stmt begin_probe_;  // "BEGIN": fails exactly when a transaction is already open
   storage::Stmt head_;
   storage::Stmt insert_;
 };

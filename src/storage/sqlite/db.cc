@@ -61,6 +61,8 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
 std::int64_t Db::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 std::int64_t Db::Changes() const { return sqlite3_changes64(db_); }
 
+bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 Stmt::Stmt(Stmt&& other) noexcept : stmt_(other.stmt_), db_(other.db_) { other.stmt_ = nullptr; }
 
 Stmt& Stmt::operator=(Stmt&& other) noexcept {

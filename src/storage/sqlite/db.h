@@ -41,6 +41,8 @@ class Db {
   std::int64_t LastInsertRowid() const;
   // Rows changed by the last INSERT/UPDATE/DELETE.
   std::int64_t Changes() const;
+  // True while a transaction is open on this connection (BEGIN … not yet COMMIT/ROLLBACK).
+  bool InTransaction() const;
   const std::string& path() const { return path_; }
 
  private:
