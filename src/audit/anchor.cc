@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -54,9 +55,11 @@ Status WriteAnchor(const std::filesystem::path& file, const Anchor& anchor) {
   o["seq"] = anchor.seq;
   o["hash"] = anchor.hash;
   const std::string text = boost::json::serialize(o) + "\n";
-  // The temporary name carries the pid so two processes writing at once do not share it.
+  // The temporary name carries the pid and a per-process count, so that neither two processes
+  // nor two threads of one (the platform's steps and its settlement journal) share it.
+  static std::atomic<std::uint64_t> writes{0};
   std::filesystem::path tmp = file;
-  tmp += ".tmp." + std::to_string(::getpid());
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(writes.fetch_add(1));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return IoError(tmp, "create");
   Status written = WriteAll(fd, text, tmp);

@@ -173,7 +173,7 @@ static Status RecoverJournal(Platform::State& s) {
       if (t.code != kCodeSettlement) continue;
       const VoucherEntry* v = s.vouchers.FindByAccount(t.debit_account_id);
       if (v == nullptr) continue;
-      JournalRow row{static_cast<std::int64_t>(t.id.value), v->id, v->provider_id,
+      JournalRow row{"system", static_cast<std::int64_t>(t.id.value), v->id, v->provider_id,
                      v->program_id, "", static_cast<std::int64_t>(t.user_data), t.amount_fen,
                      t.timestamp.micros(), true};
       s.journal->Enqueue(std::move(row));
@@ -233,7 +233,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_TRY(LoadVoucherIndex(*s));
   SUANLI_TRY(s->ExecutePendingMoves(nullptr));
   SUANLI_TRY(LoadApiKeys(*s));
-  SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path));
+  SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path, dir / "audit.anchor"));
   SUANLI_ASSIGN(s->usage,
                 metering::UsageStore::Open(metering::UsageStore::Options{(dir / "usage").string()}));
   SUANLI_TRY(RecoverJournal(*s));

@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <future>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "audit/audit_log.h"
 #include "storage/sqlite/db.h"
 #include "workflow/demo.h"
 #include "workflow/platform.h"
@@ -115,6 +117,65 @@ TEST_F(PlatformRecoveryTest, LostJournalRowsAreRebuiltFromTheLedger) {
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(platform_->GetVoucher(officer, voucher)->remaining_fen, 75'000'00);
+}
+
+// The transfer ids the settlement entries of the log list, with their count and total.
+struct Listed {
+  std::vector<std::int64_t> ids;
+  std::int64_t count = 0;
+  std::int64_t deduction_fen = 0;
+  std::vector<std::string> actors;
+};
+Listed ListedSettlements(const audit::AuditPage& page) {
+  Listed out;
+  for (const audit::AuditEntry& e : page.entries) {
+    const boost::json::object detail = boost::json::parse(e.detail_json).as_object();
+    for (const auto& id : detail.at("transfer_ids").as_array()) out.ids.push_back(id.as_int64());
+    out.count += detail.at("count").as_int64();
+    out.deduction_fen += detail.at("deduction_fen").as_int64();
+    out.actors.push_back(e.actor);
+  }
+  return out;
+}
+
+TEST_F(PlatformRecoveryTest, EverySettlementIsOnTheAuditChain) {
+  const std::int64_t voucher = IssueVoucher();
+  auto k1 = Settle(voucher, "k1", 120'000'00);
+  auto k2 = Settle(voucher, "k2", 30'000'01);
+  ASSERT_TRUE(k1.ok() && k2.ok());
+  ASSERT_TRUE(Settle(voucher, "k1", 120'000'00)->duplicate);  // a retry lists nothing new
+  const Principal auditor = As("auditor");
+  auto posted = platform_->ListAudit(auditor, {.action = "settlement.post"});
+  ASSERT_TRUE(posted.ok()) << posted.error().ToString();
+  ASSERT_FALSE(posted->entries.empty());  // one entry per journal batch: one or two here
+  const Listed listed = ListedSettlements(*posted);
+  EXPECT_EQ(listed.ids, (std::vector<std::int64_t>{k1->settlement_id, k2->settlement_id}));
+  EXPECT_EQ(listed.count, 2);
+  EXPECT_EQ(listed.deduction_fen, 60'000'00 + 15'000'00);
+  for (const audit::AuditEntry& e : posted->entries) {
+    EXPECT_EQ(e.actor, "system");
+    EXPECT_EQ(e.object.rfind("settlements/", 0), 0u);
+    EXPECT_NE(e.after_sha256, audit::JsonSha256(""));  // the rows' digest, not "null"'s
+  }
+  auto verified = platform_->VerifyAudit(auditor);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problems_total;
+  // The journal anchored its last entry: nothing after the anchor is unprotected.
+  auto anchor = audit::ReadAnchor(dir_ / "audit.anchor");
+  ASSERT_TRUE(anchor.ok() && anchor->has_value() && verified->head.has_value());
+  EXPECT_EQ((*anchor)->seq, verified->head->seq);
+  EXPECT_EQ((*anchor)->hash, verified->head->hash);
+
+  // Rows a crash lost come back with an entry of their own.
+  platform_.reset();
+  Sql("DELETE FROM settlements WHERE bill_no = 'BILL-k2'; "
+      "DELETE FROM meta WHERE key = 'journal_scanned_through';");
+  Reopen();
+  auto recovered = platform_->ListAudit(As("auditor"), {.action = "settlement.recover"});
+  ASSERT_TRUE(recovered.ok());
+  // k1's row was still there: only k2 is listed again.
+  EXPECT_EQ(ListedSettlements(*recovered).ids, (std::vector<std::int64_t>{k2->settlement_id}));
+  EXPECT_TRUE(platform_->VerifyAudit(As("auditor"))->ok);
 }
 
 TEST_F(PlatformRecoveryTest, PendingMovesRunOnceAtStartUp) {

@@ -160,12 +160,16 @@ Result<std::vector<ReportRow>> Platform::Report(const Principal& actor, std::str
 Result<audit::AuditPage> Platform::ListAudit(const Principal& actor,
                                              const audit::AuditFilter& filter) {
   SUANLI_TRY(RequireRole(actor, {Role::kAuditor, Role::kAdmin, Role::kOfficer}));
+  // Settlements reach the log through the journal, shortly after their reply: wait for those
+  // already answered, so that a reader sees every settlement it could have seen.
+  SUANLI_TRY(state_->journal->Flush());
   std::lock_guard lock(state_->mu);
   return audit::List(*state_->db, filter);
 }
 
 Result<audit::VerifyReport> Platform::VerifyAudit(const Principal& actor) {
   SUANLI_TRY(RequireRole(actor, {Role::kAuditor, Role::kAdmin}));
+  SUANLI_TRY(state_->journal->Flush());  // as ListAudit
   SUANLI_ASSIGN(const auto anchor,
                 audit::ReadAnchor(std::filesystem::path(state_->options.data_dir) / "audit.anchor"));
   std::lock_guard lock(state_->mu);

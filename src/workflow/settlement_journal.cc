@@ -1,6 +1,11 @@
 #include "workflow/settlement_journal.h"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <optional>
+#include <vector>
 
 namespace suanli::workflow {
 namespace {
@@ -13,13 +18,20 @@ constexpr std::size_t kRowsPerTransactionMax = 4096;
 
 }  // namespace
 
-Result<std::unique_ptr<SettlementJournal>> SettlementJournal::Open(const std::string& db_path) {
-  // synchronous=NORMAL: the ledger already made the settlement durable; this is an index.
+Result<std::unique_ptr<SettlementJournal>> SettlementJournal::Open(
+    const std::string& db_path, std::filesystem::path anchor_path) {
+  // synchronous=NORMAL: the ledger already made the settlement durable; this is an index. A
+  // power cut can lose the last batches' rows and audit entries together (never one without
+  // the other: one transaction); start-up rebuilds them from the ledger.
   SUANLI_ASSIGN(auto db, storage::Db::Open(storage::DbOptions{db_path, false, false}));
-  return std::unique_ptr<SettlementJournal>(new SettlementJournal(std::move(db)));
+  SUANLI_ASSIGN(auto audit, audit::AuditWriter::Open(*db));
+  return std::unique_ptr<SettlementJournal>(
+      new SettlementJournal(std::move(db), std::move(audit), std::move(anchor_path)));
 }
 
-SettlementJournal::SettlementJournal(std::unique_ptr<storage::Db> db) : db_(std::move(db)) {
+SettlementJournal::SettlementJournal(std::unique_ptr<storage::Db> db, audit::AuditWriter audit,
+                                     std::filesystem::path anchor_path)
+    : db_(std::move(db)), audit_(std::move(audit)), anchor_path_(std::move(anchor_path)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -71,17 +83,111 @@ void SettlementJournal::Run() {
   }
 }
 
+namespace {
+
+// Settlements per audit entry at most: the entry's detail lists their transfer ids, which must
+// stay within audit::kDetailBytesMax (1,024 ids of up to 20 digits: ≤ 22 KB).
+constexpr std::size_t kSettlementsPerEntryMax = 1024;
+
+std::string Quoted(std::string_view text) {
+  return boost::json::serialize(boost::json::string(text));
+}
+
+// One settlement as the audit entry's "after" lists it: every field the row holds, and who
+// posted it.
+void AppendRowJson(const JournalRow& r, std::string* out) {
+  out->append(out->empty() ? "[" : ",");
+  out->append("{\"transfer_id\":").append(std::to_string(r.transfer_id));
+  out->append(",\"actor\":").append(Quoted(r.actor));
+  out->append(",\"voucher_id\":").append(std::to_string(r.voucher_id));
+  out->append(",\"provider_id\":").append(std::to_string(r.provider_id));
+  out->append(",\"program_id\":").append(Quoted(r.program_id));
+  out->append(",\"bill_no\":").append(Quoted(r.bill_no));
+  out->append(",\"bill_fen\":").append(std::to_string(r.bill_fen));
+  out->append(",\"deduction_fen\":").append(std::to_string(r.deduction_fen));
+  out->append(",\"at_us\":").append(std::to_string(r.at_us));
+  out->append(r.recovered ? ",\"recovered\":true}" : ",\"recovered\":false}");
+}
+
+// The settlements one audit entry covers, gathered while their rows are inserted.
+class EntryBuilder {
+ public:
+  bool empty() const { return ids_.empty(); }
+  std::size_t size() const { return ids_.size(); }
+  bool recovered() const { return recovered_; }
+
+  void Add(const JournalRow& r) {
+    if (ids_.empty()) recovered_ = r.recovered;
+    AppendRowJson(r, &rows_json_);
+    ids_.push_back(r.transfer_id);
+    deduction_fen_ += r.deduction_fen;
+    at_us_ = std::max(at_us_, r.at_us);
+  }
+
+  // Appends the entry and starts over.
+  Result<audit::AuditEntry> AppendTo(audit::AuditWriter& audit) {
+    std::string detail = "{\"count\":" + std::to_string(ids_.size()) +
+                         ",\"deduction_fen\":" + std::to_string(deduction_fen_) +
+                         ",\"transfer_ids\":[";
+    for (std::size_t i = 0; i < ids_.size(); ++i) {
+      if (i > 0) detail += ',';
+      detail += std::to_string(ids_[i]);
+    }
+    detail += "]}";
+    rows_json_ += "]";
+    const auto [low, high] = std::minmax_element(ids_.begin(), ids_.end());
+    Result<audit::AuditEntry> entry = audit.Append(
+        Instant::FromMicros(at_us_),
+        audit::AuditRecord{.actor = "system",
+                           .action = recovered_ ? "settlement.recover" : "settlement.post",
+                           .object = "settlements/" + std::to_string(*low) + "-" +
+                                     std::to_string(*high),
+                           .before_json = "",
+                           .after_json = std::move(rows_json_),
+                           .detail_json = std::move(detail)});
+    *this = EntryBuilder();
+    return entry;
+  }
+
+ private:
+  std::vector<std::int64_t> ids_;
+  std::string rows_json_;
+  std::int64_t deduction_fen_ = 0;
+  std::int64_t at_us_ = 0;
+  bool recovered_ = false;
+};
+
+}  // namespace
+
+// Each settlement row the batch adds is also listed in an audit entry of the same transaction:
+// one entry per up to kSettlementsPerEntryMax rows (one per row would cost the hot path more
+// than the settlement itself: an audit row with its indexes is ≈ 12 µs here, against ≈ 0.5 µs
+// for listing a row). A row already present (start-up recovery re-checks written ones) was
+// listed when it was written.
 Status SettlementJournal::WriteBatch(std::deque<JournalRow>& rows) {
   SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db_));
   SUANLI_ASSIGN(auto insert, db_->Prepare(kInsertSettlement));
+  std::optional<audit::AuditEntry> last;
+  EntryBuilder entry;
   for (const JournalRow& r : rows) {
     insert.Reset();
     insert.Bind(1, r.transfer_id).Bind(2, r.voucher_id).Bind(3, r.provider_id);
     insert.Bind(4, r.program_id).Bind(5, r.bill_no).Bind(6, r.bill_fen);
     insert.Bind(7, r.deduction_fen).Bind(8, r.at_us).Bind(9, std::int64_t{r.recovered ? 1 : 0});
     SUANLI_TRY(insert.Run());
+    if (db_->Changes() == 0) continue;
+    if (!entry.empty() &&
+        (entry.size() == kSettlementsPerEntryMax || entry.recovered() != r.recovered)) {
+      SUANLI_ASSIGN(last, entry.AppendTo(audit_));
+    }
+    entry.Add(r);
   }
-  return tx.Commit();
+  if (!entry.empty()) {
+    SUANLI_ASSIGN(last, entry.AppendTo(audit_));
+  }
+  SUANLI_TRY(tx.Commit());
+  if (last) SUANLI_TRY(audit::WriteAnchor(anchor_path_, {last->seq, last->hash}));
+  return OkStatus();
 }
 
 }  // namespace suanli::workflow

@@ -2,23 +2,29 @@
 // number, bill amount, deduction) in platform.db's `settlements` table, many per transaction,
 // so the hot path never waits on SQLite. The ledger is the truth: the reply is sent when the
 // ledger transfer is durable, and rows a crash lost are rebuilt from the ledger at start-up
-// (ledger::Ledger::ScanTransfers) with recovered = 1.
+// (ledger::Ledger::ScanTransfers) with recovered = 1. The rows it adds are also listed, up to
+// 1,024 per entry, in the hash-chained audit log in the same transaction ("settlement.post", or
+// "settlement.recover" for rebuilt rows; each row with who posted it), and the anchor follows
+// each batch (docs/audit.md, "Settlements").
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "core/result.h"
 #include "storage/sqlite/db.h"
 
 namespace suanli::workflow {
 
 struct JournalRow {
+  std::string actor;  // who posted the bill (Principal::Actor()); "system" when recovered
   std::int64_t transfer_id = 0;
   std::int64_t voucher_id = 0;
   std::int64_t provider_id = 0;
@@ -32,8 +38,11 @@ struct JournalRow {
 
 class SettlementJournal {
  public:
-  // Opens its own connection to `db_path` (WAL lets it write beside the workflow's).
-  static Result<std::unique_ptr<SettlementJournal>> Open(const std::string& db_path);
+  // Opens its own connection to `db_path` (WAL lets it write beside the workflow's), whose
+  // audit_log must exist; after each batch that appended entries it writes the head to
+  // `anchor_path`.
+  static Result<std::unique_ptr<SettlementJournal>> Open(const std::string& db_path,
+                                                         std::filesystem::path anchor_path);
   ~SettlementJournal();  // writes what is queued, then stops
 
   void Enqueue(JournalRow row);
@@ -41,11 +50,14 @@ class SettlementJournal {
   Status Flush();
 
  private:
-  explicit SettlementJournal(std::unique_ptr<storage::Db> db);
+  SettlementJournal(std::unique_ptr<storage::Db> db, audit::AuditWriter audit,
+                    std::filesystem::path anchor_path);
   void Run();
   Status WriteBatch(std::deque<JournalRow>& rows);
 
   std::unique_ptr<storage::Db> db_;
+  audit::AuditWriter audit_;  // on db_: the journal's entries chain with everyone else's
+  const std::filesystem::path anchor_path_;
   std::mutex mu_;
   std::condition_variable wake_, written_;
   std::deque<JournalRow> queue_;

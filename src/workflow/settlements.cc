@@ -98,16 +98,16 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
   }
   s.ledger->SubmitTransfers(
       {std::move(t)},
-      [&s, voucher, request = std::move(request), invoice = rule.invoice,
-       done = std::move(done)](Result<std::vector<ledger::TransferOutcome>> out) {
+      [&s, voucher, request = std::move(request), invoice = rule.invoice, actor = actor.Actor(),
+       done = std::move(done)](Result<std::vector<ledger::TransferOutcome>> out) mutable {
         if (!out.ok()) return done(out.error());
         const ledger::TransferOutcome& o = (*out)[0];
         if (o.code != ledger::ResultCode::kOk) return done(FromLedger(o.code, o.field));
         if (!o.duplicate) {
           voucher->debits_fen += o.amount_fen;
           voucher->used_fen += o.amount_fen;
-          s.journal->Enqueue(JournalRow{static_cast<std::int64_t>(o.id.value), voucher->id,
-                                        voucher->provider_id, voucher->program_id,
+          s.journal->Enqueue(JournalRow{std::move(actor), static_cast<std::int64_t>(o.id.value),
+                                        voucher->id, voucher->provider_id, voucher->program_id,
                                         request.bill_no, request.bill_fen, o.amount_fen,
                                         o.timestamp.micros(), false});
         }
