@@ -28,7 +28,7 @@ std::string ToHex(const Sha256& digest) {
 namespace {
 
 // OpenSSL 3 looks the algorithm up in its provider tables on every EVP_DigestInit_ex given
-// EVP_sha256() (an implicit fetch, with its locks: a third of a short digest's time); fetched
+// EVP_sha256() (an implicit fetch, with its locks: most of a short digest's time); fetched
 // once, the implementation is reused. Never freed: it lives as long as the process.
 const EVP_MD* Sha256Implementation() {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
