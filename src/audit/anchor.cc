@@ -73,6 +73,14 @@ Status WriteAnchor(const std::filesystem::path& file, const Anchor& anchor) {
   return FsyncDirectory(file.parent_path());
 }
 
+Status AnchorFile::Advance(const Anchor& anchor) {
+  std::lock_guard lock(mu_);
+  if (anchor.seq <= written_seq_) return OkStatus();
+  SUANLI_TRY(WriteAnchor(file_, anchor));
+  written_seq_ = anchor.seq;
+  return OkStatus();
+}
+
 Result<std::optional<Anchor>> ReadAnchor(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -155,5 +156,22 @@ Result<VerifyReport> Verify(storage::Db& db, const std::optional<Anchor>& anchor
 Status WriteAnchor(const std::filesystem::path& file, const Anchor& anchor);
 // Reads the anchor file: nullopt when it does not exist; kParse when it is not an anchor.
 Result<std::optional<Anchor>> ReadAnchor(const std::filesystem::path& file);
+
+// The anchor file of one process's writers (the platform's steps and its settlement journal
+// append from different threads): Advance writes an anchor only when it is beyond the last one
+// this object wrote, one write at a time, so a slower writer never puts an older head over a
+// newer one. Thread-safe.
+class AnchorFile {
+ public:
+  explicit AnchorFile(std::filesystem::path file) : file_(std::move(file)) {}
+  // WriteAnchor(file, anchor) unless an anchor at or beyond anchor.seq was written already.
+  Status Advance(const Anchor& anchor);
+  const std::filesystem::path& path() const { return file_; }
+
+ private:
+  const std::filesystem::path file_;
+  std::mutex mu_;
+  std::int64_t written_seq_ = 0;
+};
 
 }  // namespace suanli::audit

@@ -222,6 +222,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_TRY(MigrateSchema(*s->db));
   SUANLI_ASSIGN(auto writer, audit::AuditWriter::Open(*s->db));
   s->audit.emplace(std::move(writer));
+  s->anchor_file = std::make_shared<audit::AnchorFile>(dir / "audit.anchor");
   SUANLI_ASSIGN(s->programs, LoadPrograms(options.programs_dir));
   SUANLI_ASSIGN(auto box, security::SecretBox::LoadOrCreate(dir / "secret.key"));
   s->secrets.emplace(std::move(box));
@@ -233,7 +234,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_TRY(LoadVoucherIndex(*s));
   SUANLI_TRY(s->ExecutePendingMoves(nullptr));
   SUANLI_TRY(LoadApiKeys(*s));
-  SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path, dir / "audit.anchor"));
+  SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path, s->anchor_file));
   SUANLI_ASSIGN(s->usage,
                 metering::UsageStore::Open(metering::UsageStore::Options{(dir / "usage").string()}));
   SUANLI_TRY(RecoverJournal(*s));

@@ -140,6 +140,8 @@ struct Platform::State {
   std::mutex mu;  // serialises workflow steps; guards db and audit
   std::unique_ptr<storage::Db> db;
   std::optional<audit::AuditWriter> audit;
+  // DIR/audit.anchor, written by the steps and the settlement journal alike.
+  std::shared_ptr<audit::AnchorFile> anchor_file;
   std::unique_ptr<storage::SqliteStore> ledger_store;
   std::unique_ptr<ledger::Ledger> ledger;
   std::vector<std::unique_ptr<policy::Program>> programs;
@@ -209,7 +211,7 @@ Result<T> Platform::State::RunStep(const Principal& actor,
     SUANLI_ASSIGN(value, body(ctx));
     SUANLI_TRY(tx.Commit());
   }
-  if (ctx.head) SUANLI_TRY(audit::WriteAnchor(std::filesystem::path(options.data_dir) / "audit.anchor", *ctx.head));
+  if (ctx.head) SUANLI_TRY(anchor_file->Advance(*ctx.head));
   if (!ctx.moves.empty()) SUANLI_TRY(ExecutePendingMoves(outcomes));
   return std::move(*value);
 }

@@ -8,12 +8,13 @@
 // each batch (docs/audit.md, "Settlements").
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -39,29 +40,40 @@ struct JournalRow {
 class SettlementJournal {
  public:
   // Opens its own connection to `db_path` (WAL lets it write beside the workflow's), whose
-  // audit_log must exist; after each batch that appended entries it writes the head to
-  // `anchor_path`.
-  static Result<std::unique_ptr<SettlementJournal>> Open(const std::string& db_path,
-                                                         std::filesystem::path anchor_path);
-  ~SettlementJournal();  // writes what is queued, then stops
+  // audit_log must exist. The head of its entries goes to `anchor_file` at most once per
+  // kAnchorInterval while settlements flow (an anchor costs two fsyncs, which the ledger's own
+  // fsyncs would otherwise queue behind), on Flush, and when it stops.
+  static Result<std::unique_ptr<SettlementJournal>> Open(
+      const std::string& db_path, std::shared_ptr<audit::AnchorFile> anchor_file);
+  ~SettlementJournal();  // writes what is queued and its anchor, then stops
+
+  static constexpr std::chrono::milliseconds kAnchorInterval{1000};
 
   void Enqueue(JournalRow row);
-  // Returns once every row enqueued before the call is written (or failed: the error).
+  // Returns once every row enqueued before the call is written and its entries anchored (or
+  // failed: the error).
   Status Flush();
 
  private:
   SettlementJournal(std::unique_ptr<storage::Db> db, audit::AuditWriter audit,
-                    std::filesystem::path anchor_path);
+                    std::shared_ptr<audit::AnchorFile> anchor_file);
   void Run();
-  Status WriteBatch(std::deque<JournalRow>& rows);
+  // Writes the rows and their audit entries in one transaction; *last is the last entry
+  // appended, if any.
+  Status WriteBatch(std::deque<JournalRow>& rows, std::optional<audit::AuditEntry>* last);
 
   std::unique_ptr<storage::Db> db_;
   audit::AuditWriter audit_;  // on db_: the journal's entries chain with everyone else's
-  const std::filesystem::path anchor_path_;
+  const std::shared_ptr<audit::AnchorFile> anchor_file_;
   std::mutex mu_;
   std::condition_variable wake_, written_;
   std::deque<JournalRow> queue_;
   std::uint64_t enqueued_ = 0, written_count_ = 0;
+  // Rows whose entries an anchor covers: every row written before the last anchor was taken.
+  std::uint64_t anchored_count_ = 0;
+  std::optional<audit::Anchor> unanchored_;  // the newest entry no anchor covers yet
+  std::chrono::steady_clock::time_point last_anchor_at_{};
+  std::uint64_t anchor_target_ = 0;  // a Flush waits for rows up to here to be anchored
   Status last_error_ = OkStatus();
   bool stopping_ = false;
   std::thread thread_;

@@ -241,6 +241,11 @@ def run(server, suanli):
                                                 "password": "pass-expert4", "role": "expert"}))
     panel = experts[1:] + [e4["id"]]
     ok(officer.call("POST", f"/api/v1/claims/{claim['id']}/panel", {"expert_ids": panel}))
+    # The panel reads the applicants' qualification documents; an expert on no panel for
+    # their settlements may not.
+    docs = ok(login(server, "expert2").call("GET", f"/api/v1/orgs/{org_a['id']}/documents"))
+    expect(len(docs["items"]) >= 6, f"expert2 sees org A's documents: {docs}")
+    problem(e1.call("GET", f"/api/v1/orgs/{org_a['id']}/documents"), 403, "forbidden")
     opinions = [("expert2", "approve", None), ("expert3", "partly_approve", "150000.00"),
                 ("expert4", "partly_approve", "145000.00")]
     for name, decision, amount in opinions:
