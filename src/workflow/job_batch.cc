@@ -90,51 +90,84 @@ Result<JobBatch> Platform::SubmitJobBatch(const Principal& actor, const std::vec
     routed[i].request = *req;
   }
 
+  // Offers, placements, the plan and a hold on each planned job's units under jobs_mu; the
+  // connector calls without it (a slow center holds up no one else's jobs); then, under
+  // jobs_mu again, each hold moves to the center that took the job (or is dropped).
   const Instant now = state_->clock->Now();
-  std::lock_guard jobs_lock(state_->jobs_mu);
   std::vector<std::int64_t> centers;
-  std::vector<routing::ShortName> types;
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    Routed& r = routed[i];
-    auto set = job_routing::OffersFor(*this, *state_, org_id, jobs[i], now);
-    if (!set.ok()) return InBatch(set.error(), i);
-    r.set = std::move(set).value();
-    auto placement = state_->router.Place(r.request, r.set.offers, now);
-    if (!placement.ok()) return InBatch(placement.error(), i);
-    r.placement = std::move(placement).value();
-    for (std::int64_t id : r.set.center_ids) {
-      if (std::find(centers.begin(), centers.end(), id) == centers.end()) centers.push_back(id);
+  routing::Plan plan;
+  std::vector<std::optional<job_routing::UnitsKey>> held(jobs.size());
+  {
+    std::lock_guard jobs_lock(state_->jobs_mu);
+    std::vector<routing::ShortName> types;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      Routed& r = routed[i];
+      auto set = job_routing::OffersFor(*this, *state_, org_id, jobs[i], now);
+      if (!set.ok()) return InBatch(set.error(), i);
+      r.set = std::move(set).value();
+      auto placement = state_->router.Place(r.request, r.set.offers, now);
+      if (!placement.ok()) return InBatch(placement.error(), i);
+      r.placement = std::move(placement).value();
+      for (std::int64_t id : r.set.center_ids) {
+        if (std::find(centers.begin(), centers.end(), id) == centers.end()) centers.push_back(id);
+      }
+      if (std::find(types.begin(), types.end(), r.request.resource_type) == types.end()) {
+        types.push_back(r.request.resource_type);
+      }
     }
-    if (std::find(types.begin(), types.end(), r.request.resource_type) == types.end()) {
-      types.push_back(r.request.resource_type);
+    if (centers.empty()) centers.push_back(0);  // the planner wants a center; none is feasible
+    const routing::PlanInstance instance = InstanceOf(routed, centers, types);
+    SUANLI_ASSIGN(plan, routing::PlanBatch(instance));
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const std::int32_t planned = plan.center_of_job[i];
+      if (planned == routing::kUnplaced) continue;
+      held[i] = job_routing::UnitsKey{centers[static_cast<std::size_t>(planned)],
+                                      jobs[i].resource_type};
+      state_->units_held[*held[i]] += jobs[i].units;
     }
   }
-  if (centers.empty()) centers.push_back(0);  // the planner wants a center; none is feasible
-  const routing::PlanInstance instance = InstanceOf(routed, centers, types);
-  SUANLI_ASSIGN(const routing::Plan plan, routing::PlanBatch(instance));
+
+  std::vector<routing::DispatchReport> reports(jobs.size());
+  std::vector<Result<std::size_t>> chosen(jobs.size(), routing::kNoCenter);
+  // As before the connector calls left jobs_mu: a job the dispatcher refuses outright (its
+  // spec malformed) ends the batch there; the jobs before it are recorded, the rest not sent.
+  std::size_t sent = jobs.size();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!held[i]) continue;
+    const auto order = PlannedFirst(routed[i], held[i]->first);
+    chosen[i] = job_routing::DispatchInOrder(order, routed[i].set, jobs[i], &reports[i]);
+    if (!chosen[i].ok()) {
+      sent = i + 1;
+      break;
+    }
+  }
+  {
+    std::lock_guard jobs_lock(state_->jobs_mu);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (held[i]) state_->units_held[*held[i]] -= jobs[i].units;
+      if (chosen[i].ok() && reports[i].placed) {
+        state_->units_held[{routed[i].set.center_ids[*chosen[i]], jobs[i].resource_type}] +=
+            jobs[i].units;
+      }
+    }
+  }
 
   JobBatch out;
   out.planned_score_fen = plan.placed_cost_fen;
   out.planned_unplaced = plan.unplaced_count;
   out.proven_optimal = plan.proven_optimal;
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
+  for (std::size_t i = 0; i < sent; ++i) {
     const Routed& r = routed[i];
-    routing::DispatchReport report;
-    std::size_t chosen = routing::kNoCenter;
-    const std::int32_t planned = plan.center_of_job[i];
-    if (planned != routing::kUnplaced) {
-      const auto order = PlannedFirst(r, centers[static_cast<std::size_t>(planned)]);
-      SUANLI_ASSIGN(chosen, job_routing::DispatchInOrder(order, r.set, jobs[i], &report));
-    }
+    const routing::DispatchReport& report = reports[i];
+    if (!chosen[i].ok()) return chosen[i].error();
     Job job;
     job.org_id = org_id;
     job.resource_type = jobs[i].resource_type;
     job.units = jobs[i].units;
     job.state = report.placed ? "submitted" : "unplaced";
     if (report.placed) {
-      job.center_id = r.set.center_ids[chosen];
+      job.center_id = r.set.center_ids[*chosen[i]];
       job.slurm_job_id = std::to_string(report.job_id.value);
-      state_->units_held[{*job.center_id, jobs[i].resource_type}] += jobs[i].units;
     }
     job.placement_json = job_routing::VerdictsJson(r.placement, r.set.center_ids);
     job.attempts_json = job_routing::AttemptsJson(report, r.set.center_ids);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "routing/dispatcher.h"
@@ -17,6 +18,9 @@
 namespace suanli::workflow::job_routing {
 
 // The offers of one routing, with what each offer index stands for.
+// A key of Platform::State::units_held: (center id, resource type).
+using UnitsKey = std::pair<std::int64_t, std::string>;
+
 struct OfferSet {
   std::vector<routing::CenterOffer> offers;
   std::vector<std::int64_t> center_ids;
@@ -36,7 +40,8 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
 // Submits to `order`'s centers in turn until one accepts. The Slurm account and partition
 // differ per center, so each attempt is one Dispatch with that center's spec. Returns the
 // offer index that took the job (routing::kNoCenter when none did) and fills `report`.
-// Caller holds jobs_mu.
+// Caller does not hold jobs_mu: the connector calls may be slow, and each center's own lock
+// (SerializedConnector) orders them; hold the units first (see SubmitJob).
 Result<std::size_t> DispatchInOrder(std::span<const routing::CenterVerdict> order,
                                     const OfferSet& set, const NewJob& job,
                                     routing::DispatchReport* report);

@@ -29,13 +29,34 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
   const std::int64_t org_id = *actor.org_id;
   SUANLI_ASSIGN(const routing::JobRequest req, job_routing::RequestFor(*this, actor, job));
 
+  // The offers, the placement and a hold on the best center's units under jobs_mu; the
+  // connector calls without it, so a center slow to answer holds up no one else's jobs; then,
+  // under jobs_mu again, the hold moves to the center that took the job (or is dropped).
   const Instant now = state_->clock->Now();
-  std::lock_guard jobs_lock(state_->jobs_mu);
-  SUANLI_ASSIGN(const OfferSet set, job_routing::OffersFor(*this, *state_, org_id, job, now));
-  SUANLI_ASSIGN(const routing::Placement placement, state_->router.Place(req, set.offers, now));
+  OfferSet set;
+  routing::Placement placement;
+  std::optional<job_routing::UnitsKey> held;
+  {
+    std::lock_guard jobs_lock(state_->jobs_mu);
+    SUANLI_ASSIGN(set, job_routing::OffersFor(*this, *state_, org_id, job, now));
+    SUANLI_ASSIGN(placement, state_->router.Place(req, set.offers, now));
+    if (!placement.ranked.empty()) {
+      held = job_routing::UnitsKey{set.center_ids[placement.ranked[0].offer_index],
+                                   job.resource_type};
+      state_->units_held[*held] += job.units;
+    }
+  }
   routing::DispatchReport report;
-  SUANLI_ASSIGN(const std::size_t chosen,
-                job_routing::DispatchInOrder(placement.ranked, set, job, &report));
+  const Result<std::size_t> chosen =
+      job_routing::DispatchInOrder(placement.ranked, set, job, &report);
+  {
+    std::lock_guard jobs_lock(state_->jobs_mu);
+    if (held) state_->units_held[*held] -= job.units;
+    if (chosen.ok() && report.placed) {
+      state_->units_held[{set.center_ids[*chosen], job.resource_type}] += job.units;
+    }
+  }
+  if (!chosen.ok()) return chosen.error();
 
   Job out;
   out.org_id = org_id;
@@ -43,9 +64,8 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
   out.units = job.units;
   out.state = report.placed ? "submitted" : "unplaced";
   if (report.placed) {
-    out.center_id = set.center_ids[chosen];
+    out.center_id = set.center_ids[*chosen];
     out.slurm_job_id = std::to_string(report.job_id.value);
-    state_->units_held[{*out.center_id, job.resource_type}] += job.units;
   }
   out.placement_json = job_routing::VerdictsJson(placement, set.center_ids);
   out.attempts_json = job_routing::AttemptsJson(report, set.center_ids);

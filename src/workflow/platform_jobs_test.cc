@@ -39,10 +39,12 @@ std::string MixedSpec(std::string_view cluster) {
 })";
 }
 
-// A simulated center whose usage pull waits until the test releases it.
-class BlockingPull final : public network::CenterConnector {
+// A simulated center whose first call of one kind (the usage pull, or a job's submission) waits
+// until the test releases it.
+class Blocking final : public network::CenterConnector {
  public:
-  explicit BlockingPull(network::CenterConnector* inner) : inner_(inner) {}
+  enum class Call { kPullUsage, kSubmit };
+  Blocking(network::CenterConnector* inner, Call blocked) : inner_(inner), blocked_(blocked) {}
   std::promise<void> entered;
   std::promise<void> release;
 
@@ -54,6 +56,7 @@ class BlockingPull final : public network::CenterConnector {
     return inner_->SetAccountLimit(a, t);
   }
   Result<network::SlurmJobId> Submit(const network::JobSpec& s) override {
+    if (blocked_ == Call::kSubmit) Wait();
     return inner_->Submit(s);
   }
   Status Cancel(network::SlurmJobId id) override { return inner_->Cancel(id); }
@@ -61,13 +64,20 @@ class BlockingPull final : public network::CenterConnector {
     return inner_->GetJob(id);
   }
   Result<network::UsagePage> PullUsage(const network::UsageCursor& c) override {
-    entered.set_value();
-    release.get_future().wait();
+    if (blocked_ == Call::kPullUsage) Wait();
     return inner_->PullUsage(c);
   }
 
  private:
+  void Wait() {  // the first such call only; calls to one center are serialised
+    if (waited_) return;
+    waited_ = true;
+    entered.set_value();
+    release.get_future().wait();
+  }
   network::CenterConnector* inner_;
+  const Call blocked_;
+  bool waited_ = false;
 };
 
 class PlatformJobsTest : public ::testing::Test {
@@ -175,7 +185,7 @@ TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
   const std::int64_t slow = AddMixedCenter("slow", 20'00);  // dearer: the router prefers fast
   auto fast_center = Simulate("fast");
   auto slow_inner = Simulate("slow");
-  BlockingPull slow_center(slow_inner.get());
+  Blocking slow_center(slow_inner.get(), Blocking::Call::kPullUsage);
   platform_->AttachConnector(&slow_center);
   auto on_slow = platform_->SubmitJob(applicant_, Job("gpu", 2));  // the only center yet
   ASSERT_TRUE(on_slow.ok()) << on_slow.error().ToString();
@@ -207,6 +217,41 @@ TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
   auto jobs = listed.get();
   ASSERT_TRUE(jobs.ok()) << jobs.error().ToString();
   EXPECT_GE(jobs->size(), 1u);
+}
+
+// A submission waiting on a slow center holds its units there but not jobs_mu: meanwhile a job
+// that no longer fits there is placed on and submitted to another center.
+TEST_F(PlatformJobsTest, ASlowSubmissionDoesNotHoldUpJobsElsewhere) {
+  const std::int64_t slow = AddMixedCenter("slow");          // cheaper: the router's first pick
+  const std::int64_t fast = AddMixedCenter("fast", 20'00);
+  auto slow_inner = Simulate("slow");
+  auto fast_center = Simulate("fast");
+  Blocking slow_center(slow_inner.get(), Blocking::Call::kSubmit);
+  platform_->AttachConnector(&slow_center);
+  platform_->AttachConnector(fast_center.get());
+
+  auto first = std::async(std::launch::async, [&] {
+    return platform_->SubmitJob(applicant_, Job("gpu", 2));
+  });
+  ASSERT_EQ(slow_center.entered.get_future().wait_for(std::chrono::seconds(30)),
+            std::future_status::ready);
+  // Eight cards: the slow center has six left once the first job's two are held.
+  auto second = std::async(std::launch::async, [&] {
+    return platform_->SubmitJob(applicant_, Job("gpu", 8));
+  });
+  const auto status = second.wait_for(std::chrono::seconds(10));
+  slow_center.release.set_value();
+  ASSERT_EQ(status, std::future_status::ready) << "SubmitJob waited for another center";
+  auto placed = second.get();
+  ASSERT_TRUE(placed.ok()) << placed.error().ToString();
+  EXPECT_EQ(placed->center_id, fast) << placed->placement_json;
+  auto slow_job = first.get();
+  ASSERT_TRUE(slow_job.ok()) << slow_job.error().ToString();
+  EXPECT_EQ(slow_job->center_id, slow) << slow_job->placement_json;
+  // The hold became the job's: six cards left at the slow center, so six fit and a seventh not.
+  auto six = platform_->SubmitJob(applicant_, Job("gpu", 6));
+  ASSERT_TRUE(six.ok()) << six.error().ToString();
+  EXPECT_EQ(six->center_id, slow) << six->placement_json;
 }
 
 }  // namespace

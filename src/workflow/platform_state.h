@@ -159,9 +159,11 @@ struct Platform::State {
   // its own lock (SerializedConnector; the connectors themselves are not owned; an entry is
   // never removed, so a pointer taken under jobs_mu stays valid after it is released),
   // and the units each center holds for routed jobs not yet final. Taken before `mu`.
-  // Placing and submitting jobs hold jobs_mu across their connector calls (the units held must
-  // match what was placed); refreshes, pulls, cancels and account changes take it only to look
-  // the connector up or to release units.
+  // Placing a job holds its units at the best center under jobs_mu, submits without it, and
+  // moves the hold to the center that took the job under jobs_mu again, so a slow center holds
+  // up no one else's jobs while concurrent placements still see the units as taken;
+  // refreshes, pulls, cancels and account changes take it only to look the connector up or to
+  // release units.
   std::mutex jobs_mu;
   // One job-state refresh at a time (jobs.cc), so a finished job's units are released once.
   // Taken before jobs_mu.
