@@ -144,7 +144,7 @@ Result<JobBatch> Platform::SubmitJobBatch(const Principal& actor, const std::vec
   {
     std::lock_guard jobs_lock(state_->jobs_mu);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-      if (held[i]) state_->units_held[*held[i]] -= jobs[i].units;
+      if (held[i]) job_routing::ReleaseUnits(*state_, *held[i], jobs[i].units);
       if (chosen[i].ok() && reports[i].placed) {
         state_->units_held[{routed[i].set.center_ids[*chosen[i]], jobs[i].resource_type}] +=
             jobs[i].units;

@@ -167,6 +167,11 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
 }
 
 
+void ReleaseUnits(Platform::State& s, const UnitsKey& key, std::uint32_t units) {
+  auto& held = s.units_held[key];
+  held = held > units ? held - units : 0;
+}
+
 Result<std::size_t> DispatchInOrder(std::span<const routing::CenterVerdict> order,
                                     const OfferSet& set, const NewJob& job,
                                     routing::DispatchReport* report) {

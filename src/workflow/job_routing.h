@@ -21,6 +21,9 @@ namespace suanli::workflow::job_routing {
 // A key of Platform::State::units_held: (center id, resource type).
 using UnitsKey = std::pair<std::int64_t, std::string>;
 
+// Takes `units` off what `key` holds, never below zero. Caller holds jobs_mu.
+void ReleaseUnits(Platform::State& s, const UnitsKey& key, std::uint32_t units);
+
 struct OfferSet {
   std::vector<routing::CenterOffer> offers;
   std::vector<std::int64_t> center_ids;

@@ -51,7 +51,7 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
       job_routing::DispatchInOrder(placement.ranked, set, job, &report);
   {
     std::lock_guard jobs_lock(state_->jobs_mu);
-    if (held) state_->units_held[*held] -= job.units;
+    if (held) job_routing::ReleaseUnits(*state_, *held, job.units);
     if (chosen.ok() && report.placed) {
       state_->units_held[{set.center_ids[*chosen], job.resource_type}] += job.units;
     }
@@ -135,8 +135,7 @@ Status Platform::RefreshJobs() {
                    [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); });
     if (network::IsFinal(status->state)) {
       std::lock_guard jobs_lock(state_->jobs_mu);
-      auto& held = state_->units_held[{o.center_id, o.resource_type}];
-      held = held > o.units ? held - o.units : 0;
+      job_routing::ReleaseUnits(*state_, {o.center_id, o.resource_type}, o.units);
     }
     std::lock_guard lock(state_->mu);
     SUANLI_ASSIGN(auto up, state_->db->Prepare("UPDATE jobs SET state = ?1, updated_at_us = ?2 "

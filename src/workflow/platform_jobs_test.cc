@@ -219,6 +219,30 @@ TEST_F(PlatformJobsTest, ASlowUsagePullDoesNotHoldUpJobsElsewhere) {
   EXPECT_GE(jobs->size(), 1u);
 }
 
+// The units routed jobs hold are rebuilt from the jobs table when the platform reopens.
+TEST_F(PlatformJobsTest, HeldUnitsSurviveARestart) {
+  const std::int64_t mixed = AddMixedCenter("mixed");
+  auto center = Simulate("mixed");
+  platform_->AttachConnector(center.get());
+  auto first = platform_->SubmitJob(applicant_, Job("gpu", 6));
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_EQ(first->center_id, mixed) << first->placement_json;
+
+  platform_.reset();
+  auto reopened = testing::OpenTestPlatform(dir_, &clock_);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
+  platform_ = std::move(reopened).value();
+  platform_->AttachConnector(center.get());
+  auto applicant = testing::LoginAs(*platform_, "demo-applicant", kDemoPassword);
+  ASSERT_TRUE(applicant.ok());
+  auto second = platform_->SubmitJob(*applicant, Job("gpu", 4));  // 2 of 8 cards left
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(second->state, "unplaced") << second->placement_json;
+  auto third = platform_->SubmitJob(*applicant, Job("gpu", 2));
+  ASSERT_TRUE(third.ok()) << third.error().ToString();
+  EXPECT_EQ(third->center_id, mixed) << third->placement_json;
+}
+
 // A submission waiting on a slow center holds its units there but not jobs_mu: meanwhile a job
 // that no longer fits there is placed on and submitted to another center.
 TEST_F(PlatformJobsTest, ASlowSubmissionDoesNotHoldUpJobsElsewhere) {

@@ -157,6 +157,23 @@ static Status LoadApiKeys(Platform::State& s) {
   return OkStatus();
 }
 
+// The units each center holds for routed jobs not yet final, as the jobs table records them, so
+// that a restart does not make busy centers look free (and a later release never finds less
+// held than its job took).
+static Status LoadUnitsHeld(Platform::State& s) {
+  SUANLI_ASSIGN(auto q, s.db->Prepare(
+                            "SELECT center_id, resource_type, SUM(units) FROM jobs WHERE center_id "
+                            "IS NOT NULL AND state IN ('submitted', 'pending', 'running', "
+                            "'suspended', 'completing', 'requeued') GROUP BY center_id, "
+                            "resource_type"));
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    s.units_held[{q.Int(0), q.Text(1)}] = static_cast<std::uint32_t>(q.Int(2));
+  }
+  return OkStatus();
+}
+
 // Settlement rows the journal lost in a crash, rebuilt from the ledger (bill number unknown).
 static Status RecoverJournal(Platform::State& s) {
   SUANLI_ASSIGN(auto cursor_q, s.db->Prepare(
@@ -232,6 +249,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_ASSIGN(s->ledger, ledger::Ledger::Open(lo));
   SUANLI_TRY(OpenProgramAccounts(*s));
   SUANLI_TRY(LoadVoucherIndex(*s));
+  SUANLI_TRY(LoadUnitsHeld(*s));
   SUANLI_TRY(s->ExecutePendingMoves(nullptr));
   SUANLI_TRY(LoadApiKeys(*s));
   SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path, s->anchor_file));
