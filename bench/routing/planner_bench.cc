@@ -173,6 +173,7 @@ int main(int argc, char** argv) {
   std::string lp_path;
   int runs = 0;
   std::size_t rounds = PlannerOptions{}.perturbation_rounds;
+  std::size_t stall_rounds = PlannerOptions{}.stall_rounds;
   app.add_option("--jobs", jobs)->check(CLI::Range(1, 100000));
   app.add_option("--centers", centers)->check(CLI::Range(1, 1000));
   app.add_option("--seed", seed);
@@ -181,6 +182,7 @@ int main(int argc, char** argv) {
   app.add_option("--write-lp", lp_path, "write the instance as a CPLEX LP file and exit");
   app.add_option("--runs", runs, "time PlanBatch this many times")->check(CLI::Range(0, 1000));
   app.add_option("--rounds", rounds, "PlannerOptions::perturbation_rounds");
+  app.add_option("--stall-rounds", stall_rounds, "PlannerOptions::stall_rounds (0: never stop early)");
   CLI11_PARSE(app, argc, argv);
 
   const Generated g = Generate(jobs, centers, seed, load_percent);
@@ -202,7 +204,7 @@ int main(int argc, char** argv) {
   Result<Plan> plan = Plan{};
   for (int run = 0; run < runs; ++run) {
     const auto start = bench::Clock::now();
-    plan = PlanBatch(in, {.seed = 1, .perturbation_rounds = rounds});
+    plan = PlanBatch(in, {.seed = 1, .perturbation_rounds = rounds, .stall_rounds = stall_rounds});
     times_ms.push_back(bench::Seconds(bench::Clock::now() - start) * 1e3);
     SUANLI_CHECK(plan.ok());
   }

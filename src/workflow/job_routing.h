@@ -18,6 +18,10 @@
 namespace suanli::workflow::job_routing {
 
 // The offers of one routing, with what each offer index stands for.
+// The states of a job not yet final (it holds its units), as an SQL list for `state IN …`.
+inline constexpr char kOpenJobStatesSql[] =
+    "('submitted', 'pending', 'running', 'suspended', 'completing', 'requeued')";
+
 // A key of Platform::State::units_held: (center id, resource type).
 using UnitsKey = std::pair<std::int64_t, std::string>;
 

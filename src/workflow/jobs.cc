@@ -107,11 +107,11 @@ Status Platform::RefreshJobs() {
   {
     std::lock_guard lock(state_->mu);
     SUANLI_ASSIGN(auto q, state_->db->Prepare(
-                              "SELECT j.id, j.center_id, j.units, j.slurm_job_id, c.slurm_cluster, "
-                              "j.resource_type "
-                              "FROM jobs j JOIN compute_centers c ON c.id = j.center_id WHERE "
-                              "j.state IN ('submitted', 'pending', 'running', 'suspended', "
-                              "'completing', 'requeued')"));
+                              std::string("SELECT j.id, j.center_id, j.units, j.slurm_job_id, "
+                                          "c.slurm_cluster, j.resource_type FROM jobs j JOIN "
+                                          "compute_centers c ON c.id = j.center_id WHERE "
+                                          "j.state IN ") +
+                              job_routing::kOpenJobStatesSql));
     while (true) {
       SUANLI_ASSIGN(const bool row, q.Step());
       if (!row) break;

@@ -7,6 +7,7 @@
 
 #include "audit/audit_files.h"
 #include "policy/program_loader.h"
+#include "workflow/job_routing.h"
 #include "workflow/platform_state.h"
 #include "workflow/schema.h"
 
@@ -161,11 +162,11 @@ static Status LoadApiKeys(Platform::State& s) {
 // that a restart does not make busy centers look free (and a later release never finds less
 // held than its job took).
 static Status LoadUnitsHeld(Platform::State& s) {
-  SUANLI_ASSIGN(auto q, s.db->Prepare(
-                            "SELECT center_id, resource_type, SUM(units) FROM jobs WHERE center_id "
-                            "IS NOT NULL AND state IN ('submitted', 'pending', 'running', "
-                            "'suspended', 'completing', 'requeued') GROUP BY center_id, "
-                            "resource_type"));
+  SUANLI_ASSIGN(auto q, s.db->Prepare(std::string("SELECT center_id, resource_type, SUM(units) "
+                                                  "FROM jobs WHERE center_id IS NOT NULL AND "
+                                                  "state IN ") +
+                                      job_routing::kOpenJobStatesSql +
+                                      " GROUP BY center_id, resource_type"));
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
