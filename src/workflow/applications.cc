@@ -313,7 +313,10 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     entry->expires_at = *quote.expires_at;
     entry->grant_fen = grant;
     entry->org_name = org.name;
-    s.vouchers.Insert(std::move(entry));  // credits arrive with the grant move
+    // Indexed once the approval commits (credits arrive with the grant move, which runs after
+    // that): a failed approval leaves no voucher behind, and its rolled-back id is free again.
+    auto pending = std::make_shared<std::unique_ptr<VoucherEntry>>(std::move(entry));
+    ctx.OnCommit([&s, pending] { s.vouchers.Insert(std::move(*pending)); });
     SUANLI_ASSIGN(const Application after, LoadApplication(ctx.db, application_id));
     SUANLI_TRY(ctx.Audit("application.approve", object, ApplicationJson(before),
                          ApplicationJson(after),

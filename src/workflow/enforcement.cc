@@ -20,8 +20,13 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
   if (program == nullptr) {
     return MakeError(ErrorCode::kNotFound, "program_id", "no program " + std::string(program_id));
   }
-  if (finding.empty()) return MakeError(ErrorCode::kMissingField, "finding", "describe the finding");
+  SUANLI_TRY(RequireText(finding, "finding"));
   State& s = *state_;
+  {
+    // Before the recovery account is created: a finding against no organisation creates nothing.
+    std::lock_guard lock(s.mu);
+    SUANLI_TRY(LoadOrg(*s.db, org_id));
+  }
   const ProgramAccounts pa = s.program_accounts.at(program->id);
   SUANLI_ASSIGN(const AccountId debt,
                 s.EnsureAccount("prog/" + program->id + "/org/" + std::to_string(org_id) + "/recovery",
@@ -39,9 +44,15 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     out.at = ctx.now;
     for (VoucherEntry* v : s.vouchers.All()) {
       if (v->org_id != org_id || v->program_id != program->id) continue;
-      // Closed before the moves run, so no settlement slips in between.
-      v->org_banned_until_us = until.micros();
-      if (v->status.exchange(VoucherEntry::kClawedBack) == VoucherEntry::kClawedBack) continue;
+      // Closed before the moves are planned, so no settlement slips in between; reopened if the
+      // step fails, so a refused finding leaves the voucher as it was and a retry claws back.
+      const std::int64_t banned_before = v->org_banned_until_us.exchange(until.micros());
+      const auto status_before = v->status.exchange(VoucherEntry::kClawedBack);
+      ctx.OnRollback([v, banned_before, status_before] {
+        v->org_banned_until_us = banned_before;
+        v->status = status_before;
+      });
+      if (status_before == VoucherEntry::kClawedBack) continue;
       const std::string vid = std::to_string(v->id);
       if (v->credits_fen.load() > 0) {
         SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, pa.pool,
@@ -89,11 +100,16 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       if (VoucherEntry* v = s.vouchers.Find(vid)) v->lapsed_fen += o.applied_fen;
     }
   }
-  {
-    std::lock_guard lock(s.mu);
-    SUANLI_ASSIGN(auto up, s.db->Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2 WHERE id = ?1"));
+  // What the clawbacks took is known only once they ran (a balancing debit takes what is left);
+  // recorded in a step of its own, with its audit entry.
+  SUANLI_TRY(s.RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2 "
+                                          "WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Run());
-  }
+    SUANLI_TRY(ctx.Audit("enforcement.clawed", "enforcement/" + std::to_string(e.id), "",
+                         "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) + "}"));
+    return true;
+  }));
   return e;
 }
 

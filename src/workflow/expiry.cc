@@ -33,7 +33,10 @@ Status Platform::RunExpiry() {
       const std::string vid = std::to_string(v->id);
       const std::string recipient = "org/" + std::to_string(v->org_id);
       if (ctx.now >= v->expires_at) {
+        // Closed as the lapse is planned; reopened if the sweep fails, so the next sweep lapses
+        // it (a voucher left closed in memory but active in the table would never lapse).
         v->status = VoucherEntry::kLapsed;
+        ctx.OnRollback([v] { v->status = VoucherEntry::kActive; });
         if (v->remaining_fen() > 0) {
           SUANLI_TRY(ctx.Move(PlannedMove{"lapse/voucher-" + vid, v->account,
                                           s.program_accounts.at(v->program_id).lapsed,

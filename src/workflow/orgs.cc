@@ -17,15 +17,6 @@ constexpr const char* kSelectOrg =
     "prior_year_revenue_fen, credit_status, blacklisted, qualification, qualified_until, "
     "banned_until_us, created_at_us FROM orgs ";
 
-Status RequireText(std::string_view value, std::string_view field, std::size_t max_bytes) {
-  if (value.empty()) return MakeError(ErrorCode::kMissingField, std::string(field), "required");
-  if (value.size() > max_bytes) {
-    return MakeError(ErrorCode::kOutOfRange, std::string(field),
-                     "at most " + std::to_string(max_bytes) + " bytes");
-  }
-  return OkStatus();
-}
-
 Status ValidateNewOrg(const NewOrg& o) {
   SUANLI_TRY(ValidateUscc(o.uscc, "uscc"));
   SUANLI_TRY(RequireText(o.name, "name", 200));

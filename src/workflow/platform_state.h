@@ -127,6 +127,17 @@ struct StepContext {
                std::string after_json, std::string detail_json = "{}");
   // Records a money move in the outbox, in the step's transaction.
   Status Move(PlannedMove move);
+
+  // The in-memory indexes (VoucherIndex) mirror committed rows, but a transaction's rollback
+  // cannot undo them. A step that changes them says when: OnCommit runs `f` once the step's
+  // transaction has committed (before its moves run, even if a later part of RunStep fails,
+  // since the rows are then committed); OnRollback runs `f` when the step fails before or at
+  // its commit, for a change the step had to make early (closing a voucher before planning
+  // its clawback, so no settlement slips in) and must take back. Each list runs in reverse.
+  void OnCommit(std::function<void()> f) { on_commit.push_back(std::move(f)); }
+  void OnRollback(std::function<void()> f) { on_rollback.push_back(std::move(f)); }
+  std::vector<std::function<void()>> on_commit;
+  std::vector<std::function<void()>> on_rollback;
 };
 
 struct MoveOutcome {
@@ -206,13 +217,21 @@ Result<T> Platform::State::RunStep(const Principal& actor,
                                    const std::function<Result<T>(StepContext&)>& body,
                                    std::vector<MoveOutcome>* outcomes) {
   std::lock_guard lock(mu);
-  StepContext ctx{*this, actor, clock->Now(), *db, {}, false, std::nullopt};
+  StepContext ctx{*this, actor, clock->Now(), *db, {}, false, std::nullopt, {}, {}};
   std::optional<T> value;
   {
     SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db));
-    SUANLI_ASSIGN(value, body(ctx));
-    SUANLI_TRY(tx.Commit());
+    Result<T> result = body(ctx);
+    if (result.ok()) {
+      if (Status committed = tx.Commit(); !committed.ok()) result = committed.error();
+    }
+    if (!result.ok()) {
+      for (auto f = ctx.on_rollback.rbegin(); f != ctx.on_rollback.rend(); ++f) (*f)();
+      return result.error();  // tx's destructor rolls the rows back
+    }
+    value = std::move(result).value();
   }
+  for (auto f = ctx.on_commit.rbegin(); f != ctx.on_commit.rend(); ++f) (*f)();
   if (ctx.head) SUANLI_TRY(anchor_file->Advance(*ctx.head));
   if (!ctx.moves.empty()) SUANLI_TRY(ExecutePendingMoves(outcomes));
   return std::move(*value);
@@ -224,6 +243,14 @@ Status RequireRole(const Principal& actor, std::initializer_list<Role> roles);
 // Organisation-scoped access: officers, admins, auditors see all; applicants their own.
 Status RequireOrgAccess(const Principal& actor, std::int64_t org_id);
 Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id);
+// Free text a person writes (a reason, a finding, a comment) goes into audit entries, whose
+// detail is at most audit::kDetailBytesMax: bounded well below it, so an over-long text is
+// refused on its own field before anything changes instead of failing the step at its audit.
+inline constexpr std::size_t kFreeTextBytesMax = 4000;
+// A required text field: kMissingField on `field` when `value` is empty, kOutOfRange when it is
+// longer than `max_bytes`.
+Status RequireText(std::string_view value, std::string_view field,
+                   std::size_t max_bytes = kFreeTextBytesMax);
 Error NotFound(std::string_view what, std::int64_t id);
 
 }  // namespace suanli::workflow

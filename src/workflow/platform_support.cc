@@ -185,6 +185,16 @@ Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id) {
                           "not your provider");
 }
 
+Status RequireText(std::string_view value, std::string_view field, std::size_t max_bytes) {
+  if (value.empty()) return MakeError(ErrorCode::kMissingField, std::string(field), "required");
+  if (value.size() > max_bytes) {
+    return MakeError(ErrorCode::kOutOfRange, std::string(field),
+                     "at most " + std::to_string(max_bytes) + " bytes (" +
+                         std::to_string(value.size()) + " given)");
+  }
+  return OkStatus();
+}
+
 Error NotFound(std::string_view what, std::int64_t id) {
   return MakeError(ErrorCode::kNotFound, std::string(what) + "_id",
                    "no " + std::string(what) + " " + std::to_string(id));

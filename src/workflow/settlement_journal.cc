@@ -53,6 +53,27 @@ void SettlementJournal::Enqueue(JournalRow row) {
   wake_.notify_one();
 }
 
+void SettlementJournal::CheckReplay(std::int64_t transfer_id, std::string bill_no,
+                                    ReplayCheckDone done) {
+  {
+    std::lock_guard lock(mu_);
+    checks_.push_back(ReplayCheck{enqueued_, transfer_id, std::move(bill_no), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+Result<bool> SettlementJournal::SameBill(const ReplayCheck& check) {
+  SUANLI_ASSIGN(auto q, db_->Prepare("SELECT bill_no, recovered FROM settlements "
+                                     "WHERE transfer_id = ?1"));
+  q.Bind(1, check.transfer_id);
+  SUANLI_ASSIGN(const bool found, q.Step());
+  if (!found) {
+    return MakeError(ErrorCode::kNotFound, "Idempotency-Key",
+                     "the first settlement under this key is not recorded yet; retry later");
+  }
+  return q.Int(1) != 0 || q.Text(0) == check.bill_no;
+}
+
 Status SettlementJournal::Flush() {
   std::unique_lock lock(mu_);
   const std::uint64_t target = enqueued_;
@@ -70,6 +91,7 @@ void SettlementJournal::Run() {
     const auto anchor_due = last_anchor_at_ + kAnchorInterval;
     const auto ready = [&] {
       return stopping_ || !queue_.empty() || anchor_target_ > anchored_count_ ||
+             (!checks_.empty() && checks_.front().after_rows <= written_count_) ||
              (unanchored_ && std::chrono::steady_clock::now() >= anchor_due);
     };
     if (unanchored_) {
@@ -113,7 +135,15 @@ void SettlementJournal::Run() {
       anchored_count_ = std::max(anchored_count_, covered);
     }
     written_.notify_all();
-    if (stopping_ && queue_.empty() && !unanchored_) return;
+    // Replay checks whose rows are written (or whose write failed: SameBill says not found).
+    while (!checks_.empty() && checks_.front().after_rows <= written_count_) {
+      ReplayCheck check = std::move(checks_.front());
+      checks_.pop_front();
+      lock.unlock();
+      check.done(SameBill(check));
+      lock.lock();
+    }
+    if (stopping_ && queue_.empty() && !unanchored_ && checks_.empty()) return;
   }
 }
 

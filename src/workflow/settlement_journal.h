@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,13 @@ class SettlementJournal {
   static constexpr std::chrono::milliseconds kAnchorInterval{1000};
 
   void Enqueue(JournalRow row);
+  // Whether the settlement of ledger transfer `transfer_id` was posted with `bill_no`: for a
+  // replayed settlement key, whose ledger transfer keeps the amounts but not the bill number.
+  // A row rebuilt from the ledger (bill number unknown) matches any. Answered on the journal's
+  // thread once every row enqueued before the call is written, so the first posting's row is
+  // there; kNotFound when it is not (its write failed), kIo when the read fails.
+  using ReplayCheckDone = std::function<void(Result<bool>)>;
+  void CheckReplay(std::int64_t transfer_id, std::string bill_no, ReplayCheckDone done);
   // Returns once every row enqueued before the call is written and its entries anchored (or
   // failed: the error).
   Status Flush();
@@ -61,6 +69,13 @@ class SettlementJournal {
   // Writes the rows and their audit entries in one transaction; *last is the last entry
   // appended, if any.
   Status WriteBatch(std::deque<JournalRow>& rows, std::optional<audit::AuditEntry>* last);
+  struct ReplayCheck {
+    std::uint64_t after_rows;  // enqueued_ when asked: answered once these are written
+    std::int64_t transfer_id;
+    std::string bill_no;
+    ReplayCheckDone done;
+  };
+  Result<bool> SameBill(const ReplayCheck& check);
 
   std::unique_ptr<storage::Db> db_;
   audit::AuditWriter audit_;  // on db_: the journal's entries chain with everyone else's
@@ -68,6 +83,7 @@ class SettlementJournal {
   std::mutex mu_;
   std::condition_variable wake_, written_;
   std::deque<JournalRow> queue_;
+  std::deque<ReplayCheck> checks_;  // in the order asked, so after_rows never decreases
   std::uint64_t enqueued_ = 0, written_count_ = 0;
   // Rows whose entries an anchor covers: every row written before the last anchor was taken.
   std::uint64_t anchored_count_ = 0;

@@ -123,7 +123,22 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
         r.voucher_remaining_fen = voucher->remaining_fen();
         r.at = o.timestamp;
         r.duplicate = o.duplicate;
-        done(std::move(r));
+        if (!o.duplicate) return done(std::move(r));
+        // A replay: the ledger matched the key, accounts and amounts, but it does not keep the
+        // bill number. The same key with another bill is another settlement, refused; the
+        // journal, off this ledger thread, compares it with the first posting's row.
+        const std::int64_t settlement_id = r.settlement_id;
+        std::string bill_no = r.bill_no;  // copied before r moves into the callback
+        s.journal->CheckReplay(
+            settlement_id, std::move(bill_no),
+            [r = std::move(r), done = std::move(done)](Result<bool> same) mutable {
+              if (!same.ok()) return done(same.error());
+              if (!*same) {
+                return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                                      "this key was used for a different settlement (bill_no)"));
+              }
+              done(std::move(r));
+            });
       });
 }
 
@@ -131,7 +146,7 @@ Result<SettlementRow> Platform::ReverseSettlement(const Principal& actor,
                                                   std::int64_t settlement_id,
                                                   std::string reason) {
   SUANLI_TRY(RequireRole(actor, {Role::kProvider, Role::kOfficer}));
-  if (reason.empty()) return MakeError(ErrorCode::kMissingField, "reason", "say why");
+  SUANLI_TRY(RequireText(reason, "reason"));
   State& s = *state_;
   SUANLI_TRY(s.journal->Flush());
   return s.RunStep<SettlementRow>(actor, [&](StepContext& ctx) -> Result<SettlementRow> {
@@ -150,6 +165,13 @@ Result<SettlementRow> Platform::ReverseSettlement(const Principal& actor,
     }
     VoucherEntry* v = s.vouchers.Find(before.voucher_id);
     if (v == nullptr) return NotFound("voucher", before.voucher_id);
+    // The deduction would go back to a voucher no settlement can spend and no expiry sweep
+    // visits (a lapsed or clawed-back voucher's account is closed for good): stranded money.
+    if (v->status.load() != VoucherEntry::kActive) {
+      return MakeError(ErrorCode::kStateConflict, "settlement_id",
+                       "the voucher was closed (lapsed or clawed back); the program office "
+                       "corrects this settlement");
+    }
     const std::string key = "rev/" + std::to_string(settlement_id);
     SUANLI_TRY(ctx.Move(PlannedMove{key, v->receivable, v->account, before.deduction_fen, 0,
                                     kCodeReversal, static_cast<std::uint64_t>(settlement_id)}));
@@ -159,7 +181,8 @@ Result<SettlementRow> Platform::ReverseSettlement(const Principal& actor,
                                             "FROM money_moves WHERE ledger_key = ?2) WHERE "
                                             "transfer_id = ?1"));
     SUANLI_TRY(mark.Bind(1, settlement_id).Bind(2, key).Run());
-    v->used_fen -= before.deduction_fen;
+    // Only once the reversal is committed: a refused reversal must not lower it.
+    ctx.OnCommit([v, deduction = before.deduction_fen] { v->used_fen -= deduction; });
     SUANLI_ASSIGN(SettlementRow after, LoadSettlement(ctx.db, settlement_id));
     SUANLI_TRY(ctx.Audit("settlement.reverse", "settlement/" + std::to_string(settlement_id),
                          "{\"deduction_fen\":" + std::to_string(before.deduction_fen) + "}",

@@ -51,7 +51,7 @@ def run(server):
     qualify(app, officer, org["id"])
     contract, v = contract_and_voucher(app, officer, org["id"], ai["id"], "BAD-001",
                                        "2000000.00", "1000000.00")
-    ok(settle(provider, v["id"], "S-1", "100.00", "s-1"))
+    first_settlement = ok(settle(provider, v["id"], "S-1", "100.00", "s-1"))
     other_provider = login(server, "op-hpc")
     good_contract = {"org_id": org["id"], "provider_id": ai["id"], "contract_no": "BAD-002",
                      "amount": "100000.00", "signed_on": "2024-03-10", "start_on": "2024-03-10",
@@ -104,6 +104,11 @@ def run(server):
                                             "amount": "10.00"}), 422, "missing_field"),
         ("reused Idempotency-Key, other content", lambda: settle(
             provider, v["id"], "S-1", "100.02", "s-1"), 409, "idempotency_conflict"),
+        ("reused Idempotency-Key, same amount, other bill_no", lambda: settle(
+            provider, v["id"], "S-OTHER", "100.00", "s-1"), 409, "idempotency_conflict"),
+        ("a reversal with a 5,000-byte reason", lambda: provider.call(
+            "POST", "/api/v1/settlements/%d/reversal" % first_settlement["id"],
+            {"reason": "r" * 5000}, idem=True), 422, "out_of_range"),
         ("a voucher of another provider's contract", lambda: settle(
             other_provider, v["id"], "S-2", "10.00", "s-2"), 403, "forbidden"),
         ("a role that may not settle", lambda: app.call(

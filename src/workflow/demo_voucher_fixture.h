@@ -1,0 +1,107 @@
+// A test fixture for tests that drive the Platform directly (src/workflow/*_test.cc): a fresh
+// data directory per test, the demo seeded, and the demo organisation's Chengdu voucher
+// (IssueVoucher), settled by the demo AI center's operator (Settle). Test code only.
+#pragma once
+
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "storage/sqlite/db.h"
+#include "workflow/demo.h"
+#include "workflow/platform.h"
+#include "workflow/workflow_testing.h"
+
+namespace suanli::workflow::testing {
+
+namespace fs = std::filesystem;
+
+class DemoVoucherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("suanli-workflow-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    platform_.reset();
+    fs::remove_all(dir_);
+  }
+  void Reopen() {
+    platform_.reset();
+    auto p = OpenTestPlatform(dir_, &clock_);
+    ASSERT_TRUE(p.ok()) << p.error().ToString();
+    platform_ = std::move(p).value();
+  }
+  Principal As(std::string username) {
+    auto p = LoginAs(*platform_, username, kDemoPassword);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? *p : Principal{};
+  }
+  // The demo organisation qualified, a 300,000 contract with 成都智算中心, and its application
+  // for a Chengdu voucher (not decided yet); returns the application's id.
+  std::int64_t ApplyForVoucher() {
+    EXPECT_TRUE(SeedDemo(*platform_).ok());
+    const Principal applicant = As("demo-applicant");
+    const Principal officer = As("officer");
+    const std::string pdf = "%PDF-1.4 test";
+    for (const char* kind : {"business_licence", "legal_rep_id_scan", "authenticity_pledge",
+                             "no_violation_pledge", "credit_report", "audit_report"}) {
+      auto d = platform_->UploadDocument(applicant, "org/1", kind, "f.pdf", pdf);
+      EXPECT_TRUE(d.ok()) << d.error().ToString();
+      EXPECT_TRUE(platform_->ReviewDocument(officer, d->id, true, "").ok());
+    }
+    EXPECT_TRUE(platform_->SubmitQualification(applicant, 1).ok());
+    EXPECT_TRUE(platform_->DecideQualification(officer, 1, true, "").ok());
+    NewContract c;
+    c.org_id = 1;
+    c.provider_id = 2;
+    c.contract_no = "R-1";
+    c.amount_fen = 300'000'00;
+    c.signed_on = Date::Parse("2024-03-10").value();
+    c.start_on = c.signed_on;
+    c.end_on = Date::Parse("2024-11-30").value();
+    c.resource_class = "intelligent_compute";
+    auto contract = platform_->FileContract(applicant, c);
+    EXPECT_TRUE(contract.ok()) << contract.error().ToString();
+    auto app = platform_->Apply(applicant, "chengdu-2024", contract->id);
+    EXPECT_TRUE(app.ok()) << app.error().ToString();
+    return app.ok() ? app->id : 0;
+  }
+  // ApplyForVoucher, approved: the voucher's id (150,000.00 CNY, 50 % of the contract).
+  std::int64_t IssueVoucher() {
+    const std::int64_t app = ApplyForVoucher();
+    auto decided = platform_->DecideApplication(As("officer"), app, true, "");
+    EXPECT_TRUE(decided.ok()) << decided.error().ToString();
+    return decided.ok() ? decided->voucher_id.value_or(0) : 0;
+  }
+  // Bill "BILL-<key>" of `bill_fen`, settled with Idempotency-Key `key`.
+  Result<SettlementResult> Settle(std::int64_t voucher, std::string key, std::int64_t bill_fen) {
+    return SettleBill(voucher, key, "BILL-" + key, bill_fen);
+  }
+  Result<SettlementResult> SettleBill(std::int64_t voucher, std::string key, std::string bill_no,
+                                      std::int64_t bill_fen) {
+    std::promise<Result<SettlementResult>> done;
+    SettlementRequest r{std::move(key), voucher, std::move(bill_no), bill_fen};
+    platform_->SubmitSettlement(As("op-ai"), r, [&](Result<SettlementResult> out) {
+      done.set_value(std::move(out));
+    });
+    return done.get_future().get();
+  }
+  void Sql(const std::string& sql) {
+    auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
+  }
+
+  ManualClock clock_{Instant::Parse("2024-05-10T10:00:00+08:00").value()};
+  fs::path dir_;
+  std::unique_ptr<Platform> platform_;
+};
+
+}  // namespace suanli::workflow::testing

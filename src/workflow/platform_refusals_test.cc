@@ -1,0 +1,152 @@
+// A refused step changes nothing — not the database, and not the in-memory voucher index that
+// mirrors it (which a SQLite rollback cannot undo) — and a retry after the refusal does the
+// whole step. Also the settlement key's meaning: the same key with another bill is refused.
+// Steps are made to fail part-way by renaming a table they write, from a second connection.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "workflow/demo_voucher_fixture.h"
+
+namespace suanli::workflow {
+namespace {
+
+using RefusedStepTest = testing::DemoVoucherTest;
+
+// The demo voucher: 150,000.00 granted to org 1 for 成都智算中心 (provider 2).
+constexpr std::int64_t kGrantFen = 150'000'00;
+
+TEST_F(RefusedStepTest, AFraudFindingThatFailsLeavesTheVoucherOpenAndARetryClawsBack) {
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher, "k1", 100'000'00).ok());  // 50,000.00 used
+  const Principal officer = As("officer");
+
+  // Too long a finding is refused on its own field, before anything changes.
+  auto too_long = platform_->RecordFraud(officer, 1, "chengdu-2024", std::string(5000, 'x'));
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().code, ErrorCode::kOutOfRange);
+  EXPECT_EQ(too_long.error().field, "finding");
+  // No organisation: refused before its recovery account is created.
+  auto nobody = platform_->RecordFraud(officer, 999, "chengdu-2024", "forged invoices");
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_EQ(nobody.error().code, ErrorCode::kNotFound);
+
+  // The step fails after it closed the voucher in memory (at the enforcement row).
+  Sql("ALTER TABLE enforcements RENAME TO enforcements_away");
+  ASSERT_FALSE(platform_->RecordFraud(officer, 1, "chengdu-2024", "forged invoices").ok());
+  Sql("ALTER TABLE enforcements_away RENAME TO enforcements");
+  auto v = platform_->GetVoucher(officer, voucher);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->status, "active");
+  EXPECT_EQ(v->remaining_fen, kGrantFen - 50'000'00);
+  // Still open for settlements: not banned, not closed.
+  auto after_refusal = Settle(voucher, "k2", 10'00);
+  ASSERT_TRUE(after_refusal.ok()) << after_refusal.error().ToString();
+
+  // The retry claws back what is left and books what was used as a debt.
+  auto e = platform_->RecordFraud(officer, 1, "chengdu-2024", "forged invoices");
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  EXPECT_EQ(e->voucher_clawed_fen, kGrantFen - 50'005'00);
+  EXPECT_EQ(e->used_recovered_fen, 50'005'00);
+  v = platform_->GetVoucher(officer, voucher);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->status, "clawed_back");
+  EXPECT_EQ(v->remaining_fen, 0);
+  auto banned = Settle(voucher, "k3", 10'00);
+  ASSERT_FALSE(banned.ok());
+  EXPECT_EQ(banned.error().code, ErrorCode::kBanned);
+  // The clawed amount, known once the move ran, is recorded in a step with its audit entry.
+  auto clawed = platform_->ListAudit(As("auditor"), {.action = "enforcement.clawed"});
+  ASSERT_TRUE(clawed.ok());
+  ASSERT_EQ(clawed->entries.size(), 1u);
+  EXPECT_EQ(clawed->entries[0].object, "enforcement/" + std::to_string(e->id));
+}
+
+TEST_F(RefusedStepTest, AReversalThatFailsLeavesUsedAsItWas) {
+  const std::int64_t voucher = IssueVoucher();
+  auto s = Settle(voucher, "k1", 100'000'00);
+  ASSERT_TRUE(s.ok());
+  const Principal provider = As("op-ai");
+  const Principal officer = As("officer");
+
+  auto too_long = platform_->ReverseSettlement(provider, s->settlement_id, std::string(5000, 'r'));
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().field, "reason");
+
+  // Fails at its audit entry, after the point where it used to lower the voucher's used amount;
+  // twice, as a client retrying would.
+  ASSERT_TRUE(platform_->ListAudit(As("auditor"), {}).ok());  // the journal's rows are written
+  Sql("ALTER TABLE audit_log RENAME TO audit_log_away");
+  EXPECT_FALSE(platform_->ReverseSettlement(provider, s->settlement_id, "billed twice").ok());
+  EXPECT_FALSE(platform_->ReverseSettlement(provider, s->settlement_id, "billed twice").ok());
+  Sql("ALTER TABLE audit_log_away RENAME TO audit_log");
+  auto v = platform_->GetVoucher(officer, voucher);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->used_fen, 50'000'00);
+  EXPECT_EQ(v->remaining_fen, kGrantFen - 50'000'00);
+
+  auto reversed = platform_->ReverseSettlement(provider, s->settlement_id, "billed twice");
+  ASSERT_TRUE(reversed.ok()) << reversed.error().ToString();
+  v = platform_->GetVoucher(officer, voucher);
+  EXPECT_EQ(v->used_fen, 0);
+  EXPECT_EQ(v->remaining_fen, kGrantFen);
+}
+
+TEST_F(RefusedStepTest, ASettlementOnAClosedVoucherIsNotReversedIntoIt) {
+  const std::int64_t voucher = IssueVoucher();
+  auto s = Settle(voucher, "k1", 100'000'00);
+  ASSERT_TRUE(s.ok());
+  clock_.Set(Instant::Parse("2024-12-01T00:00:00+08:00").value());
+  ASSERT_TRUE(platform_->RunExpiry().ok());
+  const Principal officer = As("officer");
+  ASSERT_EQ(platform_->GetVoucher(officer, voucher)->status, "lapsed");
+  auto refused = platform_->ReverseSettlement(As("op-ai"), s->settlement_id, "billed twice");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kStateConflict);
+  auto v = platform_->GetVoucher(officer, voucher);
+  EXPECT_EQ(v->remaining_fen, 0);  // nothing stranded on the closed voucher
+  EXPECT_EQ(v->used_fen, 50'000'00);
+}
+
+TEST_F(RefusedStepTest, AnApprovalThatFailsIssuesNoVoucher) {
+  const std::int64_t app = ApplyForVoucher();
+  const Principal officer = As("officer");
+  Sql("ALTER TABLE audit_log RENAME TO audit_log_away");
+  ASSERT_FALSE(platform_->DecideApplication(officer, app, true, "").ok());
+  Sql("ALTER TABLE audit_log_away RENAME TO audit_log");
+  auto none = platform_->ListVouchers(officer, Page{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  auto decided = platform_->DecideApplication(officer, app, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  ASSERT_TRUE(decided->voucher_id.has_value());
+  auto vouchers = platform_->ListVouchers(officer, Page{});
+  ASSERT_EQ(vouchers->size(), 1u);
+  EXPECT_EQ((*vouchers)[0].remaining_fen, kGrantFen);
+  EXPECT_TRUE(Settle(*decided->voucher_id, "k1", 10'00).ok());
+}
+
+TEST_F(RefusedStepTest, TheSameSettlementKeyWithAnotherBillIsRefused) {
+  const std::int64_t voucher = IssueVoucher();
+  auto first = SettleBill(voucher, "key-1", "INV-1", 100'00);
+  ASSERT_TRUE(first.ok());
+  // The same key, amount and voucher: the ledger sees a replay; the bill says otherwise.
+  auto other = SettleBill(voucher, "key-1", "INV-2", 100'00);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kIdempotencyConflict);
+  // A true replay still answers the first result, once.
+  auto replay = SettleBill(voucher, "key-1", "INV-1", 100'00);
+  ASSERT_TRUE(replay.ok()) << replay.error().ToString();
+  EXPECT_TRUE(replay->duplicate);
+  EXPECT_EQ(replay->settlement_id, first->settlement_id);
+  auto v = platform_->GetVoucher(As("officer"), voucher);
+  EXPECT_EQ(v->used_fen, 50'00);
+  auto rows = platform_->ListDeductions(As("officer"), voucher);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].bill_no, "INV-1");
+}
+
+}  // namespace
+}  // namespace suanli::workflow
