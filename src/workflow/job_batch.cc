@@ -76,13 +76,11 @@ std::vector<routing::CenterVerdict> PlannedFirst(const Routed& r, std::int64_t p
 }  // namespace
 
 Result<JobBatch> Platform::SubmitJobBatch(const Principal& actor, const std::vector<NewJob>& jobs) {
-  SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
-  if (!actor.org_id) return MakeError(ErrorCode::kForbidden, "", "not an organisation's account");
+  SUANLI_ASSIGN(const std::int64_t org_id, job_routing::ApplicantOrg(actor));
   if (jobs.empty() || jobs.size() > kJobBatchMax) {
     return MakeError(ErrorCode::kOutOfRange, "jobs",
                      "1 to " + std::to_string(kJobBatchMax) + " jobs per batch");
   }
-  const std::int64_t org_id = *actor.org_id;
   std::vector<Routed> routed(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     auto req = job_routing::RequestFor(*this, actor, jobs[i]);
@@ -144,11 +142,7 @@ Result<JobBatch> Platform::SubmitJobBatch(const Principal& actor, const std::vec
   {
     std::lock_guard jobs_lock(state_->jobs_mu);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-      if (held[i]) job_routing::ReleaseUnits(*state_, *held[i], jobs[i].units);
-      if (chosen[i].ok() && reports[i].placed) {
-        state_->units_held[{routed[i].set.center_ids[*chosen[i]], jobs[i].resource_type}] +=
-            jobs[i].units;
-      }
+      job_routing::MoveHold(*state_, held[i], routed[i].set, jobs[i], chosen[i], reports[i]);
     }
   }
 
@@ -157,21 +151,11 @@ Result<JobBatch> Platform::SubmitJobBatch(const Principal& actor, const std::vec
   out.planned_unplaced = plan.unplaced_count;
   out.proven_optimal = plan.proven_optimal;
   for (std::size_t i = 0; i < sent; ++i) {
-    const Routed& r = routed[i];
-    const routing::DispatchReport& report = reports[i];
     if (!chosen[i].ok()) return chosen[i].error();
-    Job job;
-    job.org_id = org_id;
-    job.resource_type = jobs[i].resource_type;
-    job.units = jobs[i].units;
-    job.state = report.placed ? "submitted" : "unplaced";
-    if (report.placed) {
-      job.center_id = r.set.center_ids[*chosen[i]];
-      job.slurm_job_id = std::to_string(report.job_id.value);
-    }
-    job.placement_json = job_routing::VerdictsJson(r.placement, r.set.center_ids);
-    job.attempts_json = job_routing::AttemptsJson(report, r.set.center_ids);
-    SUANLI_ASSIGN(Job recorded, RecordJob(actor, std::move(job)));
+    const Routed& r = routed[i];
+    SUANLI_ASSIGN(Job recorded,
+                  RecordJob(actor, job_routing::JobToRecord(org_id, jobs[i], r.set, r.placement,
+                                                            *chosen[i], reports[i])));
     out.jobs.push_back(std::move(recorded));
   }
   return out;

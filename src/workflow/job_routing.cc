@@ -122,6 +122,12 @@ network::JobSpec SpecFor(const NewJob& job, const std::string& account,
 
 }  // namespace
 
+Result<std::int64_t> ApplicantOrg(const Principal& actor) {
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
+  if (!actor.org_id) return MakeError(ErrorCode::kForbidden, "", "not an organisation's account");
+  return *actor.org_id;
+}
+
 Result<routing::JobRequest> RequestFor(Platform& p, const Principal& actor, const NewJob& job) {
   SUANLI_ASSIGN(routing::JobRequest req, NeedsOf(job));
   if (job.voucher_id) {
@@ -166,7 +172,6 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
   return set;
 }
 
-
 void ReleaseUnits(Platform::State& s, const UnitsKey& key, std::uint32_t units) {
   auto& held = s.units_held[key];
   held = held > units ? held - units : 0;
@@ -192,6 +197,32 @@ Result<std::size_t> DispatchInOrder(std::span<const routing::CenterVerdict> orde
     }
   }
   return routing::kNoCenter;
+}
+
+void MoveHold(Platform::State& s, const std::optional<UnitsKey>& held, const OfferSet& set,
+              const NewJob& job, const Result<std::size_t>& chosen,
+              const routing::DispatchReport& report) {
+  if (held) ReleaseUnits(s, *held, job.units);
+  if (chosen.ok() && report.placed) {
+    s.units_held[{set.center_ids[*chosen], job.resource_type}] += job.units;
+  }
+}
+
+Job JobToRecord(std::int64_t org_id, const NewJob& job, const OfferSet& set,
+                const routing::Placement& placement, std::size_t chosen,
+                const routing::DispatchReport& report) {
+  Job out;
+  out.org_id = org_id;
+  out.resource_type = job.resource_type;
+  out.units = job.units;
+  out.state = report.placed ? "submitted" : "unplaced";
+  if (report.placed) {
+    out.center_id = set.center_ids[chosen];
+    out.slurm_job_id = std::to_string(report.job_id.value);
+  }
+  out.placement_json = VerdictsJson(placement, set.center_ids);
+  out.attempts_json = AttemptsJson(report, set.center_ids);
+  return out;
 }
 
 std::string VerdictsJson(const routing::Placement& placement,

@@ -1,10 +1,12 @@
 // The pieces of putting a job on the network that one job (jobs.cc) and a batch
-// (job_batch.cc) share: the router's request from the job's needs (with the voucher's share),
-// one offer per reachable center where the organisation has an account, submission down a
-// ranked list of centers with fallback, and the JSON kept with the job. Internal to workflow.
+// (job_batch.cc) share: the applicant check, the router's request from the job's needs (with
+// the voucher's share), one offer per reachable center where the organisation has an account,
+// submission down a ranked list of centers with fallback, moving the job's unit hold to the
+// center that took it, and the job's row with its JSON. Internal to workflow.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -17,7 +19,6 @@
 
 namespace suanli::workflow::job_routing {
 
-// The offers of one routing, with what each offer index stands for.
 // The states of a job not yet final (it holds its units), as an SQL list for `state IN …`.
 inline constexpr char kOpenJobStatesSql[] =
     "('submitted', 'pending', 'running', 'suspended', 'completing', 'requeued')";
@@ -28,6 +29,11 @@ using UnitsKey = std::pair<std::int64_t, std::string>;
 // Takes `units` off what `key` holds, never below zero. Caller holds jobs_mu.
 void ReleaseUnits(Platform::State& s, const UnitsKey& key, std::uint32_t units);
 
+// The organisation submitting jobs: `actor` must be an applicant (RequireRole's error
+// otherwise) with an organisation's account (kForbidden otherwise), checked in that order.
+Result<std::int64_t> ApplicantOrg(const Principal& actor);
+
+// The offers of one routing, with what each offer index stands for.
 struct OfferSet {
   std::vector<routing::CenterOffer> offers;
   std::vector<std::int64_t> center_ids;
@@ -52,6 +58,21 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
 Result<std::size_t> DispatchInOrder(std::span<const routing::CenterVerdict> order,
                                     const OfferSet& set, const NewJob& job,
                                     routing::DispatchReport* report);
+
+// After `job`'s DispatchInOrder: releases the units `held` (where they were held before the
+// dispatch, if anywhere) and, if the job was placed, holds them at the center that took it
+// (`chosen`, an index into `set`), so later placements see them taken where the job runs.
+// Caller holds jobs_mu.
+void MoveHold(Platform::State& s, const std::optional<UnitsKey>& held, const OfferSet& set,
+              const NewJob& job, const Result<std::size_t>& chosen,
+              const routing::DispatchReport& report);
+
+// The row to record for `job` of `org_id` after its dispatch: "submitted" with the center
+// that took it (`chosen`, an index into `set`) and its Slurm job id when placed, "unplaced"
+// otherwise; every center's verdict and the submissions tried as JSON.
+Job JobToRecord(std::int64_t org_id, const NewJob& job, const OfferSet& set,
+                const routing::Placement& placement, std::size_t chosen,
+                const routing::DispatchReport& report);
 
 // Every center's verdict: [{center_id, verdict, customer_price_fen_per_unit_hour, score_fen}].
 std::string VerdictsJson(const routing::Placement& placement,

@@ -24,9 +24,7 @@ void Platform::AttachConnector(network::CenterConnector* connector) {
 }
 
 Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
-  SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
-  if (!actor.org_id) return MakeError(ErrorCode::kForbidden, "", "not an organisation's account");
-  const std::int64_t org_id = *actor.org_id;
+  SUANLI_ASSIGN(const std::int64_t org_id, job_routing::ApplicantOrg(actor));
   SUANLI_ASSIGN(const routing::JobRequest req, job_routing::RequestFor(*this, actor, job));
 
   // The offers, the placement and a hold on the best center's units under jobs_mu; the
@@ -51,25 +49,11 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
       job_routing::DispatchInOrder(placement.ranked, set, job, &report);
   {
     std::lock_guard jobs_lock(state_->jobs_mu);
-    if (held) job_routing::ReleaseUnits(*state_, *held, job.units);
-    if (chosen.ok() && report.placed) {
-      state_->units_held[{set.center_ids[*chosen], job.resource_type}] += job.units;
-    }
+    job_routing::MoveHold(*state_, held, set, job, chosen, report);
   }
   if (!chosen.ok()) return chosen.error();
-
-  Job out;
-  out.org_id = org_id;
-  out.resource_type = job.resource_type;
-  out.units = job.units;
-  out.state = report.placed ? "submitted" : "unplaced";
-  if (report.placed) {
-    out.center_id = set.center_ids[*chosen];
-    out.slurm_job_id = std::to_string(report.job_id.value);
-  }
-  out.placement_json = job_routing::VerdictsJson(placement, set.center_ids);
-  out.attempts_json = job_routing::AttemptsJson(report, set.center_ids);
-  return RecordJob(actor, std::move(out));
+  return RecordJob(actor,
+                   job_routing::JobToRecord(org_id, job, set, placement, *chosen, report));
 }
 
 Result<Job> Platform::RecordJob(const Principal& actor, Job out) {
