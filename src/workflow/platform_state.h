@@ -222,12 +222,10 @@ Result<T> Platform::State::RunStep(const Principal& actor,
   {
     SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db));
     Result<T> result = body(ctx);
-    if (result.ok()) {
-      if (Status committed = tx.Commit(); !committed.ok()) result = committed.error();
-    }
-    if (!result.ok()) {
+    const Status committed = result.ok() ? tx.Commit() : OkStatus();
+    if (!result.ok() || !committed.ok()) {
       for (auto f = ctx.on_rollback.rbegin(); f != ctx.on_rollback.rend(); ++f) (*f)();
-      return result.error();  // tx's destructor rolls the rows back
+      return result.ok() ? committed.error() : result.error();  // tx's destructor rolls back
     }
     value = std::move(result).value();
   }
