@@ -75,7 +75,10 @@ Result<Utilisation> Platform::CenterUtilisation(std::int64_t center_id, Date fir
       return OkStatus();
     }));
   }
-  // Vouchers' share of the provider's metered bills settled in the range.
+  // Vouchers' share of the provider's metered bills settled in the range. Every settlement the
+  // ledger has answered is in the table first (the journal writes it after the reply; without
+  // this a settlement just answered was missing from the figure now and then).
+  SUANLI_TRY(state_->journal->Flush());
   std::lock_guard lock(state_->mu);
   SUANLI_ASSIGN(auto q, state_->db->Prepare(
                             "SELECT COALESCE(SUM(bill_fen), 0), COALESCE(SUM(deduction_fen), 0) "
