@@ -209,6 +209,10 @@ static Status RecoverJournal(Platform::State& s) {
   return OkStatus();
 }
 
+// Metered settlements' days: rows a stop left waiting for the ledger's answer, and those made
+// before the table existed (metering.cc). Needs the journal complete.
+Status RecoverMeteredSettlements(Platform::State& s);
+
 // Used and lapsed amounts per voucher, once the journal is complete: used is what settlements
 // took net of reversals; what the account lost beyond that lapsed or was clawed back.
 static Status RefreshUsage(Platform::State& s) {
@@ -258,6 +262,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
                 metering::UsageStore::Open(metering::UsageStore::Options{(dir / "usage").string()}));
   SUANLI_TRY(RecoverJournal(*s));
   SUANLI_TRY(RefreshUsage(*s));
+  SUANLI_TRY(RecoverMeteredSettlements(*s));
   s->ready = true;
   return std::unique_ptr<Platform>(new Platform(std::move(s)));
 }

@@ -166,6 +166,16 @@ struct Platform::State {
   // ingest does not hold the workflow's.
   std::mutex metering_mu;
   std::unique_ptr<metering::UsageStore> usage;
+  // Metered settlements (metering.cc): the ledger's answers for rows of metered_settlements
+  // still waiting for them (transfer_id NULL). A ledger callback must not wait on SQLite, so it
+  // only appends here; the next metered settlement's step applies them, and start-up resolves
+  // rows whose answer was never applied from the ledger itself.
+  struct MeteredAnswer {
+    std::int64_t row_id = 0;
+    std::int64_t transfer_id = 0;  // the settlement; 0: refused, or ask the ledger
+  };
+  std::mutex metered_mu;  // guards metered_answers only; never held while waiting
+  std::vector<MeteredAnswer> metered_answers;
   // Jobs on the network (jobs.cc): the centers' connectors by Slurm cluster name, each behind
   // its own lock (SerializedConnector; the connectors themselves are not owned; an entry is
   // never removed, so a pointer taken under jobs_mu stays valid after it is released),

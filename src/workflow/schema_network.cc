@@ -64,6 +64,29 @@ CREATE TABLE IF NOT EXISTS jobs (
   attempts_json TEXT NOT NULL,
   created_at_us INTEGER NOT NULL,
   updated_at_us INTEGER NOT NULL);
+-- The periods metered settlements charged (src/workflow/metering.cc): per provider and
+-- organisation each CST day is settled once, so periods never overlap (a reversed settlement's
+-- row no longer counts). The row is written before the ledger transfer is submitted, with
+-- transfer_id NULL until the ledger's answer is applied: released (deleted) if the transfer was
+-- refused, and resolved from the ledger by ledger_key at start-up if the process stopped first.
+-- Rows for metered settlements made before this table existed are added at start-up from
+-- settlements whose bill_no is "M-<org>-<first>..<last>".
+CREATE TABLE IF NOT EXISTS metered_settlements (
+  id INTEGER PRIMARY KEY,
+  provider_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  first_day TEXT NOT NULL,              -- YYYY-MM-DD (CST), inclusive
+  last_day TEXT NOT NULL,               -- YYYY-MM-DD (CST), inclusive
+  voucher_id INTEGER NOT NULL,
+  idempotency_key TEXT NOT NULL,        -- the provider's Idempotency-Key (one row per key)
+  ledger_key TEXT NOT NULL UNIQUE,      -- the settlement transfer's key in the ledger
+  bill_fen INTEGER NOT NULL,
+  transfer_id INTEGER UNIQUE,           -- the settlement (ledger transfer); NULL: not answered
+  created_at_us INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metered_settlements_days
+  ON metered_settlements(provider_id, org_id, first_day);
+CREATE UNIQUE INDEX IF NOT EXISTS metered_settlements_key
+  ON metered_settlements(provider_id, idempotency_key);
 )sql";
 
 }  // namespace

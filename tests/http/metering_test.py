@@ -3,9 +3,10 @@
 organisations (one with discount class C, seed 002: 50 %), uploads a `sacct --parsable2` file
 with good and bad lines — every bad line is reported with its reason and never billed —
 uploads it again (nothing changes), the organisations' bills come out of the rated lines at
-the Ascend card-hour price, one bill is settled through a Chengdu voucher (50 % of it, rounded
-down to the fen, seed 000 §四(三)), and a claim inflated above the metered usage is flagged by
-the reconciliation its reviewers read.
+the Ascend card-hour price, one bill is settled through a Chengdu voucher for days that have
+ended (50 % of it, rounded down to the fen, seed 000 §四(三); the quarter before it ends, or the
+same days under another key, are refused), and a claim inflated above the metered usage is
+flagged by the reconciliation its reviewers read.
 
 Usage: metering_test.py SUANLI_BINARY REPO_DIR"""
 import os
@@ -153,14 +154,26 @@ def main():
         s, data = firm.call("GET", f"/api/v1/bills?org_id={org_a}&period=2024Q5")
         assert s == 422 and data["field"] == "period", data
 
-        # Settled through the voucher: 50 % of ¥966.33 rounded down = ¥483.16.
-        settle = {"org_id": org_a, "period": "2024Q1", "voucher_id": voucher_a}
+        # Only days that have ended are settled: on 15 March the quarter's usage is still coming
+        # in, so 2024Q1 is refused (settled now, later usage could be charged again).
+        s, data = op.call("POST", "/api/v1/bills/settlement",
+                          {"org_id": org_a, "period": "2024Q1", "voucher_id": voucher_a},
+                          headers={"Idempotency-Key": "meter-a-q1-early"})
+        assert (s, data.get("field"), data.get("type", "").rsplit("/", 1)[-1]) == \
+            (409, "period", "state_conflict"), (s, data)
+        assert "has not ended" in data["detail"], data
+        v = ok(firm.call("GET", f"/api/v1/vouchers/{voucher_a}"))
+        assert (v["used"], v["remaining"]) == ("0.00", "100000.00"), v
+
+        # The quarter through yesterday, settled through the voucher: 50 % of ¥966.33 rounded
+        # down = ¥483.16.
+        settle = {"org_id": org_a, "period": "2024-01-01..2024-03-14", "voucher_id": voucher_a}
         s, data = op.call("POST", "/api/v1/bills/settlement", settle)
         assert s == 428 or s == 400 or s == 422, (s, data)  # the Idempotency-Key is required
         res = ok(op.call("POST", "/api/v1/bills/settlement", settle,
                          headers={"Idempotency-Key": "meter-a-q1"}))
-        assert (res["bill_amount"], res["deduction"], res["customer_pays"]) == \
-            ("966.33", "483.16", "483.17"), res
+        assert (res["bill_amount"], res["deduction"], res["customer_pays"], res["bill_no"]) == \
+            ("966.33", "483.16", "483.17", f"M-{org_a}-2024-01-01..2024-03-14"), res
         replay = ok(op.call("POST", "/api/v1/bills/settlement", settle,
                             headers={"Idempotency-Key": "meter-a-q1"}))
         assert replay["id"] == res["id"], replay
@@ -169,10 +182,21 @@ def main():
         assert (s, data["field"]) == (422, "voucher_id"), data
         v = ok(firm.call("GET", f"/api/v1/vouchers/{voucher_a}"))
         assert (v["used"], v["remaining"]) == ("483.16", "99516.84"), v
+        # The same days under another key — as written, or overlapping them — are refused,
+        # naming the settled period, and the voucher pays nothing more.
+        for i, period in enumerate(["2024-01-01..2024-03-14", "2024-03-12..2024-03-12",
+                                    "2024-03-01..2024-03-14"]):
+            s, data = op.call("POST", "/api/v1/bills/settlement", dict(settle, period=period),
+                              headers={"Idempotency-Key": f"meter-a-again-{i}"})
+            assert (s, data.get("field"), data.get("type", "").rsplit("/", 1)[-1]) == \
+                (409, "period", "state_conflict"), (period, s, data)
+            assert "2024-01-01..2024-03-14" in data["detail"], data
+        v = ok(firm.call("GET", f"/api/v1/vouchers/{voucher_a}"))
+        assert (v["used"], v["remaining"]) == ("483.16", "99516.84"), v
 
         # Organisation B's metered bill settled, plus an inflated bill posted by hand.
         ok(op.call("POST", "/api/v1/bills/settlement",
-                   {"org_id": org_b, "period": "2024Q1", "voucher_id": voucher_b},
+                   {"org_id": org_b, "period": "2024-01-01..2024-03-14", "voucher_id": voucher_b},
                    headers={"Idempotency-Key": "meter-b-q1"}))
         ok(op.call("POST", "/api/v1/settlements",
                    {"voucher_id": voucher_b, "bill_no": "INV-B-EXTRA", "amount": "5000.00"},

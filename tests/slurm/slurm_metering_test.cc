@@ -175,7 +175,9 @@ class SlurmMetering : public ::testing::Test {
   SettlementResult Settle(const Principal& op, std::int64_t org, std::int64_t voucher,
                           const std::string& key) {
     std::promise<Result<SettlementResult>> done;
-    platform_->SettleMeteredBill(op, org, "2024Q1", voucher, key,
+    // Only ended days are settled: on 15 March, the quarter through the 14th (the jobs' day),
+    // so that the settlements fall in the 2024Q1 claim.
+    platform_->SettleMeteredBill(op, org, "2024-01-01..2024-03-14", voucher, key,
                                  [&](Result<SettlementResult> r) { done.set_value(std::move(r)); });
     auto r = done.get_future().get();
     EXPECT_TRUE(r.ok()) << r.error().ToString();
