@@ -15,6 +15,36 @@ std::vector<RouteEntry>& MutableTable() {
 // tracked; the map is cleared when full — the steps behind are idempotent by state anyway).
 constexpr std::size_t kRememberedRepliesMax = 100'000;
 
+// Idempotency-Key length: docs/api.md's 1 to 40 (what a settlement's ledger key has room for).
+constexpr std::size_t kIdempotencyKeyBytesMax = 40;
+
+// What a money-moving request asked for, for the replay memo: its concrete path (the ids in it)
+// and its body, each length-prefixed so no two requests share a text.
+std::string RequestDigest(const http::Request& req) {
+  return security::Sha256Hex(std::to_string(req.path.size()) + ":" + req.path +
+                             std::to_string(req.body.size()) + ":" + req.body);
+}
+
+// A money-moving request's Idempotency-Key: 1 to 40 printable ASCII characters, no spaces (a
+// settlement's key becomes part of its ledger key).
+Status ValidateIdempotencyKeyHeader(const http::Request& req) {
+  const auto key = req.Header("Idempotency-Key");
+  if (!key || key->empty()) {
+    return MakeError(ErrorCode::kMissingField, "Idempotency-Key",
+                     "money-moving requests carry an Idempotency-Key header");
+  }
+  if (key->size() > kIdempotencyKeyBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, "Idempotency-Key",
+                     "1 to 40 printable characters (" + std::to_string(key->size()) + " given)");
+  }
+  for (char c : *key) {
+    if (c < 0x21 || c > 0x7e) {
+      return MakeError(ErrorCode::kParse, "Idempotency-Key", "printable ASCII only");
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 const std::vector<RouteEntry>& RouteTable() { return MutableTable(); }
@@ -63,11 +93,7 @@ RouteKit::RouteKit(http::Router& router, workflow::Platform& platform, const Api
 std::optional<http::Response> RouteKit::Admit(const RouteEntry& route, Call& call) {
   const http::Request& req = call.req;
   if (route.money_moving) {
-    const auto key = req.Header("Idempotency-Key");
-    if (!key || key->empty()) {
-      return ProblemFrom(MakeError(ErrorCode::kMissingField, "Idempotency-Key",
-                                   "money-moving requests carry an Idempotency-Key header"));
-    }
+    if (Status key = ValidateIdempotencyKeyHeader(req); !key.ok()) return ProblemFrom(key.error());
   }
   if (route.access.is_public) return std::nullopt;
   std::optional<std::string_view> api_key = req.Header("X-Api-Key");
@@ -118,14 +144,17 @@ void RouteKit::Add(http::Method method, std::string pattern, Access access, std:
       [this, entry, handler = std::move(handler)](const http::Request& req, http::Reply reply) {
         Call call{req, platform_, {}, false, {}};
         if (auto refused = Admit(entry, call)) return std::move(reply).Send(std::move(*refused));
-        std::string memo_key, body_sha;
+        std::string memo_key, request_sha;
         if (entry.money_moving) {
-          memo_key = call.who.Actor() + " " + entry.pattern + " " + req.path + " " +
+          // One key names one request per actor and route: the same key on another id of the
+          // route (another application, settlement, organisation) is a conflict, not a new
+          // request.
+          memo_key = call.who.Actor() + " " + entry.pattern + " " +
                      std::string(*req.Header("Idempotency-Key"));
-          body_sha = security::Sha256Hex(req.body);
+          request_sha = RequestDigest(req);
           std::lock_guard lock(idem_mu_);
           if (auto it = idem_.find(memo_key); it != idem_.end()) {
-            if (it->second.body_sha256 != body_sha) {
+            if (it->second.request_sha256 != request_sha) {
               return std::move(reply).Send(ProblemFrom(MakeError(
                   ErrorCode::kIdempotencyConflict, "Idempotency-Key",
                   "this key was used for a different request")));
@@ -138,7 +167,7 @@ void RouteKit::Add(http::Method method, std::string pattern, Access access, std:
         if (entry.money_moving && response.status < 300) {
           std::lock_guard lock(idem_mu_);
           if (idem_.size() >= kRememberedRepliesMax) idem_.clear();
-          idem_[memo_key] = Remembered{body_sha, response};
+          idem_[memo_key] = Remembered{request_sha, response};
         }
         std::move(reply).Send(std::move(response));
       },

@@ -50,9 +50,10 @@ class RouteKit {
   http::Router& router_;
   workflow::Platform& platform_;
   ApiOptions options_;
-  // Replays of money-moving POSTs: (principal, route, key) → (body digest, response).
+  // Replays of money-moving POSTs: (principal, route pattern, key) → (digest of the concrete
+  // path and the body, response).
   struct Remembered {
-    std::string body_sha256;
+    std::string request_sha256;
     http::Response response;
   };
   std::mutex idem_mu_;

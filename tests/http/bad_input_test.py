@@ -61,6 +61,17 @@ def run(server):
                 "legal_rep_id": resident_id("51010719900101123"), "admin_username": "delta-admin",
                 "admin_password": "pass-delta-admin"}
 
+    # Two settlements to correct; the first is reversed under the key rev-1.
+    s_a = ok(settle(provider, v["id"], "S-R1", "50.00", "s-r1"))
+    s_b = ok(settle(provider, v["id"], "S-R2", "50.00", "s-r2"))
+    reversal = {"reason": "billed twice"}
+    ok(provider.call("POST", f"/api/v1/settlements/{s_a['id']}/reversal", reversal,
+                     headers={"Idempotency-Key": "rev-1"}))
+
+    def reverse_b(key):
+        return provider.call("POST", f"/api/v1/settlements/{s_b['id']}/reversal", reversal,
+                             headers={"Idempotency-Key": key})
+
     cases = [
         ("malformed JSON", lambda: app.raw("POST", "/api/v1/contracts", "{\"org_id\": 1,")[:2],
          422, "parse_error"),
@@ -126,15 +137,23 @@ def run(server):
         ("signed before the program year", lambda: apply_new(
             app, dict(good_contract, signed_on="2023-12-20", start_on="2023-12-20"), "BAD-004"),
          422, "not_eligible"),
+        ("an Idempotency-Key reused on another settlement's reversal", lambda: reverse_b("rev-1"),
+         409, "idempotency_conflict", "Idempotency-Key"),
+        ("a 41-character Idempotency-Key", lambda: reverse_b("k" * 41),
+         422, "out_of_range", "Idempotency-Key"),
+        ("an Idempotency-Key with a space", lambda: reverse_b("rev 2"),
+         422, "parse_error", "Idempotency-Key"),
     ]
     # The contracts of the refused applications are filed first: filing them is not the bad step.
     contract_id(app, good_contract, "BAD-003")
     contract_id(app, dict(good_contract, signed_on="2023-12-20", start_on="2023-12-20"), "BAD-004")
     contract_id(app, good_contract, "BAD-005")
-    for name, request, status, code in cases:
+    for name, request, status, code, *field in cases:
         before = snapshot(officer, auditor)
         data = problem(request(), status, code)
         expect(data.get("detail"), f"{name}: a reason is given")
+        expect(not field or data.get("field") == field[0],
+               f"{name}: on the field {field}, not {data.get('field')}")
         after = snapshot(officer, auditor)
         changed = [k for k in before if before[k] != after[k]]
         expect(not changed, f"{name}: state changed: {changed}")
