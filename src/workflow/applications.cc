@@ -233,6 +233,7 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
   if (!approve && reasons.empty()) {
     return MakeError(ErrorCode::kMissingField, "reasons", "a refusal needs reasons");
   }
+  if (!reasons.empty()) SUANLI_TRY(RequireText(reasons, "reasons"));
   State& s = *state_;
   return s.RunStep<Application>(actor, [&](StepContext& ctx) -> Result<Application> {
     SUANLI_ASSIGN(const Application before, LoadApplication(ctx.db, application_id));

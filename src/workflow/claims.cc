@@ -362,7 +362,7 @@ Result<Claim> Platform::RecordOpinion(const Principal& actor, std::int64_t claim
     return MakeError(ErrorCode::kOutOfRange, "decision", "approve, partly_approve or refuse");
   }
   if (approved_fen < 0) return MakeError(ErrorCode::kNegativeAmount, "approved_amount", "negative");
-  if (comment.empty()) return MakeError(ErrorCode::kMissingField, "comment", "give your reasons");
+  SUANLI_TRY(RequireText(comment, "comment"));
   return state_->RunStep<Claim>(actor, [&](StepContext& ctx) -> Result<Claim> {
     SUANLI_ASSIGN(const Claim before, LoadClaim(ctx.db, claim_id));
     if (!OnPanel(before, actor.user_id)) {
@@ -397,6 +397,7 @@ Result<Claim> Platform::RecordOpinion(const Principal& actor, std::int64_t claim
 Result<Claim> Platform::DecideClaim(const Principal& actor, std::int64_t claim_id,
                                     std::string reason) {
   SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
+  if (!reason.empty()) SUANLI_TRY(RequireText(reason, "reason"));
   return state_->RunStep<Claim>(actor, [&](StepContext& ctx) -> Result<Claim> {
     SUANLI_ASSIGN(const Claim before, LoadClaim(ctx.db, claim_id));
     if (before.status != "under_review") {

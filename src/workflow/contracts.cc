@@ -1,14 +1,17 @@
 // Providers, compute-service contracts, and the register of other subsidies (for the
 // no-stacking rule).
+#include <algorithm>
 #include <sstream>
 
 #include "core/codes.h"
+#include "core/limits.h"
 #include "core/money.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);  // orgs.cc
+Result<Document> LoadDocument(storage::Db& db, std::int64_t id);  // documents.cc
 
 namespace {
 
@@ -98,6 +101,30 @@ Result<std::vector<Provider>> Platform::ListProviders() {
   return out;
 }
 
+// A major project's evidence (which earns the major-project tier, past the revenue rule): a
+// project_evidence document the organisation itself uploaded and that was not rejected.
+static Status RequireProjectEvidence(storage::Db& db, const NewContract& c) {
+  constexpr const char* kField = "evidence_document_id";
+  Result<Document> doc = LoadDocument(db, *c.evidence_document_id);
+  if (!doc.ok()) {
+    if (doc.error().code != ErrorCode::kNotFound) return doc.error();
+    return MakeError(ErrorCode::kNotFound, kField,
+                     "no document " + std::to_string(*c.evidence_document_id));
+  }
+  if (doc->owner != "org/" + std::to_string(c.org_id)) {
+    return MakeError(ErrorCode::kForbidden, kField, "not a document of this organisation");
+  }
+  if (doc->kind != "project_evidence") {
+    return MakeError(ErrorCode::kOutOfRange, kField,
+                     "a " + doc->kind + " document, not project_evidence");
+  }
+  if (doc->status == "rejected") {
+    return MakeError(ErrorCode::kNotEligible, kField,
+                     "the evidence was rejected: " + doc->reason);
+  }
+  return OkStatus();
+}
+
 static std::string ContractJson(const Contract& c) {
   return "{\"id\":" + std::to_string(c.id) + ",\"org_id\":" + std::to_string(c.org_id) +
          ",\"provider_id\":" + std::to_string(c.provider_id) + ",\"contract_no\":" +
@@ -116,12 +143,22 @@ Result<Contract> Platform::FileContract(const Principal& actor, const NewContrac
     return MakeError(c.amount_fen < 0 ? ErrorCode::kNegativeAmount : ErrorCode::kOutOfRange,
                      "amount", "the contract fee must be positive");
   }
+  if (c.amount_fen > limits::kAmountFenMax) {
+    return MakeError(ErrorCode::kOverflow, "amount", "above the largest amount the ledger holds");
+  }
   if (c.end_on < c.start_on) {
     return MakeError(ErrorCode::kContradiction, "end_on", "the term ends before it starts");
+  }
+  const auto& classes = policy::ResourceClasses();
+  if (std::find(classes.begin(), classes.end(), c.resource_class) == classes.end()) {
+    std::string known;
+    for (auto k : classes) known += (known.empty() ? "" : ", ") + std::string(k);
+    return MakeError(ErrorCode::kOutOfRange, "resource_class", "one of " + known);
   }
   if (c.project_level != "" && c.project_level != "provincial" && c.project_level != "national") {
     return MakeError(ErrorCode::kOutOfRange, "project_level", "\"\", provincial or national");
   }
+  if (!c.project_name.empty()) SUANLI_TRY(RequireText(c.project_name, "project_name", 200));
   if (!c.project_level.empty() && (c.project_name.empty() || !c.evidence_document_id)) {
     return MakeError(ErrorCode::kMissingField,
                      c.project_name.empty() ? "project_name" : "evidence_document_id",
@@ -131,6 +168,7 @@ Result<Contract> Platform::FileContract(const Principal& actor, const NewContrac
     SUANLI_ASSIGN(const Org org, LoadOrg(ctx.db, c.org_id));
     SUANLI_TRY(RequireNotBanned(org, ctx.now));
     SUANLI_TRY(LoadProvider(ctx.db, c.provider_id));
+    if (c.evidence_document_id) SUANLI_TRY(RequireProjectEvidence(ctx.db, c));
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
                                 "INSERT INTO contracts (org_id, provider_id, contract_no, "
                                 "amount_fen, signed_on, start_on, end_on, resource_class, "

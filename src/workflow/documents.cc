@@ -81,14 +81,6 @@ std::string DocumentJson(const Document& d) {
          Quoted(d.status) + ",\"reason\":" + Quoted(d.reason) + "}";
 }
 
-Result<Document> LoadDocument(storage::Db& db, std::int64_t id) {
-  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectDocument) + "WHERE id = ?1"));
-  q.Bind(1, id);
-  SUANLI_ASSIGN(const bool row, q.Step());
-  if (!row) return NotFound("document", id);
-  return ReadDocumentRow(q);
-}
-
 // The latest document of each kind for `owner`.
 Result<std::map<std::string, Document>> LatestByKind(storage::Db& db, const std::string& owner) {
   SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectDocument) + "WHERE owner = ?1 ORDER BY id"));
@@ -129,6 +121,14 @@ std::string Join(const std::vector<std::string>& v) {
 }
 
 }  // namespace
+
+Result<Document> LoadDocument(storage::Db& db, std::int64_t id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectDocument) + "WHERE id = ?1"));
+  q.Bind(1, id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("document", id);
+  return ReadDocumentRow(q);
+}
 
 Status RequireDocumentOwnerAccess(Platform::State& s, const Principal& actor,
                                   std::string_view owner);  // claims.cc
@@ -209,6 +209,7 @@ Result<Document> Platform::ReviewDocument(const Principal& actor, std::int64_t d
   if (!approve && reason.empty()) {
     return MakeError(ErrorCode::kMissingField, "reason", "a rejection needs a reason");
   }
+  if (!reason.empty()) SUANLI_TRY(RequireText(reason, "reason"));
   return state_->RunStep<Document>(actor, [&](StepContext& ctx) -> Result<Document> {
     SUANLI_ASSIGN(const Document before, LoadDocument(ctx.db, document_id));
     if (before.status != "pending") {
@@ -259,6 +260,7 @@ Result<Org> Platform::DecideQualification(const Principal& actor, std::int64_t o
   if (!approve && reason.empty()) {
     return MakeError(ErrorCode::kMissingField, "reason", "a refusal needs a reason");
   }
+  if (!reason.empty()) SUANLI_TRY(RequireText(reason, "reason"));
   return state_->RunStep<Org>(actor, [&](StepContext& ctx) -> Result<Org> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
     if (before.qualification != "submitted") {

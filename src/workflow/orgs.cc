@@ -204,7 +204,7 @@ Result<RelatedParty> Platform::DeclareRelatedParty(const Principal& actor, std::
 Status Platform::WithdrawRelatedParty(const Principal& actor, std::int64_t id,
                                       std::string reason) {
   SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
-  if (reason.empty()) return MakeError(ErrorCode::kMissingField, "reason", "say why");
+  SUANLI_TRY(RequireText(reason, "reason"));
   return state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
     SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT owner, relation, party FROM related_parties "
                                          "WHERE id = ?1"));

@@ -61,6 +61,16 @@ def run(server):
                 "legal_rep_id": resident_id("51010719900101123"), "admin_username": "delta-admin",
                 "admin_password": "pass-delta-admin"}
 
+    # A major project's evidence is the organisation's own project_evidence document: another
+    # organisation's (the demo university's) and a document of another kind are on hand.
+    uni = login(server, "uni-applicant")
+    others_evidence = ok(uni.call(
+        "POST", f"/api/v1/orgs/{uni.user['org_id']}/documents?kind=project_evidence&filename=p.pdf",
+        PDF))
+    own_licence = ok(app.call(
+        "POST", f"/api/v1/orgs/{org['id']}/documents?kind=business_licence&filename=b.pdf", PDF))
+    major = dict(good_contract, contract_no="BAD-MP", project_level="national",
+                 project_name="大模型训练平台")
     # Two settlements to correct; the first is reversed under the key rev-1.
     s_a = ok(settle(provider, v["id"], "S-R1", "50.00", "s-r1"))
     s_b = ok(settle(provider, v["id"], "S-R2", "50.00", "s-r2"))
@@ -137,6 +147,27 @@ def run(server):
         ("signed before the program year", lambda: apply_new(
             app, dict(good_contract, signed_on="2023-12-20", start_on="2023-12-20"), "BAD-004"),
          422, "not_eligible"),
+        ("a major project citing another organisation's evidence", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(major, evidence_document_id=others_evidence["id"])),
+         403, "forbidden", "evidence_document_id"),
+        ("a major project citing a business licence as its evidence", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(major, evidence_document_id=own_licence["id"])),
+         422, "out_of_range", "evidence_document_id"),
+        ("a major project citing no document", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(major, evidence_document_id=999999)),
+         404, "not_found", "evidence_document_id"),
+        ("an unknown resource class", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, resource_class="quantum")),
+         422, "out_of_range", "resource_class"),
+        ("a contract fee above the largest amount", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, amount="9000000000000000.00")),
+         422, "overflow", "amount"),
+        ("a 201-byte project name", lambda: app.call(
+            "POST", "/api/v1/contracts", dict(good_contract, project_name="p" * 201)),
+         422, "out_of_range", "project_name"),
+        ("a document rejected with a 5,000-byte reason", lambda: officer.call(
+            "POST", f"/api/v1/documents/{own_licence['id']}/review",
+            {"decision": "reject", "reason": "r" * 5000}), 422, "out_of_range", "reason"),
         ("an Idempotency-Key reused on another settlement's reversal", lambda: reverse_b("rev-1"),
          409, "idempotency_conflict", "Idempotency-Key"),
         ("a 41-character Idempotency-Key", lambda: reverse_b("k" * 41),

@@ -1,0 +1,192 @@
+// What the write paths check before anything changes — a major project's evidence, a contract's
+// fields, the free text people write, a payout batch's quarter — and whose records an expert
+// reads: the organisations whose settlements are in a claim on the expert's panel, no other's.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "workflow/demo_voucher_fixture.h"
+
+namespace suanli::workflow {
+namespace {
+
+class PlatformChecksTest : public testing::DemoVoucherTest {
+ protected:
+  Result<Document> Upload(const std::string& user, const std::string& owner,
+                          const std::string& kind) {
+    return platform_->UploadDocument(As(user), owner, kind, "f.pdf", "%PDF-1.4 " + kind);
+  }
+  // A national major project of the demo organisation (org 1) citing `evidence`.
+  NewContract MajorProject(std::int64_t evidence) {
+    NewContract c;
+    c.org_id = 1;
+    c.provider_id = 2;
+    c.contract_no = "MP-1";
+    c.amount_fen = 300'000'00;
+    c.signed_on = Date::Parse("2024-03-10").value();
+    c.start_on = c.signed_on;
+    c.end_on = Date::Parse("2024-11-30").value();
+    c.resource_class = "intelligent_compute";
+    c.project_level = "national";
+    c.project_name = "大模型训练平台";
+    c.evidence_document_id = evidence;
+    return c;
+  }
+  // Audit entries of `action`, or of every action.
+  std::size_t Audited(std::optional<std::string> action = std::nullopt) {
+    auto page = platform_->ListAudit(As("auditor"), {.action = action, .limit = 1000});
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->entries.size() : 0;
+  }
+  // The demo voucher's 2024Q2 claim (one 1,000.00 bill, 500.00 deducted), its materials attached
+  // and submitted, under review by expert1..3 once `panel` is called; the clock on 2024-07-02.
+  std::int64_t SubmittedClaim() {
+    const std::int64_t voucher = IssueVoucher();
+    voucher_ = voucher;
+    EXPECT_TRUE(Settle(voucher, "k1", 1'000'00).ok());
+    clock_.Set(Instant::Parse("2024-07-02T10:00:00+08:00").value());
+    const Principal op = As("op-ai");
+    auto claim = platform_->CompileClaim(op, "chengdu-2024", "2024Q2");
+    EXPECT_TRUE(claim.ok()) << claim.error().ToString();
+    if (!claim.ok()) return 0;
+    for (const char* kind : kClaimMaterialKinds) {
+      EXPECT_TRUE(Upload("op-ai", "claim/" + std::to_string(claim->id), kind).ok());
+    }
+    auto submitted = platform_->SubmitClaim(op, claim->id);
+    EXPECT_TRUE(submitted.ok()) << submitted.error().ToString();
+    return claim->id;
+  }
+  void Panel(std::int64_t claim) {
+    std::vector<std::int64_t> experts;
+    for (const char* e : {"expert1", "expert2", "expert3"}) experts.push_back(As(e).user_id);
+    auto c = platform_->AssignPanel(As("officer"), claim, experts);
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+  }
+  std::int64_t voucher_ = 0;
+};
+
+template <typename T>
+void ExpectRefused(const Result<T>& r, ErrorCode code, const std::string& field) {
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, code) << r.error().ToString();
+  EXPECT_EQ(r.error().field, field) << r.error().ToString();
+}
+
+TEST_F(PlatformChecksTest, AMajorProjectCitesItsOwnProjectEvidence) {
+  ASSERT_TRUE(SeedDemo(*platform_).ok());
+  const Principal applicant = As("demo-applicant");
+  auto others = Upload("uni-applicant", "org/2", "project_evidence");
+  auto licence = Upload("demo-applicant", "org/1", "business_licence");
+  auto rejected = Upload("demo-applicant", "org/1", "project_evidence");
+  auto evidence = Upload("demo-applicant", "org/1", "project_evidence");
+  ASSERT_TRUE(others.ok() && licence.ok() && rejected.ok() && evidence.ok());
+  ASSERT_TRUE(platform_->ReviewDocument(As("officer"), rejected->id, false, "伪造").ok());
+
+  // Another organisation's evidence, a document of another kind, a rejected one, none at all:
+  // each refused on evidence_document_id, and no contract is filed.
+  ExpectRefused(platform_->FileContract(applicant, MajorProject(others->id)),
+                ErrorCode::kForbidden, "evidence_document_id");
+  ExpectRefused(platform_->FileContract(applicant, MajorProject(licence->id)),
+                ErrorCode::kOutOfRange, "evidence_document_id");
+  ExpectRefused(platform_->FileContract(applicant, MajorProject(rejected->id)),
+                ErrorCode::kNotEligible, "evidence_document_id");
+  ExpectRefused(platform_->FileContract(applicant, MajorProject(99'999)), ErrorCode::kNotFound,
+                "evidence_document_id");
+  EXPECT_EQ(Audited("contract.file"), 0u);
+
+  auto filed = platform_->FileContract(applicant, MajorProject(evidence->id));
+  ASSERT_TRUE(filed.ok()) << filed.error().ToString();
+  EXPECT_EQ(filed->evidence_document_id, evidence->id);
+}
+
+TEST_F(PlatformChecksTest, AContractsFieldsAreBounded) {
+  ASSERT_TRUE(SeedDemo(*platform_).ok());
+  const Principal applicant = As("demo-applicant");
+  NewContract c = MajorProject(0);
+  c.project_level.clear();
+  c.project_name.clear();
+  c.evidence_document_id.reset();
+
+  NewContract bad = c;
+  bad.resource_class = "quantum";
+  ExpectRefused(platform_->FileContract(applicant, bad), ErrorCode::kOutOfRange, "resource_class");
+  bad = c;
+  bad.amount_fen = 900'000'000'000'000'000;  // "9000000000000000.00"
+  ExpectRefused(platform_->FileContract(applicant, bad), ErrorCode::kOverflow, "amount");
+  bad = c;
+  bad.project_name = std::string(201, 'p');
+  ExpectRefused(platform_->FileContract(applicant, bad), ErrorCode::kOutOfRange, "project_name");
+  EXPECT_EQ(Audited("contract.file"), 0u);
+
+  c.project_name = std::string(200, 'p');  // at the cap; a name without a level is allowed
+  EXPECT_TRUE(platform_->FileContract(applicant, c).ok());
+}
+
+TEST_F(PlatformChecksTest, FreeTextIsBoundedOnItsOwnFieldBeforeAnythingChanges) {
+  ASSERT_TRUE(SeedDemo(*platform_).ok());
+  const Principal officer = As("officer");
+  const std::string too_long(5000, 'x');
+
+  auto doc = Upload("demo-applicant", "org/1", "business_licence");
+  ASSERT_TRUE(doc.ok());
+  ExpectRefused(platform_->ReviewDocument(officer, doc->id, false, too_long), ErrorCode::kOutOfRange,
+                "reason");
+  ExpectRefused(platform_->ReviewDocument(officer, doc->id, true, too_long), ErrorCode::kOutOfRange,
+                "reason");
+  ExpectRefused(platform_->DecideQualification(officer, 1, false, too_long),
+                ErrorCode::kOutOfRange, "reason");
+  auto rp = platform_->DeclareRelatedParty(As("demo-applicant"), "org/1", "shareholder", "某公司");
+  ASSERT_TRUE(rp.ok());
+  ExpectRefused(platform_->WithdrawRelatedParty(officer, rp->id, too_long), ErrorCode::kOutOfRange,
+                "reason");
+  ExpectRefused(platform_->WithdrawRelatedParty(officer, rp->id, ""), ErrorCode::kMissingField,
+                "reason");
+  for (const char* action : {"document.approve", "document.reject", "qualification.reject",
+                             "related_party.withdraw"}) {
+    EXPECT_EQ(Audited(action), 0u) << action;
+  }
+  auto still = platform_->ListRelatedParties(officer, "org/1");
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->size(), 1u);
+  // Optional text stays optional: an approval without a reason.
+  EXPECT_TRUE(platform_->ReviewDocument(officer, doc->id, true, "").ok());
+  EXPECT_TRUE(platform_->WithdrawRelatedParty(officer, rp->id, "申报有误").ok());
+}
+
+TEST_F(PlatformChecksTest, DecisionTextIsBoundedToo) {
+  const std::int64_t app = ApplyForVoucher();
+  const Principal officer = As("officer");
+  const std::string too_long(5000, 'x');
+  ExpectRefused(platform_->DecideApplication(officer, app, false, too_long), ErrorCode::kOutOfRange,
+                "reasons");
+  ExpectRefused(platform_->DecideApplication(officer, app, true, too_long), ErrorCode::kOutOfRange,
+                "reasons");
+  EXPECT_EQ(Audited("application.refuse") + Audited("application.approve"), 0u);
+  auto approved = platform_->DecideApplication(officer, app, true, "");
+  ASSERT_TRUE(approved.ok()) << approved.error().ToString();
+}
+
+TEST_F(PlatformChecksTest, ClaimTextIsBoundedToo) {
+  const std::int64_t claim = SubmittedClaim();
+  ASSERT_NE(claim, 0);
+  Panel(claim);
+  const std::string too_long(5000, 'x');
+  for (const char* e : {"expert1", "expert2", "expert3"}) {
+    ExpectRefused(platform_->RecordOpinion(As(e), claim, "approve", 0, too_long),
+                  ErrorCode::kOutOfRange, "comment");
+    ExpectRefused(platform_->RecordOpinion(As(e), claim, "approve", 0, ""),
+                  ErrorCode::kMissingField, "comment");
+    ASSERT_TRUE(platform_->RecordOpinion(As(e), claim, "approve", 0, "发票核对无误").ok());
+  }
+  const Principal officer = As("officer");
+  ExpectRefused(platform_->DecideClaim(officer, claim, too_long), ErrorCode::kOutOfRange, "reason");
+  auto c = platform_->GetClaim(officer, claim);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->status, "under_review");
+  ASSERT_TRUE(platform_->DecideClaim(officer, claim, "").ok());  // the reason is optional
+}
+
+}  // namespace
+}  // namespace suanli::workflow
