@@ -117,6 +117,17 @@ Date Quarter::LastDay() const {
 }
 std::string Quarter::ToString() const { return std::to_string(year) + "Q" + std::to_string(q); }
 
+Result<Quarter> Quarter::Parse(std::string_view text, std::string_view field) {
+  std::size_t pos = 0;
+  int year = 0, q = 0;
+  if (!Digits(text, &pos, 4, &year) || !Expect(text, &pos, 'Q') || !Digits(text, &pos, 1, &q) ||
+      pos != text.size() || q < 1 || q > 4 || year < 1900 || year > 2199) {
+    return MakeError(ErrorCode::kParse, std::string(field),
+                     "not a quarter: '" + std::string(text) + "' (write e.g. 2024Q3)");
+  }
+  return Quarter{year, q};
+}
+
 Result<Instant> Instant::Parse(std::string_view text, std::string_view field) {
   const std::string f(field);
   const auto bad = [&](const std::string& why) {

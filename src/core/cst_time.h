@@ -55,6 +55,8 @@ struct Quarter {
   int year = 0;
   int q = 1;  // 1..4
   static Quarter Of(Date d) { return Quarter{d.year(), d.quarter()}; }
+  // "2024Q3" exactly, the year within Date's 1900..2199; kParse on `field` otherwise.
+  static Result<Quarter> Parse(std::string_view text, std::string_view field = "quarter");
   Date FirstDay() const;
   Date LastDay() const;
   std::string ToString() const;  // "2024Q3"

@@ -30,6 +30,22 @@ TEST(CstTimeTest, Quarters) {
   EXPECT_EQ(q.LastDay().ToString(), "2024-09-30");
 }
 
+TEST(CstTimeTest, QuartersParseOnlyRealOnes) {
+  auto q = Quarter::Parse("2024Q4");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(*q, (Quarter{2024, 4}));
+  EXPECT_EQ(q->LastDay().ToString(), "2024-12-31");
+  // Each refused on the caller's field: not a quarter, quarter 9, a year Date cannot hold (whose
+  // FirstDay/LastDay would have no day to return), trailing or missing characters.
+  for (const char* bad : {"abcdQz", "2024Q9", "2024Q0", "0000Q1", "2200Q1", "2024Q", "2024Q11",
+                          "2024-Q1", "2024q1", ""}) {
+    auto r = Quarter::Parse(bad, "period");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kParse) << bad;
+    EXPECT_EQ(r.error().field, "period") << bad;
+  }
+}
+
 TEST(CstTimeTest, DeadlineAt2400MeansEndOfThatDay) {
   // Chengdu: applications 2024-01-02 to 2024-11-29 (截至24:00).
   const Instant deadline = Instant::EndOfDay(*Date::Parse("2024-11-29"));

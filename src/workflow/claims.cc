@@ -30,18 +30,6 @@ Result<std::pair<std::string, std::int64_t>> SplitOwner(std::string_view owner) 
   }
 }
 
-Result<Quarter> ParseQuarter(std::string_view text) {
-  if (text.size() != 6 || text[4] != 'Q' || text[5] < '1' || text[5] > '4') {
-    return MakeError(ErrorCode::kParse, "period", "a quarter like 2024Q3");
-  }
-  int year = 0;
-  for (char c : text.substr(0, 4)) {
-    if (c < '0' || c > '9') return MakeError(ErrorCode::kParse, "period", "a quarter like 2024Q3");
-    year = year * 10 + (c - '0');
-  }
-  return Quarter{year, text[5] - '0'};
-}
-
 constexpr const char* kSelectClaim =
     "SELECT id, provider_id, program_id, period, status, claimed_fen, approved_fen, "
     "decision_reason, payout_batch_id, (SELECT COUNT(*) FROM claim_items WHERE claim_id = "
@@ -139,7 +127,7 @@ Result<Claim> Platform::CompileClaim(const Principal& actor, std::string_view pr
   if (FindProgram(program_id) == nullptr) {
     return MakeError(ErrorCode::kNotFound, "program_id", "no program " + std::string(program_id));
   }
-  SUANLI_ASSIGN(const Quarter q, ParseQuarter(period));
+  SUANLI_ASSIGN(const Quarter q, Quarter::Parse(period, "period"));
   const std::int64_t provider_id = actor.provider_id.value_or(0);
   SUANLI_TRY(state_->journal->Flush());
   return state_->RunStep<Claim>(actor, [&](StepContext& ctx) -> Result<Claim> {

@@ -37,11 +37,14 @@ Result<PayoutBatch> Platform::CreatePayoutBatch(const Principal& actor,
   if (FindProgram(program_id) == nullptr) {
     return MakeError(ErrorCode::kNotFound, "program_id", "no program " + std::string(program_id));
   }
-  if (quarter.size() != 6 || quarter[4] != 'Q') {
-    return MakeError(ErrorCode::kParse, "quarter", "a quarter like 2024Q4");
-  }
+  SUANLI_ASSIGN(const Quarter q, Quarter::Parse(quarter, "quarter"));
   State& s = *state_;
   return s.RunStep<PayoutBatch>(actor, [&](StepContext& ctx) -> Result<PayoutBatch> {
+    // A quarter is paid once it is over (as claims are compiled only for an ended quarter).
+    if (ctx.now < Instant::EndOfDay(q.LastDay())) {
+      return MakeError(ErrorCode::kStateConflict, "quarter",
+                       q.ToString() + " has not ended; a quarter's batch is made after it");
+    }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO payout_batches (program_id, quarter, "
                                            "total_fen, created_at_us) VALUES (?1,?2,0,?3)"));
     if (Status st = ins.Bind(1, program_id).Bind(2, quarter).Bind(3, ctx.now.micros()).Run(); !st.ok()) {

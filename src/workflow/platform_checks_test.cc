@@ -188,5 +188,34 @@ TEST_F(PlatformChecksTest, ClaimTextIsBoundedToo) {
   ASSERT_TRUE(platform_->DecideClaim(officer, claim, "").ok());  // the reason is optional
 }
 
+TEST_F(PlatformChecksTest, APayoutBatchPaysARealQuarterThatHasEnded) {
+  const std::int64_t claim = SubmittedClaim();
+  ASSERT_NE(claim, 0);
+  Panel(claim);
+  for (const char* e : {"expert1", "expert2", "expert3"}) {
+    ASSERT_TRUE(platform_->RecordOpinion(As(e), claim, "approve", 0, "发票核对无误").ok());
+  }
+  const Principal officer = As("officer");
+  ASSERT_TRUE(platform_->DecideClaim(officer, claim, "按专家意见").ok());
+
+  // The batch's quarter: a real one (parse_error otherwise), and over (state_conflict).
+  for (const char* bad : {"abcdQz", "2024Q9", "0000Q1", "2024Q3x"}) {
+    ExpectRefused(platform_->CreatePayoutBatch(officer, "chengdu-2024", bad), ErrorCode::kParse,
+                  "quarter");
+  }
+  // A quarter not over yet, by the platform's clock (2024-07-02): this one, and the far future.
+  for (const char* early : {"2024Q3", "2099Q1"}) {
+    ExpectRefused(platform_->CreatePayoutBatch(officer, "chengdu-2024", early),
+                  ErrorCode::kStateConflict, "quarter");
+  }
+  EXPECT_EQ(Audited("payout.batch"), 0u);
+  // A quarter is a claim's period too: one Date cannot hold is refused, not a crash.
+  ExpectRefused(platform_->CompileClaim(As("op-ai"), "chengdu-2024", "0000Q1"), ErrorCode::kParse,
+                "period");
+  auto batch = platform_->CreatePayoutBatch(officer, "chengdu-2024", "2024Q2");
+  ASSERT_TRUE(batch.ok()) << batch.error().ToString();
+  EXPECT_EQ(batch->total_fen, 500'00);
+}
+
 }  // namespace
 }  // namespace suanli::workflow

@@ -82,6 +82,10 @@ def run(server):
         return provider.call("POST", f"/api/v1/settlements/{s_b['id']}/reversal", reversal,
                              headers={"Idempotency-Key": key})
 
+    def payout(quarter):
+        return officer.call("POST", "/api/v1/payout-batches",
+                            {"program_id": "chengdu-2024", "quarter": quarter}, idem=True)
+
     cases = [
         ("malformed JSON", lambda: app.raw("POST", "/api/v1/contracts", "{\"org_id\": 1,")[:2],
          422, "parse_error"),
@@ -168,6 +172,10 @@ def run(server):
         ("a document rejected with a 5,000-byte reason", lambda: officer.call(
             "POST", f"/api/v1/documents/{own_licence['id']}/review",
             {"decision": "reject", "reason": "r" * 5000}), 422, "out_of_range", "reason"),
+        ("a payout batch for no quarter", lambda: payout("abcdQz"), 422, "parse_error", "quarter"),
+        ("a payout batch for quarter 9", lambda: payout("2024Q9"), 422, "parse_error", "quarter"),
+        ("a payout batch for a quarter not over", lambda: payout("2099Q1"),
+         409, "state_conflict", "quarter"),
         ("an Idempotency-Key reused on another settlement's reversal", lambda: reverse_b("rev-1"),
          409, "idempotency_conflict", "Idempotency-Key"),
         ("a 41-character Idempotency-Key", lambda: reverse_b("k" * 41),

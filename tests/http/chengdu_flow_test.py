@@ -268,8 +268,13 @@ def run(server, suanli):
     expect("兑现汇总表" in strings and "成都甲智能科技有限公司" in strings and "B-003" in strings,
            "the summary names the organisations and bills")
     expect("<v>60000</v>" in sheet and "<v>155000</v>" in sheet, "amounts and the total")
+    # A batch pays an ended quarter's claims: the quarter still running (on 2024-12-01) is
+    # refused.
+    problem(officer.call("POST", "/api/v1/payout-batches",
+                         {"program_id": "chengdu-2024", "quarter": "2024Q4"}, idem=True),
+            409, "state_conflict")
     batch = ok(officer.call("POST", "/api/v1/payout-batches",
-                            {"program_id": "chengdu-2024", "quarter": "2024Q4"}, idem=True))
+                            {"program_id": "chengdu-2024", "quarter": "2024Q2"}, idem=True))
     expect(batch["total"] == "150000.00" and len(batch["lines"]) == 1, f"batch: {batch}")
     status, csv, _ = officer.raw("GET", f"/api/v1/payout-batches/{batch['id']}/export.csv")
     expect(status == 200 and b"150000.00" in csv and "成都智算中心".encode() in csv, csv)

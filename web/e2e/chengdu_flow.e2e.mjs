@@ -326,11 +326,11 @@ async function run(browser, locale) {
       await shot(page, 'officer-claim-decided', locale)
     })
 
-    await step('the officer creates the 2024Q3 payout batch; its total and CSV match', async () => {
+    await step('the officer creates the 2024Q2 payout batch; its total and CSV match', async () => {
       const page = await signIn('officer', DEMO_PASSWORD, '/officer/payouts')
-      await fill(page, 'payout-quarter', '2024Q3')
+      await fill(page, 'payout-quarter', '2024Q2')
       await $(page, 'payout-create').click()
-      const batch = $(page, 'batch-2024Q3')
+      const batch = $(page, 'batch-2024Q2')
       await expectText(batch.locator('[data-test="batch-total"]'), yuan(approved))
       await expectText(batch, '成都智算中心', '2024Q2', yuan(approved))
       const href = await batch.locator('[data-test="batch-csv"]').getAttribute('href')
