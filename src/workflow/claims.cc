@@ -88,20 +88,11 @@ Status RequireDocumentOwnerAccess(Platform::State& s, const Principal& actor,
   SUANLI_ASSIGN(const auto parts, SplitOwner(owner));
   const auto& [kind, id] = parts;
   if (kind == "org") {
-    if (actor.role != Role::kExpert) return RequireOrgAccess(actor, id);
     // An expert reviews a claim with the applicants' qualification (seed 000 §四(四)): the
     // documents of an organisation whose settlements are in a claim on the expert's panel,
     // and no other's.
-    SUANLI_ASSIGN(auto q, s.db->Prepare(
-                              "SELECT 1 FROM panel_members p JOIN claim_items i ON i.claim_id = "
-                              "p.claim_id JOIN settlements t ON t.transfer_id = i.transfer_id "
-                              "JOIN vouchers v ON v.id = t.voucher_id WHERE p.expert_id = ?1 "
-                              "AND v.org_id = ?2 LIMIT 1"));
-    q.Bind(1, actor.user_id).Bind(2, id);
-    SUANLI_ASSIGN(const bool on_panel, q.Step());
-    if (on_panel) return OkStatus();
-    return MakeError(ErrorCode::kForbidden, "owner",
-                     "not on the panel of a claim with this organisation's settlements");
+    SUANLI_ASSIGN(const auto panel_orgs, ExpertPanelOrgs(*s.db, actor));
+    return RequireOrgReadAccess(actor, id, panel_orgs, "owner");
   }
   if (kind == "claim") {
     SUANLI_ASSIGN(const Claim c, LoadClaim(*s.db, id));

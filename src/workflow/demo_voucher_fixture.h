@@ -21,6 +21,9 @@ namespace fs = std::filesystem;
 
 class DemoVoucherTest : public ::testing::Test {
  protected:
+  // The platform's clock starts at `start` (a test moves it with clock_.Set).
+  explicit DemoVoucherTest(Instant start = Instant::Parse("2024-05-10T10:00:00+08:00").value())
+      : clock_(start) {}
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("suanli-workflow-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
@@ -99,7 +102,7 @@ class DemoVoucherTest : public ::testing::Test {
     ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
   }
 
-  ManualClock clock_{Instant::Parse("2024-05-10T10:00:00+08:00").value()};
+  ManualClock clock_;
   fs::path dir_;
   std::unique_ptr<Platform> platform_;
 };

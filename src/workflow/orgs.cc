@@ -153,8 +153,10 @@ Result<std::vector<Org>> Platform::ListOrgs(const Principal& actor, const Page& 
   return out;
 }
 
-// owner: "org/<id>" (its applicants) or "provider/<id>" (its operators).
-static Status RequireOwnerAccess(const Principal& actor, std::string_view owner) {
+// owner: "org/<id>" (its applicants) or "provider/<id>" (its operators). A read passes
+// `panel_orgs` (ExpertPanelOrgs): an expert then reads the organisations on its panels too.
+static Status RequireOwnerAccess(const Principal& actor, std::string_view owner,
+                                 const std::vector<std::int64_t>* panel_orgs = nullptr) {
   const auto slash = owner.find('/');
   if (slash == std::string_view::npos) {
     return MakeError(ErrorCode::kParse, "owner", "\"org/<id>\" or \"provider/<id>\"");
@@ -166,7 +168,10 @@ static Status RequireOwnerAccess(const Principal& actor, std::string_view owner)
   } catch (...) {
     return MakeError(ErrorCode::kParse, "owner", "\"org/<id>\" or \"provider/<id>\"");
   }
-  if (kind == "org") return RequireOrgAccess(actor, id);
+  if (kind == "org") {
+    return panel_orgs ? RequireOrgReadAccess(actor, id, *panel_orgs, "owner")
+                      : RequireOrgAccess(actor, id);
+  }
   if (kind == "user") {  // an expert's own conflicts of interest
     if (actor.user_id == id) return OkStatus();
     return MakeError(ErrorCode::kForbidden, "owner", "only for yourself");
@@ -223,8 +228,9 @@ Status Platform::WithdrawRelatedParty(const Principal& actor, std::int64_t id,
 
 Result<std::vector<RelatedParty>> Platform::ListRelatedParties(const Principal& actor,
                                                                std::string_view owner) {
-  if (actor.role != Role::kExpert) SUANLI_TRY(RequireOwnerAccess(actor, owner));
   std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(const auto panel_orgs, ExpertPanelOrgs(*state_->db, actor));
+  SUANLI_TRY(RequireOwnerAccess(actor, owner, &panel_orgs));
   SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT id, owner, relation, party FROM "
                                             "related_parties WHERE owner = ?1 ORDER BY id"));
   q.Bind(1, owner);

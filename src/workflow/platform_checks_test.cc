@@ -217,5 +217,45 @@ TEST_F(PlatformChecksTest, APayoutBatchPaysARealQuarterThatHasEnded) {
   EXPECT_EQ(batch->total_fen, 500'00);
 }
 
+TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {
+  const std::int64_t claim = SubmittedClaim();
+  ASSERT_NE(claim, 0);
+  const Principal expert = As("expert1");
+  ASSERT_TRUE(platform_->DeclareRelatedParty(As("demo-applicant"), "org/1", "shareholder",
+                                             "某投资公司").ok());
+  // Before the panel: no organisation's voucher, deductions, related parties or documents.
+  ExpectRefused(platform_->GetVoucher(expert, voucher_), ErrorCode::kForbidden, "voucher_id");
+  ExpectRefused(platform_->ListDeductions(expert, voucher_), ErrorCode::kForbidden, "voucher_id");
+  auto listed = platform_->ListVouchers(expert, Page{});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+  ExpectRefused(platform_->ListRelatedParties(expert, "org/1"), ErrorCode::kForbidden, "owner");
+  ExpectRefused(platform_->ListDocuments(expert, "org/1"), ErrorCode::kForbidden, "owner");
+  // Its own declarations it always reads.
+  EXPECT_TRUE(platform_->ListRelatedParties(expert, "user/" + std::to_string(expert.user_id)).ok());
+
+  Panel(claim);
+  auto v = platform_->GetVoucher(expert, voucher_);
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->org_id, 1);
+  auto deductions = platform_->ListDeductions(expert, voucher_);
+  ASSERT_TRUE(deductions.ok());
+  EXPECT_EQ(deductions->size(), 1u);
+  listed = platform_->ListVouchers(expert, Page{});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, voucher_);
+  auto parties = platform_->ListRelatedParties(expert, "org/1");
+  ASSERT_TRUE(parties.ok()) << parties.error().ToString();
+  EXPECT_EQ(parties->size(), 1u);
+  EXPECT_TRUE(platform_->ListDocuments(expert, "org/1").ok());
+  // The university has no settlements in the claim: still refused.
+  ExpectRefused(platform_->ListRelatedParties(expert, "org/2"), ErrorCode::kForbidden, "owner");
+  ExpectRefused(platform_->ListDocuments(expert, "org/2"), ErrorCode::kForbidden, "owner");
+  // Reading is not declaring: an expert declares for itself only.
+  ExpectRefused(platform_->DeclareRelatedParty(expert, "org/1", "affiliate", "某公司"),
+                ErrorCode::kForbidden, "org_id");
+}
+
 }  // namespace
 }  // namespace suanli::workflow

@@ -4,26 +4,18 @@
 // a replay (same key, same content) still gets the first answer. The demo organisation's
 // Chengdu voucher (150,000.00) pays 50 % of the demo AI center's bills (Ascend ¥12.00 a
 // card-hour, account cd-firm).
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include "storage/sqlite/db.h"
-#include "workflow/demo.h"
-#include "workflow/platform.h"
-#include "workflow/workflow_testing.h"
+#include "workflow/demo_voucher_fixture.h"
 
 namespace suanli::workflow {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::int64_t kGrantFen = 150'000'00;
 // The usage below, per period (card-hours × ¥12.00).
@@ -41,15 +33,13 @@ std::string Job(int id, const std::string& start, const std::string& end, int el
          ",cpu=24,gres/npu=" + std::to_string(cards) + ",mem=200G,node=1|COMPLETED|0:0";
 }
 
-class MeteredSettlementTest : public ::testing::Test {
+class MeteredSettlementTest : public testing::DemoVoucherTest {
  protected:
+  // Mid-March 2024: Q1 has not ended yet.
+  MeteredSettlementTest()
+      : DemoVoucherTest(Instant::Parse("2024-03-15T09:00:00+08:00").value()) {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("suanli-metered-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    Reopen();
-    ASSERT_TRUE(SeedDemo(*platform_).ok());
+    DemoVoucherTest::SetUp();
     voucher_ = IssueVoucher();
     ASSERT_NE(voucher_, 0);
     auto centers = platform_->ListCenters();
@@ -58,55 +48,6 @@ class MeteredSettlementTest : public ::testing::Test {
       if (c.spec.slurm_cluster == "cd-ai") center_ = c.id;
     }
     ASSERT_NE(center_, 0);
-  }
-  void TearDown() override {
-    platform_.reset();
-    fs::remove_all(dir_);
-  }
-  void Reopen() {
-    platform_.reset();
-    auto p = testing::OpenTestPlatform(dir_, &clock_);
-    ASSERT_TRUE(p.ok()) << p.error().ToString();
-    platform_ = std::move(p).value();
-  }
-  Principal As(const std::string& username) {
-    auto p = testing::LoginAs(*platform_, username, kDemoPassword);
-    EXPECT_TRUE(p.ok()) << p.error().ToString();
-    return p.ok() ? *p : Principal{};
-  }
-  // The demo organisation (1) qualified, a 300,000 contract with 成都智算中心 (provider 2) and
-  // its Chengdu voucher: 150,000.00.
-  std::int64_t IssueVoucher() {
-    const Principal applicant = As("demo-applicant");
-    const Principal officer = As("officer");
-    for (const char* kind : {"business_licence", "legal_rep_id_scan", "authenticity_pledge",
-                             "no_violation_pledge", "credit_report", "audit_report"}) {
-      auto d = platform_->UploadDocument(applicant, "org/1", kind, "f.pdf", "%PDF-1.4 test");
-      EXPECT_TRUE(d.ok()) << d.error().ToString();
-      if (d.ok()) {
-        EXPECT_TRUE(platform_->ReviewDocument(officer, d->id, true, "").ok());
-      }
-    }
-    EXPECT_TRUE(platform_->SubmitQualification(applicant, 1).ok());
-    EXPECT_TRUE(platform_->DecideQualification(officer, 1, true, "").ok());
-    NewContract c;
-    c.org_id = 1;
-    c.provider_id = 2;
-    c.contract_no = "M-1";
-    c.amount_fen = 300'000'00;
-    c.signed_on = Date::Parse("2024-03-10").value();
-    c.start_on = c.signed_on;
-    c.end_on = Date::Parse("2024-11-30").value();
-    c.resource_class = "intelligent_compute";
-    auto contract = platform_->FileContract(applicant, c);
-    EXPECT_TRUE(contract.ok()) << contract.error().ToString();
-    if (!contract.ok()) return 0;
-    auto app = platform_->Apply(applicant, "chengdu-2024", contract->id);
-    EXPECT_TRUE(app.ok()) << app.error().ToString();
-    if (!app.ok()) return 0;
-    auto decided = platform_->DecideApplication(officer, app->id, true, "");
-    EXPECT_TRUE(decided.ok()) << decided.error().ToString();
-    return decided.ok() ? decided->voucher_id.value_or(0) : 0;
   }
   // Usage on the demo AI center for cd-firm (organisation 1), ingested by its operator.
   void Ingest(const std::vector<std::string>& jobs) {
@@ -122,7 +63,7 @@ class MeteredSettlementTest : public ::testing::Test {
             Job(203, "2024-03-20T10:00:00", "2024-03-20T11:00:00", 3600, 2),
             Job(204, "2024-04-03T08:00:00", "2024-04-03T13:00:00", 18000, 1)});
   }
-  Result<SettlementResult> Settle(const std::string& period, const std::string& key) {
+  Result<SettlementResult> SettlePeriod(const std::string& period, const std::string& key) {
     std::promise<Result<SettlementResult>> done;
     platform_->SettleMeteredBill(As("op-ai"), 1, period, voucher_, key,
                                  [&](Result<SettlementResult> r) { done.set_value(std::move(r)); });
@@ -148,15 +89,6 @@ class MeteredSettlementTest : public ::testing::Test {
     EXPECT_EQ(v.used_fen, used_fen);
     EXPECT_EQ(v.remaining_fen, kGrantFen - used_fen);
   }
-  void Sql(const std::string& sql) {
-    auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
-  }
-
-  ManualClock clock_{Instant::Parse("2024-03-15T09:00:00+08:00").value()};
-  fs::path dir_;
-  std::unique_ptr<Platform> platform_;
   std::int64_t voucher_ = 0;
   std::int64_t center_ = 0;
 };
@@ -168,14 +100,14 @@ void AfterTheQuarter(ManualClock& clock) {
 TEST_F(MeteredSettlementTest, APeriodIsSettledOnlyOnceItHasEnded) {
   Ingest({Job(202, "2024-03-12T09:00:00", "2024-03-12T19:00:00", 36000, 8)});
   // 15 March: the quarter's usage is still coming in.
-  auto early = Settle("2024Q1", "q1-early");
+  auto early = SettlePeriod("2024Q1", "q1-early");
   ExpectRefused(early, ErrorCode::kStateConflict, "period", 0);
   EXPECT_NE(early.error().message.find("has not ended"), std::string::npos)
       << early.error().message;
   // Today is not over either; yesterday is.
-  ExpectRefused(Settle("2024-03-12..2024-03-15", "to-today"), ErrorCode::kStateConflict,
+  ExpectRefused(SettlePeriod("2024-03-12..2024-03-15", "to-today"), ErrorCode::kStateConflict,
                 "period", 0);
-  auto yesterday = Settle("2024-03-12..2024-03-14", "to-yesterday");
+  auto yesterday = SettlePeriod("2024-03-12..2024-03-14", "to-yesterday");
   ASSERT_TRUE(yesterday.ok()) << yesterday.error().ToString();
   EXPECT_EQ(yesterday->bill_fen, 960'00);
   EXPECT_EQ(yesterday->deduction_fen, 480'00);
@@ -183,8 +115,8 @@ TEST_F(MeteredSettlementTest, APeriodIsSettledOnlyOnceItHasEnded) {
 
   AfterTheQuarter(clock_);
   Ingest({Job(204, "2024-04-03T08:00:00", "2024-04-03T13:00:00", 18000, 1)});
-  ExpectRefused(Settle("2024Q2", "q2"), ErrorCode::kStateConflict, "period", 480'00);
-  ExpectRefused(Settle("2024-04-01..2024-04-10", "apr-today"), ErrorCode::kStateConflict,
+  ExpectRefused(SettlePeriod("2024Q2", "q2"), ErrorCode::kStateConflict, "period", 480'00);
+  ExpectRefused(SettlePeriod("2024-04-01..2024-04-10", "apr-today"), ErrorCode::kStateConflict,
                 "period", 480'00);
   EXPECT_EQ(Deductions(), 1u);
 }
@@ -192,7 +124,7 @@ TEST_F(MeteredSettlementTest, APeriodIsSettledOnlyOnceItHasEnded) {
 TEST_F(MeteredSettlementTest, EachDayIsChargedOnceWhateverTheKeyOrSpelling) {
   AfterTheQuarter(clock_);
   IngestAll();
-  auto first = Settle("2024Q1", "k1");
+  auto first = SettlePeriod("2024Q1", "k1");
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   EXPECT_FALSE(first->duplicate);
   EXPECT_EQ(first->bill_fen, kQ1Fen);
@@ -201,26 +133,26 @@ TEST_F(MeteredSettlementTest, EachDayIsChargedOnceWhateverTheKeyOrSpelling) {
   const std::int64_t used = kQ1Fen / 2;
 
   // Another key for the same days, however written: refused, nothing charged.
-  auto second = Settle("2024Q1", "k2");
+  auto second = SettlePeriod("2024Q1", "k2");
   ExpectRefused(second, ErrorCode::kStateConflict, "period", used);
   EXPECT_NE(second.error().message.find("2024-01-01..2024-03-31"), std::string::npos)
       << second.error().message;
-  ExpectRefused(Settle("2024-01-01..2024-03-31", "k3"), ErrorCode::kStateConflict, "period",
+  ExpectRefused(SettlePeriod("2024-01-01..2024-03-31", "k3"), ErrorCode::kStateConflict, "period",
                 used);
   // Overlapping days: refused, naming the settled period.
-  auto march = Settle("2024-03-01..2024-03-31", "k4");
+  auto march = SettlePeriod("2024-03-01..2024-03-31", "k4");
   ExpectRefused(march, ErrorCode::kStateConflict, "period", used);
   EXPECT_NE(march.error().message.find("overlaps 2024-01-01..2024-03-31"), std::string::npos)
       << march.error().message;
-  ExpectRefused(Settle("2024-03-31..2024-04-05", "k5"), ErrorCode::kStateConflict, "period",
+  ExpectRefused(SettlePeriod("2024-03-31..2024-04-05", "k5"), ErrorCode::kStateConflict, "period",
                 used);
-  ExpectRefused(Settle("2023-12-01..2024-01-01", "k6"), ErrorCode::kStateConflict, "period",
+  ExpectRefused(SettlePeriod("2023-12-01..2024-01-01", "k6"), ErrorCode::kStateConflict, "period",
                 used);
 
   // A replay — the same key, the same content (the days, however written) — is the first
   // answer, charging nothing.
   for (const char* spelling : {"2024Q1", "2024-01-01..2024-03-31"}) {
-    auto replay = Settle(spelling, "k1");
+    auto replay = SettlePeriod(spelling, "k1");
     ASSERT_TRUE(replay.ok()) << replay.error().ToString();
     EXPECT_TRUE(replay->duplicate);
     EXPECT_EQ(replay->settlement_id, first->settlement_id);
@@ -229,11 +161,11 @@ TEST_F(MeteredSettlementTest, EachDayIsChargedOnceWhateverTheKeyOrSpelling) {
     EXPECT_EQ(VoucherNow().used_fen, used);
   }
   // The same key for other content is not a replay.
-  ExpectRefused(Settle("2024-04-01..2024-04-09", "k1"), ErrorCode::kIdempotencyConflict,
+  ExpectRefused(SettlePeriod("2024-04-01..2024-04-09", "k1"), ErrorCode::kIdempotencyConflict,
                 "Idempotency-Key", used);
 
   // The next days are settled.
-  auto april = Settle("2024-04-01..2024-04-09", "k7");
+  auto april = SettlePeriod("2024-04-01..2024-04-09", "k7");
   ASSERT_TRUE(april.ok()) << april.error().ToString();
   EXPECT_EQ(april->bill_fen, kAprilFen);
   EXPECT_EQ(april->deduction_fen, kAprilFen / 2);
@@ -279,13 +211,13 @@ TEST_F(MeteredSettlementTest, ConcurrentRequestsForTheSameDaysChargeOnce) {
 TEST_F(MeteredSettlementTest, SettledDaysAreRememberedAcrossARestart) {
   AfterTheQuarter(clock_);
   IngestAll();
-  auto first = Settle("2024Q1", "k1");
+  auto first = SettlePeriod("2024Q1", "k1");
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   // Stopped before any later settlement applied the ledger's answer: start-up resolves it.
   Reopen();
-  ExpectRefused(Settle("2024-03-01..2024-03-31", "k2"), ErrorCode::kStateConflict, "period",
+  ExpectRefused(SettlePeriod("2024-03-01..2024-03-31", "k2"), ErrorCode::kStateConflict, "period",
                 kQ1Fen / 2);
-  auto replay = Settle("2024Q1", "k1");
+  auto replay = SettlePeriod("2024Q1", "k1");
   ASSERT_TRUE(replay.ok()) << replay.error().ToString();
   EXPECT_TRUE(replay->duplicate);
   EXPECT_EQ(replay->settlement_id, first->settlement_id);
@@ -294,7 +226,7 @@ TEST_F(MeteredSettlementTest, SettledDaysAreRememberedAcrossARestart) {
       "idempotency_key, ledger_key, bill_fen, created_at_us) VALUES (2, 1, '2024-04-01', "
       "'2024-04-09', " + std::to_string(voucher_) + ", 'lost', 'stl/2/m:lost', 6000, 0)");
   Reopen();
-  auto april = Settle("2024-04-01..2024-04-09", "k3");
+  auto april = SettlePeriod("2024-04-01..2024-04-09", "k3");
   ASSERT_TRUE(april.ok()) << april.error().ToString();
   EXPECT_EQ(VoucherNow().used_fen, kQ1Fen / 2 + kAprilFen / 2);
 }
@@ -312,10 +244,10 @@ TEST_F(MeteredSettlementTest, SettlementsFromBeforeTheRuleAreRecordedAtStartUp) 
   auto first = old.get_future().get();
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   Reopen();
-  ExpectRefused(Settle("2024Q1", "new-q1"), ErrorCode::kStateConflict, "period", kQ1Fen / 2);
-  ExpectRefused(Settle("2024-03-01..2024-03-31", "new-march"), ErrorCode::kStateConflict,
+  ExpectRefused(SettlePeriod("2024Q1", "new-q1"), ErrorCode::kStateConflict, "period", kQ1Fen / 2);
+  ExpectRefused(SettlePeriod("2024-03-01..2024-03-31", "new-march"), ErrorCode::kStateConflict,
                 "period", kQ1Fen / 2);
-  auto replay = Settle("2024Q1", "old-q1");
+  auto replay = SettlePeriod("2024Q1", "old-q1");
   ASSERT_TRUE(replay.ok()) << replay.error().ToString();
   EXPECT_TRUE(replay->duplicate);
   EXPECT_EQ(replay->settlement_id, first->settlement_id);
@@ -332,15 +264,15 @@ TEST_F(MeteredSettlementTest, ARefusedSettlementReleasesItsDays) {
                               [&](Result<SettlementResult> r) { hand.set_value(std::move(r)); });
   auto all = hand.get_future().get();
   ASSERT_TRUE(all.ok()) << all.error().ToString();
-  auto used_up = Settle("2024Q1", "k1");
+  auto used_up = SettlePeriod("2024Q1", "k1");
   ExpectRefused(used_up, ErrorCode::kExceedsLimit, "voucher_id", kGrantFen);
   // The hand bill's key is not the metered settlement's.
-  ExpectRefused(Settle("2024Q1", "by-hand"), ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+  ExpectRefused(SettlePeriod("2024Q1", "by-hand"), ErrorCode::kIdempotencyConflict, "Idempotency-Key",
                 kGrantFen);
   auto reversed = platform_->ReverseSettlement(op, all->settlement_id, "billed by mistake");
   ASSERT_TRUE(reversed.ok()) << reversed.error().ToString();
   // The refused settlement charged nothing, so its days are free.
-  auto q1 = Settle("2024Q1", "k2");
+  auto q1 = SettlePeriod("2024Q1", "k2");
   ASSERT_TRUE(q1.ok()) << q1.error().ToString();
   EXPECT_EQ(q1->deduction_fen, kQ1Fen / 2);
   EXPECT_EQ(VoucherNow().used_fen, kQ1Fen / 2);
@@ -349,11 +281,11 @@ TEST_F(MeteredSettlementTest, ARefusedSettlementReleasesItsDays) {
 TEST_F(MeteredSettlementTest, AReversedSettlementsDaysMayBeSettledAgain) {
   AfterTheQuarter(clock_);
   IngestAll();
-  auto first = Settle("2024Q1", "k1");
+  auto first = SettlePeriod("2024Q1", "k1");
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   auto reversed = platform_->ReverseSettlement(As("op-ai"), first->settlement_id, "wrong voucher");
   ASSERT_TRUE(reversed.ok()) << reversed.error().ToString();
-  auto again = Settle("2024-03-01..2024-03-31", "k2");
+  auto again = SettlePeriod("2024-03-01..2024-03-31", "k2");
   ASSERT_TRUE(again.ok()) << again.error().ToString();
   EXPECT_EQ(again->deduction_fen, kMarchFen / 2);
   EXPECT_EQ(VoucherNow().used_fen, kMarchFen / 2);

@@ -251,6 +251,14 @@ Status RequireRole(const Principal& actor, std::initializer_list<Role> roles);
 // Organisation-scoped access: officers, admins, auditors see all; applicants their own.
 Status RequireOrgAccess(const Principal& actor, std::int64_t org_id);
 Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id);
+// An expert reads an organisation's records (documents, vouchers, related parties) only while on
+// the panel of a claim that holds the organisation's settlements: these organisations' ids,
+// sorted; empty for every other role. The caller holds `mu`.
+Result<std::vector<std::int64_t>> ExpertPanelOrgs(storage::Db& db, const Principal& actor);
+// Reading an organisation's records: RequireOrgAccess, and for an expert the organisations of
+// `panel_orgs` (ExpertPanelOrgs) only, refused on `field`.
+Status RequireOrgReadAccess(const Principal& actor, std::int64_t org_id,
+                            const std::vector<std::int64_t>& panel_orgs, std::string_view field);
 // Free text a person writes (a reason, a finding, a comment) goes into audit entries, whose
 // detail is at most audit::kDetailBytesMax: bounded well below it, so an over-long text is
 // refused on its own field before anything changes instead of failing the step at its audit.

@@ -1,5 +1,7 @@
 // The pieces of Platform::State that every step uses: indexes, the step context, the money
 // outbox, access checks.
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -183,6 +185,30 @@ Status RequireOrgAccess(const Principal& actor, std::int64_t org_id) {
 Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id) {
   return RequireOwnAccess(actor, Role::kProvider, actor.provider_id, provider_id, "provider_id",
                           "not your provider");
+}
+
+Result<std::vector<std::int64_t>> ExpertPanelOrgs(storage::Db& db, const Principal& actor) {
+  std::vector<std::int64_t> out;
+  if (actor.role != Role::kExpert || actor.is_system()) return out;
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT DISTINCT v.org_id FROM panel_members p JOIN "
+                                   "claim_items i ON i.claim_id = p.claim_id JOIN settlements t "
+                                   "ON t.transfer_id = i.transfer_id JOIN vouchers v ON v.id = "
+                                   "t.voucher_id WHERE p.expert_id = ?1 ORDER BY v.org_id"));
+  q.Bind(1, actor.user_id);
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(q.Int(0));
+  }
+  return out;
+}
+
+Status RequireOrgReadAccess(const Principal& actor, std::int64_t org_id,
+                            const std::vector<std::int64_t>& panel_orgs, std::string_view field) {
+  if (actor.role != Role::kExpert || actor.is_system()) return RequireOrgAccess(actor, org_id);
+  if (std::binary_search(panel_orgs.begin(), panel_orgs.end(), org_id)) return OkStatus();
+  return MakeError(ErrorCode::kForbidden, std::string(field),
+                   "not on the panel of a claim with this organisation's settlements");
 }
 
 Status RequireText(std::string_view value, std::string_view field, std::size_t max_bytes) {

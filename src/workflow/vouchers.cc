@@ -53,16 +53,27 @@ static Voucher ToVoucher(const VoucherEntry& e, Instant now) {
   return v;
 }
 
-static Status RequireVoucherAccess(const Principal& actor, const VoucherEntry& e) {
-  if (actor.role == Role::kApplicant) return RequireOrgAccess(actor, e.org_id);
+// ExpertPanelOrgs, taking the workflow lock for experts only: every other role's voucher read
+// stays off SQLite and the lock.
+static Result<std::vector<std::int64_t>> PanelOrgs(Platform::State& s, const Principal& actor) {
+  if (actor.role != Role::kExpert) return std::vector<std::int64_t>{};
+  std::lock_guard lock(s.mu);
+  return ExpertPanelOrgs(*s.db, actor);
+}
+
+// A provider reads the vouchers for its own services; everyone else as the organisation's
+// records (an expert: the organisations on its panels, `panel_orgs`).
+static Status RequireVoucherAccess(const Principal& actor, const VoucherEntry& e,
+                                   const std::vector<std::int64_t>& panel_orgs) {
   if (actor.role == Role::kProvider) return RequireProviderAccess(actor, e.provider_id);
-  return RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor, Role::kExpert});
+  return RequireOrgReadAccess(actor, e.org_id, panel_orgs, "voucher_id");
 }
 
 Result<Voucher> Platform::GetVoucher(const Principal& actor, std::int64_t voucher_id) {
   const VoucherEntry* e = state_->vouchers.Find(voucher_id);
   if (e == nullptr) return NotFound("voucher", voucher_id);
-  SUANLI_TRY(RequireVoucherAccess(actor, *e));
+  SUANLI_ASSIGN(const auto panel_orgs, PanelOrgs(*state_, actor));
+  SUANLI_TRY(RequireVoucherAccess(actor, *e, panel_orgs));
   Voucher v = ToVoucher(*e, state_->clock->Now());
   return v;
 }
@@ -71,10 +82,11 @@ Result<std::vector<Voucher>> Platform::ListVouchers(const Principal& actor, cons
   std::vector<VoucherEntry*> all = state_->vouchers.All();
   std::sort(all.begin(), all.end(), [](auto* a, auto* b) { return a->id < b->id; });
   const Instant now = state_->clock->Now();
+  SUANLI_ASSIGN(const auto panel_orgs, PanelOrgs(*state_, actor));
   std::vector<Voucher> out;
   for (const VoucherEntry* e : all) {
     if (e->id <= page.after_id) continue;
-    if (!RequireVoucherAccess(actor, *e).ok()) continue;
+    if (!RequireVoucherAccess(actor, *e, panel_orgs).ok()) continue;
     out.push_back(ToVoucher(*e, now));
     if (static_cast<int>(out.size()) >= page.limit) break;
   }
@@ -85,7 +97,8 @@ Result<std::vector<SettlementRow>> Platform::ListDeductions(const Principal& act
                                                             std::int64_t voucher_id) {
   const VoucherEntry* e = state_->vouchers.Find(voucher_id);
   if (e == nullptr) return NotFound("voucher", voucher_id);
-  SUANLI_TRY(RequireVoucherAccess(actor, *e));
+  SUANLI_ASSIGN(const auto panel_orgs, PanelOrgs(*state_, actor));
+  SUANLI_TRY(RequireVoucherAccess(actor, *e, panel_orgs));
   SUANLI_TRY(state_->journal->Flush());
   std::lock_guard lock(state_->mu);
   SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kSelectSettlement) +

@@ -246,6 +246,17 @@ def run(server, suanli):
     docs = ok(login(server, "expert2").call("GET", f"/api/v1/orgs/{org_a['id']}/documents"))
     expect(len(docs["items"]) >= 6, f"expert2 sees org A's documents: {docs}")
     problem(e1.call("GET", f"/api/v1/orgs/{org_a['id']}/documents"), 403, "forbidden")
+    # The same rule for the organisations' vouchers, deductions and related parties.
+    e2 = login(server, "expert2")
+    listed = ok(e2.call("GET", "/api/v1/vouchers?limit=200"))["items"]
+    expect(sorted(x["id"] for x in listed) == sorted([va["id"], vb["id"]]),
+           f"expert2 lists the vouchers of the claim's organisations: {listed}")
+    for path in (f"/api/v1/vouchers/{va['id']}", f"/api/v1/vouchers/{va['id']}/deductions",
+                 f"/api/v1/related-parties?owner=org/{org_a['id']}"):
+        ok(e2.call("GET", path))
+        problem(e1.call("GET", path), 403, "forbidden")
+    expect(ok(e1.call("GET", "/api/v1/vouchers?limit=200"))["items"] == [],
+           "an expert on no panel lists no vouchers")
     opinions = [("expert2", "approve", None), ("expert3", "partly_approve", "150000.00"),
                 ("expert4", "partly_approve", "145000.00")]
     for name, decision, amount in opinions:

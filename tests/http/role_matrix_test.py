@@ -54,6 +54,16 @@ def main():
                         failures.append(f"{method} {path} {role}: refused by the matrix")
                     if not permitted and not by_matrix:
                         failures.append(f"{method} {path} {role}: expected 403, got {status} {detail}")
+        # Routes open to a role can still scope what it reads: an expert reads an organisation's
+        # documents and related parties only from a claim on its panel (the demo has no claims).
+        for path in ("/api/v1/orgs/1/documents", "/api/v1/related-parties?owner=org/1"):
+            checked += 2
+            status, data, _ = clients["expert"].raw("GET", path)
+            if status != 403:
+                failures.append(f"get {path} expert on no panel: expected 403, got {status} {data}")
+            status, data, _ = clients["officer"].raw("GET", path)
+            if status != 200:
+                failures.append(f"get {path} officer: expected 200, got {status} {data}")
         for role, client in clients.items():
             status, _, _ = client.raw("DELETE", "/api/v1/session")
             assert status == 200, (role, status)
