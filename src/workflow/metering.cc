@@ -623,7 +623,8 @@ void Platform::SettleMeteredBill(const Principal& actor, std::int64_t org_id,
   request.idempotency_key = decided->settlement_key;
   request.voucher_id = voucher_id;
   // The bill number names what was billed, so the claim's summary table shows it.
-  request.bill_no = "M-" + std::to_string(org_id) + "-" + days;
+  request.bill_no = std::string(kMeteredBillPrefix) + std::to_string(org_id) + "-" + days;
+  request.metered = true;
   request.bill_fen = decided->bill_fen;
   if (decided->kind == MeteredDecision::kReplay) {
     return SubmitSettlement(actor, std::move(request), std::move(done));

@@ -239,7 +239,7 @@ TEST_F(MeteredSettlementTest, SettlementsFromBeforeTheRuleAreRecordedAtStartUp) 
   std::promise<Result<SettlementResult>> old;
   platform_->SubmitSettlement(As("op-ai"),
                               SettlementRequest{"old-q1", voucher_, "M-1-2024-01-01..2024-03-31",
-                                                kQ1Fen},
+                                                kQ1Fen, /*metered=*/true},
                               [&](Result<SettlementResult> r) { old.set_value(std::move(r)); });
   auto first = old.get_future().get();
   ASSERT_TRUE(first.ok()) << first.error().ToString();

@@ -148,5 +148,16 @@ TEST_F(RefusedStepTest, TheSameSettlementKeyWithAnotherBillIsRefused) {
   EXPECT_EQ((*rows)[0].bill_no, "INV-1");
 }
 
+TEST_F(RefusedStepTest, AHandPostedBillMayNotPassForAMeteredOne) {
+  const std::int64_t voucher = IssueVoucher();
+  // Reports count "M-…" bills as metered usage the vouchers paid for.
+  auto spoof = SettleBill(voucher, "key-1", "M-1-2024-04-01..2024-04-30", 100'00);
+  ASSERT_FALSE(spoof.ok());
+  EXPECT_EQ(spoof.error().code, ErrorCode::kOutOfRange);
+  EXPECT_EQ(spoof.error().field, "bill_no");
+  EXPECT_EQ(platform_->GetVoucher(As("officer"), voucher)->used_fen, 0);
+  EXPECT_TRUE(SettleBill(voucher, "key-1", "MB-2024-0042", 100'00).ok());  // only "M-" is kept
+}
+
 }  // namespace
 }  // namespace suanli::workflow

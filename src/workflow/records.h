@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/cst_time.h"
@@ -154,9 +155,13 @@ struct Voucher {
 struct SettlementRequest {
   std::string idempotency_key;  // 1..40 bytes
   std::int64_t voucher_id = 0;
-  std::string bill_no;
+  std::string bill_no;  // "M-…" only for metered bills (kMeteredBillPrefix)
   std::int64_t bill_fen = 0;
+  bool metered = false;  // set by SettleMeteredBill only: a bill Suanli computed from usage
 };
+// Bill numbers of metered settlements ("M-<org>-<days>"); reports count them as metered usage
+// paid by vouchers, so a bill posted by hand may not take the prefix.
+inline constexpr std::string_view kMeteredBillPrefix = "M-";
 struct SettlementResult {
   std::int64_t settlement_id = 0;  // the ledger transfer id
   std::int64_t voucher_id = 0;

@@ -29,6 +29,11 @@ Status ValidateRequest(const SettlementRequest& r) {
   if (r.bill_no.empty() || r.bill_no.size() > 64) {
     return MakeError(ErrorCode::kOutOfRange, "bill_no", "1 to 64 bytes");
   }
+  if (!r.metered && r.bill_no.starts_with(kMeteredBillPrefix)) {
+    return MakeError(ErrorCode::kOutOfRange, "bill_no",
+                     "bill numbers starting \"M-\" are Suanli's metered bills "
+                     "(POST /api/v1/bills/settlement); number this bill otherwise");
+  }
   if (r.bill_fen < 0) return MakeError(ErrorCode::kNegativeAmount, "amount", "a bill is not negative");
   if (r.bill_fen == 0) return MakeError(ErrorCode::kOutOfRange, "amount", "a bill is positive");
   if (r.bill_fen > limits::kAmountFenMax) {

@@ -75,7 +75,8 @@ Result<Utilisation> Platform::CenterUtilisation(std::int64_t center_id, Date fir
       return OkStatus();
     }));
   }
-  // Vouchers' share of the provider's metered bills settled in the range. Every settlement the
+  // Vouchers' share of the provider's metered bills settled in the range (bill numbers "M-…",
+  // which only metered settlements may carry: kMeteredBillPrefix). Every settlement the
   // ledger has answered is in the table first (the journal writes it after the reply; without
   // this a settlement just answered was missing from the figure now and then).
   SUANLI_TRY(state_->journal->Flush());
