@@ -285,6 +285,11 @@ Result<std::vector<metering::Bill>> Platform::Bills(const Principal& actor, std:
   SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor, Role::kApplicant,
                                  Role::kProvider, Role::kExpert}));
   if (actor.role == Role::kApplicant) SUANLI_TRY(RequireOrgAccess(actor, org_id));
+  if (actor.role == Role::kExpert && !actor.is_system()) {  // its panels' organisations only
+    std::lock_guard lock(state_->mu);
+    SUANLI_ASSIGN(const auto panel_orgs, ExpertPanelOrgs(*state_->db, actor));
+    SUANLI_TRY(RequireOrgReadAccess(actor, org_id, panel_orgs, "org_id"));
+  }
   SUANLI_ASSIGN(const metering::Period period, metering::Period::Parse(period_text, "period"));
   // A provider sees the lines of its own centers only; everyone else every center's.
   std::optional<std::int64_t> provider;

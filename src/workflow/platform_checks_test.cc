@@ -231,6 +231,7 @@ TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {
   EXPECT_TRUE(listed->empty());
   ExpectRefused(platform_->ListRelatedParties(expert, "org/1"), ErrorCode::kForbidden, "owner");
   ExpectRefused(platform_->ListDocuments(expert, "org/1"), ErrorCode::kForbidden, "owner");
+  ExpectRefused(platform_->Bills(expert, 1, "2024Q2"), ErrorCode::kForbidden, "org_id");
   // Its own declarations it always reads.
   EXPECT_TRUE(platform_->ListRelatedParties(expert, "user/" + std::to_string(expert.user_id)).ok());
 
@@ -249,9 +250,11 @@ TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {
   ASSERT_TRUE(parties.ok()) << parties.error().ToString();
   EXPECT_EQ(parties->size(), 1u);
   EXPECT_TRUE(platform_->ListDocuments(expert, "org/1").ok());
+  EXPECT_TRUE(platform_->Bills(expert, 1, "2024Q2").ok());  // to reconcile the claim
   // The university has no settlements in the claim: still refused.
   ExpectRefused(platform_->ListRelatedParties(expert, "org/2"), ErrorCode::kForbidden, "owner");
   ExpectRefused(platform_->ListDocuments(expert, "org/2"), ErrorCode::kForbidden, "owner");
+  ExpectRefused(platform_->Bills(expert, 2, "2024Q2"), ErrorCode::kForbidden, "org_id");
   // Reading is not declaring: an expert declares for itself only.
   ExpectRefused(platform_->DeclareRelatedParty(expert, "org/1", "affiliate", "某公司"),
                 ErrorCode::kForbidden, "org_id");
