@@ -7,6 +7,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -46,6 +47,20 @@ class DemoVoucherTest : public ::testing::Test {
     EXPECT_TRUE(p.ok()) << p.error().ToString();
     return p.ok() ? *p : Principal{};
   }
+  // A 300,000.00 contract of the demo organisation (1) with 成都智算中心 (provider 2), signed
+  // 2024-03-10, for intelligent compute.
+  static NewContract DemoContract(std::string contract_no) {
+    NewContract c;
+    c.org_id = 1;
+    c.provider_id = 2;
+    c.contract_no = std::move(contract_no);
+    c.amount_fen = 300'000'00;
+    c.signed_on = Date::Parse("2024-03-10").value();
+    c.start_on = c.signed_on;
+    c.end_on = Date::Parse("2024-11-30").value();
+    c.resource_class = "intelligent_compute";
+    return c;
+  }
   // The demo organisation qualified, a 300,000 contract with 成都智算中心, and its application
   // for a Chengdu voucher (not decided yet); returns the application's id.
   std::int64_t ApplyForVoucher() {
@@ -61,16 +76,7 @@ class DemoVoucherTest : public ::testing::Test {
     }
     EXPECT_TRUE(platform_->SubmitQualification(applicant, 1).ok());
     EXPECT_TRUE(platform_->DecideQualification(officer, 1, true, "").ok());
-    NewContract c;
-    c.org_id = 1;
-    c.provider_id = 2;
-    c.contract_no = "R-1";
-    c.amount_fen = 300'000'00;
-    c.signed_on = Date::Parse("2024-03-10").value();
-    c.start_on = c.signed_on;
-    c.end_on = Date::Parse("2024-11-30").value();
-    c.resource_class = "intelligent_compute";
-    auto contract = platform_->FileContract(applicant, c);
+    auto contract = platform_->FileContract(applicant, DemoContract("R-1"));
     EXPECT_TRUE(contract.ok()) << contract.error().ToString();
     auto app = platform_->Apply(applicant, "chengdu-2024", contract->id);
     EXPECT_TRUE(app.ok()) << app.error().ToString();

@@ -20,15 +20,7 @@ class PlatformChecksTest : public testing::DemoVoucherTest {
   }
   // A national major project of the demo organisation (org 1) citing `evidence`.
   NewContract MajorProject(std::int64_t evidence) {
-    NewContract c;
-    c.org_id = 1;
-    c.provider_id = 2;
-    c.contract_no = "MP-1";
-    c.amount_fen = 300'000'00;
-    c.signed_on = Date::Parse("2024-03-10").value();
-    c.start_on = c.signed_on;
-    c.end_on = Date::Parse("2024-11-30").value();
-    c.resource_class = "intelligent_compute";
+    NewContract c = DemoContract("MP-1");
     c.project_level = "national";
     c.project_name = "大模型训练平台";
     c.evidence_document_id = evidence;
