@@ -194,14 +194,18 @@ Result<RelatedParty> Platform::DeclareRelatedParty(const Principal& actor, std::
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT OR IGNORE INTO related_parties (owner, "
                                            "relation, party, declared_at_us) VALUES (?1,?2,?3,?4)"));
     SUANLI_TRY(ins.Bind(1, owner).Bind(2, relation).Bind(3, party).Bind(4, ctx.now.micros()).Run());
+    const bool declared_now = ctx.db.Changes() > 0;  // else declared before: nothing changes
     SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT id FROM related_parties WHERE owner = ?1 AND "
                                          "relation = ?2 AND party = ?3"));
     q.Bind(1, owner).Bind(2, relation).Bind(3, party);
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) return MakeError(ErrorCode::kIo, "", "declaration not stored");
     RelatedParty rp{q.Int(0), owner, relation, party};
-    SUANLI_TRY(ctx.Audit("related_party.declare", owner, "",
-                         "{\"relation\":" + Quoted(relation) + ",\"party\":" + Quoted(party) + "}"));
+    if (declared_now) {
+      SUANLI_TRY(ctx.Audit("related_party.declare", owner, "",
+                           "{\"relation\":" + Quoted(relation) + ",\"party\":" + Quoted(party) +
+                               "}"));
+    }
     return rp;
   });
 }

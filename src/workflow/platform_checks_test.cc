@@ -131,6 +131,11 @@ TEST_F(PlatformChecksTest, FreeTextIsBoundedOnItsOwnFieldBeforeAnythingChanges) 
                 ErrorCode::kOutOfRange, "reason");
   auto rp = platform_->DeclareRelatedParty(As("demo-applicant"), "org/1", "shareholder", "某公司");
   ASSERT_TRUE(rp.ok());
+  // Declaring it again changes nothing, and so audits nothing.
+  auto again = platform_->DeclareRelatedParty(As("demo-applicant"), "org/1", "shareholder", "某公司");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, rp->id);
+  EXPECT_EQ(Audited("related_party.declare"), 1u);
   ExpectRefused(platform_->WithdrawRelatedParty(officer, rp->id, too_long), ErrorCode::kOutOfRange,
                 "reason");
   ExpectRefused(platform_->WithdrawRelatedParty(officer, rp->id, ""), ErrorCode::kMissingField,
