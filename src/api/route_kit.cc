@@ -15,34 +15,11 @@ std::vector<RouteEntry>& MutableTable() {
 // tracked; the map is cleared when full — the steps behind are idempotent by state anyway).
 constexpr std::size_t kRememberedRepliesMax = 100'000;
 
-// Idempotency-Key length: docs/api.md's 1 to 40 (what a settlement's ledger key has room for).
-constexpr std::size_t kIdempotencyKeyBytesMax = 40;
-
 // What a money-moving request asked for, for the replay memo: its concrete path (the ids in it)
 // and its body, each length-prefixed so no two requests share a text.
 std::string RequestDigest(const http::Request& req) {
   return security::Sha256Hex(std::to_string(req.path.size()) + ":" + req.path +
                              std::to_string(req.body.size()) + ":" + req.body);
-}
-
-// A money-moving request's Idempotency-Key: 1 to 40 printable ASCII characters, no spaces (a
-// settlement's key becomes part of its ledger key).
-Status ValidateIdempotencyKeyHeader(const http::Request& req) {
-  const auto key = req.Header("Idempotency-Key");
-  if (!key || key->empty()) {
-    return MakeError(ErrorCode::kMissingField, "Idempotency-Key",
-                     "money-moving requests carry an Idempotency-Key header");
-  }
-  if (key->size() > kIdempotencyKeyBytesMax) {
-    return MakeError(ErrorCode::kOutOfRange, "Idempotency-Key",
-                     "1 to 40 printable characters (" + std::to_string(key->size()) + " given)");
-  }
-  for (char c : *key) {
-    if (c < 0x21 || c > 0x7e) {
-      return MakeError(ErrorCode::kParse, "Idempotency-Key", "printable ASCII only");
-    }
-  }
-  return OkStatus();
 }
 
 }  // namespace
@@ -93,7 +70,10 @@ RouteKit::RouteKit(http::Router& router, workflow::Platform& platform, const Api
 std::optional<http::Response> RouteKit::Admit(const RouteEntry& route, Call& call) {
   const http::Request& req = call.req;
   if (route.money_moving) {
-    if (Status key = ValidateIdempotencyKeyHeader(req); !key.ok()) return ProblemFrom(key.error());
+    const std::string_view key = req.Header("Idempotency-Key").value_or(std::string_view{});
+    if (Status valid = workflow::ValidateIdempotencyKey(key); !valid.ok()) {
+      return ProblemFrom(valid.error());
+    }
   }
   if (route.access.is_public) return std::nullopt;
   std::optional<std::string_view> api_key = req.Header("X-Api-Key");

@@ -324,21 +324,6 @@ std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view key) 
   return "stl/" + std::to_string(provider_id) + "/" + std::string(key);
 }
 
-// The provider's Idempotency-Key, checked as SubmitSettlement checks it (which is given the
-// derived key below, never this one).
-Status ValidateIdempotencyKey(std::string_view key) {
-  if (key.empty() || key.size() > 40) {
-    return MakeError(ErrorCode::kOutOfRange, "Idempotency-Key",
-                     "required, 1 to 40 printable characters");
-  }
-  for (char c : key) {
-    if (c < 0x21 || c > 0x7e) {
-      return MakeError(ErrorCode::kParse, "Idempotency-Key", "printable ASCII only");
-    }
-  }
-  return OkStatus();
-}
-
 // The settlement key of a metered settlement: "m:" and 128 bits of the SHA-256 of the bill
 // (organisation, first and last day, voucher) and the provider's Idempotency-Key. 34 printable
 // characters, within SubmitSettlement's 40.

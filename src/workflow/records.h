@@ -2,6 +2,7 @@
 // The API layer turns them into JSON (money as decimal strings) and back.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/cst_time.h"
+#include "core/result.h"
 #include "network/center_spec.h"
 #include "workflow/principal.h"
 
@@ -159,6 +161,13 @@ struct SettlementRequest {
   std::int64_t bill_fen = 0;
   bool metered = false;  // set by SettleMeteredBill only: a bill Suanli computed from usage
 };
+// The Idempotency-Key of a money-moving request: 1 to 40 printable ASCII characters, no spaces
+// (a settlement's key becomes part of its ledger key, "stl/<provider>/<key>", at most 64 bytes).
+// kMissingField when empty, kOutOfRange when longer, kParse for another character; field
+// "Idempotency-Key". One check for the API's admission and the settlement steps.
+inline constexpr std::size_t kIdempotencyKeyBytesMax = 40;
+Status ValidateIdempotencyKey(std::string_view key);
+
 // Bill numbers of metered settlements ("M-<org>-<days>"); reports count them as metered usage
 // paid by vouchers, so a bill posted by hand may not take the prefix.
 inline constexpr std::string_view kMeteredBillPrefix = "M-";

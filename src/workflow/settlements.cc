@@ -12,20 +12,8 @@ std::string Yuan(std::int64_t fen);
 
 namespace {
 
-// Idempotency keys: printable ASCII, short enough that "stl/<provider>/<key>" fits the
-// ledger's 64-byte keys.
-inline constexpr std::size_t kIdempotencyKeyBytesMax = 40;
-
 Status ValidateRequest(const SettlementRequest& r) {
-  if (r.idempotency_key.empty() || r.idempotency_key.size() > kIdempotencyKeyBytesMax) {
-    return MakeError(ErrorCode::kOutOfRange, "Idempotency-Key",
-                     "required, 1 to 40 printable characters");
-  }
-  for (char c : r.idempotency_key) {
-    if (c < 0x21 || c > 0x7e) {
-      return MakeError(ErrorCode::kParse, "Idempotency-Key", "printable ASCII only");
-    }
-  }
+  SUANLI_TRY(ValidateIdempotencyKey(r.idempotency_key));
   if (r.bill_no.empty() || r.bill_no.size() > 64) {
     return MakeError(ErrorCode::kOutOfRange, "bill_no", "1 to 64 bytes");
   }
@@ -58,6 +46,23 @@ Error FromLedger(ledger::ResultCode code, std::string_view field) {
 }
 
 }  // namespace
+
+Status ValidateIdempotencyKey(std::string_view key) {
+  if (key.empty()) {
+    return MakeError(ErrorCode::kMissingField, "Idempotency-Key",
+                     "money-moving requests carry an Idempotency-Key");
+  }
+  if (key.size() > kIdempotencyKeyBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, "Idempotency-Key",
+                     "1 to 40 printable characters (" + std::to_string(key.size()) + " given)");
+  }
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7e) {
+      return MakeError(ErrorCode::kParse, "Idempotency-Key", "printable ASCII only, no spaces");
+    }
+  }
+  return OkStatus();
+}
 
 void Platform::SubmitSettlement(const Principal& actor, SettlementRequest request,
                                 SettlementDone done) {
