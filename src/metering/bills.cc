@@ -20,9 +20,9 @@ Result<std::int64_t> Sum(std::int64_t a, std::int64_t b) {
 
 Result<Period> Period::Parse(std::string_view text, std::string_view field) {
   const std::string f(field);
-  if (text.size() == 6 && text[4] == 'Q' && text[5] >= '1' && text[5] <= '4') {
-    SUANLI_ASSIGN(Date first, Date::Parse(std::string(text.substr(0, 4)) + "-01-01", f));
-    return OfQuarter(Quarter{first.year(), text[5] - '0'});
+  if (text.size() == 6 && text[4] == 'Q') {
+    SUANLI_ASSIGN(const Quarter q, Quarter::Parse(text, field));
+    return OfQuarter(q);
   }
   const auto dots = text.find("..");
   if (dots == std::string_view::npos) {
