@@ -106,9 +106,16 @@ Status Platform::MarkNoticeRead(const Principal& actor, std::int64_t notice_id) 
   bool found = false;
   for (const Notice& n : mine) found |= n.id == notice_id;
   if (!found) return NotFound("notice", notice_id);
-  std::lock_guard lock(state_->mu);
-  SUANLI_ASSIGN(auto up, state_->db->Prepare("UPDATE notices SET read_at_us = ?2 WHERE id = ?1 AND read_at_us IS NULL"));
-  return up.Bind(1, notice_id).Bind(2, state_->clock->Now().micros()).Run();
+  // A state change like any other, so on the audit log; marking it again changes nothing.
+  return state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE notices SET read_at_us = ?2 WHERE id = ?1 AND "
+                                          "read_at_us IS NULL"));
+    SUANLI_TRY(up.Bind(1, notice_id).Bind(2, ctx.now.micros()).Run());
+    if (ctx.db.Changes() > 0) {
+      SUANLI_TRY(ctx.Audit("notice.read", "notice/" + std::to_string(notice_id), "", ""));
+    }
+    return Ok{};
+  });
 }
 
 }  // namespace suanli::workflow

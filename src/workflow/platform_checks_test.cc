@@ -257,5 +257,20 @@ TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {
                 ErrorCode::kForbidden, "org_id");
 }
 
+TEST_F(PlatformChecksTest, ReadingANoticeIsAuditedOnce) {
+  IssueVoucher();  // notifies the organisation
+  const Principal applicant = As("demo-applicant");
+  auto notices = platform_->ListNotices(applicant);
+  ASSERT_TRUE(notices.ok());
+  ASSERT_FALSE(notices->empty());
+  const std::int64_t id = notices->front().id;
+  ASSERT_TRUE(platform_->MarkNoticeRead(applicant, id).ok());
+  ASSERT_TRUE(platform_->MarkNoticeRead(applicant, id).ok());  // again: nothing changes
+  EXPECT_EQ(Audited("notice.read"), 1u);
+  EXPECT_TRUE(platform_->ListNotices(applicant)->front().read);
+  // Another's notice is not found, and not marked.
+  ExpectRefused(platform_->MarkNoticeRead(As("op-ai"), id), ErrorCode::kNotFound, "notice_id");
+}
+
 }  // namespace
 }  // namespace suanli::workflow
