@@ -259,6 +259,9 @@ Result<std::vector<std::int64_t>> ExpertPanelOrgs(storage::Db& db, const Princip
 // `panel_orgs` (ExpertPanelOrgs) only, refused on `field`.
 Status RequireOrgReadAccess(const Principal& actor, std::int64_t org_id,
                             const std::vector<std::int64_t>& panel_orgs, std::string_view field);
+// A settlement's ledger key: "stl/<provider>/<settlement key>" (the provider's Idempotency-Key,
+// or a metered settlement's derived key), so a retry lands on the same ledger transfer.
+std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settlement_key);
 // Free text a person writes (a reason, a finding, a comment) goes into audit entries, whose
 // detail is at most audit::kDetailBytesMax: bounded well below it, so an over-long text is
 // refused on its own field before anything changes instead of failing the step at its audit.

@@ -64,6 +64,10 @@ Status ValidateIdempotencyKey(std::string_view key) {
   return OkStatus();
 }
 
+std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settlement_key) {
+  return "stl/" + std::to_string(provider_id) + "/" + std::string(settlement_key);
+}
+
 void Platform::SubmitSettlement(const Principal& actor, SettlementRequest request,
                                 SettlementDone done) {
   State& s = *state_;
@@ -98,9 +102,8 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
   auto share = MulRate(Money::FromFen(request.bill_fen), rule.share, rule.rounding);
   if (!share.ok()) return done(share.error());
   ledger::TransferSpec t = ledger::MakeTransfer(
-      "stl/" + std::to_string(voucher->provider_id) + "/" + request.idempotency_key,
-      voucher->account, voucher->receivable, share->fen(), ledger::kLedgerCny,
-      ledger::kBalancingDebit);
+      SettlementLedgerKey(voucher->provider_id, request.idempotency_key), voucher->account,
+      voucher->receivable, share->fen(), ledger::kLedgerCny, ledger::kBalancingDebit);
   t.code = kCodeSettlement;
   t.user_data = static_cast<std::uint64_t>(request.bill_fen);
   if (share->fen() == 0) {

@@ -1,0 +1,345 @@
+// Metered settlement (POST /api/v1/bills/settlement): an organisation's metered bill for a
+// period settled through its voucher, each (provider, organisation, CST day) charged once.
+//
+// A metered settlement covers the whole CST days of a period that has ended (its last day is
+// before today), and per (provider, organisation) the periods settled never overlap: the
+// metered_settlements table (schema_network.cc) records each one. Why a table row written
+// BEFORE the money moves, rather than a bill-derived ledger key alone: a ledger key can make
+// two requests for the very same days collide, but not "2024Q1" and "2024-03-01..2024-03-31";
+// and the settlement journal writes its row after the transfer, so a crash in between would
+// forget which days were paid. So the check and the reservation are one SQLite transaction
+// under the workflow mutex (RunStep): of two concurrent requests for overlapping days, the
+// second sees the first's row and is refused. The row is durable before the transfer is
+// submitted; the ledger's answer later marks it settled (transfer_id) or releases it (a
+// refused transfer: deleted), and a row whose answer was never applied (a stop in between) is
+// resolved at start-up by looking its ledger key up. The ledger key itself is derived from the
+// bill (organisation, days, voucher) and the provider's Idempotency-Key, so it names this
+// settlement alone: a replay (same key, same content) lands on the same ledger transfer and
+// gets the first answer, and the start-up lookup cannot mistake another settlement for it.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "metering/bills.h"
+#include "security/digest.h"
+#include "workflow/platform.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+namespace {
+
+// The settlement key of a metered settlement: "m:" and 128 bits of the SHA-256 of the bill
+// (organisation, first and last day, voucher) and the provider's Idempotency-Key. 34 printable
+// characters, within SubmitSettlement's 40.
+std::string MeteredSettlementKey(std::int64_t org_id, const metering::Period& period,
+                                 std::int64_t voucher_id, std::string_view idempotency_key) {
+  security::Sha256Builder b;
+  b.AddField("suanli metered settlement v1").AddField(std::to_string(org_id));
+  b.AddField(period.first.ToString()).AddField(period.last.ToString());
+  b.AddField(std::to_string(voucher_id)).AddField(idempotency_key);
+  return "m:" + security::ToHex(b.Finish()).substr(0, 32);
+}
+
+// Marks row `row_id` settled by transfer `transfer_id`, or deletes it when `transfer_id` is 0
+// or another row already records that transfer. Only a row still waiting (transfer_id NULL)
+// changes, so applying an answer twice changes nothing.
+Status ResolveMeteredRow(storage::Db& db, std::int64_t row_id, std::int64_t transfer_id) {
+  if (transfer_id != 0) {
+    SUANLI_ASSIGN(auto set, db.Prepare("UPDATE metered_settlements SET transfer_id = ?2 "
+                                       "WHERE id = ?1 AND transfer_id IS NULL AND NOT EXISTS "
+                                       "(SELECT 1 FROM metered_settlements WHERE "
+                                       "transfer_id = ?2)"));
+    SUANLI_TRY(set.Bind(1, row_id).Bind(2, transfer_id).Run());
+    if (db.Changes() > 0) return OkStatus();
+  }
+  SUANLI_ASSIGN(auto del, db.Prepare("DELETE FROM metered_settlements WHERE id = ?1 AND "
+                                     "transfer_id IS NULL"));
+  return del.Bind(1, row_id).Run();
+}
+
+// A waiting row resolved from what the ledger holds under its key: the transfer is there (the
+// settlement happened) or it is not (refused, or never submitted). Only for a row whose request
+// the ledger has answered, or at start-up: a request still in flight is not in the ledger yet.
+Status ResolveMeteredRowFromLedger(Platform::State& s, storage::Db& db, std::int64_t row_id,
+                                   const std::string& ledger_key) {
+  SUANLI_ASSIGN(const auto t, s.ledger->LookupTransferByKey(ledger_key));
+  return ResolveMeteredRow(db, row_id, t ? static_cast<std::int64_t>(t->id.value) : 0);
+}
+
+// Applies the answers the ledger callbacks left (Platform::State::metered_answers); returns the
+// row ids applied, to be dropped from the list once the step has committed. Caller holds s.mu.
+Result<std::vector<std::int64_t>> ApplyMeteredAnswers(Platform::State& s, storage::Db& db) {
+  std::vector<Platform::State::MeteredAnswer> answers;
+  {
+    std::lock_guard lock(s.metered_mu);
+    answers = s.metered_answers;
+  }
+  std::vector<std::int64_t> applied;
+  for (const auto& a : answers) {
+    if (a.transfer_id != 0) {
+      SUANLI_TRY(ResolveMeteredRow(db, a.row_id, a.transfer_id));
+    } else {
+      // Refused — but a refusal that came after the transfer was made (the journal's check of
+      // a replay failing, say) must not release paid days: the ledger, which has answered this
+      // request, says whether it holds the transfer.
+      SUANLI_ASSIGN(auto q, db.Prepare("SELECT ledger_key FROM metered_settlements WHERE "
+                                       "id = ?1 AND transfer_id IS NULL"));
+      SUANLI_ASSIGN(const bool waiting, q.Bind(1, a.row_id).Step());
+      if (waiting) {
+        auto t = s.ledger->LookupTransferByKey(q.Text(0));
+        if (!t.ok()) continue;  // the ledger could not be asked: kept (its days still refused)
+        SUANLI_TRY(ResolveMeteredRow(db, a.row_id,
+                                     *t ? static_cast<std::int64_t>((*t)->id.value) : 0));
+      }
+    }
+    applied.push_back(a.row_id);
+  }
+  return applied;
+}
+
+// What the step decided for one request.
+struct MeteredDecision {
+  enum Kind { kNew, kReplay, kRefused } kind = kRefused;
+  std::int64_t row_id = 0;         // kNew: the row reserving the days
+  std::string settlement_key;      // kNew, kReplay: SubmitSettlement's idempotency key
+  std::int64_t bill_fen = 0;       // kReplay: the first request's bill
+  Error refusal;                   // kRefused
+  std::vector<std::int64_t> answers_applied;
+};
+
+}  // namespace
+
+// Rows left waiting by a stop, resolved from the ledger; then metered settlements made before
+// metered_settlements existed, recorded from the settlement journal (bill_no "M-<org>-<days>",
+// their ledger key read back from the ledger). Called by Open once the journal is complete.
+Status RecoverMeteredSettlements(Platform::State& s) {
+  SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*s.db));
+  std::vector<std::pair<std::int64_t, std::string>> waiting;
+  {
+    SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT id, ledger_key FROM metered_settlements WHERE "
+                                        "transfer_id IS NULL ORDER BY id"));
+    while (true) {
+      SUANLI_ASSIGN(const bool row, q.Step());
+      if (!row) break;
+      waiting.emplace_back(q.Int(0), q.Text(1));
+    }
+  }
+  for (const auto& [id, key] : waiting) SUANLI_TRY(ResolveMeteredRowFromLedger(s, *s.db, id, key));
+
+  struct Earlier {
+    std::int64_t transfer_id, provider_id, voucher_id, bill_fen, at_us;
+    std::string bill_no;
+  };
+  std::vector<Earlier> earlier;
+  {
+    SUANLI_ASSIGN(auto q, s.db->Prepare(
+                              "SELECT transfer_id, provider_id, voucher_id, bill_fen, at_us, "
+                              "bill_no FROM settlements st WHERE substr(bill_no, 1, 2) = 'M-' "
+                              "AND NOT EXISTS (SELECT 1 FROM metered_settlements m WHERE "
+                              "m.transfer_id = st.transfer_id) ORDER BY transfer_id"));
+    while (true) {
+      SUANLI_ASSIGN(const bool row, q.Step());
+      if (!row) break;
+      earlier.push_back({q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Int(4), q.Text(5)});
+    }
+  }
+  SUANLI_ASSIGN(auto ins, s.db->Prepare(
+                              "INSERT OR IGNORE INTO metered_settlements (provider_id, org_id, "
+                              "first_day, last_day, voucher_id, idempotency_key, ledger_key, "
+                              "bill_fen, transfer_id, created_at_us) VALUES "
+                              "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  std::size_t added = 0;
+  for (const Earlier& e : earlier) {
+    // "M-<org>-<first>..<last>"; any other bill number is not a metered bill.
+    const auto dash = e.bill_no.find('-', 2);
+    if (dash == std::string::npos || dash == 2 || dash > 20) continue;
+    const std::string org_text = e.bill_no.substr(2, dash - 2);
+    if (!std::all_of(org_text.begin(), org_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    auto period = metering::Period::Parse(std::string_view(e.bill_no).substr(dash + 1));
+    if (!period.ok()) continue;
+    SUANLI_ASSIGN(const auto t,
+                  s.ledger->LookupTransfer(TransferId(static_cast<std::uint64_t>(e.transfer_id))));
+    if (!t) continue;
+    // The key the provider sent: the ledger key was "stl/<provider>/<Idempotency-Key>" then.
+    const std::string prefix = SettlementLedgerKey(e.provider_id, "");
+    const std::string header = t->key.starts_with(prefix) ? t->key.substr(prefix.size()) : t->key;
+    ins.Reset();
+    SUANLI_TRY(ins.Bind(1, e.provider_id).Bind(2, std::stoll(org_text))
+                   .Bind(3, period->first.ToString()).Bind(4, period->last.ToString())
+                   .Bind(5, e.voucher_id).Bind(6, header).Bind(7, t->key).Bind(8, e.bill_fen)
+                   .Bind(9, e.transfer_id).Bind(10, e.at_us).Run());
+    if (s.db->Changes() > 0) ++added;
+  }
+  SUANLI_TRY(tx.Commit());
+  if (!waiting.empty() || added > 0) {
+    spdlog::info("metered settlements: {} waiting rows resolved from the ledger, {} earlier "
+                 "settlements recorded", waiting.size(), added);
+  }
+  return OkStatus();
+}
+
+void Platform::SettleMeteredBill(const Principal& actor, std::int64_t org_id,
+                                 std::string_view period_text, std::int64_t voucher_id,
+                                 std::string idempotency_key, SettlementDone done) {
+  if (Status r = RequireRole(actor, {Role::kProvider}); !r.ok()) return done(r.error());
+  if (Status k = ValidateIdempotencyKey(idempotency_key); !k.ok()) return done(k.error());
+  auto voucher = GetVoucher(actor, voucher_id);
+  if (!voucher.ok()) return done(voucher.error());
+  if (voucher->org_id != org_id) {
+    return done(MakeError(ErrorCode::kContradiction, "voucher_id",
+                          "the voucher is another organisation's"));
+  }
+  if (!actor.is_system() && actor.provider_id != voucher->provider_id) {
+    return done(MakeError(ErrorCode::kForbidden, "voucher_id",
+                          "the voucher is for another provider's contract"));
+  }
+  auto period = metering::Period::Parse(period_text, "period");
+  if (!period.ok()) return done(period.error());
+  // Only whole days that are over: a day's usage may still be coming in until it ends (and a
+  // center reports a job when it ends), so a period is settled from the day after its last.
+  const Date today = state_->clock->Now().CstDate();
+  if (period->last >= today) {
+    return done(MakeError(ErrorCode::kStateConflict, "period",
+                          "the period " + period->ToString() + " has not ended (today is " +
+                              today.ToString() + " CST): it can be settled from " +
+                              period->last.AddDays(1).ToString()));
+  }
+  auto bills = Bills(actor, org_id, period_text);
+  if (!bills.ok()) return done(bills.error());
+  auto total = metering::TotalFen(*bills);
+  if (!total.ok()) return done(total.error());
+  if (*total <= 0) {
+    return done(MakeError(ErrorCode::kStateConflict, "period",
+                          "nothing metered for this organisation on your centers in " +
+                              std::string(period_text)));
+  }
+  const std::int64_t provider_id = voucher->provider_id;
+  const std::string days = period->ToString();
+  State& s = *state_;
+  auto decided = s.RunStep<MeteredDecision>(actor, [&](StepContext& ctx)
+                                                       -> Result<MeteredDecision> {
+    MeteredDecision d;
+    SUANLI_ASSIGN(d.answers_applied, ApplyMeteredAnswers(s, ctx.db));
+    // The key's earlier use by this provider: the same days and voucher are a replay, which gets
+    // the first answer (the ledger transfer under the recorded key) once that request has been
+    // answered; anything else is another settlement under the same key.
+    SUANLI_ASSIGN(auto used, ctx.db.Prepare(
+                                 "SELECT org_id, first_day, last_day, voucher_id, ledger_key, "
+                                 "bill_fen, transfer_id FROM metered_settlements WHERE "
+                                 "provider_id = ?1 AND idempotency_key = ?2"));
+    SUANLI_ASSIGN(const bool key_used, used.Bind(1, provider_id).Bind(2, idempotency_key).Step());
+    if (key_used) {
+      const bool same = used.Int(0) == org_id && used.Text(1) == period->first.ToString() &&
+                        used.Text(2) == period->last.ToString() && used.Int(3) == voucher_id;
+      if (!same) {
+        d.refusal = MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                              "this key was used for a different settlement (organisation " +
+                                  std::to_string(used.Int(0)) + ", " + used.Text(1) + ".." +
+                                  used.Text(2) + ", voucher " + std::to_string(used.Int(3)) +
+                                  ")");
+        return d;
+      }
+      if (used.IsNull(6)) {
+        d.refusal = MakeError(ErrorCode::kStateConflict, "Idempotency-Key",
+                              "the settlement under this key is still in progress: retry");
+        return d;
+      }
+      const std::string prefix = SettlementLedgerKey(provider_id, "");
+      const std::string ledger_key = used.Text(4);
+      if (!ledger_key.starts_with(prefix)) {
+        return MakeError(ErrorCode::kContradiction, "Idempotency-Key",
+                         "the recorded ledger key " + ledger_key + " is not a settlement's");
+      }
+      d.kind = MeteredDecision::kReplay;
+      d.settlement_key = ledger_key.substr(prefix.size());
+      d.bill_fen = used.Int(5);
+      return d;
+    }
+    // A key a bill posted by hand (POST /settlements) used names that settlement.
+    SUANLI_ASSIGN(const auto posted,
+                  s.ledger->LookupTransferByKey(SettlementLedgerKey(provider_id, idempotency_key)));
+    if (posted) {
+      d.refusal = MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                            "this key was used for a different settlement (settlement " +
+                                std::to_string(posted->id.value) + ")");
+      return d;
+    }
+    // Days already settled (or being settled) for this organisation by this provider; a
+    // reversed settlement's days may be settled again.
+    SUANLI_ASSIGN(auto overlap, ctx.db.Prepare(
+                                    "SELECT m.first_day, m.last_day, m.transfer_id FROM "
+                                    "metered_settlements m WHERE m.provider_id = ?1 AND "
+                                    "m.org_id = ?2 AND m.first_day <= ?4 AND m.last_day >= ?3 "
+                                    "AND NOT EXISTS (SELECT 1 FROM settlements st WHERE "
+                                    "st.transfer_id = m.transfer_id AND st.reversed_by IS NOT "
+                                    "NULL) ORDER BY m.first_day LIMIT 1"));
+    overlap.Bind(1, provider_id).Bind(2, org_id);
+    overlap.Bind(3, period->first.ToString()).Bind(4, period->last.ToString());
+    SUANLI_ASSIGN(const bool overlaps, overlap.Step());
+    if (overlaps) {
+      const std::string settled = overlap.Text(0) + ".." + overlap.Text(1);
+      d.refusal = MakeError(
+          ErrorCode::kStateConflict, "period",
+          days + (days == settled ? " is" : " overlaps " + settled + ", which is") +
+              (overlap.IsNull(2) ? " being settled for this organisation by another request"
+                                 : " already settled for this organisation on your centers "
+                                   "(settlement " + std::to_string(overlap.Int(2)) + ")") +
+              ": each day is settled once");
+      return d;
+    }
+    d.kind = MeteredDecision::kNew;
+    d.settlement_key = MeteredSettlementKey(org_id, *period, voucher_id, idempotency_key);
+    d.bill_fen = *total;
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
+                                "INSERT INTO metered_settlements (provider_id, org_id, first_day, "
+                                "last_day, voucher_id, idempotency_key, ledger_key, bill_fen, "
+                                "created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    SUANLI_TRY(ins.Bind(1, provider_id).Bind(2, org_id).Bind(3, period->first.ToString())
+                   .Bind(4, period->last.ToString()).Bind(5, voucher_id).Bind(6, idempotency_key)
+                   .Bind(7, SettlementLedgerKey(provider_id, d.settlement_key))
+                   .Bind(8, d.bill_fen).Bind(9, ctx.now.micros()).Run());
+    d.row_id = ctx.db.LastInsertRowid();
+    return d;
+  });
+  if (!decided.ok()) return done(decided.error());
+  if (!decided->answers_applied.empty()) {
+    std::lock_guard lock(s.metered_mu);
+    std::erase_if(s.metered_answers, [&](const State::MeteredAnswer& a) {
+      return std::find(decided->answers_applied.begin(), decided->answers_applied.end(),
+                       a.row_id) != decided->answers_applied.end();
+    });
+  }
+  if (decided->kind == MeteredDecision::kRefused) return done(decided->refusal);
+
+  SettlementRequest request;
+  request.idempotency_key = decided->settlement_key;
+  request.voucher_id = voucher_id;
+  // The bill number names what was billed, so the claim's summary table shows it.
+  request.bill_no = std::string(kMeteredBillPrefix) + std::to_string(org_id) + "-" + days;
+  request.metered = true;
+  request.bill_fen = decided->bill_fen;
+  if (decided->kind == MeteredDecision::kReplay) {
+    return SubmitSettlement(actor, std::move(request), std::move(done));
+  }
+  // The ledger's answer for the reserved days, applied by the next metered settlement's step
+  // (this callback runs on a ledger thread and must not wait on SQLite). After kIoUncertain the
+  // ledger may or may not hold the transfer until it is reopened: the row keeps its days, and
+  // start-up resolves it.
+  SubmitSettlement(actor, std::move(request),
+                   [&s, row_id = decided->row_id,
+                    done = std::move(done)](Result<SettlementResult> out) mutable {
+                     if (out.ok() || out.error().code != ErrorCode::kIoUncertain) {
+                       std::lock_guard lock(s.metered_mu);
+                       s.metered_answers.push_back(
+                           {row_id, out.ok() ? out->settlement_id : std::int64_t{0}});
+                     }
+                     done(std::move(out));
+                   });
+}
+
+}  // namespace suanli::workflow
