@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
+#include <string>
+
 namespace suanli {
 namespace {
 
@@ -66,6 +70,51 @@ TEST(CstTimeTest, InstantsPrintInCst) {
   for (const char* bad : {"2024-03-15T10:00:00", "2024-03-15 10:00:00+08:00",
                           "2024-03-15T25:00:00+08:00", "2024-03-15T24:00:01+08:00", "yesterday"}) {
     EXPECT_FALSE(Instant::Parse(bad).ok()) << bad;
+  }
+}
+
+// The formatter writes digits by hand (no snprintf); this is the spelling it must keep: the
+// civil date of the instant in CST, the year unpadded, microseconds only when not zero.
+std::string ReferenceSpelling(std::int64_t us) {
+  std::int64_t secs = us / 1'000'000;
+  std::int64_t frac = us % 1'000'000;
+  if (frac < 0) {
+    frac += 1'000'000;
+    --secs;
+  }
+  std::int64_t local = secs + 8 * 3600;
+  std::int64_t days = local / 86400;
+  std::int64_t sod = local % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  const Date d = Date::FromDays(static_cast<std::int32_t>(days));
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%d-%02d-%02dT%02lld:%02lld:%02lld", d.year(), d.month(), d.day(),
+                static_cast<long long>(sod / 3600), static_cast<long long>(sod % 3600 / 60),
+                static_cast<long long>(sod % 60));
+  std::string s = buf;
+  if (frac != 0) {
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+    s += buf;
+  }
+  return s + "+08:00";
+}
+
+TEST(CstTimeTest, InstantsPrintLikeTheReferenceAcrossEras) {
+  EXPECT_EQ(Instant::FromMicros(0).ToString(), "1970-01-01T08:00:00+08:00");
+  EXPECT_EQ(Instant::FromMicros(-1).ToString(), "1970-01-01T07:59:59.999999+08:00");
+  EXPECT_EQ(Instant::FromMicros(1).ToString(), "1970-01-01T08:00:00.000001+08:00");
+  EXPECT_EQ(Date::FromDays(-719528).ToString(), "0-01-01");  // year 0, unpadded as before
+  EXPECT_EQ(Date::FromDays(-719529).ToString(), "-1-12-31");
+  std::mt19937_64 rng(7);
+  // ±3,000 years around 1970, whole seconds and microseconds alike.
+  std::uniform_int_distribution<std::int64_t> any(-95'000'000'000'000'000, 95'000'000'000'000'000);
+  for (int i = 0; i < 20000; ++i) {
+    std::int64_t us = any(rng);
+    if (i % 2 == 0) us -= us % 1'000'000;
+    ASSERT_EQ(Instant::FromMicros(us).ToString(), ReferenceSpelling(us)) << us;
   }
 }
 
