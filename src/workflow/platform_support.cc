@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "security/digest.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -39,14 +40,39 @@ std::vector<VoucherEntry*> VoucherIndex::All() const {
 
 void ApiKeyCache::Put(const std::string& key_id, Entry entry) {
   std::unique_lock lock(mu_);
-  entries_[key_id] = std::move(entry);
+  entries_[key_id] = Slot{std::move(entry), {}};
 }
 
-std::optional<ApiKeyCache::Entry> ApiKeyCache::Get(const std::string& key_id) const {
+std::optional<ApiKeyCache::Entry> ApiKeyCache::Get(std::string_view key_id) const {
   std::shared_lock lock(mu_);
   auto it = entries_.find(key_id);
   if (it == entries_.end()) return std::nullopt;
-  return it->second;
+  return it->second.entry;
+}
+
+std::optional<Principal> ApiKeyCache::FindVerified(std::string_view full_key) const {
+  // "sk_<key id>_<secret>": the id is all this needs; a remembered key passed ParseApiKey, so a
+  // text equal to it is well formed.
+  constexpr std::string_view kPrefix = "sk_";
+  if (full_key.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  const std::size_t end = full_key.find('_', kPrefix.size());
+  if (end == std::string_view::npos) return std::nullopt;
+  const std::string_view key_id = full_key.substr(kPrefix.size(), end - kPrefix.size());
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(key_id);
+  if (it == entries_.end() || it->second.verified_key.empty() ||
+      !security::ConstantTimeEquals(it->second.verified_key, full_key)) {
+    return std::nullopt;
+  }
+  return it->second.entry.principal;
+}
+
+void ApiKeyCache::Remember(std::string_view key_id, std::string_view digest,
+                           std::string_view full_key) {
+  std::unique_lock lock(mu_);
+  auto it = entries_.find(key_id);
+  if (it == entries_.end() || it->second.entry.secret_sha256 != digest) return;
+  it->second.verified_key.assign(full_key);
 }
 
 Status StepContext::Audit(std::string action, std::string object, std::string before_json,

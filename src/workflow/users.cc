@@ -205,12 +205,14 @@ Status Platform::Logout(std::string_view token) {
 }
 
 Result<Principal> Platform::AuthenticateApiKey(std::string_view key) {
+  if (auto known = state_->api_keys.FindVerified(key)) return *std::move(known);
   const auto parts = security::ParseApiKey(key);
   if (!parts) return MakeError(ErrorCode::kUnauthenticated, "", "malformed API key");
   const auto entry = state_->api_keys.Get(parts->key_id);
   if (!entry || !security::TokenMatchesDigest(key, entry->secret_sha256)) {
     return MakeError(ErrorCode::kUnauthenticated, "", "unknown or revoked API key");
   }
+  state_->api_keys.Remember(parts->key_id, entry->secret_sha256, key);
   return entry->principal;
 }
 

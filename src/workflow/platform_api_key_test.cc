@@ -1,0 +1,89 @@
+// API keys: a provider's system authenticates with "sk_<id>_<secret>". The first request hashes
+// the key against its stored digest; later ones compare it with the key remembered then
+// (ApiKeyCache::FindVerified). Both paths must refuse a key that differs in any character.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "security/token.h"
+#include "workflow/demo.h"
+#include "workflow/demo_voucher_fixture.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+namespace {
+
+class ApiKeyTest : public testing::DemoVoucherTest {
+ protected:
+  // A key for the demo AI center's operator, created by the admin.
+  ApiKeyIssued IssueKey() {
+    EXPECT_TRUE(SeedDemo(*platform_).ok());
+    auto key = platform_->CreateApiKey(As("admin"), As("op-ai").user_id);
+    EXPECT_TRUE(key.ok()) << key.error().ToString();
+    return key.ok() ? *key : ApiKeyIssued{};
+  }
+  // `key` with the first character of its secret changed to another base64url character (the
+  // last one carries 2 padding bits, so not every change of it stays canonical).
+  static std::string Altered(std::string key) {
+    char& c = key[key.size() - security::kApiKeySecretChars];  // the secret may hold '_' too
+    c = c == 'A' ? 'B' : 'A';
+    return key;
+  }
+  void ExpectRefused(const std::string& key, const std::string& reason) {
+    auto who = platform_->AuthenticateApiKey(key);
+    ASSERT_FALSE(who.ok()) << key;
+    EXPECT_EQ(who.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_NE(who.error().message.find(reason), std::string::npos) << who.error().ToString();
+  }
+};
+
+TEST_F(ApiKeyTest, AKeyActsForItsOperatorOnEveryRequest) {
+  const ApiKeyIssued key = IssueKey();
+  for (int i = 0; i < 3; ++i) {  // the first request hashes; the next two find it remembered
+    auto who = platform_->AuthenticateApiKey(key.key);
+    ASSERT_TRUE(who.ok()) << who.error().ToString();
+    EXPECT_EQ(who->username, "op-ai");
+    EXPECT_EQ(who->role, Role::kProvider);
+    EXPECT_EQ(who->provider_id, As("op-ai").provider_id);
+    EXPECT_TRUE(who->via_api_key);
+  }
+  Reopen();  // the digest is loaded from the database; nothing remembered survives
+  auto who = platform_->AuthenticateApiKey(key.key);
+  ASSERT_TRUE(who.ok()) << who.error().ToString();
+  EXPECT_EQ(who->username, "op-ai");
+}
+
+TEST_F(ApiKeyTest, AnAlteredKeyIsRefusedBeforeAndAfterTheRealOneWasSeen) {
+  const ApiKeyIssued key = IssueKey();
+  ExpectRefused(Altered(key.key), "unknown or revoked");
+  ASSERT_TRUE(platform_->AuthenticateApiKey(key.key).ok());
+  ExpectRefused(Altered(key.key), "unknown or revoked");  // the remembered key does not match
+  ExpectRefused(key.key + "A", "malformed");               // longer than any key
+  ExpectRefused(key.key.substr(0, key.key.size() - 1), "malformed");
+  ExpectRefused("sk_" + key.key_id, "malformed");
+  ExpectRefused("sk_" + key.key_id + "_", "malformed");
+  // The secret of this key under another key's id.
+  const ApiKeyIssued other = platform_->CreateApiKey(As("admin"), As("op-ai").user_id).value();
+  const std::string secret = key.key.substr(key.key.size() - security::kApiKeySecretChars);
+  ExpectRefused("sk_" + other.key_id + "_" + secret, "unknown or revoked");
+  EXPECT_TRUE(platform_->AuthenticateApiKey(other.key).ok());
+}
+
+TEST(ApiKeyCacheTest, AKeyVerifiedAgainstAReplacedEntryIsNotRemembered) {
+  ApiKeyCache cache;
+  Principal op;
+  op.username = "op";
+  cache.Put("k1", ApiKeyCache::Entry{"digest-old", op});
+  cache.Put("k1", ApiKeyCache::Entry{"digest-new", op});
+  cache.Remember("k1", "digest-old", "sk_k1_secret");  // verified against the old entry
+  EXPECT_FALSE(cache.FindVerified("sk_k1_secret").has_value());
+  cache.Remember("k1", "digest-new", "sk_k1_secret");
+  EXPECT_EQ(cache.FindVerified("sk_k1_secret")->username, "op");
+  EXPECT_FALSE(cache.FindVerified("sk_k1_secreT").has_value());
+  EXPECT_FALSE(cache.FindVerified("sk_k2_secret").has_value());
+  cache.Put("k1", ApiKeyCache::Entry{"digest-newer", op});  // a new digest forgets the key
+  EXPECT_FALSE(cache.FindVerified("sk_k1_secret").has_value());
+}
+
+}  // namespace
+}  // namespace suanli::workflow
