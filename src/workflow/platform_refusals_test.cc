@@ -148,6 +148,56 @@ TEST_F(RefusedStepTest, TheSameSettlementKeyWithAnotherBillIsRefused) {
   EXPECT_EQ((*rows)[0].bill_no, "INV-1");
 }
 
+// A provider whose answer was lost retries after the voucher expired, was closed or its
+// organisation banned: the retry gets the first answer, not a refusal that would make the
+// provider bill the customer in full for a bill the voucher already paid half of.
+TEST_F(RefusedStepTest, ARetryAfterTheVoucherClosedGetsTheFirstAnswer) {
+  const std::int64_t voucher = IssueVoucher();
+  auto first = SettleBill(voucher, "late-1", "INV-LATE", 300'00);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  clock_.Set(platform_->GetVoucher(As("officer"), voucher)->expires_at);  // the second it expires
+
+  auto expired_retry = SettleBill(voucher, "late-1", "INV-LATE", 300'00);
+  ASSERT_TRUE(expired_retry.ok()) << expired_retry.error().ToString();
+  EXPECT_TRUE(expired_retry->duplicate);
+  EXPECT_EQ(expired_retry->settlement_id, first->settlement_id);
+  EXPECT_EQ(expired_retry->deduction_fen, 150'00);
+  EXPECT_EQ(expired_retry->customer_pays_fen, 150'00);
+  EXPECT_EQ(expired_retry->at, first->at);
+  // A new bill, or this key with another bill or amount, is refused as before.
+  EXPECT_EQ(SettleBill(voucher, "late-2", "INV-NEW", 300'00).error().code, ErrorCode::kExpired);
+  EXPECT_EQ(SettleBill(voucher, "late-1", "INV-OTHER", 300'00).error().code,
+            ErrorCode::kIdempotencyConflict);
+  EXPECT_EQ(SettleBill(voucher, "late-1", "INV-LATE", 301'00).error().code,
+            ErrorCode::kIdempotencyConflict);
+
+  clock_.Set(Instant::Parse("2024-12-01T00:00:00+08:00").value());
+  ASSERT_TRUE(platform_->RunExpiry().ok());  // lapsed: closed, not only expired
+  ASSERT_EQ(platform_->GetVoucher(As("officer"), voucher)->status, "lapsed");
+  auto lapsed_retry = SettleBill(voucher, "late-1", "INV-LATE", 300'00);
+  ASSERT_TRUE(lapsed_retry.ok()) << lapsed_retry.error().ToString();
+  EXPECT_EQ(lapsed_retry->settlement_id, first->settlement_id);
+  EXPECT_EQ(SettleBill(voucher, "late-3", "INV-3", 300'00).error().code,
+            ErrorCode::kStateConflict);
+  // Nothing was deducted twice.
+  auto rows = platform_->ListDeductions(As("officer"), voucher);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(platform_->GetVoucher(As("officer"), voucher)->used_fen, 150'00);
+}
+
+TEST_F(RefusedStepTest, ARetryAfterABanGetsTheFirstAnswer) {
+  const std::int64_t voucher = IssueVoucher();
+  auto first = SettleBill(voucher, "pre-ban", "INV-PB", 1'000'00);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "forged invoices").ok());
+  auto retry = SettleBill(voucher, "pre-ban", "INV-PB", 1'000'00);
+  ASSERT_TRUE(retry.ok()) << retry.error().ToString();
+  EXPECT_EQ(retry->settlement_id, first->settlement_id);
+  EXPECT_EQ(retry->deduction_fen, 500'00);
+  EXPECT_EQ(SettleBill(voucher, "post-ban", "INV-X", 1'000'00).error().code, ErrorCode::kBanned);
+}
+
 TEST_F(RefusedStepTest, AHandPostedBillMayNotPassForAMeteredOne) {
   const std::int64_t voucher = IssueVoucher();
   // Reports count "M-…" bills as metered usage the vouchers paid for.

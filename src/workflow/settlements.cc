@@ -45,6 +45,60 @@ Error FromLedger(ledger::ResultCode code, std::string_view field) {
   }
 }
 
+// A replay's answer is the first posting's, but the ledger does not keep the bill number: the
+// same key with another bill is another settlement, refused. The journal, off the ledger's
+// thread, compares it with the first posting's row.
+void AnswerReplay(Platform::State& s, SettlementResult r, Platform::SettlementDone done) {
+  const std::int64_t settlement_id = r.settlement_id;
+  std::string bill_no = r.bill_no;  // copied before r moves into the callback
+  s.journal->CheckReplay(
+      settlement_id, std::move(bill_no),
+      [r = std::move(r), done = std::move(done)](Result<bool> same) mutable {
+        if (!same.ok()) return done(same.error());
+        if (!*same) {
+          return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                                "this key was used for a different settlement (bill_no)"));
+        }
+        done(std::move(r));
+      });
+}
+
+// The voucher can no longer pay (`refusal`: banned, closed or expired), but this request may be
+// the retry of a settlement the voucher paid before that, whose answer was lost on the way: it
+// gets that answer, not the refusal (else the provider would bill the customer in full for a
+// bill the voucher already paid half of). A lookup on the ledger's writer, on this rare path
+// only.
+void RefuseUnlessReplay(Platform::State& s, const VoucherEntry& voucher,
+                        const SettlementRequest& request, Error refusal,
+                        Platform::SettlementDone done) {
+  if (!voucher.program->deduction) return done(std::move(refusal));
+  auto posted = s.ledger->LookupTransferByKey(
+      SettlementLedgerKey(voucher.provider_id, request.idempotency_key));
+  if (!posted.ok()) return done(posted.error());
+  if (!posted->has_value()) return done(std::move(refusal));
+  const ledger::Transfer& t = **posted;
+  if (t.code != kCodeSettlement || t.debit_account_id != voucher.account ||
+      t.user_data != static_cast<std::uint64_t>(request.bill_fen)) {
+    return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                          "this key was used for a different settlement (settlement " +
+                              std::to_string(t.id.value) + ")"));
+  }
+  SettlementResult r;
+  r.settlement_id = static_cast<std::int64_t>(t.id.value);
+  r.voucher_id = voucher.id;
+  r.bill_no = request.bill_no;
+  r.bill_fen = request.bill_fen;
+  r.deduction_fen = t.amount_fen;
+  r.customer_pays_fen = request.bill_fen - t.amount_fen;
+  r.invoiced_fen = voucher.program->deduction->invoice == policy::InvoiceMode::kFullAmount
+                       ? request.bill_fen
+                       : r.customer_pays_fen;
+  r.voucher_remaining_fen = voucher.remaining_fen();
+  r.at = t.timestamp;
+  r.duplicate = true;
+  AnswerReplay(s, std::move(r), std::move(done));
+}
+
 }  // namespace
 
 Status ValidateIdempotencyKey(std::string_view key) {
@@ -81,18 +135,25 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
   }
   const Instant now = s.clock->Now();
   if (now.micros() < voucher->org_banned_until_us.load()) {
-    return done(MakeError(ErrorCode::kBanned, "voucher_id",
-                          "the organisation is banned after a fraud finding"));
+    return RefuseUnlessReplay(s, *voucher, request,
+                              MakeError(ErrorCode::kBanned, "voucher_id",
+                                        "the organisation is banned after a fraud finding"),
+                              std::move(done));
   }
   if (voucher->status.load() != VoucherEntry::kActive) {
-    return done(MakeError(ErrorCode::kStateConflict, "voucher_id",
-                          "the voucher was closed (lapsed or clawed back)"));
+    return RefuseUnlessReplay(s, *voucher, request,
+                              MakeError(ErrorCode::kStateConflict, "voucher_id",
+                                        "the voucher was closed (lapsed or clawed back)"),
+                              std::move(done));
   }
   // The expiry is also the ledger account's: a bill arriving at the very second is refused
   // there too, by the same clock.
   if (now >= voucher->expires_at) {
-    return done(MakeError(ErrorCode::kExpired, "voucher_id",
-                          "the voucher expired at " + voucher->expires_at.ToString()));
+    return RefuseUnlessReplay(
+        s, *voucher, request,
+        MakeError(ErrorCode::kExpired, "voucher_id",
+                  "the voucher expired at " + voucher->expires_at.ToString()),
+        std::move(done));
   }
   if (!voucher->program->deduction) {
     return done(MakeError(ErrorCode::kStateConflict, "voucher_id",
@@ -137,21 +198,9 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
         r.at = o.timestamp;
         r.duplicate = o.duplicate;
         if (!o.duplicate) return done(std::move(r));
-        // A replay: the ledger matched the key, accounts and amounts, but it does not keep the
-        // bill number. The same key with another bill is another settlement, refused; the
-        // journal, off this ledger thread, compares it with the first posting's row.
-        const std::int64_t settlement_id = r.settlement_id;
-        std::string bill_no = r.bill_no;  // copied before r moves into the callback
-        s.journal->CheckReplay(
-            settlement_id, std::move(bill_no),
-            [r = std::move(r), done = std::move(done)](Result<bool> same) mutable {
-              if (!same.ok()) return done(same.error());
-              if (!*same) {
-                return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
-                                      "this key was used for a different settlement (bill_no)"));
-              }
-              done(std::move(r));
-            });
+        // A replay: the ledger matched the key, accounts and amounts; the bill number is
+        // checked against the journal.
+        AnswerReplay(s, std::move(r), std::move(done));
       });
 }
 
