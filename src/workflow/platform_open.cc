@@ -177,11 +177,17 @@ static Status LoadUnitsHeld(Platform::State& s) {
 
 // Settlement rows the journal lost in a crash, rebuilt from the ledger (bill number unknown).
 static Status RecoverJournal(Platform::State& s) {
-  SUANLI_ASSIGN(auto cursor_q, s.db->Prepare(
-                                   "SELECT value FROM meta WHERE key = 'journal_scanned_through'"));
   std::uint64_t cursor = 0;
-  SUANLI_ASSIGN(const bool has, cursor_q.Step());
-  if (has) cursor = std::stoull(cursor_q.Text(0));
+  {
+    // Scoped: a statement left on its row keeps this connection's read snapshot open, and once
+    // the journal (another connection) writes the rebuilt rows, this connection's write below
+    // fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) — start-up failed after
+    // every crash that lost journal rows.
+    SUANLI_ASSIGN(auto cursor_q,
+                  s.db->Prepare("SELECT value FROM meta WHERE key = 'journal_scanned_through'"));
+    SUANLI_ASSIGN(const bool has, cursor_q.Step());
+    if (has) cursor = std::stoull(cursor_q.Text(0));
+  }
   std::uint64_t recovered = 0;
   while (true) {
     SUANLI_ASSIGN(const auto batch, s.ledger->ScanTransfers(TransferId(cursor), 10'000));

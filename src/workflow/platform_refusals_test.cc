@@ -198,6 +198,32 @@ TEST_F(RefusedStepTest, ARetryAfterABanGetsTheFirstAnswer) {
   EXPECT_EQ(SettleBill(voucher, "post-ban", "INV-X", 1'000'00).error().code, ErrorCode::kBanned);
 }
 
+// The journal could not record the first posting (its transaction failed): a replay cannot be
+// told from another bill under the same key until start-up rebuilds the row from the ledger, so
+// it is refused as retryable (kIo, 503), and answered once the row is back.
+TEST_F(RefusedStepTest, AReplayWhoseFirstRowWasNotRecordedIsRetryable) {
+  const std::int64_t voucher = IssueVoucher();
+  const Principal op = As("op-ai");  // signing in is audited: before the table goes
+  const auto settle = [&] {
+    std::promise<Result<SettlementResult>> done;
+    platform_->SubmitSettlement(op, SettlementRequest{"j-1", voucher, "INV-J", 200'00},
+                                [&](Result<SettlementResult> out) { done.set_value(out); });
+    return done.get_future().get();
+  };
+  Sql("ALTER TABLE audit_log RENAME TO audit_log_away");  // the journal's batch fails
+  auto first = settle();
+  ASSERT_TRUE(first.ok()) << first.error().ToString();  // durable in the ledger regardless
+  auto replay = settle();
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.error().code, ErrorCode::kIo) << replay.error().ToString();
+  Sql("ALTER TABLE audit_log_away RENAME TO audit_log");
+  Reopen();  // start-up rebuilds the row from the ledger
+  replay = SettleBill(voucher, "j-1", "INV-J", 200'00);
+  ASSERT_TRUE(replay.ok()) << replay.error().ToString();
+  EXPECT_EQ(replay->settlement_id, first->settlement_id);
+  EXPECT_EQ(replay->deduction_fen, 100'00);
+}
+
 TEST_F(RefusedStepTest, AHandPostedBillMayNotPassForAMeteredOne) {
   const std::int64_t voucher = IssueVoucher();
   // Reports count "M-…" bills as metered usage the vouchers paid for.

@@ -85,7 +85,9 @@ Result<bool> SettlementJournal::SameBill(const ReplayCheck& check) {
   q.Bind(1, check.transfer_id);
   SUANLI_ASSIGN(const bool found, q.Step());
   if (!found) {
-    return MakeError(ErrorCode::kNotFound, "Idempotency-Key",
+    // Its write failed (logged); start-up rebuilds it from the ledger. Until then the replay
+    // cannot be told from another bill under the same key: a retryable 503, not a 404.
+    return MakeError(ErrorCode::kIo, "Idempotency-Key",
                      "the first settlement under this key is not recorded yet; retry later");
   }
   return q.Int(1) != 0 || q.Text(0) == check.bill_no;

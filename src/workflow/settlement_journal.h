@@ -61,7 +61,7 @@ class SettlementJournal {
   // replayed settlement key, whose ledger transfer keeps the amounts but not the bill number.
   // A row rebuilt from the ledger (bill number unknown) matches any. Answered on the journal's
   // thread once every row enqueued before the call is written, so the first posting's row is
-  // there; kNotFound when it is not (its write failed), kIo when the read fails.
+  // there; kIo when it is not (its write failed: rebuilt at start-up) or the read fails.
   using ReplayCheckDone = std::function<void(Result<bool>)>;
   void CheckReplay(std::int64_t transfer_id, std::string bill_no, ReplayCheckDone done);
   // Returns once every row enqueued before the call is written and its entries anchored (or
