@@ -2,10 +2,12 @@
 // mirrors it (which a SQLite rollback cannot undo) — and a retry after the refusal does the
 // whole step. Also the settlement key's meaning: the same key with another bill is refused.
 // Steps are made to fail part-way by renaming a table they write, from a second connection.
+#include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "workflow/demo.h"
 #include "workflow/demo_voucher_fixture.h"
 
 namespace suanli::workflow {
@@ -222,6 +224,26 @@ TEST_F(RefusedStepTest, AReplayWhoseFirstRowWasNotRecordedIsRetryable) {
   ASSERT_TRUE(replay.ok()) << replay.error().ToString();
   EXPECT_EQ(replay->settlement_id, first->settlement_id);
   EXPECT_EQ(replay->deduction_fen, 100'00);
+}
+
+// A step whose transaction committed but whose audit anchor could not be written (here a
+// directory stands where the file goes) answers success: it is done, and a caller told it
+// failed would retry into a state conflict. The next anchor covers its entries.
+TEST_F(RefusedStepTest, AStepCommittedButNotAnchoredStillSucceeds) {
+  ASSERT_TRUE(SeedDemo(*platform_).ok());
+  const Principal admin = As("admin");
+  const std::int64_t op = As("op-ai").user_id;
+  std::filesystem::remove(dir_ / "audit.anchor");
+  std::filesystem::create_directory(dir_ / "audit.anchor");
+  auto key = platform_->CreateApiKey(admin, op);
+  ASSERT_TRUE(key.ok()) << key.error().ToString();
+  EXPECT_TRUE(platform_->AuthenticateApiKey(key->key).ok());  // the step's effect is there
+  std::filesystem::remove(dir_ / "audit.anchor");
+  ASSERT_TRUE(platform_->CreateApiKey(admin, op).ok());
+  auto verified = platform_->VerifyAudit(As("auditor"));
+  ASSERT_TRUE(verified.ok()) << verified.error().ToString();
+  EXPECT_TRUE(verified->ok);
+  EXPECT_EQ(verified->problems_total, 0);
 }
 
 TEST_F(RefusedStepTest, AHandPostedBillMayNotPassForAMeteredOne) {

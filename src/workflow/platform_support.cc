@@ -38,6 +38,13 @@ std::vector<VoucherEntry*> VoucherIndex::All() const {
   return out;
 }
 
+void AdvanceAnchorAfterCommit(audit::AnchorFile& file, const audit::Anchor& head) {
+  if (Status s = file.Advance(head); !s.ok()) {
+    spdlog::error("audit anchor not written after a committed step (seq {}): {}", head.seq,
+                  s.error().ToString());
+  }
+}
+
 void ApiKeyCache::Put(const std::string& key_id, Entry entry) {
   std::unique_lock lock(mu_);
   entries_[key_id] = Slot{std::move(entry), {}};
