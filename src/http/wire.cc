@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
+#include <charconv>
 
 #include "http/url.h"
 
@@ -100,10 +100,18 @@ std::string_view CurrentHttpDate() {
   return cached;
 }
 
+namespace {
+// Decimal digits of v appended to out (the head is built per reply: no format parsing).
+void AppendDecimal(std::uint64_t v, std::string* out) {
+  char buf[20];
+  out->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+}  // namespace
+
 bool AppendResponseHead(const Response& response, const HeadOptions& options, std::string* out) {
-  auto it = std::back_inserter(*out);
   out->append(options.http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  fmt::format_to(it, "{} ", response.status);
+  AppendDecimal(response.status, out);
+  out->push_back(' ');
   out->append(ReasonPhrase(response.status));
   out->append("\r\nServer: suanli\r\nDate: ");
   out->append(CurrentHttpDate());
@@ -116,7 +124,8 @@ bool AppendResponseHead(const Response& response, const HeadOptions& options, st
       all_safe = false;
     }
   }
-  fmt::format_to(it, "\r\nContent-Length: {}", options.content_length);
+  out->append("\r\nContent-Length: ");
+  AppendDecimal(options.content_length, out);
   if (!options.keep_alive && !options.http10) out->append("\r\nConnection: close");
   if (options.keep_alive && options.http10) out->append("\r\nConnection: keep-alive");
   for (const auto& [name, value] : response.headers) {
