@@ -38,13 +38,15 @@ struct Request {
   std::vector<TransferOutcome> transfer_out;
   Ledger::AccountsDone account_done;    // kAccounts: called exactly once
   Ledger::TransfersDone transfer_done;  // kTransfers: called exactly once
-  std::function<void(const StateMachine&)> task;  // kTask; sets its own promise
+  std::function<void(const StateMachine&)> task;  // kTask; sets its own promise or calls back
+  std::function<void(const Error&)> task_failed;   // kTask, callback form: refused before it ran
 
   std::size_t events() const { return accounts.size() + transfers.size(); }
   void Fail(const Error& e) {
     CallbackScope scope;
     if (kind == kAccounts) account_done(e);
     if (kind == kTransfers) transfer_done(e);
+    if (kind == kTask && task_failed) task_failed(e);
   }
   void Succeed() {
     CallbackScope scope;
@@ -483,6 +485,18 @@ Result<std::optional<Account>> Ledger::LookupAccountByKey(std::string key) {
 Result<std::optional<Transfer>> Ledger::LookupTransferByKey(std::string key) {
   return impl_->RunTask<std::optional<Transfer>>(
       [key = std::move(key)](const StateMachine& sm) { return sm.GetTransferByKey(key); });
+}
+
+void Ledger::SubmitLookupTransferByKey(std::string key, TransferLookupDone done) {
+  auto r = std::make_unique<Request>();
+  r->kind = Request::kTask;
+  auto shared_done = std::make_shared<TransferLookupDone>(std::move(done));
+  r->task = [key = std::move(key), shared_done](const StateMachine& sm) {
+    CallbackScope scope;  // a resubmission from `done` must not wait for queue room
+    (*shared_done)(sm.GetTransferByKey(key));
+  };
+  r->task_failed = [shared_done](const Error& e) { (*shared_done)(e); };
+  impl_->Enqueue(std::move(r));
 }
 
 Result<std::optional<Transfer>> Ledger::LookupTransfer(TransferId id) {

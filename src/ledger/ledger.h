@@ -298,6 +298,11 @@ class Ledger {
   Result<std::vector<std::optional<Account>>> LookupAccounts(std::vector<AccountId> ids);
   Result<std::optional<Account>> LookupAccountByKey(std::string key);
   Result<std::optional<Transfer>> LookupTransferByKey(std::string key);
+  // The callback form, for event loops: `done` runs on the writer between batches (short, not
+  // blocking, as every completion callback), or on the calling thread when the ledger is
+  // closing (kReadOnly).
+  using TransferLookupDone = std::function<void(Result<std::optional<Transfer>>)>;
+  void SubmitLookupTransferByKey(std::string key, TransferLookupDone done);
   Result<std::optional<Transfer>> LookupTransfer(TransferId id);
   // Transfers with id > `after`, in id (= commit) order, at most `limit` (≤ 10,000) of them:
   // how readers rebuild their own indexes (the platform's settlement journal) after a crash.

@@ -261,6 +261,35 @@ TEST_F(LedgerTest, CallbacksRunOnlyAfterTheirBatchIsDurable) {
   EXPECT_EQ(Credits(voucher_), kRequests * 1'00);
 }
 
+// The callback form of LookupTransferByKey answers from acknowledged state: a transfer queued
+// before the lookup is found (its batch is settled first), an unknown key is nullopt, and the
+// callback may look up again without waiting for queue room.
+TEST_F(LedgerTest, CallbackLookupsByKeySeeEveryTransferQueuedBeforeThem) {
+  Open(/*overlap_backlog_events_min=*/0);  // always pipeline: a batch is in flight
+  SetUpAccounts();
+  ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
+  std::promise<void> posted;
+  ledger_->SubmitTransfers({T("late-key", pool_, voucher_, 7'00)},
+                           [&](Result<std::vector<TransferOutcome>>) { posted.set_value(); });
+  std::promise<std::pair<std::optional<Transfer>, std::optional<Transfer>>> looked;
+  ledger_->SubmitLookupTransferByKey(
+      "late-key", [&](Result<std::optional<Transfer>> found) {
+        ASSERT_TRUE(found.ok());
+        std::optional<Transfer> first = *found;
+        ledger_->SubmitLookupTransferByKey(
+            "no-such-key", [&, first](Result<std::optional<Transfer>> missing) {
+              ASSERT_TRUE(missing.ok());
+              looked.set_value({first, *missing});
+            });
+      });
+  const auto [found, missing] = looked.get_future().get();
+  posted.get_future().wait();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->amount_fen, 7'00);
+  EXPECT_EQ(found->debit_account_id, pool_);
+  EXPECT_FALSE(missing.has_value());
+}
+
 TEST_F(LedgerTest, CallbacksAfterAnUncertainFaultGetIoUncertainThenReadOnly) {
   Open();
   SetUpAccounts();

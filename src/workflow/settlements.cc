@@ -63,20 +63,11 @@ void AnswerReplay(Platform::State& s, SettlementResult r, Platform::SettlementDo
       });
 }
 
-// The voucher can no longer pay (`refusal`: banned, closed or expired), but this request may be
-// the retry of a settlement the voucher paid before that, whose answer was lost on the way: it
-// gets that answer, not the refusal (else the provider would bill the customer in full for a
-// bill the voucher already paid half of). A lookup on the ledger's writer, on this rare path
-// only.
-void RefuseUnlessReplay(Platform::State& s, const VoucherEntry& voucher,
-                        const SettlementRequest& request, Error refusal,
-                        Platform::SettlementDone done) {
-  if (!voucher.program->deduction) return done(std::move(refusal));
-  auto posted = s.ledger->LookupTransferByKey(
-      SettlementLedgerKey(voucher.provider_id, request.idempotency_key));
-  if (!posted.ok()) return done(posted.error());
-  if (!posted->has_value()) return done(std::move(refusal));
-  const ledger::Transfer& t = **posted;
+// A refused settlement whose key the ledger knows: the first posting's answer, or a conflict
+// when the key was used for another bill amount or voucher.
+void AnswerRefusedReplay(Platform::State& s, const VoucherEntry& voucher,
+                         const SettlementRequest& request, const ledger::Transfer& t,
+                         Platform::SettlementDone done) {
   if (t.code != kCodeSettlement || t.debit_account_id != voucher.account ||
       t.user_data != static_cast<std::uint64_t>(request.bill_fen)) {
     return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
@@ -97,6 +88,26 @@ void RefuseUnlessReplay(Platform::State& s, const VoucherEntry& voucher,
   r.at = t.timestamp;
   r.duplicate = true;
   AnswerReplay(s, std::move(r), std::move(done));
+}
+
+// The voucher can no longer pay (`refusal`: banned, closed or expired), but this request may be
+// the retry of a settlement the voucher paid before that, whose answer was lost on the way: it
+// gets that answer, not the refusal (else the provider would bill the customer in full for a
+// bill the voucher already paid half of). The key is looked up on the ledger's writer, without
+// blocking this thread (an event loop's).
+void RefuseUnlessReplay(Platform::State& s, const VoucherEntry& voucher,
+                        SettlementRequest request, Error refusal, Platform::SettlementDone done) {
+  if (!voucher.program->deduction) return done(std::move(refusal));
+  std::string key = SettlementLedgerKey(voucher.provider_id, request.idempotency_key);
+  // VoucherEntry lives as long as the platform, which outlives the ledger's callbacks.
+  s.ledger->SubmitLookupTransferByKey(
+      std::move(key),
+      [&s, voucher = &voucher, request = std::move(request), refusal = std::move(refusal),
+       done = std::move(done)](Result<std::optional<ledger::Transfer>> posted) mutable {
+        if (!posted.ok()) return done(posted.error());
+        if (!posted->has_value()) return done(std::move(refusal));
+        AnswerRefusedReplay(s, *voucher, request, **posted, std::move(done));
+      });
 }
 
 }  // namespace
@@ -135,13 +146,13 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
   }
   const Instant now = s.clock->Now();
   if (now.micros() < voucher->org_banned_until_us.load()) {
-    return RefuseUnlessReplay(s, *voucher, request,
+    return RefuseUnlessReplay(s, *voucher, std::move(request),
                               MakeError(ErrorCode::kBanned, "voucher_id",
                                         "the organisation is banned after a fraud finding"),
                               std::move(done));
   }
   if (voucher->status.load() != VoucherEntry::kActive) {
-    return RefuseUnlessReplay(s, *voucher, request,
+    return RefuseUnlessReplay(s, *voucher, std::move(request),
                               MakeError(ErrorCode::kStateConflict, "voucher_id",
                                         "the voucher was closed (lapsed or clawed back)"),
                               std::move(done));
@@ -150,7 +161,7 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
   // there too, by the same clock.
   if (now >= voucher->expires_at) {
     return RefuseUnlessReplay(
-        s, *voucher, request,
+        s, *voucher, std::move(request),
         MakeError(ErrorCode::kExpired, "voucher_id",
                   "the voucher expired at " + voucher->expires_at.ToString()),
         std::move(done));
