@@ -195,6 +195,14 @@ class Platform {
   // Answers through `done` once the deduction is durable (or refused); `done` may run on the
   // calling thread (refused before the ledger) or on a ledger thread. Never blocks on I/O.
   void SubmitSettlement(const Principal& actor, SettlementRequest request, SettlementDone done);
+  // A provider's run of bills in one request (its billing system's batch, settlement_run.cc):
+  // each bill is settled or refused on its own, exactly as SubmitSettlement would (its own
+  // Idempotency-Key and answer; a run is not atomic), and the bills that pass the checks go to
+  // the ledger as one request, sharing its batch and fsync. `done` gets one answer per bill, in
+  // order, or the error of the whole run (empty, over kSettlementRunMax bills, not a provider).
+  using SettlementRunDone = std::function<void(Result<std::vector<Result<SettlementResult>>>)>;
+  void SubmitSettlementRun(const Principal& actor, std::vector<SettlementRequest> bills,
+                           SettlementRunDone done);
   // A correction: the reversing entry puts the deduction back on the voucher. Never an edit.
   Result<SettlementRow> ReverseSettlement(const Principal& actor, std::int64_t settlement_id,
                                           std::string reason);

@@ -161,6 +161,9 @@ struct SettlementRequest {
   std::int64_t bill_fen = 0;
   bool metered = false;  // set by SettleMeteredBill only: a bill Suanli computed from usage
 };
+// Bills in one settlement run (SubmitSettlementRun) at most: a provider's billing run of a few
+// hours; far below what one ledger request holds (limits::kTransfersPerRequestMax).
+inline constexpr std::size_t kSettlementRunMax = 1000;
 // The Idempotency-Key of a money-moving request: 1 to 40 printable ASCII characters, no spaces
 // (a settlement's key becomes part of its ledger key, "stl/<provider>/<key>", at most 64 bytes).
 // kMissingField when empty, kOutOfRange when longer, kParse for another character; field

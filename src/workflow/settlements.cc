@@ -3,7 +3,7 @@
 // transfer whose key is the provider's Idempotency-Key, so a retry returns the first answer.
 // No mutex, no SQLite on the way: the voucher index answers the checks, the ledger makes the
 // deduction durable, and the settlement journal records the bill afterwards.
-#include "workflow/platform_state.h"
+#include "workflow/settlement_path.h"
 
 namespace suanli::workflow {
 
@@ -133,85 +133,111 @@ std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settl
   return "stl/" + std::to_string(provider_id) + "/" + std::string(settlement_key);
 }
 
-void Platform::SubmitSettlement(const Principal& actor, SettlementRequest request,
-                                SettlementDone done) {
-  State& s = *state_;
-  if (Status v = ValidateRequest(request); !v.ok()) return done(v.error());
-  if (Status r = RequireRole(actor, {Role::kProvider}); !r.ok()) return done(r.error());
+namespace settlement_path {
+
+std::variant<Prepared, Refused> Prepare(Platform::State& s, const Principal& actor,
+                                        SettlementRequest request) {
+  const auto refuse = [&](Error e, VoucherEntry* closed = nullptr) {
+    return Refused{std::move(e), closed, std::move(request)};
+  };
+  if (Status v = ValidateRequest(request); !v.ok()) return refuse(v.error());
+  if (Status r = RequireRole(actor, {Role::kProvider}); !r.ok()) return refuse(r.error());
   VoucherEntry* voucher = s.vouchers.Find(request.voucher_id);
-  if (voucher == nullptr) return done(NotFound("voucher", request.voucher_id));
+  if (voucher == nullptr) return refuse(NotFound("voucher", request.voucher_id));
   if (!actor.is_system() && actor.provider_id != voucher->provider_id) {
-    return done(MakeError(ErrorCode::kForbidden, "voucher_id",
-                          "the voucher is for another provider's contract"));
+    return refuse(MakeError(ErrorCode::kForbidden, "voucher_id",
+                            "the voucher is for another provider's contract"));
   }
   const Instant now = s.clock->Now();
   if (now.micros() < voucher->org_banned_until_us.load()) {
-    return RefuseUnlessReplay(s, *voucher, std::move(request),
-                              MakeError(ErrorCode::kBanned, "voucher_id",
-                                        "the organisation is banned after a fraud finding"),
-                              std::move(done));
+    return refuse(MakeError(ErrorCode::kBanned, "voucher_id",
+                            "the organisation is banned after a fraud finding"),
+                  voucher);
   }
   if (voucher->status.load() != VoucherEntry::kActive) {
-    return RefuseUnlessReplay(s, *voucher, std::move(request),
-                              MakeError(ErrorCode::kStateConflict, "voucher_id",
-                                        "the voucher was closed (lapsed or clawed back)"),
-                              std::move(done));
+    return refuse(MakeError(ErrorCode::kStateConflict, "voucher_id",
+                            "the voucher was closed (lapsed or clawed back)"),
+                  voucher);
   }
   // The expiry is also the ledger account's: a bill arriving at the very second is refused
   // there too, by the same clock.
   if (now >= voucher->expires_at) {
-    return RefuseUnlessReplay(
-        s, *voucher, std::move(request),
-        MakeError(ErrorCode::kExpired, "voucher_id",
-                  "the voucher expired at " + voucher->expires_at.ToString()),
-        std::move(done));
+    return refuse(MakeError(ErrorCode::kExpired, "voucher_id",
+                            "the voucher expired at " + voucher->expires_at.ToString()),
+                  voucher);
   }
   if (!voucher->program->deduction) {
-    return done(MakeError(ErrorCode::kStateConflict, "voucher_id",
-                          "this program does not deduct at settlement (pay first, then claim)"));
+    return refuse(MakeError(ErrorCode::kStateConflict, "voucher_id",
+                            "this program does not deduct at settlement (pay first, then claim)"));
   }
   const policy::Deduction& rule = *voucher->program->deduction;
   auto share = MulRate(Money::FromFen(request.bill_fen), rule.share, rule.rounding);
-  if (!share.ok()) return done(share.error());
+  if (!share.ok()) return refuse(share.error());
+  if (share->fen() == 0) {
+    return refuse(MakeError(ErrorCode::kOutOfRange, "amount", "the bill is too small to deduct a fen"));
+  }
   ledger::TransferSpec t = ledger::MakeTransfer(
       SettlementLedgerKey(voucher->provider_id, request.idempotency_key), voucher->account,
       voucher->receivable, share->fen(), ledger::kLedgerCny, ledger::kBalancingDebit);
   t.code = kCodeSettlement;
   t.user_data = static_cast<std::uint64_t>(request.bill_fen);
-  if (share->fen() == 0) {
-    return done(MakeError(ErrorCode::kOutOfRange, "amount", "the bill is too small to deduct a fen"));
+  return Prepared{voucher, std::move(request), rule.invoice, std::move(t)};
+}
+
+void Refuse(Platform::State& s, Refused refused, Platform::SettlementDone done) {
+  if (refused.closed == nullptr) return done(std::move(refused.error));
+  RefuseUnlessReplay(s, *refused.closed, std::move(refused.request), std::move(refused.error),
+                     std::move(done));
+}
+
+void Finish(Platform::State& s, const Prepared& p, const std::string& actor,
+            const ledger::TransferOutcome& o, Platform::SettlementDone done) {
+  if (o.code != ledger::ResultCode::kOk) return done(FromLedger(o.code, o.field));
+  VoucherEntry* voucher = p.voucher;
+  const SettlementRequest& request = p.request;
+  if (!o.duplicate) {
+    voucher->debits_fen += o.amount_fen;
+    voucher->used_fen += o.amount_fen;
+    s.journal->Enqueue(JournalRow{actor, static_cast<std::int64_t>(o.id.value), voucher->id,
+                                  voucher->provider_id, voucher->program_id, request.bill_no,
+                                  request.bill_fen, o.amount_fen, o.timestamp.micros(), false});
   }
+  SettlementResult r;
+  r.settlement_id = static_cast<std::int64_t>(o.id.value);
+  r.voucher_id = voucher->id;
+  r.bill_no = request.bill_no;
+  r.bill_fen = request.bill_fen;
+  r.deduction_fen = o.amount_fen;
+  r.customer_pays_fen = request.bill_fen - o.amount_fen;
+  r.invoiced_fen =
+      p.invoice == policy::InvoiceMode::kFullAmount ? request.bill_fen : r.customer_pays_fen;
+  r.voucher_remaining_fen = voucher->remaining_fen();
+  r.at = o.timestamp;
+  r.duplicate = o.duplicate;
+  if (!o.duplicate) return done(std::move(r));
+  // A replay: the ledger matched the key, accounts and amounts; the bill number is checked
+  // against the journal.
+  AnswerReplay(s, std::move(r), std::move(done));
+}
+
+}  // namespace settlement_path
+
+void Platform::SubmitSettlement(const Principal& actor, SettlementRequest request,
+                                SettlementDone done) {
+  State& s = *state_;
+  auto prepared = settlement_path::Prepare(s, actor, std::move(request));
+  if (auto* refused = std::get_if<settlement_path::Refused>(&prepared)) {
+    return settlement_path::Refuse(s, std::move(*refused), std::move(done));
+  }
+  auto p = std::make_shared<settlement_path::Prepared>(
+      std::move(std::get<settlement_path::Prepared>(prepared)));
+  ledger::TransferSpec transfer = std::move(p->transfer);
   s.ledger->SubmitTransfers(
-      {std::move(t)},
-      [&s, voucher, request = std::move(request), invoice = rule.invoice, actor = actor.Actor(),
+      {std::move(transfer)},
+      [&s, p, actor = actor.Actor(),
        done = std::move(done)](Result<std::vector<ledger::TransferOutcome>> out) mutable {
         if (!out.ok()) return done(out.error());
-        const ledger::TransferOutcome& o = (*out)[0];
-        if (o.code != ledger::ResultCode::kOk) return done(FromLedger(o.code, o.field));
-        if (!o.duplicate) {
-          voucher->debits_fen += o.amount_fen;
-          voucher->used_fen += o.amount_fen;
-          s.journal->Enqueue(JournalRow{std::move(actor), static_cast<std::int64_t>(o.id.value),
-                                        voucher->id, voucher->provider_id, voucher->program_id,
-                                        request.bill_no, request.bill_fen, o.amount_fen,
-                                        o.timestamp.micros(), false});
-        }
-        SettlementResult r;
-        r.settlement_id = static_cast<std::int64_t>(o.id.value);
-        r.voucher_id = voucher->id;
-        r.bill_no = request.bill_no;
-        r.bill_fen = request.bill_fen;
-        r.deduction_fen = o.amount_fen;
-        r.customer_pays_fen = request.bill_fen - o.amount_fen;
-        r.invoiced_fen =
-            invoice == policy::InvoiceMode::kFullAmount ? request.bill_fen : r.customer_pays_fen;
-        r.voucher_remaining_fen = voucher->remaining_fen();
-        r.at = o.timestamp;
-        r.duplicate = o.duplicate;
-        if (!o.duplicate) return done(std::move(r));
-        // A replay: the ledger matched the key, accounts and amounts; the bill number is
-        // checked against the journal.
-        AnswerReplay(s, std::move(r), std::move(done));
+        settlement_path::Finish(s, *p, actor, (*out)[0], std::move(done));
       });
 }
 
