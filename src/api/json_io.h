@@ -33,15 +33,21 @@ class JsonBody {
   Result<std::optional<bool>> OptBool(std::string_view name);
   Result<Date> DateField(std::string_view name);
   Result<std::vector<std::int64_t>> IntArray(std::string_view name);
+  // An array of 1..max_items objects, each read as its own JsonBody whose errors name the field
+  // by its path ("settlements[3].amount").
+  Result<std::vector<JsonBody>> ObjectArray(std::string_view name, std::size_t max_items);
   // Refuses any field no getter asked for (kUnknownField, naming it).
   Status Finish() const;
 
   const boost::json::object& object() const { return object_; }
 
  private:
-  explicit JsonBody(boost::json::object o) : object_(std::move(o)) {}
+  explicit JsonBody(boost::json::object o, std::string prefix = {})
+      : object_(std::move(o)), prefix_(std::move(prefix)) {}
   const boost::json::value* Find(std::string_view name);
+  std::string Field(std::string_view name) const { return prefix_ + std::string(name); }
   boost::json::object object_;
+  std::string prefix_;  // "settlements[3]." for an element of ObjectArray, else empty
   std::set<std::string, std::less<>> seen_;
 };
 

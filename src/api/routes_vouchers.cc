@@ -1,5 +1,7 @@
 // Vouchers and settlement. POST /settlements is the hot path: answered from the ledger's
 // commit callback, never blocking an I/O thread.
+#include "api/errors.h"
+#include "api/json_io.h"
 #include "api/route_kit.h"
 #include "api/views.h"
 
@@ -50,6 +52,38 @@ void AddVoucherRoutes(RouteKit& kit) {
                 Result<workflow::SettlementResult> out) {
               if (!out.ok()) return std::move(*reply).Send(ProblemFrom(out.error()));
               std::move(*reply).Send(Json(View(*out), out->duplicate ? 200 : 201));
+            });
+      },
+      /*money_moving=*/true);
+  kit.AddAsync(
+      Method::kPost, "/api/v1/settlement-runs", Access::Roles({Role::kProvider}),
+      "settle a run of up to 1,000 bills, each as POST /api/v1/settlements would", "settlements",
+      [](Call& c, http::Reply reply) {
+        std::vector<workflow::SettlementRequest> bills;
+        auto parsed = [&]() -> Status {
+          SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+          SUANLI_ASSIGN(auto items, b.ObjectArray("settlements", workflow::kSettlementRunMax));
+          bills.reserve(items.size());
+          for (JsonBody& item : items) {
+            workflow::SettlementRequest r;
+            SUANLI_ASSIGN(r.idempotency_key, item.String("idempotency_key"));
+            SUANLI_ASSIGN(r.voucher_id, item.Int("voucher_id"));
+            SUANLI_ASSIGN(r.bill_no, item.String("bill_no"));
+            SUANLI_ASSIGN(r.bill_fen, item.MoneyFen("amount"));
+            SUANLI_TRY(item.Finish());
+            bills.push_back(std::move(r));
+          }
+          return b.Finish();
+        }();
+        // A malformed bill refuses the whole run before anything moves; a bill the rules
+        // refuse (expired voucher, used up, ...) is one refused result among the others.
+        if (!parsed.ok()) return std::move(reply).Send(ProblemFrom(parsed.error()));
+        c.platform.SubmitSettlementRun(
+            c.who, std::move(bills),
+            [reply = std::make_shared<http::Reply>(std::move(reply))](
+                Result<std::vector<Result<workflow::SettlementResult>>> out) {
+              if (!out.ok()) return std::move(*reply).Send(ProblemFrom(out.error()));
+              std::move(*reply).Send(Json(RunView(*out), 200));
             });
       },
       /*money_moving=*/true);

@@ -1,5 +1,6 @@
 #include "api/views.h"
 
+#include "api/errors.h"
 #include "api/json_io.h"
 
 namespace suanli::api {
@@ -113,6 +114,31 @@ json::object View(const SettlementRow& s) {
           {"customer_pays", MoneyString(s.bill_fen - s.deduction_fen)},
           {"at", TimeString(s.at)},
           {"reversed", s.reversed_by.has_value()}};
+}
+
+json::object RunView(const std::vector<Result<SettlementResult>>& answers) {
+  json::array results;
+  results.reserve(answers.size());
+  std::int64_t settled = 0, replayed = 0, refused = 0;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const Result<SettlementResult>& a = answers[i];
+    json::object item{{"index", i}};
+    if (a.ok()) {
+      ++(a->duplicate ? replayed : settled);
+      item["status"] = a->duplicate ? 200 : 201;
+      item["settlement"] = View(*a);
+    } else {
+      ++refused;
+      const http::Response problem = ProblemFrom(a.error());
+      item["status"] = problem.status;
+      item["problem"] = json::parse(problem.body);
+    }
+    results.push_back(std::move(item));
+  }
+  return {{"results", std::move(results)},
+          {"settled", settled},
+          {"replayed", replayed},
+          {"refused", refused}};
 }
 
 json::object View(const SettlementResult& s) {

@@ -19,6 +19,9 @@ boost::json::object View(const workflow::Application& a);
 boost::json::object View(const workflow::Voucher& v);
 boost::json::object View(const workflow::SettlementRow& s);
 boost::json::object View(const workflow::SettlementResult& s);
+// A settlement run's answer: {"results": [{"index", "status", "settlement" | "problem"}],
+// "settled", "replayed", "refused"}, each result as POST /api/v1/settlements would answer it.
+boost::json::object RunView(const std::vector<Result<workflow::SettlementResult>>& answers);
 boost::json::object View(const workflow::Claim& c);
 boost::json::object View(const workflow::PayoutBatch& b);
 boost::json::object View(const workflow::Enforcement& e);
