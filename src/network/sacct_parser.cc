@@ -304,6 +304,10 @@ std::optional<SacctParser> SacctParser::FromHeader(std::string_view header, Sacc
     if (bar == std::string_view::npos) break;
     pos = bar + 1;
   }
+  p.sacct_order_ = p.field_count_ == kColumnCount;
+  for (std::size_t i = 0; i < p.field_count_; ++i) {
+    p.sacct_order_ = p.sacct_order_ && p.columns_[i] == static_cast<Column>(i);
+  }
   for (const auto& known : kColumnNames) {
     const auto column = static_cast<Column>(known.column);
     if (seen[column]) continue;
@@ -405,6 +409,17 @@ bool SacctParser::ParseScanned(const char* begin, const char* end, const char* c
                 error);
   }
   Fields f;  // see Fields: every required column is assigned below
+  if (sacct_order_) {
+    // The order sacct's --format in the header comment prints: field i is column i, so the
+    // loop below without its lookups (fields == kColumnCount here).
+    f.at[0] = {begin, static_cast<std::size_t>(bars[0] - begin)};
+    for (std::size_t i = 1; i + 1 < kColumnCount; ++i) {
+      f.at[i] = {bars[i - 1] + 1, static_cast<std::size_t>(bars[i] - bars[i - 1] - 1)};
+    }
+    f.at[kColumnCount - 1] = {bars[kColumnCount - 2] + 1,
+                              static_cast<std::size_t>(end - bars[kColumnCount - 2] - 1)};
+    return ParseFields(f, line_no, row, error);
+  }
   f.at[kCluster] = {nullptr, 0};
   const char* start = begin;
   for (std::size_t i = 0; i < fields; ++i) {
@@ -439,6 +454,7 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
       return true;
     }
   }
+  if (tres_cache_.Find(tres, row)) return Remember(tres, *row);
   // name=count[,name=count...]; empty for a job that was never allocated. One pass: the name's
   // characters up to '=', the count up to ',' or the end.
   row->tres_count = 0;
@@ -467,16 +483,21 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
       return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres, "trailing comma", error);
     }
   }
+  tres_cache_.Store(tres, *row);
+  return Remember(tres, *row);
+}
+
+bool SacctParser::Remember(std::string_view tres, const SacctRow& row) const {
   TresMemo& memo = tres_memo_[tres_memo_next_];
   if (tres.empty() || tres.size() > memo.text.size()) return true;
   tres_memo_next_ = static_cast<std::uint8_t>((tres_memo_next_ + 1) % tres_memo_.size());
   memo.size = static_cast<std::uint8_t>(tres.size());
-  memo.count = row->tres_count;
+  memo.count = row.tres_count;
   std::memcpy(memo.text.data(), tres.data(), tres.size());
-  for (std::size_t i = 0; i < row->tres_count; ++i) {
-    memo.name_offset[i] = static_cast<std::uint8_t>(row->tres[i].name.data() - tres.data());
-    memo.name_size[i] = static_cast<std::uint8_t>(row->tres[i].name.size());
-    memo.value[i] = row->tres[i].count;
+  for (std::size_t i = 0; i < row.tres_count; ++i) {
+    memo.name_offset[i] = static_cast<std::uint8_t>(row.tres[i].name.data() - tres.data());
+    memo.name_size[i] = static_cast<std::uint8_t>(row.tres[i].name.size());
+    memo.value[i] = row.tres[i].count;
   }
   return true;
 }

@@ -344,6 +344,66 @@ TEST(SacctParser, TresTailsOfTheLastTextStartAtAnItem) {
   EXPECT_EQ(errors[0].kind, SacctErrorKind::kBadTres);
 }
 
+// AllocTRES texts are remembered across jobs (sacct_tres_cache.h): more texts than the cache has
+// slots, each seen again later in another order (never the line before, so the memo of the last
+// two does not serve it), long texts and texts of many items that are not remembered, and bad
+// texts one byte off good ones. Every row gives exactly what a parse of its own text gives, as
+// views into its own line.
+TEST(SacctParser, TresTextsRememberedAcrossJobsAreParsedAlike) {
+  std::vector<std::string> texts;
+  for (int n = 1; n <= 1500; ++n) {
+    texts.push_back("billing=" + std::to_string(n) + ",cpu=" + std::to_string(n) +
+                    ",mem=" + std::to_string(n * 4) + "G,node=1");
+  }
+  texts.push_back("billing=1,cpu=1,energy=1,fs/disk=1,gres/gpu=1,mem=1M,node=1");  // long
+  texts.push_back("billing=96,cpu=96,gres/gpu:a800=8,license/matlab=2,mem=1031G,node=12");
+  texts.push_back("a=1,b=2,c=3,d=4,e=5,f=6,g=7");  // short, but more items than remembered
+  std::vector<std::string> order;  // every text twice: once in order, once from the end
+  for (const auto& t : texts) order.push_back(t);
+  for (auto it = texts.rbegin(); it != texts.rend(); ++it) order.push_back(*it);
+  for (std::size_t i = 0; i < 40; ++i) {
+    order.push_back(texts[i * 37 % texts.size()] + ",");   // a trailing comma after a good text
+    order.push_back(texts[i * 53 % texts.size()] + "x");   // a bad count
+    order.push_back(texts[i * 37 % texts.size()]);
+  }
+  std::string text(kHeader);
+  std::vector<std::size_t> starts;
+  for (const auto& t : order) {
+    text += "\n";
+    starts.push_back(text.size());
+    text += WithField(9, t);
+  }
+  std::size_t rows = 0;
+  std::vector<std::uint64_t> error_lines;
+  ParseSacctText(
+      text, {},
+      [&](const SacctRow& row, std::uint64_t line) {
+        ++rows;
+        const std::string& tres = order[line - 2];
+        const char* begin = text.data() + starts[line - 2];
+        const char* end = begin + WithField(9, tres).size();
+        TresMap expected;
+        ASSERT_TRUE(ParseTresString(tres, &expected)) << tres;
+        TresMap got;
+        for (std::size_t i = 0; i < row.tres_count; ++i) {
+          EXPECT_GE(row.tres[i].name.data(), begin) << line;
+          EXPECT_LE(row.tres[i].name.data() + row.tres[i].name.size(), end) << line;
+          got[std::string(row.tres[i].name)] = row.tres[i].count;
+        }
+        EXPECT_EQ(got, expected) << "line " << line << ": " << tres;
+      },
+      [&](const SacctLineError& e) {
+        EXPECT_EQ(e.kind, SacctErrorKind::kBadTres) << e.ToString();
+        error_lines.push_back(e.line);
+      });
+  EXPECT_EQ(rows, 2 * texts.size() + 40);
+  ASSERT_EQ(error_lines.size(), 80u);
+  for (std::size_t i = 0; i < 40; ++i) {
+    EXPECT_EQ(error_lines[2 * i], 2 * texts.size() + 3 * i + 2);
+    EXPECT_EQ(error_lines[2 * i + 1], 2 * texts.size() + 3 * i + 3);
+  }
+}
+
 // Every byte of the date replaced: each digit by the characters either side of '0'..'9', a dash,
 // a letter and bytes that carry when 6 is added to them; each dash by another character.
 TEST(SacctParser, DateDigitsAreChecked) {
