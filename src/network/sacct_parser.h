@@ -133,6 +133,7 @@ class SacctParser {
       std::size_t size;
     };
     std::array<Span, kColumnCount> at;
+    const char* line;  // where the line starts (a field's bytes before it may be read as words)
     std::string_view operator[](Column c) const { return {at[c].data, at[c].size}; }
   };
 

@@ -166,6 +166,57 @@ TEST(SacctParser, NegativeDuration) {
   EXPECT_EQ(OnlyError(WithField(8, "")).kind, SacctErrorKind::kBadNumber);
 }
 
+// ElapsedRaw of 1–8 digits is read as one word (ParseShortUint), longer ones digit by digit:
+// every length up to 19 digits, leading zeros, a non-digit at each position, and the column first
+// in its line (where fewer than 8 bytes precede it, so the word would start before the line).
+TEST(SacctParser, ElapsedRawOfEveryLengthAndPlace) {
+  const std::string first_header =
+      "ElapsedRaw|JobID|Cluster|Account|User|Partition|Submit|Start|End|AllocTRES|State|ExitCode";
+  const auto elapsed_first = [](std::string_view value) {
+    std::string line(kGood);
+    std::size_t start = 0;
+    for (int i = 0; i < 8; ++i) start = line.find('|', start) + 1;
+    const std::size_t stop = line.find('|', start);
+    line.erase(start - 1, stop - start + 1);  // drop "|<elapsed>"
+    return std::string(value) + "|" + line;
+  };
+  for (std::size_t length = 1; length <= 19; ++length) {
+    std::string digits;
+    for (std::size_t i = 0; i < length; ++i) digits += static_cast<char>('1' + (i * 7) % 9);
+    const std::int64_t value = length <= 18 ? std::stoll(digits) : 0;
+    for (const bool at_start : {false, true}) {
+      const std::string body = at_start ? elapsed_first(digits) : WithField(8, digits);
+      const std::string text =
+          (at_start ? first_header : std::string(kHeader)) + "\n" + body + "\n";
+      SacctFile f = ParseSacctFile(text, {});
+      if (length > 18) {  // more than int64 surely holds: refused, as before
+        ASSERT_EQ(f.errors.size(), 1u) << length;
+        EXPECT_EQ(f.errors[0].kind, SacctErrorKind::kBadNumber);
+        continue;
+      }
+      ASSERT_EQ(f.records.size(), 1u) << length << " " << at_start;
+      EXPECT_EQ(f.records[0].elapsed_s, value) << digits;
+      // leading zeros change nothing
+      const std::string zeros = "00" + digits.substr(0, std::min<std::size_t>(length, 16));
+      SacctFile z = Parse(WithField(8, zeros) + "\n");
+      ASSERT_EQ(z.records.size(), 1u) << zeros;
+      EXPECT_EQ(z.records[0].elapsed_s, std::stoll(zeros)) << zeros;
+      // any byte but a digit, anywhere, is refused ('-' in front of digits: a negative duration)
+      for (std::size_t at = 0; at < length; ++at) {
+        for (const char c : {'/', ':', 'a', ' ', '\x06', '\xf9', '-', '+'}) {
+          std::string bad = digits;
+          bad[at] = c;
+          const SacctLineError e = OnlyError(WithField(8, bad));
+          EXPECT_EQ(e.kind, at == 0 && c == '-' && length > 1 ? SacctErrorKind::kNegativeDuration
+                                                : SacctErrorKind::kBadNumber)
+              << bad;
+          EXPECT_EQ(e.column, "ElapsedRaw");
+        }
+      }
+    }
+  }
+}
+
 TEST(SacctParser, BadTimes) {
   for (std::string_view bad : {"2026-02-30T00:00:00", "2026-11-23 06:50:01", "2026-11-23T24:00:00",
                                "2026-11-23T06:50", "Unknown", "2026-13-01T00:00:00"}) {
@@ -223,7 +274,7 @@ TEST(SacctScan, BarsAndEndAtEveryOffset) {
   std::vector<SacctScanFn> scans = {&ScanSacctLine};
   if (BestSacctScan() != &ScanSacctLine) scans.push_back(BestSacctScan());
   for (const SacctScanFn scan : scans) {
-    for (std::size_t length = 0; length <= 100; ++length) {
+    for (std::size_t length = 0; length <= 200; ++length) {
       for (std::size_t newline_at = 0; newline_at <= length; ++newline_at) {
         // bars at every third byte; a newline at newline_at (none when it equals length)
         std::string text(length, 'x');

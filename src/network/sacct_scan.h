@@ -35,6 +35,16 @@ inline bool TakeStep(const char* p, std::uint32_t nl_mask, std::uint32_t bar_mas
   }
   return nl_mask != 0;
 }
+// TakeStep for a 64-byte step.
+inline bool TakeStep64(const char* p, std::uint64_t nl_mask, std::uint64_t bar_mask,
+                       const char** bars, std::size_t max, std::size_t* n) {
+  if (nl_mask != 0) bar_mask &= (nl_mask & (0 - nl_mask)) - 1;  // only the bars before it
+  for (; bar_mask != 0; bar_mask &= bar_mask - 1) {
+    if (*n < max) bars[*n] = p + __builtin_ctzll(bar_mask);
+    ++*n;
+  }
+  return nl_mask != 0;
+}
 }  // namespace scan_detail
 
 // Scans from `p` to the first '\n' or `end`, whichever comes first, and returns that position
@@ -79,6 +89,25 @@ using SacctScanFn = const char* (*)(const char*, const char*, const char**, std:
   std::size_t n = 0;
   const __m256i newline = _mm256_set1_epi8('\n');
   const __m256i bar = _mm256_set1_epi8('|');
+  // 64 bytes a step while they last: a line of ~150 bytes in three steps, and so three exits
+  // of TakeStep's bar loop (each a likely mispredicted branch) instead of five.
+  while (end - p >= 64) {
+    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    const std::uint64_t nl_mask =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, newline))) |
+        std::uint64_t{static_cast<std::uint32_t>(
+            _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, newline)))} << 32;
+    const std::uint64_t bar_mask =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, bar))) |
+        std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, bar)))}
+            << 32;
+    if (scan_detail::TakeStep64(p, nl_mask, bar_mask, bars, max, &n)) {
+      *count = n;
+      return p + __builtin_ctzll(nl_mask);
+    }
+    p += 64;
+  }
   while (end - p >= 32) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const auto nl_mask =
