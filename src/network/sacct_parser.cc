@@ -386,7 +386,17 @@ bool SacctParser::ConvertLocalTime(const char* p, const std::array<std::uint64_t
   if (memo.valid && date8 == memo.date8 && date2 == memo.date2) {
     days = memo.days;
   } else {
-    if (!ParseDate(p, &days)) return false;
+    // Another column's last date: a job row's Start is nearly always on its Submit's day (and
+    // its End often), which the Start and End memos, holding the last job's, miss.
+    const DayMemo* other = nullptr;
+    for (const DayMemo& m : day_memo_) {
+      if (m.valid && date8 == m.date8 && date2 == m.date2) other = &m;
+    }
+    if (other != nullptr) {
+      days = other->days;
+    } else if (!ParseDate(p, &days)) {
+      return false;
+    }
     memo.date8 = date8;
     memo.date2 = date2;
     memo.valid = true;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "network/sacct_scan.h"
@@ -532,6 +534,42 @@ TEST(SacctStream, ChunksOfEverySizeMatchTheWholeText) {
   EXPECT_EQ(render("JobID|Nope\n" + std::string(kGood) + "\n", 5).substr(0, 8), "line 1: ");
 }
 
+
+// A column's date may come from another column's memo (a job's Start is on its Submit's day):
+// every row's three times are still exactly their own, whichever column saw the date first.
+TEST(SacctParser, DatesSeenInAnotherColumnGiveTheSameInstants) {
+  const std::vector<std::string> days = {"2024-02-28", "2024-02-29", "2024-03-01", "2025-02-28",
+                                         "2026-12-31"};
+  std::string text(kHeader);
+  std::vector<std::array<std::string, 3>> expected;  // Submit, Start, End as ISO with offset
+  for (std::size_t a = 0; a < days.size(); ++a) {
+    for (std::size_t b = a; b < days.size(); ++b) {
+      for (std::size_t c = b; c < days.size(); ++c) {
+        for (const char* clock : {"00:00:00", "12:34:56", "23:59:59"}) {
+          const std::array<std::string, 3> t = {days[c] + "T" + clock, days[a] + "T" + clock,
+                                                days[b] + "T" + clock};  // Submit after Start
+          std::string line = WithField(5, t[0]);
+          text += "\n" + line.replace(line.find("2026-11-23T06:50:01"), 19, t[1])
+                              .replace(line.find("2026-11-23T06:50:04"), 19, t[2]);
+          expected.push_back({t[0] + "+08:00", t[1] + "+08:00", t[2] + "+08:00"});
+        }
+      }
+    }
+  }
+  std::size_t rows = 0;
+  ParseSacctText(
+      text, {},
+      [&](const SacctRow& row, std::uint64_t line) {
+        ++rows;
+        const auto& want = expected[line - 2];
+        EXPECT_EQ(row.submit, *Instant::Parse(want[0])) << line;
+        ASSERT_TRUE(row.start && row.end) << line;
+        EXPECT_EQ(*row.start, *Instant::Parse(want[1])) << line;
+        EXPECT_EQ(*row.end, *Instant::Parse(want[2])) << line;
+      },
+      [&](const SacctLineError& e) { ADD_FAILURE() << e.ToString(); });
+  EXPECT_EQ(rows, expected.size());
+}
 
 // The time memo compares all 19 bytes: a time one second off on the same day is its own.
 TEST(SacctParser, ATimeOneSecondOffIsItsOwn) {
