@@ -5,7 +5,7 @@
 // docs/benchmarks-metering.md). Comparing 16 bytes at a time against '|' and '\n' and walking
 // the bit masks finds all of a line's separators in about ten vector steps. x86-64 always has
 // SSE2; elsewhere a byte loop does the same. CPUs with AVX2 take 64 bytes a step
-// (BestSacctScan; 32 bytes: parse+rate 0.321 → 0.311 s; 64: 0.352 → 0.345 s on another VM).
+// (BestSacctScan; 32 bytes a step: parse+rate 0.321 → 0.311 s; 64: 0.362 → 0.352 s).
 #pragma once
 
 #include <cstddef>
