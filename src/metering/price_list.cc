@@ -18,14 +18,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string PartitionKey(std::string_view center, std::string_view partition) {
-  std::string key;
-  key.reserve(center.size() + partition.size() + 1);
-  key.append(center).push_back('\x1f');
-  key.append(partition);
-  return key;
-}
-
 // r × 1/div, reduced: a weight per GB becomes per MB.
 Result<Rate> DivideRate(Rate r, std::int64_t div, std::string_view field) {
   std::int64_t den = 0;
@@ -176,7 +168,7 @@ Result<PriceList> PriceList::Build(PriceListSpec spec) {
     auto& e = spec.prices[i];
     SUANLI_TRY(ValidateEntry(e, "prices[" + std::to_string(i) + "]"));
     if (e.unit == PriceUnit::kCardHour && e.tres.empty()) e.tres = "gres/gpu";
-    list.by_partition_[PartitionKey(e.center, e.partition)].push_back(i);
+    list.by_partition_[PartitionKey{e.center, e.partition}].push_back(i);
   }
   for (auto& [key, indexes] : list.by_partition_) {
     std::stable_sort(indexes.begin(), indexes.end(), [&](std::size_t a, std::size_t b) {
@@ -198,19 +190,7 @@ Result<PriceList> PriceList::Build(PriceListSpec spec) {
 const PriceEntry* PriceList::Find(std::string_view center, std::string_view partition,
                                   Instant start) const {
   for (const std::string_view part : {partition, std::string_view{}}) {
-    // A stack buffer for the key: no allocation on the rating path for ordinary names.
-    std::array<char, 128> buf;
-    const std::size_t len = center.size() + part.size() + 1;
-    Table::const_iterator it;
-    if (len <= buf.size()) {
-      std::copy(center.begin(), center.end(), buf.begin());
-      buf[center.size()] = '\x1f';
-      std::copy(part.begin(), part.end(),
-                buf.begin() + static_cast<std::ptrdiff_t>(center.size() + 1));
-      it = by_partition_.find(std::string_view(buf.data(), len));
-    } else {
-      it = by_partition_.find(PartitionKey(center, part));
-    }
+    const auto it = by_partition_.find(PartitionKeyView{center, part});
     if (it == by_partition_.end()) continue;
     const PriceEntry* best = nullptr;
     for (std::size_t index : it->second) {

@@ -100,11 +100,37 @@ class PriceList {
   const PriceListSpec& spec() const { return spec_; }
 
  private:
-  using Table = boost::unordered_flat_map<std::string, std::vector<std::size_t>, ShortStringHash,
-                                          ShortStringEqual>;
+  // (center, partition), looked up by views: Find used to join the two into a stack buffer
+  // byte by byte and hash it as words, and the word loads waited on those byte stores (a third
+  // of Find's time, ≈ 9 % of rating job rows).
+  struct PartitionKey {
+    std::string center;
+    std::string partition;
+  };
+  struct PartitionKeyView {
+    std::string_view center;
+    std::string_view partition;
+  };
+  struct PartitionKeyHash {
+    using is_transparent = void;
+    static std::size_t Hash(std::string_view center, std::string_view partition) {
+      return (ShortHash(center) * 0x9e3779b97f4a7c15ULL) ^ ShortHash(partition);
+    }
+    std::size_t operator()(const PartitionKey& k) const { return Hash(k.center, k.partition); }
+    std::size_t operator()(const PartitionKeyView& k) const { return Hash(k.center, k.partition); }
+  };
+  struct PartitionKeyEqual {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return ShortEqual(a.center, b.center) && ShortEqual(a.partition, b.partition);
+    }
+  };
+  using Table = boost::unordered_flat_map<PartitionKey, std::vector<std::size_t>, PartitionKeyHash,
+                                          PartitionKeyEqual>;
 
   PriceListSpec spec_;
-  // "center\x1fpartition" → indexes into spec_.prices, sorted by effective_from.
+  // (center, partition) → indexes into spec_.prices, sorted by effective_from.
   Table by_partition_;
 };
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "metering/metering_testing.h"
 
 namespace suanli::metering {
@@ -111,6 +113,34 @@ TEST(PriceListTest, FindsThePriceInForceAtAnInstant) {
   EXPECT_EQ(at("other", "2024-03-01T00:00:00+08:00"), 9);  // the center's default
   EXPECT_EQ(at("", "2023-12-31T00:00:00+08:00"), 0);
   EXPECT_EQ(list->Find("elsewhere", "cpu", *Instant::Parse("2024-03-01")), nullptr);
+}
+
+// Find looks (center, partition) up as a pair of views: a long name, a center whose name is
+// another's prefix and a partition named like a center are each their own entry.
+TEST(PriceListTest, FindsEachCenterAndPartitionPairOnly) {
+  const std::string long_partition(300, 'p');
+  PriceListSpec spec;
+  spec.prices = {Entry("cpu", 5, "2024-01-01"), Entry(long_partition.c_str(), 6, "2024-01-01"),
+                 Entry("", 9, "2024-01-01")};
+  spec.prices.push_back(Entry("cpu", 7, "2024-01-01"));
+  spec.prices.back().center = "cdhpc2";
+  spec.prices.push_back(Entry("cdhpc", 8, "2024-01-01"));
+  spec.prices.back().center = "cd";
+  const auto list = PriceList::Build(spec);
+  ASSERT_TRUE(list.ok());
+  const Instant t = *Instant::Parse("2024-03-01");
+  const auto fen = [&](std::string_view center, std::string_view partition) {
+    const PriceEntry* e = list->Find(center, partition, t);
+    return e == nullptr ? 0 : e->price_fen;
+  };
+  EXPECT_EQ(fen("cdhpc", "cpu"), 5);
+  EXPECT_EQ(fen("cdhpc", long_partition), 6);
+  EXPECT_EQ(fen("cdhpc", long_partition.substr(1)), 9);  // the center's default
+  EXPECT_EQ(fen("cdhpc2", "cpu"), 7);
+  EXPECT_EQ(fen("cdhpc2", "gpu"), 0);  // cdhpc2 has no default
+  EXPECT_EQ(fen("cd", "cdhpc"), 8);
+  EXPECT_EQ(fen("cd", "cpu"), 0);
+  EXPECT_EQ(fen("cdh", "pc"), 0);
 }
 
 TEST(PriceFileTest, ParsesTheExampleAndNamesBadFields) {

@@ -291,14 +291,20 @@ void Rater::Decide(const UsageView& in, Memo* memo, RatingOutcome* out) const {
     registered = IsRegistered(in.cluster);
     if (registered) account = FindAccount(in.cluster, in.account);
   } else {
-    if (!memo->valid || !ShortEqual(memo->center, in.cluster)) {
-      memo->center.assign(in.cluster);
-      memo->registered = IsRegistered(in.cluster);
+    if (memo->centers == 0 || !ShortEqual(memo->center[0], in.cluster)) {
+      // The other center becomes the last one, or the last one the other and this one is
+      // looked up.
+      std::swap(memo->center[0], memo->center[1]);
+      std::swap(memo->registered[0], memo->registered[1]);
+      if (memo->centers < 2 || !ShortEqual(memo->center[0], in.cluster)) {
+        memo->center[0].assign(in.cluster);
+        memo->registered[0] = IsRegistered(in.cluster);
+        memo->centers = static_cast<std::uint8_t>(std::min(memo->centers + 1, 2));
+      }
       memo->account.clear();
       memo->entry_valid = false;
     }
-    memo->valid = true;
-    registered = memo->registered;
+    registered = memo->registered[0];
     if (registered) {
       if (!memo->entry_valid || !ShortEqual(memo->account, in.account)) {
         memo->account.assign(in.account);

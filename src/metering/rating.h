@@ -148,9 +148,12 @@ class Rater {
   // steps, which name the same cluster and account; remembering the answer saves two hash
   // lookups a line. One per thread; never shared.
   struct Memo {
-    std::string center;
-    bool valid = false;       // center and registered are set
-    bool registered = false;  // center is registered
+    // The last two centers and whether each is registered: a lab's file alternates between its
+    // centers from job to job, and one remembered center cost a lookup at every other job.
+    // Slot 0 is the last one rated, the center of `account` below.
+    std::array<std::string, 2> center;
+    std::array<bool, 2> registered{};
+    std::uint8_t centers = 0;  // slots set
     std::string account;
     bool entry_valid = false;  // account and entry are set (for this center)
     const AccountEntry* entry = nullptr;

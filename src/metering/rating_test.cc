@@ -205,15 +205,19 @@ TEST(RatingTest, EveryRejectReason) {
   }
 }
 
-// Ingest rates with a Memo of the last (center, account). Through one memo, a run of records
-// that switch center and account, including unknown ones, rates exactly as without it.
+// Ingest rates with a Memo of the last two centers and the last account. Through one memo, a run
+// of records that switch center and account, including unknown ones, rates exactly as without.
 TEST(RatingTest, MemoChangesNothing) {
   const Rater rater = testing::MakeRater();
   std::vector<UsageRecord> records;
   for (const auto& [cluster, account] : std::vector<std::pair<std::string, std::string>>{
            {"cdai", "uni-ai"}, {"cdai", "uni-ai"}, {"cdai", "nobody"}, {"cdai", "uni-ai"},
            {"xj", "uni-ai"}, {"cdai", "uni-ai"}, {"cdai", "lab"}, {"cdhpc", "lab"},
-           {"cdai", "lab"}, {"cdai", "uni-ai"}}) {
+           {"cdai", "lab"}, {"cdai", "uni-ai"},
+           // three centers in turn through the memo's two: each evicts the least recent
+           {"cdhpc", "lab"}, {"cdai", "uni-ai"}, {"xj", "lab"}, {"cdhpc", "lab"},
+           {"xj", "uni-ai"}, {"cdai", "lab"}, {"cdai", "nobody"}, {"cdhpc", "nobody"},
+           {"", "lab"}, {"cdai", "uni-ai"}}) {
     records.push_back(AscendJob("2024-03-15T09:00:00", 36'000));
     records.back().cluster = cluster;
     records.back().account = account;

@@ -127,6 +127,29 @@ bool ParseInt(std::string_view s, std::int64_t* out) {
   return ParseUint(s, out);
 }
 
+// A whole number of 1–8 digits that ends at s's end, read as one word: the 8 bytes ending there,
+// those before s replaced by '0' (so `line`, where s's line starts, must be at least 8 - size
+// bytes before it). False, with *out untouched, when s is longer, too near the line's start or
+// not all digits: the caller then takes ParseInt, which decides. Why: ElapsedRaw's digit loop
+// ended on a mispredicted branch most lines (its length varies from 1 to 5 digits).
+bool ParseShortUint(std::string_view s, const char* line, std::int64_t* out) {
+  const std::size_t n = s.size();
+  if (n - 1 >= 8 || static_cast<std::size_t>(s.data() - line) < 8 - n) return false;
+  std::uint64_t w = 0;
+  std::memcpy(&w, s.data() + n - 8, sizeof w);
+  const std::uint64_t keep = ~std::uint64_t{0} << (8 * (8 - n));  // s's bytes (little-endian)
+  w = (w & keep) | (0x3030303030303030ULL & ~keep);
+  constexpr std::uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ULL;
+  constexpr std::uint64_t kThrees = 0x3030303030303030ULL;
+  if ((w & kHigh) != kThrees || ((w + 0x0606060606060606ULL) & kHigh) != kThrees) return false;
+  // Eight digits to a number in three multiplies (the first byte is the most significant digit).
+  w = ((w & 0x0f0f0f0f0f0f0f0fULL) * 2561) >> 8;
+  w = ((w & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;
+  w = ((w & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
+  *out = static_cast<std::int64_t>(w);
+  return true;
+}
+
 // A TRES count at p, before `end`: 1–18 digits, an optional fraction of 1–2 digits and then a
 // size suffix (K, M, G, T, P: sacct prints "mem=2G", "mem=187.50G"); a fraction needs the suffix.
 // Sized values are returned in MB (Slurm's unit for mem), a K value rounded up to whole MB.
@@ -304,6 +327,10 @@ std::optional<SacctParser> SacctParser::FromHeader(std::string_view header, Sacc
     if (bar == std::string_view::npos) break;
     pos = bar + 1;
   }
+  p.sacct_order_ = p.field_count_ == kColumnCount;
+  for (std::size_t i = 0; i < p.field_count_; ++i) {
+    p.sacct_order_ = p.sacct_order_ && p.columns_[i] == static_cast<Column>(i);
+  }
   for (const auto& known : kColumnNames) {
     const auto column = static_cast<Column>(known.column);
     if (seen[column]) continue;
@@ -359,7 +386,17 @@ bool SacctParser::ConvertLocalTime(const char* p, const std::array<std::uint64_t
   if (memo.valid && date8 == memo.date8 && date2 == memo.date2) {
     days = memo.days;
   } else {
-    if (!ParseDate(p, &days)) return false;
+    // Another column's last date: a job row's Start is nearly always on its Submit's day (and
+    // its End often), which the Start and End memos, holding the last job's, miss.
+    const DayMemo* other = nullptr;
+    for (const DayMemo& m : day_memo_) {
+      if (m.valid && date8 == m.date8 && date2 == m.date2) other = &m;
+    }
+    if (other != nullptr) {
+      days = other->days;
+    } else if (!ParseDate(p, &days)) {
+      return false;
+    }
     memo.date8 = date8;
     memo.date2 = date2;
     memo.valid = true;
@@ -405,6 +442,18 @@ bool SacctParser::ParseScanned(const char* begin, const char* end, const char* c
                 error);
   }
   Fields f;  // see Fields: every required column is assigned below
+  f.line = begin;
+  if (sacct_order_) {
+    // The order sacct's --format in the header comment prints: field i is column i, so the
+    // loop below without its lookups (fields == kColumnCount here).
+    f.at[0] = {begin, static_cast<std::size_t>(bars[0] - begin)};
+    for (std::size_t i = 1; i + 1 < kColumnCount; ++i) {
+      f.at[i] = {bars[i - 1] + 1, static_cast<std::size_t>(bars[i] - bars[i - 1] - 1)};
+    }
+    f.at[kColumnCount - 1] = {bars[kColumnCount - 2] + 1,
+                              static_cast<std::size_t>(end - bars[kColumnCount - 2] - 1)};
+    return ParseFields(f, line_no, row, error);
+  }
   f.at[kCluster] = {nullptr, 0};
   const char* start = begin;
   for (std::size_t i = 0; i < fields; ++i) {
@@ -421,8 +470,12 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
   // The same text as one of the last two good ones, or their tail from an item on: the items
   // are the memo's, as views into this line. (A job's extern step repeats the job's AllocTRES,
   // its batch step the job's without the leading billing=, its numbered steps the batch's.)
+  // The memo written last first: a job's steps nearly always repeat its text (the last one
+  // stored), and a fixed first slot missed for every other job (a mispredicted branch and a
+  // wasted compare). Either memo that matches gives the same items, those of tres itself.
   if (!tres.empty()) {
-    for (const TresMemo& memo : tres_memo_) {
+    for (std::size_t k = 1; k <= tres_memo_.size(); ++k) {
+      const TresMemo& memo = tres_memo_[(tres_memo_next_ + k) % tres_memo_.size()];
       if (tres.size() > memo.size) continue;
       const std::size_t skip = memo.size - tres.size();  // bytes of the memo's text before tres
       if ((skip != 0 && memo.text[skip - 1] != ',') ||
@@ -439,6 +492,7 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
       return true;
     }
   }
+  if (tres_cache_.Find(tres, row)) return Remember(tres, *row);
   // name=count[,name=count...]; empty for a job that was never allocated. One pass: the name's
   // characters up to '=', the count up to ',' or the end.
   row->tres_count = 0;
@@ -467,16 +521,21 @@ bool SacctParser::ParseTres(std::string_view tres, std::uint64_t line_no, SacctR
       return Fail(line_no, SacctErrorKind::kBadTres, kAllocTres, "trailing comma", error);
     }
   }
+  tres_cache_.Store(tres, *row);
+  return Remember(tres, *row);
+}
+
+bool SacctParser::Remember(std::string_view tres, const SacctRow& row) const {
   TresMemo& memo = tres_memo_[tres_memo_next_];
   if (tres.empty() || tres.size() > memo.text.size()) return true;
   tres_memo_next_ = static_cast<std::uint8_t>((tres_memo_next_ + 1) % tres_memo_.size());
   memo.size = static_cast<std::uint8_t>(tres.size());
-  memo.count = row->tres_count;
+  memo.count = row.tres_count;
   std::memcpy(memo.text.data(), tres.data(), tres.size());
-  for (std::size_t i = 0; i < row->tres_count; ++i) {
-    memo.name_offset[i] = static_cast<std::uint8_t>(row->tres[i].name.data() - tres.data());
-    memo.name_size[i] = static_cast<std::uint8_t>(row->tres[i].name.size());
-    memo.value[i] = row->tres[i].count;
+  for (std::size_t i = 0; i < row.tres_count; ++i) {
+    memo.name_offset[i] = static_cast<std::uint8_t>(row.tres[i].name.data() - tres.data());
+    memo.name_size[i] = static_cast<std::uint8_t>(row.tres[i].name.size());
+    memo.value[i] = row.tres[i].count;
   }
   return true;
 }
@@ -524,7 +583,8 @@ bool SacctParser::ParseFields(const Fields& f, std::uint64_t line_no, SacctRow* 
     return Fail(line_no, SacctErrorKind::kEndBeforeStart, kEnd,
                 std::string(f[kEnd]) + " < Start " + std::string(f[kStart]), error);
   }
-  if (!ParseInt(f[kElapsedRaw], &row->elapsed_s)) {
+  if (!ParseShortUint(f[kElapsedRaw], f.line, &row->elapsed_s) &&
+      !ParseInt(f[kElapsedRaw], &row->elapsed_s)) {
     return Fail(line_no, SacctErrorKind::kBadNumber, kElapsedRaw,
                 "'" + std::string(f[kElapsedRaw]) + "' is not a whole number of seconds", error);
   }

@@ -24,6 +24,7 @@
 #include "core/cst_time.h"
 #include "core/result.h"
 #include "network/center_connector.h"
+#include "network/sacct_tres_cache.h"
 
 namespace suanli::network {
 
@@ -132,6 +133,7 @@ class SacctParser {
       std::size_t size;
     };
     std::array<Span, kColumnCount> at;
+    const char* line;  // where the line starts (a field's bytes before it may be read as words)
     std::string_view operator[](Column c) const { return {at[c].data, at[c].size}; }
   };
 
@@ -151,6 +153,8 @@ class SacctParser {
   // AllocTRES into row->tres; false with *error filled when bad.
   bool ParseTres(std::string_view tres, std::uint64_t line_no, SacctRow* row,
                  SacctLineError* error) const;
+  // Puts a good AllocTRES and its items (row's) in the memo; true.
+  bool Remember(std::string_view tres, const SacctRow& row) const;
   bool Fail(std::uint64_t line_no, SacctErrorKind kind, Column column, std::string reason,
             SacctLineError* error) const;
   bool ParseFields(const Fields& f, std::uint64_t line_no, SacctRow* row,
@@ -160,6 +164,7 @@ class SacctParser {
   std::array<Column, kMaxColumns> columns_{};  // position in the line → column
   std::array<std::string, kColumnCount> names_{};  // column → its header spelling
   std::size_t field_count_ = 0;
+  bool sacct_order_ = false;  // the header is the twelve columns in Column's order
   // The last time ParseLocalTime converted for Submit, Start and End (its 19 bytes as three
   // overlapping words, and its instant) and the last date (its 10 bytes and its day).
   struct DayMemo {
@@ -184,6 +189,8 @@ class SacctParser {
   };
   mutable std::array<TresMemo, 2> tres_memo_{};
   mutable std::uint8_t tres_memo_next_ = 0;  // the slot a miss overwrites
+  // Behind the memo: every good text seen, across jobs (sacct_tres_cache.h).
+  mutable SacctTresCache tres_cache_;
 };
 
 // Parses a file fed in chunks of any size (read(2) buffers, an upload's body), calling on_row

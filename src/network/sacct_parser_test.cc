@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "network/sacct_scan.h"
@@ -166,6 +168,57 @@ TEST(SacctParser, NegativeDuration) {
   EXPECT_EQ(OnlyError(WithField(8, "")).kind, SacctErrorKind::kBadNumber);
 }
 
+// ElapsedRaw of 1–8 digits is read as one word (ParseShortUint), longer ones digit by digit:
+// every length up to 19 digits, leading zeros, a non-digit at each position, and the column first
+// in its line (where fewer than 8 bytes precede it, so the word would start before the line).
+TEST(SacctParser, ElapsedRawOfEveryLengthAndPlace) {
+  const std::string first_header =
+      "ElapsedRaw|JobID|Cluster|Account|User|Partition|Submit|Start|End|AllocTRES|State|ExitCode";
+  const auto elapsed_first = [](std::string_view value) {
+    std::string line(kGood);
+    std::size_t start = 0;
+    for (int i = 0; i < 8; ++i) start = line.find('|', start) + 1;
+    const std::size_t stop = line.find('|', start);
+    line.erase(start - 1, stop - start + 1);  // drop "|<elapsed>"
+    return std::string(value) + "|" + line;
+  };
+  for (std::size_t length = 1; length <= 19; ++length) {
+    std::string digits;
+    for (std::size_t i = 0; i < length; ++i) digits += static_cast<char>('1' + (i * 7) % 9);
+    const std::int64_t value = length <= 18 ? std::stoll(digits) : 0;
+    for (const bool at_start : {false, true}) {
+      const std::string body = at_start ? elapsed_first(digits) : WithField(8, digits);
+      const std::string text =
+          (at_start ? first_header : std::string(kHeader)) + "\n" + body + "\n";
+      SacctFile f = ParseSacctFile(text, {});
+      if (length > 18) {  // more than int64 surely holds: refused, as before
+        ASSERT_EQ(f.errors.size(), 1u) << length;
+        EXPECT_EQ(f.errors[0].kind, SacctErrorKind::kBadNumber);
+        continue;
+      }
+      ASSERT_EQ(f.records.size(), 1u) << length << " " << at_start;
+      EXPECT_EQ(f.records[0].elapsed_s, value) << digits;
+      // leading zeros change nothing
+      const std::string zeros = "00" + digits.substr(0, std::min<std::size_t>(length, 16));
+      SacctFile z = Parse(WithField(8, zeros) + "\n");
+      ASSERT_EQ(z.records.size(), 1u) << zeros;
+      EXPECT_EQ(z.records[0].elapsed_s, std::stoll(zeros)) << zeros;
+      // any byte but a digit, anywhere, is refused ('-' in front of digits: a negative duration)
+      for (std::size_t at = 0; at < length; ++at) {
+        for (const char c : {'/', ':', 'a', ' ', '\x06', '\xf9', '-', '+'}) {
+          std::string bad = digits;
+          bad[at] = c;
+          const SacctLineError e = OnlyError(WithField(8, bad));
+          EXPECT_EQ(e.kind, at == 0 && c == '-' && length > 1 ? SacctErrorKind::kNegativeDuration
+                                                : SacctErrorKind::kBadNumber)
+              << bad;
+          EXPECT_EQ(e.column, "ElapsedRaw");
+        }
+      }
+    }
+  }
+}
+
 TEST(SacctParser, BadTimes) {
   for (std::string_view bad : {"2026-02-30T00:00:00", "2026-11-23 06:50:01", "2026-11-23T24:00:00",
                                "2026-11-23T06:50", "Unknown", "2026-13-01T00:00:00"}) {
@@ -223,7 +276,7 @@ TEST(SacctScan, BarsAndEndAtEveryOffset) {
   std::vector<SacctScanFn> scans = {&ScanSacctLine};
   if (BestSacctScan() != &ScanSacctLine) scans.push_back(BestSacctScan());
   for (const SacctScanFn scan : scans) {
-    for (std::size_t length = 0; length <= 100; ++length) {
+    for (std::size_t length = 0; length <= 200; ++length) {
       for (std::size_t newline_at = 0; newline_at <= length; ++newline_at) {
         // bars at every third byte; a newline at newline_at (none when it equals length)
         std::string text(length, 'x');
@@ -344,6 +397,66 @@ TEST(SacctParser, TresTailsOfTheLastTextStartAtAnItem) {
   EXPECT_EQ(errors[0].kind, SacctErrorKind::kBadTres);
 }
 
+// AllocTRES texts are remembered across jobs (sacct_tres_cache.h): more texts than the cache has
+// slots, each seen again later in another order (never the line before, so the memo of the last
+// two does not serve it), long texts and texts of many items that are not remembered, and bad
+// texts one byte off good ones. Every row gives exactly what a parse of its own text gives, as
+// views into its own line.
+TEST(SacctParser, TresTextsRememberedAcrossJobsAreParsedAlike) {
+  std::vector<std::string> texts;
+  for (int n = 1; n <= 1500; ++n) {
+    texts.push_back("billing=" + std::to_string(n) + ",cpu=" + std::to_string(n) +
+                    ",mem=" + std::to_string(n * 4) + "G,node=1");
+  }
+  texts.push_back("billing=1,cpu=1,energy=1,fs/disk=1,gres/gpu=1,mem=1M,node=1");  // long
+  texts.push_back("billing=96,cpu=96,gres/gpu:a800=8,license/matlab=2,mem=1031G,node=12");
+  texts.push_back("a=1,b=2,c=3,d=4,e=5,f=6,g=7");  // short, but more items than remembered
+  std::vector<std::string> order;  // every text twice: once in order, once from the end
+  for (const auto& t : texts) order.push_back(t);
+  for (auto it = texts.rbegin(); it != texts.rend(); ++it) order.push_back(*it);
+  for (std::size_t i = 0; i < 40; ++i) {
+    order.push_back(texts[i * 37 % texts.size()] + ",");   // a trailing comma after a good text
+    order.push_back(texts[i * 53 % texts.size()] + "x");   // a bad count
+    order.push_back(texts[i * 37 % texts.size()]);
+  }
+  std::string text(kHeader);
+  std::vector<std::size_t> starts;
+  for (const auto& t : order) {
+    text += "\n";
+    starts.push_back(text.size());
+    text += WithField(9, t);
+  }
+  std::size_t rows = 0;
+  std::vector<std::uint64_t> error_lines;
+  ParseSacctText(
+      text, {},
+      [&](const SacctRow& row, std::uint64_t line) {
+        ++rows;
+        const std::string& tres = order[line - 2];
+        const char* begin = text.data() + starts[line - 2];
+        const char* end = begin + WithField(9, tres).size();
+        TresMap expected;
+        ASSERT_TRUE(ParseTresString(tres, &expected)) << tres;
+        TresMap got;
+        for (std::size_t i = 0; i < row.tres_count; ++i) {
+          EXPECT_GE(row.tres[i].name.data(), begin) << line;
+          EXPECT_LE(row.tres[i].name.data() + row.tres[i].name.size(), end) << line;
+          got[std::string(row.tres[i].name)] = row.tres[i].count;
+        }
+        EXPECT_EQ(got, expected) << "line " << line << ": " << tres;
+      },
+      [&](const SacctLineError& e) {
+        EXPECT_EQ(e.kind, SacctErrorKind::kBadTres) << e.ToString();
+        error_lines.push_back(e.line);
+      });
+  EXPECT_EQ(rows, 2 * texts.size() + 40);
+  ASSERT_EQ(error_lines.size(), 80u);
+  for (std::size_t i = 0; i < 40; ++i) {
+    EXPECT_EQ(error_lines[2 * i], 2 * texts.size() + 3 * i + 2);
+    EXPECT_EQ(error_lines[2 * i + 1], 2 * texts.size() + 3 * i + 3);
+  }
+}
+
 // Every byte of the date replaced: each digit by the characters either side of '0'..'9', a dash,
 // a letter and bytes that carry when 6 is added to them; each dash by another character.
 TEST(SacctParser, DateDigitsAreChecked) {
@@ -421,6 +534,42 @@ TEST(SacctStream, ChunksOfEverySizeMatchTheWholeText) {
   EXPECT_EQ(render("JobID|Nope\n" + std::string(kGood) + "\n", 5).substr(0, 8), "line 1: ");
 }
 
+
+// A column's date may come from another column's memo (a job's Start is on its Submit's day):
+// every row's three times are still exactly their own, whichever column saw the date first.
+TEST(SacctParser, DatesSeenInAnotherColumnGiveTheSameInstants) {
+  const std::vector<std::string> days = {"2024-02-28", "2024-02-29", "2024-03-01", "2025-02-28",
+                                         "2026-12-31"};
+  std::string text(kHeader);
+  std::vector<std::array<std::string, 3>> expected;  // Submit, Start, End as ISO with offset
+  for (std::size_t a = 0; a < days.size(); ++a) {
+    for (std::size_t b = a; b < days.size(); ++b) {
+      for (std::size_t c = b; c < days.size(); ++c) {
+        for (const char* clock : {"00:00:00", "12:34:56", "23:59:59"}) {
+          const std::array<std::string, 3> t = {days[c] + "T" + clock, days[a] + "T" + clock,
+                                                days[b] + "T" + clock};  // Submit after Start
+          std::string line = WithField(5, t[0]);
+          text += "\n" + line.replace(line.find("2026-11-23T06:50:01"), 19, t[1])
+                              .replace(line.find("2026-11-23T06:50:04"), 19, t[2]);
+          expected.push_back({t[0] + "+08:00", t[1] + "+08:00", t[2] + "+08:00"});
+        }
+      }
+    }
+  }
+  std::size_t rows = 0;
+  ParseSacctText(
+      text, {},
+      [&](const SacctRow& row, std::uint64_t line) {
+        ++rows;
+        const auto& want = expected[line - 2];
+        EXPECT_EQ(row.submit, *Instant::Parse(want[0])) << line;
+        ASSERT_TRUE(row.start && row.end) << line;
+        EXPECT_EQ(*row.start, *Instant::Parse(want[1])) << line;
+        EXPECT_EQ(*row.end, *Instant::Parse(want[2])) << line;
+      },
+      [&](const SacctLineError& e) { ADD_FAILURE() << e.ToString(); });
+  EXPECT_EQ(rows, expected.size());
+}
 
 // The time memo compares all 19 bytes: a time one second off on the same day is its own.
 TEST(SacctParser, ATimeOneSecondOffIsItsOwn) {
