@@ -26,7 +26,7 @@ BUILD_DIR=${1:?usage: bench/metering/metering_bench.sh BUILD_DIR}
 LINES=${BENCH_LINES:-2000000}
 SEED=${BENCH_SEED:-42}
 REPEATS=${BENCH_REPEATS:-5}
-export PG_PORT=${PG_PORT:-55442}
+export PG_PORT=${PG_PORT:-25442}  # below the ephemeral range, as pg_bench.sh says why
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -16,7 +16,9 @@
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_PORT=${PG_PORT:-55432}
+# Below the kernel's ephemeral range (32768-60999): a port in it can be held in TIME-WAIT by
+# the HTTP benchmark's thousands of loopback connections, and the postmaster fails to bind.
+PG_PORT=${PG_PORT:-25432}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 as_postgres() {
