@@ -82,6 +82,12 @@ def run(server):
         return provider.call("POST", f"/api/v1/settlements/{s_b['id']}/reversal", reversal,
                              headers={"Idempotency-Key": key})
 
+    def run_of(*bills):
+        return provider.call("POST", "/api/v1/settlement-runs", {"settlements": list(bills)},
+                             idem=True)
+    good_bill = {"idempotency_key": "run-ok", "voucher_id": v["id"], "bill_no": "R-OK",
+                 "amount": "10.00"}
+
     def payout(quarter):
         return officer.call("POST", "/api/v1/payout-batches",
                             {"program_id": "chengdu-2024", "quarter": quarter}, idem=True)
@@ -182,6 +188,22 @@ def run(server):
          422, "out_of_range", "Idempotency-Key"),
         ("an Idempotency-Key with a space", lambda: reverse_b("rev 2"),
          422, "parse_error", "Idempotency-Key"),
+        # A settlement run with one malformed bill settles none of them, the good one included.
+        ("a settlement run with money as a number", lambda: run_of(
+            good_bill, dict(good_bill, idempotency_key="run-2", amount=10)),
+         422, "wrong_type", "settlements[1].amount"),
+        ("a settlement run with an unknown field in a bill", lambda: run_of(
+            dict(good_bill, note="x")), 422, "unknown_field", "settlements[0].note"),
+        ("a settlement run with a bill missing its key", lambda: run_of(
+            {k: x for k, x in good_bill.items() if k != "idempotency_key"}),
+         422, "missing_field", "settlements[0].idempotency_key"),
+        ("an empty settlement run", lambda: run_of(), 422, "missing_field", "settlements"),
+        ("a settlement run of 1,001 bills", lambda: run_of(
+            *[dict(good_bill, idempotency_key=f"run-{i}") for i in range(1001)]),
+         422, "out_of_range", "settlements"),
+        ("a settlement run by a role that may not settle", lambda: app.call(
+            "POST", "/api/v1/settlement-runs", {"settlements": [good_bill]}, idem=True),
+         403, "forbidden"),
     ]
     # The contracts of the refused applications are filed first: filing them is not the bad step.
     contract_id(app, good_contract, "BAD-003")
