@@ -63,51 +63,23 @@ void AnswerReplay(Platform::State& s, SettlementResult r, Platform::SettlementDo
       });
 }
 
-// A refused settlement whose key the ledger knows: the first posting's answer, or a conflict
-// when the key was used for another bill amount or voucher.
-void AnswerRefusedReplay(Platform::State& s, const VoucherEntry& voucher,
-                         const SettlementRequest& request, const ledger::Transfer& t,
-                         Platform::SettlementDone done) {
-  if (t.code != kCodeSettlement || t.debit_account_id != voucher.account ||
-      t.user_data != static_cast<std::uint64_t>(request.bill_fen)) {
-    return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
-                          "this key was used for a different settlement (settlement " +
-                              std::to_string(t.id.value) + ")"));
-  }
+// The answer to a bill from its transfer: `amount_fen` deducted under transfer `id` at `at`.
+SettlementResult Answer(const VoucherEntry& voucher, const SettlementRequest& request,
+                        policy::InvoiceMode invoice, TransferId id,
+                        std::int64_t amount_fen, Instant at, bool duplicate) {
   SettlementResult r;
-  r.settlement_id = static_cast<std::int64_t>(t.id.value);
+  r.settlement_id = static_cast<std::int64_t>(id.value);
   r.voucher_id = voucher.id;
   r.bill_no = request.bill_no;
   r.bill_fen = request.bill_fen;
-  r.deduction_fen = t.amount_fen;
-  r.customer_pays_fen = request.bill_fen - t.amount_fen;
-  r.invoiced_fen = voucher.program->deduction->invoice == policy::InvoiceMode::kFullAmount
-                       ? request.bill_fen
-                       : r.customer_pays_fen;
+  r.deduction_fen = amount_fen;
+  r.customer_pays_fen = request.bill_fen - amount_fen;
+  r.invoiced_fen =
+      invoice == policy::InvoiceMode::kFullAmount ? request.bill_fen : r.customer_pays_fen;
   r.voucher_remaining_fen = voucher.remaining_fen();
-  r.at = t.timestamp;
-  r.duplicate = true;
-  AnswerReplay(s, std::move(r), std::move(done));
-}
-
-// The voucher can no longer pay (`refusal`: banned, closed or expired), but this request may be
-// the retry of a settlement the voucher paid before that, whose answer was lost on the way: it
-// gets that answer, not the refusal (else the provider would bill the customer in full for a
-// bill the voucher already paid half of). The key is looked up on the ledger's writer, without
-// blocking this thread (an event loop's).
-void RefuseUnlessReplay(Platform::State& s, const VoucherEntry& voucher,
-                        SettlementRequest request, Error refusal, Platform::SettlementDone done) {
-  if (!voucher.program->deduction) return done(std::move(refusal));
-  std::string key = SettlementLedgerKey(voucher.provider_id, request.idempotency_key);
-  // VoucherEntry lives as long as the platform, which outlives the ledger's callbacks.
-  s.ledger->SubmitLookupTransferByKey(
-      std::move(key),
-      [&s, voucher = &voucher, request = std::move(request), refusal = std::move(refusal),
-       done = std::move(done)](Result<std::optional<ledger::Transfer>> posted) mutable {
-        if (!posted.ok()) return done(posted.error());
-        if (!posted->has_value()) return done(std::move(refusal));
-        AnswerRefusedReplay(s, *voucher, request, **posted, std::move(done));
-      });
+  r.at = at;
+  r.duplicate = duplicate;
+  return r;
 }
 
 }  // namespace
@@ -184,10 +156,34 @@ std::variant<Prepared, Refused> Prepare(Platform::State& s, const Principal& act
   return Prepared{voucher, std::move(request), rule.invoice, std::move(t)};
 }
 
+// A bill refused because its voucher can no longer pay may be the retry of a settlement the
+// voucher paid before that, whose answer was lost on the way: it gets that answer, not the
+// refusal (else the provider would bill the customer in full for a bill the voucher already paid
+// half of). The key is looked up on the ledger's writer, without blocking this thread (an event
+// loop's). The same key for another bill, amount or voucher is a conflict.
 void Refuse(Platform::State& s, Refused refused, Platform::SettlementDone done) {
-  if (refused.closed == nullptr) return done(std::move(refused.error));
-  RefuseUnlessReplay(s, *refused.closed, std::move(refused.request), std::move(refused.error),
+  const VoucherEntry* voucher = refused.closed;
+  if (voucher == nullptr || !voucher->program->deduction) return done(std::move(refused.error));
+  std::string key = SettlementLedgerKey(voucher->provider_id, refused.request.idempotency_key);
+  // VoucherEntry lives as long as the platform, which outlives the ledger's callbacks.
+  s.ledger->SubmitLookupTransferByKey(
+      std::move(key), [&s, voucher, refused = std::move(refused), done = std::move(done)](
+                          Result<std::optional<ledger::Transfer>> posted) mutable {
+        if (!posted.ok()) return done(posted.error());
+        if (!posted->has_value()) return done(std::move(refused.error));
+        const ledger::Transfer& t = **posted;
+        const SettlementRequest& request = refused.request;
+        if (t.code != kCodeSettlement || t.debit_account_id != voucher->account ||
+            t.user_data != static_cast<std::uint64_t>(request.bill_fen)) {
+          return done(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                                "this key was used for a different settlement (settlement " +
+                                    std::to_string(t.id.value) + ")"));
+        }
+        AnswerReplay(s,
+                     Answer(*voucher, request, voucher->program->deduction->invoice, t.id,
+                            t.amount_fen, t.timestamp, /*duplicate=*/true),
                      std::move(done));
+      });
 }
 
 void Finish(Platform::State& s, const Prepared& p, const std::string& actor,
@@ -202,18 +198,8 @@ void Finish(Platform::State& s, const Prepared& p, const std::string& actor,
                                   voucher->provider_id, voucher->program_id, request.bill_no,
                                   request.bill_fen, o.amount_fen, o.timestamp.micros(), false});
   }
-  SettlementResult r;
-  r.settlement_id = static_cast<std::int64_t>(o.id.value);
-  r.voucher_id = voucher->id;
-  r.bill_no = request.bill_no;
-  r.bill_fen = request.bill_fen;
-  r.deduction_fen = o.amount_fen;
-  r.customer_pays_fen = request.bill_fen - o.amount_fen;
-  r.invoiced_fen =
-      p.invoice == policy::InvoiceMode::kFullAmount ? request.bill_fen : r.customer_pays_fen;
-  r.voucher_remaining_fen = voucher->remaining_fen();
-  r.at = o.timestamp;
-  r.duplicate = o.duplicate;
+  SettlementResult r =
+      Answer(*voucher, request, p.invoice, o.id, o.amount_fen, o.timestamp, o.duplicate);
   if (!o.duplicate) return done(std::move(r));
   // A replay: the ledger matched the key, accounts and amounts; the bill number is checked
   // against the journal.
@@ -229,15 +215,14 @@ void Platform::SubmitSettlement(const Principal& actor, SettlementRequest reques
   if (auto* refused = std::get_if<settlement_path::Refused>(&prepared)) {
     return settlement_path::Refuse(s, std::move(*refused), std::move(done));
   }
-  auto p = std::make_shared<settlement_path::Prepared>(
-      std::move(std::get<settlement_path::Prepared>(prepared)));
-  ledger::TransferSpec transfer = std::move(p->transfer);
+  auto& p = std::get<settlement_path::Prepared>(prepared);
+  ledger::TransferSpec transfer = std::move(p.transfer);
   s.ledger->SubmitTransfers(
       {std::move(transfer)},
-      [&s, p, actor = actor.Actor(),
+      [&s, p = std::move(p), actor = actor.Actor(),
        done = std::move(done)](Result<std::vector<ledger::TransferOutcome>> out) mutable {
         if (!out.ok()) return done(out.error());
-        settlement_path::Finish(s, *p, actor, (*out)[0], std::move(done));
+        settlement_path::Finish(s, p, actor, (*out)[0], std::move(done));
       });
 }
 
