@@ -5,7 +5,12 @@
 -- prefix comes from /dev/urandom, so runs started in the same second never collide either.
 -- Environment: SUANLI_API_KEY (sk_...), SUANLI_VOUCHER_IDS ("1" or "1,2,3": used in turn).
 -- nginx gets the same requests and answers them all with its static reply.
+-- SUANLI_BENCH_RUN_BILLS=N (N > 0) posts settlement runs instead: POST /api/v1/settlement-runs
+-- with N such bills a request, each with its own key <prefix>-<thread>-<counter>-<i> (bills a
+-- second = req/s x N; docs/benchmarks-http.md, "Settlement runs"), and reports any run that is
+-- not 200 with every bill settled.
 local counter, prefix, vouchers, nv, key = 0, "x", {}, 0, ""
+local run_bills = 0
 local next_thread = 0  -- main state only; each thread gets its number as the global thread_no
 
 function setup(thread)
@@ -26,18 +31,38 @@ function init(args)
     vouchers[#vouchers + 1] = id
   end
   nv = #vouchers
+  run_bills = tonumber(os.getenv("SUANLI_BENCH_RUN_BILLS") or "0") or 0
   prefix = random_hex(6) .. "-" .. tostring(thread_no or 0)
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["X-Api-Key"] = key
+end
+
+local function bill(k, voucher)
+  return '"voucher_id":' .. voucher .. ',"bill_no":"B-' .. k .. '","amount":"0.02"'
 end
 
 function request()
   counter = counter + 1
   local k = prefix .. "-" .. counter
   wrk.headers["Idempotency-Key"] = k
-  local body = '{"voucher_id":' .. vouchers[counter % nv + 1] .. ',"bill_no":"B-' .. k ..
-               '","amount":"0.02"}'
-  return wrk.format("POST", "/api/v1/settlements", wrk.headers, body)
+  local voucher = vouchers[counter % nv + 1]
+  if run_bills == 0 then
+    return wrk.format("POST", "/api/v1/settlements", wrk.headers, "{" .. bill(k, voucher) .. "}")
+  end
+  local items = {}
+  for i = 1, run_bills do
+    items[i] = '{"idempotency_key":"' .. k .. "-" .. i .. '",' .. bill(k .. "-" .. i, voucher) .. "}"
+  end
+  return wrk.format("POST", "/api/v1/settlement-runs", wrk.headers,
+                    '{"settlements":[' .. table.concat(items, ",") .. "]}")
+end
+
+if os.getenv("SUANLI_BENCH_RUN_BILLS") then
+  function response(status, headers, body)
+    if status ~= 200 or not string.find(body, '"refused":0', 1, true) then
+      io.write("settle run: status " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
+    end
+  end
 end
 
 -- Paced variant (suanli_bench.sh's *_paced scenarios prepend `pace_ms = N`): every connection
