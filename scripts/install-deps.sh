@@ -11,7 +11,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
-  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev zlib1g-dev
   libssl-dev libargon2-dev libxlsxwriter-dev
   python3   # tests: tests/http/*.py and the CLI tests' JSON checks (standard library only)
 )

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/ledger_testing.h"
@@ -63,6 +66,34 @@ class SqliteStoreTest : public ::testing::Test {
   std::string path_;
   ManualClock clock_{Instant::FromUnixSeconds(1'700'000'000)};
 };
+
+// The checksum stored with every batch since the first release was a byte-at-a-time CRC-32
+// (IEEE); Crc32 must keep giving the same values or existing stores would fail to open.
+TEST(Crc32Test, MatchesTheIeeeCheckValueAndTheFormerTableImplementation) {
+  const std::string check = "123456789";
+  EXPECT_EQ(Crc32({reinterpret_cast<const std::uint8_t*>(check.data()), check.size()}),
+            0xCBF43926u);
+  EXPECT_EQ(Crc32({}), 0u);
+  const auto former = [](std::span<const std::uint8_t> data) {
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (const std::uint8_t b : data) {
+      crc ^= b;
+      for (int k = 0; k < 8; ++k) crc = (crc & 1) ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+    }
+    return crc ^ 0xFFFFFFFFu;
+  };
+  std::vector<std::uint8_t> body(70000);
+  std::uint32_t x = 12345;
+  for (auto& b : body) {
+    x = x * 1103515245u + 12345u;
+    b = static_cast<std::uint8_t>(x >> 16);
+  }
+  for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{4099},
+                              body.size()}) {
+    const std::span<const std::uint8_t> part(body.data(), n);
+    EXPECT_EQ(Crc32(part), former(part)) << n << " bytes";
+  }
+}
 
 TEST_F(SqliteStoreTest, ReopenRecoversTheAcknowledgedState) {
   {
