@@ -21,9 +21,11 @@
 # than nginx manages on 2 shared cores). p99 there measures queueing. The *_paced scenarios keep
 # 256 connections but have each wait SUANLI_BENCH_PACE_MS (default 50) before every request,
 # about 5,000 req/s offered: their p99 is the service latency at a load both sides can carry.
+# A list ("50 10 6") runs one paced scenario per pace (settle_paced_10ms, ...): p99 against
+# offered load, each also shown as a fraction of nginx's saturated req/s.
 #
 # Environment: SUANLI_BENCH_VOUCHERS (default 1): vouchers the settle scenario spreads its bills
-# over. SUANLI_BENCH_PACE_MS (default 50; 0: no paced scenarios). SUANLI_BENCH_KEEP_DATA=1 keeps
+# over. SUANLI_BENCH_PACE_MS (default 50; a list "50 10 6" for several; 0: no paced scenarios). SUANLI_BENCH_KEEP_DATA=1 keeps
 # the data directory (its path is printed).
 set -euo pipefail
 
@@ -84,12 +86,13 @@ echo "suanli_bench: $BUILT ($(date -r "$BUILT" '+%F %T'), HEAD $(git -C "$REPO" 
 
 # 2. The runs (the paced scenarios: the same scripts with `pace_ms = N` in front).
 SCENARIOS=(--scenario settle="$HERE/settle.lua" --scenario voucher_read="$HERE/voucher_read.lua")
-if ((PACE_MS > 0)); then
+for pace in $PACE_MS; do
+  ((pace > 0)) || continue
   for s in settle voucher_read; do
-    { echo "pace_ms = $PACE_MS"; cat "$HERE/$s.lua"; } >"$PACED/${s}_paced.lua"
-    SCENARIOS+=(--scenario "${s}_paced=$PACED/${s}_paced.lua")
+    { echo "pace_ms = $pace"; cat "$HERE/$s.lua"; } >"$PACED/${s}_paced_${pace}ms.lua"
+    SCENARIOS+=(--scenario "${s}_paced_${pace}ms=$PACED/${s}_paced_${pace}ms.lua")
   done
-fi
+done
 # nginx answers every request with a static JSON body about the size of a settlement reply.
 NGINX_BODY='{"id":10,"voucher_id":1,"bill_no":"B-1","bill_amount":"0.02","deduction":"0.01","customer_pays":"0.01","invoiced":"0.01","voucher_remaining":"999999.99","at":"2024-03-15T09:00:00+08:00","duplicate":false}'
 "$HERE/http_bench.sh" \
@@ -125,8 +128,12 @@ for (name, conns), sides in sorted(by.items()):
         per_round = [a / b for a, b in zip(s["rps"], n["rps"])]
         line += f"; nginx {med(n['rps']):.0f} req/s, p99 {med(n['p99'])/1000:.1f} ms, " \
                 f"{med(n['cpu']):.1f} µs CPU/req; ratio {ratio:.2f}x"
-        if name.endswith("_paced"):
+        if "_paced" in name:
             line += " (offered load, not capacity)"
+            base = by.get((name.split("_paced")[0], conns), {}).get("nginx")
+            if base:
+                line += f"; offered = {med(s['rps']) / med(base['rps']):.2f}x nginx's " \
+                        "saturated req/s"
         if name in targets:
             t = targets[name]
             verdict.append(f"ratio {'met' if ratio >= t else 'MISSED'} (>= {t}x; per-round "
