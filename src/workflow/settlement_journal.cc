@@ -104,25 +104,35 @@ Status SettlementJournal::Flush() {
   return last_error_;
 }
 
-void SettlementJournal::Run() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    const auto anchor_due = last_anchor_at_ + kAnchorInterval;
-    const auto ready = [&] {
-      const auto now = std::chrono::steady_clock::now();
-      return stopping_ || RowsDue(now) || anchor_target_ > anchored_count_ ||
-             (!checks_.empty() && checks_.front().after_rows <= written_count_) ||
-             (unanchored_ && now >= anchor_due);
-    };
-    using Clock = std::chrono::steady_clock;
+void SettlementJournal::WaitForWork(std::unique_lock<std::mutex>& lock) {
+  using Clock = std::chrono::steady_clock;
+  const auto ready = [&] {
+    const auto now = Clock::now();
+    return stopping_ || RowsDue(now) || anchor_target_ > anchored_count_ ||
+           (!checks_.empty() && checks_.front().after_rows <= written_count_) ||
+           (unanchored_ && now >= last_anchor_at_ + kAnchorInterval);
+  };
+  // The deadline is taken again after every wake-up: the first row of a gather window usually
+  // arrives while the journal sleeps with nothing queued (no deadline), and waiting on for the
+  // next notification (only a full queue, a Flush or a replay check sends one) left quiet-hour
+  // rows in memory, unwritten and unanchored, until the next busy minute or shutdown.
+  while (!ready()) {
     Clock::time_point deadline = Clock::time_point::max();
     if (!queue_.empty()) deadline = first_queued_at_ + kGatherWindow;
-    if (unanchored_) deadline = std::min(deadline, anchor_due);
+    if (unanchored_) deadline = std::min(deadline, last_anchor_at_ + kAnchorInterval);
     if (deadline == Clock::time_point::max()) {
-      wake_.wait(lock, ready);
+      wake_.wait(lock);
     } else {
-      wake_.wait_until(lock, deadline, ready);
+      wake_.wait_until(lock, deadline);
     }
+  }
+}
+
+void SettlementJournal::Run() {
+  std::unique_lock lock(mu_);
+  using Clock = std::chrono::steady_clock;
+  while (true) {
+    WaitForWork(lock);
     if (RowsDue(Clock::now())) {
       std::deque<JournalRow> batch;
       while (!queue_.empty() && batch.size() < kRowsPerTransactionMax) {

@@ -72,6 +72,9 @@ class SettlementJournal {
   SettlementJournal(std::unique_ptr<storage::Db> db, audit::AuditWriter audit,
                     std::shared_ptr<audit::AnchorFile> anchor_file);
   void Run();
+  // Returns (mu_ held through `lock`) once there is something to do: rows due, an anchor due or
+  // asked for, a replay check answerable, or stopping.
+  void WaitForWork(std::unique_lock<std::mutex>& lock);
   // Whether the queued rows are to be written now (see kGatherWindow). Under mu_.
   bool RowsDue(std::chrono::steady_clock::time_point now) const;
   // Writes the rows and their audit entries in one transaction; *last is the last entry
