@@ -42,8 +42,9 @@ class SettlementJournal {
  public:
   // Opens its own connection to `db_path` (WAL lets it write beside the workflow's), whose
   // audit_log must exist. The head of its entries goes to `anchor_file` at most once per
-  // kAnchorInterval while settlements flow (an anchor costs two fsyncs, which the ledger's own
-  // fsyncs would otherwise queue behind), on Flush, and when it stops.
+  // kAnchorInterval while settlements flow (an anchor costs three fsyncs, the WAL's, the
+  // file's and its directory's, which the ledger's own fsyncs would otherwise queue behind), on
+  // Flush, and when it stops.
   static Result<std::unique_ptr<SettlementJournal>> Open(
       const std::string& db_path, std::shared_ptr<audit::AnchorFile> anchor_file);
   ~SettlementJournal();  // writes what is queued and its anchor, then stops

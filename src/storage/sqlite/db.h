@@ -44,6 +44,12 @@ class Db {
   // True while a transaction is open on this connection (BEGIN … not yet COMMIT/ROLLBACK).
   bool InTransaction() const;
   const std::string& path() const { return path_; }
+  // Makes every commit to this database so far durable, those of synchronous=NORMAL
+  // connections included: fdatasync of its WAL file, where such a commit's frames sit in the
+  // OS's cache until a checkpoint or a FULL commit syncs them. Call it before writing anything
+  // durable that refers to those commits (an audit anchor). No WAL file, or ":memory:": nothing
+  // to sync. kIo when the sync fails.
+  Status SyncWal() const;
 
  private:
   explicit Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
