@@ -87,6 +87,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   }
   SUANLI_TRY(store->Prepare());
   if (background) {
+    store->wal_restart_pages_ = options.wal_restart_pages;
+    // Replaces SQLite's autocheckpoint hook, which wal_autocheckpoint=0 turned off already.
+    sqlite3_wal_hook(
+        store->db_,
+        [](void* self, sqlite3*, const char*, int pages) {
+          static_cast<SqliteStore*>(self)->wal_pages_ = pages;
+          return SQLITE_OK;
+        },
+        store.get());
     if (sqlite3_open_v2(options.path.c_str(), &store->checkpoint_db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
       return store->SqlError("open checkpoint connection");
@@ -220,7 +229,23 @@ Status SqliteStore::Append(const ledger::BatchView& batch,
     return e;
   }
   appends_.fetch_add(1, std::memory_order_relaxed);
+  RestartWalIfLong();
   return OkStatus();
+}
+
+void SqliteStore::RestartWalIfLong() {
+  if (wal_restart_pages_ <= 0 || wal_pages_ < wal_restart_pages_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - restart_tried_at_ < std::chrono::milliseconds(100)) return;
+  restart_tried_at_ = now;
+  // Without waiting: when the background checkpointer holds the lock this returns BUSY after
+  // copying what it can, and a later commit tries again. Nothing is lost either way: every
+  // frame stays in the WAL until it is in the database.
+  sqlite3_busy_timeout(db_, 0);
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
+                                           nullptr);
+  sqlite3_busy_timeout(db_, 5000);
+  if (rc == SQLITE_OK) wal_pages_ = 0;  // the next commit writes from the WAL's start
 }
 
 Status SqliteStore::ReadFrom(std::uint64_t from_seq,

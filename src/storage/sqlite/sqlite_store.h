@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,12 @@ struct SqliteStoreOptions {
   // COMMIT (every wal_autocheckpoint_pages), which stall the writer for milliseconds.
   int checkpoint_interval_ms = 10;
   int wal_autocheckpoint_pages = 1000;
+  // With background checkpoints: when a commit leaves more WAL pages than this (64 MiB of 4 KiB
+  // pages), the writer checkpoints with RESTART itself, at most every 100 ms and never waiting
+  // for the lock (busy: the next commit tries again). Needed because a steady stream of
+  // commits leaves the background checkpointer always a few frames behind, and SQLite starts
+  // the WAL over only when a checkpoint has copied all of it.
+  int wal_restart_pages = 16384;
 };
 
 // Not thread-safe: the ledger's writer thread is its only user (Open replays before the writer
@@ -57,6 +64,8 @@ class SqliteStore final : public ledger::Store {
   Error RollbackWith(Error error);
   Status InsertAccount(const ledger::StoredAccount& a, std::uint64_t seq);
   void Checkpointer(int interval_ms);
+  // After a commit: restarts the WAL when it has grown past wal_restart_pages (see there).
+  void RestartWalIfLong();
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* begin_ = nullptr;
@@ -67,6 +76,12 @@ class SqliteStore final : public ledger::Store {
   sqlite3_stmt* last_seq_ = nullptr;
   sqlite3_stmt* read_from_ = nullptr;
   sqlite3_stmt* count_accounts_ = nullptr;
+
+  // WAL pages after the last commit (sqlite3_wal_hook), and when the writer last tried a
+  // RESTART checkpoint. Writer thread only.
+  int wal_pages_ = 0;
+  int wal_restart_pages_ = 0;  // 0: no restarts (no background checkpoints)
+  std::chrono::steady_clock::time_point restart_tried_at_{};
 
   sqlite3* checkpoint_db_ = nullptr;  // the checkpointer's connection
   std::thread checkpointer_;
