@@ -28,6 +28,9 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# A binary that just linked is ~150 MB of dirty pages; written back ~30 s later, in a run, it
+# holds every fsync behind it (a settlement p99 of 100+ ms). Write it back before measuring.
+sync
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 serve() {  # serve BIN DATA PORT: starts the server in the background, sets PID, waits for it

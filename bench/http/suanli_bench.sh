@@ -46,6 +46,10 @@ PACED=$(mktemp -d /tmp/suanli-bench-paced.XXXXXX)
 # Every round runs the same binary even if someone rebuilds BUILD_DIR meanwhile.
 SUANLI="$PACED/suanli"
 cp "$BUILT" "$SUANLI"
+# Write back what is dirty now (this 150 MB copy, a build that just linked) before measuring:
+# left to the kernel, it goes ~30 s later (vm.dirty_expire_centisecs), in the middle of round
+# 1, and the ledger's fsyncs queue behind it: settle_paced p99 of 75-340 ms in round 1 only.
+sync
 SETUP_PID=""
 cleanup() {
   if [[ -n "$SETUP_PID" ]] && kill -0 "$SETUP_PID" 2>/dev/null; then
