@@ -101,6 +101,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
       return store->SqlError("open checkpoint connection");
     }
     sqlite3_busy_timeout(store->checkpoint_db_, 5000);
+    // A connection learns that the database is in WAL mode when it first reads it; until then
+    // sqlite3_wal_checkpoint_v2 returns SQLITE_OK, checkpoints nothing and reports -1 frames.
+    // This one only ever checkpointed, so it never read: every checkpoint was a no-op.
+    if (sqlite3_exec(store->checkpoint_db_, "PRAGMA journal_mode=WAL", nullptr, nullptr,
+                     nullptr) != SQLITE_OK) {
+      return store->SqlError("checkpoint connection: journal_mode");
+    }
     SqliteStore* raw = store.get();
     const int interval_ms = options.checkpoint_interval_ms;
     store->checkpointer_ = std::thread([raw, interval_ms] { raw->Checkpointer(interval_ms); });

@@ -33,9 +33,9 @@ struct SqliteStoreOptions {
   int wal_autocheckpoint_pages = 1000;
   // With background checkpoints: when a commit leaves more WAL pages than this (64 MiB of 4 KiB
   // pages), the writer checkpoints with RESTART itself, at most every 100 ms and never waiting
-  // for the lock (busy: the next commit tries again). Needed because a steady stream of
-  // commits leaves the background checkpointer always a few frames behind, and SQLite starts
-  // the WAL over only when a checkpoint has copied all of it.
+  // for the lock (busy: the next commit tries again). A backstop: SQLite starts the WAL over
+  // only when a writer begins right after a checkpoint copied all of it, and under a steady
+  // stream of commits that moment can be long in coming (WALs of 10,000 pages seen). 0: never.
   int wal_restart_pages = 16384;
 };
 
