@@ -25,8 +25,8 @@
 # offered load, each also shown as a fraction of nginx's saturated req/s.
 #
 # Environment: SUANLI_BENCH_VOUCHERS (default 1): vouchers the settle scenario spreads its bills
-# over. SUANLI_BENCH_PACE_MS (default 50; a list "50 10 6" for several; 0: no paced scenarios). SUANLI_BENCH_KEEP_DATA=1 keeps
-# the data directory (its path is printed).
+# over. SUANLI_BENCH_PACE_MS (default 50; a list "50 10 6" for several; 0: no paced
+# scenarios). SUANLI_BENCH_KEEP_DATA=1 keeps the data directory (its path is printed).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
