@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from chengdu_flow_test import (PDF, contract_and_voucher, expect, ok, problem,  # noqa: E402
                                qualify, register, resident_id, set_clock, settle, uscc)
-from suanli_client import Client, Server, login  # noqa: E402
+from suanli_client import Client, login, run_test  # noqa: E402
 
 
 def snapshot(officer, auditor):
@@ -30,13 +30,7 @@ def snapshot(officer, auditor):
 
 
 def main():
-    suanli, repo = sys.argv[1], sys.argv[2]
-    server = Server(suanli, repo)
-    try:
-        run(server)
-    finally:
-        server.stop()
-        server.cleanup()
+    run_test(lambda server, _: run(server))
     print("bad input: ok")
 
 

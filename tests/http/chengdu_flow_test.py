@@ -17,7 +17,7 @@ import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from suanli_client import Client, Server, login, resident_id, uscc  # noqa: E402,F401
+from suanli_client import Client, login, resident_id, run_test, uscc  # noqa: E402,F401
 
 PDF = b"%PDF-1.4\n% test document\n"
 
@@ -119,14 +119,7 @@ def set_clock(admin, when):
 
 
 def main():
-    suanli, repo = sys.argv[1], sys.argv[2]
-    server = Server(suanli, repo)
-    try:
-        run(server, suanli)
-    finally:
-        if server.proc.poll() is None:
-            server.stop()
-        server.cleanup()
+    run_test(run)
     print("chengdu flow: ok")
 
 

@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from suanli_client import Server, login  # noqa: E402
+from suanli_client import login, run_test  # noqa: E402
 
 SCRIPT = "#!/bin/sh\npython train.py\n"
 
@@ -29,119 +29,118 @@ def verdicts(job, centers):
 
 
 def main():
-    suanli, repo = sys.argv[1], sys.argv[2]
-    server = Server(suanli, repo)
-    try:
-        app = login(server, "demo-applicant")
-        centers = ok(app.call("GET", "/api/v1/centers"))["items"]
-        ai = next(c for c in centers if c["name"] == "成都智算中心")
+    run_test(run)
+    print("jobs: placement, reasons, refusal of bad input, batches, cancel and state tracking OK")
 
-        job = {"name": "llm-finetune", "resource_type": "npu", "units": 8, "framework": "MindSpore",
-               "framework_version_min": "2.2", "time_limit_s": 7200, "data_region": "成都",
-               "script": SCRIPT}
-        # Bad input: refused with the field; no job recorded.
-        for bad, field in [(dict(job, units=0), "units"), (dict(job, script="echo hi"), "script"),
-                           (dict(job, framework_version_min="two"), "framework_version_min"),
-                           (dict(job, gpu_model="A800"), "gpu_model"),
-                           (dict(job, deadline="2024-02-30T00:00:00+08:00"), "deadline"),
-                           (dict(job, max_price="-1.00"), "max_price")]:
-            s, data = app.call("POST", "/api/v1/jobs", bad)
-            assert s == 422 and data["field"] == field, (bad, s, data)
-        s, _ = login(server, "op-ai").call("POST", "/api/v1/jobs", job)
-        assert s == 403
-        assert ok(app.call("GET", "/api/v1/jobs"))["items"] == []
 
-        placed = ok(app.call("POST", "/api/v1/jobs", job))
-        assert placed["state"] == "submitted" and placed["center_id"] == ai["id"], placed
-        assert placed["slurm_job_id"], placed
-        assert verdicts(placed, centers) == {"成都智算中心": "feasible",
-                                             "国家超算成都中心": "no_such_resource"}, placed
-        price = next(v for v in placed["placement"] if v["center_id"] == ai["id"])
-        assert price["customer_price_fen_per_unit_hour"] == 1200, price  # ¥12.00, no voucher
-        assert [a["code"] for a in placed["attempts"]] == ["ok"], placed
+def run(server, suanli):
+    app = login(server, "demo-applicant")
+    centers = ok(app.call("GET", "/api/v1/centers"))["items"]
+    ai = next(c for c in centers if c["name"] == "成都智算中心")
 
-        # Nothing can take it: a deadline before the job can end, a price cap, capacity, version.
-        none = ok(app.call("POST", "/api/v1/jobs", dict(job, deadline="2024-03-15T09:30:00+08:00")))
-        assert none["state"] == "unplaced" and none["center_id"] is None, none
-        assert verdicts(none, centers)["成都智算中心"] == "past_deadline", none
-        cheap = ok(app.call("POST", "/api/v1/jobs", dict(job, max_price="11.99")))
-        assert verdicts(cheap, centers)["成都智算中心"] == "over_max_price", cheap
-        many = ok(app.call("POST", "/api/v1/jobs", dict(job, units=100000)))
-        assert verdicts(many, centers)["成都智算中心"] == "insufficient_capacity", many
-        old = ok(app.call("POST", "/api/v1/jobs", dict(job, framework_version_min="3.0")))
-        assert verdicts(old, centers)["成都智算中心"] == "framework_missing", old
+    job = {"name": "llm-finetune", "resource_type": "npu", "units": 8, "framework": "MindSpore",
+           "framework_version_min": "2.2", "time_limit_s": 7200, "data_region": "成都",
+           "script": SCRIPT}
+    # Bad input: refused with the field; no job recorded.
+    for bad, field in [(dict(job, units=0), "units"), (dict(job, script="echo hi"), "script"),
+                       (dict(job, framework_version_min="two"), "framework_version_min"),
+                       (dict(job, gpu_model="A800"), "gpu_model"),
+                       (dict(job, deadline="2024-02-30T00:00:00+08:00"), "deadline"),
+                       (dict(job, max_price="-1.00"), "max_price")]:
+        s, data = app.call("POST", "/api/v1/jobs", bad)
+        assert s == 422 and data["field"] == field, (bad, s, data)
+    s, _ = login(server, "op-ai").call("POST", "/api/v1/jobs", job)
+    assert s == 403
+    assert ok(app.call("GET", "/api/v1/jobs"))["items"] == []
 
-        # A trial account limited to a voucher's hours (Slurm GrpTRESMins): the center refuses a
-        # job whose worst case exceeds them, and the refusal is recorded as the attempt's reason.
-        op = login(server, "op-ai")
-        accounts = ok(op.call("GET", f"/api/v1/centers/{ai['id']}/accounts"))["items"]
-        uni_account = next(a for a in accounts if a["account"] == "cd-uni")
-        limit_path = f"/api/v1/centers/{ai['id']}/accounts/{uni_account['id']}/limit"
-        s, data = op.call("POST", limit_path, {"card_hours": -1, "core_hours": 0})
-        assert (s, data["field"]) == (422, "card_hours"), data
-        s, _ = login(server, "op-hpc").call("POST", limit_path, {"card_hours": 24, "core_hours": 0})
-        assert s == 403
-        ok(op.call("POST", limit_path, {"card_hours": 24, "core_hours": 2000}))
-        uni = login(server, "uni-applicant")
-        refused = ok(uni.call("POST", "/api/v1/jobs", job))  # 8 cards × 2 h = 16 h: fits 24
-        assert refused["state"] == "submitted", refused
-        refused = ok(uni.call("POST", "/api/v1/jobs", dict(job, time_limit_s=4 * 3600)))
-        assert refused["state"] == "unplaced", refused  # 16 h running + 32 h > 24 h
-        assert [a["code"] for a in refused["attempts"]] == ["contradiction"], refused
+    placed = ok(app.call("POST", "/api/v1/jobs", job))
+    assert placed["state"] == "submitted" and placed["center_id"] == ai["id"], placed
+    assert placed["slurm_job_id"], placed
+    assert verdicts(placed, centers) == {"成都智算中心": "feasible",
+                                         "国家超算成都中心": "no_such_resource"}, placed
+    price = next(v for v in placed["placement"] if v["center_id"] == ai["id"])
+    assert price["customer_price_fen_per_unit_hour"] == 1200, price  # ¥12.00, no voucher
+    assert [a["code"] for a in placed["attempts"]] == ["ok"], placed
 
-        # The job runs on the simulated center as (simulated) time passes.
-        admin = login(server, "admin")
-        ok(admin.call("POST", "/api/v1/admin/clock", {"now": "2024-03-15T13:00:00+08:00"}))
-        app.relogin()
-        jobs = ok(app.call("GET", "/api/v1/jobs"))["items"]
-        mine = next(j for j in jobs if j["id"] == placed["id"])
-        assert mine["state"] in ("completed", "timeout", "failed"), mine
-        assert len(jobs) == 5, jobs
-        # Another organisation does not see them; officers see every job.
-        assert len(ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"]) == 2
-        assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 7
+    # Nothing can take it: a deadline before the job can end, a price cap, capacity, version.
+    none = ok(app.call("POST", "/api/v1/jobs", dict(job, deadline="2024-03-15T09:30:00+08:00")))
+    assert none["state"] == "unplaced" and none["center_id"] is None, none
+    assert verdicts(none, centers)["成都智算中心"] == "past_deadline", none
+    cheap = ok(app.call("POST", "/api/v1/jobs", dict(job, max_price="11.99")))
+    assert verdicts(cheap, centers)["成都智算中心"] == "over_max_price", cheap
+    many = ok(app.call("POST", "/api/v1/jobs", dict(job, units=100000)))
+    assert verdicts(many, centers)["成都智算中心"] == "insufficient_capacity", many
+    old = ok(app.call("POST", "/api/v1/jobs", dict(job, framework_version_min="3.0")))
+    assert verdicts(old, centers)["成都智算中心"] == "framework_missing", old
 
-        # A batch: every job validated before any is submitted (an error names the job), then
-        # placed together by the planner and submitted to the planned centers.
-        hpc = next(c for c in centers if c["name"] == "国家超算成都中心")
-        dcu = dict(job, resource_type="dcu", units=4, framework="PyTorch",
-                   framework_version_min="2.1", name="dcu-sim")
-        before = len(ok(app.call("GET", "/api/v1/jobs"))["items"])
-        for body, field in [({"jobs": [job, dict(job, units=0)]}, "jobs[1].units"),
-                            ({"jobs": [job, dict(job, colour="red")]}, "jobs[1].colour"),
-                            ({"jobs": []}, "jobs"), ({"jobs": [job] * 201}, "jobs"),
-                            ({"jobs": job}, "jobs"), ({"jobs": [job], "x": 1}, "x"),
-                            ({"jobs": [job, dict(job, voucher_id=999999)]}, "jobs[1].voucher")]:
-            s, data = app.call("POST", "/api/v1/jobs/batch", body)
-            assert s in (404, 422) and data.get("field", "").startswith(field), (field, s, data)
-        assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before
-        batch = ok(app.call("POST", "/api/v1/jobs/batch",
-                            {"jobs": [job, dcu, dict(job, units=100000, name="too-big")]}))
-        got = [(j["state"], j["center_id"]) for j in batch["items"]]
-        assert got == [("submitted", ai["id"]), ("submitted", hpc["id"]), ("unplaced", None)], got
-        assert batch["planned_unplaced"] == 1 and batch["proven_optimal"] is True, batch
-        # The plan's score is the two placed jobs' router scores.
-        scores = [next(v["score_fen"] for v in j["placement"] if v["center_id"] == j["center_id"])
-                  for j in batch["items"][:2]]
-        assert batch["planned_score"] == f"{sum(scores) / 100:.2f}", (batch["planned_score"], scores)
-        assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before + 3
+    # A trial account limited to a voucher's hours (Slurm GrpTRESMins): the center refuses a
+    # job whose worst case exceeds them, and the refusal is recorded as the attempt's reason.
+    op = login(server, "op-ai")
+    accounts = ok(op.call("GET", f"/api/v1/centers/{ai['id']}/accounts"))["items"]
+    uni_account = next(a for a in accounts if a["account"] == "cd-uni")
+    limit_path = f"/api/v1/centers/{ai['id']}/accounts/{uni_account['id']}/limit"
+    s, data = op.call("POST", limit_path, {"card_hours": -1, "core_hours": 0})
+    assert (s, data["field"]) == (422, "card_hours"), data
+    s, _ = login(server, "op-hpc").call("POST", limit_path, {"card_hours": 24, "core_hours": 0})
+    assert s == 403
+    ok(op.call("POST", limit_path, {"card_hours": 24, "core_hours": 2000}))
+    uni = login(server, "uni-applicant")
+    refused = ok(uni.call("POST", "/api/v1/jobs", job))  # 8 cards × 2 h = 16 h: fits 24
+    assert refused["state"] == "submitted", refused
+    refused = ok(uni.call("POST", "/api/v1/jobs", dict(job, time_limit_s=4 * 3600)))
+    assert refused["state"] == "unplaced", refused  # 16 h running + 32 h > 24 h
+    assert [a["code"] for a in refused["attempts"]] == ["contradiction"], refused
 
-        # One job read back; another organisation's is not found; cancelling asks the center.
-        first = batch["items"][0]
-        assert ok(app.call("GET", f"/api/v1/jobs/{first['id']}"))["center_id"] == ai["id"]
-        uni = login(server, "uni-applicant")
-        assert uni.call("GET", f"/api/v1/jobs/{first['id']}")[0] == 404
-        assert uni.call("POST", f"/api/v1/jobs/{first['id']}/cancel")[0] == 404
-        assert login(server, "officer").call("POST", f"/api/v1/jobs/{first['id']}/cancel")[0] == 403
-        s, data = app.call("POST", f"/api/v1/jobs/{batch['items'][2]['id']}/cancel")
-        assert s == 409 and "unplaced" in data["detail"], data  # never placed: nothing to cancel
-        cancelled = ok(app.call("POST", f"/api/v1/jobs/{first['id']}/cancel"))
-        assert cancelled["state"] == "cancelled", cancelled
-        s, data = app.call("POST", f"/api/v1/jobs/{first['id']}/cancel")
-        assert s == 409 and "cancelled" in data["detail"], data
-        print("jobs: placement, reasons, refusal of bad input, batches, cancel and state tracking OK")
-    finally:
-        server.stop()
+    # The job runs on the simulated center as (simulated) time passes.
+    admin = login(server, "admin")
+    ok(admin.call("POST", "/api/v1/admin/clock", {"now": "2024-03-15T13:00:00+08:00"}))
+    app.relogin()
+    jobs = ok(app.call("GET", "/api/v1/jobs"))["items"]
+    mine = next(j for j in jobs if j["id"] == placed["id"])
+    assert mine["state"] in ("completed", "timeout", "failed"), mine
+    assert len(jobs) == 5, jobs
+    # Another organisation does not see them; officers see every job.
+    assert len(ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"]) == 2
+    assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 7
+
+    # A batch: every job validated before any is submitted (an error names the job), then
+    # placed together by the planner and submitted to the planned centers.
+    hpc = next(c for c in centers if c["name"] == "国家超算成都中心")
+    dcu = dict(job, resource_type="dcu", units=4, framework="PyTorch",
+               framework_version_min="2.1", name="dcu-sim")
+    before = len(ok(app.call("GET", "/api/v1/jobs"))["items"])
+    for body, field in [({"jobs": [job, dict(job, units=0)]}, "jobs[1].units"),
+                        ({"jobs": [job, dict(job, colour="red")]}, "jobs[1].colour"),
+                        ({"jobs": []}, "jobs"), ({"jobs": [job] * 201}, "jobs"),
+                        ({"jobs": job}, "jobs"), ({"jobs": [job], "x": 1}, "x"),
+                        ({"jobs": [job, dict(job, voucher_id=999999)]}, "jobs[1].voucher")]:
+        s, data = app.call("POST", "/api/v1/jobs/batch", body)
+        assert s in (404, 422) and data.get("field", "").startswith(field), (field, s, data)
+    assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before
+    batch = ok(app.call("POST", "/api/v1/jobs/batch",
+                        {"jobs": [job, dcu, dict(job, units=100000, name="too-big")]}))
+    got = [(j["state"], j["center_id"]) for j in batch["items"]]
+    assert got == [("submitted", ai["id"]), ("submitted", hpc["id"]), ("unplaced", None)], got
+    assert batch["planned_unplaced"] == 1 and batch["proven_optimal"] is True, batch
+    # The plan's score is the two placed jobs' router scores.
+    scores = [next(v["score_fen"] for v in j["placement"] if v["center_id"] == j["center_id"])
+              for j in batch["items"][:2]]
+    assert batch["planned_score"] == f"{sum(scores) / 100:.2f}", (batch["planned_score"], scores)
+    assert len(ok(app.call("GET", "/api/v1/jobs"))["items"]) == before + 3
+
+    # One job read back; another organisation's is not found; cancelling asks the center.
+    first = batch["items"][0]
+    assert ok(app.call("GET", f"/api/v1/jobs/{first['id']}"))["center_id"] == ai["id"]
+    uni = login(server, "uni-applicant")
+    assert uni.call("GET", f"/api/v1/jobs/{first['id']}")[0] == 404
+    assert uni.call("POST", f"/api/v1/jobs/{first['id']}/cancel")[0] == 404
+    assert login(server, "officer").call("POST", f"/api/v1/jobs/{first['id']}/cancel")[0] == 403
+    s, data = app.call("POST", f"/api/v1/jobs/{batch['items'][2]['id']}/cancel")
+    assert s == 409 and "unplaced" in data["detail"], data  # never placed: nothing to cancel
+    cancelled = ok(app.call("POST", f"/api/v1/jobs/{first['id']}/cancel"))
+    assert cancelled["state"] == "cancelled", cancelled
+    s, data = app.call("POST", f"/api/v1/jobs/{first['id']}/cancel")
+    assert s == 409 and "cancelled" in data["detail"], data
 
 
 if __name__ == "__main__":

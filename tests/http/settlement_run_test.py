@@ -11,17 +11,11 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from chengdu_flow_test import (contract_and_voucher, expect, ok, problem, qualify,  # noqa: E402
                                register, set_clock, settle)
-from suanli_client import Client, Server, login  # noqa: E402
+from suanli_client import Client, login, run_test  # noqa: E402
 
 
 def main():
-    suanli, repo = sys.argv[1], sys.argv[2]
-    server = Server(suanli, repo)
-    try:
-        run(server)
-    finally:
-        server.stop()
-        server.cleanup()
+    run_test(lambda server, _: run(server))
     print("settlement run: ok")
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -64,6 +65,20 @@ class Server:
 
     def cleanup(self):
         shutil.rmtree(self.data, ignore_errors=True)
+
+
+def run_test(body, **server_args):
+    """A test's main(): starts `suanli serve --demo` (the binary is argv[1], the repository
+    argv[2]), runs body(server, suanli) against it and returns what body returns. The server is
+    always stopped (a non-zero exit, e.g. a sanitizer report, fails the test) and its data
+    directory removed, also when body fails."""
+    suanli, repo = sys.argv[1], sys.argv[2]
+    server = Server(suanli, repo, **server_args)
+    try:
+        return body(server, suanli)
+    finally:
+        server.stop()
+        server.cleanup()
 
 
 class Client:
