@@ -18,6 +18,7 @@
 // gets the first answer, and the start-up lookup cannot mistake another settlement for it.
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,15 +101,168 @@ Result<std::vector<std::int64_t>> ApplyMeteredAnswers(Platform::State& s, storag
   return applied;
 }
 
+// One metered settlement as asked for and checked, before its step.
+struct MeteredRequest {
+  std::int64_t provider_id = 0;  // the provider of the voucher's contract
+  std::int64_t org_id = 0;
+  std::int64_t voucher_id = 0;
+  metering::Period period;
+  std::string idempotency_key;
+  std::int64_t total_fen = 0;  // the period's metered bills on the provider's centers, > 0
+};
+
+// The checks that need no step: the actor is the voucher's provider, the voucher is the
+// organisation's, the period is whole days that are over, and something was metered in it.
+Result<MeteredRequest> CheckMeteredRequest(Platform& platform, const Principal& actor,
+                                           Date today, std::int64_t org_id,
+                                           std::string_view period_text, std::int64_t voucher_id,
+                                           std::string idempotency_key) {
+  SUANLI_TRY(RequireRole(actor, {Role::kProvider}));
+  SUANLI_TRY(ValidateIdempotencyKey(idempotency_key));
+  SUANLI_ASSIGN(const Voucher voucher, platform.GetVoucher(actor, voucher_id));
+  if (voucher.org_id != org_id) {
+    return MakeError(ErrorCode::kContradiction, "voucher_id",
+                     "the voucher is another organisation's");
+  }
+  if (!actor.is_system() && actor.provider_id != voucher.provider_id) {
+    return MakeError(ErrorCode::kForbidden, "voucher_id",
+                     "the voucher is for another provider's contract");
+  }
+  SUANLI_ASSIGN(const metering::Period period, metering::Period::Parse(period_text, "period"));
+  // Only whole days that are over: a day's usage may still be coming in until it ends (and a
+  // center reports a job when it ends), so a period is settled from the day after its last.
+  if (period.last >= today) {
+    return MakeError(ErrorCode::kStateConflict, "period",
+                     "the period " + period.ToString() + " has not ended (today is " +
+                         today.ToString() + " CST): it can be settled from " +
+                         period.last.AddDays(1).ToString());
+  }
+  SUANLI_ASSIGN(const auto bills, platform.Bills(actor, org_id, period_text));
+  SUANLI_ASSIGN(const std::int64_t total, metering::TotalFen(bills));
+  if (total <= 0) {
+    return MakeError(ErrorCode::kStateConflict, "period",
+                     "nothing metered for this organisation on your centers in " +
+                         std::string(period_text));
+  }
+  return MeteredRequest{voucher.provider_id, org_id, voucher_id, period,
+                        std::move(idempotency_key), total};
+}
+
 // What the step decided for one request.
 struct MeteredDecision {
   enum Kind { kNew, kReplay, kRefused } kind = kRefused;
   std::int64_t row_id = 0;         // kNew: the row reserving the days
   std::string settlement_key;      // kNew, kReplay: SubmitSettlement's idempotency key
-  std::int64_t bill_fen = 0;       // kReplay: the first request's bill
+  std::int64_t bill_fen = 0;       // kNew: the total; kReplay: the first request's bill
   Error refusal;                   // kRefused
   std::vector<std::int64_t> answers_applied;
 };
+
+MeteredDecision Refused(Error refusal) {
+  MeteredDecision d;
+  d.refusal = std::move(refusal);
+  return d;
+}
+
+// The provider's earlier use of the request's Idempotency-Key, if any: the same days and
+// voucher are a replay, which gets the first answer (the ledger transfer under the recorded
+// key) once that request has been answered; anything else is another settlement under the key.
+Result<std::optional<MeteredDecision>> EarlierUseOfKey(storage::Db& db, const MeteredRequest& m) {
+  SUANLI_ASSIGN(auto used, db.Prepare("SELECT org_id, first_day, last_day, voucher_id, "
+                                      "ledger_key, bill_fen, transfer_id FROM "
+                                      "metered_settlements WHERE provider_id = ?1 AND "
+                                      "idempotency_key = ?2"));
+  SUANLI_ASSIGN(const bool key_used,
+                used.Bind(1, m.provider_id).Bind(2, m.idempotency_key).Step());
+  if (!key_used) return std::optional<MeteredDecision>();
+  const bool same = used.Int(0) == m.org_id && used.Text(1) == m.period.first.ToString() &&
+                    used.Text(2) == m.period.last.ToString() && used.Int(3) == m.voucher_id;
+  if (!same) {
+    return std::optional(Refused(MakeError(
+        ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+        "this key was used for a different settlement (organisation " +
+            std::to_string(used.Int(0)) + ", " + used.Text(1) + ".." + used.Text(2) +
+            ", voucher " + std::to_string(used.Int(3)) + ")")));
+  }
+  if (used.IsNull(6)) {
+    return std::optional(Refused(MakeError(ErrorCode::kStateConflict, "Idempotency-Key",
+                                           "the settlement under this key is still in "
+                                           "progress: retry")));
+  }
+  const std::string prefix = SettlementLedgerKey(m.provider_id, "");
+  const std::string ledger_key = used.Text(4);
+  if (!ledger_key.starts_with(prefix)) {
+    return MakeError(ErrorCode::kContradiction, "Idempotency-Key",
+                     "the recorded ledger key " + ledger_key + " is not a settlement's");
+  }
+  MeteredDecision d;
+  d.kind = MeteredDecision::kReplay;
+  d.settlement_key = ledger_key.substr(prefix.size());
+  d.bill_fen = used.Int(5);
+  return std::optional(std::move(d));
+}
+
+// The refusal for days of the request already settled (or being settled) for the organisation
+// by the provider, if any; a reversed settlement's days may be settled again.
+Result<std::optional<Error>> OverlapRefusal(storage::Db& db, const MeteredRequest& m) {
+  SUANLI_ASSIGN(auto overlap, db.Prepare("SELECT m.first_day, m.last_day, m.transfer_id FROM "
+                                         "metered_settlements m WHERE m.provider_id = ?1 AND "
+                                         "m.org_id = ?2 AND m.first_day <= ?4 AND "
+                                         "m.last_day >= ?3 AND NOT EXISTS (SELECT 1 FROM "
+                                         "settlements st WHERE st.transfer_id = m.transfer_id "
+                                         "AND st.reversed_by IS NOT NULL) ORDER BY m.first_day "
+                                         "LIMIT 1"));
+  overlap.Bind(1, m.provider_id).Bind(2, m.org_id);
+  overlap.Bind(3, m.period.first.ToString()).Bind(4, m.period.last.ToString());
+  SUANLI_ASSIGN(const bool overlaps, overlap.Step());
+  if (!overlaps) return std::optional<Error>();
+  const std::string days = m.period.ToString();
+  const std::string settled = overlap.Text(0) + ".." + overlap.Text(1);
+  return std::optional(MakeError(
+      ErrorCode::kStateConflict, "period",
+      days + (days == settled ? " is" : " overlaps " + settled + ", which is") +
+          (overlap.IsNull(2) ? " being settled for this organisation by another request"
+                             : " already settled for this organisation on your centers "
+                               "(settlement " + std::to_string(overlap.Int(2)) + ")") +
+          ": each day is settled once"));
+}
+
+// A new settlement: its days reserved by a metered_settlements row, durable with the step.
+Result<MeteredDecision> ReserveDays(StepContext& ctx, const MeteredRequest& m) {
+  MeteredDecision d;
+  d.kind = MeteredDecision::kNew;
+  d.settlement_key = MeteredSettlementKey(m.org_id, m.period, m.voucher_id, m.idempotency_key);
+  d.bill_fen = m.total_fen;
+  SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
+                              "INSERT INTO metered_settlements (provider_id, org_id, first_day, "
+                              "last_day, voucher_id, idempotency_key, ledger_key, bill_fen, "
+                              "created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  SUANLI_TRY(ins.Bind(1, m.provider_id).Bind(2, m.org_id).Bind(3, m.period.first.ToString())
+                 .Bind(4, m.period.last.ToString()).Bind(5, m.voucher_id)
+                 .Bind(6, m.idempotency_key)
+                 .Bind(7, SettlementLedgerKey(m.provider_id, d.settlement_key))
+                 .Bind(8, d.bill_fen).Bind(9, ctx.now.micros()).Run());
+  d.row_id = ctx.db.LastInsertRowid();
+  return d;
+}
+
+// The step of a metered settlement, after the waiting answers are applied: a replay, a
+// refusal, or a new settlement.
+Result<MeteredDecision> Decide(Platform::State& s, StepContext& ctx, const MeteredRequest& m) {
+  SUANLI_ASSIGN(std::optional<MeteredDecision> earlier, EarlierUseOfKey(ctx.db, m));
+  if (earlier) return std::move(*earlier);
+  // A key a bill posted by hand (POST /settlements) used names that settlement.
+  SUANLI_ASSIGN(const auto posted, s.ledger->LookupTransferByKey(
+                                       SettlementLedgerKey(m.provider_id, m.idempotency_key)));
+  if (posted) {
+    return Refused(MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                             "this key was used for a different settlement (settlement " +
+                                 std::to_string(posted->id.value) + ")"));
+  }
+  SUANLI_ASSIGN(std::optional<Error> overlap, OverlapRefusal(ctx.db, m));
+  if (overlap) return Refused(std::move(*overlap));
+  return ReserveDays(ctx, m);
+}
 
 }  // namespace
 
@@ -186,128 +340,19 @@ Status RecoverMeteredSettlements(Platform::State& s) {
 void Platform::SettleMeteredBill(const Principal& actor, std::int64_t org_id,
                                  std::string_view period_text, std::int64_t voucher_id,
                                  std::string idempotency_key, SettlementDone done) {
-  if (Status r = RequireRole(actor, {Role::kProvider}); !r.ok()) return done(r.error());
-  if (Status k = ValidateIdempotencyKey(idempotency_key); !k.ok()) return done(k.error());
-  auto voucher = GetVoucher(actor, voucher_id);
-  if (!voucher.ok()) return done(voucher.error());
-  if (voucher->org_id != org_id) {
-    return done(MakeError(ErrorCode::kContradiction, "voucher_id",
-                          "the voucher is another organisation's"));
-  }
-  if (!actor.is_system() && actor.provider_id != voucher->provider_id) {
-    return done(MakeError(ErrorCode::kForbidden, "voucher_id",
-                          "the voucher is for another provider's contract"));
-  }
-  auto period = metering::Period::Parse(period_text, "period");
-  if (!period.ok()) return done(period.error());
-  // Only whole days that are over: a day's usage may still be coming in until it ends (and a
-  // center reports a job when it ends), so a period is settled from the day after its last.
-  const Date today = state_->clock->Now().CstDate();
-  if (period->last >= today) {
-    return done(MakeError(ErrorCode::kStateConflict, "period",
-                          "the period " + period->ToString() + " has not ended (today is " +
-                              today.ToString() + " CST): it can be settled from " +
-                              period->last.AddDays(1).ToString()));
-  }
-  auto bills = Bills(actor, org_id, period_text);
-  if (!bills.ok()) return done(bills.error());
-  auto total = metering::TotalFen(*bills);
-  if (!total.ok()) return done(total.error());
-  if (*total <= 0) {
-    return done(MakeError(ErrorCode::kStateConflict, "period",
-                          "nothing metered for this organisation on your centers in " +
-                              std::string(period_text)));
-  }
-  const std::int64_t provider_id = voucher->provider_id;
-  const std::string days = period->ToString();
   State& s = *state_;
+  auto request = CheckMeteredRequest(*this, actor, s.clock->Now().CstDate(), org_id, period_text,
+                                     voucher_id, std::move(idempotency_key));
+  if (!request.ok()) return done(request.error());
   auto decided = s.RunStep<MeteredDecision>(actor, [&](StepContext& ctx)
                                                        -> Result<MeteredDecision> {
-    MeteredDecision d;
-    SUANLI_ASSIGN(d.answers_applied, ApplyMeteredAnswers(s, ctx.db));
-    // The key's earlier use by this provider: the same days and voucher are a replay, which gets
-    // the first answer (the ledger transfer under the recorded key) once that request has been
-    // answered; anything else is another settlement under the same key.
-    SUANLI_ASSIGN(auto used, ctx.db.Prepare(
-                                 "SELECT org_id, first_day, last_day, voucher_id, ledger_key, "
-                                 "bill_fen, transfer_id FROM metered_settlements WHERE "
-                                 "provider_id = ?1 AND idempotency_key = ?2"));
-    SUANLI_ASSIGN(const bool key_used, used.Bind(1, provider_id).Bind(2, idempotency_key).Step());
-    if (key_used) {
-      const bool same = used.Int(0) == org_id && used.Text(1) == period->first.ToString() &&
-                        used.Text(2) == period->last.ToString() && used.Int(3) == voucher_id;
-      if (!same) {
-        d.refusal = MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
-                              "this key was used for a different settlement (organisation " +
-                                  std::to_string(used.Int(0)) + ", " + used.Text(1) + ".." +
-                                  used.Text(2) + ", voucher " + std::to_string(used.Int(3)) +
-                                  ")");
-        return d;
-      }
-      if (used.IsNull(6)) {
-        d.refusal = MakeError(ErrorCode::kStateConflict, "Idempotency-Key",
-                              "the settlement under this key is still in progress: retry");
-        return d;
-      }
-      const std::string prefix = SettlementLedgerKey(provider_id, "");
-      const std::string ledger_key = used.Text(4);
-      if (!ledger_key.starts_with(prefix)) {
-        return MakeError(ErrorCode::kContradiction, "Idempotency-Key",
-                         "the recorded ledger key " + ledger_key + " is not a settlement's");
-      }
-      d.kind = MeteredDecision::kReplay;
-      d.settlement_key = ledger_key.substr(prefix.size());
-      d.bill_fen = used.Int(5);
-      return d;
-    }
-    // A key a bill posted by hand (POST /settlements) used names that settlement.
-    SUANLI_ASSIGN(const auto posted,
-                  s.ledger->LookupTransferByKey(SettlementLedgerKey(provider_id, idempotency_key)));
-    if (posted) {
-      d.refusal = MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
-                            "this key was used for a different settlement (settlement " +
-                                std::to_string(posted->id.value) + ")");
-      return d;
-    }
-    // Days already settled (or being settled) for this organisation by this provider; a
-    // reversed settlement's days may be settled again.
-    SUANLI_ASSIGN(auto overlap, ctx.db.Prepare(
-                                    "SELECT m.first_day, m.last_day, m.transfer_id FROM "
-                                    "metered_settlements m WHERE m.provider_id = ?1 AND "
-                                    "m.org_id = ?2 AND m.first_day <= ?4 AND m.last_day >= ?3 "
-                                    "AND NOT EXISTS (SELECT 1 FROM settlements st WHERE "
-                                    "st.transfer_id = m.transfer_id AND st.reversed_by IS NOT "
-                                    "NULL) ORDER BY m.first_day LIMIT 1"));
-    overlap.Bind(1, provider_id).Bind(2, org_id);
-    overlap.Bind(3, period->first.ToString()).Bind(4, period->last.ToString());
-    SUANLI_ASSIGN(const bool overlaps, overlap.Step());
-    if (overlaps) {
-      const std::string settled = overlap.Text(0) + ".." + overlap.Text(1);
-      d.refusal = MakeError(
-          ErrorCode::kStateConflict, "period",
-          days + (days == settled ? " is" : " overlaps " + settled + ", which is") +
-              (overlap.IsNull(2) ? " being settled for this organisation by another request"
-                                 : " already settled for this organisation on your centers "
-                                   "(settlement " + std::to_string(overlap.Int(2)) + ")") +
-              ": each day is settled once");
-      return d;
-    }
-    d.kind = MeteredDecision::kNew;
-    d.settlement_key = MeteredSettlementKey(org_id, *period, voucher_id, idempotency_key);
-    d.bill_fen = *total;
-    SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
-                                "INSERT INTO metered_settlements (provider_id, org_id, first_day, "
-                                "last_day, voucher_id, idempotency_key, ledger_key, bill_fen, "
-                                "created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-    SUANLI_TRY(ins.Bind(1, provider_id).Bind(2, org_id).Bind(3, period->first.ToString())
-                   .Bind(4, period->last.ToString()).Bind(5, voucher_id).Bind(6, idempotency_key)
-                   .Bind(7, SettlementLedgerKey(provider_id, d.settlement_key))
-                   .Bind(8, d.bill_fen).Bind(9, ctx.now.micros()).Run());
-    d.row_id = ctx.db.LastInsertRowid();
+    SUANLI_ASSIGN(std::vector<std::int64_t> applied, ApplyMeteredAnswers(s, ctx.db));
+    SUANLI_ASSIGN(MeteredDecision d, Decide(s, ctx, *request));
+    d.answers_applied = std::move(applied);
     return d;
   });
   if (!decided.ok()) return done(decided.error());
-  if (!decided->answers_applied.empty()) {
+  if (!decided->answers_applied.empty()) {  // committed: no later step applies them again
     std::lock_guard lock(s.metered_mu);
     std::erase_if(s.metered_answers, [&](const State::MeteredAnswer& a) {
       return std::find(decided->answers_applied.begin(), decided->answers_applied.end(),
@@ -316,21 +361,22 @@ void Platform::SettleMeteredBill(const Principal& actor, std::int64_t org_id,
   }
   if (decided->kind == MeteredDecision::kRefused) return done(decided->refusal);
 
-  SettlementRequest request;
-  request.idempotency_key = decided->settlement_key;
-  request.voucher_id = voucher_id;
+  SettlementRequest settlement;
+  settlement.idempotency_key = decided->settlement_key;
+  settlement.voucher_id = voucher_id;
   // The bill number names what was billed, so the claim's summary table shows it.
-  request.bill_no = std::string(kMeteredBillPrefix) + std::to_string(org_id) + "-" + days;
-  request.metered = true;
-  request.bill_fen = decided->bill_fen;
+  settlement.bill_no = std::string(kMeteredBillPrefix) + std::to_string(org_id) + "-" +
+                       request->period.ToString();
+  settlement.metered = true;
+  settlement.bill_fen = decided->bill_fen;
   if (decided->kind == MeteredDecision::kReplay) {
-    return SubmitSettlement(actor, std::move(request), std::move(done));
+    return SubmitSettlement(actor, std::move(settlement), std::move(done));
   }
   // The ledger's answer for the reserved days, applied by the next metered settlement's step
   // (this callback runs on a ledger thread and must not wait on SQLite). After kIoUncertain the
   // ledger may or may not hold the transfer until it is reopened: the row keeps its days, and
   // start-up resolves it.
-  SubmitSettlement(actor, std::move(request),
+  SubmitSettlement(actor, std::move(settlement),
                    [&s, row_id = decided->row_id,
                     done = std::move(done)](Result<SettlementResult> out) mutable {
                      if (out.ok() || out.error().code != ErrorCode::kIoUncertain) {
