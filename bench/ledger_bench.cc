@@ -69,6 +69,7 @@ struct Options {
   std::vector<std::string> models = {"callback"};  // "callback", "thread"
   int driver_threads = 2;
   std::size_t overlap_backlog_events_min = 0;  // 0 = the ledger's default
+  int checkpoint_interval_ms = -1;  // < 0 = the store's default
 };
 
 template <typename T>
@@ -421,6 +422,7 @@ Instance OpenAndSetUp(const std::string& dir, std::int64_t vouchers, const Optio
   std::filesystem::create_directories(dir);
   storage::SqliteStoreOptions so;
   so.path = (std::filesystem::path(dir) / "ledger.db").string();
+  if (o.checkpoint_interval_ms >= 0) so.checkpoint_interval_ms = o.checkpoint_interval_ms;
   in.store = Must(storage::SqliteStore::Open(so), "open store");
   ledger::LedgerOptions lo;
   lo.clock = clock;
@@ -505,6 +507,11 @@ int main(int argc, char** argv) {
   app.add_option("--overlap-min", o.overlap_backlog_events_min,
                  "queued events that let the writer apply the next batch during the fsync "
                  "(LedgerOptions::overlap_backlog_events_min; 0 = the ledger's default)");
+  app.add_option("--checkpoint-ms", o.checkpoint_interval_ms,
+                 "the store's background checkpoint interval (SqliteStoreOptions::"
+                 "checkpoint_interval_ms; 0 = SQLite's own checkpoints in the writer's COMMIT; "
+                 "default: the store's)")
+      ->check(CLI::Range(0, 60'000));
   CLI11_PARSE(app, argc, argv);
   return suanli::bench::Run(o);
 }
