@@ -58,9 +58,12 @@ json::object View(const metering::Bill& b) {
 json::object View(const metering::Reconciliation& r) {
   json::array rows;
   for (const auto& x : r.rows) {
+    json::array days;
+    for (const auto& d : x.days) days.push_back(json::string(d.ToString()));
     rows.push_back(json::object{{"org_id", x.org.value},
                                 {"claimed", MoneyString(x.claimed_fen)},
                                 {"metered", MoneyString(x.metered_fen)},
+                                {"metered_days", std::move(days)},
                                 {"difference", MoneyString(x.difference_fen)},
                                 {"flagged", x.flagged}});
   }

@@ -193,5 +193,54 @@ TEST_F(BillsTest, ReconciliationFlagsAnInflatedClaim) {
   EXPECT_EQ(Reconcile(negative, *bills, q1).error().code, ErrorCode::kNegativeAmount);
 }
 
+TEST(MeteredBasisTest, MeteredBillsByTheirDaysAndBillsByHandByTheRestOfThePeriod) {
+  const Period q2 = *Period::Parse("2024Q2");
+  const Period q1 = *Period::Parse("2024Q1");
+  const Period june = *Period::Parse("2024-06-01..2024-06-30");
+  const Period across = *Period::Parse("2024-03-20..2024-04-10");
+  const auto text = [](const std::vector<BasisTerm>& terms) {
+    std::string s;
+    for (const BasisTerm& t : terms) s += (t.subtract ? "-" : "+") + t.days.ToString() + " ";
+    return s;
+  };
+  // Bills posted by hand only: the claim's period, as before.
+  EXPECT_EQ(text(MeteredBasis(q2, {}, true)), "+2024-04-01..2024-06-30 ");
+  // Metered bills only: their own days, inside the period or not.
+  const std::vector<Period> metered = {q1, june};
+  EXPECT_EQ(text(MeteredBasis(q2, metered, false)),
+            "+2024-01-01..2024-03-31 +2024-06-01..2024-06-30 ");
+  // Both: the period less the metered days inside it (none of Q1's, June's whole, and of a
+  // bill across the boundary only its part in the period).
+  EXPECT_EQ(text(MeteredBasis(q2, metered, true)),
+            "+2024-01-01..2024-03-31 +2024-06-01..2024-06-30 +2024-04-01..2024-06-30 "
+            "-2024-06-01..2024-06-30 ");
+  const std::vector<Period> straddling = {across};
+  EXPECT_EQ(text(MeteredBasis(q2, straddling, true)),
+            "+2024-03-20..2024-04-10 +2024-04-01..2024-06-30 -2024-04-01..2024-04-10 ");
+  EXPECT_TRUE(MeteredBasis(q2, {}, false).empty());
+}
+
+TEST(ReconcileTest, EachOrganisationAgainstItsOwnMeteredAmountAndDays) {
+  const Period q2 = *Period::Parse("2024Q2");
+  const Period q1 = *Period::Parse("2024Q1");
+  const std::vector<ClaimAmount> claims = {{OrgId(1), 100'00}, {OrgId(2), 50'00},
+                                           {OrgId(1), 20'00}};
+  const std::vector<MeteredAmount> metered = {{OrgId(1), 120'00, {q1}}};
+  auto rec = Reconcile(claims, metered, q2);
+  ASSERT_TRUE(rec.ok());
+  ASSERT_EQ(rec->rows.size(), 2u);
+  EXPECT_EQ(rec->rows[0].claimed_fen, 120'00);
+  EXPECT_EQ(rec->rows[0].metered_fen, 120'00);
+  EXPECT_FALSE(rec->rows[0].flagged);
+  ASSERT_EQ(rec->rows[0].days.size(), 1u);
+  EXPECT_EQ(rec->rows[0].days[0].ToString(), "2024-01-01..2024-03-31");
+  // No metered amount: 0 over the claim's period.
+  EXPECT_EQ(rec->rows[1].metered_fen, 0);
+  EXPECT_TRUE(rec->rows[1].flagged);
+  ASSERT_EQ(rec->rows[1].days.size(), 1u);
+  EXPECT_EQ(rec->rows[1].days[0].ToString(), "2024-04-01..2024-06-30");
+  EXPECT_EQ(rec->flagged, 1u);
+}
+
 }  // namespace
 }  // namespace suanli::metering

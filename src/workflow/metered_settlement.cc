@@ -266,6 +266,22 @@ Result<MeteredDecision> Decide(Platform::State& s, StepContext& ctx, const Meter
 
 }  // namespace
 
+std::optional<MeteredBillNo> ParseMeteredBillNo(std::string_view bill_no) {
+  if (!bill_no.starts_with(kMeteredBillPrefix)) return std::nullopt;
+  const std::string_view rest = bill_no.substr(kMeteredBillPrefix.size());
+  const auto dash = rest.find('-');
+  // An organisation id of 1..18 digits: no overflow, no sign, no leading garbage.
+  if (dash == std::string_view::npos || dash == 0 || dash > 18) return std::nullopt;
+  std::int64_t org = 0;
+  for (const char c : rest.substr(0, dash)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    org = org * 10 + (c - '0');
+  }
+  auto days = metering::Period::Parse(rest.substr(dash + 1));
+  if (!days.ok() || org <= 0) return std::nullopt;
+  return MeteredBillNo{org, *days};
+}
+
 // Rows left waiting by a stop, resolved from the ledger; then metered settlements made before
 // metered_settlements existed, recorded from the settlement journal (bill_no "M-<org>-<days>",
 // their ledger key read back from the ledger). Called by Open once the journal is complete.
@@ -307,15 +323,8 @@ Status RecoverMeteredSettlements(Platform::State& s) {
                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
   std::size_t added = 0;
   for (const Earlier& e : earlier) {
-    // "M-<org>-<first>..<last>"; any other bill number is not a metered bill.
-    const auto dash = e.bill_no.find('-', 2);
-    if (dash == std::string::npos || dash == 2 || dash > 20) continue;
-    const std::string org_text = e.bill_no.substr(2, dash - 2);
-    if (!std::all_of(org_text.begin(), org_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      continue;
-    }
-    auto period = metering::Period::Parse(std::string_view(e.bill_no).substr(dash + 1));
-    if (!period.ok()) continue;
+    const std::optional<MeteredBillNo> billed = ParseMeteredBillNo(e.bill_no);
+    if (!billed) continue;
     SUANLI_ASSIGN(const auto t,
                   s.ledger->LookupTransfer(TransferId(static_cast<std::uint64_t>(e.transfer_id))));
     if (!t) continue;
@@ -323,8 +332,8 @@ Status RecoverMeteredSettlements(Platform::State& s) {
     const std::string prefix = SettlementLedgerKey(e.provider_id, "");
     const std::string header = t->key.starts_with(prefix) ? t->key.substr(prefix.size()) : t->key;
     ins.Reset();
-    SUANLI_TRY(ins.Bind(1, e.provider_id).Bind(2, std::stoll(org_text))
-                   .Bind(3, period->first.ToString()).Bind(4, period->last.ToString())
+    SUANLI_TRY(ins.Bind(1, e.provider_id).Bind(2, billed->org_id)
+                   .Bind(3, billed->days.first.ToString()).Bind(4, billed->days.last.ToString())
                    .Bind(5, e.voucher_id).Bind(6, header).Bind(7, t->key).Bind(8, e.bill_fen)
                    .Bind(9, e.transfer_id).Bind(10, e.at_us).Run());
     if (s.db->Changes() > 0) ++added;

@@ -5,6 +5,7 @@
 // is (metered_settlement.cc); and each claim reconciled with what was metered. The rating rules are metering's
 // (docs/metering.md); this file only assembles their inputs from platform.db.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -303,9 +304,15 @@ Result<metering::Reconciliation> Platform::ReconcileClaim(const Principal& actor
   SUANLI_ASSIGN(const Claim claim, GetClaim(actor, claim_id));
   SUANLI_ASSIGN(const auto rows, ClaimSummary(actor, claim_id));
   SUANLI_ASSIGN(const metering::Period period, metering::Period::Parse(claim.period, "period"));
-  // Claimed bill amounts per organisation, in the claim's order.
+  // Claimed bill amounts per organisation, in the claim's order, and what each organisation's
+  // bills say about their days: a metered bill names them, a bill posted by hand does not.
+  struct Billed {
+    std::vector<metering::Period> metered_bills;
+    bool posted_bills = false;
+  };
   std::vector<metering::ClaimAmount> claimed;
   std::vector<std::int64_t> org_ids;
+  std::map<std::int64_t, Billed> billed;
   {
     std::lock_guard lock(state_->mu);
     SUANLI_ASSIGN(auto by_uscc, state_->db->Prepare("SELECT id FROM orgs WHERE uscc = ?1"));
@@ -316,15 +323,37 @@ Result<metering::Reconciliation> Platform::ReconcileClaim(const Principal& actor
       const std::int64_t org = by_uscc.Int(0);
       claimed.push_back({OrgId(static_cast<std::uint64_t>(org)), r.bill_fen});
       if (std::find(org_ids.begin(), org_ids.end(), org) == org_ids.end()) org_ids.push_back(org);
+      const std::optional<MeteredBillNo> metered = ParseMeteredBillNo(r.bill_no);
+      if (metered && metered->org_id == org) {
+        billed[org].metered_bills.push_back(metered->days);
+      } else {
+        billed[org].posted_bills = true;
+      }
     }
   }
-  // Metered: the claim's provider's centers only, for the same organisations and period.
-  std::vector<metering::Bill> bills;
+  // Metered: the claim's provider's centers only, for the same organisations, over the days
+  // metering::MeteredBasis names.
+  std::vector<metering::MeteredAmount> metered;
   for (std::int64_t org : org_ids) {
-    SUANLI_ASSIGN(auto b, BillsOf(*this, *state_, org, period, claim.provider_id));
-    for (auto& bill : b) bills.push_back(std::move(bill));
+    const Billed& b = billed[org];
+    metering::MeteredAmount m{OrgId(static_cast<std::uint64_t>(org)), 0, {}};
+    for (const metering::BasisTerm& term :
+         metering::MeteredBasis(period, b.metered_bills, b.posted_bills)) {
+      SUANLI_ASSIGN(const auto bills, BillsOf(*this, *state_, org, term.days, claim.provider_id));
+      SUANLI_ASSIGN(const std::int64_t total, metering::TotalFen(bills));
+      const bool overflow = term.subtract
+                                ? __builtin_sub_overflow(m.metered_fen, total, &m.metered_fen)
+                                : __builtin_add_overflow(m.metered_fen, total, &m.metered_fen);
+      if (overflow) return MakeError(ErrorCode::kOverflow, "metered", "a total overflows");
+      if (!term.subtract) m.days.push_back(term.days);
+    }
+    std::sort(m.days.begin(), m.days.end(), [](const metering::Period& x,
+                                                const metering::Period& y) {
+      return x.first < y.first;
+    });
+    metered.push_back(std::move(m));
   }
-  return metering::Reconcile(claimed, bills, period);
+  return metering::Reconcile(claimed, metered, period);
 }
 
 Status Platform::LimitSlurmAccount(const Principal& actor, std::int64_t center_id,

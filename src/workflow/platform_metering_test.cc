@@ -291,5 +291,59 @@ TEST_F(MeteredSettlementTest, AReversedSettlementsDaysMayBeSettledAgain) {
   EXPECT_EQ(VoucherNow().used_fen, kMarchFen / 2);
 }
 
+// A quarter's metered bill can only be settled after the quarter, so it falls in the next
+// quarter's claim. Reconciled against that quarter's metering it looked unmetered and was
+// flagged; it is compared with the metering of its own days.
+TEST_F(MeteredSettlementTest, AQuartersMeteredBillIsReconciledAgainstItsOwnDays) {
+  AfterTheQuarter(clock_);  // 10 April
+  IngestAll();
+  auto q1 = SettlePeriod("2024Q1", "q1-after");
+  ASSERT_TRUE(q1.ok()) << q1.error().ToString();
+  ASSERT_EQ(q1->bill_fen, kQ1Fen);
+  clock_.Set(Instant::Parse("2024-07-02T09:00:00+08:00").value());
+  auto claim = platform_->CompileClaim(As("op-ai"), "chengdu-2024", "2024Q2");
+  ASSERT_TRUE(claim.ok()) << claim.error().ToString();
+  auto rec = platform_->ReconcileClaim(As("officer"), claim->id);
+  ASSERT_TRUE(rec.ok()) << rec.error().ToString();
+  ASSERT_EQ(rec->rows.size(), 1u);
+  const metering::ReconciliationRow& row = rec->rows[0];
+  EXPECT_EQ(row.claimed_fen, kQ1Fen);
+  EXPECT_EQ(row.metered_fen, kQ1Fen);  // not Q2's 60.00
+  EXPECT_FALSE(row.flagged);
+  ASSERT_EQ(row.days.size(), 1u);
+  EXPECT_EQ(row.days[0].ToString(), "2024-01-01..2024-03-31");
+  EXPECT_EQ(rec->flagged, 0u);
+}
+
+// Metered bills and a bill posted by hand in one claim: each metered bill against its own days,
+// the bill posted by hand against the claim's quarter less those days, so no day counts twice
+// and a job billed both ways shows as the excess.
+TEST_F(MeteredSettlementTest, ABillPostedByHandBesideMeteredOnesCountsNoDayTwice) {
+  AfterTheQuarter(clock_);  // 10 April
+  IngestAll();
+  ASSERT_TRUE(SettlePeriod("2024Q1", "q1-after").ok());
+  auto april = SettlePeriod("2024-04-01..2024-04-09", "april-metered");  // 3 April's job
+  ASSERT_TRUE(april.ok()) << april.error().ToString();
+  ASSERT_EQ(april->bill_fen, kAprilFen);
+  auto by_hand = SettleBill(voucher_, "april-by-hand", "INV-2024-04", kAprilFen);  // again
+  ASSERT_TRUE(by_hand.ok()) << by_hand.error().ToString();
+  clock_.Set(Instant::Parse("2024-07-02T09:00:00+08:00").value());
+  auto claim = platform_->CompileClaim(As("op-ai"), "chengdu-2024", "2024Q2");
+  ASSERT_TRUE(claim.ok()) << claim.error().ToString();
+  auto rec = platform_->ReconcileClaim(As("officer"), claim->id);
+  ASSERT_TRUE(rec.ok()) << rec.error().ToString();
+  ASSERT_EQ(rec->rows.size(), 1u);
+  const metering::ReconciliationRow& row = rec->rows[0];
+  EXPECT_EQ(row.claimed_fen, kQ1Fen + 2 * kAprilFen);
+  // Q1 + 1–9 April + (Q2 − 1–9 April): 3 April's job once.
+  EXPECT_EQ(row.metered_fen, kQ1Fen + kAprilFen);
+  EXPECT_EQ(row.difference_fen, kAprilFen);
+  EXPECT_TRUE(row.flagged);
+  ASSERT_EQ(row.days.size(), 3u);
+  EXPECT_EQ(row.days[0].ToString(), "2024-01-01..2024-03-31");
+  EXPECT_EQ(row.days[1].ToString(), "2024-04-01..2024-04-09");
+  EXPECT_EQ(row.days[2].ToString(), "2024-04-01..2024-06-30");
+}
+
 }  // namespace
 }  // namespace suanli::workflow

@@ -284,6 +284,13 @@ Status RequireOrgReadAccess(const Principal& actor, std::int64_t org_id,
 // A settlement's ledger key: "stl/<provider>/<settlement key>" (the provider's Idempotency-Key,
 // or a metered settlement's derived key), so a retry lands on the same ledger transfer.
 std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settlement_key);
+// The organisation and days a metered settlement's bill number names ("M-<org>-<first>..<last>",
+// kMeteredBillPrefix), or nullopt for any other bill number (metered_settlement.cc).
+struct MeteredBillNo {
+  std::int64_t org_id = 0;
+  metering::Period days;
+};
+std::optional<MeteredBillNo> ParseMeteredBillNo(std::string_view bill_no);
 // Free text a person writes (a reason, a finding, a comment) goes into audit entries, whose
 // detail is at most audit::kDetailBytesMax: bounded well below it, so an over-long text is
 // refused on its own field before anything changes instead of failing the step at its audit.

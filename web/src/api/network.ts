@@ -156,7 +156,9 @@ export interface IngestReport {
   amount: Money; rejects: UsageReject[]
 }
 
-export interface ReconciliationRow { org_id: Id; claimed: Money; metered: Money; difference: Money; flagged: boolean }
+// metered_days: the day ranges whose metering makes up `metered` (a metered bill's own days, the
+// claim's period for bills posted by hand).
+export interface ReconciliationRow { org_id: Id; claimed: Money; metered: Money; metered_days?: string[]; difference: Money; flagged: boolean }
 export interface Reconciliation { period: string; claimed: Money; metered: Money; flagged: boolean; rows: ReconciliationRow[] }
 
 // Public: the catalogue and the published offers

@@ -279,9 +279,9 @@ const en: typeof zh = {
       noVoucher: 'This organisation has no active voucher.',
     },
     rec: {
-      title: 'Metering reconciliation', intro: "The claim's amounts against the platform's metering (the claim's provider's centers, same quarter), per organisation; organisations claimed above their metering are marked red.",
+      title: 'Metering reconciliation', intro: "The claim's amounts against the platform's metering (the claim's provider's centers; bills posted by hand over the claim's quarter, metered bills over their own days), per organisation; organisations claimed above their metering are marked red.",
       org: 'Organisation', claimed: 'Claimed', metered: 'Metered', difference: 'Difference', flagged: 'Above metering', ok: 'Matches',
-      total: 'Total', empty: 'No metering to compare for this claim.', show: 'Show metering reconciliation',
+      total: 'Total', empty: 'No metering to compare for this claim.', show: 'Show metering reconciliation', days: 'Metered days:',
     },
   },
   errors: {

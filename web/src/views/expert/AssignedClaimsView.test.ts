@@ -23,10 +23,10 @@ function serve() {
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
     if (url.startsWith('/api/v1/claims/1/reconciliation')) {
       return json({
-        period: '2024Q2', claimed: '150000.00', metered: '120000.00', flagged: true,
+        period: '2024-04-01..2024-06-30', claimed: '150000.00', metered: '120000.00', flagged: true,
         rows: [
-          { org_id: 7, claimed: '100000.00', metered: '70000.00', difference: '30000.00', flagged: true },
-          { org_id: 8, claimed: '50000.00', metered: '50000.00', difference: '0.00', flagged: false },
+          { org_id: 7, claimed: '100000.00', metered: '70000.00', metered_days: ['2024-04-01..2024-06-30'], difference: '30000.00', flagged: true },
+          { org_id: 8, claimed: '50000.00', metered: '50000.00', metered_days: ['2024-01-01..2024-03-31'], difference: '0.00', flagged: false },
         ],
       })
     }
@@ -97,6 +97,9 @@ describe('AssignedClaimsView', () => {
     expect(rows[1].classes()).not.toContain('flagged')
     expect(rows[1].text()).toContain('#8')
     expect(rows[1].text()).toContain('Matches')
+    // A metered bill of Q1 settled in Q2 was compared over its own days, and says so.
+    expect(rows[0].find('[data-test=metered-days]').exists()).toBe(false)
+    expect(rows[1].get('[data-test=metered-days]').text()).toBe('Metered days: 2024-01-01..2024-03-31')
   })
 
   it('speaks Chinese by default', async () => {
