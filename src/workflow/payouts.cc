@@ -1,5 +1,6 @@
-// Quarterly payout (seed 000: 按季度兑付): every decided, unpaid claim of the program goes into
-// the quarter's batch; the approved amount moves from the provider's receivable to its payout
+// Quarterly payout (seed 000: 按季度兑付): every decided, unpaid claim of the program for the
+// quarter, or for an earlier quarter (a claim decided after its own quarter's batch was made),
+// goes into the quarter's batch — never a later quarter's claim; the approved amount moves from the provider's receivable to its payout
 // account, the refused rest to the program's lapsed account, and the batch is exported for the
 // finance bureau. One batch per program and quarter.
 #include "workflow/platform_state.h"
@@ -47,24 +48,29 @@ Result<PayoutBatch> Platform::CreatePayoutBatch(const Principal& actor,
     }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO payout_batches (program_id, quarter, "
                                            "total_fen, created_at_us) VALUES (?1,?2,0,?3)"));
-    if (Status st = ins.Bind(1, program_id).Bind(2, quarter).Bind(3, ctx.now.micros()).Run(); !st.ok()) {
+    if (Status st = ins.Bind(1, program_id).Bind(2, q.ToString()).Bind(3, ctx.now.micros()).Run();
+        !st.ok()) {
       if (st.error().code == ErrorCode::kContradiction) {
         return MakeError(ErrorCode::kDuplicate, "quarter", "this quarter's batch exists");
       }
       return st.error();
     }
     const std::int64_t batch_id = ctx.db.LastInsertRowid();
-    SUANLI_ASSIGN(auto claims, ctx.db.Prepare("SELECT id FROM claims WHERE program_id = ?1 AND "
-                                              "status IN ('approved','partly_approved','refused') "
-                                              "AND payout_batch_id IS NULL ORDER BY id"));
+    SUANLI_ASSIGN(auto claims, ctx.db.Prepare("SELECT id, period FROM claims WHERE program_id = "
+                                              "?1 AND status IN ('approved','partly_approved',"
+                                              "'refused') AND payout_batch_id IS NULL ORDER BY id"));
     claims.Bind(1, program_id);
     std::vector<std::int64_t> ids;
     while (true) {
       SUANLI_ASSIGN(const bool row, claims.Step());
       if (!row) break;
-      ids.push_back(claims.Int(0));
+      SUANLI_ASSIGN(const Quarter claimed, Quarter::Parse(claims.Text(1), "period"));
+      if (claimed.FirstDay() <= q.FirstDay()) ids.push_back(claims.Int(0));
     }
-    if (ids.empty()) return MakeError(ErrorCode::kStateConflict, "quarter", "no decided claims to pay");
+    if (ids.empty()) {
+      return MakeError(ErrorCode::kStateConflict, "quarter",
+                       "no decided claims to pay for " + q.ToString() + " or before");
+    }
     const ProgramAccounts& pa = s.program_accounts.at(std::string(program_id));
     std::int64_t total = 0;
     for (std::int64_t id : ids) {

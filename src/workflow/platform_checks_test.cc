@@ -209,9 +209,19 @@ TEST_F(PlatformChecksTest, APayoutBatchPaysARealQuarterThatHasEnded) {
   // A quarter is a claim's period too: one Date cannot hold is refused, not a crash.
   ExpectRefused(platform_->CompileClaim(As("op-ai"), "chengdu-2024", "0000Q1"), ErrorCode::kParse,
                 "period");
+  // A batch pays its quarter's claims and earlier ones, never a later quarter's: the Q2 claim is
+  // not in a Q1 batch (which once paid and labelled it as Q1's), nor in one of 2000.
+  for (const char* before : {"2024Q1", "2000Q1"}) {
+    ExpectRefused(platform_->CreatePayoutBatch(officer, "chengdu-2024", before),
+                  ErrorCode::kStateConflict, "quarter");
+  }
+  EXPECT_EQ(Audited("payout.batch"), 0u);
   auto batch = platform_->CreatePayoutBatch(officer, "chengdu-2024", "2024Q2");
   ASSERT_TRUE(batch.ok()) << batch.error().ToString();
   EXPECT_EQ(batch->total_fen, 500'00);
+  EXPECT_EQ(batch->quarter, "2024Q2");
+  ASSERT_EQ(batch->lines.size(), 1u);
+  EXPECT_EQ(batch->lines[0].period, "2024Q2");
 }
 
 TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {
