@@ -79,6 +79,11 @@ struct Settlement {
 
 struct Case {
   Instant as_of;
+  // When the application was made, if before as_of: a decision re-quotes a pending application
+  // at the decision (caps, pool, issue day) but checks the application window at the time of
+  // applying, so an application made inside the window is not refused because it is decided
+  // after it closed. Never after as_of.
+  std::optional<Instant> applied_at;
   Organisation organisation;
   Provider provider;
   Contract contract;

@@ -286,6 +286,18 @@ Result<Case> ReadCase(JsonObject& root) {
   auto instant = Instant::Parse(as_of, "as_of");
   if (!instant.ok()) return MakeError(ErrorCode::kInvalidDate, "as_of", instant.error().message);
   c.as_of = *instant;
+  SUANLI_ASSIGN(auto applied_at, root.String("applied_at"));
+  if (applied_at) {
+    auto applied = Instant::Parse(*applied_at, "applied_at");
+    if (!applied.ok()) {
+      return MakeError(ErrorCode::kInvalidDate, "applied_at", applied.error().message);
+    }
+    if (c.as_of < *applied) {
+      return MakeError(ErrorCode::kContradiction, "applied_at",
+                       "the application cannot be made after as_of");
+    }
+    c.applied_at = *applied;
+  }
   SUANLI_ASSIGN(JsonObject org, root.RequiredObject("organisation"));
   SUANLI_TRY(ReadOrganisation(org, c.organisation));
   SUANLI_ASSIGN(JsonObject provider, root.RequiredObject("provider"));

@@ -93,6 +93,21 @@ TEST(CaseParserTest, ImpossibleDates) {
                 ErrorCode::kContradiction, "contract.start");
 }
 
+TEST(CaseParserTest, AppliedAtIsAnInstantNoLaterThanAsOf) {
+  auto decided = Edited([](json::object& o) {
+    o["as_of"] = "2024-11-30T09:00:00+08:00";
+    o["applied_at"] = "2024-11-29T22:00:00+08:00";
+  });
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  ASSERT_TRUE(decided->applied_at.has_value());
+  EXPECT_EQ(decided->applied_at->ToString(), "2024-11-29T22:00:00+08:00");
+  ExpectRefused(Edited([](json::object& o) { o["applied_at"] = "2024-11-31T00:00:00+08:00"; }),
+                ErrorCode::kInvalidDate, "applied_at");
+  ExpectRefused(Edited([](json::object& o) { o["applied_at"] = "2099-01-01T00:00:00+08:00"; }),
+                ErrorCode::kContradiction, "applied_at");
+  EXPECT_FALSE(Edited([](json::object&) {})->applied_at.has_value());
+}
+
 TEST(CaseParserTest, ClosedVocabularies) {
   ExpectRefused(Edited([](json::object& o) { o["contract"].as_object()["resource_class"] = "gpu"; }),
                 ErrorCode::kOutOfRange, "contract.resource_class");

@@ -41,14 +41,16 @@ void CheckApplicationWindow(const Program& p, const Case& c, QuoteResult& r) {
   const Instant open = Instant::StartOfDay(w.start);
   const Instant close = Instant::EndOfDay(w.end);  // "截至24:00": exclusive
   const std::string span = w.start.ToString() + " 00:00 to " + w.end.ToString() + " 24:00 CST";
-  if (c.as_of < open) {
-    Fail(r, "application_window", "applied at " + c.as_of.ToString() + ", before the window " + span,
+  const Instant applied = c.applied_at.value_or(c.as_of);  // a decision: when it was applied for
+  if (applied < open) {
+    Fail(r, "application_window", "applied at " + applied.ToString() + ", before the window " + span,
          w.source.clause);
-  } else if (c.as_of >= close) {
-    Fail(r, "application_window", "applied at " + c.as_of.ToString() + ", after the window " + span + " closed",
+  } else if (applied >= close) {
+    Fail(r, "application_window", "applied at " + applied.ToString() + ", after the window " + span + " closed",
          w.source.clause);
   } else {
-    Pass(r, "application_window", "applied within " + span, w.source.clause);
+    Pass(r, "application_window", "applied at " + applied.ToString() + ", within " + span,
+         w.source.clause);
   }
 }
 

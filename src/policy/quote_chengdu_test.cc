@@ -125,6 +125,16 @@ TEST_F(ChengduTest, ApplicationWindowClosesAt24OnNovember29) {
   EXPECT_TRUE(Run().eligible);
 }
 
+// A decision after the close re-quotes an application made before it: the window is checked at
+// applied_at, everything else (the issue day, caps, the pool) at as_of.
+TEST_F(ChengduTest, TheWindowIsTheApplicationsWhenItIsDecidedLater) {
+  case_.as_of = T("2024-11-30T09:00:00+08:00");
+  case_.applied_at = T("2024-11-29T22:00:00+08:00");
+  EXPECT_TRUE(Run().eligible) << Failures(Run());
+  case_.applied_at = T("2024-11-30T00:00:00+08:00");
+  EXPECT_NE(Failed(Run(), "application_window"), nullptr);
+}
+
 TEST_F(ChengduTest, ValidThroughNovember30OfTheIssueYear) {
   const QuoteResult r = Run();
   ASSERT_TRUE(r.expires_at.has_value());

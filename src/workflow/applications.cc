@@ -2,6 +2,8 @@
 // recorded facts (organisation, provider, contract, what was granted before, the pool, other
 // subsidies, related parties); an officer approves or refuses; approval issues the voucher —
 // a ledger account funded from the pool — with the grant re-quoted at the decision.
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "policy/quote.h"
@@ -13,6 +15,7 @@ namespace suanli::workflow {
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);
 Result<Provider> LoadProvider(storage::Db& db, std::int64_t id);
 Result<Contract> LoadContract(storage::Db& db, std::int64_t id);
+Result<Document> LoadDocument(storage::Db& db, std::int64_t id);  // documents.cc
 Status RequireNotBanned(const Org& org, Instant now);
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
@@ -68,6 +71,29 @@ Result<std::vector<std::string>> Strings(storage::Db& db, const std::string& sql
     out.push_back(q.Text(0));
   }
   return out;
+}
+
+// A major project's tier (30 % with the higher caps, past the revenue rule) rests on its
+// evidence: a contract naming a project level is granted only once an officer has approved the
+// project_evidence document it cites. Filing refuses evidence already rejected, an application
+// evidence rejected since (`pending_ok`: one under review may still be applied with), and the
+// grant anything but approved evidence, since the review may come (or change) in between.
+Status RequireProjectEvidence(storage::Db& db, const Contract& c, bool pending_ok) {
+  if (c.project_level.empty()) return OkStatus();
+  if (!c.evidence_document_id) {
+    return MakeError(ErrorCode::kStateConflict, "contract_id",
+                     "the contract names a " + c.project_level +
+                         " major project but cites no project evidence");
+  }
+  SUANLI_ASSIGN(const Document doc, LoadDocument(db, *c.evidence_document_id));
+  if (doc.status != "approved" && !(pending_ok && doc.status == "pending")) {
+    return MakeError(ErrorCode::kStateConflict, "contract_id",
+                     "the contract's major-project evidence (document " +
+                         std::to_string(doc.id) + ") is " + doc.status +
+                         ": the major-project tier is granted only on approved evidence; "
+                         "review it first, or refuse the application");
+  }
+  return OkStatus();
 }
 
 // The policy case from what the platform has recorded, as of `now`.
@@ -179,6 +205,7 @@ Result<Application> Platform::Apply(const Principal& actor, std::string_view pro
                        "this contract was already used for application " +
                            std::to_string(dup.Int(0)) + " (one application per contract)");
     }
+    SUANLI_TRY(RequireProjectEvidence(ctx.db, contract, /*pending_ok=*/true));
     SUANLI_ASSIGN(const Provider prov, LoadProvider(ctx.db, contract.provider_id));
     SUANLI_ASSIGN(const policy::Case k,
                   BuildCase(ctx.state, ctx.db, *program, org, prov, contract, 0, ctx.now));
@@ -261,8 +288,11 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     SUANLI_TRY(RequireNotBanned(org, ctx.now));
     // Re-quote at the decision: caps and the pool may have moved since the application.
     SUANLI_ASSIGN(const Provider prov, LoadProvider(ctx.db, contract.provider_id));
-    SUANLI_ASSIGN(const policy::Case k, BuildCase(ctx.state, ctx.db, *program, org, prov,
-                                                  contract, application_id, ctx.now));
+    SUANLI_TRY(RequireProjectEvidence(ctx.db, contract, /*pending_ok=*/false));
+    SUANLI_ASSIGN(policy::Case k, BuildCase(ctx.state, ctx.db, *program, org, prov, contract,
+                                            application_id, ctx.now));
+    // The window is the application's, made inside it even when decided after it closed.
+    k.applied_at = std::min(before.created_at, ctx.now);
     const policy::QuoteResult quote = policy::Quote(*program, k);
     if (!quote.eligible) {
       return MakeError(ErrorCode::kNotEligible, "", FailedReasons(quote));

@@ -93,6 +93,67 @@ TEST_F(PlatformChecksTest, AMajorProjectCitesItsOwnProjectEvidence) {
   EXPECT_EQ(filed->evidence_document_id, evidence->id);
 }
 
+// The major-project tier (30 % of the contract, caps of 3,000,000 / 1,500,000, past the revenue
+// rule) rests on the evidence the contract cites. Once it was granted whatever became of the
+// evidence: an organisation could file with evidence under review, have it rejected, and still
+// be approved at the major-project tier. An application may be made while the evidence is
+// under review; the grant waits for its approval, and rejected evidence stops the application.
+TEST_F(PlatformChecksTest, AMajorProjectIsGrantedOnlyOnApprovedEvidence) {
+  ASSERT_NE(ApplyForVoucher(), 0);  // seeds the demo and qualifies organisation 1
+  const Principal applicant = As("demo-applicant");
+  const Principal officer = As("officer");
+  auto evidence = Upload("demo-applicant", "org/1", "project_evidence");
+  auto doomed = Upload("demo-applicant", "org/1", "project_evidence");
+  ASSERT_TRUE(evidence.ok() && doomed.ok());
+  NewContract pending_contract = MajorProject(evidence->id);
+  auto filed = platform_->FileContract(applicant, pending_contract);
+  ASSERT_TRUE(filed.ok()) << filed.error().ToString();
+  NewContract doomed_contract = MajorProject(doomed->id);
+  doomed_contract.contract_no = "MP-2";
+  auto filed_doomed = platform_->FileContract(applicant, doomed_contract);
+  ASSERT_TRUE(filed_doomed.ok()) << filed_doomed.error().ToString();
+
+  // Rejected after filing: no application.
+  ASSERT_TRUE(platform_->ReviewDocument(officer, doomed->id, false, "项目文件不符").ok());
+  ExpectRefused(platform_->Apply(applicant, "chengdu-2024", filed_doomed->id),
+                ErrorCode::kStateConflict, "contract_id");
+  // Under review: the application is taken, the grant is not.
+  auto app = platform_->Apply(applicant, "chengdu-2024", filed->id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  const std::size_t approvals = Audited("application.approve");
+  ExpectRefused(platform_->DecideApplication(officer, app->id, true, ""),
+                ErrorCode::kStateConflict, "contract_id");
+  EXPECT_EQ(Audited("application.approve"), approvals);
+  // Approved: granted at the tier, 30 % of 300,000.00.
+  ASSERT_TRUE(platform_->ReviewDocument(officer, evidence->id, true, "").ok());
+  auto decided = platform_->DecideApplication(officer, app->id, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->granted_fen, 90'000'00);
+}
+
+// Chengdu's window closes on 29 November 24:00 (seed 000). An application made inside it and
+// decided after it closed was refused at the decision ("applied at <the decision's time>, after
+// the window closed"), leaving every application still waiting at the close undecidable. The
+// window is the application's; a new application after the close is still refused.
+TEST_F(PlatformChecksTest, AnApplicationMadeInTheWindowIsDecidedAfterItCloses) {
+  clock_.Set(Instant::Parse("2024-11-29T22:00:00+08:00").value());
+  const std::int64_t app = ApplyForVoucher();
+  ASSERT_NE(app, 0);
+  clock_.Set(Instant::Parse("2024-11-30T09:00:00+08:00").value());
+  const Principal officer = As("officer");
+  auto decided = platform_->DecideApplication(officer, app, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->status, "approved");
+  NewContract late = DemoContract("R-LATE");
+  auto filed = platform_->FileContract(As("demo-applicant"), late);
+  ASSERT_TRUE(filed.ok()) << filed.error().ToString();
+  auto refused = platform_->Apply(As("demo-applicant"), "chengdu-2024", filed->id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotEligible);
+  EXPECT_NE(refused.error().message.find("application_window"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST_F(PlatformChecksTest, AContractsFieldsAreBounded) {
   ASSERT_TRUE(SeedDemo(*platform_).ok());
   const Principal applicant = As("demo-applicant");
