@@ -141,7 +141,29 @@ void RouteKit::Add(http::Method method, std::string pattern, Access access, std:
             }
             return std::move(reply).Send(http::Response(it->second.response));
           }
+          // The key is taken from here until the answer is remembered: a second request under
+          // it (from another I/O thread) would otherwise miss the memo and run too — with other
+          // content, both would take effect.
+          const auto [running, taken] = in_flight_.emplace(memo_key, request_sha);
+          if (!taken) {
+            return std::move(reply).Send(ProblemFrom(
+                running->second != request_sha
+                    ? MakeError(ErrorCode::kIdempotencyConflict, "Idempotency-Key",
+                                "this key was used for a different request")
+                    : MakeError(ErrorCode::kStateConflict, "Idempotency-Key",
+                                "a request under this key is still in progress: retry")));
+          }
         }
+        // Frees the key however the handler ends (an exception is answered 500 by the server).
+        struct Release {
+          RouteKit* kit;
+          const std::string* key;
+          ~Release() {
+            if (key == nullptr) return;
+            std::lock_guard lock(kit->idem_mu_);
+            kit->in_flight_.erase(*key);
+          }
+        } release{this, entry.money_moving ? &memo_key : nullptr};
         Result<http::Response> out = handler(call);
         http::Response response = out.ok() ? std::move(out).value() : ProblemFrom(out.error());
         if (entry.money_moving && response.status < 300) {

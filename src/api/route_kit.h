@@ -58,6 +58,8 @@ class RouteKit {
   };
   std::mutex idem_mu_;
   std::unordered_map<std::string, Remembered> idem_;
+  // Keys whose request is running: memo key → digest of that request (guarded by idem_mu_).
+  std::unordered_map<std::string, std::string> in_flight_;
 };
 
 void AddSessionRoutes(RouteKit& kit);

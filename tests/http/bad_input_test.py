@@ -6,6 +6,7 @@ claims, the audit log's length) before and after every bad request and requires 
 Usage: bad_input_test.py SUANLI_BINARY REPO_DIR"""
 import os
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
 from chengdu_flow_test import (PDF, contract_and_voucher, expect, ok, problem,  # noqa: E402
@@ -214,6 +215,8 @@ def run(server):
         expect(not changed, f"{name}: state changed: {changed}")
         print(f"  {name}: {status} {code}, state unchanged")
 
+    concurrent_key_reuse(server, provider, v["id"])
+
     # Out of the window and expired: move the clock.
     set_clock(admin, "2024-11-30T12:00:00+08:00")
     before = snapshot(officer, auditor)
@@ -224,6 +227,38 @@ def run(server):
     problem(settle(provider, v["id"], "S-9", "10.00", "s-9"), 409, "expired")
     expect(before == snapshot(officer, auditor), "after expiry: nothing changed")
     print("  after the application window, after expiry: refused, state unchanged")
+
+
+def concurrent_key_reuse(server, provider, voucher_id):
+    """One Idempotency-Key on two different requests sent at the same moment: one takes
+    effect, the other is 409 idempotency_conflict. (The replay memo was checked before the
+    handler ran and filled after it, so both could run: 4 pairs in 10 here.)"""
+    pairs = 8
+    bills = [ok(settle(provider, voucher_id, f"S-RACE-{i}", "10.00", f"s-race-{i}"))
+             for i in range(2 * pairs)]
+    for p in range(pairs):
+        a, b = bills[2 * p], bills[2 * p + 1]
+        start = threading.Barrier(2)
+        answers = {}
+
+        def reverse(settlement):
+            client = Client(server)
+            client.api_key = provider.api_key
+            start.wait()
+            answers[settlement["id"]] = client.call(
+                "POST", f"/api/v1/settlements/{settlement['id']}/reversal",
+                {"reason": "billed twice"}, headers={"Idempotency-Key": f"race-{p}"})
+
+        threads = [threading.Thread(target=reverse, args=(s,)) for s in (a, b)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        statuses = sorted(status for status, _ in answers.values())
+        expect(statuses == [200, 409], f"pair {p}: {answers}")
+        refused = next(data for status, data in answers.values() if status == 409)
+        expect(refused["type"].endswith("/idempotency_conflict"), f"pair {p}: {refused}")
+    print(f"  one Idempotency-Key on two requests at once, {pairs} times: one ran, one 409")
 
 
 def apply_new(app, contract, number):
