@@ -112,7 +112,11 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   }
   k.organisation.credit.blacklisted = org.blacklisted;
   k.organisation.credit.sanction_active = org.credit_status == "dishonest";
-  if (org.banned_until) k.organisation.banned_until = org.banned_until->CstDate();
+  // The policy's banned_until is the last banned day (inclusive); the platform stores the
+  // instant the ban ends (exclusive, the anniversary's 00:00 CST), as RequireNotBanned reads it.
+  if (org.banned_until) {
+    k.organisation.banned_until = Instant::FromMicros(org.banned_until->micros() - 1).CstDate();
+  }
   if (!c.project_level.empty()) k.organisation.classes.push_back("major_project_lead");
   const std::string org_owner = "org/" + std::to_string(org.id);
   const std::string prov_owner = "provider/" + std::to_string(prov.id);

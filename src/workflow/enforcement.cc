@@ -34,8 +34,23 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
   std::vector<MoveOutcome> outcomes;
   SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
+    // The same finding recorded again (an officer's retry under a new Idempotency-Key) is
+    // refused: it would restart the ban from today and record a second, empty enforcement.
+    SUANLI_ASSIGN(auto same, ctx.db.Prepare("SELECT id, at_us FROM enforcements WHERE org_id = ?1 "
+                                            "AND program_id = ?2 AND finding = ?3"));
+    SUANLI_ASSIGN(const bool recorded, same.Bind(1, org_id).Bind(2, program->id)
+                                           .Bind(3, finding).Step());
+    if (recorded) {
+      return MakeError(ErrorCode::kDuplicate, "finding",
+                       "this finding was recorded on " +
+                           Instant::FromMicros(same.Int(1)).CstDate().ToString() +
+                           " (enforcement " + std::to_string(same.Int(0)) + ")");
+    }
     const int years = program->exclusions.fraud_ban_years.value_or(2);
-    const Instant until = Instant::StartOfDay(ctx.now.CstDate().AddMonths(12 * years));
+    // A new finding bans from its own day, but never shortens a ban already in force (a program
+    // with a shorter ban period cannot cut another's).
+    Instant until = Instant::StartOfDay(ctx.now.CstDate().AddMonths(12 * years));
+    if (before.banned_until && until < *before.banned_until) until = *before.banned_until;
     Enforcement out;
     out.org_id = org_id;
     out.program_id = program->id;
@@ -43,18 +58,23 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     out.banned_until = until;
     out.at = ctx.now;
     for (VoucherEntry* v : s.vouchers.All()) {
-      if (v->org_id != org_id || v->program_id != program->id) continue;
+      if (v->org_id != org_id) continue;
+      // The ban is the organisation's (orgs.banned_until_us, which start-up loads onto every
+      // one of its vouchers): its vouchers in other programs stop settling now too, not only
+      // after a restart. Only this program's are clawed back.
+      const std::int64_t banned_before = v->org_banned_until_us.exchange(until.micros());
+      ctx.OnRollback([v, banned_before] { v->org_banned_until_us = banned_before; });
+      if (v->program_id != program->id) continue;
       // Closed before the moves are planned, so no settlement slips in between; reopened if the
       // step fails, so a refused finding leaves the voucher as it was and a retry claws back.
-      const std::int64_t banned_before = v->org_banned_until_us.exchange(until.micros());
       const auto status_before = v->status.exchange(VoucherEntry::kClawedBack);
-      ctx.OnRollback([v, banned_before, status_before] {
-        v->org_banned_until_us = banned_before;
-        v->status = status_before;
-      });
+      ctx.OnRollback([v, status_before] { v->status = status_before; });
       if (status_before == VoucherEntry::kClawedBack) continue;
       const std::string vid = std::to_string(v->id);
-      if (v->credits_fen.load() > 0) {
+      // Only an active voucher with something left is clawed: a used-up one has nothing, and a
+      // lapsed one's rest already went back at expiry (a move of nothing would be refused by the
+      // ledger and sit in the outbox as failed). What was used is recovered either way.
+      if (status_before == VoucherEntry::kActive && v->remaining_fen() > 0) {
         SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, pa.pool,
                                         v->credits_fen.load(),
                                         ledger::kClawback | ledger::kBalancingDebit, kCodeClawback,
