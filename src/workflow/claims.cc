@@ -17,8 +17,7 @@ std::string Yuan(std::int64_t fen);
 // Panel members per claim at least (seed 000 §四(四): 组织专家评审).
 inline constexpr std::size_t kPanelExpertsMin = 3;
 
-namespace {
-
+// "kind/id" of a document's owner (also documents.cc).
 Result<std::pair<std::string, std::int64_t>> SplitOwner(std::string_view owner) {
   const auto slash = owner.find('/');
   if (slash == std::string_view::npos) return MakeError(ErrorCode::kParse, "owner", "kind/id");
@@ -29,6 +28,8 @@ Result<std::pair<std::string, std::int64_t>> SplitOwner(std::string_view owner) 
     return MakeError(ErrorCode::kParse, "owner", "kind/id");
   }
 }
+
+namespace {
 
 constexpr const char* kSelectClaim =
     "SELECT id, provider_id, program_id, period, status, claimed_fen, approved_fen, "
@@ -227,13 +228,16 @@ Result<Claim> Platform::SubmitClaim(const Principal& actor, std::int64_t claim_i
     }
     std::string missing;
     for (const char* kind : kClaimMaterialKinds) {
-      SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT 1 FROM documents WHERE owner = ?1 AND kind = ?2"));
+      // A material an officer rejected does not count: a new upload of the kind replaces it.
+      SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT 1 FROM documents WHERE owner = ?1 AND kind = "
+                                           "?2 AND status != 'rejected'"));
       q.Bind(1, "claim/" + std::to_string(claim_id)).Bind(2, kind);
       SUANLI_ASSIGN(const bool has, q.Step());
       if (!has) missing += (missing.empty() ? "" : ", ") + std::string(kind);
     }
     if (!missing.empty()) {
-      return MakeError(ErrorCode::kMissingField, "materials", "missing: " + missing);
+      return MakeError(ErrorCode::kMissingField, "materials",
+                       "missing (or rejected): " + missing);
     }
     // The related-party check again at redemption (seed 000 §五(一)): a relation declared
     // since the application, on either side, stops the claim.
@@ -282,6 +286,37 @@ static Result<std::vector<std::string>> ClaimParties(storage::Db& db, const Clai
   return parties;
 }
 
+// A declared party as compared: without surrounding spaces, ASCII letters upper-cased (a USCC
+// typed "91510100mA…" or with a trailing space is still the same code).
+static std::string PartyKey(std::string_view party) {
+  while (!party.empty() && (party.front() == ' ' || party.front() == '\t')) party.remove_prefix(1);
+  while (!party.empty() && (party.back() == ' ' || party.back() == '\t')) party.remove_suffix(1);
+  std::string key(party);
+  for (char& ch : key) {
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  }
+  return key;
+}
+
+// The party of the claim (ClaimParties) that `expert` declared a relation with, if any: a
+// conflict of interest, checked when the panel is seated, when the expert gives an opinion and
+// when the panel decides (a relation may be declared at any time).
+static Result<std::optional<std::string>> ExpertConflict(storage::Db& db,
+                                                         const std::vector<std::string>& parties,
+                                                         std::int64_t expert) {
+  SUANLI_ASSIGN(auto conflict, db.Prepare("SELECT party FROM related_parties WHERE owner = ?1"));
+  conflict.Bind(1, "user/" + std::to_string(expert));
+  while (true) {
+    SUANLI_ASSIGN(const bool row, conflict.Step());
+    if (!row) break;
+    const std::string declared = PartyKey(conflict.Text(0));
+    for (const std::string& p : parties) {
+      if (PartyKey(p) == declared) return std::optional<std::string>(conflict.Text(0));
+    }
+  }
+  return std::optional<std::string>();
+}
+
 Result<Claim> Platform::AssignPanel(const Principal& actor, std::int64_t claim_id,
                                     std::vector<std::int64_t> expert_ids) {
   SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
@@ -292,8 +327,18 @@ Result<Claim> Platform::AssignPanel(const Principal& actor, std::int64_t claim_i
   }
   return state_->RunStep<Claim>(actor, [&](StepContext& ctx) -> Result<Claim> {
     SUANLI_ASSIGN(const Claim before, LoadClaim(ctx.db, claim_id));
-    if (before.status != "submitted") {
+    // A claim under review may have its panel replaced (a member found conflicted, say): the
+    // members left off go, with their opinions; those kept keep theirs.
+    if (before.status != "submitted" && before.status != "under_review") {
       return MakeError(ErrorCode::kStateConflict, "claim_id", "the claim is " + before.status);
+    }
+    for (std::int64_t member : before.panel) {
+      if (std::find(expert_ids.begin(), expert_ids.end(), member) != expert_ids.end()) continue;
+      for (const char* sql : {"DELETE FROM opinions WHERE claim_id = ?1 AND expert_id = ?2",
+                              "DELETE FROM panel_members WHERE claim_id = ?1 AND expert_id = ?2"}) {
+        SUANLI_ASSIGN(auto del, ctx.db.Prepare(sql));
+        SUANLI_TRY(del.Bind(1, claim_id).Bind(2, member).Run());
+      }
     }
     SUANLI_ASSIGN(const auto parties, ClaimParties(ctx.db, before));
     for (std::int64_t expert : expert_ids) {
@@ -304,17 +349,13 @@ Result<Claim> Platform::AssignPanel(const Principal& actor, std::int64_t claim_i
         return MakeError(ErrorCode::kOutOfRange, "expert_ids",
                          "user " + std::to_string(expert) + " is not an expert");
       }
-      SUANLI_ASSIGN(auto conflict, ctx.db.Prepare("SELECT party FROM related_parties WHERE owner = ?1"));
-      conflict.Bind(1, "user/" + std::to_string(expert));
-      while (true) {
-        SUANLI_ASSIGN(const bool row, conflict.Step());
-        if (!row) break;
-        if (std::find(parties.begin(), parties.end(), conflict.Text(0)) != parties.end()) {
-          return MakeError(ErrorCode::kStateConflict, "expert_ids",
-                           "expert " + std::to_string(expert) + " declared a conflict with " +
-                               conflict.Text(0));
-        }
+      SUANLI_ASSIGN(const auto conflict, ExpertConflict(ctx.db, parties, expert));
+      if (conflict) {
+        return MakeError(ErrorCode::kStateConflict, "expert_ids",
+                         "expert " + std::to_string(expert) + " declared a conflict with " +
+                             *conflict);
       }
+      if (OnPanel(before, expert)) continue;  // kept: already notified
       SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO panel_members (claim_id, expert_id) VALUES (?1, ?2)"));
       SUANLI_TRY(ins.Bind(1, claim_id).Bind(2, expert).Run());
       SUANLI_TRY(AddNotice(ctx, "user/" + std::to_string(expert), "panel.assigned",
@@ -350,6 +391,13 @@ Result<Claim> Platform::RecordOpinion(const Principal& actor, std::int64_t claim
     if (before.status != "under_review") {
       return MakeError(ErrorCode::kStateConflict, "claim_id", "the claim is " + before.status);
     }
+    SUANLI_ASSIGN(const auto parties, ClaimParties(ctx.db, before));
+    SUANLI_ASSIGN(const auto conflict, ExpertConflict(ctx.db, parties, actor.user_id));
+    if (conflict) {
+      return MakeError(ErrorCode::kStateConflict, "claim_id",
+                       "you declared a relation with " + *conflict +
+                           ", a party to this claim: the officer must replace you on the panel");
+    }
     // A claim never exceeds the recorded deductions, whatever an opinion says.
     if (approved_fen > before.claimed_fen) {
       return MakeError(ErrorCode::kExceedsLimit, "approved_amount",
@@ -381,6 +429,15 @@ Result<Claim> Platform::DecideClaim(const Principal& actor, std::int64_t claim_i
     SUANLI_ASSIGN(const Claim before, LoadClaim(ctx.db, claim_id));
     if (before.status != "under_review") {
       return MakeError(ErrorCode::kStateConflict, "claim_id", "the claim is " + before.status);
+    }
+    SUANLI_ASSIGN(const auto parties, ClaimParties(ctx.db, before));
+    for (std::int64_t member : before.panel) {
+      SUANLI_ASSIGN(const auto conflict, ExpertConflict(ctx.db, parties, member));
+      if (conflict) {
+        return MakeError(ErrorCode::kStateConflict, "panel",
+                         "expert " + std::to_string(member) + " declared a relation with " +
+                             *conflict + " since the panel was seated: replace them first");
+      }
     }
     if (before.opinions.size() < before.panel.size()) {
       return MakeError(ErrorCode::kStateConflict, "opinions",

@@ -14,6 +14,7 @@
 namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);  // orgs.cc
+Result<std::pair<std::string, std::int64_t>> SplitOwner(std::string_view owner);  // claims.cc
 std::string OrgJson(const Org& o);
 
 namespace {
@@ -157,6 +158,17 @@ Result<Document> Platform::UploadDocument(const Principal& actor, std::string ow
   const std::string sha = security::Sha256Hex(bytes);
   SUANLI_TRY(WriteBlob(fs::path(state_->options.data_dir) / "blobs", sha, bytes));
   return state_->RunStep<Document>(actor, [&](StepContext& ctx) -> Result<Document> {
+    // A claim's materials are what its panel reviews: fixed once the claim is submitted.
+    SUANLI_ASSIGN(const auto parts, SplitOwner(owner));
+    if (parts.first == "claim") {
+      SUANLI_ASSIGN(auto claim, ctx.db.Prepare("SELECT status FROM claims WHERE id = ?1"));
+      SUANLI_ASSIGN(const bool found, claim.Bind(1, parts.second).Step());
+      if (found && claim.Text(0) != "draft") {
+        return MakeError(ErrorCode::kStateConflict, "owner",
+                         "the claim is " + claim.Text(0) +
+                             ": its materials are fixed once it is submitted");
+      }
+    }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO documents (owner, kind, sha256, "
                                            "size_bytes, media_type, filename, uploaded_by, "
                                            "uploaded_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));

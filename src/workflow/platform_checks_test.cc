@@ -1,6 +1,7 @@
 // What the write paths check before anything changes — a major project's evidence, a contract's
 // fields, the free text people write, a payout batch's quarter — and whose records an expert
 // reads: the organisations whose settlements are in a claim on the expert's panel, no other's.
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -244,6 +245,83 @@ TEST_F(PlatformChecksTest, ClaimTextIsBoundedToo) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->status, "under_review");
   ASSERT_TRUE(platform_->DecideClaim(officer, claim, "").ok());  // the reason is optional
+}
+
+// A relation an expert declares after the panel is seated was never looked at again: the
+// conflicted expert's opinion counted and the claim was decided. Now the opinion is refused, the
+// decision waits, and the officer replaces the member (the opinion given goes with them). The
+// declared party is compared without case or surrounding spaces.
+TEST_F(PlatformChecksTest, AnExpertWhoDeclaresAConflictAfterSeatingIsReplaced) {
+  const std::int64_t claim = SubmittedClaim();
+  ASSERT_NE(claim, 0);
+  Panel(claim);
+  ASSERT_TRUE(platform_->RecordOpinion(As("expert1"), claim, "approve", 0, "核对无误").ok());
+  ASSERT_TRUE(platform_->RecordOpinion(As("expert2"), claim, "approve", 0, "核对无误").ok());
+  // expert3 declares a relation with the provider (its USCC, typed in lower case).
+  auto providers = platform_->ListProviders();
+  ASSERT_TRUE(providers.ok());
+  std::string uscc;
+  for (const auto& p : *providers) {
+    if (p.name == "成都智算中心") uscc = p.uscc;
+  }
+  ASSERT_FALSE(uscc.empty());
+  std::string typed = " " + uscc + " ";
+  for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const Principal expert3 = As("expert3");
+  ASSERT_TRUE(platform_->DeclareRelatedParty(expert3, "user/" + std::to_string(expert3.user_id),
+                                             "conflict_of_interest", typed).ok());
+  ExpectRefused(platform_->RecordOpinion(expert3, claim, "approve", 0, "核对无误"),
+                ErrorCode::kStateConflict, "claim_id");
+  const Principal officer = As("officer");
+  ExpectRefused(platform_->DecideClaim(officer, claim, ""), ErrorCode::kStateConflict, "panel");
+  // Seating expert3 again is refused; a panel without them, with a new member, is not.
+  std::vector<std::int64_t> with3 = {As("expert1").user_id, As("expert2").user_id,
+                                     expert3.user_id};
+  ExpectRefused(platform_->AssignPanel(officer, claim, with3), ErrorCode::kStateConflict,
+                "expert_ids");
+  NewUser u;
+  u.username = "expert4";
+  u.display_name = "专家 周";
+  u.password = kDemoPassword;
+  u.role = Role::kExpert;
+  auto expert4 = platform_->CreateUser(Principal::System(), u);
+  ASSERT_TRUE(expert4.ok()) << expert4.error().ToString();
+  std::vector<std::int64_t> replaced = {As("expert1").user_id, As("expert2").user_id,
+                                        expert4->id};
+  auto seated = platform_->AssignPanel(officer, claim, replaced);
+  ASSERT_TRUE(seated.ok()) << seated.error().ToString();
+  EXPECT_EQ(seated->status, "under_review");
+  EXPECT_EQ(seated->panel.size(), 3u);
+  EXPECT_EQ(seated->opinions.size(), 2u);  // expert1's and expert2's stand
+  ExpectRefused(platform_->DecideClaim(officer, claim, ""), ErrorCode::kStateConflict, "opinions");
+  ASSERT_TRUE(platform_->RecordOpinion(As("expert4"), claim, "refuse", 0, "发票不全").ok());
+  auto decided = platform_->DecideClaim(officer, claim, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->status, "approved");  // the median of approve, approve, refuse
+}
+
+// What the panel reviews is what was submitted: materials could be added to a claim under
+// review (or paid), and a material an officer rejected still counted toward the required set.
+TEST_F(PlatformChecksTest, AClaimsMaterialsAreFixedOnceSubmittedAndRejectedOnesDoNotCount) {
+  voucher_ = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher_, "k1", 1'000'00).ok());
+  clock_.Set(Instant::Parse("2024-07-02T10:00:00+08:00").value());
+  const Principal op = As("op-ai");
+  auto claim = platform_->CompileClaim(op, "chengdu-2024", "2024Q2");
+  ASSERT_TRUE(claim.ok()) << claim.error().ToString();
+  const std::string owner = "claim/" + std::to_string(claim->id);
+  std::int64_t first = 0;
+  for (const char* kind : kClaimMaterialKinds) {
+    auto d = Upload("op-ai", owner, kind);
+    ASSERT_TRUE(d.ok()) << d.error().ToString();
+    if (first == 0) first = d->id;
+  }
+  ASSERT_TRUE(platform_->ReviewDocument(As("officer"), first, false, "扫描件不清晰").ok());
+  ExpectRefused(platform_->SubmitClaim(op, claim->id), ErrorCode::kMissingField, "materials");
+  ASSERT_TRUE(Upload("op-ai", owner, kClaimMaterialKinds[0]).ok());  // the replacement
+  auto submitted = platform_->SubmitClaim(op, claim->id);
+  ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+  ExpectRefused(Upload("op-ai", owner, "invoice"), ErrorCode::kStateConflict, "owner");
 }
 
 TEST_F(PlatformChecksTest, APayoutBatchPaysARealQuarterThatHasEnded) {
