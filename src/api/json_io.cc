@@ -127,6 +127,16 @@ Status JsonBody::Finish() const {
 
 std::string MoneyString(std::int64_t fen) { return Money::FromFen(fen).ToString(); }
 
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (const char ch : text) {
+    if (ch == '"') quoted += '"';
+    quoted += ch;
+  }
+  return quoted + "\"";
+}
+
 boost::json::value OptMoney(const std::optional<std::int64_t>& fen) {
   if (!fen) return nullptr;
   return boost::json::value(MoneyString(*fen));

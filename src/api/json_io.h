@@ -52,6 +52,9 @@ class JsonBody {
 };
 
 std::string MoneyString(std::int64_t fen);
+// One CSV field (RFC 4180): as it is, or in double quotes with inner quotes doubled when it
+// holds a comma, a quote or a line break (a provider or group named 某"算力"公司, say).
+std::string CsvField(std::string_view text);
 boost::json::value OptMoney(const std::optional<std::int64_t>& fen);
 std::string TimeString(Instant t);
 

@@ -12,9 +12,10 @@ static std::string PayoutCsv(const workflow::PayoutBatch& b) {
   // 兑付汇总表 for the finance bureau: one line per claim, amounts in yuan.
   std::string out = "batch,quarter,program,claim,provider,provider_uscc,period,amount\r\n";
   for (const auto& l : b.lines) {
-    out += std::to_string(b.id) + "," + b.quarter + "," + b.program_id + "," +
-           std::to_string(l.claim_id) + ",\"" + l.provider_name + "\"," + l.provider_uscc + "," +
-           l.period + "," + MoneyString(l.amount_fen) + "\r\n";
+    out += std::to_string(b.id) + "," + CsvField(b.quarter) + "," + CsvField(b.program_id) + "," +
+           std::to_string(l.claim_id) + "," + CsvField(l.provider_name) + "," +
+           CsvField(l.provider_uscc) + "," + CsvField(l.period) + "," +
+           MoneyString(l.amount_fen) + "\r\n";
   }
   out += ",,,,,,total," + MoneyString(b.total_fen) + "\r\n";
   return out;

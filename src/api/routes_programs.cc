@@ -21,13 +21,7 @@ static Result<const policy::Program*> ProgramParam(Call& c) {
 static std::string Csv(const std::vector<workflow::ReportRow>& rows, std::string_view by) {
   std::string out = std::string(by) + ",issued,used,redeemed,lapsed\r\n";
   for (const auto& r : rows) {
-    std::string g = r.group;
-    if (g.find_first_of(",\"\r\n") != std::string::npos) {
-      std::string q = "\"";
-      for (char ch : g) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      g = q + "\"";
-    }
-    out += g + "," + MoneyString(r.issued_fen) + "," + MoneyString(r.used_fen) + "," +
+    out += CsvField(r.group) + "," + MoneyString(r.issued_fen) + "," + MoneyString(r.used_fen) + "," +
            MoneyString(r.redeemed_fen) + "," + MoneyString(r.lapsed_fen) + "\r\n";
   }
   return out;

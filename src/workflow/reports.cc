@@ -12,11 +12,13 @@ namespace suanli::workflow {
 namespace {
 
 Result<std::int64_t> SumMoves(storage::Db& db, std::string_view program_id, TransferCode code) {
-  // Moves are keyed per program except grants' pool; the program is found through the key.
+  // The program is found through the move's user_data: a voucher id, or for a claim's payout
+  // and disallowance (codes 5, 6) a claim id — never read as the other, or claim N's payout
+  // would count as redeemed in whichever program holds voucher N.
   SUANLI_ASSIGN(auto q, db.Prepare("SELECT COALESCE(SUM(m.applied_fen), 0) FROM money_moves m "
                                    "WHERE m.status = 'done' AND m.code = ?1 AND (?2 = '' OR "
-                                   "EXISTS (SELECT 1 FROM vouchers v WHERE v.id = m.user_data AND "
-                                   "v.program_id = ?2) OR EXISTS (SELECT 1 FROM claims c WHERE "
+                                   "(m.code NOT IN (5, 6) AND EXISTS (SELECT 1 FROM vouchers v WHERE "
+                                   "v.id = m.user_data AND v.program_id = ?2)) OR EXISTS (SELECT 1 FROM claims c WHERE "
                                    "c.id = m.user_data AND c.program_id = ?2 AND m.code IN (5, 6)))"));
   q.Bind(1, std::int64_t{code}).Bind(2, program_id);
   SUANLI_ASSIGN(const bool row, q.Step());
