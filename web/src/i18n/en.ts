@@ -165,7 +165,7 @@ const en: typeof zh = {
     review: {
       intro: 'Assign at least three experts to each submitted claim (experts with a declared conflict are refused); once every opinion is in, decide on the median.',
       empty: 'No claim waiting for review. Claims appear here when providers submit them.', assign: 'Assign an expert panel', atLeastThree: 'Choose at least three experts',
-      assignButton: 'Assign', opinions: 'Opinions ({n}/{m})', waiting: 'Waiting', reason: 'Reason for the decision (required)', decide: 'Decide', decided: 'Decided claims',
+      assignButton: 'Assign', replace: 'Replace the panel', replaceHint: 'Experts left off leave the panel with their opinions; those kept keep theirs.', opinions: 'Opinions ({n}/{m})', waiting: 'Waiting', reason: 'Reason for the decision (required)', decide: 'Decide', decided: 'Decided claims',
     },
     expert: {
       intro: "Check the claim's materials against the usage records and record your opinion. For a partial approval give the amount (at most the claimed amount).",

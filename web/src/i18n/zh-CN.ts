@@ -163,7 +163,7 @@ export default {
     review: {
       intro: '为已提交的兑付申请指派不少于三名专家(与供给方有利益冲突的专家不得参与);专家意见全部提交后,按中位数核定。',
       empty: '没有待评审的兑付申请。供给方提交兑付申请后会出现在这里。', assign: '指派专家评审组', atLeastThree: '请至少选择三名专家',
-      assignButton: '指派', opinions: '专家意见({n}/{m})', waiting: '待提交', reason: '核定理由(必填)', decide: '核定', decided: '已核定的兑付申请',
+      assignButton: '指派', replace: '调整评审专家', replaceHint: '未选中的专家退出评审组,其意见一并撤销;保留的专家意见不变。', opinions: '专家意见({n}/{m})', waiting: '待提交', reason: '核定理由(必填)', decide: '核定', decided: '已核定的兑付申请',
     },
     expert: {
       intro: '核对兑付申请的材料与算力使用记录,给出评审意见。部分通过时请填写核定金额(不超过申请金额)。',

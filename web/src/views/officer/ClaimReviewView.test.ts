@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createPinia, setActivePinia } from 'pinia'
+import ClaimReviewView from './ClaimReviewView.vue'
+import { makeI18n } from '@/i18n'
+
+let wrapper: VueWrapper | null = null
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+})
+
+// A claim under review whose panel is experts 3, 4 and 5; expert 5 has since declared a
+// conflict, so the officer replaces them with expert 6.
+const claim = {
+  id: 1, provider_id: 2, program_id: 'chengdu-2024', period: '2024Q2', status: 'under_review', claimed: '150000.00', approved: null,
+  decision_reason: '', settlements: 3, panel: [3, 4, 5],
+  opinions: [{ expert_id: 3, decision: 'approve', approved_amount: '150000.00', comment: 'ok' }], payout_batch_id: null,
+}
+const experts = [3, 4, 5, 6].map((id) => ({ id, username: `expert${id}`, display_name: `专家 ${id}`, role: 'expert' }))
+
+function serve() {
+  const posted: { url: string; body: unknown }[] = []
+  globalThis.fetch = (async (url: string, init: RequestInit) => {
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    if (init?.method === 'POST') {
+      const body = JSON.parse(String(init.body))
+      posted.push({ url, body })
+      return json({ ...claim, panel: body.expert_ids })
+    }
+    if (url.startsWith('/api/v1/claims/1/reconciliation')) return json({ period: '2024-04-01..2024-06-30', claimed: '0.00', metered: '0.00', flagged: 0, rows: [] })
+    if (url.startsWith('/api/v1/claims')) return json({ items: [claim], next_cursor: null })
+    if (url.startsWith('/api/v1/users')) return json({ items: experts, next_cursor: null })
+    if (url.startsWith('/api/v1/providers')) return json({ items: [{ id: 2, name: '成都智算中心', uscc: '', region: '成都' }], next_cursor: null })
+    return json({ items: [], next_cursor: null })
+  }) as typeof fetch
+  return posted
+}
+
+describe('ClaimReviewView', () => {
+  it('replaces the panel of a claim under review, starting from the panel it has', async () => {
+    const posted = serve()
+    setActivePinia(createPinia())
+    wrapper = mount(ClaimReviewView, { attachTo: document.body, global: { plugins: [ElementPlus, makeI18n('en')] } })
+    await flushPromises()
+    const w = wrapper
+    expect(w.find('[data-test=panel-experts]').exists()).toBe(false)
+    await w.get('[data-test=panel-replace]').trigger('click')
+    await flushPromises()
+    expect(w.text()).toContain('Experts left off leave the panel with their opinions')
+    const box = (id: number) => w.get(`[data-test=expert-expert${id}] input`)
+    expect((box(5).element as HTMLInputElement).checked).toBe(true)
+    await box(5).setValue(false)
+    await box(6).setValue(true)
+    await w.get('[data-test=panel-assign]').trigger('click')
+    await flushPromises()
+    expect(posted).toEqual([{ url: '/api/v1/claims/1/panel', body: { expert_ids: [3, 4, 6] } }])
+  })
+})
