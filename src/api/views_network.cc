@@ -25,7 +25,10 @@ json::object View(const workflow::Price& p) {
                       {"price", MoneyString(p.price_fen)},
                       {"effective_from", p.effective_from.ToString()},
                       {"billing_weights", p.billing_weights},
-                      {"created_at", TimeString(p.created_at)}};
+                      {"created_at", TimeString(p.created_at)},
+                      {"rerated", json::object{{"lines", p.lines_rerated},
+                                               {"delta", MoneyString(p.rerated_delta_fen)},
+                                               {"failed", p.lines_rerate_failed}}}};
 }
 
 json::object View(const workflow::Goods& g) {

@@ -122,7 +122,7 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
   SUANLI_ASSIGN(const Center center, GetCenter(p.center_id));
   SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
   SUANLI_TRY(ValidatePrice(center, p));
-  return state_->RunStep<Price>(actor, [&](StepContext& ctx) -> Result<Price> {
+  SUANLI_ASSIGN(Price price, state_->RunStep<Price>(actor, [&](StepContext& ctx) -> Result<Price> {
     // A partition is billed in one unit (a job is rated by exactly one price entry), so every
     // entry of a partition has the unit of its first.
     SUANLI_ASSIGN(auto unit, ctx.db.Prepare("SELECT unit FROM center_prices WHERE center_id = ?1 "
@@ -146,11 +146,21 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
                           .Bind(7, p.billing_weights)
                           .Run();
     if (!st.ok()) {
-      if (st.error().code == ErrorCode::kContradiction) {
+      if (st.error().code != ErrorCode::kContradiction) return st.error();
+      // The same entry again (a retry, say after its re-rate failed) is the entry recorded:
+      // re-rated again below. Another price for that day is a conflict.
+      SUANLI_ASSIGN(auto same, ctx.db.Prepare("SELECT id, price_fen, billing_weights, "
+                                              "created_at_us FROM center_prices WHERE "
+                                              "center_id = ?1 AND partition_name = ?2 AND unit = "
+                                              "?3 AND effective_from = ?4"));
+      same.Bind(1, p.center_id).Bind(2, p.partition).Bind(3, p.unit);
+      SUANLI_ASSIGN(const bool found, same.Bind(4, p.effective_from.ToString()).Step());
+      if (!found || same.Int(1) != p.price_fen || same.Text(2) != p.billing_weights) {
         return MakeError(ErrorCode::kDuplicate, "effective_from",
-                         "a price for this partition and unit takes effect that day already");
+                         "another price for this partition and unit takes effect that day");
       }
-      return st.error();
+      return Price{same.Int(0), p.center_id, p.partition, p.unit, p.price_fen,
+                   p.effective_from, Instant::FromMicros(same.Int(3)), p.billing_weights};
     }
     Price out{ctx.db.LastInsertRowid(), p.center_id, p.partition, p.unit, p.price_fen,
               p.effective_from, ctx.now, p.billing_weights};
@@ -159,7 +169,32 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
                              ",\"price_fen\":" + std::to_string(p.price_fen) +
                              ",\"effective_from\":\"" + p.effective_from.ToString() + "\"}"));
     return out;
-  });
+  }));
+  // A price correction (issue 4 §3): the lines already billed for jobs that ran under this
+  // entry are re-rated with reversing entries, so a job costs the price in force when it ran
+  // whenever it was ingested. If this fails the entry stands; setting it again re-rates.
+  auto rerated = RerateAfterPriceChange(*state_, center, p.partition, p.effective_from);
+  if (!rerated.ok()) {
+    Error e = rerated.error();
+    e.message = "the price is recorded, but re-rating the lines already billed failed (" +
+                e.message + "): set the same price again to re-rate";
+    return e;
+  }
+  price.lines_rerated = rerated->changed;
+  price.rerated_delta_fen = rerated->reversed_fen + rerated->corrected_fen;
+  price.lines_rerate_failed = rerated->failed;
+  if (rerated->changed > 0 || rerated->failed > 0) {
+    SUANLI_TRY(state_->RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
+      SUANLI_TRY(ctx.Audit("usage.rerate", "center/" + std::to_string(p.center_id), "",
+                           "{\"partition\":" + Quoted(p.partition) + ",\"from\":\"" +
+                               p.effective_from.ToString() + "\",\"changed\":" +
+                               std::to_string(rerated->changed) + ",\"delta_fen\":" +
+                               std::to_string(price.rerated_delta_fen) + ",\"failed\":" +
+                               std::to_string(rerated->failed) + "}"));
+      return true;
+    }));
+  }
+  return price;
 }
 
 Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {

@@ -13,6 +13,7 @@
 #include "metering/bills.h"
 #include "metering/ingest.h"
 #include "metering/reconciliation.h"
+#include "metering/rerate.h"
 #include "workflow/platform.h"
 #include "workflow/platform_state.h"
 
@@ -159,6 +160,17 @@ Result<std::vector<metering::Bill>> BillsOf(Platform& p, Platform::State& s, std
 }
 
 }  // namespace
+
+Result<metering::RerateReport> RerateAfterPriceChange(Platform::State& s, const Center& center,
+                                                     const std::string& partition, Date from) {
+  SUANLI_ASSIGN(const metering::Rater corrected, RaterFor(s, center));
+  const metering::RerateScope scope{center.spec.slurm_cluster, partition,
+                                    Instant::StartOfDay(from)};
+  std::lock_guard lock(s.metering_mu);  // the usage log's one writer
+  return metering::Rerate(s.usage.get(), corrected, scope,
+                          "price correction from " + from.ToString() + ": " +
+                              center.spec.slurm_cluster + "/" + partition);
+}
 
 Result<SlurmAccount> Platform::MapSlurmAccount(const Principal& actor, const SlurmAccount& a) {
   SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));

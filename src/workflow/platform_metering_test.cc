@@ -345,5 +345,47 @@ TEST_F(MeteredSettlementTest, ABillPostedByHandBesideMeteredOnesCountsNoDayTwice
   EXPECT_EQ(row.days[2].ToString(), "2024-04-01..2024-06-30");
 }
 
+// A price correction re-rates the lines already billed (issue 4 §3): a new entry for the Ascend
+// partition from 1 March at ¥6.00 a card-hour turns the 12 March job's ¥960.00 into ¥480.00 by
+// a reversal and a correction, leaves January's job at ¥12.00, and a job ingested afterwards is
+// rated at the same price. (The entry used to change only later ingests: the same job cost ¥12
+// or ¥6 a card-hour depending on when it was uploaded.) Setting the same entry again changes
+// nothing; another price for that day is refused.
+TEST_F(MeteredSettlementTest, APriceCorrectionReratesTheLinesAlreadyBilled) {
+  Ingest({Job(201, "2024-01-20T08:00:00", "2024-01-20T18:00:00", 36000, 1),
+          Job(202, "2024-03-12T09:00:00", "2024-03-12T19:00:00", 36000, 8)});
+  auto before = platform_->Bills(As("officer"), 1, "2024Q1");
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  ASSERT_EQ(metering::TotalFen(*before).value(), 120'00 + 960'00);
+  const Principal op = As("op-ai");
+  const NewPrice correction{center_, "ascend", "card_hour", 6'00,
+                            Date::Parse("2024-03-01").value(), ""};
+  auto set = platform_->SetPrice(op, correction);
+  ASSERT_TRUE(set.ok()) << set.error().ToString();
+  EXPECT_EQ(set->lines_rerated, 1u);
+  EXPECT_EQ(set->rerated_delta_fen, -480'00);
+  EXPECT_EQ(set->lines_rerate_failed, 0u);
+  Ingest({Job(203, "2024-03-12T09:00:00", "2024-03-12T19:00:00", 36000, 8)});  // the same job's twin
+  auto after = platform_->Bills(As("officer"), 1, "2024Q1");
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].original_fen, 120'00 + 960'00 + 480'00);
+  EXPECT_EQ((*after)[0].adjustments_fen, -480'00);
+  EXPECT_EQ((*after)[0].total_fen, 120'00 + 480'00 + 480'00);
+  // Again: the same entry, nothing left to re-rate; another price that day: refused.
+  auto again = platform_->SetPrice(op, correction);
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->id, set->id);
+  EXPECT_EQ(again->lines_rerated, 0u);
+  NewPrice other = correction;
+  other.price_fen = 7'00;
+  auto conflict = platform_->SetPrice(op, other);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().code, ErrorCode::kDuplicate);
+  auto unchanged = platform_->Bills(As("officer"), 1, "2024Q1");
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_EQ(metering::TotalFen(*unchanged).value(), 120'00 + 480'00 + 480'00);
+}
+
 }  // namespace
 }  // namespace suanli::workflow

@@ -17,6 +17,7 @@
 
 #include "audit/audit_log.h"
 #include "ledger/ledger.h"
+#include "metering/rerate.h"
 #include "metering/usage_store.h"
 #include "network/center_connector.h"
 #include "network/serialized_connector.h"
@@ -284,6 +285,12 @@ Status RequireOrgReadAccess(const Principal& actor, std::int64_t org_id,
 // A settlement's ledger key: "stl/<provider>/<settlement key>" (the provider's Idempotency-Key,
 // or a metered settlement's derived key), so a retry lands on the same ledger transfer.
 std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settlement_key);
+// After a price entry for (center, partition) from `from` is recorded: re-rates the lines billed
+// there for jobs started since, each at the price in force when it ran, with reversing and
+// correction entries (metering::Rerate; lines already right are left alone, so it can run again).
+Result<metering::RerateReport> RerateAfterPriceChange(Platform::State& s, const Center& center,
+                                                     const std::string& partition, Date from);
+
 // The organisation and days a metered settlement's bill number names ("M-<org>-<first>..<last>",
 // kMeteredBillPrefix), or nullopt for any other bill number (metered_settlement.cc).
 struct MeteredBillNo {

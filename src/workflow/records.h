@@ -291,6 +291,11 @@ struct Price {
   Date effective_from;
   Instant created_at;
   std::string billing_weights;
+  // SetPrice only: the lines already billed that the entry re-rated (a reversal and a correction
+  // each), their net change, and those the new price list could not rate (left as they were).
+  std::uint64_t lines_rerated = 0;
+  std::int64_t rerated_delta_fen = 0;
+  std::uint64_t lines_rerate_failed = 0;
 };
 
 // Goods beyond raw compute: software licences, datasets, models, services.
