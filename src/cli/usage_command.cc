@@ -117,6 +117,9 @@ int Ingest(const Options& o) {
     std::fprintf(stderr, "price file: %s\n", rater.error().ToString().c_str());
     return 2;
   }
+  metering::Rater rating = std::move(rater).value();
+  SystemClock clock;  // usage cannot have ended after now
+  rating.set_not_after(clock.Now().AddSeconds(metering::Rater::kFutureToleranceS));
   auto file = InputFile::Open(o.file);
   if (!file.ok()) {
     std::fprintf(stderr, "%s\n", file.error().ToString().c_str());
@@ -144,7 +147,7 @@ int Ingest(const Options& o) {
     bar = std::make_unique<ProgressBar>(size);
     options.progress = [&bar](std::uint64_t done) { bar->Update(done); };
   }
-  auto report = metering::IngestSacctFile(store.get(), *rater, (*file)->fd(), size, options);
+  auto report = metering::IngestSacctFile(store.get(), rating, (*file)->fd(), size, options);
   if (!report.ok()) {
     std::fprintf(stderr, "ingest failed: %s\n", report.error().ToString().c_str());
     return kExitStore;

@@ -29,6 +29,10 @@ std::string_view RejectColumn(RejectReason reason, const std::string& detail) {
       return "Partition";
     case RejectReason::kOverflow:
       return "AllocTRES";
+    case RejectReason::kImpossibleDuration:
+      return detail.starts_with("ElapsedRaw") ? "ElapsedRaw" : "End";
+    case RejectReason::kInTheFuture:
+      return "End";
   }
   return "";
 }

@@ -52,6 +52,10 @@ std::string_view RejectReasonName(RejectReason reason) {
       return "no price in force";
     case RejectReason::kOverflow:
       return "overflow";
+    case RejectReason::kImpossibleDuration:
+      return "impossible duration";
+    case RejectReason::kInTheFuture:
+      return "in the future";
   }
   return "unknown";
 }
@@ -342,6 +346,26 @@ void Rater::Decide(const UsageView& in, Memo* memo, RatingOutcome* out) const {
     return Reject(RejectReason::kAbsentDuration,
                   std::string(in.start ? "no End" : "no Start") + " on a job that ran " +
                       std::to_string(in.elapsed_s) + " s",
+                  out);
+  }
+  // A job is billed for ElapsedRaw seconds, so it must fit between Start and End (it is less
+  // when the job was suspended, never more): a record claiming 100 hours for a 10-second run
+  // would otherwise be billed 100 hours. The parser refuses End before Start in a file; records
+  // pulled from a center come here without it.
+  if (*in.end < *in.start) {
+    return Reject(RejectReason::kImpossibleDuration,
+                  "End " + in.end->ToString() + " before Start " + in.start->ToString(), out);
+  }
+  const std::int64_t span_s = (in.end->micros() - in.start->micros()) / kMicrosPerSecond;
+  if (in.elapsed_s > span_s) {
+    return Reject(RejectReason::kImpossibleDuration,
+                  "ElapsedRaw " + std::to_string(in.elapsed_s) + " s is longer than End − Start (" +
+                      std::to_string(span_s) + " s)",
+                  out);
+  }
+  if (not_after_ && *in.end > *not_after_) {
+    return Reject(RejectReason::kInTheFuture,
+                  "End " + in.end->ToString() + " is after now: usage is final once it ended",
                   out);
   }
   if (!in.step.empty()) {

@@ -78,6 +78,8 @@ enum class RejectReason : std::uint8_t {
   kAbsentDuration = 5,      // final and ran, but Start or End is missing
   kNoPriceInForce = 6,      // no price entry for (cluster, partition) at the job's start
   kOverflow = 7,            // the amount would exceed limits::kAmountFenMax
+  kImpossibleDuration = 8,  // End before Start, or ElapsedRaw longer than End − Start
+  kInTheFuture = 9,         // End after the rater's not_after (the platform's now)
 };
 std::string_view RejectReasonName(RejectReason reason);  // "unknown account", ...
 
@@ -140,8 +142,9 @@ class Rater {
                             std::vector<std::string> registered_centers);
 
   // Checks in this order (the first failure is the reason): center registered, account known,
-  // final state, duration (negative, absent), then for job rows the price in force at Start and
-  // the amount. Step rows pass the first four checks and come back as kStep.
+  // final state, duration (negative, absent, impossible: End before Start or ElapsedRaw beyond
+  // End − Start; End in the future), then for job rows the price in force at Start and the
+  // amount. Step rows pass the duration checks and come back as kStep.
   RatingOutcome Rate(const UsageView& input) const { return Rate(input, nullptr); }
 
   // The caller's memory of its last (center, account) lookup. Ingest rates a job and then its
@@ -167,6 +170,12 @@ class Rater {
   RatingOutcome RateStorage(std::string_view center, std::string_view partition,
                             std::string_view account, std::int64_t gb, Date month_first_day) const;
 
+  // Records that end after `t` are refused (kInTheFuture): usage cannot be final before it
+  // happened. The platform sets its clock's now plus kFutureToleranceS (a center's clock may
+  // run a little ahead); unset, no such check.
+  static constexpr std::int64_t kFutureToleranceS = 600;
+  void set_not_after(Instant t) { not_after_ = t; }
+
   const PriceList& prices() const { return prices_; }
   // The entry for (center, account), or nullptr.
   const AccountEntry* FindAccount(std::string_view center, std::string_view account) const;
@@ -182,6 +191,7 @@ class Rater {
   bool Price(const UsageView& input, const AccountEntry& account, RatingOutcome* out) const;
 
   PriceList prices_;
+  std::optional<Instant> not_after_;
   std::vector<AccountEntry> accounts_;
   // What pricing reads of an account, parallel to accounts_, one cache line each: a job's
   // account is rarely the one before, and reading org, contract and share from the entry and a

@@ -194,6 +194,17 @@ TEST(RatingTest, EveryRejectReason) {
        [](UsageRecord* r) { r->partition = "debug"; }},
       {"overflow", RejectReason::kOverflow,
        [](UsageRecord* r) { r->alloc_tres["gres/npu"] = std::int64_t{1} << 50; }},
+      // A record pulled from a center is not parsed, so End before Start reaches the rater.
+      {"end before start", RejectReason::kImpossibleDuration,
+       [](UsageRecord* r) { r->end = r->start->AddSeconds(-1); }},
+      // Ten seconds between Start and End, 100 hours claimed: once billed 100 hours.
+      {"elapsed beyond the run", RejectReason::kImpossibleDuration,
+       [](UsageRecord* r) {
+         r->end = r->start->AddSeconds(10);
+         r->elapsed_s = 360'000;
+       }},
+      {"one second beyond", RejectReason::kImpossibleDuration,
+       [](UsageRecord* r) { r->elapsed_s += 1; }},
   };
   for (const RejectCase& c : cases) {
     UsageRecord r = AscendJob("2024-03-15T09:00:00", 36'000);
@@ -203,6 +214,25 @@ TEST(RatingTest, EveryRejectReason) {
     EXPECT_EQ(out.reject, c.reason) << c.name << ": " << out.detail;
     EXPECT_FALSE(out.detail.empty()) << c.name;
   }
+}
+
+// Usage is final once it ended: a record ending after the rater's now (the platform's clock,
+// plus a tolerance for a center's clock) is refused; up to it, rated. A suspended job's
+// ElapsedRaw, shorter than End − Start, is billed as it is.
+TEST(RatingTest, RecordsEndingAfterNowAreRefused) {
+  Rater rater = testing::MakeRater();
+  const UsageRecord r = AscendJob("2024-03-15T09:00:00", 36'000);  // ends 19:00 CST
+  rater.set_not_after(Cst("2024-03-15T18:59:59"));
+  const auto early = RateRecord(rater, r);
+  EXPECT_FALSE(early.ok);
+  EXPECT_EQ(early.reject, RejectReason::kInTheFuture) << early.detail;
+  rater.set_not_after(Cst("2024-03-15T19:00:00"));
+  EXPECT_TRUE(RateRecord(rater, r).ok);
+  UsageRecord suspended = r;
+  suspended.elapsed_s = 30'000;
+  const auto out = RateRecord(rater, suspended);
+  ASSERT_TRUE(out.ok) << out.detail;
+  EXPECT_EQ(out.figures.quantity_unit_s, 8 * 30'000);
 }
 
 // Ingest rates with a Memo of the last two centers and the last account. Through one memo, a run

@@ -105,8 +105,10 @@ Result<metering::Rater> RaterFor(Platform::State& s, const Center& center) {
     e.discount_class = a.discount_class;
     entries.push_back(std::move(e));
   }
-  return metering::Rater::Make(std::move(prices), std::move(entries),
-                               {center.spec.slurm_cluster});
+  SUANLI_ASSIGN(metering::Rater rater, metering::Rater::Make(std::move(prices), std::move(entries),
+                                                             {center.spec.slurm_cluster}));
+  rater.set_not_after(s.clock->Now().AddSeconds(metering::Rater::kFutureToleranceS));
+  return rater;
 }
 
 Status ValidateAccount(const SlurmAccount& a) {
