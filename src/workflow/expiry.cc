@@ -80,8 +80,12 @@ Result<std::vector<Notice>> Platform::ListNotices(const Principal& actor) {
                             "read_at_us FROM notices WHERE recipient IN (?1, ?2, ?3) ORDER BY id "
                             "DESC LIMIT 200"));
   q.Bind(1, "user/" + std::to_string(actor.user_id));
-  q.Bind(2, actor.org_id ? "org/" + std::to_string(*actor.org_id) : std::string("-"));
-  q.Bind(3, actor.provider_id ? "provider/" + std::to_string(*actor.provider_id) : std::string("-"));
+  // An organisation's notices go to its applicants, a provider's to its operators: by role, not
+  // by whatever ids an account carries.
+  const bool applicant = actor.role == Role::kApplicant && actor.org_id;
+  const bool operator_ = actor.role == Role::kProvider && actor.provider_id;
+  q.Bind(2, applicant ? "org/" + std::to_string(*actor.org_id) : std::string("-"));
+  q.Bind(3, operator_ ? "provider/" + std::to_string(*actor.provider_id) : std::string("-"));
   std::vector<Notice> out;
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());

@@ -155,6 +155,33 @@ TEST_F(PlatformChecksTest, AnApplicationMadeInTheWindowIsDecidedAfterItCloses) {
       << refused.error().message;
 }
 
+// An organisation's admin invited a member carrying another provider's provider_id, and the
+// member then read and marked that provider's notices (claim decisions, payouts). An account
+// belongs to an organisation or a provider only by its role.
+TEST_F(PlatformChecksTest, AnAccountBelongsToAProviderOnlyAsItsOperator) {
+  ASSERT_TRUE(SeedDemo(*platform_).ok());
+  NewUser spy;
+  spy.username = "spy";
+  spy.display_name = "spy";
+  spy.password = "spy-pass-123";
+  spy.role = Role::kApplicant;
+  spy.org_id = 1;
+  spy.provider_id = 2;
+  auto invited = platform_->CreateUser(As("demo-applicant"), spy);
+  ASSERT_FALSE(invited.ok());
+  EXPECT_EQ(invited.error().code, ErrorCode::kContradiction) << invited.error().ToString();
+  EXPECT_EQ(invited.error().field, "provider_id") << invited.error().ToString();
+  NewUser expert = spy;
+  expert.username = "expert-with-org";
+  expert.role = Role::kExpert;
+  expert.provider_id.reset();
+  ExpectRefused(platform_->CreateUser(Principal::System(), expert), ErrorCode::kContradiction,
+                "org_id");
+  spy.provider_id.reset();
+  auto member = platform_->CreateUser(As("demo-applicant"), spy);
+  ASSERT_TRUE(member.ok()) << member.error().ToString();
+}
+
 TEST_F(PlatformChecksTest, AContractsFieldsAreBounded) {
   ASSERT_TRUE(SeedDemo(*platform_).ok());
   const Principal applicant = As("demo-applicant");

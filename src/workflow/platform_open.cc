@@ -8,6 +8,7 @@
 #include "audit/audit_files.h"
 #include "policy/program_loader.h"
 #include "workflow/job_routing.h"
+#include "security/token.h"
 #include "workflow/platform_state.h"
 #include "workflow/schema.h"
 
@@ -244,6 +245,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   auto s = std::make_unique<State>();
   s->options = options;
   s->clock = options.clock;
+  SUANLI_ASSIGN(s->stand_in_password_hash,
+                security::HashPassword(security::NewToken(), PasswordParamsOf(*s)));
   const fs::path dir(options.data_dir);
   const std::string db_path = (dir / audit::kPlatformDbFile).string();
   SUANLI_ASSIGN(s->db, storage::Db::Open(storage::DbOptions{db_path}));

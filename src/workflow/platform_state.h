@@ -23,6 +23,7 @@
 #include "network/serialized_connector.h"
 #include "policy/program.h"
 #include "routing/router.h"
+#include "security/password.h"
 #include "security/secret_box.h"
 #include "security/throttle.h"
 #include "storage/sqlite/db.h"
@@ -176,6 +177,9 @@ struct Platform::State {
   std::map<std::string, ProgramAccounts, std::less<>> program_accounts;
   std::optional<security::SecretBox> secrets;
   security::LoginThrottle throttle;
+  // A password hash of nothing anyone knows, with the parameters of real ones: what a login for
+  // an unknown or disabled username is checked against, so it takes as long (users.cc).
+  std::string stand_in_password_hash;
   VoucherIndex vouchers;
   ApiKeyCache api_keys;
   std::unique_ptr<SettlementJournal> journal;
@@ -267,6 +271,10 @@ Result<T> Platform::State::RunStep(const Principal& actor,
   if (!ctx.moves.empty()) SUANLI_TRY(ExecutePendingMoves(outcomes));
   return std::move(*value);
 }
+
+// The argon2id parameters passwords are hashed with (the cheap test ones with
+// PlatformOptions::fast_password_hashing).
+security::PasswordParams PasswordParamsOf(const Platform::State& s);
 
 // Small helpers shared by the step files.
 std::string Quoted(std::string_view s);  // a JSON string literal

@@ -34,6 +34,7 @@ inline Result<Principal> LoginAs(Platform& platform, std::string_view username,
   p.role = s.user.role;
   p.org_id = s.user.org_id;
   p.provider_id = s.user.provider_id;
+  p.org_admin = s.user.org_admin;  // an organisation's admin invites its members
   return p;
 }
 
