@@ -45,6 +45,25 @@ void AddAdminRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto key, c.platform.CreateApiKey(c.who, id));
             return Json(json::object{{"key_id", key.key_id}, {"api_key", key.key}}, 201);
           });
+  kit.Add(Method::kDelete, "/api/v1/users/{id}/api-keys/{key_id}",
+          Access::Roles({Role::kAdmin, Role::kProvider}),
+          "revoke an API key (refused from the next request on)", "users",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_TRY(c.platform.RevokeApiKey(c.who, id, c.req.PathParam("key_id")));
+            return Json(json::object{{"revoked", true}});
+          });
+  for (const bool disable : {true, false}) {
+    kit.Add(Method::kPost, disable ? "/api/v1/users/{id}/disable" : "/api/v1/users/{id}/enable",
+            Access::Roles({Role::kAdmin}),
+            disable ? "disable an account: its sessions end and its API keys are refused at once"
+                    : "enable a disabled account again",
+            "users", [disable](Call& c) -> Result<http::Response> {
+              SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+              SUANLI_TRY(c.platform.SetUserDisabled(c.who, id, disable));
+              return Json(json::object{{"id", id}, {"disabled", disable}});
+            });
+  }
   kit.Add(Method::kPost, "/api/v1/providers", Access::Roles({Role::kAdmin}),
           "onboard a compute provider", "providers", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));

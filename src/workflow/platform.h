@@ -61,6 +61,12 @@ class Platform {
   Result<User> CreateUser(const Principal& actor, const NewUser& user);
   Result<std::vector<User>> ListUsers(const Principal& actor, std::optional<Role> role);
   Result<ApiKeyIssued> CreateApiKey(const Principal& actor, std::int64_t user_id);
+  // Revokes one of the user's API keys (an admin, or the operator for its own): refused from the
+  // next request on. kNotFound when the user has no such key.
+  Status RevokeApiKey(const Principal& actor, std::int64_t user_id, std::string_view key_id);
+  // An admin disables (or enables again) an account: its sessions are ended and its API keys
+  // refused at once; enabling restores the keys not revoked.
+  Status SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled);
 
   // --- Organisations, documents, qualification (orgs.cc, documents.cc) ---
   // Self-registration (单位注册): the organisation and its administrator account.

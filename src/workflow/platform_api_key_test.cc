@@ -85,5 +85,50 @@ TEST(ApiKeyCacheTest, AKeyVerifiedAgainstAReplacedEntryIsNotRemembered) {
   EXPECT_FALSE(cache.FindVerified("sk_k1_secret").has_value());
 }
 
+// A revoked key, or any key of a disabled account, is refused from the next request on. There
+// was no way to revoke, and the cache filled at start-up kept such keys working until a restart
+// (and a key could mint the keys that would outlive it).
+TEST_F(ApiKeyTest, RevokedKeysAndDisabledAccountsAreRefusedAtOnce) {
+  const ApiKeyIssued first = IssueKey();
+  const Principal admin = As("admin");
+  const std::int64_t op = As("op-ai").user_id;
+  ASSERT_TRUE(platform_->AuthenticateApiKey(first.key).ok());  // remembered now
+  // A key cannot issue keys.
+  auto by_key = platform_->AuthenticateApiKey(first.key);
+  ASSERT_TRUE(by_key.ok());
+  auto minted = platform_->CreateApiKey(*by_key, op);
+  ASSERT_FALSE(minted.ok());
+  EXPECT_EQ(minted.error().code, ErrorCode::kForbidden);
+  // Revoked by its operator: refused, also after a restart; revoking again is not found.
+  ASSERT_TRUE(platform_->RevokeApiKey(As("op-ai"), op, first.key_id).ok());
+  ExpectRefused(first.key, "unknown or revoked");
+  EXPECT_EQ(platform_->RevokeApiKey(admin, op, first.key_id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(platform_->RevokeApiKey(As("op-hpc"), op, first.key_id).error().code, ErrorCode::kForbidden);
+  Reopen();
+  ExpectRefused(first.key, "unknown or revoked");
+
+  // Disabled: its keys and sessions end at once, no key is issued; enabled: its keys work again.
+  auto second = platform_->CreateApiKey(admin, op);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  ASSERT_TRUE(platform_->AuthenticateApiKey(second->key).ok());
+  auto session = platform_->Login("op-ai", kDemoPassword, "test");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(platform_->SetUserDisabled(admin, op, true).ok());
+  ExpectRefused(second->key, "unknown or revoked");
+  EXPECT_FALSE(platform_->ResumeSession(session->token).ok());
+  EXPECT_FALSE(platform_->Login("op-ai", kDemoPassword, "test").ok());
+  auto refused = platform_->CreateApiKey(admin, op);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kStateConflict);
+  Reopen();
+  ExpectRefused(second->key, "unknown or revoked");
+  ASSERT_TRUE(platform_->SetUserDisabled(As("admin"), op, false).ok());
+  auto back = platform_->AuthenticateApiKey(second->key);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->username, "op-ai");
+  EXPECT_EQ(platform_->SetUserDisabled(As("admin"), As("admin").user_id, true).error().code,
+            ErrorCode::kStateConflict);
+}
+
 }  // namespace
 }  // namespace suanli::workflow

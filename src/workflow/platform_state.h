@@ -107,6 +107,9 @@ class ApiKeyCache {
   // Remembers `full_key`, which matched `digest`, for key_id's entry; nothing if the entry was
   // replaced meanwhile (its digest differs).
   void Remember(std::string_view key_id, std::string_view digest, std::string_view full_key);
+  // Forgets a revoked key, or every key of a disabled user: refused from the next request on.
+  void Erase(std::string_view key_id);
+  void EraseUser(std::int64_t user_id);
 
  private:
   struct Slot {

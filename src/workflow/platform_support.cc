@@ -82,6 +82,16 @@ void ApiKeyCache::Remember(std::string_view key_id, std::string_view digest,
   it->second.verified_key.assign(full_key);
 }
 
+void ApiKeyCache::Erase(std::string_view key_id) {
+  std::unique_lock lock(mu_);
+  if (auto it = entries_.find(key_id); it != entries_.end()) entries_.erase(it);
+}
+
+void ApiKeyCache::EraseUser(std::int64_t user_id) {
+  std::unique_lock lock(mu_);
+  std::erase_if(entries_, [&](const auto& kv) { return kv.second.entry.principal.user_id == user_id; });
+}
+
 Status StepContext::Audit(std::string action, std::string object, std::string before_json,
                           std::string after_json, std::string detail_json) {
   audit::AuditRecord record{actor.Actor(), std::move(action), std::move(object),

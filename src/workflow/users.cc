@@ -233,6 +233,11 @@ Result<ApiKeyIssued> Platform::CreateApiKey(const Principal& actor, std::int64_t
   if (actor.role == Role::kProvider && actor.user_id != user_id) {
     return MakeError(ErrorCode::kForbidden, "user_id", "operators create keys for themselves");
   }
+  // A key is issued to a person signed in: a leaked key must not mint the keys that would outlive
+  // its revocation.
+  if (actor.via_api_key) {
+    return MakeError(ErrorCode::kForbidden, "user_id", "an API key cannot issue API keys");
+  }
   const security::ApiKey key = security::NewApiKey(security::NewApiKeyId());
   Principal owner;
   SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
@@ -242,6 +247,11 @@ Result<ApiKeyIssued> Platform::CreateApiKey(const Principal& actor, std::int64_t
     if (!row) return NotFound("user", user_id);
     owner = ToPrincipal(ReadUser(q));
     owner.via_api_key = true;
+    SUANLI_ASSIGN(auto disabled, ctx.db.Prepare("SELECT disabled FROM users WHERE id = ?1"));
+    SUANLI_ASSIGN(const bool found, disabled.Bind(1, user_id).Step());
+    if (found && disabled.Int(0) != 0) {
+      return MakeError(ErrorCode::kStateConflict, "user_id", "the account is disabled");
+    }
     if (owner.role != Role::kProvider) {
       return MakeError(ErrorCode::kStateConflict, "user_id",
                        "API keys are for providers' systems");
@@ -256,6 +266,69 @@ Result<ApiKeyIssued> Platform::CreateApiKey(const Principal& actor, std::int64_t
   }));
   state_->api_keys.Put(key.key_id, ApiKeyCache::Entry{key.digest, owner});
   return ApiKeyIssued{key.full_key, key.key_id};
+}
+
+Status Platform::RevokeApiKey(const Principal& actor, std::int64_t user_id,
+                              std::string_view key_id) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  if (actor.role == Role::kProvider && actor.user_id != user_id) {
+    return MakeError(ErrorCode::kForbidden, "user_id", "operators revoke their own keys");
+  }
+  SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE api_keys SET revoked = 1 WHERE key_id = ?1 AND "
+                                          "user_id = ?2 AND revoked = 0"));
+    SUANLI_TRY(up.Bind(1, key_id).Bind(2, user_id).Run());
+    if (ctx.db.Changes() == 0) {
+      return MakeError(ErrorCode::kNotFound, "key_id",
+                       "no API key " + std::string(key_id) + " in force for user " +
+                           std::to_string(user_id));
+    }
+    SUANLI_TRY(ctx.Audit("api_key.revoke", "api_key/" + std::string(key_id), "",
+                         "{\"user_id\":" + std::to_string(user_id) + "}"));
+    // Forgotten with the commit: a failed step leaves the key working, as the table says.
+    ctx.OnCommit([this, id = std::string(key_id)] { state_->api_keys.Erase(id); });
+    return Ok{};
+  }));
+  return OkStatus();
+}
+
+Status Platform::SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  if (actor.user_id == user_id) {
+    return MakeError(ErrorCode::kStateConflict, "user_id", "an admin cannot disable itself");
+  }
+  std::vector<std::pair<std::string, ApiKeyCache::Entry>> restored;
+  SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_ASSIGN(auto q, ctx.db.Prepare(std::string(kSelectUser) + "WHERE id = ?1"));
+    SUANLI_ASSIGN(const bool found, q.Bind(1, user_id).Step());
+    if (!found) return NotFound("user", user_id);
+    Principal owner = ToPrincipal(ReadUser(q));
+    owner.via_api_key = true;
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET disabled = ?2 WHERE id = ?1"));
+    SUANLI_TRY(up.Bind(1, user_id).Bind(2, std::int64_t{disabled ? 1 : 0}).Run());
+    if (disabled) {
+      SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
+      SUANLI_TRY(end.Bind(1, user_id).Run());
+    } else {
+      SUANLI_ASSIGN(auto keys, ctx.db.Prepare("SELECT key_id, secret_sha256 FROM api_keys WHERE "
+                                              "user_id = ?1 AND revoked = 0"));
+      keys.Bind(1, user_id);
+      while (true) {
+        SUANLI_ASSIGN(const bool row, keys.Step());
+        if (!row) break;
+        restored.emplace_back(keys.Text(0), ApiKeyCache::Entry{keys.Text(1), owner});
+      }
+    }
+    SUANLI_TRY(ctx.Audit(disabled ? "user.disable" : "user.enable", "user/" + std::to_string(user_id),
+                         "", "{}"));
+    return Ok{};
+  }));
+  if (disabled) {
+    state_->api_keys.EraseUser(user_id);
+  } else {
+    for (auto& [id, entry] : restored) state_->api_keys.Put(id, std::move(entry));
+  }
+  return OkStatus();
 }
 
 }  // namespace suanli::workflow
