@@ -99,6 +99,12 @@ void AddOrgRoutes(RouteKit& kit) {
             http::Response r;
             r.content_type = meta.media_type;
             r.body = std::move(bytes);
+            // The type is what the upload was checked to be (PDF, PNG, JPEG): the browser must not
+            // guess another from the bytes. Shown inline (a reviewer reads it in the console),
+            // under its id rather than the uploader's file name.
+            r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+            r.headers.emplace_back("Content-Disposition",
+                                   "inline; filename=\"document-" + std::to_string(id) + "\"");
             return r;
           });
   kit.Add(Method::kPost, "/api/v1/documents/{id}/review", officer,

@@ -43,6 +43,7 @@ struct ServeOptions {
   std::string manual_clock;
   bool fast_password_hashing = false;
   bool access_log = true;
+  bool secure_cookies = false;  // behind a TLS-terminating proxy: the session cookie is Secure
   int expiry_interval_s = 60;
   std::string centers;          // the real centers' connector settings (TOML); "" = none
   int usage_interval_s = 300;   // seconds between usage pulls from every attached center
@@ -78,6 +79,7 @@ Status ApplyConfigFile(ServeOptions& o) {
     else if (k == "clock_start" && value.is_string()) o.clock_start = value.as_string()->get();
     else if (k == "centers" && value.is_string()) o.centers = value.as_string()->get();
     else if (k == "usage_interval" && value.is_integer()) o.usage_interval_s = static_cast<int>(value.as_integer()->get());
+    else if (k == "secure_cookies" && value.is_boolean()) o.secure_cookies = value.as_boolean()->get();
     else return MakeError(ErrorCode::kUnknownField, "config." + k, "unknown key or wrong type");
   }
   return OkStatus();
@@ -92,6 +94,7 @@ void ApplyEnvironment(ServeOptions& o) {
   if (const char* v = env("SUANLI_THREADS")) o.threads = std::atoi(v);
   if (const char* v = env("SUANLI_STATIC_DIR")) o.static_dir = v;
   if (const char* v = env("SUANLI_CENTERS")) o.centers = v;
+  if (const char* v = env("SUANLI_SECURE_COOKIES")) o.secure_cookies = std::string_view(v) == "true";
 }
 
 // The real centers of --centers, connected; errors name the file's field.
@@ -209,7 +212,7 @@ int Serve(ServeOptions o) {
   metrics::Registry registry;
   http::Router router;
   api::RegisterRoutes(router, **platform, registry,
-                      api::ApiOptions{false, manual});
+                      api::ApiOptions{o.secure_cookies, manual});
   http::ServerOptions so;
   so.address = o.address;
   so.port = static_cast<std::uint16_t>(o.port);
@@ -270,6 +273,8 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--fast-password-hashing", o->fast_password_hashing,
                 "tests: cheap argon2 parameters (never in production)");
   cmd->add_option("--access-log", o->access_log, "one JSON line per request (true/false)");
+  cmd->add_option("--secure-cookies", o->secure_cookies,
+                  "mark the session cookie Secure (true when a TLS proxy is in front)");
   cmd->add_option("--expiry-interval", o->expiry_interval_s, "seconds between expiry sweeps");
   cmd->add_option("--centers", o->centers,
                   "real Slurm centers to connect (TOML: [[center]] cluster, rest_url, token_file; "
@@ -300,6 +305,7 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
     pick("--clock-start", merged.clock_start, below.clock_start);
     pick("--centers", merged.centers, below.centers);
     pick("--usage-interval", merged.usage_interval_s, below.usage_interval_s);
+    pick("--secure-cookies", merged.secure_cookies, below.secure_cookies);
     *exit_code = Serve(merged);
   });
 }

@@ -27,6 +27,30 @@ def started_port(suanli, args, env):
         p.wait(timeout=30)
 
 
+def session_cookie(suanli, args, env):
+    """Starts the server, signs the demo admin in, returns its Set-Cookie header, stops it."""
+    import http.client
+    import json
+    p = subprocess.Popen([suanli, "serve", *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in p.stdout:
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                conn = http.client.HTTPConnection("127.0.0.1", int(m.group(1)), timeout=30)
+                conn.request("POST", "/api/v1/session",
+                             json.dumps({"username": "admin", "password": "suanli-demo-2024"}),
+                             {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                assert resp.status == 200, resp.status
+                return resp.getheader("Set-Cookie")
+        raise AssertionError("no URL printed: " + p.stderr.read())
+    finally:
+        p.terminate()
+        p.wait(timeout=30)
+
+
 def free_ports(n):
     import socket
     socks = [socket.socket() for _ in range(n)]
@@ -66,6 +90,13 @@ def main():
         r = subprocess.run([suanli, "serve", "--config", cfg, "--centers", centers],
                            capture_output=True, text=True, env=base, timeout=60)
         assert r.returncode == 2 and "center[0].token_file" in r.stderr, (r.returncode, r.stderr)
+        # Behind a TLS proxy the session cookie is Secure: off by default, on by file or flag.
+        demo = ["--data", os.path.join(tmp, "demo"), "--programs", os.path.join(repo, "programs"),
+                "--port", "0", "--demo", "--fast-password-hashing", "--static-dir", "",
+                "--access-log", "false"]
+        assert "Secure" not in session_cookie(suanli, demo, base)
+        assert "; Secure" in session_cookie(suanli, demo + ["--secure-cookies", "true"], base)
+        assert "; Secure" in session_cookie(suanli, demo, dict(base, SUANLI_SECURE_COOKIES="true"))
         print("serve settings: file < environment < flags; bad files refused with the field")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
