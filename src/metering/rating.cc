@@ -188,11 +188,19 @@ bool CountUnits(const PriceEntry& entry, std::span<const network::TresCount> tre
       if (EqualsIgnoreCase(t.name, w.tres)) count = t.count;
     }
     if (count == 0 || w.weight.num == 0) continue;
-    // num/den + count × wn/wd = (num × wd + count × wn × den) / (den × wd)
-    num = num * w.weight.den + static_cast<i128>(count) * w.weight.num * den;
-    den *= w.weight.den;
+    // num/den + count × wn/wd = (num × wd + count × wn × den) / (den × wd), every product and
+    // sum checked: the bound below is tested only after a term, and one term of a huge count
+    // and weight could pass 2^127 before it (undefined behaviour, possibly a negative amount).
+    i128 scaled = 0, term = 0, next_den = 0;
+    if (__builtin_mul_overflow(num, static_cast<i128>(w.weight.den), &scaled) ||
+        __builtin_mul_overflow(static_cast<i128>(count), static_cast<i128>(w.weight.num), &term) ||
+        __builtin_mul_overflow(term, den, &term) || __builtin_add_overflow(scaled, term, &num) ||
+        __builtin_mul_overflow(den, static_cast<i128>(w.weight.den), &next_den)) {
+      return false;
+    }
+    den = next_den;
     const i128 kLimit = static_cast<i128>(1) << 100;
-    if (num > kLimit || den > kLimit) return false;
+    if (num > kLimit || den > kLimit || num < 0) return false;
   }
   const i128 units = num / den;  // truncated to a whole unit, as Slurm reports billing=
   if (units > std::numeric_limits<std::int64_t>::max()) return false;

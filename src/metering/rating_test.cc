@@ -269,6 +269,21 @@ TEST(RatingTest, MemoChangesNothing) {
   EXPECT_EQ(RateRecord(rater, records[4]).reject, RejectReason::kUnregisteredCenter);
 }
 
+// Weighted billing units are summed as one fraction in 128 bits: a huge count times a huge
+// weight, then scaled by the next weight's denominator, passed 2^127 before the bound was
+// tested (undefined behaviour; a wrapped sum would be a negative line). Now refused.
+TEST(RatingTest, BillingUnitsOverflowIsRefusedNotWrapped) {
+  PriceEntry e;
+  e.unit = PriceUnit::kBillingHour;
+  e.weights = {{"cpu", Rate{1'000'000'000'000, 1}}, {"gres/gpu", Rate{1, 10'000'000'000}}};
+  const std::array<network::TresCount, 2> tres = {
+      {{"cpu", 999'999'999'999'999'999}, {"gres/gpu", 1}}};
+  EXPECT_FALSE(UnitsOf(e, tres).ok());
+  const std::array<network::TresCount, 2> small = {{{"cpu", 3}, {"gres/gpu", 20'000'000'000}}};
+  ASSERT_TRUE(UnitsOf(e, small).ok());
+  EXPECT_EQ(*UnitsOf(e, small), 3'000'000'000'002);
+}
+
 TEST(RatingTest, LineAmountOverflowIsAnError) {
   const auto big = LineAmountFen(std::int64_t{1} << 40, std::int64_t{1} << 40, Rate::One());
   ASSERT_FALSE(big.ok());
