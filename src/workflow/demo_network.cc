@@ -85,8 +85,12 @@ Status SeedDemoAccounts(Platform& p, std::int64_t firm_org_id, std::int64_t uni_
   for (const Center& c : centers) {
     SlurmAccount firm{0, c.id, "cd-firm", firm_org_id, std::nullopt, std::nullopt};
     SUANLI_TRY(p.MapSlurmAccount(Principal::System(), firm));
-    // The university pays discount class B (seed 002's classes: 40 % of the base price).
-    SlurmAccount uni{0, c.id, "cd-uni", uni_org_id, std::nullopt, 'B'};
+    // The university pays discount class B (seed 002's classes: 40 % of the base price), when
+    // the Nanjing program that defines the classes is loaded; else the base price.
+    const policy::Program* nanjing = p.FindProgram("nanjing-experience");
+    const bool classes = nanjing != nullptr && nanjing->discounts.has_value();
+    SlurmAccount uni{0, c.id, "cd-uni", uni_org_id, std::nullopt,
+                     classes ? std::optional<char>('B') : std::nullopt};
     SUANLI_TRY(p.MapSlurmAccount(Principal::System(), uni));
   }
   return OkStatus();

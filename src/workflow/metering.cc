@@ -40,6 +40,15 @@ void AddDiscountClasses(const Platform::State& s, metering::PriceListSpec* spec)
   }
 }
 
+bool HasDiscountClass(const Platform::State& s, char discount_class) {
+  metering::PriceListSpec spec;
+  AddDiscountClasses(s, &spec);
+  for (const auto& c : spec.classes) {
+    if (c.id == discount_class) return true;
+  }
+  return false;
+}
+
 // The price list of every center, from center_prices. Caller holds s.mu.
 Result<metering::PriceList> PriceListFrom(Platform::State& s) {
   metering::PriceListSpec spec;
@@ -97,6 +106,16 @@ Result<metering::Rater> RaterFor(Platform::State& s, const Center& center) {
   SUANLI_ASSIGN(const auto accounts, AccountsOf(*s.db, center.id));
   std::vector<metering::AccountEntry> entries;
   for (const auto& a : accounts) {
+    // A class no loaded program defines (the program defining classes removed since the
+    // account was mapped) would make the whole rater fail, refusing every line of the center.
+    // That account alone is left out: its lines are refused, never billed without its discount,
+    // and rated once the class is defined again.
+    if (a.discount_class && !HasDiscountClass(s, *a.discount_class)) {
+      spdlog::warn("center {}: account {} has discount class {}, which no loaded program "
+                   "defines: its usage is refused until one does",
+                   center.spec.slurm_cluster, a.account, *a.discount_class);
+      continue;
+    }
     metering::AccountEntry e;
     e.center = center.spec.slurm_cluster;
     e.account = a.account;
@@ -124,6 +143,17 @@ Status ValidateAccount(const SlurmAccount& a) {
   }
   if (a.discount_class && (*a.discount_class < 'A' || *a.discount_class > 'E')) {
     return MakeError(ErrorCode::kOutOfRange, "discount_class", "one of A, B, C, D, E");
+  }
+  return OkStatus();
+}
+
+// A class must be one a loaded program defines (seed 002's A–E), or the account's usage could not
+// be rated.
+Status RequireDefinedClass(const Platform::State& s, const SlurmAccount& a) {
+  if (a.discount_class && !HasDiscountClass(s, *a.discount_class)) {
+    return MakeError(ErrorCode::kOutOfRange, "discount_class",
+                     std::string("class ") + *a.discount_class +
+                         " is not defined by any loaded program");
   }
   return OkStatus();
 }
@@ -179,6 +209,7 @@ Result<SlurmAccount> Platform::MapSlurmAccount(const Principal& actor, const Slu
   SUANLI_ASSIGN(const Center center, GetCenter(a.center_id));
   SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
   SUANLI_TRY(ValidateAccount(a));
+  SUANLI_TRY(RequireDefinedClass(*state_, a));
   SUANLI_ASSIGN(SlurmAccount out, MapSlurmAccountRow(actor, center, a));
   // When the center is reachable, the account is made to exist there too (idempotent), with a
   // user of the same name: jobs routed for the organisation run under it.

@@ -4,6 +4,7 @@
 // a replay (same key, same content) still gets the first answer. The demo organisation's
 // Chengdu voucher (150,000.00) pays 50 % of the demo AI center's bills (Ascend ¥12.00 a
 // card-hour, account cd-firm).
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <string>
@@ -385,6 +386,64 @@ TEST_F(MeteredSettlementTest, APriceCorrectionReratesTheLinesAlreadyBilled) {
   auto unchanged = platform_->Bills(As("officer"), 1, "2024Q1");
   ASSERT_TRUE(unchanged.ok());
   EXPECT_EQ(metering::TotalFen(*unchanged).value(), 120'00 + 480'00 + 480'00);
+}
+
+// Discount classes come from the program that defines them (Nanjing). Served without it, an
+// account mapped with class B made the rater fail, so every line of the center was refused,
+// the classless accounts' too. Now that account alone is refused (its lines are not billed
+// without their discount), and a class no loaded program defines cannot be mapped.
+TEST(MeteredClassesTest, AClassNoProgramDefinesStopsOnlyItsAccount) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "suanli-classes-test";
+  const fs::path programs = dir / "programs";
+  fs::remove_all(dir);
+  fs::create_directories(programs);
+  for (const auto& f : fs::directory_iterator("programs")) {
+    if (f.path().extension() == ".toml") fs::copy_file(f.path(), programs / f.path().filename());
+  }
+  ManualClock clock(Instant::Parse("2024-03-15T09:00:00+08:00").value());
+  const auto open = [&] {
+    PlatformOptions o;
+    o.data_dir = (dir / "data").string();
+    o.programs_dir = programs.string();
+    o.clock = &clock;
+    o.fast_password_hashing = true;
+    auto p = Platform::Open(o);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? std::move(p).value() : nullptr;
+  };
+  {
+    auto platform = open();
+    ASSERT_NE(platform, nullptr);
+    ASSERT_TRUE(SeedDemo(*platform).ok());  // cd-uni mapped with class B (Nanjing's)
+  }
+  fs::remove(programs / "nanjing-experience.toml");
+  auto platform = open();
+  ASSERT_NE(platform, nullptr);
+  std::int64_t center = 0;
+  for (const Center& c : platform->ListCenters().value()) {
+    if (c.spec.slurm_cluster == "cd-ai") center = c.id;
+  }
+  ASSERT_NE(center, 0);
+  const Principal op = testing::LoginAs(*platform, "op-ai", kDemoPassword).value();
+  const auto line = [](int id, const std::string& account) {
+    return std::to_string(id) + "|cd-ai|" + account + "|u|ascend|2024-03-12T09:00:00|"
+           "2024-03-12T09:00:00|2024-03-12T10:00:00|3600|billing=1,cpu=24,gres/npu=1,mem=200G,"
+           "node=1|COMPLETED|0:0";
+  };
+  auto report = platform->IngestUsage(
+      op, center, std::string(kHeader) + "\n" + line(301, "cd-firm") + "\n" + line(302, "cd-uni") + "\n");
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->billed, 1u);
+  EXPECT_EQ(report->amount_fen, 12'00);
+  EXPECT_EQ(report->rejected, 1u);
+  // Mapping another account with a class nobody defines is refused on the class.
+  SlurmAccount lab{0, center, "cd-lab", 1, std::nullopt, 'C'};
+  auto mapped = platform->MapSlurmAccount(op, lab);
+  ASSERT_FALSE(mapped.ok());
+  EXPECT_EQ(mapped.error().field, "discount_class") << mapped.error().ToString();
+  platform.reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace
