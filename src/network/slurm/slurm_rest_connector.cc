@@ -192,11 +192,34 @@ Result<std::set<std::string>> KnownUsers(const HttpClient& http, const SlurmRest
   return users;
 }
 
+// A number slurmrestd may give bare or as {"set": bool, "number": N}; nullopt when absent, null
+// or not set.
+std::optional<std::int64_t> SetNumber(const json::value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64() || v->is_uint64()) return Int(v);
+  if (const json::object* o = v->if_object()) {
+    const json::value* set = o->if_contains("set");
+    if (set != nullptr && set->is_bool() && !set->as_bool()) return std::nullopt;
+    if (const json::value* n = o->if_contains("number"); n != nullptr) return SetNumber(n);
+  }
+  return std::nullopt;
+}
+
+std::string JobIdOf(const json::value& job) {
+  const std::int64_t array_job = Int(Find(job, {"array", "job_id"}));
+  const std::optional<std::int64_t> task = SetNumber(Find(job, {"array", "task_id"}));
+  if (array_job > 0 && task) return std::to_string(array_job) + "_" + std::to_string(*task);
+  const std::int64_t het_job = Int(Find(job, {"het", "job_id"}));
+  const std::optional<std::int64_t> offset = SetNumber(Find(job, {"het", "job_offset"}));
+  if (het_job > 0 && offset) return std::to_string(het_job) + "+" + std::to_string(*offset);
+  return std::to_string(Int(Find(job, {"job_id"})));
+}
+
 // One usage record from a dbv0.0.38 job (step == nullptr) or one of its steps.
 UsageRecord RecordFrom(const SlurmRestOptions& o, const json::value& job, const json::value* step) {
   UsageRecord r;
   r.cluster = o.cluster;
-  r.job_id = std::to_string(Int(Find(job, {"job_id"})));
+  r.job_id = JobIdOf(job);
   r.account = Str(Find(job, {"account"}));
   r.submit = Instant::FromUnixSeconds(Int(Find(job, {"time", "submission"})));
   const json::value& src = step == nullptr ? job : *step;
@@ -221,6 +244,12 @@ UsageRecord RecordFrom(const SlurmRestOptions& o, const json::value& job, const 
 }
 
 }  // namespace
+
+std::string MeteredJobId(std::string_view job_json) {
+  boost::system::error_code ec;
+  const json::value job = json::parse(job_json, ec);
+  return ec ? std::string() : JobIdOf(job);
+}
 
 Result<std::unique_ptr<SlurmRestConnector>> SlurmRestConnector::Create(SlurmRestOptions options,
                                                                        Clock& clock) {

@@ -25,6 +25,13 @@
 
 namespace suanli::network::slurm {
 
+// The job id a dbv0.0.38 job is metered under, spelt as sacct spells JobID, so that usage pulled
+// from slurmrestd and the same job in an uploaded `sacct --parsable2` file share one key
+// (center, job, step): "127" for a plain job, "123_4" for task 4 of array job 123 (whose raw
+// id is 127), "200+1" for component 1 of heterogeneous job 200. `job_json` is the job's JSON
+// text; its array task id may be a number or {"set": true, "number": N} (later Slurms).
+std::string MeteredJobId(std::string_view job_json);
+
 struct SlurmRestOptions {
   std::string cluster;       // the cluster's ClusterName
   std::string rest_url;      // "http://127.0.0.1:6820"
