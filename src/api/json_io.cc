@@ -5,6 +5,11 @@
 namespace suanli::api {
 
 Result<JsonBody> JsonBody::Parse(std::string_view body) {
+  // The server admits bodies up to an upload's size (10 MiB); a JSON request is held to less.
+  if (body.size() > kJsonBodyBytesMax) {
+    return MakeError(ErrorCode::kTooLarge, "", "a JSON body is at most " +
+                                                   std::to_string(kJsonBodyBytesMax) + " bytes");
+  }
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
   if (ec) return MakeError(ErrorCode::kParse, "", "the body is not valid JSON: " + ec.message());

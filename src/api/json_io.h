@@ -52,6 +52,9 @@ class JsonBody {
 };
 
 std::string MoneyString(std::int64_t fen);
+// The largest JSON request body (a settlement run of 1,000 bills is ~150 KB). Uploads (documents,
+// sacct files) are raw bodies, bounded by the server's body limit instead.
+inline constexpr std::size_t kJsonBodyBytesMax = 1 << 20;
 // One CSV field (RFC 4180): as it is, or in double quotes with inner quotes doubled when it
 // holds a comma, a quote or a line break (a provider or group named 某"算力"公司, say).
 std::string CsvField(std::string_view text);

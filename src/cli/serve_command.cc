@@ -224,6 +224,9 @@ int Serve(ServeOptions o) {
   workflow::Platform* p = platform->get();
   so.ready = [p] { return p->ready(); };
   so.access_log = o.access_log;
+  // An upload (a scanned document, a day's sacct file) may be as large as a document may be (10
+  // MiB) plus its multipart-free framing; JSON bodies are held to 1 MiB by JsonBody.
+  so.body_limit_bytes = workflow::PlatformOptions{}.document_bytes_max + (64 << 10);
   so.stop_on_signal = true;
   http::Server server(so, router, registry);
   if (Status s = server.Start(); !s.ok()) {

@@ -64,6 +64,11 @@ def run(server):
         PDF))
     own_licence = ok(app.call(
         "POST", f"/api/v1/orgs/{org['id']}/documents?kind=business_licence&filename=b.pdf", PDF))
+    # A scanned document of a few MiB is accepted (the server once refused every body over 1 MiB,
+    # below the 10 MiB a document may be).
+    scan = ok(app.call("POST", f"/api/v1/orgs/{org['id']}/documents?kind=credit_report&filename=s.pdf",
+                       PDF + b"0" * (3 << 20)))
+    expect(scan["size_bytes"] > 3 << 20, f"{scan}")
     major = dict(good_contract, contract_no="BAD-MP", project_level="national",
                  project_name="大模型训练平台")
     # Two settlements to correct; the first is reversed under the key rev-1.
@@ -99,8 +104,10 @@ def run(server):
         ("missing field", lambda: app.call(
             "POST", "/api/v1/contracts", {k: v for k, v in good_contract.items() if k != "amount"}),
          422, "missing_field"),
-        ("huge body", lambda: app.raw("POST", "/api/v1/contracts", "x" * (2 << 20))[:2],
+        ("huge body", lambda: announced_only(server, "/api/v1/contracts", 11 << 20),
          413, "body_too_large"),
+        ("a JSON body over 1 MiB", lambda: app.raw("POST", "/api/v1/contracts",
+                                                  "x" * (2 << 20))[:2], 413, "too_large"),
         ("negative amount", lambda: app.call(
             "POST", "/api/v1/contracts", dict(good_contract, amount="-5.00")), 422, "negative_amount"),
         ("overflowing amount", lambda: app.call(
@@ -227,6 +234,22 @@ def run(server):
     problem(settle(provider, v["id"], "S-9", "10.00", "s-9"), 409, "expired")
     expect(before == snapshot(officer, auditor), "after expiry: nothing changed")
     print("  after the application window, after expiry: refused, state unchanged")
+
+
+def announced_only(server, path, length):
+    """A POST announcing a body of `length` bytes and sending none: the server answers from the
+    head alone (a client that wrote 11 MiB would find the socket closed under it)."""
+    import http.client
+    import json
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.putrequest("POST", path)
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(length))
+    conn.endheaders()
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, json.loads(data)
 
 
 def concurrent_key_reuse(server, provider, voucher_id):
