@@ -90,6 +90,16 @@ class MeteredSettlementTest : public testing::DemoVoucherTest {
     EXPECT_EQ(v.used_fen, used_fen);
     EXPECT_EQ(v.remaining_fen, kGrantFen - used_fen);
   }
+  // On 2 July the provider compiles its 2024Q2 claim; the officer's reconciliation of it.
+  metering::Reconciliation Q2ClaimReconciled() {
+    clock_.Set(Instant::Parse("2024-07-02T09:00:00+08:00").value());
+    auto claim = platform_->CompileClaim(As("op-ai"), "chengdu-2024", "2024Q2");
+    EXPECT_TRUE(claim.ok()) << claim.error().ToString();
+    if (!claim.ok()) return {};
+    auto rec = platform_->ReconcileClaim(As("officer"), claim->id);
+    EXPECT_TRUE(rec.ok()) << rec.error().ToString();
+    return rec.ok() ? *rec : metering::Reconciliation{};
+  }
   std::int64_t voucher_ = 0;
   std::int64_t center_ = 0;
 };
@@ -301,19 +311,15 @@ TEST_F(MeteredSettlementTest, AQuartersMeteredBillIsReconciledAgainstItsOwnDays)
   auto q1 = SettlePeriod("2024Q1", "q1-after");
   ASSERT_TRUE(q1.ok()) << q1.error().ToString();
   ASSERT_EQ(q1->bill_fen, kQ1Fen);
-  clock_.Set(Instant::Parse("2024-07-02T09:00:00+08:00").value());
-  auto claim = platform_->CompileClaim(As("op-ai"), "chengdu-2024", "2024Q2");
-  ASSERT_TRUE(claim.ok()) << claim.error().ToString();
-  auto rec = platform_->ReconcileClaim(As("officer"), claim->id);
-  ASSERT_TRUE(rec.ok()) << rec.error().ToString();
-  ASSERT_EQ(rec->rows.size(), 1u);
-  const metering::ReconciliationRow& row = rec->rows[0];
+  const auto rec = Q2ClaimReconciled();
+  ASSERT_EQ(rec.rows.size(), 1u);
+  const metering::ReconciliationRow& row = rec.rows[0];
   EXPECT_EQ(row.claimed_fen, kQ1Fen);
   EXPECT_EQ(row.metered_fen, kQ1Fen);  // not Q2's 60.00
   EXPECT_FALSE(row.flagged);
   ASSERT_EQ(row.days.size(), 1u);
   EXPECT_EQ(row.days[0].ToString(), "2024-01-01..2024-03-31");
-  EXPECT_EQ(rec->flagged, 0u);
+  EXPECT_EQ(rec.flagged, 0u);
 }
 
 // Metered bills and a bill posted by hand in one claim: each metered bill against its own days,
@@ -328,13 +334,9 @@ TEST_F(MeteredSettlementTest, ABillPostedByHandBesideMeteredOnesCountsNoDayTwice
   ASSERT_EQ(april->bill_fen, kAprilFen);
   auto by_hand = SettleBill(voucher_, "april-by-hand", "INV-2024-04", kAprilFen);  // again
   ASSERT_TRUE(by_hand.ok()) << by_hand.error().ToString();
-  clock_.Set(Instant::Parse("2024-07-02T09:00:00+08:00").value());
-  auto claim = platform_->CompileClaim(As("op-ai"), "chengdu-2024", "2024Q2");
-  ASSERT_TRUE(claim.ok()) << claim.error().ToString();
-  auto rec = platform_->ReconcileClaim(As("officer"), claim->id);
-  ASSERT_TRUE(rec.ok()) << rec.error().ToString();
-  ASSERT_EQ(rec->rows.size(), 1u);
-  const metering::ReconciliationRow& row = rec->rows[0];
+  const auto rec = Q2ClaimReconciled();
+  ASSERT_EQ(rec.rows.size(), 1u);
+  const metering::ReconciliationRow& row = rec.rows[0];
   EXPECT_EQ(row.claimed_fen, kQ1Fen + 2 * kAprilFen);
   // Q1 + 1–9 April + (Q2 − 1–9 April): 3 April's job once.
   EXPECT_EQ(row.metered_fen, kQ1Fen + kAprilFen);

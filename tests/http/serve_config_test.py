@@ -4,6 +4,8 @@ variables, then the flags given (later wins); a bad file or a bad --centers file
 server with exit code 2 naming the field, before anything listens.
 
 Usage: serve_config_test.py SUANLI_BINARY REPO_DIR"""
+import http.client
+import json
 import os
 import re
 import shutil
@@ -12,43 +14,38 @@ import sys
 import tempfile
 
 
-def started_port(suanli, args, env):
-    """Starts the server, returns the port it printed, and stops it."""
+def with_server(suanli, args, env, use):
+    """Starts the server, returns use(port) once it printed its URL, and stops it."""
     p = subprocess.Popen([suanli, "serve", *args], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, env=env)
     try:
         for line in p.stdout:
             m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
             if m:
-                return int(m.group(1))
+                return use(int(m.group(1)))
         raise AssertionError("no URL printed: " + p.stderr.read())
     finally:
         p.terminate()
         p.wait(timeout=30)
+
+
+def started_port(suanli, args, env):
+    """The port the server printed."""
+    return with_server(suanli, args, env, lambda port: port)
 
 
 def session_cookie(suanli, args, env):
-    """Starts the server, signs the demo admin in, returns its Set-Cookie header, stops it."""
-    import http.client
-    import json
-    p = subprocess.Popen([suanli, "serve", *args], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        for line in p.stdout:
-            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                conn = http.client.HTTPConnection("127.0.0.1", int(m.group(1)), timeout=30)
-                conn.request("POST", "/api/v1/session",
-                             json.dumps({"username": "admin", "password": "suanli-demo-2024"}),
-                             {"Content-Type": "application/json"})
-                resp = conn.getresponse()
-                resp.read()
-                assert resp.status == 200, resp.status
-                return resp.getheader("Set-Cookie")
-        raise AssertionError("no URL printed: " + p.stderr.read())
-    finally:
-        p.terminate()
-        p.wait(timeout=30)
+    """The Set-Cookie header of the demo admin's sign-in."""
+    def sign_in(port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/api/v1/session",
+                     json.dumps({"username": "admin", "password": "suanli-demo-2024"}),
+                     {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 200, resp.status
+        return resp.getheader("Set-Cookie")
+    return with_server(suanli, args, env, sign_in)
 
 
 def free_ports(n):
