@@ -423,7 +423,9 @@ TEST(MeteredClassesTest, AClassNoProgramDefinesStopsOnlyItsAccount) {
   auto platform = open();
   ASSERT_NE(platform, nullptr);
   std::int64_t center = 0;
-  for (const Center& c : platform->ListCenters().value()) {
+  const auto centers = platform->ListCenters();
+  ASSERT_TRUE(centers.ok());
+  for (const Center& c : *centers) {
     if (c.spec.slurm_cluster == "cd-ai") center = c.id;
   }
   ASSERT_NE(center, 0);
