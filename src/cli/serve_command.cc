@@ -250,9 +250,14 @@ int Serve(ServeOptions o) {
     if (Status s = p->RunExpiry(); !s.ok()) spdlog::error("expiry sweep: {}", s.error().ToString());
   });
   Periodic usage(o.usage_interval_s, [p] { (void)p->PullAllUsage(); });
+  // Routed jobs followed to their end, well within Slurm's MinJobAge, so their units are freed.
+  Periodic jobs(o.expiry_interval_s, [p] {
+    if (Status s = p->RefreshJobs(); !s.ok()) spdlog::error("job refresh: {}", s.error().ToString());
+  });
   server.Wait();
   expiry.Stop();
   usage.Stop();
+  jobs.Stop();
   std::printf("Suanli stopped.\n");
   return 0;
 }
@@ -278,7 +283,8 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--access-log", o->access_log, "one JSON line per request (true/false)");
   cmd->add_option("--secure-cookies", o->secure_cookies,
                   "mark the session cookie Secure (true when a TLS proxy is in front)");
-  cmd->add_option("--expiry-interval", o->expiry_interval_s, "seconds between expiry sweeps");
+  cmd->add_option("--expiry-interval", o->expiry_interval_s,
+                  "seconds between expiry sweeps, and between refreshes of routed jobs' states");
   cmd->add_option("--centers", o->centers,
                   "real Slurm centers to connect (TOML: [[center]] cluster, rest_url, token_file; "
                   "docs/network.md)");

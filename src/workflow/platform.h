@@ -237,6 +237,11 @@ class Platform {
   // Lapses expired vouchers and sends expiry reminders; run by the server every minute and
   // safe to run at any time (each effect happens once).
   Status RunExpiry();
+  // Asks the centers for the state of every routed job not yet final and releases the units of
+  // those that ended (jobs.cc). Run on listing jobs, and by the server every --expiry-interval:
+  // a job that ends while nobody lists jobs would otherwise keep its units held, and once Slurm
+  // forgets it (MinJobAge, 300 s by default) it could never be seen final.
+  Status RefreshJobs();
   Result<std::vector<Notice>> ListNotices(const Principal& actor);
   Status MarkNoticeRead(const Principal& actor, std::int64_t notice_id);
   Result<PoolReport> Pool(const Principal& actor, std::string_view program_id);
@@ -258,8 +263,6 @@ class Platform {
   Result<SlurmAccount> MapSlurmAccountRow(const Principal& actor, const Center& center,
                                           const SlurmAccount& account);
   Result<Job> RecordJob(const Principal& actor, Job job);  // jobs.cc: the row and its audit
-  // Asks the centers for the state of every routed job not yet final (jobs.cc).
-  Status RefreshJobs();
   Result<metering::IngestReport> IngestUsageFrom(
       const Principal& actor, std::int64_t center_id,
       const std::function<Result<metering::IngestReport>(const metering::Rater&, State&)>& run);

@@ -177,6 +177,26 @@ TEST_F(PlatformJobsTest, UnitsAreHeldPerResourceType) {
   EXPECT_EQ(gpu2->state, "submitted") << gpu2->placement_json;
 }
 
+// A routed job's units are freed when a refresh sees it end: the server refreshes every
+// --expiry-interval, not only when someone lists jobs (a job Slurm has forgotten, after its
+// MinJobAge, could never be seen final and would hold its units for good).
+TEST_F(PlatformJobsTest, ARefreshFreesTheUnitsOfJobsThatEnded) {
+  AddMixedCenter("mixed");
+  auto center = Simulate("mixed");
+  platform_->AttachConnector(center.get());
+  auto all = platform_->SubmitJob(applicant_, Job("cpu", 16));
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->state, "submitted") << all->placement_json;
+  auto held = platform_->SubmitJob(applicant_, Job("cpu", 16));
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->state, "unplaced");
+  clock_.Set(clock_.Now().AddSeconds(2 * 3600));  // past the job's time limit
+  ASSERT_TRUE(platform_->RefreshJobs().ok());
+  auto again = platform_->SubmitJob(applicant_, Job("cpu", 16));
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->state, "submitted") << again->placement_json;
+}
+
 // Calls to one center are serialised by that center's own lock: while a usage pull waits on
 // a slow center, and a job-state refresh waits behind it for a job there, a job is placed on and
 // submitted to another center.
