@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import ClaimReviewView from './ClaimReviewView.vue'
-import { makeI18n } from '@/i18n'
+import { mountWith, stubFetch } from '@/test/mount'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -20,29 +18,22 @@ const claim = {
 }
 const experts = [3, 4, 5, 6].map((id) => ({ id, username: `expert${id}`, display_name: `专家 ${id}`, role: 'expert' }))
 
+// The server: the claim, the experts and the provider; a POST (the new panel) answered with it.
 function serve() {
-  const posted: { url: string; body: unknown }[] = []
-  globalThis.fetch = (async (url: string, init: RequestInit) => {
-    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
-    if (init?.method === 'POST') {
-      const body = JSON.parse(String(init.body))
-      posted.push({ url, body })
-      return json({ ...claim, panel: body.expert_ids })
-    }
-    if (url.startsWith('/api/v1/claims/1/reconciliation')) return json({ period: '2024-04-01..2024-06-30', claimed: '0.00', metered: '0.00', flagged: 0, rows: [] })
-    if (url.startsWith('/api/v1/claims')) return json({ items: [claim], next_cursor: null })
-    if (url.startsWith('/api/v1/users')) return json({ items: experts, next_cursor: null })
-    if (url.startsWith('/api/v1/providers')) return json({ items: [{ id: 2, name: '成都智算中心', uscc: '', region: '成都' }], next_cursor: null })
-    return json({ items: [], next_cursor: null })
-  }) as typeof fetch
-  return posted
+  return stubFetch((url, init) => {
+    if (init?.method === 'POST') return { status: 200, body: { ...claim, panel: JSON.parse(String(init.body)).expert_ids } }
+    if (url.startsWith('/api/v1/claims/1/reconciliation')) return { status: 200, body: { period: '2024-04-01..2024-06-30', claimed: '0.00', metered: '0.00', flagged: 0, rows: [] } }
+    if (url.startsWith('/api/v1/claims')) return { status: 200, body: { items: [claim], next_cursor: null } }
+    if (url.startsWith('/api/v1/users')) return { status: 200, body: { items: experts, next_cursor: null } }
+    if (url.startsWith('/api/v1/providers')) return { status: 200, body: { items: [{ id: 2, name: '成都智算中心', uscc: '', region: '成都' }], next_cursor: null } }
+    return { status: 200, body: { items: [], next_cursor: null } }
+  })
 }
 
 describe('ClaimReviewView', () => {
   it('replaces the panel of a claim under review, starting from the panel it has', async () => {
-    const posted = serve()
-    setActivePinia(createPinia())
-    wrapper = mount(ClaimReviewView, { attachTo: document.body, global: { plugins: [ElementPlus, makeI18n('en')] } })
+    const calls = serve()
+    wrapper = mountWith(ClaimReviewView, 'en')
     await flushPromises()
     const w = wrapper
     expect(w.find('[data-test=panel-experts]').exists()).toBe(false)
@@ -55,6 +46,7 @@ describe('ClaimReviewView', () => {
     await box(6).setValue(true)
     await w.get('[data-test=panel-assign]').trigger('click')
     await flushPromises()
+    const posted = calls.filter((c) => c.init?.method === 'POST').map((c) => ({ url: c.url, body: JSON.parse(String(c.init.body)) }))
     expect(posted).toEqual([{ url: '/api/v1/claims/1/panel', body: { expert_ids: [3, 4, 6] } }])
   })
 })
