@@ -100,7 +100,9 @@ Result<std::vector<SlurmAccount>> AccountsOf(storage::Db& db, std::int64_t cente
 // The rater for one center's uploads: every center's prices, that center's accounts, and only
 // that center registered — a record naming any other cluster is refused as "unregistered
 // center", so a provider can never bill usage on a center that is not its own.
-Result<metering::Rater> RaterFor(Platform::State& s, const Center& center) {
+// With `not_after`, records ending after it are refused (Rater::set_not_after).
+Result<metering::Rater> RaterFor(Platform::State& s, const Center& center,
+                                 std::optional<Instant> not_after = std::nullopt) {
   std::lock_guard lock(s.mu);
   SUANLI_ASSIGN(metering::PriceList prices, PriceListFrom(s));
   SUANLI_ASSIGN(const auto accounts, AccountsOf(*s.db, center.id));
@@ -110,7 +112,7 @@ Result<metering::Rater> RaterFor(Platform::State& s, const Center& center) {
     // account was mapped) would make the whole rater fail, refusing every line of the center.
     // That account alone is left out: its lines are refused, never billed without its discount,
     // and rated once the class is defined again.
-    if (a.discount_class && !HasDiscountClass(s, *a.discount_class)) {
+    if (!prices.ShareFor(a.discount_class).ok()) {
       spdlog::warn("center {}: account {} has discount class {}, which no loaded program "
                    "defines: its usage is refused until one does",
                    center.spec.slurm_cluster, a.account, *a.discount_class);
@@ -124,8 +126,10 @@ Result<metering::Rater> RaterFor(Platform::State& s, const Center& center) {
     e.discount_class = a.discount_class;
     entries.push_back(std::move(e));
   }
-  return metering::Rater::Make(std::move(prices), std::move(entries),
-                               {center.spec.slurm_cluster});
+  SUANLI_ASSIGN(metering::Rater rater, metering::Rater::Make(std::move(prices), std::move(entries),
+                                                             {center.spec.slurm_cluster}));
+  if (not_after) rater.set_not_after(*not_after);
+  return rater;
 }
 
 Status ValidateAccount(const SlurmAccount& a) {
@@ -273,24 +277,23 @@ Result<std::vector<SlurmAccount>> Platform::ListSlurmAccounts(const Principal& a
 Result<metering::IngestReport> Platform::IngestUsage(const Principal& actor,
                                                      std::int64_t center_id,
                                                      std::string_view sacct_text) {
-  return IngestUsageFrom(actor, center_id, [&](const metering::Rater& rater, State& s) -> Result<metering::IngestReport> {
-    // What a provider uploads cannot have ended after now (a center's clock may run 10 minutes
-    // ahead). Pulled usage comes from the center's own accounting and is not held to the
-    // platform's clock, which a demo or test may run in another year.
-    metering::Rater checked = rater;
-    checked.set_not_after(s.clock->Now().AddSeconds(metering::Rater::kFutureToleranceS));
+  // What a provider uploads cannot have ended after now (a center's clock may run 10 minutes
+  // ahead). Pulled usage comes from the center's own accounting and is not held to the
+  // platform's clock, which a demo or test may run in another year.
+  const Instant not_after = state_->clock->Now().AddSeconds(metering::Rater::kFutureToleranceS);
+  return IngestUsageFrom(actor, center_id, not_after, [&](const metering::Rater& rater, State& s) -> Result<metering::IngestReport> {
     metering::IngestOptions options;
     SUANLI_ASSIGN(const Center center, GetCenter(center_id));
     options.sacct.default_cluster = center.spec.slurm_cluster;
     options.rejects_kept_max = 1000;
-    return metering::IngestSacctText(s.usage.get(), checked, sacct_text, options);
+    return metering::IngestSacctText(s.usage.get(), rater, sacct_text, options);
   });
 }
 
 Result<metering::IngestReport> Platform::IngestUsageRecords(
     const Principal& actor, std::int64_t center_id,
     std::span<const network::UsageRecord> records, std::optional<std::string> cursor) {
-  return IngestUsageFrom(actor, center_id, [&](const metering::Rater& rater, State& s) -> Result<metering::IngestReport> {
+  return IngestUsageFrom(actor, center_id, std::nullopt, [&](const metering::Rater& rater, State& s) -> Result<metering::IngestReport> {
     SUANLI_ASSIGN(const Center center, GetCenter(center_id));
     std::optional<metering::CursorUpdate> update;
     if (cursor) update = metering::CursorUpdate{center.spec.slurm_cluster, *cursor};
@@ -299,12 +302,12 @@ Result<metering::IngestReport> Platform::IngestUsageRecords(
 }
 
 Result<metering::IngestReport> Platform::IngestUsageFrom(
-    const Principal& actor, std::int64_t center_id,
+    const Principal& actor, std::int64_t center_id, std::optional<Instant> not_after,
     const std::function<Result<metering::IngestReport>(const metering::Rater&, State&)>& run) {
   SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
   SUANLI_ASSIGN(const Center center, GetCenter(center_id));
   SUANLI_TRY(RequireProviderAccess(actor, center.provider_id));
-  SUANLI_ASSIGN(const metering::Rater rater, RaterFor(*state_, center));
+  SUANLI_ASSIGN(const metering::Rater rater, RaterFor(*state_, center, not_after));
   metering::IngestReport report;
   {
     // One ingest at a time: the usage log has one writer. The workflow mutex is not held, so

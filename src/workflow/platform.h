@@ -263,8 +263,9 @@ class Platform {
   Result<SlurmAccount> MapSlurmAccountRow(const Principal& actor, const Center& center,
                                           const SlurmAccount& account);
   Result<Job> RecordJob(const Principal& actor, Job job);  // jobs.cc: the row and its audit
+  // `not_after`: records ending after it are refused (uploads; not pulled usage).
   Result<metering::IngestReport> IngestUsageFrom(
-      const Principal& actor, std::int64_t center_id,
+      const Principal& actor, std::int64_t center_id, std::optional<Instant> not_after,
       const std::function<Result<metering::IngestReport>(const metering::Rater&, State&)>& run);
   std::unique_ptr<State> state_;
 };

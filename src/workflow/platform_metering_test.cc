@@ -348,6 +348,21 @@ TEST_F(MeteredSettlementTest, ABillPostedByHandBesideMeteredOnesCountsNoDayTwice
   EXPECT_EQ(row.days[2].ToString(), "2024-04-01..2024-06-30");
 }
 
+// An uploaded file cannot bill usage that has not happened: on 15 March, a job ending on the
+// 20th is refused per line (never billed), one that ended yesterday is billed.
+TEST_F(MeteredSettlementTest, AnUploadedJobEndingAfterNowIsRefused) {
+  const std::string text = std::string(kHeader) + "\n" +
+                           Job(301, "2024-03-14T09:00:00", "2024-03-14T10:00:00", 3600, 1) + "\n" +
+                           Job(302, "2024-03-20T09:00:00", "2024-03-20T10:00:00", 3600, 1) + "\n";
+  auto r = platform_->IngestUsage(As("op-ai"), center_, text);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->billed, 1u);
+  EXPECT_EQ(r->amount_fen, 12'00);
+  ASSERT_EQ(r->rejected, 1u);
+  ASSERT_EQ(r->rejects.size(), 1u);
+  EXPECT_NE(r->rejects[0].reason.find("after now"), std::string::npos) << r->rejects[0].reason;
+}
+
 // A price correction re-rates the lines already billed (issue 4 §3): a new entry for the Ascend
 // partition from 1 March at ¥6.00 a card-hour turns the 12 March job's ¥960.00 into ¥480.00 by
 // a reversal and a correction, leaves January's job at ¥12.00, and a job ingested afterwards is
