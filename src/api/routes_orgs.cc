@@ -239,6 +239,27 @@ void AddOrgRoutes(RouteKit& kit) {
             return Json(View(e), 201);
           },
           /*money_moving=*/true);
+  kit.Add(Method::kGet, "/api/v1/enforcements",
+          Access::Roles({Role::kOfficer, Role::kAuditor, Role::kAdmin}),
+          "fraud findings, newest first, with what each recovers and what was repaid",
+          "enforcement", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto rows, c.platform.ListEnforcements(c.who));
+            return Json(ItemsView(rows));
+          });
+  kit.Add(Method::kPost, "/api/v1/enforcements/{id}/repayments", officer,
+          "record a repayment of what a finding recovers: it returns to the program's pool",
+          "enforcement",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::int64_t amount_fen, b.MoneyFen("amount"));
+            SUANLI_ASSIGN(std::string reference, b.String("reference"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto e,
+                          c.platform.RecordRepayment(c.who, id, amount_fen, std::move(reference)));
+            return Json(View(e), 201);
+          },
+          /*money_moving=*/true);
 }
 
 }  // namespace suanli::api

@@ -192,14 +192,18 @@ json::object View(const PayoutBatch& b) {
 }
 
 json::object View(const Enforcement& e) {
-  return {{"id", e.id},
+  json::object o{{"id", e.id},
           {"org_id", e.org_id},
           {"program_id", e.program_id},
           {"finding", e.finding},
           {"voucher_clawed_back", MoneyString(e.voucher_clawed_fen)},
           {"used_to_recover", MoneyString(e.used_recovered_fen)},
+          {"repaid", MoneyString(e.repaid_fen)},
+          {"outstanding", MoneyString(e.outstanding_fen())},
           {"banned_until", TimeString(e.banned_until)},
           {"at", TimeString(e.at)}};
+  if (!e.org_name.empty()) o["org_name"] = e.org_name;
+  return o;
 }
 
 json::object View(const Notice& n) {
@@ -221,6 +225,8 @@ json::object View(const PoolReport& p) {
           {"redeemed", MoneyString(p.redeemed_fen)},
           {"lapsed", MoneyString(p.lapsed_fen)},
           {"clawed_back", MoneyString(p.clawed_back_fen)},
+          {"recovery_repaid", MoneyString(p.repaid_fen)},
+          {"recovery_outstanding", MoneyString(p.recovery_outstanding_fen)},
           {"remaining", MoneyString(p.remaining_fen)}};
 }
 

@@ -1,6 +1,7 @@
 // Enforcement after a fraud finding (seed 000 §五(二)): the unused rest of the organisation's
 // vouchers in the program goes back to the pool (clawback), what it already used is booked as
-// a debt to recover (reversing the subsidy it received), its open applications are refused,
+// a debt to recover (reversing the subsidy it received; the pool gets it only as it is repaid,
+// recovery.cc), its open applications are refused,
 // and it is banned for the program's period (two years in Chengdu) — enforced at every entry
 // point: contracts, applications, settlements.
 #include "workflow/platform_state.h"
@@ -31,6 +32,7 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
   SUANLI_ASSIGN(const AccountId debt,
                 s.EnsureAccount("prog/" + program->id + "/org/" + std::to_string(org_id) + "/recovery",
                                 ledger::AccountKind::kRecovery, 0));
+  SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, program->id, org_id));
   std::vector<MoveOutcome> outcomes;
   SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
@@ -81,7 +83,8 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                         static_cast<std::uint64_t>(v->id)}));
       }
       if (v->used_fen.load() > 0) {
-        SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + vid, debt, pa.pool, v->used_fen.load(),
+        // Owed, not yet the pool's: the pool gets it back as it is repaid (RecordRepayment).
+        SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + vid, debt, due, v->used_fen.load(),
                                         0, kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
         out.used_recovered_fen += v->used_fen.load();
       }

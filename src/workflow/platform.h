@@ -234,6 +234,13 @@ class Platform {
   // --- Enforcement, expiry, notices, reports (enforcement.cc, expiry.cc, reports.cc) ---
   Result<Enforcement> RecordFraud(const Principal& actor, std::int64_t org_id,
                                   std::string_view program_id, std::string finding);
+  // Findings, newest first; officers, auditors and admins see all of them.
+  Result<std::vector<Enforcement>> ListEnforcements(const Principal& actor);
+  // The organisation repaid part or all of what a finding recovers (officer, from the bank's
+  // record): 0 < amount ≤ what is still owed, a reference of at most 200 bytes. The amount
+  // moves from the finding's recovery account to the program's pool, which can issue it again.
+  Result<Enforcement> RecordRepayment(const Principal& actor, std::int64_t enforcement_id,
+                                      std::int64_t amount_fen, std::string reference);
   // Lapses expired vouchers and sends expiry reminders; run by the server every minute and
   // safe to run at any time (each effect happens once).
   Status RunExpiry();

@@ -3,6 +3,7 @@
 // ban's end; and a voucher with nothing left is not clawed, so no move of nothing is left
 // failed in the outbox. The clock is the fixture's, 2024-05-10 10:00 CST.
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -93,6 +94,83 @@ TEST_F(EnforcementTest, AUsedUpVoucherIsRecoveredWithoutAFailedClaw) {
   auto v = platform_->GetVoucher(As("officer"), voucher);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->status, "clawed_back");
+}
+
+// What a fraudulent organisation used is owed from the finding on, but the pool gets it back
+// only as it is repaid: crediting it at the finding let the pool issue money it did not have.
+// A repayment above what is owed, of nothing, or by a role that may not is refused and changes
+// nothing; the figures survive a restart.
+TEST_F(EnforcementTest, RecoveredMoneyReachesThePoolOnlyAsItIsRepaid) {
+  const std::int64_t voucher = IssueVoucher();  // 150,000.00
+  ASSERT_TRUE(Settle(voucher, "used", 20'000'00).ok());  // pays 10,000.00
+  const Principal officer = As("officer");
+  auto before = platform_->Pool(officer, "chengdu-2024");
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  auto e = platform_->RecordFraud(officer, 1, "chengdu-2024", "虚构合同");
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  EXPECT_EQ(e->voucher_clawed_fen, 140'000'00);
+  EXPECT_EQ(e->used_recovered_fen, 10'000'00);
+  auto found = platform_->Pool(officer, "chengdu-2024");
+  ASSERT_TRUE(found.ok());
+  // The unused rest is back at once; what was used is owed, not in the pool.
+  EXPECT_EQ(found->remaining_fen, before->remaining_fen + 140'000'00);
+  EXPECT_EQ(found->recovery_outstanding_fen, 10'000'00);
+  EXPECT_EQ(found->repaid_fen, 0);
+  EXPECT_EQ(found->funded_fen, before->funded_fen);
+
+  // Pool remaining and repaid so far, to compare before and after a refusal.
+  const auto figures = [&] {
+    auto pool = platform_->Pool(officer, "chengdu-2024");
+    auto listed = platform_->ListEnforcements(officer);
+    EXPECT_TRUE(pool.ok() && listed.ok() && listed->size() == 1u);
+    return std::pair(pool.ok() ? pool->remaining_fen : -1,
+                     listed.ok() && !listed->empty() ? listed->front().repaid_fen : -1);
+  };
+  const auto refused = [&](const Principal& who, std::int64_t amount, ErrorCode code) {
+    const auto was = figures();
+    auto r = platform_->RecordRepayment(who, e->id, amount, "ICBC 20240511-001");
+    ASSERT_FALSE(r.ok()) << amount;
+    EXPECT_EQ(r.error().code, code) << r.error().ToString();
+    EXPECT_EQ(figures(), was) << amount;
+  };
+  refused(officer, 10'000'01, ErrorCode::kExceedsLimit);
+  refused(officer, 0, ErrorCode::kOutOfRange);
+  refused(officer, -1, ErrorCode::kNegativeAmount);
+  refused(As("auditor"), 1'00, ErrorCode::kForbidden);
+  auto no_reference = platform_->RecordRepayment(officer, e->id, 1'00, "");
+  ASSERT_FALSE(no_reference.ok());
+  EXPECT_EQ(no_reference.error().field, "reference");
+  auto unknown = platform_->RecordRepayment(officer, e->id + 1, 1'00, "ICBC 1");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  auto part = platform_->RecordRepayment(officer, e->id, 4'000'00, "ICBC 20240511-001");
+  ASSERT_TRUE(part.ok()) << part.error().ToString();
+  EXPECT_EQ(figures(), std::pair(found->remaining_fen + 4'000'00, std::int64_t{4'000'00}));
+  EXPECT_EQ(part->repaid_fen, 4'000'00);
+  EXPECT_EQ(part->outstanding_fen(), 6'000'00);
+  auto rest = platform_->RecordRepayment(officer, e->id, 6'000'00, "ICBC 20240601-002");
+  ASSERT_TRUE(rest.ok()) << rest.error().ToString();
+  EXPECT_EQ(rest->outstanding_fen(), 0);
+  refused(officer, 1, ErrorCode::kExceedsLimit);  // nothing left: the next cent is refused
+
+  Reopen();
+  auto after = platform_->Pool(officer, "chengdu-2024");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->remaining_fen, before->remaining_fen + 150'000'00);
+  EXPECT_EQ(after->repaid_fen, 10'000'00);
+  EXPECT_EQ(after->recovery_outstanding_fen, 0);
+  EXPECT_EQ(after->funded_fen, before->funded_fen);
+  auto listed = platform_->ListEnforcements(As("auditor"));
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().repaid_fen, 10'000'00);
+  EXPECT_FALSE(listed->front().org_name.empty());
+  EXPECT_EQ(Moves("failed"), 0);
+  auto audit = platform_->ListAudit(As("auditor"), {.action = "enforcement.repayment"});
+  ASSERT_TRUE(audit.ok());
+  EXPECT_EQ(audit->entries.size(), 2u);
+  EXPECT_FALSE(platform_->ListEnforcements(As("demo-applicant")).ok());
 }
 
 }  // namespace

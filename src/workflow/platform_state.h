@@ -43,7 +43,8 @@ enum TransferCode : std::uint16_t {
   kCodeDisallowed = 6,  // receivable → lapsed: the refused part of a claim
   kCodeLapse = 7,       // voucher → lapsed: unused at expiry
   kCodeClawback = 8,    // voucher → pool: the unused rest after a fraud finding
-  kCodeRecovery = 9,    // org debt → pool: what a fraudulent organisation used, to recover
+  kCodeRecovery = 9,    // org debt → recovery due: what a fraudulent organisation used, owed
+  kCodeRepayment = 10,  // recovery due → pool: what it has repaid (user_data: the enforcement)
 };
 
 // The ledger accounts of one program (created at start-up, keyed "prog/<id>/...").
@@ -302,6 +303,11 @@ std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settl
 Result<metering::RerateReport> RerateAfterPriceChange(Platform::State& s, const Center& center,
                                                      const std::string& partition, Date from);
 
+// The account holding what `org_id` owes `program_id` after a fraud finding, until repaid:
+// credited by the recovery, debited by each repayment into the pool, never below zero
+// (recovery.cc).
+Result<AccountId> EnsureRecoveryDue(Platform::State& s, const std::string& program_id,
+                                    std::int64_t org_id);
 // The organisation and days a metered settlement's bill number names ("M-<org>-<first>..<last>",
 // kMeteredBillPrefix), or nullopt for any other bill number (metered_settlement.cc).
 struct MeteredBillNo {

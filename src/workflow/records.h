@@ -234,9 +234,19 @@ struct PayoutBatch {
 
 struct Enforcement {
   std::int64_t id = 0, org_id = 0;
-  std::string program_id, finding;
-  std::int64_t voucher_clawed_fen = 0, used_recovered_fen = 0;
+  std::string org_name, program_id, finding;
+  // used_recovered_fen is owed from the finding on; it returns to the pool only as repaid_fen
+  // grows (RecordRepayment), so the pool never issues money it has not got back.
+  std::int64_t voucher_clawed_fen = 0, used_recovered_fen = 0, repaid_fen = 0;
   Instant banned_until, at;
+  std::int64_t outstanding_fen() const { return used_recovered_fen - repaid_fen; }
+};
+
+// One repayment of a fraud finding's recovery, recorded by an officer from the bank's record.
+struct Repayment {
+  std::int64_t id = 0, enforcement_id = 0, amount_fen = 0;
+  std::string reference;  // the bank transfer's reference
+  Instant at;
 };
 
 struct Notice {
@@ -250,6 +260,8 @@ struct PoolReport {
   std::string program_id;
   std::int64_t funded_fen = 0, issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
                clawed_back_fen = 0, remaining_fen = 0;
+  // Fraud recoveries: repaid to the pool (in remaining_fen), and still owed (not in it).
+  std::int64_t repaid_fen = 0, recovery_outstanding_fen = 0;
   // The burn-down: the pool's funding less what was issued, at the end of each day a voucher
   // was issued (returns by clawback are in remaining_fen, not in the series).
   std::vector<std::pair<Date, std::int64_t>> series;

@@ -12,14 +12,16 @@ namespace suanli::workflow {
 namespace {
 
 Result<std::int64_t> SumMoves(storage::Db& db, std::string_view program_id, TransferCode code) {
-  // The program is found through the move's user_data: a voucher id, or for a claim's payout
-  // and disallowance (codes 5, 6) a claim id — never read as the other, or claim N's payout
-  // would count as redeemed in whichever program holds voucher N.
+  // The program is found through the move's user_data: a voucher id, for a claim's payout and
+  // disallowance (codes 5, 6) a claim id, for a repayment (10) an enforcement id — never read
+  // as another, or claim N's payout would count as redeemed in whichever program holds voucher N.
   SUANLI_ASSIGN(auto q, db.Prepare("SELECT COALESCE(SUM(m.applied_fen), 0) FROM money_moves m "
                                    "WHERE m.status = 'done' AND m.code = ?1 AND (?2 = '' OR "
-                                   "(m.code NOT IN (5, 6) AND EXISTS (SELECT 1 FROM vouchers v WHERE "
+                                   "(m.code NOT IN (5, 6, 10) AND EXISTS (SELECT 1 FROM vouchers v WHERE "
                                    "v.id = m.user_data AND v.program_id = ?2)) OR EXISTS (SELECT 1 FROM claims c WHERE "
-                                   "c.id = m.user_data AND c.program_id = ?2 AND m.code IN (5, 6)))"));
+                                   "c.id = m.user_data AND c.program_id = ?2 AND m.code IN (5, 6)) OR "
+                                   "(m.code = 10 AND EXISTS (SELECT 1 FROM enforcements e WHERE "
+                                   "e.id = m.user_data AND e.program_id = ?2)))"));
   q.Bind(1, std::int64_t{code}).Bind(2, program_id);
   SUANLI_ASSIGN(const bool row, q.Step());
   return row ? q.Int(0) : 0;
@@ -47,8 +49,11 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   PoolReport r;
   r.program_id = program->id;
   SUANLI_ASSIGN(r.clawed_back_fen, SumMoves(*s.db, program->id, kCodeClawback));
+  // What fraud findings recover reaches the pool only as it is repaid (recovery.cc).
   SUANLI_ASSIGN(const std::int64_t recovered, SumMoves(*s.db, program->id, kCodeRecovery));
-  r.funded_fen = pool.credits_posted_fen - r.clawed_back_fen - recovered;
+  SUANLI_ASSIGN(r.repaid_fen, SumMoves(*s.db, program->id, kCodeRepayment));
+  r.recovery_outstanding_fen = recovered - r.repaid_fen;
+  r.funded_fen = pool.credits_posted_fen - r.clawed_back_fen - r.repaid_fen;
   r.issued_fen = pool.debits_posted_fen;
   SUANLI_ASSIGN(r.redeemed_fen, SumMoves(*s.db, program->id, kCodePayout));
   SUANLI_ASSIGN(r.lapsed_fen, SumMoves(*s.db, program->id, kCodeLapse));

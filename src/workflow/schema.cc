@@ -208,6 +208,14 @@ CREATE TABLE IF NOT EXISTS enforcements (
   banned_until_us INTEGER NOT NULL,
   at_us INTEGER NOT NULL);
 
+-- Repayments of a finding's recovery (recovery.cc); their sum never exceeds used_recovered_fen.
+CREATE TABLE IF NOT EXISTS enforcement_repayments (
+  id INTEGER PRIMARY KEY,
+  enforcement_id INTEGER NOT NULL REFERENCES enforcements(id),
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  reference TEXT NOT NULL,
+  at_us INTEGER NOT NULL);
+
 -- In-app notices; (recipient, kind, object) is unique so reminders are sent once.
 CREATE TABLE IF NOT EXISTS notices (
   id INTEGER PRIMARY KEY,

@@ -301,14 +301,30 @@ def run(server, suanli):
         "amount": "50000.00", "signed_on": "2024-12-01", "start_on": "2024-12-01",
         "end_on": "2024-12-31"}), 403, "banned")
     expect(ok(app_a.call("GET", f"/api/v1/vouchers/{va['id']}"))["status"] == "clawed_back", "")
+    # What was used is owed, and the pool gets it back only as it is repaid.
+    pool = ok(officer.call("GET", "/api/v1/programs/chengdu-2024/pool"))
+    expect((pool["remaining"], pool["recovery_outstanding"], pool["recovery_repaid"]) ==
+           ("9830000.00", "150000.00", "0.00"), f"owed, not in the pool: {pool}")
+    problem(officer.call("POST", f"/api/v1/enforcements/{enf['id']}/repayments",
+                         {"amount": "150000.01", "reference": "ICBC 20241202-1"}, idem=True),
+            409, "exceeds_limit")
+    repaid = ok(officer.call("POST", f"/api/v1/enforcements/{enf['id']}/repayments",
+                             {"amount": "150000.00", "reference": "ICBC 20241202-1"}, idem=True))
+    expect((repaid["repaid"], repaid["outstanding"]) == ("150000.00", "0.00"), f"{repaid}")
+    pool = ok(officer.call("GET", "/api/v1/programs/chengdu-2024/pool"))
+    expect((pool["remaining"], pool["recovery_outstanding"], pool["recovery_repaid"]) ==
+           ("9980000.00", "0.00", "150000.00"), f"repaid into the pool: {pool}")
 
     # The audit chain: intact through the API, and a tampered copy is caught by the CLI.
     auditor = login(server, "auditor")
+    listed = ok(auditor.call("GET", "/api/v1/enforcements"))["items"]
+    expect([(e["id"], e["used_to_recover"], e["repaid"], e["outstanding"]) for e in listed] ==
+           [(enf["id"], "150000.00", "150000.00", "0.00")], f"enforcements: {listed}")
     report = ok(auditor.call("POST", "/api/v1/audit/verify"))
     expect(report["ok"] and report["entries_checked"] > 40, f"audit: {report}")
     actions = {e["action"] for e in ok(auditor.call("GET", "/api/v1/audit?limit=1000"))["items"]}
     for a in ["related_party.withdraw", "org.register", "qualification.approve", "application.approve", "settlement.reverse",
-              "claim.decide", "payout.batch", "enforcement.fraud", "voucher.lapse"]:
+              "claim.decide", "payout.batch", "enforcement.fraud", "enforcement.repayment", "voucher.lapse"]:
         expect(a in actions, f"audited: {a}")
     server.stop()
     expect(subprocess.run([suanli, "audit", "verify", "--data", server.data]).returncode == 0,

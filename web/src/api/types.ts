@@ -176,6 +176,9 @@ export interface Pool {
   redeemed: Money
   lapsed: Money
   clawed_back: Money
+  /** Fraud recoveries repaid into the pool (in remaining) and still owed (not in it). */
+  recovery_repaid: Money
+  recovery_outstanding: Money
   remaining: Money
   series: { date: string; remaining: Money }[]
 }

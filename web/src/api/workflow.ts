@@ -155,10 +155,17 @@ export interface Notice {
 }
 
 export interface EnforcementResult {
+  id: Id
+  org_id: Id
+  org_name?: string
+  program_id: string
+  finding: string
   voucher_clawed_back: Money
   used_to_recover: Money
+  repaid: Money
+  outstanding: Money
   banned_until: string
-  [k: string]: unknown
+  at: Instant
 }
 
 const enc = encodeURIComponent
@@ -218,6 +225,10 @@ export const getReport = (program: string, by: string) => get<Report>(`/programs
 export const reportCsvUrl = (program: string, by: string) => `/api/v1/programs/${enc(program)}/reports?by=${enc(by)}&format=csv`
 export const enforce = (org: Id, program_id: string, finding: string) =>
   post<EnforcementResult>(`/orgs/${org}/enforcement`, { program_id, finding }, { moneyMoving: true })
+export const listEnforcements = () => get<Page<EnforcementResult>>('/enforcements', ALL)
+// The page keeps one key per repayment it records, so a retry after a lost answer is not a second one.
+export const recordRepayment = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
+  post<EnforcementResult>(`/enforcements/${id}/repayments`, { amount, reference }, { idempotencyKey })
 
 // Notices and users
 export const listNotices = () => get<Page<Notice>>('/notices', ALL)

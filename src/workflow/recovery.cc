@@ -1,0 +1,130 @@
+// After a fraud finding (enforcement.cc): what the organisation used is owed, not spent again.
+// The finding books it from the organisation's debt account to its recovery-due account; each
+// repayment an officer records moves its amount from there into the program's pool, which can
+// then issue it again. Until then the pool does not count it, so it never issues money it has
+// not got back (seed 000 §五(二): 追回 — recovered, not merely decided).
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
+                 const std::string& object, const std::string& zh, const std::string& en);
+std::string Yuan(std::int64_t fen);
+
+namespace {
+
+// A bank transfer's reference: enough for any bank's, short enough for the audit detail.
+constexpr std::size_t kReferenceBytesMax = 200;
+
+constexpr const char* kSelectEnforcement =
+    "SELECT e.id, e.org_id, o.name, e.program_id, e.finding, e.voucher_clawed_fen, "
+    "e.used_recovered_fen, (SELECT COALESCE(SUM(r.amount_fen), 0) FROM enforcement_repayments r "
+    "WHERE r.enforcement_id = e.id), e.banned_until_us, e.at_us FROM enforcements e "
+    "JOIN orgs o ON o.id = e.org_id ";
+
+Enforcement EnforcementFrom(storage::Stmt& q) {
+  Enforcement e;
+  e.id = q.Int(0);
+  e.org_id = q.Int(1);
+  e.org_name = q.Text(2);
+  e.program_id = q.Text(3);
+  e.finding = q.Text(4);
+  e.voucher_clawed_fen = q.Int(5);
+  e.used_recovered_fen = q.Int(6);
+  e.repaid_fen = q.Int(7);
+  e.banned_until = Instant::FromMicros(q.Int(8));
+  e.at = Instant::FromMicros(q.Int(9));
+  return e;
+}
+
+Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectEnforcement) + "WHERE e.id = ?1"));
+  q.Bind(1, id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("enforcement", id);
+  return EnforcementFrom(q);
+}
+
+std::string RecoveryJson(const Enforcement& e) {
+  return "{\"used_recovered_fen\":" + std::to_string(e.used_recovered_fen) +
+         ",\"repaid_fen\":" + std::to_string(e.repaid_fen) + "}";
+}
+
+}  // namespace
+
+Result<AccountId> EnsureRecoveryDue(Platform::State& s, const std::string& program_id,
+                                    std::int64_t org_id) {
+  return s.EnsureAccount("prog/" + program_id + "/org/" + std::to_string(org_id) + "/recovery-due",
+                         ledger::AccountKind::kRecovery, ledger::kDebitsMustNotExceedCredits);
+}
+
+Result<std::vector<Enforcement>> Platform::ListEnforcements(const Principal& actor) {
+  SUANLI_TRY(RequireRole(actor, {Role::kOfficer, Role::kAuditor, Role::kAdmin}));
+  State& s = *state_;
+  std::lock_guard lock(s.mu);
+  SUANLI_ASSIGN(auto q, s.db->Prepare(std::string(kSelectEnforcement) + "ORDER BY e.id DESC"));
+  std::vector<Enforcement> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(EnforcementFrom(q));
+  }
+  return out;
+}
+
+Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64_t enforcement_id,
+                                              std::int64_t amount_fen, std::string reference) {
+  SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
+  if (amount_fen <= 0) {
+    return MakeError(amount_fen < 0 ? ErrorCode::kNegativeAmount : ErrorCode::kOutOfRange,
+                     "amount", "a repayment is more than 0.00");
+  }
+  SUANLI_TRY(RequireText(reference, "reference", kReferenceBytesMax));
+  State& s = *state_;
+  Enforcement found;
+  {
+    std::lock_guard lock(s.mu);
+    SUANLI_ASSIGN(found, LoadEnforcement(*s.db, enforcement_id));
+  }
+  const auto accounts = s.program_accounts.find(found.program_id);
+  if (accounts == s.program_accounts.end()) {
+    return MakeError(ErrorCode::kStateConflict, "enforcement_id",
+                     "program " + found.program_id + " is no longer loaded");
+  }
+  const AccountId pool = accounts->second.pool;
+  SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, found.program_id, found.org_id));
+  return s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
+    // Read again inside the step: the steps are serialised, so the amount still owed is exact.
+    SUANLI_ASSIGN(const Enforcement before, LoadEnforcement(ctx.db, enforcement_id));
+    if (amount_fen > before.outstanding_fen()) {
+      return MakeError(ErrorCode::kExceedsLimit, "amount",
+                       Yuan(amount_fen) + " is more than the " + Yuan(before.outstanding_fen()) +
+                           " still owed");
+    }
+    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO enforcement_repayments (enforcement_id, "
+                                           "amount_fen, reference, at_us) VALUES (?1,?2,?3,?4)"));
+    ins.Bind(1, enforcement_id).Bind(2, amount_fen).Bind(3, reference);
+    SUANLI_TRY(ins.Bind(4, ctx.now.micros()).Run());
+    const std::int64_t repayment_id = ctx.db.LastInsertRowid();
+    SUANLI_TRY(ctx.Move(PlannedMove{"repay/enforcement-" + std::to_string(enforcement_id) +
+                                        "/repayment-" + std::to_string(repayment_id),
+                                    due, pool, amount_fen, 0, kCodeRepayment,
+                                    static_cast<std::uint64_t>(enforcement_id)}));
+    Enforcement after = before;
+    after.repaid_fen += amount_fen;
+    const std::string object = "enforcement/" + std::to_string(enforcement_id);
+    SUANLI_TRY(ctx.Audit("enforcement.repayment", object, RecoveryJson(before), RecoveryJson(after),
+                         "{\"repayment_id\":" + std::to_string(repayment_id) +
+                             ",\"amount_fen\":" + std::to_string(amount_fen) +
+                             ",\"reference\":" + Quoted(reference) + "}"));
+    SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(before.org_id), "enforcement.repayment",
+                         object + "/repayment/" + std::to_string(repayment_id),
+                         "已收到退回款 " + Yuan(amount_fen) + " 元,尚欠 " +
+                             Yuan(after.outstanding_fen()) + " 元",
+                         "Repayment of " + Yuan(amount_fen) + " received; " +
+                             Yuan(after.outstanding_fen()) + " still owed"));
+    return after;
+  });
+}
+
+}  // namespace suanli::workflow
