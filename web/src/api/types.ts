@@ -46,7 +46,8 @@ export interface ProgramDetail {
 
 export interface Page<T> {
   items: T[]
-  next_cursor?: string | null
+  /** The last id on this page, to send back as `after` (`after_seq` for the audit log); null on the last page. */
+  next_cursor?: string | number | null
 }
 
 // ---- Quote: the case (docs/case-schema.md) and the answer (src/policy/quote_json.cc) ----
@@ -197,7 +198,6 @@ export interface AuditFilter {
   after_seq?: number | string
   actor?: string
   action?: string
-  cursor?: string
 }
 
 export interface AuditVerify {

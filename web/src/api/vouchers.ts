@@ -1,7 +1,11 @@
 import { get } from './client'
+import { fetchAll, PAGE_MAX, type Cursor } from './paging'
 import type { Deduction, Page, Voucher } from './types'
 
-export const listVouchers = (cursor?: string) => get<Page<Voucher>>('/vouchers', { cursor })
+/** One page of vouchers after the id `after` (the server's default page is 50). */
+export const listVouchers = (after?: Cursor) => get<Page<Voucher>>('/vouchers', { after })
+/** Every voucher the user may see (pickers): follows next_cursor to the last page. */
+export const listAllVouchers = () => fetchAll((after) => get<Page<Voucher>>('/vouchers', { after, limit: PAGE_MAX }))
 export const getVoucher = (id: string) => get<Voucher>(`/vouchers/${encodeURIComponent(id)}`)
 export const listDeductions = (id: string) =>
   get<Page<Deduction>>(`/vouchers/${encodeURIComponent(id)}/deductions`)

@@ -3,6 +3,7 @@
 // contracts, applications, settlements, claims with materials, panels and opinions, payout
 // batches, reports, enforcement, notices, users and providers. Ids are integers.
 import { get, post, upload, type UploadProgress } from './client'
+import { fetchAll, PAGE_MAX } from './paging'
 import type { Instant, Money, Page, User } from './types'
 
 export type Id = number
@@ -169,13 +170,18 @@ export interface EnforcementResult {
 }
 
 const enc = encodeURIComponent
-const ALL = { limit: 200 }
+/**
+ * The whole of a paged list (GET /orgs, /contracts, /applications, /claims page by `after`,
+ * 50 rows by default): every page, following next_cursor. The other lists are sent whole.
+ */
+const all = <T>(path: string, query: Record<string, string | undefined> = {}) =>
+  fetchAll((after) => get<Page<T>>(path, { ...query, after, limit: PAGE_MAX }))
 
 // Organisations and qualification
 export const registerOrg = (o: NewOrg) => post<Org>('/orgs', o)
-export const listOrgs = (qualification?: string) => get<Page<Org>>('/orgs', { ...ALL, qualification })
+export const listOrgs = (qualification?: string) => all<Org>('/orgs', { qualification })
 export const getOrg = (id: Id) => get<Org>(`/orgs/${id}`)
-export const listOrgDocuments = (org: Id) => get<Page<Doc>>(`/orgs/${org}/documents`, ALL)
+export const listOrgDocuments = (org: Id) => get<Page<Doc>>(`/orgs/${org}/documents`)
 export const uploadOrgDocument = (org: Id, kind: string, file: Blob, filename: string, onProgress?: UploadProgress) =>
   upload<Doc>(`/orgs/${org}/documents`, { kind, filename }, file, onProgress)
 export const submitQualification = (org: Id) => post<Org>(`/orgs/${org}/qualification/submit`)
@@ -185,15 +191,15 @@ export const decideQualification = (org: Id, decision: 'approve' | 'refuse', rea
   post<Org>(`/orgs/${org}/qualification/decision`, reason ? { decision, reason } : { decision })
 export const documentUrl = (doc: Id) => `/api/v1/documents/${doc}/content`
 
-export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { ...ALL, owner })
+export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { owner })
 export const declareRelatedParty = (owner: string, relation: string, party: string) =>
   post<RelatedParty>('/related-parties', { owner, relation, party })
 
 // Contracts and applications
-export const listProviders = () => get<Page<Provider>>('/providers', ALL)
-export const listContracts = () => get<Page<Contract>>('/contracts', ALL)
+export const listProviders = () => get<Page<Provider>>('/providers')
+export const listContracts = () => all<Contract>('/contracts')
 export const fileContract = (c: NewContract) => post<Contract>('/contracts', c)
-export const listApplications = (status?: string) => get<Page<Application>>('/applications', { ...ALL, status })
+export const listApplications = (status?: string) => all<Application>('/applications', { status })
 export const apply = (program_id: string, contract_id: Id) => post<Application>('/applications', { program_id, contract_id })
 export const decideApplication = (id: Id, decision: 'approve' | 'refuse', reasons?: string) =>
   post<Application>(`/applications/${id}/decision`, reasons ? { decision, reasons } : { decision }, { moneyMoving: true })
@@ -203,10 +209,10 @@ export const settle = (voucher_id: Id, bill_no: string, amount: Money, idempoten
   post<SettlementResult>('/settlements', { voucher_id, bill_no, amount }, { idempotencyKey })
 
 // Claims
-export const listClaims = () => get<Page<Claim>>('/claims', ALL)
+export const listClaims = () => all<Claim>('/claims')
 export const getClaim = (id: Id) => get<Claim>(`/claims/${id}`)
 export const compileClaim = (program_id: string, period: string) => post<Claim>('/claims', { program_id, period })
-export const listClaimMaterials = (id: Id) => get<Page<Doc>>(`/claims/${id}/materials`, ALL)
+export const listClaimMaterials = (id: Id) => get<Page<Doc>>(`/claims/${id}/materials`)
 export const uploadClaimMaterial = (id: Id, kind: string, file: Blob, filename: string, onProgress?: UploadProgress) =>
   upload<Doc>(`/claims/${id}/materials`, { kind, filename }, file, onProgress)
 export const submitClaim = (id: Id) => post<Claim>(`/claims/${id}/submit`)
@@ -225,12 +231,12 @@ export const getReport = (program: string, by: string) => get<Report>(`/programs
 export const reportCsvUrl = (program: string, by: string) => `/api/v1/programs/${enc(program)}/reports?by=${enc(by)}&format=csv`
 export const enforce = (org: Id, program_id: string, finding: string) =>
   post<EnforcementResult>(`/orgs/${org}/enforcement`, { program_id, finding }, { moneyMoving: true })
-export const listEnforcements = () => get<Page<EnforcementResult>>('/enforcements', ALL)
+export const listEnforcements = () => get<Page<EnforcementResult>>('/enforcements')
 // The page keeps one key per repayment it records, so a retry after a lost answer is not a second one.
 export const recordRepayment = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
   post<EnforcementResult>(`/enforcements/${id}/repayments`, { amount, reference }, { idempotencyKey })
 
 // Notices and users
-export const listNotices = () => get<Page<Notice>>('/notices', ALL)
+export const listNotices = () => get<Page<Notice>>('/notices')
 export const markNoticeRead = (id: Id) => post<unknown>(`/notices/${id}/read`)
-export const listUsers = (role?: string) => get<Page<User>>('/users', { ...ALL, role })
+export const listUsers = (role?: string) => get<Page<User>>('/users', { role })

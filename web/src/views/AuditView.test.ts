@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import AuditView from './AuditView.vue'
+import { mountWith, stubFetch } from '@/test/mount'
+
+let wrapper: VueWrapper | null = null
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+  document.body.innerHTML = ''
+})
+
+const entry = (seq: number) => ({ seq, at: '2024-05-10T10:00:00+08:00', actor: 'li', action: 'settle', object: `voucher/${seq}`, detail: {}, hash: 'ab'.repeat(32) })
+
+describe('AuditView', () => {
+  it('"load more" asks for the entries after the last seq shown (after_seq=next_cursor), not the first page again', async () => {
+    const calls = stubFetch((url) => {
+      const after = Number(new URL(url, 'http://x').searchParams.get('after_seq') ?? 0)
+      const seqs = Array.from({ length: 70 }, (_, i) => i + 1).filter((s) => s > after).slice(0, 50)
+      return { status: 200, body: { items: seqs.map(entry), next_cursor: seqs.length === 50 ? seqs[49] : null } }
+    })
+    wrapper = mountWith(AuditView, 'zh-CN')
+    await flushPromises()
+    await wrapper.findAll('button').find((b) => b.text() === '加载更多')!.trigger('click')
+    await flushPromises()
+    expect(calls[1].url).toBe('/api/v1/audit?after_seq=50')
+    const rows = wrapper.findAll('[data-test=audit-table] tbody tr')
+    expect(rows).toHaveLength(70)
+    expect(rows[69].text()).toContain('voucher/70')
+  })
+})
