@@ -201,8 +201,10 @@ export const listContracts = () => all<Contract>('/contracts')
 export const fileContract = (c: NewContract) => post<Contract>('/contracts', c)
 export const listApplications = (status?: string) => all<Application>('/applications', { status })
 export const apply = (program_id: string, contract_id: Id) => post<Application>('/applications', { program_id, contract_id })
-export const decideApplication = (id: Id, decision: 'approve' | 'refuse', reasons?: string) =>
-  post<Application>(`/applications/${id}/decision`, reasons ? { decision, reasons } : { decision }, { moneyMoving: true })
+// Money-moving decisions take the page's key for the intent (lib/intentKeys.ts), kept until the
+// server answers, so a retry after a lost answer replays instead of deciding twice.
+export const decideApplication = (id: Id, decision: 'approve' | 'refuse', reasons: string | undefined, idempotencyKey: string) =>
+  post<Application>(`/applications/${id}/decision`, reasons ? { decision, reasons } : { decision }, { idempotencyKey })
 
 // Settlements: the page keeps one key per intent, so a retry after a lost answer is not a second charge.
 export const settle = (voucher_id: Id, bill_no: string, amount: Money, idempotencyKey: string) =>
@@ -223,14 +225,14 @@ export const decideClaim = (id: Id, reason: string) => post<Claim>(`/claims/${id
 export const claimSummaryUrl = (id: Id) => `/api/v1/claims/${id}/summary.xlsx`
 
 // Payouts, reports, enforcement
-export const createPayoutBatch = (program_id: string, quarter: string) =>
-  post<PayoutBatch>('/payout-batches', { program_id, quarter }, { moneyMoving: true })
+export const createPayoutBatch = (program_id: string, quarter: string, idempotencyKey: string) =>
+  post<PayoutBatch>('/payout-batches', { program_id, quarter }, { idempotencyKey })
 export const getPayoutBatch = (id: Id) => get<PayoutBatch>(`/payout-batches/${id}`)
 export const payoutCsvUrl = (id: Id) => `/api/v1/payout-batches/${id}/export.csv`
 export const getReport = (program: string, by: string) => get<Report>(`/programs/${enc(program)}/reports`, { by })
 export const reportCsvUrl = (program: string, by: string) => `/api/v1/programs/${enc(program)}/reports?by=${enc(by)}&format=csv`
-export const enforce = (org: Id, program_id: string, finding: string) =>
-  post<EnforcementResult>(`/orgs/${org}/enforcement`, { program_id, finding }, { moneyMoving: true })
+export const enforce = (org: Id, program_id: string, finding: string, idempotencyKey: string) =>
+  post<EnforcementResult>(`/orgs/${org}/enforcement`, { program_id, finding }, { idempotencyKey })
 export const listEnforcements = () => get<Page<EnforcementResult>>('/enforcements')
 // The page keeps one key per repayment it records, so a retry after a lost answer is not a second one.
 export const recordRepayment = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
