@@ -44,7 +44,7 @@ describe('api client', () => {
   it('turns problem+json into a typed ApiError', async () => {
     stubFetch(() => ({
       status: 422,
-      body: { type: 'https://suanli.example/problems/negative-amount', title: 'Negative amount', status: 422,
+      body: { type: 'https://suanli.dev/problems/negative_amount', title: 'negative_amount', status: 422,
         detail: 'contract.fee must be >= 0', code: 106, field: 'contract.fee' },
     }))
     const err = await request('POST', '/programs/x/quote', { body: {} }).catch((e) => e)

@@ -16,6 +16,19 @@ export interface ProblemDetails {
   [extension: string]: unknown
 }
 
+/**
+ * The server's error codes and their names, as src/core/result.h and result.cc define them;
+ * the problem's type is https://suanli.dev/problems/<name> and its title is the name too.
+ */
+export const PROBLEM_NAMES: Readonly<Record<number, string>> = {
+  100: 'parse_error', 101: 'missing_field', 102: 'wrong_type', 103: 'unknown_field', 104: 'out_of_range',
+  105: 'overflow', 106: 'negative_amount', 107: 'invalid_code', 108: 'invalid_date', 109: 'contradiction',
+  200: 'io_error', 201: 'io_uncertain', 202: 'read_only', 203: 'conflict', 204: 'not_found',
+  300: 'unauthenticated', 301: 'forbidden', 302: 'state_conflict', 303: 'not_eligible', 304: 'banned',
+  305: 'expired', 306: 'exceeds_limit', 307: 'idempotency_conflict', 308: 'duplicate', 309: 'too_large',
+  310: 'rate_limited', 311: 'unsupported_type',
+}
+
 export class ApiError extends Error {
   readonly kind: ApiErrorKind
   readonly status: number

@@ -117,7 +117,7 @@ for (const locale of ['zh-CN', 'en'] as const) {
     it('shows a server refusal naming a field on that form item, in the language of the page', async () => {
       stubFetch(() => ({
         status: 422,
-        body: { type: 'about:blank', title: 'Unprocessable', status: 422, code: 104, field: 'units', detail: '1 to 100000' },
+        body: { type: 'https://suanli.dev/problems/out_of_range', title: 'out_of_range', status: 422, detail: '1 to 100000', code: 104, field: 'units' },
       }))
       w = mountWith(JobSubmitForm, locale, { props: { centers: [centerB] } })
       await pick(0, 'npu')

@@ -93,7 +93,7 @@ describe.each([
   it('attaches a server field error (problem+json) to its form item, localized', async () => {
     stubFetch(() => ({
       status: 422,
-      body: { type: 'about:blank', title: 'Unprocessable', status: 422, code: 107, field: 'organisation.uscc',
+      body: { type: 'https://suanli.dev/problems/invalid_code', title: 'invalid_code', status: 422, code: 107, field: 'organisation.uscc',
         detail: 'check character is wrong' },
     }))
     const w = mountForm(locale)

@@ -291,26 +291,30 @@ const en: typeof zh = {
   },
   errors: {
     title: 'That did not work', fieldPrefix: 'Field', showDetail: "Server's explanation",
-    code: {
-      100: 'The content is not in the expected format', 101: 'A required field is missing', 102: 'A field has the wrong type',
-      103: 'The request has a field the server does not know', 104: 'A number is outside its allowed range',
-      105: 'The amount is too large to compute', 106: 'An amount cannot be negative',
-      107: 'The code (USCC or resident ID) fails its check', 108: 'A date or time is invalid',
-      109: 'Two fields contradict each other (e.g. the start is after the end)',
-      200: 'The server could not store this; try again later', 201: 'The server is unsure whether this was stored; contact an administrator',
-      202: 'The system is read-only for now', 203: 'Someone else changed this first; reload and try again', 204: 'Not found',
-    },
+    // Keyed by the server's problem type names (src/core/result.cc ErrorCodeName; the type is
+    // https://suanli.dev/problems/<name>, and `code` maps to the same name), plus the console's
+    // own kinds (network, not_implemented). Special cases by field are under `special`.
     type: {
-      unauthorized: 'Your session has ended; log in again', invalid_credentials: 'Wrong username or password', forbidden: 'You are not allowed to do this',
-      csrf: 'This page is out of date; reload and try again', not_found: 'Not found', conflict: 'Someone else changed this first; reload and try again',
-      rate_limited: 'Too many requests; wait a moment', validation: 'Some fields are not right', network: 'Cannot reach the server; check the connection and retry',
-      not_implemented: 'Coming soon', idempotency_conflict: 'The same request was already sent with different content',
-      duplicate: 'This already exists (e.g. the username is taken, or the contract or quarter was claimed before)', not_eligible: 'Not eligible under the program',
-      state_conflict: 'This cannot be done in the current state', exceeds_limit: 'Above the balance or limit', expired: 'Past its validity', banned: 'The organisation is banned',
-      unsupported_type: 'Only PDF, PNG or JPEG files are accepted (checked by content)', payload_too_large: 'The file is too large (at most 10 MB)',
+      parse_error: 'The content is not in the expected format', missing_field: 'A required field is missing',
+      wrong_type: 'A field has the wrong type', unknown_field: 'The request has a field the server does not know',
+      out_of_range: 'A number is outside its allowed range', overflow: 'The amount is too large to compute',
+      negative_amount: 'An amount cannot be negative', invalid_code: 'The code (USCC or resident ID) fails its check',
+      invalid_date: 'A date or time is invalid', contradiction: 'Two fields contradict each other (e.g. the start is after the end)',
+      io_error: 'The server could not store this; try again later', io_uncertain: 'The server is unsure whether this was stored; contact an administrator',
+      read_only: 'The system is read-only for now', conflict: 'Someone else changed this first; reload and try again', not_found: 'Not found',
+      unauthenticated: 'You are not logged in, or your session has ended; log in again', forbidden: 'You are not allowed to do this',
+      state_conflict: 'This cannot be done in the current state', not_eligible: 'Not eligible under the program', banned: 'The organisation is banned',
+      expired: 'Past its validity', exceeds_limit: 'Above the balance or limit', idempotency_conflict: 'The same request was already sent with different content',
+      duplicate: 'This already exists (e.g. the username is taken, or the contract or quarter was claimed before)', too_large: 'The file or content is too large',
+      rate_limited: 'Too many requests; wait a moment', unsupported_type: 'Only PDF, PNG or JPEG files are accepted (checked by content)',
+      network: 'Cannot reach the server; check the connection and retry', not_implemented: 'Coming soon',
+    },
+    special: {
+      csrf: 'This page is out of date; reload and try again', in_progress: 'The same request is still being processed; wait and retry',
+      wrong_credentials: 'Wrong username or password',
     },
     status: {
-      400: 'The request is not right', 401: 'Your session has ended; log in again', 403: 'You are not allowed to do this', 404: 'Not found',
+      400: 'The request is not right', 401: 'You are not logged in, or your session has ended; log in again', 403: 'You are not allowed to do this', 404: 'Not found',
       409: 'Conflict; reload and try again', 413: 'The file or content is too large', 422: 'Some fields are not right',
       429: 'Too many requests; wait a moment', 500: 'The server failed; try again later', 501: 'Coming soon', 503: 'The service is unavailable; try again later',
     },

@@ -289,24 +289,29 @@ export default {
   },
   errors: {
     title: '操作未成功', fieldPrefix: '字段', showDetail: '服务器说明',
-    code: {
-      100: '内容格式不正确', 101: '缺少必填项', 102: '字段类型不正确', 103: '包含无法识别的字段', 104: '数值超出允许范围',
-      105: '金额过大,超出可计算范围', 106: '金额不能为负数', 107: '代码(统一社会信用代码或身份证号)校验未通过',
-      108: '日期或时间无效', 109: '填写的内容相互矛盾(例如开始日期晚于结束日期)',
-      200: '服务器存储出错,请稍后重试', 201: '服务器存储状态不确定,请联系管理员', 202: '系统处于只读状态,暂不能办理',
-      203: '数据已被他人更新,请刷新后重试', 204: '找不到相关记录',
-    },
+    // Keyed by the server's problem type names (src/core/result.cc ErrorCodeName; the type is
+    // https://suanli.dev/problems/<name>, and `code` maps to the same name), plus the console's
+    // own kinds (network, not_implemented). Special cases by field are under `special`.
     type: {
-      unauthorized: '登录已失效,请重新登录', invalid_credentials: '用户名或密码不正确', forbidden: '您无权执行此操作',
-      csrf: '页面已过期,请刷新后重试', not_found: '找不到相关记录', conflict: '数据已被他人更新,请刷新后重试',
-      rate_limited: '操作太频繁,请稍后再试', validation: '填写的内容有误', network: '无法连接服务器,请检查网络后重试',
-      not_implemented: '此功能即将上线', idempotency_conflict: '同一请求已用不同内容提交过',
-      duplicate: '已存在相同的记录(例如用户名已被占用,或该合同、该季度已申请过)', not_eligible: '不符合政策条件',
-      state_conflict: '当前状态下不能办理此操作', exceeds_limit: '超出可用余额或上限', expired: '已超过有效期', banned: '该单位处于禁入期,不能办理',
-      unsupported_type: '只接受 PDF、PNG 或 JPEG 文件(按内容检查)', payload_too_large: '文件过大(最大 10 MB)',
+      parse_error: '内容格式不正确', missing_field: '缺少必填项', wrong_type: '字段类型不正确', unknown_field: '包含无法识别的字段',
+      out_of_range: '数值超出允许范围', overflow: '金额过大,超出可计算范围', negative_amount: '金额不能为负数',
+      invalid_code: '代码(统一社会信用代码或身份证号)校验未通过', invalid_date: '日期或时间无效',
+      contradiction: '填写的内容相互矛盾(例如开始日期晚于结束日期)',
+      io_error: '服务器存储出错,请稍后重试', io_uncertain: '服务器存储状态不确定,请联系管理员', read_only: '系统处于只读状态,暂不能办理',
+      conflict: '数据已被他人更新,请刷新后重试', not_found: '找不到相关记录',
+      unauthenticated: '尚未登录或登录已失效,请重新登录', forbidden: '您无权执行此操作',
+      state_conflict: '当前状态下不能办理此操作', not_eligible: '不符合政策条件', banned: '该单位处于禁入期,不能办理',
+      expired: '已超过有效期', exceeds_limit: '超出可用余额或上限', idempotency_conflict: '同一请求已用不同内容提交过',
+      duplicate: '已存在相同的记录(例如用户名已被占用,或该合同、该季度已申请过)', too_large: '文件或内容过大',
+      rate_limited: '操作太频繁,请稍后再试', unsupported_type: '只接受 PDF、PNG 或 JPEG 文件(按内容检查)',
+      network: '无法连接服务器,请检查网络后重试', not_implemented: '此功能即将上线',
+    },
+    special: {
+      csrf: '页面已过期,请刷新后重试', in_progress: '同一请求仍在处理中,请稍候再试',
+      wrong_credentials: '用户名或密码不正确',
     },
     status: {
-      400: '请求有误', 401: '登录已失效,请重新登录', 403: '您无权执行此操作', 404: '找不到相关记录', 409: '数据冲突,请刷新后重试',
+      400: '请求有误', 401: '尚未登录或登录已失效,请重新登录', 403: '您无权执行此操作', 404: '找不到相关记录', 409: '数据冲突,请刷新后重试',
       413: '文件或内容过大', 422: '填写的内容有误', 429: '操作太频繁,请稍后再试', 500: '服务器出错,请稍后重试',
       501: '此功能即将上线', 503: '服务暂不可用,请稍后重试',
     },

@@ -1,10 +1,11 @@
-// Turns any failure into what a person reads, in their language: an ApiError's stable `code`
-// (src/core/result.h) is looked up first, then its type name, then its HTTP status; when none
-// has a message in the current language, the server's own `detail` is shown as it is.
+// Turns any failure into what a person reads, in their language: an ApiError's problem name
+// (its type, https://suanli.dev/problems/<name>, or the name of its stable `code` from
+// src/core/result.h) is looked up first, then its HTTP status; when none has a message in the
+// current language, the server's own `detail` is shown as it is.
 
 import { computed, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { ApiError } from '@/api/errors'
+import { ApiError, PROBLEM_NAMES } from '@/api/errors'
 
 export interface Translator {
   t: (key: string, named?: Record<string, unknown>) => string
@@ -22,18 +23,29 @@ export interface ProblemView {
   kind?: ApiError['kind']
 }
 
-export function problemKeys(err: ApiError): string[] {
+/** Where a failure happened, when that changes what it means (a 401 on the login form is a wrong password). */
+export type ProblemContext = 'login'
+
+/**
+ * The message keys to try, most specific first: a few cases the server tells apart by field or
+ * by where they happen, then the problem's name (its type, or its code's name: the catalogue is
+ * keyed by the server's names), then the HTTP status.
+ */
+export function problemKeys(err: ApiError, context?: ProblemContext): string[] {
   const keys: string[] = []
-  if (err.code !== undefined) keys.push(`errors.code.${err.code}`)
-  if (err.typeName) keys.push(`errors.type.${err.typeName}`)
+  const name = err.typeName || (err.code !== undefined ? PROBLEM_NAMES[err.code] ?? '' : '')
+  if (context === 'login' && (name === 'unauthenticated' || (!name && err.status === 401))) keys.push('errors.special.wrong_credentials')
+  if (name === 'forbidden' && err.field === 'X-CSRF-Token') keys.push('errors.special.csrf')
+  if (name === 'state_conflict' && err.field === 'Idempotency-Key') keys.push('errors.special.in_progress')
+  if (name) keys.push(`errors.type.${name}`)
   if (err.kind !== 'problem') keys.push(`errors.type.${err.kind}`)
   if (err.status) keys.push(`errors.status.${err.status}`)
   return keys
 }
 
-export function describeProblem(err: unknown, tr: Translator): ProblemView {
+export function describeProblem(err: unknown, tr: Translator, context?: ProblemContext): ProblemView {
   if (err instanceof ApiError) {
-    const key = problemKeys(err).find((k) => tr.te(k))
+    const key = problemKeys(err, context).find((k) => tr.te(k))
     if (key) {
       const detail = err.detail && err.detail !== err.title ? err.detail : undefined
       return { message: tr.t(key), detail, field: err.field, status: err.status, kind: err.kind }

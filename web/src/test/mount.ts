@@ -10,7 +10,7 @@ export function mountWith<C extends Component>(comp: C, locale: Locale, options:
   return mount(comp, {
     ...options,
     attachTo: document.body,
-    global: { plugins: [ElementPlus, i18n, createPinia()], ...(options.global ?? {}) },
+    global: { ...(options.global ?? {}), plugins: [ElementPlus, i18n, createPinia(), ...(options.global?.plugins ?? [])] },
   } as ComponentMountingOptions<C>)
 }
 

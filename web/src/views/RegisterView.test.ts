@@ -32,7 +32,7 @@ async function fillValid(w: VueWrapper) {
 
 describe.each([
   ['zh-CN', { uscc: '校验位不正确,请核对代码', id: '校验位不正确,请核对身份证号', confirm: '两次输入的密码不一致', taken: '已存在相同的记录(例如用户名已被占用,或该合同、该季度已申请过)', code107: '代码(统一社会信用代码或身份证号)校验未通过', required: '必填' }],
-  ['en', { uscc: 'The check character is wrong; please check the code', id: 'Wrong check character; please check the number', confirm: 'The passwords differ', taken: 'This already exists (e.g. the username is taken, or the contract or quarter was claimed before)', code107: '', required: 'Required' }],
+  ['en', { uscc: 'The check character is wrong; please check the code', id: 'Wrong check character; please check the number', confirm: 'The passwords differ', taken: 'This already exists (e.g. the username is taken, or the contract or quarter was claimed before)', code107: 'The code (USCC or resident ID) fails its check', required: 'Required' }],
 ] as const)('RegisterView (%s)', (locale, msg) => {
   it('checks the USCC, the resident ID and the password confirmation while typing', async () => {
     const w = mountView(locale)
@@ -72,14 +72,14 @@ describe.each([
     await w.get('form').trigger('submit')
     await flushPromises()
     const alert = w.get('[data-test=problem]').text()
-    const expected = locale === 'zh-CN' ? msg.code107 : (await import('@/i18n/en')).default.errors.code[107]
+    const expected = msg.code107
     expect(alert).toContain(expected)
     expect(alert).toContain('legal_rep_id')
     expect(await itemError(w, 'reg-rep-id')).toBe(expected)
   })
 
   it('a taken username (409) is explained, not shown raw', async () => {
-    stubFetch(() => ({ status: 409, body: { type: 'https://suanli.dev/problems/duplicate', title: 'duplicate', status: 409, detail: 'the username is taken', field: 'username' } }))
+    stubFetch(() => ({ status: 409, body: { type: 'https://suanli.dev/problems/duplicate', title: 'duplicate', status: 409, detail: 'the username is taken', code: 308, field: 'username' } }))
     const w = mountView(locale)
     await fillValid(w)
     await w.get('form').trigger('submit')

@@ -78,7 +78,7 @@ describe('SettlementsView', () => {
 
   it("a refusal is shown in the user's language and the next bill gets a new key", async () => {
     const sent = server([
-      { type: 'https://suanli.dev/problems/exceeds_limit', title: 'exceeds_limit', status: 409, detail: 'the voucher is used up', code: 305 },
+      { type: 'https://suanli.dev/problems/exceeds_limit', title: 'exceeds_limit', status: 409, detail: 'the voucher is used up', code: 306 },
       answer,
     ])
     const w = await mountPage('en')
