@@ -4,6 +4,10 @@
 // recovery.cc), its open applications are refused,
 // and it is banned for the program's period (two years in Chengdu) — enforced at every entry
 // point: contracts, applications, settlements.
+#include <map>
+#include <string>
+
+#include "core/limits.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -34,6 +38,7 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                 ledger::AccountKind::kRecovery, 0));
   SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, program->id, org_id));
   std::vector<MoveOutcome> outcomes;
+  std::vector<std::pair<VoucherEntry*, std::int64_t>> recovered;  // clawed: used when planned
   SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
     // The same finding recorded again (an officer's retry under a new Idempotency-Key) is
@@ -77,17 +82,22 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       // lapsed one's rest already went back at expiry (a move of nothing would be refused by the
       // ledger and sit in the outbox as failed). What was used is recovered either way.
       if (status_before == VoucherEntry::kActive && v->remaining_fen() > 0) {
+        // Whatever is left when it runs (a balancing debit of the largest amount): a move still
+        // in the outbox ahead of it may yet change the balance.
         SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, pa.pool,
-                                        v->credits_fen.load(),
+                                        limits::kAmountFenMax,
                                         ledger::kClawback | ledger::kBalancingDebit, kCodeClawback,
                                         static_cast<std::uint64_t>(v->id)}));
       }
-      if (v->used_fen.load() > 0) {
+      const std::int64_t used = v->used_fen.load();
+      if (used > 0) {
         // Owed, not yet the pool's: the pool gets it back as it is repaid (RecordRepayment).
-        SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + vid, debt, due, v->used_fen.load(),
-                                        0, kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
-        out.used_recovered_fen += v->used_fen.load();
+        SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + vid, debt, due, used, 0,
+                                        kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
+        out.used_recovered_fen += used;
       }
+      recovered.emplace_back(v, used);
+      ctx.OnRollback([&recovered] { recovered.clear(); });
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, v->id).Run());
     }
@@ -116,21 +126,39 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                          "until " + until.CstDate().ToString()));
     return out;
   }, &outcomes));
+  // (The voucher's lapsed_fen counts the claw in the outbox itself, ExecutePendingMoves.)
+  std::map<std::string, std::int64_t> clawed;  // by move key
   for (const MoveOutcome& o : outcomes) {
     if (o.key.rfind("claw/", 0) == 0) {
       e.voucher_clawed_fen += o.applied_fen;
-      const std::int64_t vid = std::stoll(o.key.substr(std::string("claw/voucher-").size()));
-      if (VoucherEntry* v = s.vouchers.Find(vid)) v->lapsed_fen += o.applied_fen;
+      clawed[o.key] = o.applied_fen;
     }
   }
   // What the clawbacks took is known only once they ran (a balancing debit takes what is left);
-  // recorded in a step of its own, with its audit entry.
+  // recorded in a step of its own, with its audit entry. A settlement in flight when the voucher
+  // closed reached the ledger before the claw and is missing from the recovery planned above
+  // (its answer, which counts it into used_fen, may come later still). The ledger knows: a claw
+  // empties the voucher, so its grant less the claw is exactly what was used, net of reversals
+  // (credits = grant + reversed = settled + clawed). The difference is recovered here
+  // ("…/late"). A settlement reaching the ledger after the claw finds nothing to take.
   SUANLI_TRY(s.RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
-    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2 "
-                                          "WHERE id = ?1"));
-    SUANLI_TRY(up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Run());
+    for (const auto& [v, planned] : recovered) {
+      const auto claw = clawed.find("claw/voucher-" + std::to_string(v->id));
+      if (claw == clawed.end()) continue;  // not clawed: used up or lapsed, nothing in flight
+      const std::int64_t late = v->grant_fen - claw->second - planned;
+      if (late <= 0) continue;
+      SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(v->id) + "/late", debt,
+                                      due, late, 0, kCodeRecovery,
+                                      static_cast<std::uint64_t>(v->id)}));
+      e.used_recovered_fen += late;
+    }
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2, "
+                                          "used_recovered_fen = ?3 WHERE id = ?1"));
+    SUANLI_TRY(up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Bind(3, e.used_recovered_fen).Run());
     SUANLI_TRY(ctx.Audit("enforcement.clawed", "enforcement/" + std::to_string(e.id), "",
-                         "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) + "}"));
+                         "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) +
+                             ",\"used_recovered_fen\":" + std::to_string(e.used_recovered_fen) +
+                             "}"));
     return true;
   }));
   return e;

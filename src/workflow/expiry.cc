@@ -1,6 +1,7 @@
 // Expiry and notices: vouchers past their expiry lapse (the unused rest moves to the program's
 // lapsed account); reminders go out 30, 7 and 1 day before; every decision an applicant or a
 // provider must see becomes an in-app notice, in Chinese and English.
+#include "core/limits.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -26,7 +27,6 @@ Status AddNotice(StepContext& ctx, const std::string& recipient, const std::stri
 Status Platform::RunExpiry() {
   State& s = *state_;
   const Principal system = Principal::System();
-  std::vector<MoveOutcome> outcomes;
   SUANLI_TRY(s.RunStep<Ok>(system, [&](StepContext& ctx) -> Result<Ok> {
     for (VoucherEntry* v : s.vouchers.All()) {
       if (v->status.load() != VoucherEntry::kActive) continue;
@@ -40,7 +40,8 @@ Status Platform::RunExpiry() {
         if (v->remaining_fen() > 0) {
           SUANLI_TRY(ctx.Move(PlannedMove{"lapse/voucher-" + vid, v->account,
                                           s.program_accounts.at(v->program_id).lapsed,
-                                          v->credits_fen.load(),
+                                          // all that is left when it runs (balancing debit)
+                                          limits::kAmountFenMax,
                                           ledger::kLapse | ledger::kBalancingDebit, kCodeLapse,
                                           static_cast<std::uint64_t>(v->id)}));
         }
@@ -65,11 +66,9 @@ Status Platform::RunExpiry() {
       }
     }
     return Ok{};
-  }, &outcomes));
-  for (const MoveOutcome& o : outcomes) {
-    const std::int64_t vid = std::stoll(o.key.substr(std::string("lapse/voucher-").size()));
-    if (VoucherEntry* v = s.vouchers.Find(vid)) v->lapsed_fen += o.applied_fen;
-  }
+  }));
+  // What each lapse took is counted into its voucher's lapsed_fen by the outbox itself
+  // (ExecutePendingMoves), also for a lapse a later step's outbox run executes.
   return OkStatus();
 }
 

@@ -168,5 +168,55 @@ TEST_F(PlatformRecoveryTest, ExpiryLapsesOnceAndSettlementAfterExpiryIsRefused) 
   EXPECT_EQ(platform_->Pool(officer, "chengdu-2024")->lapsed_fen, 100'000'00);
 }
 
+// The sweep's outbox run also executes a move an earlier step left pending (here one whose
+// ledger call failed, reduced to a 1-fen clawback of the same voucher under a short key). The
+// sweep used to read every outcome's key as "lapse/voucher-<id>": this one threw out_of_range
+// on the server's timer thread, and a grant's key was read as another voucher's lapse. Each
+// move now counts where it belongs, and the figures agree with the ledger after a restart.
+TEST_F(PlatformRecoveryTest, AnExpirySweepCountsAnotherStepsPendingMoveWhereItBelongs) {
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher, "k1", 100'000'00).ok());  // pays 50,000.00
+  // A row pending now, as if its step's ledger call had failed; the sweep runs it first.
+  Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
+      "code, user_data, status, created_at_us) SELECT 'rev/19', credit_account, debit_account, 1, "
+      "64, 8, 0, 'pending', created_at_us FROM money_moves WHERE ledger_key LIKE 'grant/%'");
+  clock_.Set(Instant::Parse("2024-12-01T00:00:00+08:00").value());
+  ASSERT_TRUE(platform_->RunExpiry().ok());
+  const Principal officer = As("officer");
+  auto v = platform_->GetVoucher(officer, voucher);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->status, "lapsed");
+  EXPECT_EQ(v->remaining_fen, 0);
+  // 100,000.00 was left: the 1-fen claw took a fen of it, the lapse the rest.
+  EXPECT_EQ(v->lapsed_fen, 100'000'00);
+  Reopen();
+  auto again = platform_->GetVoucher(officer, voucher);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->lapsed_fen, 100'000'00);
+  EXPECT_EQ(again->used_fen, 50'000'00);
+}
+
+// More moves pending than the ledger takes in one request (8,190): an expiry sweep of a large
+// program plans one lapse per voucher. They were sent as one request, refused whole, and every
+// later step that moves money (and every start-up) failed the same way. Here 8,200 one-fen
+// grant top-ups wait in the outbox when the next step that moves money (a finding) runs.
+TEST_F(PlatformRecoveryTest, TheOutboxRunsMoreMovesThanOneLedgerRequestTakes) {
+  const std::int64_t voucher = IssueVoucher();
+  Sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8200) "
+      "INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
+      "code, user_data, status, created_at_us) SELECT 'test/' || i, m.debit_account, "
+      "m.credit_account, 1, 0, 2, 0, 'pending', m.created_at_us FROM n, money_moves m "
+      "WHERE m.ledger_key LIKE 'grant/%'");
+  const Principal officer = As("officer");
+  auto e = platform_->RecordFraud(officer, 1, "chengdu-2024", "虚构合同");
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  // The top-ups ran before the claw, which took them back with the grant.
+  EXPECT_EQ(e->voucher_clawed_fen, 150'000'00 + 82'00);
+  EXPECT_EQ(platform_->GetVoucher(officer, voucher)->remaining_fen, 0);
+  Reopen();  // nothing pending is left to run again
+  EXPECT_EQ(platform_->GetVoucher(officer, voucher)->remaining_fen, 0);
+  EXPECT_EQ(platform_->Pool(officer, "chengdu-2024")->remaining_fen, 10'000'000'00);
+}
+
 }  // namespace
 }  // namespace suanli::workflow

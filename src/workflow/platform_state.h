@@ -4,6 +4,7 @@
 // money moved through the ledger after the commit from a durable outbox).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -232,8 +233,8 @@ struct Platform::State {
 
   // Runs `body` as one step: takes the mutex, opens a transaction, commits it with the audit
   // entries and planned moves, writes the audit anchor, then executes the moves on the ledger.
-  // On any error before the commit nothing is changed. The moves' outcomes are returned in
-  // `outcomes` (in order) when given.
+  // On any error before the commit nothing is changed. The outcomes of the step's own moves
+  // are returned in `outcomes` (in order) when given.
   template <typename T>
   Result<T> RunStep(const Principal& actor, const std::function<Result<T>(StepContext&)>& body,
                     std::vector<MoveOutcome>* outcomes = nullptr);
@@ -272,7 +273,19 @@ Result<T> Platform::State::RunStep(const Principal& actor,
   }
   for (auto f = ctx.on_commit.rbegin(); f != ctx.on_commit.rend(); ++f) (*f)();
   if (ctx.head) AdvanceAnchorAfterCommit(*anchor_file, *ctx.head);
-  if (!ctx.moves.empty()) SUANLI_TRY(ExecutePendingMoves(outcomes));
+  if (!ctx.moves.empty()) {
+    // The outbox runs every pending row, also any left by an earlier step; the caller hears
+    // only of its own moves (it reads their keys).
+    std::vector<MoveOutcome> all;
+    SUANLI_TRY(ExecutePendingMoves(&all));
+    if (outcomes) {
+      for (MoveOutcome& o : all) {
+        const bool own = std::any_of(ctx.moves.begin(), ctx.moves.end(),
+                                     [&](const PlannedMove& m) { return m.key == o.key; });
+        if (own) outcomes->push_back(std::move(o));
+      }
+    }
+  }
   return std::move(*value);
 }
 

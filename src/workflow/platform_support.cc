@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/limits.h"
 #include "security/digest.h"
 #include "workflow/platform_state.h"
 
@@ -139,36 +140,51 @@ Status Platform::State::ExecutePendingMoves(std::vector<MoveOutcome>* outcomes) 
     t.user_data = static_cast<std::uint64_t>(pending.Int(7));
     specs.push_back(std::move(t));
   }
-  if (specs.empty()) return OkStatus();
-  const std::vector<ledger::TransferSpec> submitted = specs;
-  SUANLI_ASSIGN(const auto results, ledger->CreateTransfers(std::move(specs)));
-  SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db));
-  SUANLI_ASSIGN(auto done, db->Prepare("UPDATE money_moves SET status = ?2, applied_fen = ?3, "
-                                       "result = ?4 WHERE id = ?1"));
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    const bool ok = r.code == ledger::ResultCode::kOk;
-    done.Reset();
-    done.Bind(1, ids[i]).Bind(2, ok ? "done" : "failed").Bind(3, r.amount_fen);
-    done.Bind(4, std::string(ledger::ResultCodeName(r.code)));
-    SUANLI_TRY(done.Run());
-    if (!ok) {
-      // The step checked everything the ledger checks; a refusal here is a bug to look at.
-      spdlog::error("money move {} refused by the ledger: {}", submitted[i].key,
-                    ledger::ResultCodeName(r.code));
-      continue;
-    }
-    if (!r.duplicate) {
-      if (VoucherEntry* v = vouchers.FindByAccount(submitted[i].debit_account_id)) {
+  pending.Reset();
+  // In requests of at most the ledger's limit: one expiry sweep lapses every voucher of a
+  // program at once (Chengdu's all expire on 30 November), and a request above the limit would
+  // be refused whole, every time, at every later step and at start-up.
+  for (std::size_t first = 0; first < specs.size(); first += limits::kTransfersPerRequestMax) {
+    const std::size_t n = std::min(limits::kTransfersPerRequestMax, specs.size() - first);
+    const std::vector<ledger::TransferSpec> submitted(specs.begin() + static_cast<std::ptrdiff_t>(first),
+                                                      specs.begin() + static_cast<std::ptrdiff_t>(first + n));
+    SUANLI_ASSIGN(const auto results, ledger->CreateTransfers(submitted));
+    // The voucher index first, from the ledger's answer: if recording the outcomes below fails,
+    // the rows stay pending and their next run is a duplicate, which must not count again (nor,
+    // after a restart, which rebuilds the index from the ledger).
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      if (r.code != ledger::ResultCode::kOk || r.duplicate) continue;
+      const ledger::TransferSpec& t = submitted[i];
+      if (VoucherEntry* v = vouchers.FindByAccount(t.debit_account_id)) {
         v->debits_fen += r.amount_fen;
+        if (t.code == kCodeLapse || t.code == kCodeClawback) v->lapsed_fen += r.amount_fen;
       }
-      if (VoucherEntry* v = vouchers.FindByAccount(submitted[i].credit_account_id)) {
+      if (VoucherEntry* v = vouchers.FindByAccount(t.credit_account_id)) {
         v->credits_fen += r.amount_fen;
       }
     }
-    if (outcomes) outcomes->push_back(MoveOutcome{submitted[i].key, r.amount_fen});
+    SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(*db));
+    SUANLI_ASSIGN(auto done, db->Prepare("UPDATE money_moves SET status = ?2, applied_fen = ?3, "
+                                         "result = ?4 WHERE id = ?1"));
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      const bool ok = r.code == ledger::ResultCode::kOk;
+      done.Reset();
+      done.Bind(1, ids[first + i]).Bind(2, ok ? "done" : "failed").Bind(3, r.amount_fen);
+      done.Bind(4, std::string(ledger::ResultCodeName(r.code)));
+      SUANLI_TRY(done.Run());
+      if (!ok) {
+        // The step checked everything the ledger checks; a refusal here is a bug to look at.
+        spdlog::error("money move {} refused by the ledger: {}", submitted[i].key,
+                      ledger::ResultCodeName(r.code));
+        continue;
+      }
+      if (outcomes) outcomes->push_back(MoveOutcome{submitted[i].key, r.amount_fen});
+    }
+    SUANLI_TRY(tx.Commit());
   }
-  return tx.Commit();
+  return OkStatus();
 }
 
 Result<AccountId> Platform::State::EnsureAccount(const std::string& key, ledger::AccountKind kind,
