@@ -71,6 +71,15 @@ expect_in "missing anchor warned" "$tmp/out" "warning: no audit.anchor"
 check "require anchor" 1 "$SUANLI" audit verify --data "$d" --require-anchor
 echo "not an anchor" >"$d/audit.anchor"
 verify_tampered "garbled anchor" "$d" "audit.anchor: not an audit anchor"
+# An anchor of the empty log over a log with entries vouches for none of them.
+printf '{"seq":0,"hash":"%064d"}\n' 0 >"$d/audit.anchor"
+check "seq-0 anchor required" 1 "$SUANLI" audit verify --data "$d" --require-anchor
+expect_in "seq-0 anchor named" "$tmp/out" "audit.anchor anchors no entry (seq 0)"
+
+# A timestamp rewritten as text: its numeric prefix still hashes right, raw readers see the forgery.
+d=$(fresh textts)
+sql "$d" "UPDATE audit_log SET at_us = CAST(at_us AS TEXT) || ' (backdated)' WHERE seq = 3"
+verify_tampered "text timestamp" "$d" "seq 3: edited (a field is stored as another type"
 
 # A forged entry 3, linked to 2 and hashed per docs/audit.md: 3 checks out, 4's link breaks.
 d=$(fresh forged)

@@ -83,5 +83,32 @@ expect_in "ledger demo invariants" "$tmp/out" "Invariants: all hold"
 expect_in "ledger demo duplicate" "$tmp/out" "duplicate: original result"
 check "ledger verify" 0 "$SUANLI" ledger verify --data "$tmp/ledger"
 expect_in "ledger verify invariants" "$tmp/out" "invariants: all hold"
+# A stored settlement raised on disk (CRC recomputed) breaks the voucher's balance on replay:
+# verify fails with the batch named, and does not abort (it used to, exit 134).
+cp -r "$tmp/ledger" "$tmp/ledger-tampered"
+python3 - "$tmp/ledger-tampered/ledger.db" <<'PY'
+import sqlite3, sys, zlib
+db = sqlite3.connect(sys.argv[1])
+body, = db.execute("SELECT body FROM batches WHERE seq = 7").fetchone()
+b = bytearray(body)
+def var(p):
+    v = s = 0
+    while True:
+        x = b[p]; p += 1; v |= (x & 0x7f) << s; s += 7
+        if x < 0x80: return v, p
+def enc(v):
+    out = bytearray()
+    while v >= 0x80: out.append((v & 0x7f) | 0x80); v >>= 7
+    out.append(v); return bytes(out)
+assert b[0] == 1 and b[1] == 2, "batch 7 is one transfer"
+n, p = var(2); p += n                     # the key
+for _ in range(3): _, p = var(p)          # flags, debit, credit
+a0 = p; _, p = var(p); _, p = var(p)      # amount, requested amount (zigzag)
+big = 125_000_00 << 1
+nb = bytes(b[:a0]) + enc(big) + enc(big) + bytes(b[p:])
+db.execute("UPDATE batches SET body = ?, crc = ? WHERE seq = 7", (nb, zlib.crc32(nb))); db.commit()
+PY
+check "ledger verify tampered" 1 "$SUANLI" ledger verify --data "$tmp/ledger-tampered"
+expect_in "ledger verify tampered names the batch" "$tmp/err" "batch 7 is corrupt: invariant broken"
 
 finish

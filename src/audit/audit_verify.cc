@@ -88,6 +88,21 @@ Result<VerifyReport> Verify(storage::Db& db, const std::optional<Anchor>& anchor
       if (!row) break;
       CheckEntry(ReadEntry(rows), anchor, walk, report);
     }
+    // SQLite keeps any value in any column: at_us rewritten as text ("1700… (backdated)") reads
+    // back through Int() as its numeric prefix, so the hash still matched while raw readers of
+    // the table saw the forged value. Every stored value must have the type it was written as.
+    SUANLI_ASSIGN(storage::Stmt typed,
+                  db.Prepare("SELECT seq FROM audit_log WHERE typeof(at_us) <> 'integer' OR "
+                             "typeof(actor) <> 'text' OR typeof(action) <> 'text' OR "
+                             "typeof(object) <> 'text' OR typeof(before_sha256) <> 'text' OR "
+                             "typeof(after_sha256) <> 'text' OR typeof(detail) <> 'text' OR "
+                             "typeof(prev_hash) <> 'text' OR typeof(hash) <> 'text' ORDER BY seq"));
+    while (true) {
+      SUANLI_ASSIGN(const bool row, typed.Step());
+      if (!row) break;
+      AddProblem(report, Seq(typed.Int(0)) + ": edited (a field is stored as another type than "
+                                             "it was written as)");
+    }
   }
   if (anchor) CheckAnchor(*anchor, walk, report);
   return report;

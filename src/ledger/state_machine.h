@@ -47,6 +47,9 @@ class StateMachine {
   void ApplyTransfers(std::span<const TransferSpec> specs, std::span<TransferOutcome> out);
   // Aborts (CHECK) when an invariant fails for anything the open batch touched.
   void CheckBatchInvariants() const;
+  // The open batch's invariant violations, described; empty when all hold. Replay uses it: a
+  // stored batch that breaks them is a corrupt store (kIo), not a bug to abort on.
+  std::vector<std::string> BatchViolations() const;
   // True when the open batch changed nothing (then there is nothing to append).
   bool batch_empty() const { return open_->body.size() == 1; }
   BatchView batch() const;

@@ -52,13 +52,18 @@ void StateMachine::TotalsViolations(const LedgerTotals& t, std::vector<std::stri
   if (broken != nullptr) out->push_back("ledger " + std::to_string(t.ledger) + ": " + broken);
 }
 
-void StateMachine::CheckBatchInvariants() const {
+std::vector<std::string> StateMachine::BatchViolations() const {
   std::vector<std::string> violations;
   for (std::size_t i = open_->start.undo; i < open_->undo.size(); ++i) {
     const Undo& u = open_->undo[i];
     if (u.kind == Undo::kAccount || u.kind == Undo::kGroup) AccountViolations(u.index, &violations);
     if (u.kind == Undo::kTotals) TotalsViolations(totals_[u.index], &violations);
   }
+  return violations;
+}
+
+void StateMachine::CheckBatchInvariants() const {
+  const std::vector<std::string> violations = BatchViolations();
   for (const std::string& v : violations) std::fprintf(stderr, "invariant: %s\n", v.c_str());
   SUANLI_CHECK(violations.empty());
 }

@@ -49,7 +49,13 @@ Status StateMachine::Replay(const BatchView& batch) {
     RollbackBatch();
     return status;
   }
-  CheckBatchInvariants();
+  // A stored batch whose effect breaks an invariant (edited on disk with a recomputed CRC, or
+  // written by a bug) fails the open like any other corruption, naming the first violation;
+  // it used to abort the process, so the platform could not even start to report it.
+  if (const std::vector<std::string> violations = BatchViolations(); !violations.empty()) {
+    RollbackBatch();
+    return Corrupt(batch.seq, "invariant broken: " + violations.front());
+  }
   CommitBatch();
   return OkStatus();
 }
