@@ -259,7 +259,7 @@ const en: typeof zh = {
     prov: {
       intro: "Register your compute centers, price each partition (a price holds from a day on and is never edited: a correction is a new entry), list goods, and map Slurm accounts to the organisations that pay.",
       mine: 'My centers', none: 'Your organisation has no center yet. Register the first one below with the form or a JSON spec.',
-      noProvider: 'This account is not linked to a provider.', addPrice: 'Add a price', partition: 'Partition', unit: 'Unit', price: 'Price (¥)',
+      noProvider: 'This account is not linked to a provider.', provider: 'Provider', chooseProvider: 'Choose the provider to manage first.', addPrice: 'Add a price', partition: 'Partition', unit: 'Unit', price: 'Price (¥)',
       effectiveFrom: 'Effective from', weights: 'Billing weights (Slurm TRESBillingWeights)', save: 'Save', priceAdded: 'Price added',
       register: 'Register a center', byForm: 'Form', byJson: 'JSON spec', jsonHint: "The center spec of docs/network.md; the server checks every field and names the one that is wrong.",
       jsonInvalid: 'Not valid JSON: {msg}', name: 'Center name', kind: 'Kind', region: 'Region', latency: 'Latency class', cluster: 'Slurm cluster name',

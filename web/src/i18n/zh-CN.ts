@@ -257,7 +257,7 @@ export default {
     prov: {
       intro: '登记本单位的算力中心、按分区报价(价格从某日起生效,不可修改,更正即新增一条)、上架商品,并把 Slurm 账户映射到付费单位。',
       mine: '我的算力中心', none: '本单位还没有登记算力中心。可以在下方用表单或 JSON 规格登记第一个中心。',
-      noProvider: '当前账号未关联算力供给方。', addPrice: '新增价格', partition: '分区', unit: '计价单位', price: '单价(元)',
+      noProvider: '当前账号未关联算力供给方。', provider: '算力供给方', chooseProvider: '请先选择要管理的算力供给方。', addPrice: '新增价格', partition: '分区', unit: '计价单位', price: '单价(元)',
       effectiveFrom: '生效日期', weights: '计费权重(Slurm TRESBillingWeights)', save: '保存', priceAdded: '已新增价格',
       register: '登记算力中心', byForm: '表单', byJson: 'JSON 规格', jsonHint: '按 docs/network.md 的中心规格填写;服务器会逐字段校验并指出出错的字段。',
       jsonInvalid: 'JSON 格式不正确:{msg}', name: '中心名称', kind: '中心类型', region: '地区', latency: '时延等级', cluster: 'Slurm 集群名',

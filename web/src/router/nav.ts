@@ -1,5 +1,8 @@
 // The console's pages and who may open them: the one table behind the side menu and the
-// route guard. Routes without roles are open to every logged-in user.
+// route guard. Routes without roles are open to every logged-in user. Each page's roles are
+// the roles the API lets do what the page is for (src/api/routes_*.cc): no role, admin
+// included, sees a page whose every call the server would refuse it. A page some roles may
+// only read (payouts, enforcement, audit) hides its writing parts from them.
 import type { Role } from '@/api/types'
 
 export interface NavItem {
@@ -26,15 +29,17 @@ export const NAV: NavGroup[] = [
       { path: '/', name: 'home', label: 'menu.home', icon: 'HomeFilled' },
       { path: '/programs', name: 'programs', label: 'menu.programs', icon: 'Reading' },
       { path: '/quote', name: 'quote', label: 'menu.quote', icon: 'Coin', roles: ['applicant', 'officer'] },
-      { path: '/vouchers', name: 'vouchers', label: 'menu.vouchers', icon: 'Tickets', roles: ['applicant', 'officer', 'provider', 'auditor'] },
-      { path: '/notices', name: 'notices', label: 'menu.notices', icon: 'Bell', roles: ['applicant', 'provider'] },
+      // GET /vouchers: any user, each sees the vouchers they may (an expert: the organisations on their panels).
+      { path: '/vouchers', name: 'vouchers', label: 'menu.vouchers', icon: 'Tickets', roles: ['applicant', 'officer', 'provider', 'auditor', 'admin', 'expert'] },
+      // GET /notices: any user (experts get panel.assigned, officers and others their own).
+      { path: '/notices', name: 'notices', label: 'menu.notices', icon: 'Bell' },
     ],
   },
   {
     label: 'menu.network',
     items: [
       { path: '/catalogue', name: 'catalogue', label: 'menu.catalogue', icon: 'Shop', public: true },
-      { path: '/jobs', name: 'jobs', label: 'menu.jobs', icon: 'Cpu', roles: ['applicant', 'officer', 'auditor'] },
+      { path: '/jobs', name: 'jobs', label: 'menu.jobs', icon: 'Cpu', roles: ['applicant', 'officer', 'auditor', 'admin'] },
     ],
   },
   {
@@ -49,24 +54,27 @@ export const NAV: NavGroup[] = [
   },
   {
     label: 'menu.provider',
-    roles: ['provider'],
+    roles: ['provider', 'admin'],
     items: [
       { path: '/provider/settlements', name: 'provider-settlements', label: 'menu.settlements', roles: ['provider'], icon: 'Money' },
       { path: '/provider/claims', name: 'provider-claims', label: 'menu.claims', roles: ['provider'], icon: 'Wallet' },
-      { path: '/provider/centers', name: 'provider-centers', label: 'menu.centers', roles: ['provider'], icon: 'School' },
+      // POST /providers/{id}/centers, prices, accounts, goods: provider and admin (admin picks the provider).
+      { path: '/provider/centers', name: 'provider-centers', label: 'menu.centers', roles: ['provider', 'admin'], icon: 'School' },
       { path: '/provider/bills', name: 'provider-bills', label: 'menu.bills', roles: ['provider'], icon: 'Document' },
     ],
   },
   {
     label: 'menu.officer',
-    roles: ['officer'],
+    roles: ['officer', 'admin', 'auditor'],
     items: [
+      // Decisions (documents, qualifications, applications, panels, claims): officer only.
       { path: '/officer/queues', name: 'officer-queues', label: 'menu.queues', roles: ['officer'], icon: 'List' },
       { path: '/officer/panels', name: 'officer-panels', label: 'menu.panels', roles: ['officer'], icon: 'UserFilled' },
-      { path: '/officer/pool', name: 'officer-pool', label: 'menu.pool', roles: ['officer'], icon: 'TrendCharts' },
-      { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer'], icon: 'Money' },
-      { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer'], icon: 'DataAnalysis' },
-      { path: '/officer/enforcement', name: 'officer-enforcement', label: 'menu.enforcement', roles: ['officer'], icon: 'WarningFilled' },
+      // GET pool, reports, payout batches and their CSV, enforcements: officer, admin, auditor.
+      { path: '/officer/pool', name: 'officer-pool', label: 'menu.pool', roles: ['officer', 'admin', 'auditor'], icon: 'TrendCharts' },
+      { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer', 'admin', 'auditor'], icon: 'Money' },
+      { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer', 'admin', 'auditor'], icon: 'DataAnalysis' },
+      { path: '/officer/enforcement', name: 'officer-enforcement', label: 'menu.enforcement', roles: ['officer', 'admin', 'auditor'], icon: 'WarningFilled' },
     ],
   },
   {
@@ -76,8 +84,9 @@ export const NAV: NavGroup[] = [
   },
   {
     label: 'menu.auditor',
-    roles: ['auditor'],
-    items: [{ path: '/auditor/audit', name: 'auditor-audit', label: 'menu.audit', roles: ['auditor'], icon: 'Lock' }],
+    roles: ['auditor', 'admin', 'officer'],
+    // GET /audit: auditor, admin, officer; POST /audit/verify: auditor and admin.
+    items: [{ path: '/auditor/audit', name: 'auditor-audit', label: 'menu.audit', roles: ['auditor', 'admin', 'officer'], icon: 'Lock' }],
   },
 ]
 

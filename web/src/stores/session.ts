@@ -1,5 +1,6 @@
 // Who is logged in. Loaded once from GET /api/v1/session; `can(roles)` decides the menu and the
-// route guard (an admin can see everything).
+// route guard. An admin is no exception: the API refuses admin on officers', providers' and
+// experts' steps, so the console lists admin in a page's roles only where the API allows it.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '@/api/session'
@@ -17,7 +18,7 @@ export const useSessionStore = defineStore('session', () => {
   function can(allowed?: readonly Role[]): boolean {
     if (!user.value) return false
     if (!allowed || allowed.length === 0) return true
-    return roles.value.includes('admin') || allowed.some((r) => roles.value.includes(r))
+    return allowed.some((r) => roles.value.includes(r))
   }
 
   async function ensureLoaded(): Promise<void> {

@@ -1,16 +1,27 @@
 // Mounts a component with the console's plugins (Element Plus, i18n in a given language, Pinia).
 import { mount, type ComponentMountingOptions } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
-import { createPinia } from 'pinia'
+import { createPinia, setActivePinia } from 'pinia'
 import type { Component } from 'vue'
 import { makeI18n, type Locale } from '@/i18n'
+import type { Role } from '@/api/types'
+import { useSessionStore } from '@/stores/session'
 
-export function mountWith<C extends Component>(comp: C, locale: Locale, options: ComponentMountingOptions<C> = {}) {
+/**
+ * `as`: the logged-in user's role (the session store's user), for pages that show parts by role;
+ * without it nobody is logged in.
+ */
+export function mountWith<C extends Component>(comp: C, locale: Locale, options: ComponentMountingOptions<C> = {}, as?: Role) {
   const i18n = makeI18n(locale)
+  const pinia = createPinia()
+  if (as) {
+    setActivePinia(pinia)
+    useSessionStore(pinia).user = { id: '1', username: `demo-${as}`, display_name: as, roles: [as] }
+  }
   return mount(comp, {
     ...options,
     attachTo: document.body,
-    global: { ...(options.global ?? {}), plugins: [ElementPlus, i18n, createPinia(), ...(options.global?.plugins ?? [])] },
+    global: { ...(options.global ?? {}), plugins: [ElementPlus, i18n, pinia, ...(options.global?.plugins ?? [])] },
   } as ComponentMountingOptions<C>)
 }
 

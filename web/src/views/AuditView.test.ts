@@ -19,7 +19,7 @@ describe('AuditView', () => {
       const seqs = Array.from({ length: 70 }, (_, i) => i + 1).filter((s) => s > after).slice(0, 50)
       return { status: 200, body: { items: seqs.map(entry), next_cursor: seqs.length === 50 ? seqs[49] : null } }
     })
-    wrapper = mountWith(AuditView, 'zh-CN')
+    wrapper = mountWith(AuditView, 'zh-CN', {}, 'auditor')
     await flushPromises()
     await wrapper.findAll('button').find((b) => b.text() === '加载更多')!.trigger('click')
     await flushPromises()

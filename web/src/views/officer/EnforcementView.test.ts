@@ -34,7 +34,7 @@ function serve() {
 describe('EnforcementView', () => {
   it('lists findings and records a repayment no larger than what is owed, under one key across a retry', async () => {
     const calls = serve()
-    wrapper = mountWith(EnforcementView, 'en')
+    wrapper = mountWith(EnforcementView, 'en', {}, 'officer')
     await flushPromises()
     const table = wrapper.get('[data-test=findings]').text()
     expect(table).toContain('成都示例科技有限公司')

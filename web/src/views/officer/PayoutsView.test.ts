@@ -23,7 +23,7 @@ describe('PayoutsView', () => {
       if (url.startsWith('/api/v1/programs')) return { status: 200, body: { items: [{ id: 'chengdu-2024', name: '成都市算力券' }], next_cursor: null } }
       return { status: 200, body: { items: [], next_cursor: null } }
     })
-    wrapper = mountWith(PayoutsView, 'zh-CN')
+    wrapper = mountWith(PayoutsView, 'zh-CN', {}, 'officer')
     await flushPromises()
     await wrapper.get('input[data-test=payout-quarter]').setValue('2024Q3')
     await wrapper.get('form').trigger('submit')
