@@ -154,7 +154,14 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   }
   const ProgramAccounts& accounts = s.program_accounts.at(p.id);
   SUANLI_ASSIGN(const ledger::Account pool, s.LookupAccount(accounts.pool));
-  k.history.pool_remaining = Money::FromFen(pool.available_fen());
+  // Less what the outbox still owes the ledger from the pool: a grant approved but not yet
+  // applied (its ledger call failed for now) is spent already, or a second approval would fit
+  // in the same money and its grant be refused by the ledger, leaving a voucher with nothing.
+  SUANLI_ASSIGN(const std::int64_t pending_fen,
+                SumFen(db, "SELECT COALESCE(SUM(amount_fen), 0) FROM money_moves WHERE "
+                           "status = 'pending' AND debit_account = ?1 AND ?2 = ''",
+                       static_cast<std::int64_t>(accounts.pool.value), std::string()));
+  k.history.pool_remaining = Money::FromFen(std::max<std::int64_t>(0, pool.available_fen() - pending_fen));
   SUANLI_ASSIGN(k.other_subsidies,
                 Strings(db, "SELECT scheme FROM subsidies WHERE uscc = ?1 AND reference = ?2",
                         org.uscc, c.contract_no));

@@ -218,5 +218,31 @@ TEST_F(PlatformRecoveryTest, TheOutboxRunsMoreMovesThanOneLedgerRequestTakes) {
   EXPECT_EQ(platform_->Pool(officer, "chengdu-2024")->remaining_fen, 10'000'000'00);
 }
 
+// A grant approved but still in the outbox (its ledger call failed for now) is spent: the next
+// approval used to be quoted against the pool as the ledger saw it, fit in the same money, and
+// have its own grant refused by the ledger later, leaving an approved voucher with nothing in it.
+TEST_F(PlatformRecoveryTest, AGrantStillInTheOutboxIsNotQuotedAgain) {
+  const std::int64_t first = IssueVoucher();  // 150,000.00: the pool has 9,850,000.00 left
+  ASSERT_NE(first, 0);
+  const Principal applicant = As("demo-applicant");
+  auto contract = platform_->FileContract(applicant, DemoContract("R-2"));
+  ASSERT_TRUE(contract.ok()) << contract.error().ToString();
+  auto app = platform_->Apply(applicant, "chengdu-2024", contract->id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  // 9,800,000.00 owed from the pool, not yet applied: 50,000.00 is really left.
+  Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
+      "code, user_data, status, created_at_us) SELECT 'grant/test-pending', debit_account, "
+      "credit_account, 980000000, 0, 2, 0, 'pending', created_at_us FROM money_moves "
+      "WHERE ledger_key LIKE 'grant/%'");
+  auto decided = platform_->DecideApplication(As("officer"), app->id, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->granted_fen, std::optional<std::int64_t>(50'000'00));  // partial: what is left
+  ASSERT_TRUE(decided->voucher_id);
+  auto second = platform_->GetVoucher(As("officer"), *decided->voucher_id);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->remaining_fen, 50'000'00);  // the grant reached the ledger
+  EXPECT_EQ(platform_->Pool(As("officer"), "chengdu-2024")->remaining_fen, 0);
+}
+
 }  // namespace
 }  // namespace suanli::workflow
