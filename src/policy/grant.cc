@@ -197,7 +197,7 @@ void Merge(const QuoteResult& from, QuoteResult& into) {
   into.steps.insert(into.steps.end(), from.steps.begin(), from.steps.end());
 }
 
-Money ApplyPool(const Program& p, const Case& c, Money amount, QuoteResult& r) {
+Money ApplyPool(const Program& p, const Tier& t, const Case& c, Money amount, QuoteResult& r) {
   if (!p.pool) return amount;
   const Pool& pool = *p.pool;
   const Money left = c.history.pool_remaining.value_or(pool.amount_per_year);
@@ -215,8 +215,11 @@ Money ApplyPool(const Program& p, const Case& c, Money amount, QuoteResult& r) {
         Fail(r, "pool_exhausted", "the yearly pool is used up", pool.source.clause);
         return Money::Zero();
       }
-      if (p.floor && left < p.floor->amount) {
-        Fail(r, "below_minimum", "what is left in the pool is below the minimum grant", p.floor->source.clause);
+      // The minimum binds only the tiers it names (Chengdu: the standard tier), as in CheckFloor.
+      if (p.floor && Applies(p.floor->tiers, t.id) && left < p.floor->amount) {
+        Fail(r, "below_minimum", "what is left in the pool (" + left.ToString() +
+                                     ") is below the minimum grant " + p.floor->amount.ToString(),
+             p.floor->source.clause);
         return Money::Zero();
       }
       return left;
@@ -263,7 +266,7 @@ Money ComputeGrant(const Program& p, const Case& c, QuoteResult& r) {
           tier.id, p.selection == TierSelection::kHighestSingle ? p.selection_source.clause : tier.source.clause);
   Merge(runs[best].second, r);
   if (!AllPassed(runs[best].second)) return Money::Zero();
-  return ApplyPool(p, c, runs[best].second.amount, r);
+  return ApplyPool(p, tier, c, runs[best].second.amount, r);
 }
 
 }  // namespace suanli::policy::engine

@@ -85,6 +85,25 @@ TEST_F(ChengduTest, TenMillionYearlyPool) {
   EXPECT_NE(Failed(Run(), "pool_exhausted"), nullptr);
 }
 
+// Seed 001 states the 10,000 minimum in class 一's paragraph only, so a short pool does not
+// refuse a project-tier grant of less than 10,000 (the same tier is granted 30.00 when the
+// pool is full).
+TEST_F(ChengduTest, ShortPoolAppliesTheMinimumOnlyToTheStandardTier) {
+  case_.organisation.prior_year_revenue = M("100000.00");  // project class only
+  case_.organisation.classes = {"major_project_lead"};
+  case_.contract.project = Project{"P-NAT-1", "national"};
+  case_.history.pool_remaining = M("9000.00");
+  QuoteResult r = Run();  // 30% of 100,000 = 30,000; the pool has 9,000
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "national_project");
+  EXPECT_EQ(r.amount, M("9000.00"));
+  case_ = ChengduCase();  // standard tier: 9,000 left is below its 10,000 minimum
+  case_.history.pool_remaining = M("9000.00");
+  r = Run();
+  EXPECT_FALSE(r.eligible);
+  EXPECT_NE(Failed(r, "below_minimum"), nullptr);
+}
+
 TEST_F(ChengduTest, NationalProjectThirtyPercentCappedThreeMillion) {
   case_.organisation.prior_year_revenue = M("100000.00");  // the revenue test does not apply
   case_.organisation.classes = {"major_project_lead"};
