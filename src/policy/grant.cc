@@ -77,8 +77,20 @@ bool ProRate(const Program& p, const Case& c, QuoteResult& r, Money* base) {
          period.source.clause);
     return false;
   }
-  // A one-day contract inside the period counts whole (0/0 days).
-  const Rate ratio = contract_days == 0 ? Rate::One() : Rate{DaysBetween(s, e), contract_days};
+  // Days are counted b − a as the bureau does, so a contract that meets the period on one day
+  // only (it ends on 03-01, or starts on 12-31) overlaps it by 0 days: it has no base in the
+  // period. A one-day contract inside the period counts whole (0/0 days).
+  const std::int64_t overlap_days = DaysBetween(s, e);
+  if (overlap_days == 0 && contract_days > 0) {
+    Fail(r, "base_period", "contract " + c.contract.start->ToString() + " → " +
+                               c.contract.end->ToString() + " overlaps the base period " +
+                               period.start.ToString() + " → " + period.end.ToString() +
+                               " by 0 days (counted b − a, as the bureau counts 305 days for "
+                               "03-01 → 12-31): nothing to subsidise",
+         period.source.clause);
+    return false;
+  }
+  const Rate ratio = contract_days == 0 ? Rate::One() : Rate{overlap_days, contract_days};
   auto prorated = MulRate(*base, ratio, p.pro_rate->base_rounding);
   if (!prorated.ok()) {
     Fail(r, "arithmetic", prorated.error().message, clause);
@@ -170,7 +182,9 @@ bool ApplyCaps(const Program& p, const Tier& t, const Case& c, QuoteResult& r, M
                            ", room " + room.ToString() + (capped < *amount ? " → capped" : ""),
               capped.ToString(), cap.source.clause);
       *amount = capped;
-      if (amount->is_zero()) {
+      // Only a cap with no room left is "used up"; a grant already zero before the cap is
+      // refused before the caps (RunTier), never reported as a cap.
+      if (room.is_zero()) {
         Fail(r, "cap_exhausted", name + " of " + cap.amount.ToString() + " is used up", cap.source.clause);
         return false;
       }
@@ -202,6 +216,10 @@ Money ApplyPool(const Program& p, const Tier& t, const Case& c, Money amount, Qu
   const Pool& pool = *p.pool;
   const Money left = c.history.pool_remaining.value_or(pool.amount_per_year);
   const std::string known = c.history.pool_remaining ? "" : " (history.pool_remaining not given: taken as untouched)";
+  if (amount.is_zero()) {  // e.g. Nanning's truncation to the whole yuan of a base under 4 yuan
+    Fail(r, "below_minimum", "computed grant 0.00: nothing to grant", t.source.clause);
+    return Money::Zero();
+  }
   if (amount <= left) {
     AddStep(r, "pool", "yearly pool " + pool.amount_per_year.ToString() + ", remaining " + left.ToString() + known,
             amount.ToString(), pool.source.clause);

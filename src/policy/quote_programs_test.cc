@@ -68,6 +68,29 @@ TEST(NanningTest, CumulativeCapAndWindowAndResource) {
   EXPECT_NE(Failed(Quote(p, c), "credit"), nullptr);
 }
 
+// Days are counted b − a (the worked example's 305 and 729), so a contract touching the base
+// period on its first or last day only overlaps it by 0 days: refused for the base period, not
+// reported as a used-up cumulative cap (nothing has been granted).
+TEST(NanningTest, ZeroDaysOfOverlapIsTheBasePeriodNotACap) {
+  const Program p = Shipped("nanning-2025");
+  for (const auto& [start, end] : {std::pair{"2025-12-31", "2026-12-30"}, std::pair{"2025-02-28", "2025-03-01"}}) {
+    SCOPED_TRACE(start);
+    Case c = Example("nanning-2025");
+    c.contract.start = D(start);
+    c.contract.end = D(end);
+    c.contract.settled = M("100000.00");
+    const QuoteResult r = Quote(p, c);
+    EXPECT_FALSE(r.eligible);
+    EXPECT_NE(Failed(r, "base_period"), nullptr) << Failures(r);
+    EXPECT_EQ(Failed(r, "cap_exhausted"), nullptr) << Failures(r);
+  }
+  Case c = Example("nanning-2025");  // 2025-03-01 → 03-02: one day inside, 1/1 of the fee
+  c.contract.start = D("2025-03-01");
+  c.contract.end = D("2025-03-02");
+  c.contract.settled = M("100000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("30000.00"));
+}
+
 TEST(NanningTest, ContractInsideThePeriodIsNotProRated) {
   const Program p = Shipped("nanning-2025");
   Case c = Example("nanning-2025");
