@@ -32,12 +32,29 @@ bool Matches(const Tier& t, const Case& c) {
 }
 
 // The base before pro-rating; fails when the case lacks the figure the tier is based on.
-bool ComputeBase(const Tier& t, const Case& c, QuoteResult& r, Money* base) {
+// A fixed grant in a reimbursement program reimburses what was paid: the firm pays in full
+// first and then claims, so it is paid at most contract.paid, and a case that has not paid has
+// nothing to reimburse yet (Langfang's one-off 500,000 on a 200,000 payment is 200,000).
+bool ComputeBase(const Program& p, const Tier& t, const Case& c, QuoteResult& r, Money* base) {
   const Contract& k = c.contract;
   const std::optional<Money>* from = nullptr;
   switch (t.base) {
     case Base::kFixedAmount:
       *base = t.fixed_amount;
+      if (p.mode == Mode::kReimbursement) {
+        if (!k.paid) {
+          Fail(r, "base_missing", "tier '" + t.id + "' reimburses at most the actual payment, "
+                                  "which the case does not give (contract.paid)", p.mode_source.clause);
+          return false;
+        }
+        if (*k.paid < *base) {
+          *base = *k.paid;
+          AddStep(r, "base", "fixed grant " + t.fixed_amount.ToString() + " of tier '" + t.id +
+                                 "', limited to the actual payment of " + k.id + " (reimbursement)",
+                  base->ToString(), t.source.clause);
+          return true;
+        }
+      }
       AddStep(r, "base", "fixed grant of tier '" + t.id + "'", base->ToString(), t.source.clause);
       return true;
     case Base::kContractFee:
@@ -196,9 +213,13 @@ bool ApplyCaps(const Program& p, const Tier& t, const Case& c, QuoteResult& r, M
 // One tier's figure through floor and caps, recorded in `r` (a scratch result per tier).
 Money RunTier(const Program& p, const Tier& t, const Case& c, QuoteResult& r) {
   Money amount;
-  if (!ComputeBase(t, c, r, &amount)) return Money::Zero();
+  if (!ComputeBase(p, t, c, r, &amount)) return Money::Zero();
   if (p.pro_rate && t.base != Base::kFixedAmount && !ProRate(p, c, r, &amount)) return Money::Zero();
   if (!ApplyRate(t, c, r, &amount)) return Money::Zero();
+  if (amount.is_zero()) {  // e.g. Nanning's truncation to the whole yuan of a base under 4 yuan
+    Fail(r, "below_minimum", "computed grant 0.00: nothing to grant", t.source.clause);
+    return Money::Zero();
+  }
   if (!CheckFloor(p, t, amount, r, "computed grant")) return Money::Zero();
   if (!ApplyCaps(p, t, c, r, &amount)) return Money::Zero();
   // The floor is the least voucher the program issues, so caps may not leave less either.
@@ -216,10 +237,6 @@ Money ApplyPool(const Program& p, const Tier& t, const Case& c, Money amount, Qu
   const Pool& pool = *p.pool;
   const Money left = c.history.pool_remaining.value_or(pool.amount_per_year);
   const std::string known = c.history.pool_remaining ? "" : " (history.pool_remaining not given: taken as untouched)";
-  if (amount.is_zero()) {  // e.g. Nanning's truncation to the whole yuan of a base under 4 yuan
-    Fail(r, "below_minimum", "computed grant 0.00: nothing to grant", t.source.clause);
-    return Money::Zero();
-  }
   if (amount <= left) {
     AddStep(r, "pool", "yearly pool " + pool.amount_per_year.ToString() + ", remaining " + left.ToString() + known,
             amount.ToString(), pool.source.clause);

@@ -214,6 +214,28 @@ TEST(LangfangTest, HighestSingleStandardNeverStacked) {
   EXPECT_EQ(Quote(p, c).amount, M("400000.00"));
 }
 
+// Langfang reimburses ("the firm pays in full first, then applies"): the one-off 500,000 is
+// never more than was actually paid, and needs the payment.
+TEST(LangfangTest, OneOffVoucherReimbursesAtMostThePayment) {
+  const Program p = Shipped("langfang");
+  Case c = Example("langfang");
+  c.organisation.classes = {"newly_settled_ai_firm"};  // the one-off standard only
+  c.contract.project.reset();
+  c.provider.tags.clear();
+  c.contract.paid = M("200000.00");
+  QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "newly_settled");
+  EXPECT_EQ(r.amount, M("200000.00"));
+  c.contract.paid = M("800000.00");
+  EXPECT_EQ(Quote(p, c).amount, M("500000.00"));
+  c.contract.paid.reset();
+  r = Quote(p, c);
+  EXPECT_FALSE(r.eligible);
+  EXPECT_NE(Failed(r, "base_missing"), nullptr);
+  EXPECT_TRUE(ListsAssumption(r, "grant.tiers[0]"));
+}
+
 TEST(LangfangTest, LocalPlatformOnly) {
   const Program p = Shipped("langfang");
   Case c = Example("langfang");
