@@ -176,11 +176,14 @@ TEST(QingyangTest, ThirtyPercentMinFiveThousandMaxTwoMillionTwelveMonths) {
   ASSERT_TRUE(r.eligible) << Failures(r);
   EXPECT_EQ(r.amount, M("30000.00"));
   ASSERT_TRUE(r.expires_at.has_value());
-  EXPECT_EQ(*r.expires_at, T("2025-04-01T00:00:00+08:00"));  // issued 2024-04-01, 12 months
+  // Issued 2024-04-01, 12 months reckoned as the Civil Code does (§201-§203, assumed): usable
+  // through 2025-04-01 24:00.
+  EXPECT_EQ(*r.expires_at, T("2025-04-02T00:00:00+08:00"));
+  EXPECT_TRUE(ListsAssumption(r, "validity"));
   ASSERT_EQ(r.deductions.size(), 2u);
   EXPECT_EQ(r.deductions[0].deducted, M("15000.00"));
   EXPECT_EQ(r.deductions[0].invoiced, M("50000.00"));  // full-amount invoice
-  EXPECT_EQ(r.deductions[1].deducted, Money::Zero());  // 2025-04-01: expired
+  EXPECT_EQ(r.deductions[1].deducted, Money::Zero());  // 2025-04-02: expired
   EXPECT_TRUE(ListsAssumption(r, "deduction"));
   c.contract.fee = M("16666.66");  // 4,999.99
   EXPECT_NE(Failed(Quote(p, c), "below_minimum"), nullptr);
@@ -191,6 +194,26 @@ TEST(QingyangTest, ThirtyPercentMinFiveThousandMaxTwoMillionTwelveMonths) {
   c = Example("qingyang");
   c.used_by_uscc = kApplicantUscc;
   EXPECT_NE(Failed(Quote(p, c), "non_transferable"), nullptr);
+}
+
+// The last day of the 12 months is usable, and a period from 02-29 ends on the last day of
+// February (民法典 §202: no corresponding day → the month's last day).
+TEST(QingyangTest, TwelveMonthsEndOnTheCorrespondingDayInclusive) {
+  const Program p = Shipped("qingyang");
+  Case c = Example("qingyang");
+  c.settlements = {{M("10000.00"), D("2025-04-01")}};
+  QuoteResult r = Quote(p, c);
+  ASSERT_EQ(r.deductions.size(), 1u);
+  EXPECT_EQ(r.deductions[0].deducted, M("3000.00"));  // the last day of the 12 months
+  c.as_of = T("2024-02-29T10:00:00+08:00");
+  c.contract.signed_on = D("2024-02-20");
+  c.settlements = {{M("10000.00"), D("2025-02-28")}, {M("10000.00"), D("2025-03-01")}};
+  r = Quote(p, c);
+  ASSERT_TRUE(r.expires_at.has_value());
+  EXPECT_EQ(*r.expires_at, T("2025-03-01T00:00:00+08:00"));
+  ASSERT_EQ(r.deductions.size(), 2u);
+  EXPECT_EQ(r.deductions[0].deducted, M("3000.00"));
+  EXPECT_EQ(r.deductions[1].deducted, Money::Zero());
 }
 
 TEST(LangfangTest, HighestSingleStandardNeverStacked) {

@@ -6,15 +6,22 @@ namespace suanli::policy::engine {
 // The quote takes the voucher as issued on the CST day of `as_of`.
 //  - through MM-DD: usable to the end of that day of the issue year (exclusive bound at the
 //    next day's 00:00), the reading of "当年度11月30日前有效" documented in docs/policy.md;
-//  - N months from issue: usable through the day before the same day N months later.
+//  - N months from issue: the Civil Code's reckoning of a period in months (民法典 §201: the
+//    day of issue is not counted, the period starts the next day; §202: it ends on the
+//    corresponding day of the last month, or that month's last day if it has none; §203: the
+//    last day runs to 24:00). Issued 2024-04-01 → usable through 2025-04-01 24:00; issued
+//    2024-02-29 → through 2025-02-28 24:00. The same convention docs/policy.md §5 uses for
+//    Chengdu's "11月30日前"; the reading is marked assumed in the program file.
 void ComputeValidity(const Program& p, const Case& c, QuoteResult& r) {
   if (!p.validity) return;
   const Validity& v = *p.validity;
   const Date issued = c.as_of.CstDate();
   Instant expires;
   if (v.months_from_issue) {
-    expires = Instant::StartOfDay(issued.AddMonths(*v.months_from_issue));
-    r.validity = std::to_string(*v.months_from_issue) + " months from issue";
+    const Date last = issued.AddMonths(*v.months_from_issue);  // month ends clamp (§202)
+    expires = Instant::EndOfDay(last);
+    r.validity = std::to_string(*v.months_from_issue) + " months from issue, through " +
+                 last.ToString() + " 24:00 CST";
   } else {
     auto last = Date::FromYmd(issued.year(), *v.through_month, *v.through_day);
     if (!last.ok()) {  // 02-29 in a common year: the month's last day
