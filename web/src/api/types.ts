@@ -160,14 +160,18 @@ export interface Voucher {
   status: VoucherStatus
 }
 
+/** A settlement on a voucher (GET /vouchers/{id}/deductions; src/api/views.cc View(SettlementRow)). */
 export interface Deduction {
-  id: string
+  id: number
+  voucher_id: number
   at: Instant
   bill_no: string
   bill_amount: Money
   deduction: Money
   customer_pays: Money
-  provider_id: string
+  provider_id: number
+  /** Corrected by a reversing entry: the voucher got the deduction back; it no longer counts. */
+  reversed: boolean
 }
 
 export interface Pool {

@@ -57,16 +57,17 @@ describe.each([
     await flushPromises()
     expect(await itemError(w, 'q-contract-id')).toBe(msg.required)
     expect(await itemError(w, 'q-fee')).toBe(msg.required)
-    expect(calls).toHaveLength(0)
+    expect(calls.filter((c) => c.url !== '/api/v1/clock')).toHaveLength(0) // the clock is asked for the default time
   })
 
   it('posts the case and renders the grant step by step with clauses', async () => {
-    const calls = stubFetch(() => ({ status: 200, body: chengdu }))
+    const all = stubFetch(() => ({ status: 200, body: chengdu }))
     const w = mountForm(locale)
     await w.get('[data-test=q-example]').trigger('click')
     await w.get('form').trigger('submit')
     await flushPromises()
 
+    const calls = all.filter((c) => c.url !== '/api/v1/clock') // the clock is asked for the default time
     expect(calls).toHaveLength(1)
     expect(calls[0].url).toBe('/api/v1/programs/chengdu-2024/quote')
     const sent = JSON.parse(String(calls[0].init.body))
@@ -107,3 +108,17 @@ describe.each([
     expect(w.find('[data-test=quote-result]').exists()).toBe(false)
   })
 })
+
+describe("QuoteForm's default application time", () => {
+  it("is the server's now (GET /clock), not the browser's, unless the person typed one", async () => {
+    const { resetServerDay } = await import('@/lib/serverDay')
+    resetServerDay()
+    stubFetch((url) => url === '/api/v1/clock'
+      ? { status: 200, body: { now: '2024-03-15T09:00:00+08:00', today: '2024-03-15', manual: true } }
+      : { status: 200, body: {} })
+    const w = mountForm('zh-CN')
+    await flushPromises()
+    expect((w.get('[data-test=q-as-of]').element as HTMLInputElement).value).toBe('2024-03-15 09:00')
+  })
+})
+

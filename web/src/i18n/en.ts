@@ -89,6 +89,7 @@ const en: typeof zh = {
     billAmount: 'Bill', deduction: 'Voucher pays', customerPays: 'Customer pays', provider: 'Provider', daysLeft: '{n} days left', expired: 'Expired',
     empty: 'No vouchers yet. An applicant can run a quote, then apply; approved vouchers appear here.',
     noDeductions: 'No deduction on this voucher yet. Deductions happen when a provider settles a bill.',
+    reversed: 'Reversed', reversedHint: 'This deduction was reversed: the amount went back to the voucher and is not counted', deductedTotal: 'Deducted in total (reversed rows excluded)',
     statuses: { active: 'Active', exhausted: 'Used up', expired: 'Expired', revoked: 'Revoked' },
   },
   pool: {

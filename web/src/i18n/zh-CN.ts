@@ -87,6 +87,7 @@ export default {
     billAmount: '账单金额', deduction: '券抵扣', customerPays: '企业自付', provider: '供给方', daysLeft: '剩余 {n} 天', expired: '已过期',
     empty: '暂无算力券。申领单位可先“额度测算”,再提交申领申请;获批后算力券会显示在这里。',
     noDeductions: '这张券还没有抵扣记录。在算力供给方结算账单时会自动抵扣。',
+    reversed: '已冲正', reversedHint: '该笔抵扣已冲正,额度已退回券内,不计入合计', deductedTotal: '抵扣合计(不含已冲正)',
     statuses: { active: '有效', exhausted: '已用完', expired: '已过期', revoked: '已撤销' },
   },
   pool: {

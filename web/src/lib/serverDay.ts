@@ -5,9 +5,11 @@
 // the browser's CST day stands in (and the next page to ask tries the server again).
 import { ref, type Ref } from 'vue'
 import { getClock } from '@/api/network'
-import { formatDateCst } from '@/lib/time'
+import { formatDateCst, nowIsoCst } from '@/lib/time'
 
 const today = ref<string | null>(null)
+/** The server's instant when /clock answered (`now`, ISO 8601 +08:00). */
+const now = ref<string | null>(null)
 let pending: Promise<string> | null = null
 
 /** The server's CST day ("2024-03-15"); the browser's CST day if GET /clock fails. */
@@ -16,12 +18,14 @@ export function serverToday(): Promise<string> {
     .then((c) => {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(c?.today ?? '')) throw new Error(`GET /clock: no today in ${JSON.stringify(c)}`)
       today.value = c.today
+      now.value = typeof c.now === 'string' && c.now ? c.now : `${c.today}T00:00:00+08:00`
       return c.today
     })
     .catch(() => {
       pending = null // not cached: a later page asks the server again
       const fallback = formatDateCst(Date.now())
       today.value ??= fallback
+      now.value ??= nowIsoCst(Date.now())
       return fallback
     })
   return pending
@@ -31,12 +35,13 @@ export function serverToday(): Promise<string> {
  * For a component: `today` is null until known, then the server's day (or the fallback);
  * `ready` resolves to it. The first caller starts the request; later ones share it.
  */
-export function useServerDay(): { today: Readonly<Ref<string | null>>; ready: Promise<string> } {
-  return { today, ready: serverToday() }
+export function useServerDay(): { today: Readonly<Ref<string | null>>; now: Readonly<Ref<string | null>>; ready: Promise<string> } {
+  return { today, now, ready: serverToday() }
 }
 
 /** Forgets the cached day (tests; a page that knows the clock moved). */
 export function resetServerDay(): void {
   today.value = null
+  now.value = null
   pending = null
 }

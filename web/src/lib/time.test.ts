@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { daysUntil, formatDateCst, formatDateTimeCst, formatExclusiveEndCst, isValidDate, nowIsoCst, parseInstant } from './time'
+import { daysLeft, daysUntil, formatDateCst, formatDateTimeCst, formatExclusiveEndCst, isValidDate, nowIsoCst, parseInstant } from './time'
 
 describe('time in China Standard Time whatever the browser zone', () => {
   const saved = process.env.TZ
@@ -28,6 +28,14 @@ describe('time in China Standard Time whatever the browser zone', () => {
   it('writes now as +08:00 and counts days in CST', () => {
     expect(nowIsoCst(Date.UTC(2024, 2, 14, 18, 5, 9))).toBe('2024-03-15T02:05:09+08:00')
     expect(daysUntil('2024-12-01T00:00:00+08:00', Date.parse('2024-11-29T23:00:00+08:00'))).toBe(2)
+  })
+  it('counts the days an exclusive end leaves, today included, and null once reached', () => {
+    const end = '2024-12-01T00:00:00+08:00'
+    expect(daysLeft(end, '2024-11-29T23:00:00+08:00')).toBe(2)
+    expect(daysLeft(end, '2024-11-30T23:59:59+08:00')).toBe(1)
+    expect(daysLeft(end, '2024-12-01T00:00:00+08:00')).toBeNull()
+    expect(daysLeft(end, '2024-12-01T18:00:00+08:00')).toBeNull() // not "0 days left" all that day
+    expect(daysLeft('2024-12-01T12:00:00+08:00', '2024-12-01T09:00:00+08:00')).toBe(1)
   })
   it('knows real dates', () => {
     expect(isValidDate('2024-02-29')).toBe(true)

@@ -89,3 +89,16 @@ export function daysUntil(v: string | number | Date, now: number = Date.now()): 
   const day = (ms: number) => Math.floor((ms + CST_OFFSET_MS) / 86_400_000)
   return day(toMs(v)) - day(now)
 }
+
+/**
+ * Days a voucher (or anything valid while before an exclusive end) can still be used, counted
+ * in CST calendar days with today included: 1 on its last day; null once `now` has reached the
+ * end (it has expired). `now` should be the server's time (GET /clock), not the browser's.
+ */
+export function daysLeft(exclusiveEnd: string | number | Date, now: string | number | Date): number | null {
+  const end = toMs(exclusiveEnd)
+  const at = toMs(now)
+  if (at >= end) return null
+  const day = (ms: number) => Math.floor((ms + CST_OFFSET_MS) / 86_400_000)
+  return day(end - 1) - day(at) + 1
+}

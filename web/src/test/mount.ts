@@ -4,19 +4,19 @@ import ElementPlus from 'element-plus'
 import { createPinia, setActivePinia } from 'pinia'
 import type { Component } from 'vue'
 import { makeI18n, type Locale } from '@/i18n'
-import type { Role } from '@/api/types'
+import type { Role, User } from '@/api/types'
 import { useSessionStore } from '@/stores/session'
 
 /**
- * `as`: the logged-in user's role (the session store's user), for pages that show parts by role;
- * without it nobody is logged in.
+ * `as`: the logged-in user (the session store's user) or just their role, for pages that show
+ * parts by role or read the user's organisation; without it nobody is logged in.
  */
-export function mountWith<C extends Component>(comp: C, locale: Locale, options: ComponentMountingOptions<C> = {}, as?: Role) {
+export function mountWith<C extends Component>(comp: C, locale: Locale, options: ComponentMountingOptions<C> = {}, as?: Role | User) {
   const i18n = makeI18n(locale)
   const pinia = createPinia()
   if (as) {
     setActivePinia(pinia)
-    useSessionStore(pinia).user = { id: '1', username: `demo-${as}`, display_name: as, roles: [as] }
+    useSessionStore(pinia).user = typeof as === 'string' ? { id: '1', username: `demo-${as}`, display_name: as, roles: [as] } : as
   }
   return mount(comp, {
     ...options,

@@ -20,12 +20,12 @@ const answer = {
 }
 
 /** A fetch whose POST /settlements answers from `posts` in turn (an Error means the network failed). */
-function server(posts: (object | Error)[]) {
+function server(posts: (object | Error)[], deductions: object[] = []) {
   const sent: { key: string | null; body: unknown }[] = []
   globalThis.fetch = (async (url: string, init: RequestInit) => {
     const json = (status: number, body: unknown) =>
       new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } })
-    if (url.startsWith('/api/v1/vouchers/1/deductions')) return json(200, { items: [], next_cursor: null })
+    if (url.startsWith('/api/v1/vouchers/1/deductions')) return json(200, { items: deductions, next_cursor: null })
     if (url.startsWith('/api/v1/vouchers')) return json(200, { items: [voucher], next_cursor: null })
     if (url === '/api/v1/settlements') {
       const h = init.headers as Record<string, string>
@@ -86,6 +86,18 @@ describe('SettlementsView', () => {
     expect(w.get('[data-test=problem]').text()).toContain('Above the balance or limit')
     await post(w, 'B-002', '30000.01')
     expect(sent[1].key).not.toBe(sent[0].key)
+  })
+
+  it("tags the voucher's reversed deduction and leaves it out of the total", async () => {
+    server([], [
+      { id: 5, voucher_id: 1, provider_id: 2, bill_no: 'B-001', bill_amount: '120000.00', deduction: '60000.00', customer_pays: '60000.00', at: '2024-05-10T10:00:00+08:00', reversed: true },
+      { id: 6, voucher_id: 1, provider_id: 2, bill_no: 'B-001b', bill_amount: '100000.00', deduction: '50000.00', customer_pays: '50000.00', at: '2024-05-10T11:00:00+08:00', reversed: false },
+    ])
+    const w = await mountPage('zh-CN')
+    const trs = w.findAll('[data-test=settle-deductions] tbody tr')
+    expect(trs[0].find('[data-test=deduction-reversed]').text()).toBe('已冲正')
+    expect(trs[1].find('[data-test=deduction-reversed]').exists()).toBe(false)
+    expect(w.get('[data-test=settle-deductions-total]').text()).toBe('¥50,000.00')
   })
 
   it('checks the amount while typing', async () => {
