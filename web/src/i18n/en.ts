@@ -172,7 +172,7 @@ const en: typeof zh = {
       intro: "Check the claim's materials against the usage records and record your opinion. For a partial approval give the amount (at most the claimed amount).",
       empty: 'No claim is assigned to you.', opinion: 'Opinion', recorded: 'Your opinion is recorded', decision: 'Opinion',
       decisions: { approve: 'Approve', partly_approve: 'Partly approve', refuse: 'Refuse' },
-      amount: 'Approved amount (CNY)', comment: 'Comment', submit: 'Record opinion', update: 'Change opinion', overClaim: 'The amount cannot exceed the claimed amount',
+      amount: 'Approved amount (CNY)', comment: 'Comment', submit: 'Record opinion', update: 'Change opinion', overClaim: 'The amount cannot exceed the claimed amount', partlyBelowClaim: 'A partial approval must be below the claimed amount (choose Approve for all of it)',
     },
     payouts: {
       intro: 'One payout batch per program and quarter takes every decided, unpaid claim; export it as CSV for the finance bureau.', create: 'Create a payout batch',

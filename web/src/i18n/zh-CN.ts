@@ -170,7 +170,7 @@ export default {
       intro: '核对兑付申请的材料与算力使用记录,给出评审意见。部分通过时请填写核定金额(不超过申请金额)。',
       empty: '目前没有分配给您的兑付申请。', opinion: '评审意见', recorded: '您已提交意见', decision: '意见',
       decisions: { approve: '通过', partly_approve: '部分通过', refuse: '不通过' },
-      amount: '核定金额(元)', comment: '评审说明', submit: '提交意见', update: '修改意见', overClaim: '核定金额不能超过申请金额',
+      amount: '核定金额(元)', comment: '评审说明', submit: '提交意见', update: '修改意见', overClaim: '核定金额不能超过申请金额', partlyBelowClaim: '部分通过的金额须小于申请金额(全额请选“通过”)',
     },
     payouts: {
       intro: '每个政策每季度一个拨付批次,纳入所有已核定、未拨付的兑付申请;导出 CSV 报送财政。', create: '生成拨付批次',

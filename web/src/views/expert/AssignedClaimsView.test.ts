@@ -17,10 +17,16 @@ const claim = {
   decision_reason: '', settlements: 3, panel: [3, 4, 5], opinions: [] as unknown[], payout_batch_id: null,
 }
 
-function serve() {
+/** `refusals`: problem+json answers to the next opinion POSTs, before any is recorded. */
+function serve(refusals: { status: number; body: unknown }[] = []) {
   const posted: unknown[] = []
   globalThis.fetch = (async (url: string, init: RequestInit) => {
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    if (url === '/api/v1/claims/1/opinions' && refusals.length) {
+      posted.push(JSON.parse(String(init.body)))
+      const r = refusals.shift()!
+      return new Response(JSON.stringify(r.body), { status: r.status, headers: { 'Content-Type': 'application/problem+json' } })
+    }
     if (url.startsWith('/api/v1/claims/1/reconciliation')) {
       return json({
         period: '2024-04-01..2024-06-30', claimed: '150000.00', metered: '120000.00', flagged: true,
@@ -100,6 +106,30 @@ describe('AssignedClaimsView', () => {
     // A metered bill of Q1 settled in Q2 was compared over its own days, and says so.
     expect(rows[0].find('[data-test=metered-days]').exists()).toBe(false)
     expect(rows[1].get('[data-test=metered-days]').text()).toBe('Metered days: 2024-01-01..2024-03-31')
+  })
+
+  it('refuses "partly approve" at the full claimed amount before sending, and shows the server\'s refusal on the amount field', async () => {
+    claim.opinions = []
+    const posted = serve([{
+      status: 422,
+      body: { type: 'https://suanli.dev/problems/contradiction', title: 'contradiction', status: 422,
+        detail: 'a partial approval lies strictly between 0 and the claimed amount', code: 109, field: 'approved_amount' },
+    }])
+    const w = await mountAs('zh-CN')
+    await w.get('[data-test=opinion-partly] input').setValue(true)
+    await w.get('[data-test=opinion-amount]').setValue('150000.00')
+    await w.get('[data-test=opinion-comment]').setValue('核实')
+    await w.get('form').trigger('submit')
+    expect(await errorOf(w, 'opinion-amount')).toBe('部分通过的金额须小于申请金额(全额请选“通过”)')
+    await w.get('[data-test=opinion-amount]').setValue('0')
+    expect(await errorOf(w, 'opinion-amount')).toBe('金额必须大于 0')
+    expect(posted).toHaveLength(0)
+    // Were the claim to change under the form, the server's 422 lands on the amount's own field.
+    await w.get('[data-test=opinion-amount]').setValue('100000.00')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(posted).toHaveLength(1)
+    expect(await errorOf(w, 'opinion-amount')).toBe('填写的内容相互矛盾(例如开始日期晚于结束日期)')
   })
 
   it('speaks Chinese by default', async () => {
