@@ -42,10 +42,18 @@ TEST_F(ChengduTest, MinimumGrantTenThousandInclusive) {
   QuoteResult r = Run();
   ASSERT_TRUE(r.eligible) << Failures(r);
   EXPECT_EQ(r.amount, M("10000.00"));
-  case_.contract.fee = M("19999.98");  // 9,999.99: refused, not raised
+  case_.contract.fee = M("19999.98");  // 9,999.99 exactly: refused, not raised
   r = Run();
   EXPECT_FALSE(r.eligible);
   ASSERT_NE(Failed(r, "below_minimum"), nullptr);
+  EXPECT_NE(Failed(r, "below_minimum")->message.find("9999.99"), std::string::npos);
+  // 19,999.99 × 50 % = 9,999.995: rounded down (down_fen, in the fund's favour) to 9,999.99 and
+  // refused. Rounding half up would make it 10,000.00 and grant it; the exact product above
+  // cannot tell the two apart.
+  case_.contract.fee = M("19999.99");
+  r = Run();
+  EXPECT_FALSE(r.eligible);
+  ASSERT_NE(Failed(r, "below_minimum"), nullptr) << Failures(r);
   EXPECT_NE(Failed(r, "below_minimum")->message.find("9999.99"), std::string::npos);
 }
 

@@ -328,10 +328,16 @@ TEST(NanjingTest, DiscountClassesWithThirtyPercentFloor) {
   EXPECT_EQ(FindStep(r, "price")->value, "50000.00");
   EXPECT_TRUE(ListsAssumption(r, "discounts.classes[2]"));
   c.contract.discount_class = "A";
-  EXPECT_EQ(FindStep(Quote(p, c), "price")->value, "30000.00");  // the 30% floor
+  r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(FindStep(r, "price")->value, "30000.00");
+  EXPECT_EQ(r.amount, M("70000.00"));
   c.contract.discount_class = "F";
   EXPECT_NE(Failed(Quote(p, c), "discount_class"), nullptr);
 }
 
 }  // namespace
 }  // namespace suanli::policy
+  // At 50 % the discount equals the price, so class C cannot tell which one is the amount. At
+  // the 30 % floor (seed 002: "最低折扣为基准价的30%起") the customer pays 30,000 and the
+  // quoted amount is the 70,000 discount.
