@@ -70,7 +70,7 @@ void CheckRevenue(const Program& p, const Case& c, QuoteResult& r) {
     return;
   }
   const Money rev = *o.prior_year_revenue;
-  const bool ok = m.inclusive ? rev >= m.amount : rev > m.amount;
+  const bool ok = MeetsMinRevenue(m, o);
   const std::string bound = std::string(m.inclusive ? "at least " : "above ") + m.amount.ToString();
   if (ok) {
     Pass(r, "min_revenue", "prior-year main revenue " + rev.ToString() + " is " + bound, m.source.clause);
@@ -125,6 +125,11 @@ void CheckBans(const Program& p, const Case& c, QuoteResult& r) {
 }
 
 }  // namespace
+
+bool MeetsMinRevenue(const MinRevenue& m, const Organisation& o) {
+  if (!o.prior_year_revenue) return false;
+  return m.inclusive ? *o.prior_year_revenue >= m.amount : *o.prior_year_revenue > m.amount;
+}
 
 bool AllPassed(const QuoteResult& r) {
   return std::all_of(r.reasons.begin(), r.reasons.end(), [](const Reason& x) { return x.ok; });

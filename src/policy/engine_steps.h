@@ -21,6 +21,10 @@ inline void AddStep(QuoteResult& r, std::string name, std::string detail, std::s
 }
 bool AllPassed(const QuoteResult& r);
 
+// The revenue test of applicant.min_revenue on the organisation's revenue alone (its bypass
+// classes not considered); false when the revenue is not given.
+bool MeetsMinRevenue(const MinRevenue& m, const Organisation& o);
+
 // eligibility.cc: application window, applicant, provider, resource class.
 void CheckWindowAndApplicant(const Program& p, const Case& c, QuoteResult& r);
 void CheckProviderAndResource(const Program& p, const Case& c, QuoteResult& r);

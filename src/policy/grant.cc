@@ -18,7 +18,7 @@ bool Applies(const std::vector<std::string>& tiers, const std::string& id) {
 }
 Money Headroom(Money cap, Money used) { return used >= cap ? Money::Zero() : Money::FromFen(cap.fen() - used.fen()); }
 
-bool Matches(const Tier& t, const Case& c) {
+bool Matches(const Program& p, const Tier& t, const Case& c) {
   const Condition& w = t.when;
   const Contract& k = c.contract;
   if (!w.project_level.empty() && !(k.project && Contains(w.project_level, k.project->level))) return false;
@@ -27,6 +27,10 @@ bool Matches(const Tier& t, const Case& c) {
   if (!w.org_class.empty() && !AnyIn(c.organisation.classes, w.org_class)) return false;
   if (!w.provider_tag.empty() && !AnyIn(c.provider.tags, w.provider_tag)) return false;
   if (w.uses_filed_model && *w.uses_filed_model != k.uses_filed_model) return false;
+  if (w.meets_min_revenue && p.applicant.min_revenue &&
+      *w.meets_min_revenue != MeetsMinRevenue(*p.applicant.min_revenue, c.organisation)) {
+    return false;
+  }
   if (t.once_per_org && Contains(c.history.one_off_tiers_received, t.id)) return false;
   return true;
 }
@@ -273,7 +277,7 @@ Money ApplyPool(const Program& p, const Tier& t, const Case& c, Money amount, Qu
 Money ComputeGrant(const Program& p, const Case& c, QuoteResult& r) {
   std::vector<std::pair<const Tier*, QuoteResult>> runs;
   for (const Tier& t : p.tiers) {
-    if (!Matches(t, c)) continue;
+    if (!Matches(p, t, c)) continue;
     QuoteResult scratch;
     const Money amount = RunTier(p, t, c, scratch);
     scratch.amount = amount;

@@ -139,6 +139,9 @@ struct Condition {
 };
 
 struct Tier {
+  // The applicant passes applicant.min_revenue on its revenue, whatever its bypass classes (a
+  // tier for the revenue class only: Chengdu's 50 % standard tier, seed 001 class 一).
+  std::optional<bool> meets_min_revenue;
   std::string id;
   std::string label;
   Condition when;

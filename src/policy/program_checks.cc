@@ -100,6 +100,12 @@ Status CheckProgram(const Program& p) {
     }
   }
   SUANLI_TRY(CheckTierReferences(p, ids));
+  for (std::size_t i = 0; i < p.tiers.size(); ++i) {
+    if (p.tiers[i].when.meets_min_revenue && !p.applicant.min_revenue) {
+      return MakeError(ErrorCode::kContradiction, Indexed("grant.tiers", i) + ".when.meets_min_revenue",
+                       "names the revenue test, but the program has no applicant.min_revenue");
+    }
+  }
   SUANLI_TRY(CheckFloorBelowCaps(p));
   if (p.discounts) {
     std::set<std::string> classes;

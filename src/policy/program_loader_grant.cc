@@ -57,6 +57,7 @@ Result<Condition> ReadCondition(TomlTable& t) {
   SUANLI_ASSIGN(c.org_class, t.StringList("org_class"));
   SUANLI_ASSIGN(c.provider_tag, t.StringList("provider_tag"));
   SUANLI_ASSIGN(c.uses_filed_model, t.Bool("uses_filed_model"));
+  SUANLI_ASSIGN(c.meets_min_revenue, t.Bool("meets_min_revenue"));
   // Finish() names any other attribute as unknown: a condition on an attribute no case carries
   // would never match, which is a silent bug in a program file.
   SUANLI_TRY(t.Finish());

@@ -95,6 +95,14 @@ TEST(ProgramLoaderTest, UnknownEnumValues) {
                 ErrorCode::kOutOfRange, "applicant.org_types.values[0]");
 }
 
+// The standard tier's revenue condition names applicant.min_revenue; without one it is refused.
+TEST(ProgramLoaderTest, RevenueConditionNeedsTheRevenueRule) {
+  ExpectRefused(WithExtra("[[grant.tiers]]\nid = \"t2\"\nwhen = { meets_min_revenue = true }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n"),
+                ErrorCode::kContradiction, "grant.tiers[1].when.meets_min_revenue");
+  auto ok = WithExtra("[applicant.min_revenue]\namount = \"1.00\"\nclause = \"x\"\n[[grant.tiers]]\nid = \"t2\"\nwhen = { meets_min_revenue = true }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n");
+  EXPECT_TRUE(ok.ok()) << ok.error().ToString();
+}
+
 TEST(ProgramLoaderTest, NegativeAndMalformedMoney) {
   ExpectRefused(WithExtra("[pool]\namount_per_year = \"-1.00\"\nclause = \"x\"\n"), ErrorCode::kNegativeAmount,
                 "pool.amount_per_year");

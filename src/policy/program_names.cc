@@ -87,7 +87,8 @@ const std::vector<std::string_view>& ChipOrigins() {
 
 bool Condition::empty() const {
   return project_level.empty() && chip_origin.empty() && org_class.empty() &&
-         provider_tag.empty() && resource_class.empty() && !uses_filed_model.has_value();
+         provider_tag.empty() && resource_class.empty() && !uses_filed_model.has_value() &&
+         !meets_min_revenue.has_value();
 }
 
 }  // namespace suanli::policy

@@ -103,6 +103,7 @@ void WriteGrant(const Program& p, Writer& w) {
       if (!t.when.provider_tag.empty()) text += " provider_tag ∈ {" + Join(t.when.provider_tag) + "}";
       if (!t.when.resource_class.empty()) text += " resource_class ∈ {" + Join(t.when.resource_class) + "}";
       if (t.when.uses_filed_model) text += std::string(" uses_filed_model = ") + (*t.when.uses_filed_model ? "true" : "false");
+      if (t.when.meets_min_revenue) text += std::string(" meets_min_revenue = ") + (*t.when.meets_min_revenue ? "true" : "false");
     }
     if (t.once_per_org) text += "; once per organisation";
     w.Rule(text, t.source);

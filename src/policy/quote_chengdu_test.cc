@@ -127,6 +127,26 @@ TEST_F(ChengduTest, NationalProjectThirtyPercentCappedThreeMillion) {
   EXPECT_EQ(Run().amount, M("500000.00"));
 }
 
+// Seed 001: the 50 % is class 一's, for revenue of at least 10,000,000; a major-project lead
+// passes the revenue rule only for class 二 (30 % on its project). A lead with revenue 1.00 and
+// a contract naming no project was granted 50 % of 2,000,000.
+TEST_F(ChengduTest, FiftyPercentIsForTheRevenueClassOnly) {
+  case_.organisation.classes = {"major_project_lead"};
+  case_.organisation.prior_year_revenue = M("1.00");
+  case_.contract.fee = M("2000000.00");
+  QuoteResult r = Run();
+  EXPECT_FALSE(r.eligible);
+  EXPECT_NE(Failed(r, "no_tier"), nullptr) << Failures(r);
+  EXPECT_EQ(r.amount, Money::Zero());
+  case_.organisation.prior_year_revenue.reset();
+  EXPECT_NE(Failed(Run(), "no_tier"), nullptr);
+  case_.organisation.prior_year_revenue = M("10000000.00");  // class 一 as well: 50 %, capped
+  r = Run();
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "standard");
+  EXPECT_EQ(r.amount, M("1000000.00"));
+}
+
 TEST_F(ChengduTest, ProvincialProjectThirtyPercentCappedOnePointFiveMillion) {
   case_.organisation.classes = {"major_project_lead"};
   case_.contract.project = Project{"P-PROV-1", "provincial"};
