@@ -147,6 +147,27 @@ TEST_F(ChengduTest, FiftyPercentIsForTheRevenueClassOnly) {
   EXPECT_EQ(r.amount, M("1000000.00"));
 }
 
+// An organisation in both classes is granted under the class its contract is applied under
+// (assumed; seed 001 does not say): naming the national project, 30 % against the project's
+// 3,000,000; naming none, 50 % against the 1,000,000 a year.
+TEST_F(ChengduTest, AnOrganisationInBothClassesIsGrantedUnderTheContractsClass) {
+  case_.organisation.classes = {"major_project_lead"};
+  case_.contract.fee = M("1000000.00");
+  case_.contract.project = Project{"P1", "national"};
+  QuoteResult r = Run();
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "national_project");
+  EXPECT_EQ(r.amount, M("300000.00"));
+  bool listed = false;
+  for (const auto& a : r.assumptions) listed |= a.rule == "grant";
+  EXPECT_TRUE(listed) << "the choice between the two classes must be listed as an assumption";
+  case_.contract.project.reset();
+  r = Run();
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.tier, "standard");
+  EXPECT_EQ(r.amount, M("500000.00"));
+}
+
 TEST_F(ChengduTest, ProvincialProjectThirtyPercentCappedOnePointFiveMillion) {
   case_.organisation.classes = {"major_project_lead"};
   case_.contract.project = Project{"P-PROV-1", "provincial"};
