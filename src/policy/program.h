@@ -77,6 +77,10 @@ const std::vector<std::string_view>& OrgTypes();         // enterprise, universi
 const std::vector<std::string_view>& ResourceClasses();  // compute, intelligent_compute, ...
 const std::vector<std::string_view>& ProjectLevels();    // national, provincial
 const std::vector<std::string_view>& ChipOrigins();      // domestic, imported
+// Program files only (bypass_classes, relaxed_for, when.org_class / when.provider_tag,
+// provider.any_tags): a misspelt class or tag would silently never match.
+const std::vector<std::string_view>& OrgClasses();       // major_project_lead, ...
+const std::vector<std::string_view>& ProviderTags();     // qingyang_cluster, ...
 
 struct Window {  // both days inclusive; the end day runs "截至24:00"
   Date start;

@@ -3,6 +3,7 @@
 #include "policy/program_loader.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "core/limits.h"
@@ -86,7 +87,7 @@ Status ReadApplicant(TomlTable& root, Program& p) {
     m.amount = *amount;
     SUANLI_ASSIGN(auto inclusive, rev->Bool("inclusive"));
     m.inclusive = inclusive.value_or(true);
-    SUANLI_ASSIGN(m.bypass_classes, rev->StringList("bypass_classes"));
+    SUANLI_ASSIGN(m.bypass_classes, rev->EnumList("bypass_classes", OrgClasses()));
     SUANLI_ASSIGN(m.source, ReadSource(*rev, p));
     SUANLI_TRY(rev->Finish());
     a.min_revenue = std::move(m);
@@ -111,7 +112,7 @@ Status ReadProviderAndResources(TomlTable& root, Program& p) {
   SUANLI_ASSIGN(auto t, root.Table("provider"));
   if (t) {
     SUANLI_ASSIGN(p.provider.names, ReadList(*t, "names", p, nullptr));
-    SUANLI_ASSIGN(p.provider.any_tags, ReadList(*t, "any_tags", p, nullptr));
+    SUANLI_ASSIGN(p.provider.any_tags, ReadList(*t, "any_tags", p, &ProviderTags()));
     SUANLI_TRY(t->Finish());
   }
   SUANLI_ASSIGN(p.resource_classes, ReadList(root, "resources", p, &ResourceClasses()));
@@ -246,7 +247,16 @@ Result<Program> LoadProgramFile(const std::string& path) {
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return MakeError(ErrorCode::kIo, path, "read failed");
   text.resize(static_cast<std::size_t>(in.gcount()));
-  return ParseProgram(text, path);
+  SUANLI_ASSIGN(Program p, ParseProgram(text, path));
+  // program.id names the file: a copy under another name would load a second program with the
+  // same id (a directory then lists it twice, and which one a lookup by id finds is chance).
+  const std::string stem = std::filesystem::path(path).stem().string();
+  if (p.id != stem) {
+    return MakeError(ErrorCode::kContradiction, "program.id",
+                     "id '" + p.id + "' does not match the file name '" + stem +
+                         ".toml' (program.id names the file, so ids are unique in a directory)");
+  }
+  return p;
 }
 
 }  // namespace suanli::policy

@@ -15,7 +15,8 @@ namespace suanli::policy {
 Result<Program> ParseProgram(std::string_view toml_text, std::string_view origin = "program");
 
 // Reads `path` (at most limits::kDocumentBytesMax bytes) and parses it. kNotFound when the
-// file is missing, kIo when it cannot be read.
+// file is missing, kIo when it cannot be read, kContradiction (program.id) when the program's
+// id is not the file's name without .toml (so ids are unique within a directory).
 Result<Program> LoadProgramFile(const std::string& path);
 
 // Cross-field checks (caps vs floor, tiers referenced by caps, mode vs sections, ...). Called by

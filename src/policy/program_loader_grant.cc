@@ -54,8 +54,8 @@ Result<Condition> ReadCondition(TomlTable& t) {
   SUANLI_ASSIGN(c.project_level, t.EnumList("project_level", ProjectLevels()));
   SUANLI_ASSIGN(c.chip_origin, t.EnumList("chip_origin", ChipOrigins()));
   SUANLI_ASSIGN(c.resource_class, t.EnumList("resource_class", ResourceClasses()));
-  SUANLI_ASSIGN(c.org_class, t.StringList("org_class"));
-  SUANLI_ASSIGN(c.provider_tag, t.StringList("provider_tag"));
+  SUANLI_ASSIGN(c.org_class, t.EnumList("org_class", OrgClasses()));
+  SUANLI_ASSIGN(c.provider_tag, t.EnumList("provider_tag", ProviderTags()));
   SUANLI_ASSIGN(c.uses_filed_model, t.Bool("uses_filed_model"));
   SUANLI_ASSIGN(c.meets_min_revenue, t.Bool("meets_min_revenue"));
   // Finish() names any other attribute as unknown: a condition on an attribute no case carries
@@ -106,7 +106,7 @@ Result<Cap> ReadCap(TomlTable& t, Program& p) {
   SUANLI_ASSIGN(auto scope, t.String("scope"));
   SUANLI_ASSIGN(auto amount, t.MoneyValue("amount"));
   SUANLI_ASSIGN(cap.tiers, t.StringList("tiers"));
-  SUANLI_ASSIGN(cap.relaxed_for, t.StringList("relaxed_for"));
+  SUANLI_ASSIGN(cap.relaxed_for, t.EnumList("relaxed_for", OrgClasses()));
   SUANLI_ASSIGN(cap.source, ReadSource(t, p));
   SUANLI_TRY(t.Finish());
   if (!scope) return MakeError(ErrorCode::kMissingField, t.PathOf("scope"), "required");

@@ -95,11 +95,39 @@ TEST(ProgramLoaderTest, UnknownEnumValues) {
                 ErrorCode::kOutOfRange, "applicant.org_types.values[0]");
 }
 
+// Classes and tags a case carries are matched by name, so a misspelt one in a program file
+// never matches: refused with the field named.
+TEST(ProgramLoaderTest, ClassesAndTagsAreAClosedVocabulary) {
+  ExpectRefused(WithExtra("[applicant.min_revenue]\namount = \"1.00\"\nbypass_classes = [\"major_project_leader\"]\nclause = \"x\"\n"),
+                ErrorCode::kOutOfRange, "applicant.min_revenue.bypass_classes[0]");
+  ExpectRefused(WithExtra("[[grant.caps]]\nscope = \"org_year\"\namount = \"1.00\"\nrelaxed_for = [\"foundation_model\"]\nrelaxed_amount = \"2.00\"\nclause = \"x\"\n"),
+                ErrorCode::kOutOfRange, "grant.caps[0].relaxed_for[0]");
+  ExpectRefused(WithExtra("[[grant.tiers]]\nid = \"t2\"\nwhen = { org_class = [\"newly_settled\"] }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n"),
+                ErrorCode::kOutOfRange, "grant.tiers[1].when.org_class[0]");
+  ExpectRefused(WithExtra("[[grant.tiers]]\nid = \"t2\"\nwhen = { provider_tag = [\"qingyang\"] }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n"),
+                ErrorCode::kOutOfRange, "grant.tiers[1].when.provider_tag[0]");
+  ExpectRefused(WithExtra("[provider.any_tags]\nvalues = [\"beijing_partner\"]\nclause = \"x\"\n"),
+                ErrorCode::kOutOfRange, "provider.any_tags.values[0]");
+  auto ok = WithExtra("[provider.any_tags]\nvalues = [\"qingyang_cluster\"]\nclause = \"x\"\n");
+  EXPECT_TRUE(ok.ok()) << ok.error().ToString();
+}
+
 // The standard tier's revenue condition names applicant.min_revenue; without one it is refused.
 TEST(ProgramLoaderTest, RevenueConditionNeedsTheRevenueRule) {
   ExpectRefused(WithExtra("[[grant.tiers]]\nid = \"t2\"\nwhen = { meets_min_revenue = true }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n"),
                 ErrorCode::kContradiction, "grant.tiers[1].when.meets_min_revenue");
   auto ok = WithExtra("[applicant.min_revenue]\namount = \"1.00\"\nclause = \"x\"\n[[grant.tiers]]\nid = \"t2\"\nwhen = { meets_min_revenue = true }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n");
+  EXPECT_TRUE(ok.ok()) << ok.error().ToString();
+}
+
+// program.id names its file: a copy under another name was listed as a second program with the
+// same id (`suanli programs --dir` listed qingyang twice, exit 0).
+TEST(ProgramLoaderTest, TheIdMustNameTheFile) {
+  const std::string dir = ::testing::TempDir();
+  { std::ofstream(dir + "/other-name.toml") << kMinimal; }
+  ExpectRefused(LoadProgramFile(dir + "/other-name.toml"), ErrorCode::kContradiction, "program.id");
+  { std::ofstream(dir + "/minimal.toml") << kMinimal; }
+  auto ok = LoadProgramFile(dir + "/minimal.toml");
   EXPECT_TRUE(ok.ok()) << ok.error().ToString();
 }
 

@@ -85,6 +85,24 @@ const std::vector<std::string_view>& ChipOrigins() {
   return k;
 }
 
+const std::vector<std::string_view>& OrgClasses() {
+  static const std::vector<std::string_view> k = {
+      "major_project_lead",     // leads a national/provincial major AI project (Chengdu, Langfang)
+      "foundation_model_firm",  // Hangzhou's relaxed cap
+      "newly_settled_ai_firm",  // Langfang's one-off voucher
+  };
+  return k;
+}
+
+const std::vector<std::string_view>& ProviderTags() {
+  static const std::vector<std::string_view> k = {
+      "beijing_compute_partner",      "hangzhou_plan_center",  "hangzhou_matchmaking_partner",
+      "langfang_compute_platform",    "nanning_provider_list", "qingyang_cluster",
+      "yangzhou_canal_platform",
+  };
+  return k;
+}
+
 bool Condition::empty() const {
   return project_level.empty() && chip_origin.empty() && org_class.empty() &&
          provider_tag.empty() && resource_class.empty() && !uses_filed_model.has_value() &&
