@@ -139,13 +139,13 @@ struct Condition {
   std::vector<std::string> provider_tag;
   std::vector<std::string> resource_class;
   std::optional<bool> uses_filed_model;
+  // The applicant passes applicant.min_revenue on its revenue, whatever its bypass classes (a
+  // tier for the revenue class only: Chengdu's 50 % standard tier, seed 001 class 一).
+  std::optional<bool> meets_min_revenue;
   bool empty() const;
 };
 
 struct Tier {
-  // The applicant passes applicant.min_revenue on its revenue, whatever its bypass classes (a
-  // tier for the revenue class only: Chengdu's 50 % standard tier, seed 001 class 一).
-  std::optional<bool> meets_min_revenue;
   std::string id;
   std::string label;
   Condition when;

@@ -327,6 +327,9 @@ TEST(NanjingTest, DiscountClassesWithThirtyPercentFloor) {
   EXPECT_EQ(r.amount, M("50000.00"));  // class C pays 50% (assumed)
   EXPECT_EQ(FindStep(r, "price")->value, "50000.00");
   EXPECT_TRUE(ListsAssumption(r, "discounts.classes[2]"));
+  // At 50 % the discount equals the price, so class C cannot tell which one is the amount. At
+  // the 30 % floor (seed 002: "最低折扣为基准价的30%起") the customer pays 30,000 and the
+  // quoted amount is the 70,000 discount.
   c.contract.discount_class = "A";
   r = Quote(p, c);
   ASSERT_TRUE(r.eligible) << Failures(r);
@@ -338,6 +341,3 @@ TEST(NanjingTest, DiscountClassesWithThirtyPercentFloor) {
 
 }  // namespace
 }  // namespace suanli::policy
-  // At 50 % the discount equals the price, so class C cannot tell which one is the amount. At
-  // the 30 % floor (seed 002: "最低折扣为基准价的30%起") the customer pays 30,000 and the
-  // quoted amount is the 70,000 discount.
