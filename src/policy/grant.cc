@@ -189,24 +189,25 @@ bool ApplyCaps(const Program& p, const Tier& t, const Case& c, QuoteResult& r, M
     for (const Cap& cap : p.caps) {
       if (cap.scope != scope || !Applies(cap.tiers, t.id)) continue;
       const std::string name = "cap." + std::string(CapScopeName(scope));
-      if (AnyIn(c.organisation.classes, cap.relaxed_for)) {
-        AddStep(r, name, "cap " + cap.amount.ToString() + " relaxed for this organisation's class; not applied",
-                amount->ToString(), cap.source.clause);
-        Pass(r, "cap_relaxed", name + " of " + cap.amount.ToString() + " is relaxed (organisation class)",
-             cap.source.clause);
-        continue;
+      Money limit = cap.amount;
+      std::string relaxed;
+      if (cap.relaxed_amount && AnyIn(c.organisation.classes, cap.relaxed_for)) {
+        limit = *cap.relaxed_amount;
+        relaxed = " (relaxed from " + cap.amount.ToString() + " for this organisation's class)";
+        Pass(r, "cap_relaxed", name + " of " + cap.amount.ToString() + " is relaxed to " + limit.ToString() +
+                                   " (organisation class)", cap.source.clause);
       }
       const Money used = UsedInScope(scope, c);
-      const Money room = Headroom(cap.amount, used);
+      const Money room = Headroom(limit, used);
       const Money capped = Min(*amount, room);
-      AddStep(r, name, "cap " + cap.amount.ToString() + ", already granted " + used.ToString() +
+      AddStep(r, name, "cap " + limit.ToString() + relaxed + ", already granted " + used.ToString() +
                            ", room " + room.ToString() + (capped < *amount ? " → capped" : ""),
               capped.ToString(), cap.source.clause);
       *amount = capped;
       // Only a cap with no room left is "used up"; a grant already zero before the cap is
       // refused before the caps (RunTier), never reported as a cap.
       if (room.is_zero()) {
-        Fail(r, "cap_exhausted", name + " of " + cap.amount.ToString() + " is used up", cap.source.clause);
+        Fail(r, "cap_exhausted", name + " of " + limit.ToString() + " is used up", cap.source.clause);
         return false;
       }
     }

@@ -162,7 +162,9 @@ struct Cap {
   CapScope scope = CapScope::kVoucher;
   Money amount;
   std::vector<std::string> tiers;           // empty: applies to every tier
-  std::vector<std::string> relaxed_for;     // org classes the cap does not bind
+  std::vector<std::string> relaxed_for;     // org classes for which the cap is relaxed ...
+  std::optional<Money> relaxed_amount;      // ... to this (required with relaxed_for: a relaxed
+                                            // cap is never no cap at all)
   RuleSource source;
 };
 

@@ -107,12 +107,26 @@ Result<Cap> ReadCap(TomlTable& t, Program& p) {
   SUANLI_ASSIGN(auto amount, t.MoneyValue("amount"));
   SUANLI_ASSIGN(cap.tiers, t.StringList("tiers"));
   SUANLI_ASSIGN(cap.relaxed_for, t.EnumList("relaxed_for", OrgClasses()));
+  SUANLI_ASSIGN(cap.relaxed_amount, t.MoneyValue("relaxed_amount"));
   SUANLI_ASSIGN(cap.source, ReadSource(t, p));
   SUANLI_TRY(t.Finish());
   if (!scope) return MakeError(ErrorCode::kMissingField, t.PathOf("scope"), "required");
   SUANLI_ASSIGN(cap.scope, ParseCapScope(*scope, t.PathOf("scope")));
   if (!amount) return MakeError(ErrorCode::kMissingField, t.PathOf("amount"), "required");
   cap.amount = *amount;
+  // "Can be relaxed" without a figure would otherwise mean no cap at all (a quote up to the
+  // whole pool): the file must say how far, marked assumed if no source does.
+  if (!cap.relaxed_for.empty() && !cap.relaxed_amount) {
+    return MakeError(ErrorCode::kMissingField, t.PathOf("relaxed_amount"),
+                     "a cap relaxed for some classes needs the relaxed cap (mark it assumed if no source gives one)");
+  }
+  if (cap.relaxed_amount && cap.relaxed_for.empty()) {
+    return MakeError(ErrorCode::kContradiction, t.PathOf("relaxed_amount"), "relaxed_amount needs relaxed_for");
+  }
+  if (cap.relaxed_amount && *cap.relaxed_amount < cap.amount) {
+    return MakeError(ErrorCode::kContradiction, t.PathOf("relaxed_amount"),
+                     "the relaxed cap is below the cap it relaxes");
+  }
   return cap;
 }
 

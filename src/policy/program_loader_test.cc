@@ -112,6 +112,16 @@ TEST(ProgramLoaderTest, ClassesAndTagsAreAClosedVocabulary) {
   EXPECT_TRUE(ok.ok()) << ok.error().ToString();
 }
 
+// A cap "relaxed" with no figure meant no cap at all; the relaxed cap must be given.
+TEST(ProgramLoaderTest, ARelaxedCapSaysHowFar) {
+  ExpectRefused(WithExtra("[[grant.caps]]\nscope = \"org_year\"\namount = \"1.00\"\nrelaxed_for = [\"foundation_model_firm\"]\nclause = \"x\"\n"),
+                ErrorCode::kMissingField, "grant.caps[0].relaxed_amount");
+  ExpectRefused(WithExtra("[[grant.caps]]\nscope = \"org_year\"\namount = \"2.00\"\nrelaxed_for = [\"foundation_model_firm\"]\nrelaxed_amount = \"1.00\"\nclause = \"x\"\n"),
+                ErrorCode::kContradiction, "grant.caps[0].relaxed_amount");
+  ExpectRefused(WithExtra("[[grant.caps]]\nscope = \"org_year\"\namount = \"1.00\"\nrelaxed_amount = \"2.00\"\nclause = \"x\"\n"),
+                ErrorCode::kContradiction, "grant.caps[0].relaxed_amount");
+}
+
 // The standard tier's revenue condition names applicant.min_revenue; without one it is refused.
 TEST(ProgramLoaderTest, RevenueConditionNeedsTheRevenueRule) {
   ExpectRefused(WithExtra("[[grant.tiers]]\nid = \"t2\"\nwhen = { meets_min_revenue = true }\nbase = \"actual_payment\"\nrate = \"10%\"\nclause = \"x\"\n"),

@@ -116,7 +116,10 @@ void WriteGrant(const Program& p, Writer& w) {
   for (const Cap& c : p.caps) {
     std::string text = "cap " + std::string(CapScopeName(c.scope)) + " " + c.amount.FormatYuan();
     if (!c.tiers.empty()) text += " for tiers " + Join(c.tiers);
-    if (!c.relaxed_for.empty()) text += "; relaxed for " + Join(c.relaxed_for);
+    if (!c.relaxed_for.empty()) {
+      text += "; relaxed to " + (c.relaxed_amount ? c.relaxed_amount->FormatYuan() : std::string("?")) +
+              " for " + Join(c.relaxed_for);
+    }
     w.Rule(text, c.source);
   }
 }

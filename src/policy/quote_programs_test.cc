@@ -289,17 +289,28 @@ TEST(HangzhouTest, RatesByChipOriginAndFiledModel) {
   EXPECT_EQ(r.amount, M("300000.00"));
 }
 
-TEST(HangzhouTest, EightMillionCapRelaxedForFoundationModelFirms) {
+// ≤ 8,000,000 per firm per year (stated), relaxed for foundation-model firms to 16,000,000
+// (assumed: the source gives no figure). The relaxation used to drop the cap altogether, so a
+// foundation-model firm's quote ran to the whole 250,000,000 pool.
+TEST(HangzhouTest, EightMillionCapRelaxedForFoundationModelFirmsToAFiniteCap) {
   const Program p = Shipped("hangzhou");
-  Case c = Example("hangzhou");  // 40,000,000 × 30% = 12,000,000
+  Case c = Example("hangzhou");  // 40,000,000 × 30% = 12,000,000: above 8M, within the relaxed cap
   QuoteResult r = Quote(p, c);
   ASSERT_TRUE(r.eligible) << Failures(r);
   EXPECT_EQ(r.amount, M("12000000.00"));
   bool relaxed = false;
   for (const auto& x : r.reasons) relaxed |= x.code == "cap_relaxed" && x.ok;
   EXPECT_TRUE(relaxed) << "the quote must say the cap was relaxed";
+  EXPECT_TRUE(ListsAssumption(r, "grant.caps[0]"));
+  c.contract.fee = M("10000000000000.00");  // the reviewer's case: 250,000,000 before
+  r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("16000000.00"));
+  c.history.org_granted_this_year = M("16000000.00");
+  EXPECT_NE(Failed(Quote(p, c), "cap_exhausted"), nullptr);
+  c = Example("hangzhou");
   c.organisation.classes.clear();
-  EXPECT_EQ(Quote(p, c).amount, M("8000000.00"));
+  EXPECT_EQ(Quote(p, c).amount, M("8000000.00"));  // the stated cap
 }
 
 TEST(WuxiTest, FiftyMillionPoolAndAssumptionsListed) {
