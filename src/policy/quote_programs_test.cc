@@ -169,6 +169,26 @@ TEST(BeijingTest, ContractRules) {
   EXPECT_NE(Failed(Quote(p, c), "industry"), nullptr);
 }
 
+// The plan is for 2023—2025: a contract signed 2027-05-01 and applied for 2027-06-01 was
+// granted 600,000. Applications close with 2025 (assumed: the notes give no dates).
+TEST(BeijingTest, ThePlanEndsWith2025) {
+  const Program p = Shipped("beijing");
+  Case c = Example("beijing");
+  c.as_of = T("2027-06-01T10:00:00+08:00");
+  c.contract.signed_on = D("2027-05-01");
+  c.contract.start = D("2027-05-15");
+  c.contract.end = D("2028-05-14");
+  QuoteResult r = Quote(p, c);
+  EXPECT_FALSE(r.eligible);
+  EXPECT_NE(Failed(r, "application_window"), nullptr) << Failures(r);
+  EXPECT_TRUE(ListsAssumption(r, "windows.application"));
+  c = Example("beijing");
+  c.as_of = T("2025-12-31T23:59:59+08:00");
+  EXPECT_TRUE(Quote(p, c).eligible) << Failures(Quote(p, c));
+  c.as_of = T("2026-01-01T00:00:00+08:00");
+  EXPECT_NE(Failed(Quote(p, c), "application_window"), nullptr);
+}
+
 TEST(QingyangTest, ThirtyPercentMinFiveThousandMaxTwoMillionTwelveMonths) {
   const Program p = Shipped("qingyang");
   Case c = Example("qingyang");
