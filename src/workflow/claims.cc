@@ -113,6 +113,10 @@ Status RequireDocumentOwnerAccess(Platform::State& s, const Principal& actor,
   return MakeError(ErrorCode::kParse, "owner", "org/<id>, claim/<id> or contract/<id>");
 }
 
+namespace {
+constexpr std::int64_t kClaimGraceSeconds = 10 * 60;
+}  // namespace
+
 Result<Claim> Platform::CompileClaim(const Principal& actor, std::string_view program_id,
                                      std::string_view period) {
   SUANLI_TRY(RequireRole(actor, {Role::kProvider}));
@@ -126,6 +130,16 @@ Result<Claim> Platform::CompileClaim(const Principal& actor, std::string_view pr
     if (ctx.now < Instant::EndOfDay(q.LastDay())) {
       return MakeError(ErrorCode::kStateConflict, "period",
                        q.ToString() + " has not ended; claims are compiled after the quarter");
+    }
+    // A settlement the ledger took in the quarter's last moments reaches the journal with its
+    // answer, a few milliseconds later: compiled in between, the claim would miss it, and the
+    // next quarter's claim would not collect it (it is not that quarter's). After the grace
+    // every answer for the quarter has long been journaled.
+    if (ctx.now < Instant::EndOfDay(q.LastDay()).AddSeconds(kClaimGraceSeconds)) {
+      return MakeError(ErrorCode::kStateConflict, "period",
+                       q.ToString() + " ended less than " + std::to_string(kClaimGraceSeconds / 60) +
+                           " minutes ago; settlements of its last moments are still being "
+                           "recorded: compile the claim a little later");
     }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO claims (provider_id, program_id, period, "
                                            "status, claimed_fen, created_at_us) VALUES "

@@ -448,5 +448,23 @@ TEST_F(PlatformChecksTest, ReadingANoticeIsAuditedOnce) {
   ExpectRefused(platform_->MarkNoticeRead(As("op-ai"), id), ErrorCode::kNotFound, "notice_id");
 }
 
+// A claim for a quarter is compiled only once the quarter's last settlements are surely in the
+// journal: in the first minutes after the quarter a settlement taken in its last moments may
+// still be on its way, and a claim compiled then would miss it for good.
+TEST_F(PlatformChecksTest, AClaimWaitsOutTheQuartersLastMoments) {
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher, "q2", 10'000'00).ok());
+  const Principal op = As("op-ai");
+  clock_.Set(Instant::Parse("2024-07-01T00:05:00+08:00").value());
+  auto early = platform_->CompileClaim(op, "chengdu-2024", "2024Q2");
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, ErrorCode::kStateConflict);
+  EXPECT_EQ(early.error().field, "period");
+  clock_.Set(Instant::Parse("2024-07-01T00:10:00+08:00").value());
+  auto claim = platform_->CompileClaim(op, "chengdu-2024", "2024Q2");
+  ASSERT_TRUE(claim.ok()) << claim.error().ToString();
+  EXPECT_EQ(claim->claimed_fen, 5'000'00);
+}
+
 }  // namespace
 }  // namespace suanli::workflow
