@@ -146,6 +146,12 @@ const en: typeof zh = {
       term: 'Term', application: 'Application', apply: 'Apply for a voucher', empty: 'No contract filed yet. File a compute-service contract above.',
     },
     apps: { quoted: 'Quoted', granted: 'Granted', at: 'Submitted', empty: 'No application yet. Apply on a contract on the Contracts page.' },
+    reverse: {
+      action: 'Reverse', title: 'Reverse a settlement', intro: 'A reversal posts a reversing entry: the deduction goes back to the voucher and no longer counts. A settlement already in a claim is corrected by the claim\'s review; a lapsed or clawed-back voucher cannot take a reversal.',
+      reason: 'Reason for the reversal', submit: 'Reverse', cancel: 'Cancel',
+      confirm: 'Reverse bill {bill}? The voucher gets {amount} back. This cannot be undone.', confirmYes: 'Reverse it', confirmNo: 'Not now',
+      done: 'Bill {bill} reversed',
+    },
     settle: {
       intro: 'When a bill is posted the voucher pays its share (Chengdu: 50 % of the bill, rounded down to the fen, never more than what is left) and the customer pays the rest. Each bill gets its own idempotency key, so posting twice never charges twice.',
       post: 'Post a bill', voucher: 'Voucher', amount: 'Bill amount (CNY)', submit: 'Settle', key: 'Idempotency key', posted: 'Bills posted here',

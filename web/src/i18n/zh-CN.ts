@@ -144,6 +144,12 @@ export default {
       term: '服务期', application: '申领', apply: '申领算力券', empty: '还没有登记合同。请先在上方登记一份算力服务合同。',
     },
     apps: { quoted: '测算额度', granted: '核定额度', at: '提交时间', empty: '还没有申领申请。请在“算力合同”页面对合同提交申领。' },
+    reverse: {
+      action: '冲正', title: '冲正结算', intro: '冲正生成一笔反向分录:该笔抵扣退回券内,不再计入合计。已纳入兑付申请的结算由申请评审更正;已失效或被收回的券无法冲正。',
+      reason: '冲正理由', submit: '冲正', cancel: '取消',
+      confirm: '确定冲正账单 {bill} 吗?券抵扣 {amount} 将退回算力券。此操作无法撤销。', confirmYes: '确定冲正', confirmNo: '再想想',
+      done: '已冲正账单 {bill}',
+    },
     settle: {
       intro: '录入账单时,算力券按政策比例抵扣(成都:账单的 50%,按分向下取整,不超过余额),其余由企业自付。每笔账单自动生成幂等键,重复提交不会重复扣款。',
       post: '录入账单', voucher: '算力券', amount: '账单金额(元)', submit: '结算', key: '幂等键', posted: '本次录入的结算',

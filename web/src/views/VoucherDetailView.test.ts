@@ -66,3 +66,134 @@ describe('VoucherDetailView', () => {
     expect(w.get('[data-test=voucher-days]').text()).toBe('Expired')
   })
 })
+
+/** Element Plus's confirmation box lives in document.body; waits for it and presses a button. */
+async function answerConfirm(which: 'confirm' | 'cancel') {
+  // A box already answered may still be fading out: wait for a new one.
+  const fresh = () => document.querySelector<HTMLElement>('.el-message-box:not([data-answered])')
+  for (let i = 0; i < 50 && !fresh(); i++) await new Promise((r) => setTimeout(r, 20))
+  const box = fresh()
+  expect(box).not.toBeNull()
+  box!.dataset.answered = '1'
+  const text = box!.textContent ?? ''
+  const buttons = [...box!.querySelectorAll<HTMLButtonElement>('.el-message-box__btns button')]
+  const names = buttons.map((b) => b.textContent?.trim())
+  ;(which === 'confirm' ? buttons[buttons.length - 1] : buttons[0]).click()
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 50))
+  await flushPromises()
+  return { text, names }
+}
+
+/** The server for a reversal: each POST answers from `answers` in turn (502: the answer was lost). */
+function serveReversal(answers: { status: number; body: unknown }[]) {
+  return stubFetch((url, init) => {
+    if (init?.method === 'POST') return answers.shift()!
+    if (url === '/api/v1/clock') return { status: 200, body: { now: '2024-05-12T09:00:00+08:00', today: '2024-05-12', manual: true } }
+    if (url.startsWith('/api/v1/vouchers/1/deductions')) return { status: 200, body: { items: rows, next_cursor: null } }
+    if (url.startsWith('/api/v1/vouchers/1')) return { status: 200, body: voucher }
+    return { status: 404, body: { status: 404 } }
+  })
+}
+
+async function openAs(locale: 'zh-CN' | 'en', as: 'officer' | 'applicant' | { id: string; username: string; display_name: string; roles: ['provider']; provider_id: string }) {
+  wrapper = mountWith(VoucherDetailView, locale, { props: { id: '1' }, global: { mocks: { $router: { push: () => undefined } } } }, as)
+  await flushPromises()
+  return wrapper
+}
+
+async function typeReason(text: string) {
+  const reason = document.querySelector('textarea[data-test=reverse-reason]') as HTMLTextAreaElement
+  reason.value = text
+  reason.dispatchEvent(new Event('input'))
+  await flushPromises()
+  reason.form!.dispatchEvent(new Event('submit', { cancelable: true }))
+  await flushPromises()
+  return reason
+}
+
+describe('VoucherDetailView: reversing a settlement', () => {
+  it('offers Reverse to an officer on rows not reversed, and to nobody without the role', async () => {
+    serveReversal([])
+    const w = await openAs('zh-CN', 'officer')
+    expect(w.find('[data-test=reverse-11]').exists()).toBe(false) // already reversed
+    expect(w.get('[data-test=reverse-12]').text()).toBe('冲正')
+    wrapper!.unmount()
+    const a = await openAs('zh-CN', 'applicant')
+    expect(a.find('[data-test=reverse-12]').exists()).toBe(false)
+  })
+
+  it("a provider reverses only its own settlements", async () => {
+    serveReversal([])
+    const other = await openAs('en', { id: '9', username: 'p', display_name: 'p', roles: ['provider'], provider_id: '5' })
+    expect(other.find('[data-test=reverse-12]').exists()).toBe(false)
+    wrapper!.unmount()
+    const own = await openAs('en', { id: '9', username: 'p', display_name: 'p', roles: ['provider'], provider_id: '2' })
+    expect(own.find('[data-test=reverse-12]').exists()).toBe(true)
+  })
+
+  it('asks with named buttons, sends the reason under one Idempotency-Key kept across a lost answer', async () => {
+    const calls = serveReversal([
+      { status: 502, body: { type: 'about:blank', title: 'Bad Gateway', status: 502 } },
+      { status: 200, body: { ...rows[1], reversed: true } },
+    ])
+    const w = await openAs('zh-CN', 'officer')
+    await w.get('[data-test=reverse-12]').trigger('click')
+    await flushPromises()
+    await typeReason('账单号录错,重开 B-002a')
+    const first = await answerConfirm('confirm')
+    expect(first.text).toContain('B-002')
+    expect(first.text).toContain('¥15,000.00')
+    expect(first.names).toEqual(['再想想', '确定冲正'])
+    expect(document.querySelector('[data-test=problem]')?.textContent).toBeTruthy() // the lost answer is shown
+    // Pressed again: the same intent, the same key.
+    ;(document.querySelector('textarea[data-test=reverse-reason]') as HTMLTextAreaElement).form!.dispatchEvent(new Event('submit', { cancelable: true }))
+    await flushPromises()
+    await answerConfirm('confirm')
+    const posts = calls.filter((c) => c.init?.method === 'POST')
+    expect(posts).toHaveLength(2)
+    expect(posts[0].url).toBe('/api/v1/settlements/12/reversal')
+    expect(JSON.parse(String(posts[0].init.body))).toEqual({ reason: '账单号录错,重开 B-002a' })
+    const keys = posts.map((c) => (c.init.headers as Record<string, string>)['Idempotency-Key'])
+    expect(keys[0]).toBeTruthy()
+    expect(keys[1]).toBe(keys[0])
+    // Done: the dialog closed and the page reloaded the voucher and its deductions.
+    expect(calls.filter((c) => c.url.startsWith('/api/v1/vouchers/1/deductions')).length).toBe(2)
+  })
+
+  it('cancelling the confirmation sends nothing; an empty reason is refused on its field', async () => {
+    const calls = serveReversal([])
+    const w = await openAs('en', 'officer')
+    await w.get('[data-test=reverse-13]').trigger('click')
+    await flushPromises()
+    const reason = await typeReason('   ')
+    await new Promise((r) => setTimeout(r, 150))
+    expect(reason.closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent).toContain('Required')
+    await typeReason('duplicate bill')
+    const box = await answerConfirm('cancel')
+    expect(box.names).toEqual(['Not now', 'Reverse it'])
+    expect(calls.filter((c) => c.init?.method === 'POST')).toEqual([])
+  })
+
+  it("shows the server's refusals: on the reason field, and why the settlement cannot be reversed", async () => {
+    const calls = serveReversal([
+      { status: 422, body: { type: 'https://suanli.dev/problems/out_of_range', title: 'out_of_range', status: 422, detail: 'at most 2000 bytes (2400 given)', code: 104, field: 'reason' } },
+      { status: 409, body: { type: 'https://suanli.dev/problems/state_conflict', title: 'state_conflict', status: 409, detail: "already in claim 4; the claim's review corrects it", code: 302, field: 'settlement_id' } },
+    ])
+    const w = await openAs('en', 'officer')
+    await w.get('[data-test=reverse-13]').trigger('click')
+    await flushPromises()
+    const reason = await typeReason('long reason')
+    await answerConfirm('confirm')
+    await new Promise((r) => setTimeout(r, 150))
+    expect(reason.closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent).toContain('outside its allowed range')
+    await typeReason('short reason')
+    await answerConfirm('confirm')
+    const alert = document.querySelector('.el-dialog [data-test=problem]')!.textContent!
+    expect(alert).toContain('This cannot be done in the current state')
+    expect(alert).toContain('already in claim 4')
+    // Each refusal was an answer: the next press is a new intent with a new key.
+    const keys = calls.filter((c) => c.init?.method === 'POST').map((c) => (c.init.headers as Record<string, string>)['Idempotency-Key'])
+    expect(keys[1]).not.toBe(keys[0])
+  })
+})

@@ -39,8 +39,8 @@ function server(posts: (object | Error)[], deductions: object[] = []) {
   return sent
 }
 
-async function mountPage(locale: 'zh-CN' | 'en') {
-  wrapper = mountWith(SettlementsView, locale)
+async function mountPage(locale: 'zh-CN' | 'en', as?: Parameters<typeof mountWith>[3]) {
+  wrapper = mountWith(SettlementsView, locale, {}, as)
   await flushPromises()
   // Choose the voucher in Element Plus's select (its options live in a teleported dropdown).
   await wrapper.get('[data-test=settle-voucher]').trigger('click')
@@ -108,5 +108,55 @@ describe('SettlementsView', () => {
     await new Promise((r) => setTimeout(r, 150))
     const item = w.get('[data-test=settle-amount]').element.closest('.el-form-item')!
     expect(item.querySelector('.el-form-item__error')?.textContent).toContain('two decimals')
+  })
+})
+
+describe('SettlementsView: reversing one of its settlements', () => {
+  it('offers Reverse on its own rows and disables the button while the request is in flight', async () => {
+    const rows = [
+      { id: 5, voucher_id: 1, provider_id: 2, bill_no: 'B-001', bill_amount: '120000.00', deduction: '60000.00', customer_pays: '60000.00', at: '2024-05-10T10:00:00+08:00', reversed: false },
+      { id: 6, voucher_id: 1, provider_id: 4, bill_no: 'X-9', bill_amount: '100.00', deduction: '50.00', customer_pays: '50.00', at: '2024-05-10T11:00:00+08:00', reversed: false },
+    ]
+    const posts: { url: string; key: string; body: unknown }[] = []
+    let answer: (r: Response) => void = () => undefined
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+      if (init?.method === 'POST') {
+        posts.push({ url, key: (init.headers as Record<string, string>)['Idempotency-Key'], body: JSON.parse(String(init.body)) })
+        return new Promise<Response>((r) => (answer = r))
+      }
+      if (url.startsWith('/api/v1/vouchers/1/deductions')) return json(200, { items: rows, next_cursor: null })
+      return json(200, { items: [voucher], next_cursor: null })
+    }) as typeof fetch
+    const w = await mountPage('zh-CN', { id: '9', username: 'p', display_name: 'p', roles: ['provider'], provider_id: '2' })
+    expect(w.find('[data-test=reverse-6]').exists()).toBe(false) // another provider's settlement
+    await w.get('[data-test=reverse-5]').trigger('click')
+    await flushPromises()
+    const reason = document.querySelector('textarea[data-test=reverse-reason]') as HTMLTextAreaElement
+    reason.value = '重复计费'
+    reason.dispatchEvent(new Event('input'))
+    await flushPromises()
+    const submit = () => reason.form!.dispatchEvent(new Event('submit', { cancelable: true }))
+    submit()
+    await flushPromises()
+    for (let i = 0; i < 50 && !document.querySelector('.el-message-box'); i++) await new Promise((r) => setTimeout(r, 20))
+    const buttons = document.querySelectorAll<HTMLButtonElement>('.el-message-box__btns button')
+    expect([...buttons].map((b) => b.textContent?.trim())).toEqual(['再想想', '确定冲正'])
+    buttons[1].click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(posts).toHaveLength(1)
+    expect(posts[0].url).toBe('/api/v1/settlements/5/reversal')
+    expect(posts[0].body).toEqual({ reason: '重复计费' })
+    expect(posts[0].key).toBeTruthy()
+    expect((document.querySelector('[data-test=reverse-submit]') as HTMLButtonElement).disabled).toBe(true)
+    expect((w.get('[data-test=reverse-5]').element as HTMLButtonElement).disabled).toBe(true)
+    submit() // pressed again while in flight: nothing more is sent, no second confirmation
+    await flushPromises()
+    expect(posts).toHaveLength(1)
+    answer(new Response(JSON.stringify({ ...rows[0], reversed: true }), { status: 200, headers: { 'Content-Type': 'application/json' } }))
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 50))
+    expect((w.get('[data-test=reverse-5]').element as HTMLButtonElement).disabled).toBe(false)
   })
 })
