@@ -3,6 +3,7 @@
 // settle. Built from JSON by case_parser.h (schema: docs/case-schema.md). Money is fen.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,11 @@ struct Contract {
 struct History {
   Money org_granted_this_year;
   Money org_granted_cumulative;
+  // The same grants by the tier they were granted under, when known: a cap limited to given
+  // tiers (Chengdu's 1,000,000 a year, standard tier only) counts only those tiers' grants.
+  // Absent: the totals are counted, whatever the tiers.
+  std::optional<std::map<std::string, Money>> org_granted_this_year_by_tier;
+  std::optional<std::map<std::string, Money>> org_granted_cumulative_by_tier;
   Money project_granted;
   Money contract_granted;
   bool contract_already_applied = false;

@@ -89,6 +89,20 @@ class JsonObject {
     return out;
   }
 
+  // {"<name>": "<money>", ...}: amounts by name (history's grants by tier).
+  Result<std::optional<std::map<std::string, Money>>> MoneyMap(std::string_view key) {
+    SUANLI_ASSIGN(auto o, Object(key));
+    if (!o) return std::optional<std::map<std::string, Money>>();
+    std::map<std::string, Money> out;
+    for (const auto& kv : *o->o_) {
+      const std::string name(kv.key());
+      if (name.empty()) return MakeError(ErrorCode::kMissingField, o->PathOf(name), "empty name");
+      SUANLI_ASSIGN(auto m, o->MoneyValue(name));
+      out[name] = m.value_or(Money::Zero());
+    }
+    return std::optional<std::map<std::string, Money>>(std::move(out));
+  }
+
   Result<std::optional<JsonObject>> Object(std::string_view key) {
     const json::value* v = Get(key);
     if (v == nullptr) return std::optional<JsonObject>();
@@ -240,9 +254,32 @@ Status ReadContract(JsonObject& o, Contract& c) {
   return o.Finish();
 }
 
+// The by-tier figures are parts of the totals: their sum may not exceed a total given; a total
+// not given is their sum.
+Status CheckParts(const std::optional<std::map<std::string, Money>>& parts, std::optional<Money>& total,
+                  const std::string& field) {
+  if (!parts) return OkStatus();
+  std::int64_t sum = 0;
+  for (const auto& [tier, m] : *parts) {
+    sum += m.fen();
+    if (sum > limits::kAmountFenMax) return MakeError(ErrorCode::kOutOfRange, field, "sum too large");
+  }
+  if (!total) {
+    total = Money::FromFen(sum);
+  } else if (total->fen() < sum) {
+    return MakeError(ErrorCode::kContradiction, field,
+                     "the grants by tier add up to more than the total " + total->ToString());
+  }
+  return OkStatus();
+}
+
 Status ReadHistory(JsonObject& o, History& h) {
   SUANLI_ASSIGN(auto year, o.MoneyValue("org_granted_this_year"));
   SUANLI_ASSIGN(auto cumulative, o.MoneyValue("org_granted_cumulative"));
+  SUANLI_ASSIGN(h.org_granted_this_year_by_tier, o.MoneyMap("org_granted_this_year_by_tier"));
+  SUANLI_ASSIGN(h.org_granted_cumulative_by_tier, o.MoneyMap("org_granted_cumulative_by_tier"));
+  SUANLI_TRY(CheckParts(h.org_granted_this_year_by_tier, year, o.PathOf("org_granted_this_year_by_tier")));
+  SUANLI_TRY(CheckParts(h.org_granted_cumulative_by_tier, cumulative, o.PathOf("org_granted_cumulative_by_tier")));
   SUANLI_ASSIGN(auto project, o.MoneyValue("project_granted"));
   SUANLI_ASSIGN(auto contract, o.MoneyValue("contract_granted"));
   SUANLI_ASSIGN(auto applied, o.Bool("contract_already_applied"));

@@ -134,5 +134,21 @@ TEST(CaseParserTest, IndividualsNeedNoUscc) {
   ASSERT_TRUE(r.ok()) << r.error().ToString();
 }
 
+// Grants by tier are parts of the totals: a total not given is their sum, one given may not be
+// less than their sum.
+TEST(CaseParserGrantsByTier, PartsOfTheTotals) {
+  const std::string head = R"({"as_of":"2024-03-15T10:00:00+08:00","organisation":{"uscc":"91510100MA61R1234W","type":"enterprise"},"provider":{"name":"p"},"contract":{"id":"c","fee":"1.00","signed_on":"2024-03-01","resource_class":"compute"},"history":)";
+  auto c = ParseCase(head + R"({"org_granted_cumulative":"15.00","org_granted_this_year_by_tier":{"standard":"10.00","national_project":"5.00"}}})");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->history.org_granted_this_year.fen(), 1500);
+  EXPECT_EQ(c->history.org_granted_this_year_by_tier->at("standard").fen(), 1000);
+  auto bad = ParseCase(head + R"({"org_granted_this_year":"12.00","org_granted_cumulative":"12.00","org_granted_this_year_by_tier":{"standard":"10.00","national_project":"5.00"}}})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "history.org_granted_this_year_by_tier");
+  auto typed = ParseCase(head + R"({"org_granted_cumulative_by_tier":{"standard":10}}})");
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.error().field, "history.org_granted_cumulative_by_tier.standard");
+}
+
 }  // namespace
 }  // namespace suanli::policy

@@ -172,15 +172,34 @@ bool CheckFloor(const Program& p, const Tier& t, Money amount, QuoteResult& r, s
   return true;
 }
 
-Money UsedInScope(CapScope scope, const Case& c) {
-  switch (scope) {
+// What a cap has already used. A cap limited to given tiers counts only their grants when the
+// case breaks its history down by tier; otherwise (no breakdown) every grant counts, so a cap
+// is never under-counted. `*what` says which was counted.
+Money UsedInScope(const Cap& cap, const Case& c, std::string* what) {
+  const History& h = c.history;
+  const std::optional<std::map<std::string, Money>>* by_tier = nullptr;
+  Money total;
+  switch (cap.scope) {
     case CapScope::kVoucher: return Money::Zero();
-    case CapScope::kContract: return c.history.contract_granted;
-    case CapScope::kOrgYear: return c.history.org_granted_this_year;
-    case CapScope::kOrgCumulative: return c.history.org_granted_cumulative;
-    case CapScope::kProject: return c.history.project_granted;
+    case CapScope::kContract: return h.contract_granted;
+    case CapScope::kProject: return h.project_granted;
+    case CapScope::kOrgYear: total = h.org_granted_this_year; by_tier = &h.org_granted_this_year_by_tier; break;
+    case CapScope::kOrgCumulative: total = h.org_granted_cumulative; by_tier = &h.org_granted_cumulative_by_tier; break;
   }
-  return Money::Zero();
+  if (cap.tiers.empty()) return total;
+  if (!by_tier->has_value()) {
+    *what = " (no grants by tier given: all counted)";
+    return total;
+  }
+  std::int64_t sum = 0;
+  std::string names;
+  for (const auto& t : cap.tiers) {
+    names += (names.empty() ? "" : ", ") + t;
+    auto it = (*by_tier)->find(t);
+    if (it != (*by_tier)->end()) sum += it->second.fen();
+  }
+  *what = " in tiers " + names;
+  return Money::FromFen(sum);
 }
 
 bool ApplyCaps(const Program& p, const Tier& t, const Case& c, QuoteResult& r, Money* amount) {
@@ -197,10 +216,11 @@ bool ApplyCaps(const Program& p, const Tier& t, const Case& c, QuoteResult& r, M
         Pass(r, "cap_relaxed", name + " of " + cap.amount.ToString() + " is relaxed to " + limit.ToString() +
                                    " (organisation class)", cap.source.clause);
       }
-      const Money used = UsedInScope(scope, c);
+      std::string counted;
+      const Money used = UsedInScope(cap, c, &counted);
       const Money room = Headroom(limit, used);
       const Money capped = Min(*amount, room);
-      AddStep(r, name, "cap " + limit.ToString() + relaxed + ", already granted " + used.ToString() +
+      AddStep(r, name, "cap " + limit.ToString() + relaxed + ", already granted " + used.ToString() + counted +
                            ", room " + room.ToString() + (capped < *amount ? " → capped" : ""),
               capped.ToString(), cap.source.clause);
       *amount = capped;

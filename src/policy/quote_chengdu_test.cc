@@ -81,6 +81,26 @@ TEST_F(ChengduTest, OneMillionPerOrganisationPerYear) {
   EXPECT_NE(Failed(Run(), "below_minimum"), nullptr);
 }
 
+// The 1,000,000 a year is the standard tier's (seed 001 一; grant.caps[0].tiers). A firm with a
+// 1,500,000 national-project grant this year was refused a standard voucher because the case's
+// history carried only the total; with the grants by tier, only standard grants count.
+TEST_F(ChengduTest, TheYearlyCapCountsTheStandardTiersGrantsOnly) {
+  case_.contract.fee = M("200000.00");  // 100,000
+  case_.history.org_granted_this_year = M("1500000.00");
+  case_.history.org_granted_cumulative = M("1500000.00");
+  EXPECT_NE(Failed(Run(), "cap_exhausted"), nullptr);  // no breakdown: every grant counts
+  case_.history.org_granted_this_year_by_tier = std::map<std::string, Money>{{"national_project", M("1500000.00")}};
+  QuoteResult r = Run();
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  EXPECT_EQ(r.amount, M("100000.00"));
+  ASSERT_NE(FindStep(r, "cap.org_year"), nullptr);
+  EXPECT_NE(FindStep(r, "cap.org_year")->detail.find("in tiers standard"), std::string::npos);
+  (*case_.history.org_granted_this_year_by_tier)["standard"] = M("950000.00");
+  case_.history.org_granted_this_year = M("2450000.00");
+  case_.history.org_granted_cumulative = M("2450000.00");
+  EXPECT_EQ(Run().amount, M("50000.00"));
+}
+
 TEST_F(ChengduTest, TenMillionYearlyPool) {
   EXPECT_EQ(program_.pool->amount_per_year, M("10000000.00"));
   case_.history.pool_remaining = M("30000.00");  // partial: what is left

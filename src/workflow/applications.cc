@@ -3,6 +3,7 @@
 // subsidies, related parties); an officer approves or refuses; approval issues the voucher —
 // a ledger account funded from the pool — with the grant re-quoted at the decision.
 #include <algorithm>
+#include <map>
 
 #include <boost/json.hpp>
 
@@ -134,23 +135,52 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   k.contract.end = c.end_on;
   k.contract.resource_class = c.resource_class;
   if (!c.project_level.empty()) k.contract.project = policy::Project{c.project_name, c.project_level};
-  const std::string granted =
-      "SELECT COALESCE(SUM(granted_fen), 0) FROM applications WHERE status = 'approved' AND "
-      "org_id = ?1 AND id != " + std::to_string(exclude_application) + " AND program_id = ?2";
-  SUANLI_ASSIGN(const std::int64_t year_fen, SumFen(db, granted, org.id, p.id));
-  SUANLI_ASSIGN(const std::int64_t all_fen,
-                SumFen(db, "SELECT COALESCE(SUM(granted_fen), 0) FROM applications WHERE status "
-                           "= 'approved' AND org_id = ?1 AND ?2 = ?2",
-                       org.id, ""));
+  // What the organisation has been granted under THIS program: in all (the program's cumulative
+  // cap, Nanning's 2,000,000 per unit) and in the CST natural year of `now` (Beijing's 2,000,000
+  // per firm per natural year over 2023–2025), each also by the tier it was granted under, since
+  // a cap may bind given tiers only (Chengdu's 1,000,000 a year is the standard tier's: a
+  // 1,500,000 national-project grant does not use it). A grant's year is the CST year of the
+  // approval that issued it, the day its quote took as the issue day.
+  SUANLI_ASSIGN(auto granted, db.Prepare("SELECT granted_fen, decided_at_us, quote_json FROM "
+                                         "applications WHERE status = 'approved' AND org_id = ?1 "
+                                         "AND program_id = ?2 AND id != ?3"));
+  granted.Bind(1, org.id).Bind(2, p.id).Bind(3, exclude_application);
+  std::int64_t year_fen = 0, all_fen = 0;
+  std::map<std::string, Money> year_by_tier, all_by_tier;
+  const int this_year = now.CstDate().year();
+  while (true) {
+    SUANLI_ASSIGN(const bool row, granted.Step());
+    if (!row) break;
+    const std::int64_t fen = granted.OptInt(0).value_or(0);
+    const std::optional<std::int64_t> decided = granted.OptInt(1);
+    std::string tier;
+    boost::system::error_code ec;
+    const boost::json::value quote = boost::json::parse(granted.Text(2), ec);
+    if (!ec && quote.is_object()) {
+      if (const auto* t = quote.as_object().if_contains("tier"); t != nullptr && t->is_string()) {
+        tier = std::string(t->get_string());
+      }
+    }
+    all_fen += fen;
+    all_by_tier[tier] = Money::FromFen(all_by_tier[tier].fen() + fen);
+    if (decided && Instant::FromMicros(*decided).CstDate().year() == this_year) {
+      year_fen += fen;
+      year_by_tier[tier] = Money::FromFen(year_by_tier[tier].fen() + fen);
+    }
+  }
   k.history.org_granted_this_year = Money::FromFen(year_fen);
   k.history.org_granted_cumulative = Money::FromFen(all_fen);
+  k.history.org_granted_this_year_by_tier = std::move(year_by_tier);
+  k.history.org_granted_cumulative_by_tier = std::move(all_by_tier);
   if (!c.project_name.empty()) {
-    SUANLI_ASSIGN(const std::int64_t proj_fen,
-                  SumFen(db, "SELECT COALESCE(SUM(a.granted_fen), 0) FROM applications a JOIN "
-                             "contracts c ON c.id = a.contract_id WHERE a.status = 'approved' "
-                             "AND c.org_id = ?1 AND c.project_name = ?2",
-                         org.id, c.project_name));
-    k.history.project_granted = Money::FromFen(proj_fen);
+    // The project's total under this program (Chengdu's 3,000,000 / 1,500,000 per project).
+    SUANLI_ASSIGN(auto proj, db.Prepare("SELECT COALESCE(SUM(a.granted_fen), 0) FROM applications a "
+                                        "JOIN contracts c ON c.id = a.contract_id WHERE a.status = "
+                                        "'approved' AND c.org_id = ?1 AND c.project_name = ?2 AND "
+                                        "a.program_id = ?3"));
+    proj.Bind(1, org.id).Bind(2, c.project_name).Bind(3, p.id);
+    SUANLI_ASSIGN(const bool row, proj.Step());
+    k.history.project_granted = Money::FromFen(row ? proj.Int(0) : 0);
   }
   const ProgramAccounts& accounts = s.program_accounts.at(p.id);
   SUANLI_ASSIGN(const ledger::Account pool, s.LookupAccount(accounts.pool));
