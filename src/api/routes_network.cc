@@ -59,27 +59,40 @@ void AddNetworkRoutes(RouteKit& kit) {
           });
   kit.Add(Method::kGet, "/api/v1/centers/{id}/utilisation", Access::AnyUser(),
           "a center's utilisation per day (?from=YYYY-MM-DD&to=YYYY-MM-DD): used over capacity, "
-          "jobs, billed, voucher-funded share", "network",
+          "jobs; billed and voucher-funded share to its operators, officers, admins and auditors",
+          "network",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const Date from, Date::Parse(c.req.QueryParam("from").value_or(""), "from"));
             SUANLI_ASSIGN(const Date to, Date::Parse(c.req.QueryParam("to").value_or(""), "to"));
             SUANLI_ASSIGN(const auto u, c.platform.CenterUtilisation(id, from, to));
+            SUANLI_ASSIGN(const auto center, c.platform.GetCenter(id));
+            // How busy a center is, is public to signed-in users (they choose where to run);
+            // what it billed and what vouchers paid it is the provider's business: its own
+            // operators and the program's officers, admins and auditors see the money.
+            const bool money = c.who.role == Role::kOfficer || c.who.role == Role::kAdmin ||
+                               c.who.role == Role::kAuditor ||
+                               (c.who.role == Role::kProvider &&
+                                c.who.provider_id == center.provider_id);
             json::array days;
             for (const auto& d : u.days) {
-              days.push_back(json::object{{"day", d.day.ToString()},
-                                          {"card_used_s", d.card_used_s},
-                                          {"card_capacity_s", d.card_capacity_s},
-                                          {"core_used_s", d.core_used_s},
-                                          {"core_capacity_s", d.core_capacity_s},
-                                          {"jobs", d.jobs},
-                                          {"billed", MoneyString(d.billed_fen)}});
+              json::object day{{"day", d.day.ToString()},
+                               {"card_used_s", d.card_used_s},
+                               {"card_capacity_s", d.card_capacity_s},
+                               {"core_used_s", d.core_used_s},
+                               {"core_capacity_s", d.core_capacity_s},
+                               {"jobs", d.jobs}};
+              if (money) day["billed"] = MoneyString(d.billed_fen);
+              days.push_back(std::move(day));
             }
-            return Json(json::object{
-                {"center_id", u.center_id},
-                {"days", std::move(days)},
-                {"provider_metered_settled", MoneyString(u.provider_metered_settled_fen)},
-                {"provider_voucher_paid", MoneyString(u.provider_voucher_paid_fen)}});
+            json::object out{{"center_id", u.center_id},
+                             {"days", std::move(days)},
+                             {"money_visible", money}};
+            if (money) {
+              out["provider_metered_settled"] = MoneyString(u.provider_metered_settled_fen);
+              out["provider_voucher_paid"] = MoneyString(u.provider_voucher_paid_fen);
+            }
+            return Json(std::move(out));
           });
   kit.Add(Method::kPost, "/api/v1/goods", provider,
           "list goods beyond raw compute: a software licence, dataset, model or service",

@@ -203,9 +203,19 @@ def run(server, suanli):
     ok(op.call("POST", "/api/v1/settlements",
                {"voucher_id": voucher_b, "bill_no": "INV-B-EXTRA", "amount": "5000.00"},
                headers={"Idempotency-Key": "inflated-b"}))
-    # Utilisation per day from the metered usage, and the vouchers' share of the bills.
-    u = ok(firm.call("GET", f"/api/v1/centers/{center['id']}/utilisation"
-                            "?from=2024-03-12&to=2024-03-15"))
+    # Utilisation per day from the metered usage, and the vouchers' share of the bills: the
+    # money to the center's own operators and the program's officers only; an applicant sees
+    # how busy the center is, not what it billed.
+    seen = ok(firm.call("GET", f"/api/v1/centers/{center['id']}/utilisation"
+                               "?from=2024-03-12&to=2024-03-15"))
+    assert seen["money_visible"] is False and "provider_voucher_paid" not in seen, seen
+    assert all("billed" not in d for d in seen["days"]), seen
+    assert [d["jobs"] for d in sorted(seen["days"], key=lambda d: d["day"])] == [1, 2, 1, 0], seen
+    assert ok(officer.call("GET", f"/api/v1/centers/{center['id']}/utilisation"
+                                  "?from=2024-03-12&to=2024-03-15"))["money_visible"] is True
+    u = ok(op.call("GET", f"/api/v1/centers/{center['id']}/utilisation"
+                          "?from=2024-03-12&to=2024-03-15"))
+    assert u["money_visible"] is True, u
     days = {d["day"]: d for d in u["days"]}
     assert [(days[d]["card_used_s"], days[d]["jobs"], days[d]["billed"]) for d in
             ("2024-03-12", "2024-03-13", "2024-03-14", "2024-03-15")] == \

@@ -272,7 +272,13 @@ async function run(browser, locale) {
     })
 
     await step("metered usage shows on the center's utilisation chart", async () => {
-      const page = await signIn('demo-applicant', `/centers/${centerB.id}?from=2024-03-01&to=2024-03-15`)
+      // An applicant sees how busy the center is, not what it billed (the provider's business).
+      const applicant = await signIn('demo-applicant', `/centers/${centerB.id}?from=2024-03-01&to=2024-03-15`)
+      await $(applicant, 'util-chart').locator('canvas').first().waitFor()
+      await expectText($(applicant, 'util-jobs'), String(usageJobs.length))
+      if (await $(applicant, 'util-billed').count() !== 0) throw new Error("an applicant was shown the center's billed amount")
+      // Its own operator sees the money too.
+      const page = await signIn('op-ai', `/centers/${centerB.id}?from=2024-03-01&to=2024-03-15`)
       await expectText($(page, 'center-name'), '成都智算中心')
       await $(page, 'util-chart').locator('canvas').first().waitFor()
       await expectText($(page, 'util-jobs'), String(usageJobs.length))

@@ -80,14 +80,17 @@ export interface UtilisationDay {
   core_used_s: number
   core_capacity_s: number
   jobs: number
-  billed: Money
+  /** Only when money_visible. */
+  billed?: Money
 }
 export interface Utilisation {
   center_id: Id
   days: UtilisationDay[]
+  /** The amounts are shown to the center's own operators, officers, admins and auditors only. */
+  money_visible: boolean
   /** The center's provider's metered bills settled through vouchers in the range, and what the vouchers paid of them. */
-  provider_metered_settled: Money
-  provider_voucher_paid: Money
+  provider_metered_settled?: Money
+  provider_voucher_paid?: Money
 }
 
 /** POST /jobs: the request's fields exactly as the server parses them (src/api/routes_jobs.cc). */

@@ -20,6 +20,7 @@ describe('shapeUtilisation', () => {
       day('2024-03-15', 8 * 3600, 192 * 3600, 1, '96.00'),
       day('2024-03-17', DAY_CARDS, DAY_CORES / 3, 0, '0.00'),
     ],
+    money_visible: true,
     provider_metered_settled: '1248.00',
     provider_voucher_paid: '624.00',
   }
@@ -46,6 +47,7 @@ describe('shapeUtilisation', () => {
     const cpuOnly = shapeUtilisation({
       center_id: 1,
       days: [{ day: '2024-03-15', card_used_s: 0, card_capacity_s: 0, core_used_s: 3600, core_capacity_s: 64 * 86400, jobs: 1, billed: '0.10' }],
+      money_visible: true,
       provider_metered_settled: '0.00',
       provider_voucher_paid: '0.00',
     })
@@ -58,7 +60,7 @@ describe('shapeUtilisation', () => {
   it('knows an idle range is empty (the page then says what to do next)', () => {
     const idle = shapeUtilisation({
       center_id: 2, days: [day('2024-03-15', 0, 0, 0, '0.00'), day('2024-03-16', 0, 0, 0, '0.00')],
-      provider_metered_settled: '0.00', provider_voucher_paid: '0.00',
+      money_visible: true, provider_metered_settled: '0.00', provider_voucher_paid: '0.00',
     })
     expect(idle.hasUsage).toBe(false)
     expect(idle.totalBilled).toBe('0.00')
@@ -67,9 +69,19 @@ describe('shapeUtilisation', () => {
   it('sums billed amounts beyond 2^53 fen without losing a digit', () => {
     const big = shapeUtilisation({
       center_id: 2, days: [day('2024-03-15', 1, 0, 1, '90071992547409.93'), day('2024-03-16', 1, 0, 1, '0.07')],
-      provider_metered_settled: '0.00', provider_voucher_paid: '0.00',
+      money_visible: true, provider_metered_settled: '0.00', provider_voucher_paid: '0.00',
     })
     expect(big.totalBilled).toBe('90071992547410.00')
+  })
+
+  it("shows no money to those who may not see the center's (the server leaves it out)", () => {
+    const { billed: _b, ...busy } = day('2024-03-15', DAY_CARDS / 2, 0, 2, '0.00')
+    const hidden = shapeUtilisation({ center_id: 2, days: [busy], money_visible: false })
+    expect(hidden.cardPct).toEqual([50])
+    expect(hidden.totalJobs).toBe(2)
+    expect(hidden.billed).toBeNull()
+    expect(hidden.totalBilled).toBeNull()
+    expect(hidden.voucherSharePct).toBeNull()
   })
 })
 

@@ -16,14 +16,15 @@ export interface UtilisationSeries {
   /** Core-seconds used over core capacity, 0–100 (one decimal); null when the center has no cores. */
   corePct: (number | null)[]
   jobs: number[]
-  billed: string[]
+  /** Per day; null when the caller may not see the center's money. */
+  billed: string[] | null
   hasCards: boolean
   hasCores: boolean
   /** Any job held resources or ended in the range. */
   hasUsage: boolean
   totalJobs: number
-  /** Sum of the days' billed amounts, decimal string. */
-  totalBilled: string
+  /** Sum of the days' billed amounts, decimal string; null when the money is not shown. */
+  totalBilled: string | null
   /** Voucher-paid over metered-and-settled, 0–100; null when nothing was settled. */
   voucherSharePct: number | null
 }
@@ -38,21 +39,23 @@ export function shapeUtilisation(u: Utilisation): UtilisationSeries {
   const days = [...u.days].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
   const cardPct = days.map((d) => pct(d.card_used_s, d.card_capacity_s))
   const corePct = days.map((d) => pct(d.core_used_s, d.core_capacity_s))
+  // The server leaves the amounts out for those who may not see a center's money.
+  const money = u.money_visible !== false && days.every((d) => d.billed !== undefined)
   let billed = 0n
-  for (const d of days) billed += toFen(d.billed)
-  const settled = toFen(u.provider_metered_settled)
+  if (money) for (const d of days) billed += toFen(d.billed!)
+  const settled = money && u.provider_metered_settled ? toFen(u.provider_metered_settled) : 0n
   return {
     days: days.map((d) => d.day),
     cardPct,
     corePct,
     jobs: days.map((d) => d.jobs),
-    billed: days.map((d) => d.billed),
+    billed: money ? days.map((d) => d.billed!) : null,
     hasCards: days.some((d) => d.card_capacity_s > 0),
     hasCores: days.some((d) => d.core_capacity_s > 0),
     hasUsage: days.some((d) => d.card_used_s > 0 || d.core_used_s > 0 || d.jobs > 0),
     totalJobs: days.reduce((s, d) => s + d.jobs, 0),
-    totalBilled: `${billed / 100n}.${(billed % 100n).toString().padStart(2, '0')}`,
-    voucherSharePct: settled > 0n ? percentOf(u.provider_voucher_paid, u.provider_metered_settled) : null,
+    totalBilled: money ? `${billed / 100n}.${(billed % 100n).toString().padStart(2, '0')}` : null,
+    voucherSharePct: settled > 0n ? percentOf(u.provider_voucher_paid!, u.provider_metered_settled!) : null,
   }
 }
 
