@@ -90,7 +90,12 @@ export interface NewContract {
   start_on: string
   end_on: string
   resource_class: string
+  /** A major project: its name, its level and a project_evidence document of the organisation. */
+  project_name?: string
+  project_level?: (typeof PROJECT_LEVELS)[number]
+  evidence_document_id?: Id
 }
+export const PROJECT_LEVELS = ['provincial', 'national'] as const
 
 export interface Application {
   id: Id

@@ -70,6 +70,7 @@ const en: typeof zh = {
     },
   },
   validation: {
+    maxBytes: 'At most {max} bytes (a Chinese character takes 3)',
     required: 'Required', money: {
       empty: 'Enter an amount', format: 'Enter a number, e.g. 20000 or 20000.50', decimals: 'At most two decimals (to the fen)',
       negative: 'The amount cannot be negative', too_large: 'The amount is too large (at most ¥10 trillion)',
@@ -141,6 +142,9 @@ const en: typeof zh = {
       uploaded: 'Uploaded', replace: 'Upload again',
     },
     contracts: {
+      major: 'Major project (optional)', majorHint: 'The lead organisation of a national or provincial major project may apply under the major-project tier (past the revenue rule): name the project and cite a project-evidence document your organisation uploaded. The tier is granted once an officer approves the evidence; rejected evidence cannot be cited.',
+      projectLevel: 'Project level', levels: { none: 'Not a major project', provincial: 'Provincial', national: 'National' }, projectName: 'Project name', evidence: 'Project evidence',
+      noEvidence: 'No evidence yet: upload one', uploadEvidence: 'Upload project evidence', project: 'Project',
       intro: 'File the compute-service contract signed with a provider, then apply for a voucher on it. One application per contract.', file: 'File a contract',
       filed: 'Contract {no} filed', submit: 'File contract', list: 'My contracts', program: 'Program', applied: 'Application submitted; quoted amount:',
       term: 'Term', application: 'Application', apply: 'Apply for a voucher', empty: 'No contract filed yet. File a compute-service contract above.',

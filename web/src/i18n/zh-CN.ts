@@ -68,6 +68,7 @@ export default {
     },
   },
   validation: {
+    maxBytes: '最多 {max} 字节(一个汉字占 3 字节)',
     required: '必填', money: {
       empty: '请输入金额', format: '请输入数字金额,例如 20000 或 20000.50', decimals: '金额最多保留两位小数(精确到分)',
       negative: '金额不能为负数', too_large: '金额超出允许范围(最多 10 万亿元)',
@@ -139,6 +140,9 @@ export default {
       uploaded: '上传时间', replace: '重新上传',
     },
     contracts: {
+      major: '重大项目(选填)', majorHint: '国家级或省级重大项目的牵头单位可按重大项目档次申领(不受营收规则限制):填写项目名称,并引用本单位上传的“项目证明”。证明经审核通过后才按该档次核定;被退回的证明不能引用。',
+      projectLevel: '项目级别', levels: { none: '非重大项目', provincial: '省级', national: '国家级' }, projectName: '项目名称', evidence: '项目证明',
+      noEvidence: '尚无项目证明,请先上传', uploadEvidence: '上传项目证明', project: '项目',
       intro: '登记与算力供给方签订的算力服务合同,再据此申领算力券。每份合同只能申领一次。', file: '登记合同',
       filed: '合同 {no} 已登记', submit: '登记合同', list: '我的合同', program: '申领政策', applied: '申领已提交,测算额度:',
       term: '服务期', application: '申领', apply: '申领算力券', empty: '还没有登记合同。请先在上方登记一份算力服务合同。',

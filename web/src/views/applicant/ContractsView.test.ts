@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import ContractsView from './ContractsView.vue'
+import { mountWith, stubFetch } from '@/test/mount'
+
+let wrapper: VueWrapper | null = null
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+  document.body.innerHTML = ''
+})
+
+const applicant = { id: '4', username: 'demo-applicant', display_name: '申领单位', roles: ['applicant' as const], org_id: '3' }
+const doc = (id: number, kind: string, status: string) => ({
+  id, owner: 'org/3', kind, sha256: 'ab', media_type: 'application/pdf', filename: `${kind}-${id}.pdf`, status, reason: '', size_bytes: 1000,
+  uploaded_at: '2024-05-01T10:00:00+08:00',
+})
+const filed = {
+  id: 21, org_id: 3, provider_id: 2, contract_no: 'HT-2024-021', amount: '2000000.00', signed_on: '2024-05-01', start_on: '2024-05-01',
+  end_on: '2025-04-30', resource_class: 'intelligent_compute', project_name: '成渝算力枢纽示范工程', project_level: 'national',
+  evidence_document_id: 31, created_at: '2024-05-02T10:00:00+08:00',
+}
+
+/** The server: POST /contracts answers from `answers` in turn. */
+function serve(answers: { status: number; body: unknown }[]) {
+  return stubFetch((url, init) => {
+    if (init?.method === 'POST' && url === '/api/v1/contracts') return answers.shift()!
+    if (url.startsWith('/api/v1/providers')) return { status: 200, body: { items: [{ id: 2, name: '成都智算中心', uscc: '91510100MA6C000001', region: 'chengdu' }], next_cursor: null } }
+    // The evidence: 31 pending, 30 rejected (not offered), and a licence (not evidence).
+    if (url.startsWith('/api/v1/orgs/3/documents')) return { status: 200, body: { items: [doc(30, 'project_evidence', 'rejected'), doc(31, 'project_evidence', 'pending'), doc(12, 'business_licence', 'approved')], next_cursor: null } }
+    if (url.startsWith('/api/v1/programs')) return { status: 200, body: { items: [], next_cursor: null } }
+    return { status: 200, body: { items: [], next_cursor: null } }
+  })
+}
+
+async function choose(w: VueWrapper, testId: string, text: string) {
+  await w.get(`[data-test=${testId}]`).trigger('click')
+  await flushPromises()
+  const options = [...document.body.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].filter((o) => o.textContent?.includes(text))
+  expect(options.length).toBeGreaterThan(0)
+  options[options.length - 1].click()
+  await flushPromises()
+}
+
+async function fill(w: VueWrapper) {
+  await choose(w, 'contract-provider', '成都智算中心')
+  await w.get('[data-test=contract-no]').setValue('HT-2024-021')
+  await w.get('[data-test=contract-amount]').setValue('2,000,000.00')
+  await w.get('[data-test=contract-signed]').setValue('2024-05-01')
+  await w.get('[data-test=contract-start]').setValue('2024-05-01')
+  await w.get('[data-test=contract-end]').setValue('2025-04-30')
+}
+
+const fieldError = async (w: VueWrapper, testId: string) => {
+  await new Promise((r) => setTimeout(r, 150)) // the field's error comes in with a transition
+  return w.get(`[data-test=${testId}]`).element.closest('.el-form-item')!.querySelector('.el-form-item__error')?.textContent ?? ''
+}
+
+describe('ContractsView: a major project', () => {
+  it('sends the project name, level and the chosen evidence; a rejected document is not offered', async () => {
+    const calls = serve([{ status: 201, body: filed }])
+    const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await fill(w)
+    await choose(w, 'contract-project-level', '国家级')
+    await w.get('[data-test=contract-project-name]').setValue('  成渝算力枢纽示范工程 ')
+    await w.get('[data-test=contract-evidence]').trigger('click')
+    await flushPromises()
+    const offered = [...document.body.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].map((o) => o.textContent ?? '')
+    expect(offered.some((o) => o.includes('#31') && o.includes('待审核'))).toBe(true)
+    expect(offered.some((o) => o.includes('#30'))).toBe(false)
+    expect(offered.some((o) => o.includes('#12'))).toBe(false)
+    await choose(w, 'contract-evidence', '#31')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const post = calls.find((c) => c.init?.method === 'POST')!
+    expect(post.url).toBe('/api/v1/contracts')
+    expect(JSON.parse(String(post.init.body))).toEqual({
+      org_id: 3, provider_id: 2, contract_no: 'HT-2024-021', amount: '2000000.00', signed_on: '2024-05-01', start_on: '2024-05-01',
+      end_on: '2025-04-30', resource_class: 'intelligent_compute', project_level: 'national', project_name: '成渝算力枢纽示范工程', evidence_document_id: 31,
+    })
+    expect(w.get('[data-test=contract-filed]').text()).toContain('HT-2024-021')
+  })
+
+  it('an ordinary contract sends no project fields', async () => {
+    const calls = serve([{ status: 201, body: { ...filed, project_name: '', project_level: '', evidence_document_id: null } }])
+    const w = mountWith(ContractsView, 'en', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await fill(w)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const body = JSON.parse(String(calls.find((c) => c.init?.method === 'POST')!.init.body))
+    expect(body).not.toHaveProperty('project_level')
+    expect(body).not.toHaveProperty('evidence_document_id')
+  })
+
+  it('a major project without evidence is refused on its field before sending; the server refusal lands on evidence_document_id', async () => {
+    const calls = serve([
+      { status: 403, body: { type: 'https://suanli.dev/problems/forbidden', title: 'forbidden', status: 403, detail: 'not a document of this organisation', code: 301, field: 'evidence_document_id' } },
+    ])
+    const w = mountWith(ContractsView, 'en', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await fill(w)
+    await choose(w, 'contract-project-level', 'Provincial')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(await fieldError(w, 'contract-evidence')).toContain('Required')
+    expect(await fieldError(w, 'contract-project-name')).toContain('Required')
+    expect(calls.filter((c) => c.init?.method === 'POST')).toEqual([])
+    await w.get('[data-test=contract-project-name]').setValue('川渝数据中心集群')
+    await choose(w, 'contract-evidence', '#31')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(calls.filter((c) => c.init?.method === 'POST')).toHaveLength(1)
+    expect(await fieldError(w, 'contract-evidence')).toContain('You are not allowed to do this')
+    expect(w.get('[data-test=problem-detail]').text()).toContain('not a document of this organisation')
+  })
+
+  it('checks the project name in bytes, as the server counts them', async () => {
+    serve([])
+    const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await w.get('[data-test=contract-project-name]').setValue('项'.repeat(67)) // 201 bytes
+    expect(await fieldError(w, 'contract-project-name')).toContain('最多 200 字节')
+  })
+})
