@@ -199,6 +199,9 @@ export const documentUrl = (doc: Id) => `/api/v1/documents/${doc}/content`
 export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { owner })
 export const declareRelatedParty = (owner: string, relation: string, party: string) =>
   post<RelatedParty>('/related-parties', { owner, relation, party })
+/** An officer withdraws a declaration found wrong, with a reason (audited). */
+export const withdrawRelatedParty = (id: Id, reason: string) =>
+  post<{ withdrawn: Id }>(`/related-parties/${id}/withdrawal`, { reason })
 
 // Contracts and applications
 export const listProviders = () => get<Page<Provider>>('/providers')

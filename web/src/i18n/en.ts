@@ -6,6 +6,7 @@ const en: typeof zh = {
   lang: { label: 'Language', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: 'Administrator', officer: 'Program officer', expert: 'Expert reviewer', provider: 'Provider', applicant: 'Applicant', auditor: 'Auditor' },
   menu: {
+    relatedParties: 'Related parties', conflicts: 'Conflicts of interest',
     network: 'Compute network', catalogue: 'Catalogue', jobs: 'Jobs', centers: 'My centers', bills: 'Metered bills',
     home: 'Home', programs: 'Programs & rules', quote: 'Quote', vouchers: 'Vouchers',
     applicant: 'Applicant', org: 'Organisation', documents: 'Documents', contracts: 'Contracts', applications: 'Applications',
@@ -130,7 +131,17 @@ const en: typeof zh = {
       none: 'This account belongs to no applying organisation. Register one first.', registered: 'Registered', qualification: 'Qualification', until: 'valid until {d}',
       banned: 'Banned until', nextDocs: 'Next: upload the qualification documents and submit them →',
     },
+    coi: {
+      intro: 'Declare the organisations and providers you have a conflict of interest with (name or USCC). You cannot review a claim involving them: this is checked when a panel is seated, when you give an opinion and when the panel decides. Only an officer withdraws a wrong declaration.',
+      party: 'Name or USCC', empty: 'No conflict of interest declared.',
+    },
+    rpAdmin: {
+      intro: 'Read the related parties declared by an applicant organisation, a provider or an expert; declare one for them, or withdraw a wrong declaration (with a reason).',
+      ownerKind: 'Declared by', kinds: { org: 'Organisation', provider: 'Provider', user: 'Expert (user id)' }, owner: 'Name', userId: 'User id',
+    },
     rp: {
+      withdraw: 'Withdraw', withdrawTitle: 'Withdraw a related-party declaration', withdrawWhat: 'Withdraw "{relation}: {party}" declared by {owner}. The reason goes to the audit log.',
+      withdrawReason: 'Reason for the withdrawal', withdrawCancel: 'Cancel', withdrawSubmit: 'Withdraw it',
       title: 'Related parties', intro: 'Before applying, declare shareholder, legal-representative and other relations with compute providers; contracts between related parties are not supported.',
       relation: 'Relation', party: 'Related party', declare: 'Declare', empty: 'No related party declared. Nothing to declare if there is none.',
       relations: { shareholder: 'Shareholder', legal_representative: 'Legal representative', affiliate: 'Affiliate', conflict_of_interest: 'Conflict of interest' },

@@ -4,6 +4,7 @@ export default {
   lang: { label: '语言', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: '管理员', officer: '项目主管', expert: '评审专家', provider: '算力供给方', applicant: '申领单位', auditor: '审计员' },
   menu: {
+    relatedParties: '关联方管理', conflicts: '利益冲突申报',
     network: '算力网络', catalogue: '算力目录', jobs: '作业', centers: '我的算力中心', bills: '计量账单',
     home: '首页', programs: '政策与规则', quote: '额度测算', vouchers: '算力券',
     applicant: '申领单位', org: '单位注册', documents: '资质材料', contracts: '算力合同', applications: '申领申请',
@@ -128,7 +129,17 @@ export default {
       none: '当前账号未关联申领单位。请先注册单位。', registered: '注册时间', qualification: '资质审核', until: '有效期至 {d}',
       banned: '禁入期至', nextDocs: '下一步:上传资质材料并提交审核 →',
     },
+    coi: {
+      intro: '申报与您存在利益冲突的单位或算力供给方(名称或统一社会信用代码)。涉及这些单位的兑付申请,您不能参加评审:组建评审组、提交意见和评审决定时都会核对。申报有误须由项目主管撤回。',
+      party: '单位名称或统一社会信用代码', empty: '尚未申报利益冲突。',
+    },
+    rpAdmin: {
+      intro: '查看某一申报主体(申领单位、算力供给方或评审专家)的关联方申报;可代为申报,或撤回申报有误的记录(须填写理由)。',
+      ownerKind: '申报主体', kinds: { org: '申领单位', provider: '算力供给方', user: '评审专家(用户 ID)' }, owner: '单位', userId: '用户 ID',
+    },
     rp: {
+      withdraw: '撤回', withdrawTitle: '撤回关联方申报', withdrawWhat: '撤回 {owner} 申报的“{relation}:{party}”。撤回理由将记入审计日志。',
+      withdrawReason: '撤回理由', withdrawCancel: '取消', withdrawSubmit: '确定撤回',
       title: '关联方申报', intro: '申领前须如实申报与算力供给方之间的股东、法定代表人等关联关系;存在关联关系的合同不予支持。',
       relation: '关系', party: '关联方名称', declare: '申报', empty: '尚未申报关联方。没有关联关系则无需申报。',
       relations: { shareholder: '股东', legal_representative: '法定代表人', affiliate: '关联企业', conflict_of_interest: '利益冲突' },

@@ -31,7 +31,7 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
   it('officer: the audit log too; expert: notices (panel.assigned) and their panels\' vouchers', () => {
     expect(pagesFor('officer')).toContain('auditor-audit')
     expect(pagesFor('officer')).not.toContain('provider-centers')
-    expect(pagesFor('expert')).toEqual(['expert-claims', 'home', 'notices', 'programs', 'vouchers'])
+    expect(pagesFor('expert')).toEqual(['expert-claims', 'expert-conflicts', 'home', 'notices', 'programs', 'vouchers'])
     expect(pagesFor('provider')).toEqual([
       'home', 'notices', 'programs', 'provider-bills', 'provider-centers', 'provider-claims', 'provider-settlements', 'vouchers',
     ])

@@ -74,13 +74,19 @@ export const NAV: NavGroup[] = [
       { path: '/officer/pool', name: 'officer-pool', label: 'menu.pool', roles: ['officer', 'admin', 'auditor'], icon: 'TrendCharts' },
       { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer', 'admin', 'auditor'], icon: 'Money' },
       { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer', 'admin', 'auditor'], icon: 'DataAnalysis' },
+      // POST /related-parties/{id}/withdrawal: officer only.
+      { path: '/officer/related-parties', name: 'officer-related-parties', label: 'menu.relatedParties', roles: ['officer'], icon: 'Connection' },
       { path: '/officer/enforcement', name: 'officer-enforcement', label: 'menu.enforcement', roles: ['officer', 'admin', 'auditor'], icon: 'WarningFilled' },
     ],
   },
   {
     label: 'menu.expert',
     roles: ['expert'],
-    items: [{ path: '/expert/claims', name: 'expert-claims', label: 'menu.assigned', roles: ['expert'], icon: 'Stamp' }],
+    items: [
+      { path: '/expert/claims', name: 'expert-claims', label: 'menu.assigned', roles: ['expert'], icon: 'Stamp' },
+      // POST /related-parties on owner user/<own id>: the expert's conflicts of interest.
+      { path: '/expert/conflicts', name: 'expert-conflicts', label: 'menu.conflicts', roles: ['expert'], icon: 'Warning' },
+    ],
   },
   {
     label: 'menu.auditor',
