@@ -80,6 +80,24 @@ void AddAdminRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto rows, c.platform.ListProviders());
             return Json(ItemsView(rows));
           });
+  kit.Add(Method::kPost, "/api/v1/providers/{id}/tags", Access::Roles({Role::kOfficer}),
+          "put a provider on a program's provider list ({\"tag\": \"qingyang_cluster\"})",
+          "providers", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::string tag, b.String("tag"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto out, c.platform.SetProviderTag(c.who, id, tag, true));
+            return Json(View(out));
+          });
+  kit.Add(Method::kDelete, "/api/v1/providers/{id}/tags/{tag}", Access::Roles({Role::kOfficer}),
+          "take a provider off a program's provider list", "providers",
+          [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto out,
+                          c.platform.SetProviderTag(c.who, id, c.req.PathParam("tag"), false));
+            return Json(View(out));
+          });
   kit.Add(Method::kGet, "/api/v1/notices", Access::AnyUser(), "your notices", "notices",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto rows, c.platform.ListNotices(c.who));

@@ -50,7 +50,10 @@ json::object View(const Document& d) {
 }
 
 json::object View(const Provider& p) {
-  return {{"id", p.id}, {"name", p.name}, {"uscc", p.uscc}, {"region", p.region}};
+  json::array tags;
+  for (const std::string& t : p.tags) tags.push_back(json::string(t));
+  return {{"id", p.id}, {"name", p.name}, {"uscc", p.uscc}, {"region", p.region},
+          {"tags", std::move(tags)}};
 }
 
 json::object View(const RelatedParty& r) {

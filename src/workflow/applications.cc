@@ -128,6 +128,7 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   // either way: the engine compares each side's list with the other's name and USCC.
   k.provider.name = prov.name;
   k.provider.uscc = prov.uscc;
+  k.provider.tags = prov.tags;  // the programs' provider lists it is on (officers set them)
   k.contract.id = c.contract_no;
   k.contract.fee = Money::FromFen(c.amount_fen);
   k.contract.signed_on = c.signed_on;

@@ -27,7 +27,9 @@ Result<Provider> LoadProvider(storage::Db& db, std::int64_t id) {
   q.Bind(1, id);
   SUANLI_ASSIGN(const bool row, q.Step());
   if (!row) return NotFound("provider", id);
-  return Provider{q.Int(0), q.Text(1), q.Text(2), q.Text(3)};
+  Provider p{q.Int(0), q.Text(1), q.Text(2), q.Text(3), {}};
+  SUANLI_ASSIGN(p.tags, ProviderTagsOf(db, p.id));
+  return p;
 }
 
 Contract ReadContract(const storage::Stmt& q) {
@@ -82,7 +84,7 @@ Result<Provider> Platform::CreateProvider(const Principal& actor, const NewProvi
       }
       return st.error();
     }
-    Provider out{ctx.db.LastInsertRowid(), p.name, p.uscc, p.region};
+    Provider out{ctx.db.LastInsertRowid(), p.name, p.uscc, p.region, {}};
     SUANLI_TRY(ctx.Audit("provider.create", "provider/" + std::to_string(out.id), "",
                          "{\"name\":" + Quoted(p.name) + ",\"uscc\":" + Quoted(p.uscc) + "}"));
     return out;
@@ -96,7 +98,10 @@ Result<std::vector<Provider>> Platform::ListProviders() {
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
-    out.push_back(Provider{q.Int(0), q.Text(1), q.Text(2), q.Text(3)});
+    out.push_back(Provider{q.Int(0), q.Text(1), q.Text(2), q.Text(3), {}});
+  }
+  for (Provider& p : out) {
+    SUANLI_ASSIGN(p.tags, ProviderTagsOf(*state_->db, p.id));
   }
   return out;
 }

@@ -94,6 +94,11 @@ class Platform {
   // --- Providers and contracts (providers.cc, contracts.cc) ---
   Result<Provider> CreateProvider(const Principal& actor, const NewProvider& provider);
   Result<std::vector<Provider>> ListProviders();
+  // An officer puts a provider on a program's provider list (listed = true) or takes it off:
+  // `tag` is one of policy::ProviderTags() (kOutOfRange on "tag" otherwise). Idempotent: the
+  // same request again changes nothing and is not audited again. Returns the provider.
+  Result<Provider> SetProviderTag(const Principal& actor, std::int64_t provider_id,
+                                  std::string_view tag, bool listed);
   Result<Contract> FileContract(const Principal& actor, const NewContract& contract);
   Result<std::vector<Contract>> ListContracts(const Principal& actor, const Page& page);
   // Stacking register: CSV "uscc,scheme,reference,amount,year" with a header line.

@@ -466,5 +466,47 @@ TEST_F(PlatformChecksTest, AClaimWaitsOutTheQuartersLastMoments) {
   EXPECT_EQ(claim->claimed_fen, 5'000'00);
 }
 
+// A program that names its providers (Qingyang: only the data-centre cluster's) refused every
+// application made on the platform: nothing put a provider on a program's list. An officer now
+// does; an unknown list or another role is refused, and the same request twice is one change.
+TEST_F(PlatformChecksTest, AnOfficerPutsAProviderOnAProgramsList) {
+  ApplyForVoucher();  // qualifies the demo organisation (and applies to Chengdu)
+  const Principal applicant = As("demo-applicant");
+  const Principal officer = As("officer");
+  auto contract = platform_->FileContract(applicant, DemoContract("QY-1"));
+  ASSERT_TRUE(contract.ok()) << contract.error().ToString();
+  auto unlisted = platform_->Apply(applicant, "qingyang", contract->id);
+  ASSERT_FALSE(unlisted.ok());
+  EXPECT_NE(unlisted.error().message.find("provider_tags"), std::string::npos)
+      << unlisted.error().ToString();
+
+  auto typo = platform_->SetProviderTag(officer, 2, "qingyang-cluster", true);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().field, "tag");
+  EXPECT_EQ(platform_->SetProviderTag(As("op-ai"), 2, "qingyang_cluster", true).error().code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(platform_->SetProviderTag(officer, 99, "qingyang_cluster", true).error().code,
+            ErrorCode::kNotFound);
+  auto listed = platform_->SetProviderTag(officer, 2, "qingyang_cluster", true);
+  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  EXPECT_EQ(listed->tags, std::vector<std::string>{"qingyang_cluster"});
+  ASSERT_TRUE(platform_->SetProviderTag(officer, 2, "qingyang_cluster", true).ok());
+  EXPECT_EQ(Audited("provider.list"), 1u);
+
+  auto applied = platform_->Apply(applicant, "qingyang", contract->id);
+  ASSERT_TRUE(applied.ok()) << applied.error().ToString();
+  EXPECT_EQ(applied->status, "submitted");
+  auto decided = platform_->DecideApplication(officer, applied->id, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  ASSERT_TRUE(decided->voucher_id);
+  // Qingyang: 30 % of the 300,000.00 contract (voucher-programs.md §1 row 13).
+  EXPECT_EQ(decided->granted_fen, std::optional<std::int64_t>(90'000'00));
+  // Off the list again: refused again.
+  ASSERT_TRUE(platform_->SetProviderTag(officer, 2, "qingyang_cluster", false).ok());
+  auto providers = platform_->ListProviders();
+  ASSERT_TRUE(providers.ok());
+  for (const Provider& p : *providers) EXPECT_TRUE(p.tags.empty()) << p.name;
+}
+
 }  // namespace
 }  // namespace suanli::workflow

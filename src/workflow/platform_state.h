@@ -316,6 +316,8 @@ std::string SettlementLedgerKey(std::int64_t provider_id, std::string_view settl
 Result<metering::RerateReport> RerateAfterPriceChange(Platform::State& s, const Center& center,
                                                      const std::string& partition, Date from);
 
+// The tags of provider `provider_id`, sorted (provider_tags.cc).
+Result<std::vector<std::string>> ProviderTagsOf(storage::Db& db, std::int64_t provider_id);
 // The account holding what `org_id` owes `program_id` after a fraud finding, until repaid:
 // credited by the recovery, debited by each repayment into the pool, never below zero
 // (recovery.cc).

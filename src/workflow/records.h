@@ -102,6 +102,9 @@ struct NewProvider {
 struct Provider {
   std::int64_t id = 0;
   std::string name, uscc, region;
+  // Programs' provider lists the provider is on (policy::ProviderTags(), e.g. qingyang_cluster),
+  // set by officers; the policy engine checks a program's provider.any_tags against them.
+  std::vector<std::string> tags;
 };
 
 struct RelatedParty {

@@ -78,6 +78,13 @@ CREATE TABLE IF NOT EXISTS providers (
   region TEXT NOT NULL,
   created_at_us INTEGER NOT NULL);
 
+-- Programs' provider lists a provider is on (provider_tags.cc): one row per (provider, tag).
+CREATE TABLE IF NOT EXISTS provider_tags (
+  provider_id INTEGER NOT NULL REFERENCES providers(id),
+  tag TEXT NOT NULL,
+  listed_at_us INTEGER NOT NULL,
+  PRIMARY KEY (provider_id, tag));
+
 -- Related-party declarations on either side: owner "org/3" or "provider/1"; party is a name
 -- or USCC; relation: shareholder | legal_representative | affiliate.
 CREATE TABLE IF NOT EXISTS related_parties (
