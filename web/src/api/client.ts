@@ -28,6 +28,8 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   query?: Query
   body?: unknown
+  /** A body sent as it is (a CSV register), with its media type, instead of JSON. */
+  raw?: { text: string; type: string }
   /** A POST that moves money: sends a fresh Idempotency-Key so a retry cannot pay twice. */
   moneyMoving?: boolean
   /** Reuse a key (a retry of the same intent). */
@@ -55,7 +57,8 @@ export function newIdempotencyKey(): string {
 /** Sends one request; resolves to the parsed JSON body (undefined for 204), or throws ApiError. */
 export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' }
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (opts.raw) headers['Content-Type'] = opts.raw.type
+  else if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   if (method === 'POST' && (opts.moneyMoving || opts.idempotencyKey)) {
     headers['Idempotency-Key'] = opts.idempotencyKey ?? newIdempotencyKey()
@@ -66,7 +69,7 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.text : opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     })
   } catch (e) {

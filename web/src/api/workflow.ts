@@ -2,7 +2,7 @@
 // `suanli serve`): organisations and their qualification documents, related parties,
 // contracts, applications, settlements, claims with materials, panels and opinions, payout
 // batches, reports, enforcement, notices, users and providers. Ids are integers.
-import { get, post, upload, type UploadProgress } from './client'
+import { get, post, request, upload, type UploadProgress } from './client'
 import { fetchAll, PAGE_MAX } from './paging'
 import type { Instant, Money, Page, User } from './types'
 
@@ -250,3 +250,12 @@ export const recordRepayment = (id: Id, amount: Money, reference: string, idempo
 export const listNotices = () => get<Page<Notice>>('/notices')
 export const markNoticeRead = (id: Id) => post<unknown>(`/notices/${id}/read`)
 export const listUsers = (role?: string) => get<Page<User>>('/users', { role })
+
+/**
+ * The register of other subsidies (officer): CSV with a header row, then
+ * uscc,scheme,reference,amount,year per line; a row with the same uscc, scheme and reference
+ * replaces the one imported before. All or nothing: a bad line refuses the whole file, on
+ * "line N" or "line N.uscc" / ".amount" / ".year".
+ */
+export const importSubsidies = (csv: string) =>
+  request<{ imported: number }>('POST', '/subsidies/import', { raw: { text: csv, type: 'text/csv; charset=utf-8' } })

@@ -6,6 +6,7 @@ const en: typeof zh = {
   lang: { label: 'Language', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: 'Administrator', officer: 'Program officer', expert: 'Expert reviewer', provider: 'Provider', applicant: 'Applicant', auditor: 'Auditor' },
   menu: {
+    subsidies: 'Other subsidies',
     relatedParties: 'Related parties', conflicts: 'Conflicts of interest',
     network: 'Compute network', catalogue: 'Catalogue', jobs: 'Jobs', centers: 'My centers', bills: 'Metered bills',
     home: 'Home', programs: 'Programs & rules', quote: 'Quote', vouchers: 'Vouchers',
@@ -130,6 +131,12 @@ const en: typeof zh = {
     org: {
       none: 'This account belongs to no applying organisation. Register one first.', registered: 'Registered', qualification: 'Qualification', until: 'valid until {d}',
       banned: 'Banned until', nextDocs: 'Next: upload the qualification documents and submit them →',
+    },
+    subsidies: {
+      intro: 'Import what organisations received from other schemes (CSV: a header row uscc,scheme,reference,amount,year, then one per line: USCC, scheme, reference, amount in CNY, year). Quotes count it under the stacking rules. A row with the same USCC, scheme and reference replaces the earlier one; one bad line and nothing of the file is imported.',
+      pick: 'Choose a CSV file', csv: 'Register (CSV)', submit: 'Import', count: '{n} rows', noRows: 'Choose a file or paste the rows: at least one after the header',
+      badLine: 'Line {n} needs 5 columns: uscc,scheme,reference,amount,year', at: 'Line {n}',
+      confirm: 'Import {n} subsidy rows? Rows with the same organisation, scheme and reference are replaced.', confirmYes: 'Import', confirmNo: 'Cancel', done: '{n} rows imported',
     },
     coi: {
       intro: 'Declare the organisations and providers you have a conflict of interest with (name or USCC). You cannot review a claim involving them: this is checked when a panel is seated, when you give an opinion and when the panel decides. Only an officer withdraws a wrong declaration.',

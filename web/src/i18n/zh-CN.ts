@@ -4,6 +4,7 @@ export default {
   lang: { label: '语言', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: '管理员', officer: '项目主管', expert: '评审专家', provider: '算力供给方', applicant: '申领单位', auditor: '审计员' },
   menu: {
+    subsidies: '其他补贴登记',
     relatedParties: '关联方管理', conflicts: '利益冲突申报',
     network: '算力网络', catalogue: '算力目录', jobs: '作业', centers: '我的算力中心', bills: '计量账单',
     home: '首页', programs: '政策与规则', quote: '额度测算', vouchers: '算力券',
@@ -128,6 +129,12 @@ export default {
     org: {
       none: '当前账号未关联申领单位。请先注册单位。', registered: '注册时间', qualification: '资质审核', until: '有效期至 {d}',
       banned: '禁入期至', nextDocs: '下一步:上传资质材料并提交审核 →',
+    },
+    subsidies: {
+      intro: '导入申领单位从其他渠道获得的补贴登记(CSV:首行为表头 uscc,scheme,reference,amount,year,之后每行一条:统一社会信用代码、补贴项目、文号、金额(元)、年度)。测算额度时按叠加规则扣减。统一社会信用代码、项目和文号相同的记录会被替换;任何一行有误则整份文件不导入。',
+      pick: '选择 CSV 文件', csv: '登记内容(CSV)', submit: '导入', count: '共 {n} 条记录', noRows: '请选择文件或粘贴内容:表头之后至少一行',
+      badLine: '第 {n} 行应为 5 列:uscc,scheme,reference,amount,year', at: '第 {n} 行',
+      confirm: '导入 {n} 条补贴记录?相同单位、项目和文号的原有记录将被替换。', confirmYes: '确定导入', confirmNo: '取消', done: '已导入 {n} 条记录',
     },
     coi: {
       intro: '申报与您存在利益冲突的单位或算力供给方(名称或统一社会信用代码)。涉及这些单位的兑付申请,您不能参加评审:组建评审组、提交意见和评审决定时都会核对。申报有误须由项目主管撤回。',
