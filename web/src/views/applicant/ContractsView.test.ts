@@ -4,7 +4,9 @@ import ContractsView from './ContractsView.vue'
 import { mountWith, stubFetch } from '@/test/mount'
 
 let wrapper: VueWrapper | null = null
+const RealXhr = globalThis.XMLHttpRequest
 afterEach(() => {
+  globalThis.XMLHttpRequest = RealXhr
   wrapper?.unmount()
   wrapper = null
   document.body.innerHTML = ''
@@ -22,12 +24,12 @@ const filed = {
 }
 
 /** The server: POST /contracts answers from `answers` in turn. */
-function serve(answers: { status: number; body: unknown }[]) {
+function serve(answers: { status: number; body: unknown }[], extraDocs: object[] = []) {
   return stubFetch((url, init) => {
     if (init?.method === 'POST' && url === '/api/v1/contracts') return answers.shift()!
     if (url.startsWith('/api/v1/providers')) return { status: 200, body: { items: [{ id: 2, name: '成都智算中心', uscc: '91510100MA6C000001', region: 'chengdu' }], next_cursor: null } }
     // The evidence: 31 pending, 30 rejected (not offered), and a licence (not evidence).
-    if (url.startsWith('/api/v1/orgs/3/documents')) return { status: 200, body: { items: [doc(30, 'project_evidence', 'rejected'), doc(31, 'project_evidence', 'pending'), doc(12, 'business_licence', 'approved')], next_cursor: null } }
+    if (url.startsWith('/api/v1/orgs/3/documents')) return { status: 200, body: { items: [doc(30, 'project_evidence', 'rejected'), doc(31, 'project_evidence', 'pending'), doc(12, 'business_licence', 'approved'), ...extraDocs], next_cursor: null } }
     if (url.startsWith('/api/v1/programs')) return { status: 200, body: { items: [], next_cursor: null } }
     return { status: 200, body: { items: [], next_cursor: null } }
   })
@@ -126,5 +128,55 @@ describe('ContractsView: a major project', () => {
     await flushPromises()
     await w.get('[data-test=contract-project-name]').setValue('项'.repeat(67)) // 201 bytes
     expect(await fieldError(w, 'contract-project-name')).toContain('最多 200 字节')
+  })
+})
+
+/** An XMLHttpRequest (the console uploads with it, for progress) answering 201 with `answer`. */
+function fakeUpload(answer: object) {
+  const sent: { url: string; body: unknown }[] = []
+  class FakeXhr {
+    status = 0
+    responseText = ''
+    upload: { onprogress?: unknown } = {}
+    onload: (() => void) | null = null
+    onerror: (() => void) | null = null
+    withCredentials = false
+    private url = ''
+    open(_method: string, url: string) { this.url = url }
+    setRequestHeader() {}
+    getResponseHeader() { return 'application/json' }
+    send(body: unknown) {
+      sent.push({ url: this.url, body })
+      this.status = 201
+      this.responseText = JSON.stringify(answer)
+      setTimeout(() => this.onload?.(), 0)
+    }
+  }
+  globalThis.XMLHttpRequest = FakeXhr as unknown as typeof XMLHttpRequest
+  return sent
+}
+
+describe('ContractsView: evidence uploaded on the spot', () => {
+  it('uploads a project_evidence document of the organisation and cites it', async () => {
+    const fresh = doc(32, 'project_evidence', 'pending')
+    const uploads = fakeUpload(fresh)
+    const calls = serve([{ status: 201, body: { ...filed, evidence_document_id: 32 } }], [fresh])
+    const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await fill(w)
+    await choose(w, 'contract-project-level', '省级')
+    await w.get('[data-test=contract-project-name]').setValue('天府算力调度平台')
+    const input = w.get('[data-test=contract-evidence-upload]').element as HTMLInputElement
+    Object.defineProperty(input, 'files', { value: [new File(['%PDF-1.4'], '立项批复.pdf', { type: 'application/pdf' })] })
+    input.dispatchEvent(new Event('change'))
+    await new Promise((r) => setTimeout(r, 20))
+    await flushPromises()
+    expect(uploads).toHaveLength(1)
+    expect(uploads[0].url).toBe(`/api/v1/orgs/3/documents?kind=project_evidence&filename=${encodeURIComponent('立项批复.pdf')}`)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const post = calls.find((c) => c.init?.method === 'POST')!
+    expect(JSON.parse(String(post.init.body))).toMatchObject({ project_level: 'provincial', project_name: '天府算力调度平台', evidence_document_id: 32 })
   })
 })
