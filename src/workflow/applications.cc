@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text_key.h"
 #include "policy/quote.h"
 #include "policy/quote_json.h"
 #include "workflow/platform_state.h"
@@ -175,13 +176,21 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   k.history.org_granted_cumulative_by_tier = std::move(all_by_tier);
   if (!c.project_name.empty()) {
     // The project's total under this program (Chengdu's 3,000,000 / 1,500,000 per project).
-    SUANLI_ASSIGN(auto proj, db.Prepare("SELECT COALESCE(SUM(a.granted_fen), 0) FROM applications a "
+    // Its name is typed anew on each contract: compared by ComparisonKey, so a space or a
+    // full-width letter more does not start a new project with a fresh cap.
+    SUANLI_ASSIGN(auto proj, db.Prepare("SELECT c.project_name, a.granted_fen FROM applications a "
                                         "JOIN contracts c ON c.id = a.contract_id WHERE a.status = "
-                                        "'approved' AND c.org_id = ?1 AND c.project_name = ?2 AND "
+                                        "'approved' AND c.org_id = ?1 AND c.project_name <> ?2 AND "
                                         "a.program_id = ?3"));
-    proj.Bind(1, org.id).Bind(2, c.project_name).Bind(3, p.id);
-    SUANLI_ASSIGN(const bool row, proj.Step());
-    k.history.project_granted = Money::FromFen(row ? proj.Int(0) : 0);
+    proj.Bind(1, org.id).Bind(2, std::string()).Bind(3, p.id);
+    const std::string project = ComparisonKey(c.project_name);
+    std::int64_t project_fen = 0;
+    while (true) {
+      SUANLI_ASSIGN(const bool row, proj.Step());
+      if (!row) break;
+      if (ComparisonKey(proj.Text(0)) == project) project_fen += proj.Int(1);
+    }
+    k.history.project_granted = Money::FromFen(project_fen);
   }
   const ProgramAccounts& accounts = s.program_accounts.at(p.id);
   SUANLI_ASSIGN(const ledger::Account pool, s.LookupAccount(accounts.pool));

@@ -5,6 +5,7 @@
 // decides on the panel's median, which approves, partly approves or refuses.
 #include <algorithm>
 
+#include "core/text_key.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -300,17 +301,9 @@ static Result<std::vector<std::string>> ClaimParties(storage::Db& db, const Clai
   return parties;
 }
 
-// A declared party as compared: without surrounding spaces, ASCII letters upper-cased (a USCC
-// typed "91510100mA…" or with a trailing space is still the same code).
-static std::string PartyKey(std::string_view party) {
-  while (!party.empty() && (party.front() == ' ' || party.front() == '\t')) party.remove_prefix(1);
-  while (!party.empty() && (party.back() == ' ' || party.back() == '\t')) party.remove_suffix(1);
-  std::string key(party);
-  for (char& ch : key) {
-    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-  }
-  return key;
-}
+// A declared party as compared (ComparisonKey): a USCC typed "91510100mA…", in full-width
+// digits or with a stray space is still the same code, a name with a space more the same name.
+static std::string PartyKey(std::string_view party) { return ComparisonKey(party); }
 
 // The party of the claim (ClaimParties) that `expert` declared a relation with, if any: a
 // conflict of interest, checked when the panel is seated, when the expert gives an opinion and

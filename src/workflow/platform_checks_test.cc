@@ -132,6 +132,38 @@ TEST_F(PlatformChecksTest, AMajorProjectIsGrantedOnlyOnApprovedEvidence) {
   EXPECT_EQ(decided->granted_fen, 90'000'00);
 }
 
+// A major project's cap (Chengdu: 3,000,000 for a national one, seed 001) is the project's,
+// whatever spaces or letter widths its name is typed with on the next contract: "大模型 训练平台"
+// used to start a new project with a fresh cap.
+TEST_F(PlatformChecksTest, AProjectRetypedWithASpaceIsStillTheSameProject) {
+  ASSERT_NE(ApplyForVoucher(), 0);
+  const Principal applicant = As("demo-applicant");
+  const Principal officer = As("officer");
+  const auto grant = [&](const std::string& no, const std::string& name) -> Result<Application> {
+    auto evidence = Upload("demo-applicant", "org/1", "project_evidence");
+    if (!evidence.ok()) return evidence.error();
+    auto reviewed = platform_->ReviewDocument(officer, evidence->id, true, "");
+    if (!reviewed.ok()) return reviewed.error();
+    NewContract c = MajorProject(evidence->id);
+    c.contract_no = no;
+    c.project_name = name;
+    c.amount_fen = 9'000'000'00;  // 30 % is 2,700,000.00
+    SUANLI_ASSIGN(const Contract filed, platform_->FileContract(applicant, c));
+    SUANLI_ASSIGN(const Application app, platform_->Apply(applicant, "chengdu-2024", filed.id));
+    return platform_->DecideApplication(officer, app.id, true, "");
+  };
+  auto first = grant("MP-A", "大模型训练平台");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->granted_fen, 2'700'000'00);
+  // 300,000.00 of the project's 3,000,000.00 is left, however the name is typed.
+  auto second = grant("MP-B", " 大模型 训练平台");
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(second->granted_fen, 300'000'00);
+  auto third = grant("MP-C", "大模型\u3000训练平台");
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kNotEligible) << third.error().ToString();
+}
+
 // Chengdu's window closes on 29 November 24:00 (seed 000). An application made inside it and
 // decided after it closed was refused at the decision ("applied at <the decision's time>, after
 // the window closed"), leaving every application still waiting at the close undecidable. The
