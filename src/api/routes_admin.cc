@@ -1,5 +1,7 @@
 // Accounts and API keys, providers, notices, the audit log, and the operations endpoints
 // (expiry sweep; the test-only clock).
+#include <algorithm>
+
 #include "api/route_kit.h"
 #include "api/views.h"
 
@@ -79,6 +81,23 @@ void AddAdminRoutes(RouteKit& kit) {
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto rows, c.platform.ListProviders());
             return Json(ItemsView(rows));
+          });
+  kit.Add(Method::kGet, "/api/v1/provider-lists", Access::AnyUser(),
+          "the programs' provider lists a provider can be put on, and the programs that ask for each",
+          "providers", [](Call& c) -> Result<http::Response> {
+            json::array items;
+            for (std::string_view tag : policy::ProviderTags()) {
+              json::array programs;
+              for (const policy::Program* p : c.platform.Programs()) {
+                if (!p->provider.any_tags) continue;
+                const auto& v = p->provider.any_tags->values;
+                if (std::find(v.begin(), v.end(), tag) != v.end()) {
+                  programs.push_back(json::object{{"id", p->id}, {"name", p->name}});
+                }
+              }
+              items.push_back(json::object{{"tag", tag}, {"programs", std::move(programs)}});
+            }
+            return Json(json::object{{"items", std::move(items)}});
           });
   kit.Add(Method::kPost, "/api/v1/providers/{id}/tags", Access::Roles({Role::kOfficer}),
           "put a provider on a program's provider list ({\"tag\": \"qingyang_cluster\"})",

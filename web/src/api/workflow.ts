@@ -64,7 +64,9 @@ export const CLAIM_MATERIAL_KINDS = [
 export interface RelatedParty { id: Id; owner: string; relation: string; party: string }
 export const RELATIONS = ['shareholder', 'legal_representative', 'affiliate', 'conflict_of_interest'] as const
 
-export interface Provider { id: Id; name: string; uscc: string; region: string }
+export interface Provider { id: Id; name: string; uscc: string; region: string; tags?: string[] }
+/** A program's provider list (GET /provider-lists): the tag and the programs that ask for it. */
+export interface ProviderList { tag: string; programs: { id: string; name: string }[] }
 
 export interface Contract {
   id: Id
@@ -205,6 +207,10 @@ export const withdrawRelatedParty = (id: Id, reason: string) =>
 
 // Contracts and applications
 export const listProviders = () => get<Page<Provider>>('/providers')
+export const listProviderLists = () => get<{ items: ProviderList[] }>('/provider-lists')
+export const listProvider = (provider: Id, tag: string) => post<Provider>(`/providers/${provider}/tags`, { tag })
+export const unlistProvider = (provider: Id, tag: string) =>
+  request<Provider>('DELETE', `/providers/${provider}/tags/${encodeURIComponent(tag)}`)
 export const listContracts = () => all<Contract>('/contracts')
 export const fileContract = (c: NewContract) => post<Contract>('/contracts', c)
 export const listApplications = (status?: string) => all<Application>('/applications', { status })

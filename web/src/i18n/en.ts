@@ -6,7 +6,7 @@ const en: typeof zh = {
   lang: { label: 'Language', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: 'Administrator', officer: 'Program officer', expert: 'Expert reviewer', provider: 'Provider', applicant: 'Applicant', auditor: 'Auditor' },
   menu: {
-    subsidies: 'Other subsidies',
+    subsidies: 'Other subsidies', providerLists: 'Provider lists',
     relatedParties: 'Related parties', conflicts: 'Conflicts of interest',
     network: 'Compute network', catalogue: 'Catalogue', jobs: 'Jobs', centers: 'My centers', bills: 'Metered bills',
     home: 'Home', programs: 'Programs & rules', quote: 'Quote', vouchers: 'Vouchers',
@@ -131,6 +131,11 @@ const en: typeof zh = {
     org: {
       none: 'This account belongs to no applying organisation. Register one first.', registered: 'Registered', qualification: 'Qualification', until: 'valid until {d}',
       banned: 'Banned until', nextDocs: 'Next: upload the qualification documents and submit them →',
+    },
+    providerLists: {
+      intro: "Some programs accept only the providers on their list (Qingyang's data-centre cluster, Beijing's compute partners, …). Put a provider on a program's list or take it off here; quotes check it.",
+      provider: 'Provider', lists: 'On lists', none: 'On no list', add: 'Put on a list', pick: 'Choose a list', remove: 'Take off', removed: 'Taken off {tag}', added: 'Put on {tag}',
+      askedBy: 'Programs asking for it: {programs}', noProgram: 'No program asks for it yet',
     },
     subsidies: {
       intro: 'Import what organisations received from other schemes (CSV: a header row uscc,scheme,reference,amount,year, then one per line: USCC, scheme, reference, amount in CNY, year). Quotes count it under the stacking rules. A row with the same USCC, scheme and reference replaces the earlier one; one bad line and nothing of the file is imported.',

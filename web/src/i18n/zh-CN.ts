@@ -4,7 +4,7 @@ export default {
   lang: { label: '语言', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: '管理员', officer: '项目主管', expert: '评审专家', provider: '算力供给方', applicant: '申领单位', auditor: '审计员' },
   menu: {
-    subsidies: '其他补贴登记',
+    subsidies: '其他补贴登记', providerLists: '供给方名单',
     relatedParties: '关联方管理', conflicts: '利益冲突申报',
     network: '算力网络', catalogue: '算力目录', jobs: '作业', centers: '我的算力中心', bills: '计量账单',
     home: '首页', programs: '政策与规则', quote: '额度测算', vouchers: '算力券',
@@ -129,6 +129,11 @@ export default {
     org: {
       none: '当前账号未关联申领单位。请先注册单位。', registered: '注册时间', qualification: '资质审核', until: '有效期至 {d}',
       banned: '禁入期至', nextDocs: '下一步:上传资质材料并提交审核 →',
+    },
+    providerLists: {
+      intro: '部分政策只认可其名单上的算力供给方(如庆阳数据中心集群、北京算力伙伴)。在此把供给方列入或移出各政策的名单;测算申领额度时据此判断。',
+      provider: '供给方', lists: '所在名单', none: '未列入任何名单', add: '列入名单', pick: '选择名单', remove: '移出', removed: '已移出 {tag}', added: '已列入 {tag}',
+      askedBy: '要求此名单的政策:{programs}', noProgram: '暂无政策要求',
     },
     subsidies: {
       intro: '导入申领单位从其他渠道获得的补贴登记(CSV:首行为表头 uscc,scheme,reference,amount,year,之后每行一条:统一社会信用代码、补贴项目、文号、金额(元)、年度)。测算额度时按叠加规则扣减。统一社会信用代码、项目和文号相同的记录会被替换;任何一行有误则整份文件不导入。',

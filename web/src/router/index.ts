@@ -59,6 +59,7 @@ export const routes: RouteRecordRaw[] = [
       guarded('officer-enforcement', 'officer/enforcement', () => import('@/views/officer/EnforcementView.vue')),
       guarded('officer-related-parties', 'officer/related-parties', () => import('@/views/officer/RelatedPartiesView.vue')),
       guarded('officer-subsidies', 'officer/subsidies', () => import('@/views/officer/SubsidiesView.vue')),
+      guarded('officer-provider-lists', 'officer/provider-lists', () => import('@/views/officer/ProviderListsView.vue')),
       guarded('expert-conflicts', 'expert/conflicts', () => import('@/views/expert/ConflictsView.vue')),
       guarded('expert-claims', 'expert/claims', () => import('@/views/expert/AssignedClaimsView.vue')),
       guarded('auditor-audit', 'auditor/audit', () => import('@/views/AuditView.vue')),

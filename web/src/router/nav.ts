@@ -76,6 +76,8 @@ export const NAV: NavGroup[] = [
       { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer', 'admin', 'auditor'], icon: 'DataAnalysis' },
       // POST /related-parties/{id}/withdrawal: officer only.
       { path: '/officer/related-parties', name: 'officer-related-parties', label: 'menu.relatedParties', roles: ['officer'], icon: 'Connection' },
+      // POST/DELETE /providers/{id}/tags: officer only.
+      { path: '/officer/provider-lists', name: 'officer-provider-lists', label: 'menu.providerLists', roles: ['officer'], icon: 'Collection' },
       // POST /subsidies/import: officer only.
       { path: '/officer/subsidies', name: 'officer-subsidies', label: 'menu.subsidies', roles: ['officer'], icon: 'Upload' },
       { path: '/officer/enforcement', name: 'officer-enforcement', label: 'menu.enforcement', roles: ['officer', 'admin', 'auditor'], icon: 'WarningFilled' },
