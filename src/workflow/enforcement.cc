@@ -38,7 +38,14 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                 ledger::AccountKind::kRecovery, 0));
   SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, program->id, org_id));
   std::vector<MoveOutcome> outcomes;
-  std::vector<std::pair<VoucherEntry*, std::int64_t>> recovered;  // clawed: used when planned
+  // Each voucher closed by the finding: what was used when the recovery was planned, and
+  // whether a claw was planned for it.
+  struct Recovered {
+    VoucherEntry* voucher;
+    std::int64_t planned_fen;
+    bool clawed;
+  };
+  std::vector<Recovered> recovered;
   SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
     // The same finding recorded again (an officer's retry under a new Idempotency-Key) is
@@ -96,7 +103,8 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                         kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
         out.used_recovered_fen += used;
       }
-      recovered.emplace_back(v, used);
+      recovered.push_back(Recovered{v, used, status_before == VoucherEntry::kActive &&
+                                                 v->remaining_fen() > 0});
       ctx.OnRollback([&recovered] { recovered.clear(); });
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, v->id).Run());
@@ -142,10 +150,13 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
   // (credits = grant + reversed = settled + clawed). The difference is recovered here
   // ("…/late"). A settlement reaching the ledger after the claw finds nothing to take.
   SUANLI_TRY(s.RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
-    for (const auto& [v, planned] : recovered) {
+    for (const auto& [v, planned, claw_planned] : recovered) {
+      if (!claw_planned) continue;  // used up or lapsed: nothing was in flight
+      // A claw that found nothing left was refused by the ledger (a balancing debit fails only
+      // at zero) and has no outcome: a settlement in flight had taken everything, claw = 0.
       const auto claw = clawed.find("claw/voucher-" + std::to_string(v->id));
-      if (claw == clawed.end()) continue;  // not clawed: used up or lapsed, nothing in flight
-      const std::int64_t late = v->grant_fen - claw->second - planned;
+      const std::int64_t claw_fen = claw == clawed.end() ? 0 : claw->second;
+      const std::int64_t late = v->grant_fen - claw_fen - planned;
       if (late <= 0) continue;
       SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(v->id) + "/late", debt,
                                       due, late, 0, kCodeRecovery,

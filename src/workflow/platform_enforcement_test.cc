@@ -96,6 +96,35 @@ TEST_F(EnforcementTest, AUsedUpVoucherIsRecoveredWithoutAFailedClaw) {
   EXPECT_EQ(v->status, "clawed_back");
 }
 
+// A settlement the ledger took while the finding was being recorded (planned with what the
+// voucher had used before its answer came) is recovered too: the claw is planned on the
+// voucher's balance as the platform saw it, the settlement reaches the ledger first. Here it
+// is a move left ahead of the claw in the outbox: the ledger takes it, the platform's used
+// amount never hears of it. Partly (the claw takes the rest) and wholly (the claw finds nothing
+// and is refused).
+TEST_F(EnforcementTest, ASettlementInFlightDuringTheFindingIsRecoveredToo) {
+  for (const std::int64_t in_flight : {40'000'00, 140'000'00}) {
+    SCOPED_TRACE(in_flight);
+    TearDown();
+    SetUp();
+    const std::int64_t voucher = IssueVoucher();  // 150,000.00
+    ASSERT_TRUE(Settle(voucher, "used", 20'000'00).ok());  // pays 10,000.00
+    Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
+        "code, user_data, status, created_at_us) SELECT 'stl/in-flight', credit_account, "
+        "debit_account, " + std::to_string(in_flight) + ", 0, 3, 0, 'pending', created_at_us "
+        "FROM money_moves WHERE ledger_key LIKE 'grant/%'");
+    auto e = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
+    ASSERT_TRUE(e.ok()) << e.error().ToString();
+    EXPECT_EQ(e->voucher_clawed_fen, 140'000'00 - in_flight);
+    EXPECT_EQ(e->used_recovered_fen, 10'000'00 + in_flight);
+    auto listed = platform_->ListEnforcements(As("officer"));
+    ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+    EXPECT_EQ(listed->front().used_recovered_fen, 10'000'00 + in_flight);
+    EXPECT_EQ(platform_->Pool(As("officer"), "chengdu-2024")->recovery_outstanding_fen,
+              10'000'00 + in_flight);
+  }
+}
+
 // What a fraudulent organisation used is owed from the finding on, but the pool gets it back
 // only as it is repaid: crediting it at the finding let the pool issue money it did not have.
 // A repayment above what is owed, of nothing, or by a role that may not is refused and changes
@@ -128,7 +157,7 @@ TEST_F(EnforcementTest, RecoveredMoneyReachesThePoolOnlyAsItIsRepaid) {
   };
   const auto refused = [&](const Principal& who, std::int64_t amount, ErrorCode code) {
     const auto was = figures();
-    auto r = platform_->RecordRepayment(who, e->id, amount, "ICBC 20240511-001");
+    auto r = platform_->RecordRepayment(who, e->id, amount, "ICBC refused");
     ASSERT_FALSE(r.ok()) << amount;
     EXPECT_EQ(r.error().code, code) << r.error().ToString();
     EXPECT_EQ(figures(), was) << amount;
@@ -148,6 +177,16 @@ TEST_F(EnforcementTest, RecoveredMoneyReachesThePoolOnlyAsItIsRepaid) {
   ASSERT_TRUE(part.ok()) << part.error().ToString();
   EXPECT_EQ(figures(), std::pair(found->remaining_fen + 4'000'00, std::int64_t{4'000'00}));
   EXPECT_EQ(part->repaid_fen, 4'000'00);
+  // The same bank transfer again (a retry after a lost answer) is that repayment, not a second;
+  // under its reference with another amount it is refused.
+  auto retry = platform_->RecordRepayment(officer, e->id, 4'000'00, "ICBC 20240511-001");
+  ASSERT_TRUE(retry.ok()) << retry.error().ToString();
+  EXPECT_EQ(retry->repaid_fen, 4'000'00);
+  EXPECT_EQ(figures(), std::pair(found->remaining_fen + 4'000'00, std::int64_t{4'000'00}));
+  auto other = platform_->RecordRepayment(officer, e->id, 1'000'00, "ICBC 20240511-001");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kDuplicate);
+  EXPECT_EQ(other.error().field, "reference");
   EXPECT_EQ(part->outstanding_fen(), 6'000'00);
   auto rest = platform_->RecordRepayment(officer, e->id, 6'000'00, "ICBC 20240601-002");
   ASSERT_TRUE(rest.ok()) << rest.error().ToString();

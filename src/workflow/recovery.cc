@@ -93,13 +93,33 @@ Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64
   }
   const AccountId pool = accounts->second.pool;
   SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, found.program_id, found.org_id));
+  // What the recovery-due account holds (the ledger's truth): a finding recorded before
+  // repayments were tracked credited the pool at once and left nothing here to repay.
+  SUANLI_ASSIGN(const ledger::Account due_account, s.LookupAccount(due));
   return s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     // Read again inside the step: the steps are serialised, so the amount still owed is exact.
     SUANLI_ASSIGN(const Enforcement before, LoadEnforcement(ctx.db, enforcement_id));
+    // The same bank transfer recorded again (a retry after a lost answer, perhaps under a new
+    // Idempotency-Key, which the server keeps only in memory) is that repayment, not another.
+    SUANLI_ASSIGN(auto same, ctx.db.Prepare("SELECT amount_fen FROM enforcement_repayments WHERE "
+                                            "enforcement_id = ?1 AND reference = ?2"));
+    same.Bind(1, enforcement_id).Bind(2, reference);
+    SUANLI_ASSIGN(const bool recorded, same.Step());
+    if (recorded) {
+      if (same.Int(0) == amount_fen) return before;
+      return MakeError(ErrorCode::kDuplicate, "reference",
+                       "a repayment of " + Yuan(same.Int(0)) + " was recorded under this reference");
+    }
     if (amount_fen > before.outstanding_fen()) {
       return MakeError(ErrorCode::kExceedsLimit, "amount",
                        Yuan(amount_fen) + " is more than the " + Yuan(before.outstanding_fen()) +
                            " still owed");
+    }
+    if (amount_fen > due_account.available_fen()) {
+      return MakeError(ErrorCode::kExceedsLimit, "amount",
+                       "the recovery account holds " + Yuan(due_account.available_fen()) +
+                           " (a finding recorded before repayments were tracked went to the "
+                           "pool at once)");
     }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO enforcement_repayments (enforcement_id, "
                                            "amount_fen, reference, at_us) VALUES (?1,?2,?3,?4)"));

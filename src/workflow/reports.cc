@@ -52,8 +52,17 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   // What fraud findings recover reaches the pool only as it is repaid (recovery.cc).
   SUANLI_ASSIGN(const std::int64_t recovered, SumMoves(*s.db, program->id, kCodeRecovery));
   SUANLI_ASSIGN(r.repaid_fen, SumMoves(*s.db, program->id, kCodeRepayment));
-  r.recovery_outstanding_fen = recovered - r.repaid_fen;
-  r.funded_fen = pool.credits_posted_fen - r.clawed_back_fen - r.repaid_fen;
+  // Findings recorded before repayments were tracked credited the pool at once: not owed, and
+  // not funding either.
+  SUANLI_ASSIGN(auto legacy_q, s.db->Prepare("SELECT COALESCE(SUM(applied_fen), 0) FROM money_moves "
+                                             "WHERE status = 'done' AND code = ?1 AND "
+                                             "credit_account = ?2"));
+  legacy_q.Bind(1, std::int64_t{kCodeRecovery})
+      .Bind(2, static_cast<std::int64_t>(s.program_accounts.at(program->id).pool.value));
+  SUANLI_ASSIGN(const bool legacy_row, legacy_q.Step());
+  const std::int64_t legacy = legacy_row ? legacy_q.Int(0) : 0;
+  r.recovery_outstanding_fen = recovered - legacy - r.repaid_fen;
+  r.funded_fen = pool.credits_posted_fen - r.clawed_back_fen - r.repaid_fen - legacy;
   r.issued_fen = pool.debits_posted_fen;
   SUANLI_ASSIGN(r.redeemed_fen, SumMoves(*s.db, program->id, kCodePayout));
   SUANLI_ASSIGN(r.lapsed_fen, SumMoves(*s.db, program->id, kCodeLapse));

@@ -222,6 +222,9 @@ CREATE TABLE IF NOT EXISTS enforcement_repayments (
   amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
   reference TEXT NOT NULL,
   at_us INTEGER NOT NULL);
+-- One repayment per bank transfer: the same reference again is a retry (recovery.cc).
+CREATE UNIQUE INDEX IF NOT EXISTS enforcement_repayments_reference
+  ON enforcement_repayments (enforcement_id, reference);
 
 -- In-app notices; (recipient, kind, object) is unique so reminders are sent once.
 CREATE TABLE IF NOT EXISTS notices (
