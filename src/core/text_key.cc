@@ -20,6 +20,16 @@ std::string ComparisonKey(std::string_view text) {
       i += 3;
       continue;
     }
+    // U+2000..U+200B (en quad … zero-width space: E2 80 80..8B) and U+FEFF (a byte-order mark
+    // pasted from a file: EF BB BF).
+    if (b == 0xE2 && i + 2 < text.size() && byte(i + 1) == 0x80 && byte(i + 2) <= 0x8B) {
+      i += 3;
+      continue;
+    }
+    if (b == 0xEF && i + 2 < text.size() && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) {
+      i += 3;
+      continue;
+    }
     // U+FF01..U+FF5E (EF BC 81..EF BD 9E) → U+0021..U+007E.
     if (b == 0xEF && i + 2 < text.size()) {
       const unsigned char b1 = byte(i + 1), b2 = byte(i + 2);

@@ -8,7 +8,8 @@
 
 namespace suanli {
 
-// `text` (UTF-8) without any white space (ASCII, U+00A0, U+3000 ideographic), full-width ASCII
+// `text` (UTF-8) without any white space (ASCII, U+00A0, U+2000–U+200B, U+3000 ideographic,
+// U+FEFF), full-width ASCII
 // forms (U+FF01–U+FF5E) folded to ASCII, and ASCII letters upper-cased. Anything else, invalid
 // UTF-8 included, is kept byte for byte.
 std::string ComparisonKey(std::string_view text);

@@ -13,6 +13,8 @@ TEST(ComparisonKeyTest, SpacesWidthAndCaseDoNotMakeAnotherName) {
   EXPECT_EQ(ComparisonKey("abc(成都)"), "ABC(成都)");
   EXPECT_EQ(ComparisonKey("９１５１０１００ma"), "91510100MA");
   EXPECT_EQ(ComparisonKey("a\u00a0b"), "AB");
+  EXPECT_EQ(ComparisonKey("\ufeff大模型\u200b训练\u2002平台"), ComparisonKey("大模型训练平台"));
+  EXPECT_EQ(ComparisonKey("a\u2010b"), "A\u2010B");  // a hyphen (U+2010) is not a space
 }
 
 TEST(ComparisonKeyTest, DifferentNamesStayDifferent) {
