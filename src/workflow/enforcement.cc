@@ -88,7 +88,15 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       // Only an active voucher with something left is clawed: a used-up one has nothing, and a
       // lapsed one's rest already went back at expiry (a move of nothing would be refused by the
       // ledger and sit in the outbox as failed). What was used is recovered either way.
-      if (status_before == VoucherEntry::kActive && v->remaining_fen() > 0) {
+      // A credit still in the outbox (its grant, approved but not yet applied) counts as left:
+      // unclawed, it would land in a closed voucher and stay there.
+      SUANLI_ASSIGN(auto incoming, ctx.db.Prepare("SELECT 1 FROM money_moves WHERE status = "
+                                                  "'pending' AND credit_account = ?1 LIMIT 1"));
+      incoming.Bind(1, static_cast<std::int64_t>(v->account.value));
+      SUANLI_ASSIGN(const bool credit_pending, incoming.Step());
+      const bool claw = status_before == VoucherEntry::kActive &&
+                        (v->remaining_fen() > 0 || credit_pending);
+      if (claw) {
         // Whatever is left when it runs (a balancing debit of the largest amount): a move still
         // in the outbox ahead of it may yet change the balance.
         SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, pa.pool,
@@ -103,8 +111,7 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                         kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
         out.used_recovered_fen += used;
       }
-      recovered.push_back(Recovered{v, used, status_before == VoucherEntry::kActive &&
-                                                 v->remaining_fen() > 0});
+      recovered.push_back(Recovered{v, used, claw});
       ctx.OnRollback([&recovered] { recovered.clear(); });
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, v->id).Run());

@@ -125,6 +125,26 @@ TEST_F(EnforcementTest, ASettlementInFlightDuringTheFindingIsRecoveredToo) {
   }
 }
 
+// A voucher whose credit is still in the outbox (here a 1,000.00 top-up of a used-up voucher,
+// as a grant approved but not yet applied would be) looked empty, so no claw was planned and
+// the credit landed in the closed voucher, stranded. It is clawed back when it lands.
+TEST_F(EnforcementTest, ACreditStillInTheOutboxIsClawedBackToo) {
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher, "all", 300'000'00).ok());  // pays 150,000.00: used up
+  Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
+      "code, user_data, status, created_at_us) SELECT 'grant/test-late', debit_account, "
+      "credit_account, 100000, 0, 2, 0, 'pending', created_at_us FROM money_moves "
+      "WHERE ledger_key LIKE 'grant/%'");
+  auto e = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  EXPECT_EQ(e->voucher_clawed_fen, 1'000'00);
+  EXPECT_EQ(e->used_recovered_fen, 150'000'00);
+  auto v = platform_->GetVoucher(As("officer"), voucher);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->remaining_fen, 0);
+  EXPECT_EQ(Moves("failed"), 0);
+}
+
 // What a fraudulent organisation used is owed from the finding on, but the pool gets it back
 // only as it is repaid: crediting it at the finding let the pool issue money it did not have.
 // A repayment above what is owed, of nothing, or by a role that may not is refused and changes
