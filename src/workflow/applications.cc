@@ -66,13 +66,7 @@ Result<std::vector<std::string>> Strings(storage::Db& db, const std::string& sql
                                          const std::string& a, const std::string& b) {
   SUANLI_ASSIGN(auto q, db.Prepare(sql));
   q.Bind(1, a).Bind(2, b);
-  std::vector<std::string> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(q.Text(0));
-  }
-  return out;
+  return q.TextColumn();
 }
 
 // A major project's tier (30 % with the higher caps, past the revenue rule) rests on its

@@ -15,13 +15,7 @@ Result<std::vector<std::string>> ProviderTagsOf(storage::Db& db, std::int64_t pr
   SUANLI_ASSIGN(auto q, db.Prepare("SELECT tag FROM provider_tags WHERE provider_id = ?1 "
                                    "ORDER BY tag"));
   q.Bind(1, provider_id);
-  std::vector<std::string> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(q.Text(0));
-  }
-  return out;
+  return q.TextColumn();
 }
 
 Result<Provider> Platform::SetProviderTag(const Principal& actor, std::int64_t provider_id,

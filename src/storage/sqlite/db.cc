@@ -132,6 +132,15 @@ Stmt& Stmt::Bind(int index, const std::optional<std::int64_t>& value) {
   return value ? Bind(index, *value) : BindNull(index);
 }
 
+Result<std::vector<std::string>> Stmt::TextColumn() {
+  std::vector<std::string> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, Step());
+    if (!row) return out;
+    out.push_back(Text(0));
+  }
+}
+
 Result<bool> Stmt::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/result.h"
@@ -87,6 +88,8 @@ class Stmt {
   std::string Text(int column) const;  // "" for NULL
   std::optional<std::string> OptText(int column) const;
   std::optional<std::int64_t> OptInt(int column) const;
+  // Steps to the end, collecting column 0 of every row as text.
+  Result<std::vector<std::string>> TextColumn();
 
  private:
   friend class Db;
