@@ -204,7 +204,8 @@ json::object View(const Enforcement& e) {
           {"repaid", MoneyString(e.repaid_fen)},
           {"outstanding", MoneyString(e.outstanding_fen())},
           {"banned_until", TimeString(e.banned_until)},
-          {"at", TimeString(e.at)}};
+          {"at", TimeString(e.at)},
+          {"tally_pending", e.tally_pending}};
   if (!e.org_name.empty()) o["org_name"] = e.org_name;
   return o;
 }

@@ -105,7 +105,20 @@ class DemoVoucherTest : public ::testing::Test {
   void Sql(const std::string& sql) {
     auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
+    const Status done = (*db)->Exec(sql);
+    ASSERT_TRUE(done.ok()) << sql << ": " << done.error().ToString();
+  }
+  // Leaves a move pending in the outbox, as a step that stopped before the ledger ran it would:
+  // between the accounts of the (first) demo grant, out of its voucher (`from_voucher`, as a
+  // settlement or a reversal's counterpart would) or into it (as a grant would).
+  void LeaveMoveInOutbox(const std::string& key, bool from_voucher, std::int64_t amount_fen,
+                         int flags, int code) {
+    Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
+        "code, user_data, status, created_at_us) SELECT '" + key + "', " +
+        (from_voucher ? "credit_account, debit_account, " : "debit_account, credit_account, ") +
+        std::to_string(amount_fen) + ", " + std::to_string(flags) + ", " + std::to_string(code) +
+        ", 0, 'pending', created_at_us FROM money_moves WHERE ledger_key LIKE 'grant/%' "
+        "ORDER BY id LIMIT 1");
   }
 
   ManualClock clock_;

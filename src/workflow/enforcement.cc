@@ -4,8 +4,15 @@
 // recovery.cc), its open applications are refused,
 // and it is banned for the program's period (two years in Chengdu) — enforced at every entry
 // point: contracts, applications, settlements.
-#include <map>
+//
+// A finding takes two steps. The first closes the vouchers, plans the moves and records the
+// finding with the vouchers it closed (enforcement_vouchers); the second, once the clawbacks
+// have run, records what they took and recovers what a settlement in flight used (TallyFinding).
+// Everything the second needs is durable after the first, so a stop between the two loses
+// nothing: start-up runs it (TallyPendingFindings), as does the officer's retry of the finding.
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/limits.h"
 #include "workflow/platform_state.h"
@@ -17,6 +24,88 @@ std::string OrgJson(const Org& o);
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
 std::string Yuan(std::int64_t fen);
+
+namespace {
+
+// The account debited with what `org_id` used of `program_id`'s vouchers, once found to have
+// defrauded it; its counterpart is the recovery-due account (recovery.cc).
+Result<AccountId> EnsureRecoveryDebt(Platform::State& s, const std::string& program_id,
+                                     std::int64_t org_id) {
+  return s.EnsureAccount("prog/" + program_id + "/org/" + std::to_string(org_id) + "/recovery",
+                         ledger::AccountKind::kRecovery, 0);
+}
+
+// The finding of `org_id` under `program_id` with the text `finding` whose second step has not
+// run, if there is one.
+Result<std::optional<std::int64_t>> UntalliedFinding(storage::Db& db, std::int64_t org_id,
+                                                     const std::string& program_id,
+                                                     const std::string& finding) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT id FROM enforcements WHERE org_id = ?1 AND "
+                                   "program_id = ?2 AND finding = ?3 AND tallied_at_us IS NULL"));
+  SUANLI_ASSIGN(const bool row, q.Bind(1, org_id).Bind(2, program_id).Bind(3, finding).Step());
+  if (!row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(q.Int(0));
+}
+
+// A finding's second step. What the clawbacks took is known only once they ran (a balancing
+// debit takes what is left); the ledger's answer is in their outbox rows. A settlement in
+// flight when the voucher closed reached the ledger before the claw and is missing from the
+// recovery planned in the first step (its answer, which counts it into used_fen, may come
+// later still). The ledger knows: a claw empties the voucher, so its grant less the claw is
+// exactly what was used, net of reversals (credits = grant + reversed = settled + clawed). The
+// difference is recovered here ("…/late"). A settlement reaching the ledger after the claw
+// finds nothing to take. A finding already tallied is returned as it is, so this runs once.
+// Takes the step lock itself (RunStep): "unlocked" for the caller.
+Result<Enforcement> UnlockedTally(Platform::State& s, const Principal& actor,
+                                  std::int64_t enforcement_id) {
+  return s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
+    SUANLI_ASSIGN(Enforcement e, LoadEnforcement(ctx.db, enforcement_id));
+    if (!e.tally_pending) return e;
+    SUANLI_ASSIGN(const AccountId debt, EnsureRecoveryDebt(s, e.program_id, e.org_id));
+    SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, e.program_id, e.org_id));
+    SUANLI_ASSIGN(auto q, ctx.db.Prepare(
+                              "SELECT c.voucher_id, c.used_planned_fen, v.grant_fen, m.status, "
+                              "COALESCE(m.applied_fen, 0) FROM enforcement_vouchers c JOIN "
+                              "vouchers v ON v.id = c.voucher_id LEFT JOIN money_moves m ON "
+                              "m.ledger_key = 'claw/voucher-' || c.voucher_id WHERE "
+                              "c.enforcement_id = ?1 AND c.claw_planned = 1 ORDER BY c.voucher_id"));
+    q.Bind(1, enforcement_id);
+    while (true) {
+      SUANLI_ASSIGN(const bool row, q.Step());
+      if (!row) break;
+      const std::int64_t voucher_id = q.Int(0);
+      const std::string status = q.IsNull(3) ? "" : q.Text(3);
+      if (status == "pending") {
+        return MakeError(ErrorCode::kIo, "enforcement_id",
+                         "the clawback of voucher " + std::to_string(voucher_id) +
+                             " has not reached the ledger yet; retry");
+      }
+      // A claw that found nothing left was refused by the ledger (a balancing debit fails only
+      // at zero): a settlement in flight had taken everything, claw = 0.
+      const std::int64_t claw_fen = status == "done" ? q.Int(4) : 0;
+      e.voucher_clawed_fen += claw_fen;
+      const std::int64_t late = q.Int(2) - claw_fen - q.Int(1);
+      if (late <= 0) continue;
+      SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(voucher_id) + "/late",
+                                      debt, due, late, 0, kCodeRecovery,
+                                      static_cast<std::uint64_t>(voucher_id)}));
+      e.used_recovered_fen += late;
+    }
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2, "
+                                          "used_recovered_fen = ?3, tallied_at_us = ?4 "
+                                          "WHERE id = ?1"));
+    up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Bind(3, e.used_recovered_fen);
+    SUANLI_TRY(up.Bind(4, ctx.now.micros()).Run());
+    e.tally_pending = false;
+    SUANLI_TRY(ctx.Audit("enforcement.clawed", "enforcement/" + std::to_string(e.id), "",
+                         "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) +
+                             ",\"used_recovered_fen\":" + std::to_string(e.used_recovered_fen) +
+                             "}"));
+    return e;
+  });
+}
+
+}  // namespace
 
 Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t org_id,
                                           std::string_view program_id, std::string finding) {
@@ -33,20 +122,25 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     SUANLI_TRY(LoadOrg(*s.db, org_id));
   }
   const ProgramAccounts pa = s.program_accounts.at(program->id);
-  SUANLI_ASSIGN(const AccountId debt,
-                s.EnsureAccount("prog/" + program->id + "/org/" + std::to_string(org_id) + "/recovery",
-                                ledger::AccountKind::kRecovery, 0));
+  SUANLI_ASSIGN(const AccountId debt, EnsureRecoveryDebt(s, program->id, org_id));
   SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, program->id, org_id));
-  std::vector<MoveOutcome> outcomes;
+  std::optional<std::int64_t> unfinished;
+  {
+    // The same finding again, left by a stop before its second step: the retry finishes it,
+    // running its clawbacks first if the ledger missed them.
+    std::lock_guard lock(s.mu);
+    SUANLI_ASSIGN(unfinished, UntalliedFinding(*s.db, org_id, program->id, finding));
+    if (unfinished) SUANLI_TRY(s.ExecutePendingMoves(nullptr));
+  }
+  if (unfinished) return UnlockedTally(s, actor, *unfinished);
   // Each voucher closed by the finding: what was used when the recovery was planned, and
-  // whether a claw was planned for it.
-  struct Recovered {
-    VoucherEntry* voucher;
-    std::int64_t planned_fen;
-    bool clawed;
+  // whether a claw was planned for it (recorded in enforcement_vouchers for the second step).
+  struct Closed {
+    std::int64_t voucher_id;
+    std::int64_t used_planned_fen;
+    bool claw_planned;
   };
-  std::vector<Recovered> recovered;
-  SUANLI_ASSIGN(Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
+  SUANLI_ASSIGN(const Enforcement e, s.RunStep<Enforcement>(actor, [&](StepContext& ctx) -> Result<Enforcement> {
     SUANLI_ASSIGN(const Org before, LoadOrg(ctx.db, org_id));
     // The same finding recorded again (an officer's retry under a new Idempotency-Key) is
     // refused: it would restart the ban from today and record a second, empty enforcement.
@@ -71,6 +165,8 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     out.finding = finding;
     out.banned_until = until;
     out.at = ctx.now;
+    out.tally_pending = true;
+    std::vector<Closed> closed;
     for (VoucherEntry* v : s.vouchers.All()) {
       if (v->org_id != org_id) continue;
       // The ban is the organisation's (orgs.banned_until_us, which start-up loads onto every
@@ -111,8 +207,7 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                         kCodeRecovery, static_cast<std::uint64_t>(v->id)}));
         out.used_recovered_fen += used;
       }
-      recovered.push_back(Recovered{v, used, claw});
-      ctx.OnRollback([&recovered] { recovered.clear(); });
+      closed.push_back(Closed{v->id, used, claw});
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, v->id).Run());
     }
@@ -129,6 +224,14 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     ins.Bind(1, org_id).Bind(2, program->id).Bind(3, finding).Bind(4, out.used_recovered_fen);
     SUANLI_TRY(ins.Bind(5, until.micros()).Bind(6, ctx.now.micros()).Run());
     out.id = ctx.db.LastInsertRowid();
+    SUANLI_ASSIGN(auto closes, ctx.db.Prepare("INSERT INTO enforcement_vouchers (enforcement_id, "
+                                              "voucher_id, used_planned_fen, claw_planned) "
+                                              "VALUES (?1,?2,?3,?4)"));
+    for (const Closed& c : closed) {
+      closes.Reset();
+      closes.Bind(1, out.id).Bind(2, c.voucher_id).Bind(3, c.used_planned_fen);
+      SUANLI_TRY(closes.Bind(4, std::int64_t{c.claw_planned}).Run());
+    }
     SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
     SUANLI_TRY(ctx.Audit("enforcement.fraud", "org/" + std::to_string(org_id), OrgJson(before),
                          OrgJson(after), "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
@@ -140,46 +243,26 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                          "Fraud finding: vouchers withdrawn, used amounts to be repaid, banned "
                          "until " + until.CstDate().ToString()));
     return out;
-  }, &outcomes));
-  // (The voucher's lapsed_fen counts the claw in the outbox itself, ExecutePendingMoves.)
-  std::map<std::string, std::int64_t> clawed;  // by move key
-  for (const MoveOutcome& o : outcomes) {
-    if (o.key.rfind("claw/", 0) == 0) {
-      e.voucher_clawed_fen += o.applied_fen;
-      clawed[o.key] = o.applied_fen;
+  }));
+  return UnlockedTally(s, actor, e.id);
+}
+
+Status TallyPendingFindings(Platform::State& s) {
+  std::vector<std::int64_t> ids;
+  {
+    std::lock_guard lock(s.mu);
+    SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT id FROM enforcements WHERE tallied_at_us IS NULL "
+                                        "ORDER BY id"));
+    while (true) {
+      SUANLI_ASSIGN(const bool row, q.Step());
+      if (!row) break;
+      ids.push_back(q.Int(0));
     }
   }
-  // What the clawbacks took is known only once they ran (a balancing debit takes what is left);
-  // recorded in a step of its own, with its audit entry. A settlement in flight when the voucher
-  // closed reached the ledger before the claw and is missing from the recovery planned above
-  // (its answer, which counts it into used_fen, may come later still). The ledger knows: a claw
-  // empties the voucher, so its grant less the claw is exactly what was used, net of reversals
-  // (credits = grant + reversed = settled + clawed). The difference is recovered here
-  // ("…/late"). A settlement reaching the ledger after the claw finds nothing to take.
-  SUANLI_TRY(s.RunStep<bool>(actor, [&](StepContext& ctx) -> Result<bool> {
-    for (const auto& [v, planned, claw_planned] : recovered) {
-      if (!claw_planned) continue;  // used up or lapsed: nothing was in flight
-      // A claw that found nothing left was refused by the ledger (a balancing debit fails only
-      // at zero) and has no outcome: a settlement in flight had taken everything, claw = 0.
-      const auto claw = clawed.find("claw/voucher-" + std::to_string(v->id));
-      const std::int64_t claw_fen = claw == clawed.end() ? 0 : claw->second;
-      const std::int64_t late = v->grant_fen - claw_fen - planned;
-      if (late <= 0) continue;
-      SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(v->id) + "/late", debt,
-                                      due, late, 0, kCodeRecovery,
-                                      static_cast<std::uint64_t>(v->id)}));
-      e.used_recovered_fen += late;
-    }
-    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2, "
-                                          "used_recovered_fen = ?3 WHERE id = ?1"));
-    SUANLI_TRY(up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Bind(3, e.used_recovered_fen).Run());
-    SUANLI_TRY(ctx.Audit("enforcement.clawed", "enforcement/" + std::to_string(e.id), "",
-                         "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) +
-                             ",\"used_recovered_fen\":" + std::to_string(e.used_recovered_fen) +
-                             "}"));
-    return true;
-  }));
-  return e;
+  for (const std::int64_t id : ids) {
+    SUANLI_TRY(UnlockedTally(s, Principal::System(), id));
+  }
+  return OkStatus();
 }
 
 }  // namespace suanli::workflow

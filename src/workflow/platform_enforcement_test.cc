@@ -109,10 +109,7 @@ TEST_F(EnforcementTest, ASettlementInFlightDuringTheFindingIsRecoveredToo) {
     SetUp();
     const std::int64_t voucher = IssueVoucher();  // 150,000.00
     ASSERT_TRUE(Settle(voucher, "used", 20'000'00).ok());  // pays 10,000.00
-    Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
-        "code, user_data, status, created_at_us) SELECT 'stl/in-flight', credit_account, "
-        "debit_account, " + std::to_string(in_flight) + ", 0, 3, 0, 'pending', created_at_us "
-        "FROM money_moves WHERE ledger_key LIKE 'grant/%'");
+    LeaveMoveInOutbox("stl/in-flight", true, in_flight, 0, 3);
     auto e = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
     ASSERT_TRUE(e.ok()) << e.error().ToString();
     EXPECT_EQ(e->voucher_clawed_fen, 140'000'00 - in_flight);
@@ -125,16 +122,88 @@ TEST_F(EnforcementTest, ASettlementInFlightDuringTheFindingIsRecoveredToo) {
   }
 }
 
+// A stop between a finding's two steps (a crash, or here a trigger refusing the second step's
+// update) left the enforcement at nothing clawed, without the late recovery of a settlement in
+// flight, and its retry was refused as a duplicate. The officer's retry of the same finding
+// finishes it, and so does the next start-up; either way once.
+TEST_F(EnforcementTest, AFindingStoppedBeforeItsSecondStepIsFinishedByItsRetryOrAtStartUp) {
+  for (const bool at_start_up : {false, true}) {
+    SCOPED_TRACE(at_start_up ? "start-up" : "retry");
+    TearDown();
+    SetUp();
+    const std::int64_t voucher = IssueVoucher();  // 150,000.00
+    ASSERT_TRUE(Settle(voucher, "used", 20'000'00).ok());  // pays 10,000.00
+    LeaveMoveInOutbox("stl/in-flight", true, 40'000'00, 0, 3);
+    Sql("CREATE TRIGGER stop_tally BEFORE UPDATE OF tallied_at_us ON enforcements "
+        "BEGIN SELECT RAISE(ABORT, 'stopped'); END");
+    const Principal officer = As("officer");
+    ASSERT_FALSE(platform_->RecordFraud(officer, 1, "chengdu-2024", "虚构合同").ok());
+    auto listed = platform_->ListEnforcements(officer);
+    ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+    EXPECT_TRUE(listed->front().tally_pending);
+    EXPECT_EQ(listed->front().voucher_clawed_fen, 0);
+    EXPECT_EQ(listed->front().used_recovered_fen, 10'000'00);  // the in-flight 40,000 not yet
+    Sql("DROP TRIGGER stop_tally");
+
+    if (at_start_up) {
+      Reopen();
+    } else {
+      auto retry = platform_->RecordFraud(officer, 1, "chengdu-2024", "虚构合同");
+      ASSERT_TRUE(retry.ok()) << retry.error().ToString();
+      EXPECT_FALSE(retry->tally_pending);
+      EXPECT_EQ(retry->voucher_clawed_fen, 100'000'00);
+      EXPECT_EQ(retry->used_recovered_fen, 50'000'00);
+    }
+    for (int pass = 0; pass < 2; ++pass) {  // the second after a restart: nothing more
+      SCOPED_TRACE(pass);
+      listed = platform_->ListEnforcements(As("auditor"));
+      ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+      EXPECT_FALSE(listed->front().tally_pending);
+      EXPECT_EQ(listed->front().voucher_clawed_fen, 100'000'00);
+      EXPECT_EQ(listed->front().used_recovered_fen, 50'000'00);
+      EXPECT_EQ(platform_->Pool(As("officer"), "chengdu-2024")->recovery_outstanding_fen,
+                50'000'00);
+      auto again = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
+      ASSERT_FALSE(again.ok());
+      EXPECT_EQ(again.error().code, ErrorCode::kDuplicate) << again.error().ToString();
+      auto clawed = platform_->ListAudit(As("auditor"), {.action = "enforcement.clawed"});
+      ASSERT_TRUE(clawed.ok());
+      EXPECT_EQ(clawed->entries.size(), 1u);
+      EXPECT_EQ(Moves("pending"), 0);
+      EXPECT_EQ(Moves("failed"), 0);
+      EXPECT_TRUE(platform_->VerifyAudit(As("auditor"))->ok);
+      Reopen();
+    }
+  }
+}
+
+// A database from before findings were tallied durably (schema 2) has no tallied_at_us: its
+// findings ran both steps in one call, so start-up takes them as tallied and runs nothing again.
+TEST_F(EnforcementTest, FindingsOfASchemaTwoDatabaseAreTakenAsTallied) {
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher, "used", 20'000'00).ok());
+  ASSERT_TRUE(platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同").ok());
+  platform_.reset();
+  Sql("ALTER TABLE enforcements DROP COLUMN tallied_at_us");
+  Sql("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+  Reopen();
+  auto listed = platform_->ListEnforcements(As("auditor"));
+  ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+  EXPECT_FALSE(listed->front().tally_pending);
+  EXPECT_EQ(listed->front().voucher_clawed_fen, 140'000'00);
+  EXPECT_EQ(listed->front().used_recovered_fen, 10'000'00);
+  auto clawed = platform_->ListAudit(As("auditor"), {.action = "enforcement.clawed"});
+  ASSERT_TRUE(clawed.ok());
+  EXPECT_EQ(clawed->entries.size(), 1u);
+}
+
 // A voucher whose credit is still in the outbox (here a 1,000.00 top-up of a used-up voucher,
 // as a grant approved but not yet applied would be) looked empty, so no claw was planned and
 // the credit landed in the closed voucher, stranded. It is clawed back when it lands.
 TEST_F(EnforcementTest, ACreditStillInTheOutboxIsClawedBackToo) {
   const std::int64_t voucher = IssueVoucher();
   ASSERT_TRUE(Settle(voucher, "all", 300'000'00).ok());  // pays 150,000.00: used up
-  Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
-      "code, user_data, status, created_at_us) SELECT 'grant/test-late', debit_account, "
-      "credit_account, 100000, 0, 2, 0, 'pending', created_at_us FROM money_moves "
-      "WHERE ledger_key LIKE 'grant/%'");
+  LeaveMoveInOutbox("grant/test-late", false, 1'000'00, 0, 2);
   auto e = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
   ASSERT_TRUE(e.ok()) << e.error().ToString();
   EXPECT_EQ(e->voucher_clawed_fen, 1'000'00);

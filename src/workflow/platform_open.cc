@@ -272,6 +272,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_TRY(RecoverJournal(*s));
   SUANLI_TRY(RefreshUsage(*s));
   SUANLI_TRY(RecoverMeteredSettlements(*s));
+  SUANLI_TRY(TallyPendingFindings(*s));
   s->ready = true;
   return std::unique_ptr<Platform>(new Platform(std::move(s)));
 }

@@ -177,9 +177,7 @@ TEST_F(PlatformRecoveryTest, AnExpirySweepCountsAnotherStepsPendingMoveWhereItBe
   const std::int64_t voucher = IssueVoucher();
   ASSERT_TRUE(Settle(voucher, "k1", 100'000'00).ok());  // pays 50,000.00
   // A row pending now, as if its step's ledger call had failed; the sweep runs it first.
-  Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
-      "code, user_data, status, created_at_us) SELECT 'rev/19', credit_account, debit_account, 1, "
-      "64, 8, 0, 'pending', created_at_us FROM money_moves WHERE ledger_key LIKE 'grant/%'");
+  LeaveMoveInOutbox("rev/19", true, 1, 64, 8);
   clock_.Set(Instant::Parse("2024-12-01T00:00:00+08:00").value());
   ASSERT_TRUE(platform_->RunExpiry().ok());
   const Principal officer = As("officer");
@@ -230,10 +228,7 @@ TEST_F(PlatformRecoveryTest, AGrantStillInTheOutboxIsNotQuotedAgain) {
   auto app = platform_->Apply(applicant, "chengdu-2024", contract->id);
   ASSERT_TRUE(app.ok()) << app.error().ToString();
   // 9,800,000.00 owed from the pool, not yet applied: 50,000.00 is really left.
-  Sql("INSERT INTO money_moves (ledger_key, debit_account, credit_account, amount_fen, flags, "
-      "code, user_data, status, created_at_us) SELECT 'grant/test-pending', debit_account, "
-      "credit_account, 980000000, 0, 2, 0, 'pending', created_at_us FROM money_moves "
-      "WHERE ledger_key LIKE 'grant/%'");
+  LeaveMoveInOutbox("grant/test-pending", false, 980000000, 0, 2);
   auto decided = platform_->DecideApplication(As("officer"), app->id, true, "");
   ASSERT_TRUE(decided.ok()) << decided.error().ToString();
   EXPECT_EQ(decided->granted_fen, std::optional<std::int64_t>(50'000'00));  // partial: what is left

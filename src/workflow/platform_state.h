@@ -323,6 +323,11 @@ Result<std::vector<std::string>> ProviderTagsOf(storage::Db& db, std::int64_t pr
 // (recovery.cc).
 Result<AccountId> EnsureRecoveryDue(Platform::State& s, const std::string& program_id,
                                     std::int64_t org_id);
+// Finding `id` as recorded (recovery.cc).
+Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id);
+// Runs the second step of every fraud finding a stop left without it (enforcement.cc); at
+// start-up, after the outbox has run.
+Status TallyPendingFindings(Platform::State& s);
 // The organisation and days a metered settlement's bill number names ("M-<org>-<first>..<last>",
 // kMeteredBillPrefix), or nullopt for any other bill number (metered_settlement.cc).
 struct MeteredBillNo {

@@ -242,6 +242,9 @@ struct Enforcement {
   // grows (RecordRepayment), so the pool never issues money it has not got back.
   std::int64_t voucher_clawed_fen = 0, used_recovered_fen = 0, repaid_fen = 0;
   Instant banned_until, at;
+  // The finding's second step (what its clawbacks took, the late recovery) has not run yet:
+  // voucher_clawed_fen is 0 and used_recovered_fen may still grow (enforcement.cc).
+  bool tally_pending = false;
   std::int64_t outstanding_fen() const { return used_recovered_fen - repaid_fen; }
 };
 

@@ -19,7 +19,8 @@ constexpr std::size_t kReferenceBytesMax = 200;
 constexpr const char* kSelectEnforcement =
     "SELECT e.id, e.org_id, o.name, e.program_id, e.finding, e.voucher_clawed_fen, "
     "e.used_recovered_fen, (SELECT COALESCE(SUM(r.amount_fen), 0) FROM enforcement_repayments r "
-    "WHERE r.enforcement_id = e.id), e.banned_until_us, e.at_us FROM enforcements e "
+    "WHERE r.enforcement_id = e.id), e.banned_until_us, e.at_us, e.tallied_at_us IS NULL "
+    "FROM enforcements e "
     "JOIN orgs o ON o.id = e.org_id ";
 
 Enforcement EnforcementFrom(storage::Stmt& q) {
@@ -34,15 +35,8 @@ Enforcement EnforcementFrom(storage::Stmt& q) {
   e.repaid_fen = q.Int(7);
   e.banned_until = Instant::FromMicros(q.Int(8));
   e.at = Instant::FromMicros(q.Int(9));
+  e.tally_pending = q.Int(10) != 0;
   return e;
-}
-
-Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id) {
-  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectEnforcement) + "WHERE e.id = ?1"));
-  q.Bind(1, id);
-  SUANLI_ASSIGN(const bool row, q.Step());
-  if (!row) return NotFound("enforcement", id);
-  return EnforcementFrom(q);
 }
 
 std::string RecoveryJson(const Enforcement& e) {
@@ -51,6 +45,14 @@ std::string RecoveryJson(const Enforcement& e) {
 }
 
 }  // namespace
+
+Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectEnforcement) + "WHERE e.id = ?1"));
+  q.Bind(1, id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("enforcement", id);
+  return EnforcementFrom(q);
+}
 
 Result<AccountId> EnsureRecoveryDue(Platform::State& s, const std::string& program_id,
                                     std::int64_t org_id) {

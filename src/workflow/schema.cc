@@ -213,7 +213,19 @@ CREATE TABLE IF NOT EXISTS enforcements (
   voucher_clawed_fen INTEGER NOT NULL,
   used_recovered_fen INTEGER NOT NULL,
   banned_until_us INTEGER NOT NULL,
-  at_us INTEGER NOT NULL);
+  at_us INTEGER NOT NULL,
+  tallied_at_us INTEGER);
+-- tallied_at_us: when the finding's second step recorded what its clawbacks took; NULL until
+-- then (start-up finishes any a stop left so, enforcement.cc).
+
+-- The vouchers a finding closed, with what each had used when the recovery was planned and
+-- whether a clawback was planned for it: what its second step needs, durably.
+CREATE TABLE IF NOT EXISTS enforcement_vouchers (
+  enforcement_id INTEGER NOT NULL REFERENCES enforcements(id),
+  voucher_id INTEGER NOT NULL REFERENCES vouchers(id),
+  used_planned_fen INTEGER NOT NULL CHECK (used_planned_fen >= 0),
+  claw_planned INTEGER NOT NULL CHECK (claw_planned IN (0, 1)),
+  PRIMARY KEY (enforcement_id, voucher_id));
 
 -- Repayments of a finding's recovery (recovery.cc); their sum never exceeds used_recovered_fen.
 CREATE TABLE IF NOT EXISTS enforcement_repayments (
@@ -256,6 +268,17 @@ CREATE TABLE IF NOT EXISTS money_moves (
   created_at_us INTEGER NOT NULL);
 )sql";
 
+// Version 3: a database from before it has enforcements without tallied_at_us. Its findings
+// ran both steps in one call, so each is taken as tallied when it was recorded.
+Status AddFindingTally(storage::Db& db) {
+  SUANLI_ASSIGN(auto has, db.Prepare("SELECT 1 FROM pragma_table_info('enforcements') "
+                                     "WHERE name = 'tallied_at_us'"));
+  SUANLI_ASSIGN(const bool present, has.Step());
+  if (present) return OkStatus();
+  SUANLI_TRY(db.Exec("ALTER TABLE enforcements ADD COLUMN tallied_at_us INTEGER"));
+  return db.Exec("UPDATE enforcements SET tallied_at_us = at_us");
+}
+
 }  // namespace
 
 Status MigrateSchema(storage::Db& db) {
@@ -272,6 +295,7 @@ Status MigrateSchema(storage::Db& db) {
   }
   SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(db));
   SUANLI_TRY(db.Exec(kSchemaV1));
+  SUANLI_TRY(AddFindingTally(db));
   SUANLI_TRY(CreateNetworkSchema(db));
   SUANLI_TRY(audit::CreateSchema(db));
   SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +

@@ -9,8 +9,9 @@
 
 namespace suanli::workflow {
 
-// 1: accounts to payouts; 2: the compute network's centers, prices and goods.
-inline constexpr int kSchemaVersion = 2;
+// 1: accounts to payouts; 2: the compute network's centers, prices and goods; 3: a fraud
+// finding's tally (enforcements.tallied_at_us, enforcement_vouchers).
+inline constexpr int kSchemaVersion = 3;
 
 // Creates every table if missing and records the version; refuses a newer database.
 Status MigrateSchema(storage::Db& db);

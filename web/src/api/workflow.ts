@@ -174,6 +174,9 @@ export interface EnforcementResult {
   outstanding: Money
   banned_until: string
   at: Instant
+  /** The finding's clawbacks are not yet tallied (a stop came between its two steps); recording
+   * the same finding again, or the server's next start, finishes it. */
+  tally_pending?: boolean
 }
 
 const enc = encodeURIComponent

@@ -222,6 +222,7 @@ const en: typeof zh = {
       repay: 'Record repayment', repayTitle: 'Record a repayment: {name}', amount: 'Amount repaid (CNY)', reference: 'Bank reference',
       repayIntro: 'Record it from the bank statement. Repaid money returns to the pool and can be issued again; {outstanding} still owed.', repaySubmit: 'Record',
       repaid_ok: 'Recorded: the pool has this amount back.', none: 'No findings yet.', confirmYes: 'Record finding', confirmNo: 'Cancel',
+      tallyPending: 'Not yet tallied', tallyPendingHint: 'The server stopped before recording what the clawback took. Record the same finding again (same organisation, program and text) to finish it; the next server start finishes it too.',
 
     },
     notices: { text: 'Notice', markRead: 'Mark read', read: 'Read', empty: 'No notices. Review results, vouchers issued and expiry reminders appear here.' },

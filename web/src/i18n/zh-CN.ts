@@ -220,6 +220,7 @@ export default {
       repay: '登记退回款', repayTitle: '登记退回款:{name}', amount: '退回金额(元)', reference: '银行流水号',
       repayIntro: '按银行到账记录登记。退回款进入资金池后可再次发放;尚欠 {outstanding} 元。', repaySubmit: '登记',
       repaid_ok: '已登记,资金池已收回该笔款项。', none: '暂无违规认定。', confirmYes: '确认认定', confirmNo: '取消',
+      tallyPending: '待核定', tallyPendingHint: '服务在记录收回金额前中断。以相同单位、政策和违规事实再次提交该认定即可完成核定;服务下次启动时也会自动完成。',
 
     },
     notices: { text: '内容', markRead: '标为已读', read: '已读', empty: '暂无通知。审核结果、算力券发放与到期提醒会显示在这里。' },

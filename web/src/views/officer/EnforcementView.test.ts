@@ -73,4 +73,17 @@ describe('EnforcementView', () => {
     expect(key(0)).toBeTruthy()
     expect(key(1)).toBe(key(0))
   })
+
+  it('marks a finding whose clawbacks are not yet tallied, and only that one', async () => {
+    stubFetch((url) => {
+      if (url.startsWith('/api/v1/enforcements')) {
+        return { status: 200, body: { items: [{ ...finding, id: 8, tally_pending: true, voucher_clawed_back: '0.00' }, finding], next_cursor: null } }
+      }
+      return { status: 200, body: { items: [], next_cursor: null } }
+    })
+    wrapper = mountWith(EnforcementView, 'zh-CN', {}, 'officer')
+    await flushPromises()
+    expect(wrapper.get('[data-test=tally-pending-8]').text()).toBe('待核定')
+    expect(wrapper.find('[data-test=tally-pending-7]').exists()).toBe(false)
+  })
 })
