@@ -54,7 +54,8 @@ Result<std::optional<std::int64_t>> UntalliedFinding(storage::Db& db, std::int64
 // later still). The ledger knows: a claw empties the voucher, so its grant less the claw is
 // exactly what was used, net of reversals (credits = grant + reversed = settled + clawed). The
 // difference is recovered here ("…/late"). A settlement reaching the ledger after the claw
-// finds nothing to take. A finding already tallied is returned as it is, so this runs once.
+// finds nothing to take. A finding already tallied is returned as it is, so this runs once; one
+// whose clawbacks still wait in the outbox too, still pending.
 // Takes the step lock itself (RunStep): "unlocked" for the caller.
 Result<Enforcement> UnlockedTally(Platform::State& s, const Principal& actor,
                                   std::int64_t enforcement_id) {
@@ -70,25 +71,32 @@ Result<Enforcement> UnlockedTally(Platform::State& s, const Principal& actor,
                               "m.ledger_key = 'claw/voucher-' || c.voucher_id WHERE "
                               "c.enforcement_id = ?1 AND c.claw_planned = 1 ORDER BY c.voucher_id"));
     q.Bind(1, enforcement_id);
+    struct Closed {
+      std::int64_t voucher_id, used_planned_fen, grant_fen;
+      std::string claw_status;  // of its outbox row: done, failed, pending
+      std::int64_t claw_applied_fen;
+    };
+    std::vector<Closed> closed;
     while (true) {
       SUANLI_ASSIGN(const bool row, q.Step());
       if (!row) break;
-      const std::int64_t voucher_id = q.Int(0);
-      const std::string status = q.IsNull(3) ? "" : q.Text(3);
-      if (status == "pending") {
-        return MakeError(ErrorCode::kIo, "enforcement_id",
-                         "the clawback of voucher " + std::to_string(voucher_id) +
-                             " has not reached the ledger yet; retry");
-      }
+      closed.push_back(Closed{q.Int(0), q.Int(1), q.Int(2), q.IsNull(3) ? "" : q.Text(3), q.Int(4)});
+    }
+    // A clawback the ledger has not run yet (the outbox will): nothing is planned, and the
+    // finding is answered as it stands, still pending.
+    for (const Closed& c : closed) {
+      if (c.claw_status == "pending") return e;
+    }
+    for (const Closed& c : closed) {
       // A claw that found nothing left was refused by the ledger (a balancing debit fails only
       // at zero): a settlement in flight had taken everything, claw = 0.
-      const std::int64_t claw_fen = status == "done" ? q.Int(4) : 0;
+      const std::int64_t claw_fen = c.claw_status == "done" ? c.claw_applied_fen : 0;
       e.voucher_clawed_fen += claw_fen;
-      const std::int64_t late = q.Int(2) - claw_fen - q.Int(1);
+      const std::int64_t late = c.grant_fen - claw_fen - c.used_planned_fen;
       if (late <= 0) continue;
-      SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(voucher_id) + "/late",
+      SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(c.voucher_id) + "/late",
                                       debt, due, late, 0, kCodeRecovery,
-                                      static_cast<std::uint64_t>(voucher_id)}));
+                                      static_cast<std::uint64_t>(c.voucher_id)}));
       e.used_recovered_fen += late;
     }
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2, "
@@ -130,7 +138,7 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     // running its clawbacks first if the ledger missed them.
     std::lock_guard lock(s.mu);
     SUANLI_ASSIGN(unfinished, UntalliedFinding(*s.db, org_id, program->id, finding));
-    if (unfinished) SUANLI_TRY(s.ExecutePendingMoves(nullptr));
+    if (unfinished) SUANLI_TRY(s.ExecutePendingMoves());
   }
   if (unfinished) return UnlockedTally(s, actor, *unfinished);
   // Each voucher closed by the finding: what was used when the recovery was planned, and

@@ -26,6 +26,9 @@ Status AddNotice(StepContext& ctx, const std::string& recipient, const std::stri
 
 Status Platform::RunExpiry() {
   State& s = *state_;
+  // Moves a step committed while the ledger could not take them, first: a lapse planned below
+  // on a balance they change takes what is left when it runs either way.
+  s.DrainOutbox();
   const Principal system = Principal::System();
   SUANLI_TRY(s.RunStep<Ok>(system, [&](StepContext& ctx) -> Result<Ok> {
     for (VoucherEntry* v : s.vouchers.All()) {
@@ -70,6 +73,14 @@ Status Platform::RunExpiry() {
   // What each lapse took is counted into its voucher's lapsed_fen by the outbox itself
   // (ExecutePendingMoves), also for a lapse a later step's outbox run executes.
   return OkStatus();
+}
+
+Result<std::int64_t> Platform::MoneyMovesWaiting() {
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT COUNT(*) FROM money_moves WHERE status = "
+                                            "'pending'"));
+  SUANLI_TRY(q.Step());
+  return q.Int(0);
 }
 
 Result<std::vector<Notice>> Platform::ListNotices(const Principal& actor) {

@@ -246,9 +246,14 @@ class Platform {
   // moves from the finding's recovery account to the program's pool, which can issue it again.
   Result<Enforcement> RecordRepayment(const Principal& actor, std::int64_t enforcement_id,
                                       std::int64_t amount_fen, std::string reference);
-  // Lapses expired vouchers and sends expiry reminders; run by the server every minute and
-  // safe to run at any time (each effect happens once).
+  // Runs the money moves still waiting in the outbox (a step committed while the ledger could
+  // not take them) and finishes the fraud findings they held up, then lapses expired vouchers
+  // and sends expiry reminders; run by the server every minute and safe to run at any time
+  // (each effect happens once).
   Status RunExpiry();
+  // How many committed money moves wait in the outbox for the ledger: 0 when all is well (the
+  // server's suanli_money_moves_waiting gauge, set after each sweep).
+  Result<std::int64_t> MoneyMovesWaiting();
   // Asks the centers for the state of every routed job not yet final and releases the units of
   // those that ended (jobs.cc). Run on listing jobs, and by the server every --expiry-interval:
   // a job that ends while nobody lists jobs would otherwise keep its units held, and once Slurm

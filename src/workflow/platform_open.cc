@@ -264,7 +264,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_TRY(OpenProgramAccounts(*s));
   SUANLI_TRY(LoadVoucherIndex(*s));
   SUANLI_TRY(LoadUnitsHeld(*s));
-  SUANLI_TRY(s->ExecutePendingMoves(nullptr));
+  SUANLI_TRY(s->ExecutePendingMoves());
   SUANLI_TRY(LoadApiKeys(*s));
   SUANLI_ASSIGN(s->journal, SettlementJournal::Open(db_path, s->anchor_file));
   SUANLI_ASSIGN(s->usage,

@@ -194,6 +194,42 @@ TEST_F(PlatformRecoveryTest, AnExpirySweepCountsAnotherStepsPendingMoveWhereItBe
   EXPECT_EQ(again->used_fen, 50'000'00);
 }
 
+// A step whose moves cannot be finished now (here the outbox cannot record the ledger's answer:
+// a trigger refuses the update, as a full disk would) has happened all the same: it used to
+// answer an error after its commit, and the caller's retry met a state conflict. It answers
+// with its value; the moves wait in the outbox and the next sweep runs them, once. A fraud
+// finding whose clawback waits is answered with its tally pending, and the sweep finishes it.
+TEST_F(PlatformRecoveryTest, AStepWhoseMovesWaitInTheOutboxAnswersAndTheSweepRunsThem) {
+  Sql("CREATE TRIGGER outbox_stuck BEFORE UPDATE OF status ON money_moves "
+      "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_NE(voucher, 0);
+  const Principal officer = As("officer");
+  // The ledger did take the grant; only its outbox row is still pending.
+  EXPECT_EQ(platform_->GetVoucher(officer, voucher)->remaining_fen, 150'000'00);
+  ASSERT_TRUE(Settle(voucher, "used", 20'000'00).ok());  // pays 10,000.00
+  auto e = platform_->RecordFraud(officer, 1, "chengdu-2024", "虚构合同");
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  EXPECT_TRUE(e->tally_pending);
+  EXPECT_EQ(e->voucher_clawed_fen, 0);
+  EXPECT_EQ(e->used_recovered_fen, 10'000'00);
+
+  Sql("DROP TRIGGER outbox_stuck");
+  ASSERT_TRUE(platform_->RunExpiry().ok());
+  auto listed = platform_->ListEnforcements(officer);
+  ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+  EXPECT_FALSE(listed->front().tally_pending);
+  EXPECT_EQ(listed->front().voucher_clawed_fen, 140'000'00);
+  EXPECT_EQ(listed->front().used_recovered_fen, 10'000'00);
+  auto pool = platform_->Pool(officer, "chengdu-2024");
+  ASSERT_TRUE(pool.ok());
+  EXPECT_EQ(pool->issued_fen, 150'000'00);  // the grant once, not again at its re-run
+  EXPECT_EQ(pool->remaining_fen, 10'000'000'00 - 10'000'00);
+  Reopen();
+  EXPECT_EQ(platform_->GetVoucher(officer, voucher)->remaining_fen, 0);
+  EXPECT_EQ(platform_->Pool(officer, "chengdu-2024")->remaining_fen, 10'000'000'00 - 10'000'00);
+}
+
 // More moves pending than the ledger takes in one request (8,190): an expiry sweep of a large
 // program plans one lapse per voucher. They were sent as one request, refused whole, and every
 // later step that moves money (and every start-up) failed the same way. Here 8,200 one-fen

@@ -163,11 +163,6 @@ struct StepContext {
   std::vector<std::function<void()>> on_rollback;
 };
 
-struct MoveOutcome {
-  std::string key;
-  std::int64_t applied_fen = 0;
-};
-
 struct Platform::State {
   PlatformOptions options;
   Clock* clock = nullptr;
@@ -233,14 +228,19 @@ struct Platform::State {
 
   // Runs `body` as one step: takes the mutex, opens a transaction, commits it with the audit
   // entries and planned moves, writes the audit anchor, then executes the moves on the ledger.
-  // On any error before the commit nothing is changed. The outcomes of the step's own moves
-  // are returned in `outcomes` (in order) when given.
+  // On any error before the commit nothing is changed, and the error is returned. After the
+  // commit the step has happened: if the ledger cannot run its moves now, they wait in the
+  // outbox (run by the next step that moves money, the expiry sweep's DrainOutbox, or start-up)
+  // and the step still answers with its value. Answering an error there made callers retry a
+  // step that had happened, into a state conflict.
   template <typename T>
-  Result<T> RunStep(const Principal& actor, const std::function<Result<T>(StepContext&)>& body,
-                    std::vector<MoveOutcome>* outcomes = nullptr);
+  Result<T> RunStep(const Principal& actor, const std::function<Result<T>(StepContext&)>& body);
 
   // Executes pending outbox rows (after a commit, and at start-up). Caller holds `mu`.
-  Status ExecutePendingMoves(std::vector<MoveOutcome>* outcomes);
+  Status ExecutePendingMoves();
+  // Takes `mu` and executes pending outbox rows, logging a failure (the rows wait for the next
+  // run); then finishes any fraud finding whose clawbacks were among them. For the timers.
+  void DrainOutbox();
   // The account of `key`, created if missing (idempotent).
   Result<AccountId> EnsureAccount(const std::string& key, ledger::AccountKind kind,
                                   std::uint16_t flags, Instant expires_at = Instant(),
@@ -253,11 +253,13 @@ struct Platform::State {
 // caller told "failed" about a committed step would retry into a state conflict. The next
 // anchor written covers these entries too.
 void AdvanceAnchorAfterCommit(audit::AnchorFile& file, const audit::Anchor& head);
+// Logs that a committed step's moves (the first named by `first_key`) wait in the outbox, when
+// `ran` failed; nothing when it succeeded.
+void LogOutboxFailure(const Status& ran, const std::string& first_key);
 
 template <typename T>
 Result<T> Platform::State::RunStep(const Principal& actor,
-                                   const std::function<Result<T>(StepContext&)>& body,
-                                   std::vector<MoveOutcome>* outcomes) {
+                                   const std::function<Result<T>(StepContext&)>& body) {
   std::lock_guard lock(mu);
   StepContext ctx{*this, actor, clock->Now(), *db, {}, false, std::nullopt, {}, {}};
   std::optional<T> value;
@@ -273,19 +275,8 @@ Result<T> Platform::State::RunStep(const Principal& actor,
   }
   for (auto f = ctx.on_commit.rbegin(); f != ctx.on_commit.rend(); ++f) (*f)();
   if (ctx.head) AdvanceAnchorAfterCommit(*anchor_file, *ctx.head);
-  if (!ctx.moves.empty()) {
-    // The outbox runs every pending row, also any left by an earlier step; the caller hears
-    // only of its own moves (it reads their keys).
-    std::vector<MoveOutcome> all;
-    SUANLI_TRY(ExecutePendingMoves(&all));
-    if (outcomes) {
-      for (MoveOutcome& o : all) {
-        const bool own = std::any_of(ctx.moves.begin(), ctx.moves.end(),
-                                     [&](const PlannedMove& m) { return m.key == o.key; });
-        if (own) outcomes->push_back(std::move(o));
-      }
-    }
-  }
+  // The outbox runs every pending row, also any left by an earlier step.
+  if (!ctx.moves.empty()) LogOutboxFailure(ExecutePendingMoves(), ctx.moves.front().key);
   return std::move(*value);
 }
 

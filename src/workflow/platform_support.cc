@@ -121,7 +121,7 @@ Status StepContext::Move(PlannedMove move) {
   return OkStatus();
 }
 
-Status Platform::State::ExecutePendingMoves(std::vector<MoveOutcome>* outcomes) {
+Status Platform::State::ExecutePendingMoves() {
   SUANLI_ASSIGN(auto pending,
                 db->Prepare("SELECT id, ledger_key, debit_account, credit_account, amount_fen, "
                             "flags, code, user_data FROM money_moves WHERE status = 'pending' "
@@ -175,16 +175,34 @@ Status Platform::State::ExecutePendingMoves(std::vector<MoveOutcome>* outcomes) 
       done.Bind(4, std::string(ledger::ResultCodeName(r.code)));
       SUANLI_TRY(done.Run());
       if (!ok) {
-        // The step checked everything the ledger checks; a refusal here is a bug to look at.
+        // The step checked everything the ledger checks; a refusal here is a bug to look at
+        // (or a claw that found nothing left, which its finding's tally reads as 0).
         spdlog::error("money move {} refused by the ledger: {}", submitted[i].key,
                       ledger::ResultCodeName(r.code));
-        continue;
       }
-      if (outcomes) outcomes->push_back(MoveOutcome{submitted[i].key, r.amount_fen});
     }
     SUANLI_TRY(tx.Commit());
   }
   return OkStatus();
+}
+
+void LogOutboxFailure(const Status& ran, const std::string& first_key) {
+  if (ran.ok()) return;
+  spdlog::error("a committed step's money moves (from {}) wait in the outbox: {}", first_key,
+                ran.error().ToString());
+}
+
+void Platform::State::DrainOutbox() {
+  {
+    std::lock_guard lock(mu);
+    if (Status ran = ExecutePendingMoves(); !ran.ok()) {
+      spdlog::error("money moves still wait in the outbox: {}", ran.error().ToString());
+      return;
+    }
+  }
+  if (Status tallied = TallyPendingFindings(*this); !tallied.ok()) {
+    spdlog::error("fraud findings still to tally: {}", tallied.error().ToString());
+  }
 }
 
 Result<AccountId> Platform::State::EnsureAccount(const std::string& key, ledger::AccountKind kind,
