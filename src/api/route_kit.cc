@@ -64,6 +64,16 @@ Result<std::int64_t> IdParam(const http::Request& req, std::string_view name) {
   return std::stoll(text);
 }
 
+Result<std::optional<std::int64_t>> OptIdQuery(const http::Request& req, std::string_view name) {
+  const std::optional<std::string> text = req.QueryParam(name);
+  if (!text) return std::optional<std::int64_t>();
+  if (text->empty() || text->size() > 18 || text->find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(*text) == 0) {
+    return MakeError(ErrorCode::kParse, std::string(name), "an id is a positive integer");
+  }
+  return std::optional<std::int64_t>(std::stoll(*text));
+}
+
 RouteKit::RouteKit(http::Router& router, workflow::Platform& platform, const ApiOptions& options)
     : router_(router), platform_(platform), options_(options) {}
 

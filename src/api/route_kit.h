@@ -33,6 +33,8 @@ http::Response Json(const boost::json::value& v, unsigned status = 200);
 // Cursor pagination from ?after=&limit= (limit 1..200, default 50).
 Result<workflow::Page> PageFrom(const http::Request& req);
 Result<std::int64_t> IdParam(const http::Request& req, std::string_view name);
+// An optional id in the query (?org_id=3): absent, or a positive integer (kParse on `name`).
+Result<std::optional<std::int64_t>> OptIdQuery(const http::Request& req, std::string_view name);
 
 class RouteKit {
  public:

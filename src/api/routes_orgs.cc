@@ -37,6 +37,9 @@ void AddOrgRoutes(RouteKit& kit) {
   using http::Method;
   const Access officer = Access::Roles({Role::kOfficer});
   const Access applicant = Access::Roles({Role::kApplicant});
+  // The registers behind the no-stacking and related-party rules: read by the program office,
+  // its auditors and the platform's admins.
+  const Access readers = Access::Roles({Role::kOfficer, Role::kAdmin, Role::kAuditor});
   kit.Add(Method::kPost, "/api/v1/orgs", Access::Public(),
           "register an organisation and its administrator", "orgs",
           [](Call& c) -> Result<http::Response> {
@@ -163,6 +166,17 @@ void AddOrgRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto rows, c.platform.ListRelatedParties(c.who, owner));
             return Json(ItemsView(rows));
           });
+  kit.Add(Method::kGet, "/api/v1/related-parties/all", readers,
+          "every organisation's and provider's related parties, with the owner's name "
+          "(?org_id=&provider_id=&after=&limit=; not both ids)",
+          "orgs", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto page, PageFrom(c.req));
+            workflow::RelatedPartyFilter f;
+            SUANLI_ASSIGN(f.org_id, OptIdQuery(c.req, "org_id"));
+            SUANLI_ASSIGN(f.provider_id, OptIdQuery(c.req, "provider_id"));
+            SUANLI_ASSIGN(const auto rows, c.platform.ListAllRelatedParties(c.who, page, f));
+            return Json(ListView(rows, page.limit));
+          });
   kit.Add(Method::kPost, "/api/v1/contracts", applicant, "file a compute-service contract",
           "contracts", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
@@ -197,6 +211,23 @@ void AddOrgRoutes(RouteKit& kit) {
           "applications", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t n, c.platform.ImportSubsidies(c.who, c.req.body));
             return Json(json::object{{"imported", n}});
+          });
+  kit.Add(Method::kGet, "/api/v1/subsidies", readers,
+          "the register of other subsidies, with the matching organisation and the import each "
+          "row came from (?uscc=&year=&org_id=&after=&limit=)",
+          "applications", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto page, PageFrom(c.req));
+            workflow::SubsidyFilter f;
+            f.uscc = c.req.QueryParam("uscc");
+            if (auto y = c.req.QueryParam("year")) {
+              if (y->size() != 4 || y->find_first_not_of("0123456789") != std::string::npos) {
+                return MakeError(ErrorCode::kParse, "year", "a year of four digits, e.g. 2024");
+              }
+              f.year = std::stoi(*y);
+            }
+            SUANLI_ASSIGN(f.org_id, OptIdQuery(c.req, "org_id"));
+            SUANLI_ASSIGN(const auto rows, c.platform.ListSubsidies(c.who, page, f));
+            return Json(ListView(rows, page.limit));
           });
   kit.Add(Method::kPost, "/api/v1/applications", applicant,
           "apply for a voucher with a filed contract", "applications",

@@ -60,6 +60,27 @@ json::object View(const RelatedParty& r) {
   return {{"id", r.id}, {"owner", r.owner}, {"relation", r.relation}, {"party", r.party}};
 }
 
+json::object View(const DeclaredParty& r) {
+  json::object j = View(static_cast<const RelatedParty&>(r));
+  j["owner_name"] = r.owner_name.empty() ? json::value(nullptr) : json::value(r.owner_name);
+  j["declared_at"] = TimeString(r.declared_at);
+  return j;
+}
+
+json::object View(const Subsidy& s) {
+  return {{"id", s.id},
+          {"uscc", s.uscc},
+          {"org_id", Opt(s.org_id)},
+          {"org_name", s.org_id ? json::value(s.org_name) : json::value(nullptr)},
+          {"scheme", s.scheme},
+          {"reference", s.reference},
+          {"amount", MoneyString(s.amount_fen)},
+          {"year", s.year},
+          {"import_id", Opt(s.import_id)},
+          {"imported_at", s.imported_at ? json::value(TimeString(*s.imported_at)) : json::value(nullptr)},
+          {"imported_by", s.imported_by.empty() ? json::value(nullptr) : json::value(s.imported_by)}};
+}
+
 json::object View(const Contract& c) {
   return {{"id", c.id},
           {"org_id", c.org_id},

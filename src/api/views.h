@@ -14,6 +14,8 @@ boost::json::object View(const workflow::Org& o);
 boost::json::object View(const workflow::Document& d);
 boost::json::object View(const workflow::Provider& p);
 boost::json::object View(const workflow::RelatedParty& r);
+boost::json::object View(const workflow::DeclaredParty& r);
+boost::json::object View(const workflow::Subsidy& s);
 boost::json::object View(const workflow::Contract& c);
 boost::json::object View(const workflow::Application& a);
 boost::json::object View(const workflow::Voucher& v);

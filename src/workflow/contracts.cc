@@ -1,11 +1,8 @@
-// Providers, compute-service contracts, and the register of other subsidies (for the
-// no-stacking rule).
+// Providers and compute-service contracts (the register of other subsidies is subsidies.cc).
 #include <algorithm>
-#include <sstream>
 
 #include "core/codes.h"
 #include "core/limits.h"
-#include "core/money.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -216,52 +213,6 @@ Result<std::vector<Contract>> Platform::ListContracts(const Principal& actor, co
     out.push_back(ReadContract(q));
   }
   return out;
-}
-
-Result<std::int64_t> Platform::ImportSubsidies(const Principal& actor, std::string_view csv) {
-  SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
-  struct Row {
-    std::string uscc, scheme, reference;
-    std::int64_t amount_fen;
-    int year;
-  };
-  std::vector<Row> rows;
-  std::istringstream in{std::string(csv)};
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (n == 1 || line.empty()) continue;  // header
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string cell;
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    const std::string at = "line " + std::to_string(n);
-    if (f.size() != 5) return MakeError(ErrorCode::kParse, at, "expected uscc,scheme,reference,amount,year");
-    SUANLI_TRY(ValidateUscc(f[0], at + ".uscc"));
-    SUANLI_ASSIGN(const Money amount, Money::Parse(f[3], at + ".amount"));
-    if (amount.fen() < 0) return MakeError(ErrorCode::kNegativeAmount, at + ".amount", "negative");
-    int year = 0;
-    try {
-      year = std::stoi(f[4]);
-    } catch (...) {
-      return MakeError(ErrorCode::kParse, at + ".year", "not a year");
-    }
-    rows.push_back(Row{f[0], f[1], f[2], amount.fen(), year});
-  }
-  return state_->RunStep<std::int64_t>(actor, [&](StepContext& ctx) -> Result<std::int64_t> {
-    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT OR REPLACE INTO subsidies (uscc, scheme, "
-                                           "reference, amount_fen, year) VALUES (?1,?2,?3,?4,?5)"));
-    for (const Row& r : rows) {
-      ins.Reset();
-      ins.Bind(1, r.uscc).Bind(2, r.scheme).Bind(3, r.reference).Bind(4, r.amount_fen);
-      SUANLI_TRY(ins.Bind(5, std::int64_t{r.year}).Run());
-    }
-    SUANLI_TRY(ctx.Audit("subsidies.import", "subsidies", "", "",
-                         "{\"rows\":" + std::to_string(rows.size()) + "}"));
-    return static_cast<std::int64_t>(rows.size());
-  });
 }
 
 }  // namespace suanli::workflow

@@ -247,4 +247,41 @@ Result<std::vector<RelatedParty>> Platform::ListRelatedParties(const Principal& 
   return out;
 }
 
+Result<std::vector<DeclaredParty>> Platform::ListAllRelatedParties(
+    const Principal& actor, const Page& page, const RelatedPartyFilter& filter) {
+  SUANLI_TRY(RequireRole(actor, {Role::kOfficer, Role::kAdmin, Role::kAuditor}));
+  if (filter.org_id && filter.provider_id) {
+    return MakeError(ErrorCode::kContradiction, "provider_id",
+                     "filter by an organisation or by a provider, not both");
+  }
+  std::optional<std::string> owner;
+  if (filter.org_id) owner = "org/" + std::to_string(*filter.org_id);
+  if (filter.provider_id) owner = "provider/" + std::to_string(*filter.provider_id);
+  std::lock_guard lock(state_->mu);
+  // The owner's name by primary key ("org/12" → orgs.id 12); experts' "user/N" are left out.
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            "SELECT r.id, r.owner, r.relation, r.party, r.declared_at_us, "
+                            "CASE WHEN r.owner LIKE 'org/%' THEN (SELECT name FROM orgs WHERE "
+                            "id = CAST(substr(r.owner, 5) AS INTEGER)) ELSE (SELECT name FROM "
+                            "providers WHERE id = CAST(substr(r.owner, 10) AS INTEGER)) END "
+                            "FROM related_parties r WHERE r.id > ?1 AND (r.owner LIKE 'org/%' OR "
+                            "r.owner LIKE 'provider/%') AND (?2 IS NULL OR r.owner = ?2) "
+                            "ORDER BY r.id LIMIT ?3"));
+  q.Bind(1, page.after_id).Bind(2, owner).Bind(3, std::int64_t{page.limit});
+  std::vector<DeclaredParty> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    DeclaredParty d;
+    d.id = q.Int(0);
+    d.owner = q.Text(1);
+    d.relation = q.Text(2);
+    d.party = q.Text(3);
+    d.declared_at = Instant::FromMicros(q.Int(4));
+    d.owner_name = q.Text(5);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace suanli::workflow

@@ -90,6 +90,12 @@ class Platform {
   Status WithdrawRelatedParty(const Principal& actor, std::int64_t id, std::string reason);
   Result<std::vector<RelatedParty>> ListRelatedParties(const Principal& actor,
                                                        std::string_view owner);
+  // Every organisation's and provider's declarations (not experts' conflicts of interest,
+  // which only the expert reads), in id order, for officers, admins and auditors; filtered by
+  // one organisation or one provider (both: kContradiction). An unknown id lists nothing.
+  Result<std::vector<DeclaredParty>> ListAllRelatedParties(const Principal& actor,
+                                                           const Page& page,
+                                                           const RelatedPartyFilter& filter);
 
   // --- Providers and contracts (providers.cc, contracts.cc) ---
   Result<Provider> CreateProvider(const Principal& actor, const NewProvider& provider);
@@ -101,8 +107,19 @@ class Platform {
                                   std::string_view tag, bool listed);
   Result<Contract> FileContract(const Principal& actor, const NewContract& contract);
   Result<std::vector<Contract>> ListContracts(const Principal& actor, const Page& page);
-  // Stacking register: CSV "uscc,scheme,reference,amount,year" with a header line.
+  // --- The register of other subsidies, for the no-stacking rule (subsidies.cc) ---
+  // An officer imports CSV (RFC 4180, core/csv.h): a header line of five cells, then
+  // "uscc,scheme,reference,amount,year" per row. A row with the uscc, scheme and reference of
+  // one already registered replaces its amount and year. The whole file is validated before
+  // anything is written, and written in one step with its audit entry: a bad line (kParse,
+  // kInvalidCode, kNegativeAmount, kOutOfRange, kDuplicate, kMissingField on "line N" or
+  // "line N.<column>") refuses the import and changes nothing. Returns the rows imported.
   Result<std::int64_t> ImportSubsidies(const Principal& actor, std::string_view csv);
+  // The register, in id order, for officers, admins and auditors, each row with the
+  // organisation its USCC matches and the import it came from. kInvalidCode on "uscc" for a
+  // malformed USCC filter, kOutOfRange on "year" outside 1900..2999.
+  Result<std::vector<Subsidy>> ListSubsidies(const Principal& actor, const Page& page,
+                                             const SubsidyFilter& filter);
 
   // --- The compute network: centers, prices, goods (centers.cc, catalogue.cc) ---
   // A provider's operator (or an admin) registers one of the provider's centers.

@@ -111,6 +111,39 @@ struct RelatedParty {
   std::int64_t id = 0;
   std::string owner, relation, party;
 };
+// A declaration in the listing across owners (ListAllRelatedParties): with the owner's name
+// (the organisation's or provider's, "" when it no longer exists) and when it was declared.
+struct DeclaredParty : RelatedParty {
+  std::string owner_name;
+  Instant declared_at;
+};
+// Which declarations ListAllRelatedParties returns: one organisation's or one provider's (at
+// most one of the two), or every organisation's and provider's.
+struct RelatedPartyFilter {
+  std::optional<std::int64_t> org_id = std::nullopt;
+  std::optional<std::int64_t> provider_id = std::nullopt;
+};
+
+// A row of the register of other subsidies (the no-stacking rule), as imported by an officer.
+struct Subsidy {
+  std::int64_t id = 0;
+  std::string uscc;
+  std::optional<std::int64_t> org_id;  // the registered organisation with this USCC, if any
+  std::string org_name;                // its name, or ""
+  std::string scheme;
+  std::string reference;  // the contract number or project the subsidy covers
+  std::int64_t amount_fen = 0;
+  int year = 0;
+  // The import the row last came from; none for rows imported before imports were recorded.
+  std::optional<std::int64_t> import_id;
+  std::optional<Instant> imported_at;
+  std::string imported_by;  // the officer's username, or ""
+};
+struct SubsidyFilter {
+  std::optional<std::string> uscc = std::nullopt;  // exact, a valid USCC
+  std::optional<int> year = std::nullopt;
+  std::optional<std::int64_t> org_id = std::nullopt;  // rows whose USCC is this organisation's
+};
 
 struct NewContract {
   std::int64_t org_id = 0;

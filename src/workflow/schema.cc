@@ -164,6 +164,18 @@ CREATE TABLE IF NOT EXISTS subsidies (
   amount_fen INTEGER NOT NULL,
   year INTEGER NOT NULL,
   UNIQUE (uscc, scheme, reference));
+-- Each import of the register (subsidies.cc): who, when, how many rows. Added without a new
+-- schema version (only new tables): a database from before simply has no imports recorded.
+CREATE TABLE IF NOT EXISTS subsidy_imports (
+  id INTEGER PRIMARY KEY,
+  imported_by INTEGER REFERENCES users(id),   -- NULL: the system
+  imported_at_us INTEGER NOT NULL,
+  row_count INTEGER NOT NULL);
+-- The import a register row last came from (a row imported again moves to the newer import).
+CREATE TABLE IF NOT EXISTS subsidy_sources (
+  subsidy_id INTEGER PRIMARY KEY REFERENCES subsidies(id),
+  import_id INTEGER NOT NULL REFERENCES subsidy_imports(id));
+CREATE INDEX IF NOT EXISTS subsidies_year ON subsidies(year, id);
 
 -- Redemption claims. status: draft | submitted | under_review | approved | partly_approved |
 -- refused | paid.

@@ -62,6 +62,26 @@ export const CLAIM_MATERIAL_KINDS = [
 ] as const
 
 export interface RelatedParty { id: Id; owner: string; relation: string; party: string }
+/** A declaration in GET /related-parties/all: with its owner's name (null when gone) and when it was declared. */
+export interface DeclaredParty extends RelatedParty { owner_name: string | null; declared_at: Instant }
+
+/** A row of the register of other subsidies (GET /subsidies). */
+export interface Subsidy {
+  id: Id
+  uscc: string
+  /** The registered organisation with this USCC, if any. */
+  org_id: Id | null
+  org_name: string | null
+  scheme: string
+  reference: string
+  amount: Money
+  year: number
+  /** The import the row last came from; null for rows imported before imports were recorded. */
+  import_id: Id | null
+  imported_at: Instant | null
+  imported_by: string | null
+}
+export interface SubsidyQuery { uscc?: string; year?: string; org_id?: Id; after?: Id }
 export const RELATIONS = ['shareholder', 'legal_representative', 'affiliate', 'conflict_of_interest'] as const
 
 export interface Provider { id: Id; name: string; uscc: string; region: string; tags?: string[] }
@@ -204,6 +224,9 @@ export const documentUrl = (doc: Id) => `/api/v1/documents/${doc}/content`
 export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { owner })
 export const declareRelatedParty = (owner: string, relation: string, party: string) =>
   post<RelatedParty>('/related-parties', { owner, relation, party })
+/** Every organisation's and provider's declarations, one page (officer, admin, auditor). */
+export const listAllRelatedParties = (q: { org_id?: Id; provider_id?: Id; after?: Id } = {}) =>
+  get<Page<DeclaredParty>>('/related-parties/all', { ...q })
 /** An officer withdraws a declaration found wrong, with a reason (audited). */
 export const withdrawRelatedParty = (id: Id, reason: string) =>
   post<{ withdrawn: Id }>(`/related-parties/${id}/withdrawal`, { reason })
@@ -260,11 +283,14 @@ export const listNotices = () => get<Page<Notice>>('/notices')
 export const markNoticeRead = (id: Id) => post<unknown>(`/notices/${id}/read`)
 export const listUsers = (role?: string) => get<Page<User>>('/users', { role })
 
+/** One page of the register (officer, admin, auditor), filtered by USCC, year or organisation. */
+export const listSubsidies = (q: SubsidyQuery = {}) =>
+  get<Page<Subsidy>>('/subsidies', { ...q })
 /**
- * The register of other subsidies (officer): CSV with a header row, then
- * uscc,scheme,reference,amount,year per line; a row with the same uscc, scheme and reference
- * replaces the one imported before. All or nothing: a bad line refuses the whole file, on
- * "line N" or "line N.uscc" / ".amount" / ".year".
+ * Imports into the register (officer): RFC 4180 CSV with a header row, then
+ * uscc,scheme,reference,amount,year per line (a cell with a comma in double quotes); a row with
+ * the same uscc, scheme and reference replaces the one imported before. All or nothing: a bad
+ * line refuses the whole file, on "line N" or "line N.uscc" / ".amount" / ".year".
  */
 export const importSubsidies = (csv: string) =>
   request<{ imported: number }>('POST', '/subsidies/import', { raw: { text: csv, type: 'text/csv; charset=utf-8' } })

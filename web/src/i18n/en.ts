@@ -138,9 +138,17 @@ const en: typeof zh = {
       askedBy: 'Programs asking for it: {programs}', noProgram: 'No program asks for it yet',
     },
     subsidies: {
-      intro: 'Import what organisations received from other schemes (CSV: a header row uscc,scheme,reference,amount,year, then one per line: USCC, scheme, reference, amount in CNY, year). Quotes count it under the stacking rules. A row with the same USCC, scheme and reference replaces the earlier one; one bad line and nothing of the file is imported.',
+      intro: 'What organisations received from other schemes. Quotes check it under the stacking rules: a contract or project another scheme already covers gets no voucher on top.',
+      register: 'Register', org: 'Organisation', anyOrg: 'All organisations', uscc: 'USCC', year: 'Year', badYear: 'A year of four digits, e.g. 2024',
+      unregistered: 'Not a registered organisation', scheme: 'Scheme', reference: 'Reference or project', amount: 'Amount', imported: 'Imported', notRecorded: 'Not recorded',
+      empty: 'No subsidy rows match.',
+      importTitle: 'Import', importIntro: 'A CSV file: a header row uscc,scheme,reference,amount,year, then one per line: USCC, scheme, reference, amount in CNY, year. A cell holding a comma goes in double quotes, with a quote inside written twice. A row with the same USCC, scheme and reference replaces the earlier one; one bad line and nothing of the file is imported.',
       pick: 'Choose a CSV file', csv: 'Register (CSV)', submit: 'Import', count: '{n} rows', noRows: 'Choose a file or paste the rows: at least one after the header',
-      badLine: 'Line {n} needs 5 columns: uscc,scheme,reference,amount,year', at: 'Line {n}',
+      badLine: 'Line {n} needs 5 columns (uscc,scheme,reference,amount,year), it has {found}; a cell holding a comma goes in double quotes', at: 'Line {n}',
+      csvErrors: {
+        unclosedQuote: 'The double quote on line {n} is never closed', quoteInCell: 'Line {n}: a double quote inside an unquoted cell (quote the whole cell and write the inner quote twice)',
+        textAfterQuote: 'Line {n}: a closing quote must be followed by a comma or the line end', strayCr: 'Line {n} has a stray carriage return',
+      },
       confirm: 'Import {n} subsidy rows? Rows with the same organisation, scheme and reference are replaced.', confirmYes: 'Import', confirmNo: 'Cancel', done: '{n} rows imported',
     },
     coi: {
@@ -148,7 +156,8 @@ const en: typeof zh = {
       party: 'Name or USCC', empty: 'No conflict of interest declared.',
     },
     rpAdmin: {
-      intro: 'Read the related parties declared by an applicant organisation, a provider or an expert; declare one for them, or withdraw a wrong declaration (with a reason).',
+      intro: '"All declarations" lists the related parties of every applicant organisation and provider, filtered by one of them; "By owner" reads one organisation\'s, provider\'s or expert\'s declarations, where an officer declares one for them or withdraws a wrong one (with a reason).',
+      all: 'All declarations', byOwner: 'By owner', filter: 'Declared by', everyOwner: 'Every organisation and provider', declaredAt: 'Declared', noneDeclared: 'No related party declared.',
       ownerKind: 'Declared by', kinds: { org: 'Organisation', provider: 'Provider', user: 'Expert (user id)' }, owner: 'Name', userId: 'User id',
     },
     rp: {

@@ -136,9 +136,17 @@ export default {
       askedBy: '要求此名单的政策:{programs}', noProgram: '暂无政策要求',
     },
     subsidies: {
-      intro: '导入申领单位从其他渠道获得的补贴登记(CSV:首行为表头 uscc,scheme,reference,amount,year,之后每行一条:统一社会信用代码、补贴项目、文号、金额(元)、年度)。测算额度时按叠加规则扣减。统一社会信用代码、项目和文号相同的记录会被替换;任何一行有误则整份文件不导入。',
+      intro: '申领单位从其他渠道获得的补贴登记。测算额度时按叠加规则核对:同一合同或项目已获其他补贴的,不予叠加支持。',
+      register: '补贴登记', org: '单位', anyOrg: '全部单位', uscc: '统一社会信用代码', year: '年度', badYear: '年度为四位数字,如 2024',
+      unregistered: '未注册单位', scheme: '补贴项目', reference: '文号或项目', amount: '金额', imported: '导入时间', notRecorded: '未记录',
+      empty: '没有符合条件的补贴记录。',
+      importTitle: '导入登记', importIntro: 'CSV 文件:首行为表头 uscc,scheme,reference,amount,year,之后每行一条:统一社会信用代码、补贴项目、文号、金额(元)、年度。含逗号的单元格用英文双引号括起,引号内的双引号写两次。统一社会信用代码、项目和文号相同的记录会被替换;任何一行有误则整份文件不导入。',
       pick: '选择 CSV 文件', csv: '登记内容(CSV)', submit: '导入', count: '共 {n} 条记录', noRows: '请选择文件或粘贴内容:表头之后至少一行',
-      badLine: '第 {n} 行应为 5 列:uscc,scheme,reference,amount,year', at: '第 {n} 行',
+      badLine: '第 {n} 行应为 5 列(uscc,scheme,reference,amount,year),实为 {found} 列;含逗号的单元格须用双引号括起', at: '第 {n} 行',
+      csvErrors: {
+        unclosedQuote: '第 {n} 行的双引号没有闭合', quoteInCell: '第 {n} 行:未加引号的单元格中有双引号(请把整个单元格用双引号括起,内部双引号写两次)',
+        textAfterQuote: '第 {n} 行:右引号后应为逗号或换行', strayCr: '第 {n} 行有多余的回车符',
+      },
       confirm: '导入 {n} 条补贴记录?相同单位、项目和文号的原有记录将被替换。', confirmYes: '确定导入', confirmNo: '取消', done: '已导入 {n} 条记录',
     },
     coi: {
@@ -146,7 +154,8 @@ export default {
       party: '单位名称或统一社会信用代码', empty: '尚未申报利益冲突。',
     },
     rpAdmin: {
-      intro: '查看某一申报主体(申领单位、算力供给方或评审专家)的关联方申报;可代为申报,或撤回申报有误的记录(须填写理由)。',
+      intro: '“全部申报”列出所有申领单位和算力供给方的关联方申报,可按单位或供给方筛选;“按申报主体”查看某一主体(申领单位、算力供给方或评审专家)的申报,项目主管可代为申报,或撤回申报有误的记录(须填写理由)。',
+      all: '全部申报', byOwner: '按申报主体', filter: '申报主体', everyOwner: '全部申领单位和供给方', declaredAt: '申报时间', noneDeclared: '暂无关联方申报。',
       ownerKind: '申报主体', kinds: { org: '申领单位', provider: '算力供给方', user: '评审专家(用户 ID)' }, owner: '单位', userId: '用户 ID',
     },
     rp: {

@@ -74,12 +74,14 @@ export const NAV: NavGroup[] = [
       { path: '/officer/pool', name: 'officer-pool', label: 'menu.pool', roles: ['officer', 'admin', 'auditor'], icon: 'TrendCharts' },
       { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer', 'admin', 'auditor'], icon: 'Money' },
       { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer', 'admin', 'auditor'], icon: 'DataAnalysis' },
-      // POST /related-parties/{id}/withdrawal: officer only.
-      { path: '/officer/related-parties', name: 'officer-related-parties', label: 'menu.relatedParties', roles: ['officer'], icon: 'Connection' },
+      // GET /related-parties/all: officer, admin, auditor; declaring for an owner and
+      // POST /related-parties/{id}/withdrawal: officer only (the page shows them to officers).
+      { path: '/officer/related-parties', name: 'officer-related-parties', label: 'menu.relatedParties', roles: ['officer', 'admin', 'auditor'], icon: 'Connection' },
       // POST/DELETE /providers/{id}/tags: officer only.
       { path: '/officer/provider-lists', name: 'officer-provider-lists', label: 'menu.providerLists', roles: ['officer'], icon: 'Collection' },
-      // POST /subsidies/import: officer only.
-      { path: '/officer/subsidies', name: 'officer-subsidies', label: 'menu.subsidies', roles: ['officer'], icon: 'Upload' },
+      // GET /subsidies: officer, admin, auditor; POST /subsidies/import: officer only (the
+      // page shows the import to officers).
+      { path: '/officer/subsidies', name: 'officer-subsidies', label: 'menu.subsidies', roles: ['officer', 'admin', 'auditor'], icon: 'Upload' },
       { path: '/officer/enforcement', name: 'officer-enforcement', label: 'menu.enforcement', roles: ['officer', 'admin', 'auditor'], icon: 'WarningFilled' },
     ],
   },

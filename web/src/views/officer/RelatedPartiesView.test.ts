@@ -24,19 +24,29 @@ function serve(answers: { status: number; body: unknown }[]) {
       return a
     }
     if (url.startsWith('/api/v1/orgs')) return { status: 200, body: { items: [org], next_cursor: null } }
+    if (url.startsWith('/api/v1/related-parties/all')) return { status: 200, body: { items: [], next_cursor: null } }
     if (url.startsWith('/api/v1/related-parties')) return { status: 200, body: { items: parties, next_cursor: null } }
     return { status: 200, body: { items: [], next_cursor: null } }
   })
+}
+
+/** Clicks the option containing `text` in a select's dropdown (each select's is in document.body, named by its popper-class). */
+async function pickOption(popper: string, text: string) {
+  ;[...document.body.querySelectorAll<HTMLElement>(`.${popper} .el-select-dropdown__item`)].find((o) => o.textContent?.includes(text))!.click()
+  await flushPromises()
+}
+
+async function byOwnerTab(w: VueWrapper) {
+  await w.get('#tab-owner').trigger('click')
+  await flushPromises()
 }
 
 async function openOrg(locale: 'zh-CN' | 'en') {
   const w = mountWith(RelatedPartiesView, locale, {}, 'officer')
   wrapper = w
   await flushPromises()
-  await w.get('[data-test=rp-owner]').trigger('click')
-  await flushPromises()
-  ;[...document.body.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((o) => o.textContent?.includes('成都甲'))!.click()
-  await flushPromises()
+  await byOwnerTab(w)
+  await pickOption('rp-owner-popper', '成都甲')
   return w
 }
 
@@ -86,5 +96,63 @@ describe('RelatedPartiesView (officer)', () => {
     const alert = document.querySelector('.el-dialog [data-test=problem]')!.textContent!
     expect(alert).toContain('Not found')
     expect(alert).toContain('no related_party 6')
+  })
+  it('lists every owner\'s declarations with names, filters by owner, pages on, and opens one owner', async () => {
+    const all = [
+      { id: 5, owner: 'org/3', owner_name: org.name, relation: 'shareholder', party: '成都智算中心', declared_at: '2024-03-15T09:30:00+08:00' },
+      { id: 7, owner: 'provider/2', owner_name: '成都智算中心', relation: 'affiliate', party: '乙控股', declared_at: '2024-03-16T10:00:00+08:00' },
+      { id: 9, owner: 'org/3', owner_name: org.name, relation: 'affiliate', party: '甲控股', declared_at: '2024-03-17T11:00:00+08:00' },
+    ]
+    const calls = stubFetch((url) => {
+      if (url.startsWith('/api/v1/orgs')) return { status: 200, body: { items: [org], next_cursor: null } }
+      if (url.startsWith('/api/v1/providers')) return { status: 200, body: { items: [{ id: 2, name: '成都智算中心', uscc: '91510100MA6CA00021', region: '成都', tags: [] }], next_cursor: null } }
+      if (url.startsWith('/api/v1/related-parties/all')) {
+        const q = new URL(url, 'http://x').searchParams
+        const after = Number(q.get('after') ?? 0)
+        const rows = all.filter((r) => r.id > after && (!q.get('org_id') || r.owner === `org/${q.get('org_id')}`)).slice(0, 2)
+        return { status: 200, body: { items: rows, next_cursor: rows.length === 2 ? rows[1].id : null } }
+      }
+      return { status: 200, body: { items: all.filter((r) => url.includes(encodeURIComponent(r.owner))), next_cursor: null } }
+    })
+    const w = mountWith(RelatedPartiesView, 'zh-CN', {}, 'officer')
+    wrapper = w
+    await flushPromises()
+    const listed = () => calls.filter((c) => c.url.startsWith('/api/v1/related-parties/all')).map((c) => c.url)
+    expect(listed()).toEqual(['/api/v1/related-parties/all'])
+    let rows = w.findAll('[data-test=rp-all-table] tbody tr')
+    expect(rows).toHaveLength(2)
+    expect(rows[0].text()).toContain('成都甲智能科技有限公司')
+    expect(rows[0].text()).toContain('股东')
+    expect(rows[0].text()).toContain('2024-03-15 09:30')
+    expect(rows[1].text()).toContain('算力供给方')
+    await w.get('[data-test=rp-all-more]').trigger('click')
+    await flushPromises()
+    expect(listed()[1]).toBe('/api/v1/related-parties/all?after=7')
+    expect(w.findAll('[data-test=rp-all-table] tbody tr')).toHaveLength(3)
+
+    // Only organisation 3's.
+    await pickOption('rp-all-filter-popper', '成都甲')
+    expect(listed()[2]).toBe('/api/v1/related-parties/all?org_id=3')
+    rows = w.findAll('[data-test=rp-all-table] tbody tr')
+    expect(rows.map((r) => r.text().includes('成都甲智能科技有限公司'))).toEqual([true, true])
+
+    // Opening an owner shows its declarations where an officer can withdraw them.
+    await w.get('[data-test=rp-all-open-9]').trigger('click')
+    await flushPromises()
+    expect(calls.some((c) => c.url === '/api/v1/related-parties?owner=org%2F3')).toBe(true)
+    expect(w.find('[data-test=rp-withdraw-9]').exists()).toBe(true)
+  })
+
+  it('lets an auditor read declarations but not declare or withdraw', async () => {
+    serve([])
+    const w = mountWith(RelatedPartiesView, 'en', {}, 'auditor')
+    wrapper = w
+    await flushPromises()
+    expect(w.get('[data-test=rp-all-table]').text()).toContain('No related party declared.')
+    await byOwnerTab(w)
+    await pickOption('rp-owner-popper', '成都甲')
+    expect(w.get('[data-test=rp-table]').text()).toContain('甲控股')
+    expect(w.find('[data-test=rp-submit]').exists()).toBe(false)
+    expect(w.find('[data-test=rp-withdraw-5]').exists()).toBe(false)
   })
 })
