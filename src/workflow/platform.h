@@ -285,6 +285,10 @@ class Platform {
   // --- Audit ---
   Result<audit::AuditPage> ListAudit(const Principal& actor, const audit::AuditFilter& filter);
   Result<audit::VerifyReport> VerifyAudit(const Principal& actor);
+  // Checks every ledger transfer against the platform's records of it, and those records
+  // against the ledger and the audit log (reconcile.cc): what ledger.db's own checks cannot see,
+  // an edit of it that keeps its invariants. Auditors and admins.
+  Result<Reconciliation> Reconcile(const Principal& actor);
 
   Clock& clock();
   // True once start-up recovery finished (the readiness probe).

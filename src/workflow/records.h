@@ -281,6 +281,24 @@ struct Enforcement {
   std::int64_t outstanding_fen() const { return used_recovered_fen - repaid_fen; }
 };
 
+// The ledger's transfers against the platform's records (reconcile.cc): counts of what was
+// checked, and each difference found (the first 100 listed, all counted).
+struct Reconciliation {
+  std::int64_t transfers = 0, settlements = 0, moves = 0, audit_entries = 0;
+  // Transfers the ledger applied whose outbox row is still pending (a stop in between; the
+  // next outbox run records them): not a difference.
+  std::int64_t waiting = 0;
+  // Settlements whose row start-up rebuilt from the ledger (a crash lost the journal's row):
+  // their only record besides the ledger is what that rebuild wrote, so a transfer forged into
+  // ledger.db with a settlement's code looks like one. Not a difference; listed (transfer ids,
+  // the first 100; all counted) to be checked against the provider's bills.
+  std::vector<std::int64_t> rebuilt_settlements;
+  std::int64_t rebuilt_total = 0;
+  std::vector<std::string> differences;
+  std::int64_t differences_total = 0;
+  bool ok() const { return differences_total == 0; }
+};
+
 // One repayment of a fraud finding's recovery, recorded by an officer from the bank's record.
 struct Repayment {
   std::int64_t id = 0, enforcement_id = 0, amount_fen = 0;

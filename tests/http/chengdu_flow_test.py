@@ -322,6 +322,13 @@ def run(server, suanli):
            [(enf["id"], "150000.00", "150000.00", "0.00")], f"enforcements: {listed}")
     report = ok(auditor.call("POST", "/api/v1/audit/verify"))
     expect(report["ok"] and report["entries_checked"] > 40, f"audit: {report}")
+    # Every ledger transfer of the whole flow (grants, settlements, a reversal, the claim's
+    # payout and disallowed part, a lapse, the finding's moves, the repayment) has its records.
+    rec = ok(auditor.call("POST", "/api/v1/audit/reconcile"))
+    expect(rec["ok"] and rec["differences"] == [] and rec["moves_waiting"] == 0 and
+           rec["transfers_checked"] > 10 and rec["settlements_checked"] > 0 and
+           rec["rebuilt_settlements_total"] == 0, f"reconcile: {rec}")
+    problem(officer.call("POST", "/api/v1/audit/reconcile"), 403, "forbidden")
     actions = {e["action"] for e in ok(auditor.call("GET", "/api/v1/audit?limit=1000"))["items"]}
     for a in ["related_party.withdraw", "org.register", "qualification.approve", "application.approve", "settlement.reverse",
               "claim.decide", "payout.batch", "enforcement.fraud", "enforcement.repayment", "voucher.lapse"]:

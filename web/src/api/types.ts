@@ -209,3 +209,17 @@ export interface AuditVerify {
   entries_checked: number
   problems: (string | Record<string, unknown>)[]
 }
+/** POST /audit/reconcile: every ledger transfer against the platform's records. */
+export interface AuditReconcile {
+  ok: boolean
+  transfers_checked: number
+  settlements_checked: number
+  moves_checked: number
+  audit_entries_checked: number
+  moves_waiting: number
+  differences_total: number
+  differences: string[]
+  /** Settlements whose row start-up rebuilt from the ledger alone: to check against the provider's bills. */
+  rebuilt_settlements_total: number
+  rebuilt_settlements: number[]
+}

@@ -104,6 +104,10 @@ const en: typeof zh = {
     title: 'Audit log', seq: 'Seq', at: 'Time', actor: 'Actor', action: 'Action', object: 'Object', detail: 'Detail', hash: 'Hash',
     afterSeq: 'After seq', verify: 'Verify the chain', verifying: 'Verifying…', verifyOk: 'Chain intact: {n} entries checked',
     verifyBad: 'Problems found: {n} entries checked, {p} problems', empty: 'No audit entry matches. Clear the filters and try again.',
+    reconcile: 'Reconcile with the ledger', reconcileOk: 'Ledger reconciled: {n} transfers, {s} settlements and {e} audit entries agree',
+    reconcileBad: 'Ledger differs from the records: {n} transfers checked, {d} differences',
+    rebuilt: '{n} settlement(s) rest on the ledger alone (rebuilt at start-up after a crash; transfers {ids}): check them against the provider\'s bills.',
+    movesWaiting: '{n} money move(s) applied by the ledger are still pending in the outbox; the next sweep records them.',
   },
   register: {
     title: 'Register an organisation', intro: 'Register the applying organisation and its administrator account. Then sign in, upload the qualification documents and submit them for review.',

@@ -102,6 +102,10 @@ export default {
     title: '审计日志', seq: '序号', at: '时间', actor: '操作人', action: '操作', object: '对象', detail: '详情', hash: '哈希',
     afterSeq: '起始序号之后', verify: '校验哈希链', verifying: '校验中…', verifyOk: '哈希链完整:已校验 {n} 条记录',
     verifyBad: '发现问题:已校验 {n} 条记录,{p} 处异常', empty: '没有符合条件的审计记录。可以清空筛选条件后重试。',
+    reconcile: '与账本对账', reconcileOk: '账本对账一致:{n} 笔转账、{s} 笔结算、{e} 条审计记录相符',
+    reconcileBad: '账本与记录不符:已核对 {n} 笔转账,{d} 处差异',
+    rebuilt: '{n} 笔结算仅有账本记录(崩溃后启动时重建;转账 {ids}),请与供给方账单核对。',
+    movesWaiting: '{n} 笔资金划转账本已执行、待办记录尚未更新;下次定时任务会补记。',
   },
   register: {
     title: '单位注册', intro: '注册申领单位及其管理员账号。注册后请登录,上传资质材料并提交审核。',

@@ -28,4 +28,33 @@ describe('AuditView', () => {
     expect(rows).toHaveLength(70)
     expect(rows[69].text()).toContain('voucher/70')
   })
+
+  it('reconciles with the ledger for an auditor: differences listed, rebuilt settlements called out', async () => {
+    const calls = stubFetch((url, init) => {
+      if (init?.method === 'POST' && url === '/api/v1/audit/reconcile') {
+        return { status: 200, body: {
+          ok: false, transfers_checked: 13, settlements_checked: 2, moves_checked: 6, audit_entries_checked: 2, moves_waiting: 0,
+          differences_total: 1, differences: ['transfer 14 (forged/3): no outbox move of this key'],
+          rebuilt_settlements_total: 1, rebuilt_settlements: [12],
+        } }
+      }
+      return { status: 200, body: { items: [], next_cursor: null } }
+    })
+    wrapper = mountWith(AuditView, 'en', {}, 'auditor')
+    await flushPromises()
+    await wrapper.get('[data-test=audit-reconcile]').trigger('click')
+    await flushPromises()
+    expect(calls.some((c) => c.url === '/api/v1/audit/reconcile' && c.init?.method === 'POST')).toBe(true)
+    const result = wrapper.get('[data-test=audit-reconcile-result]').text()
+    expect(result).toContain('13 transfers checked, 1 differences')
+    expect(result).toContain('forged/3')
+    expect(wrapper.get('[data-test=audit-rebuilt]').text()).toContain('transfers 12')
+  })
+
+  it('offers reconciliation to auditors and admins, not to officers', async () => {
+    stubFetch(() => ({ status: 200, body: { items: [], next_cursor: null } }))
+    wrapper = mountWith(AuditView, 'zh-CN', {}, 'officer')
+    await flushPromises()
+    expect(wrapper.find('[data-test=audit-reconcile]').exists()).toBe(false)
+  })
 })
