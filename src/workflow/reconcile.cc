@@ -19,7 +19,7 @@
 //   every other code: its outbox row (money_moves) of the same key, accounts, code and, once
 //               done, applied amount; a grant's amount also as its approval's audit entry says.
 // And the other way: every settlements row and every done outbox row has its transfer.
-#include <iterator>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -56,26 +56,26 @@ class Reconciler {
   // transfers and the outbox rows are read at one point.
   Status Run(Reconciliation* out) {
     out_ = out;
-    std::vector<ledger::Transfer> transfers;
-    SUANLI_TRY(ScanLedger(&transfers));
     // Settlements the ledger has answered are journaled in batches (not under the step lock):
-    // written before their rows are read. One whose answer was still on its way to the journal
-    // has no row yet; a second flush, and its row is read again, before it counts as missing.
+    // written before their rows are read. One answered meanwhile has no row yet when its
+    // transfer is scanned; it is kept aside, and checked after a second flush.
     SUANLI_TRY(s_.journal->Flush());
     SUANLI_TRY(LoadOutbox());
     SUANLI_TRY(LoadSettlements());
-    bool missing = false;
-    for (const ledger::Transfer& t : transfers) {
-      missing = missing || (t.code == kCodeSettlement &&
-                            !settlements_.contains(static_cast<std::int64_t>(t.id.value)));
-    }
-    if (missing) {
+    std::vector<ledger::Transfer> unjournaled;
+    SUANLI_TRY(ScanLedger([&](const ledger::Transfer& t) {
+      if (t.code == kCodeSettlement &&
+          !settlements_.contains(static_cast<std::int64_t>(t.id.value))) {
+        unjournaled.push_back(t);
+      } else {
+        Check(t);
+      }
+    }));
+    if (!unjournaled.empty()) {
       SUANLI_TRY(s_.journal->Flush());
-      settlements_.clear();
       SUANLI_TRY(LoadSettlements());
+      for (const ledger::Transfer& t : unjournaled) Check(t);
     }
-    for (const ledger::Transfer& t : transfers) Check(t);
-    out->transfers = static_cast<std::int64_t>(transfers.size());
     for (const auto& [key, row] : outbox_) {
       if (row.status == "done" && !row.seen) {
         Differ("outbox move " + key + " is done but the ledger has no such transfer");
@@ -119,7 +119,8 @@ class Reconciler {
     while (true) {
       SUANLI_ASSIGN(const bool row, q.Step());
       if (!row) break;
-      settlements_[q.Int(0)] = SettlementRow{q.Int(1), q.Int(2)};
+      // Read again after a second flush: rows already checked keep what their check found.
+      settlements_.try_emplace(q.Int(0), SettlementRow{q.Int(1), q.Int(2)});
       if (q.Int(3) == 0) continue;
       ++out_->rebuilt_total;
       if (out_->rebuilt_settlements.size() < kDifferencesListedMax) {
@@ -129,15 +130,16 @@ class Reconciler {
     return OkStatus();
   }
 
-  Status ScanLedger(std::vector<ledger::Transfer>* out) {
+  // Calls `each` for every transfer, a page at a time: the transfers are not held, only the
+  // platform's rows are (outbox_, settlements_: about a hundred bytes each).
+  Status ScanLedger(const std::function<void(const ledger::Transfer&)>& each) {
     TransferId after{0};
     while (true) {
-      SUANLI_ASSIGN(auto page, s_.ledger->ScanTransfers(after, kScanPage));
+      SUANLI_ASSIGN(const auto page, s_.ledger->ScanTransfers(after, kScanPage));
+      for (const ledger::Transfer& t : page) each(t);
+      out_->transfers += static_cast<std::int64_t>(page.size());
       if (!page.empty()) after = page.back().id;
-      const bool last = page.size() < kScanPage;
-      out->insert(out->end(), std::make_move_iterator(page.begin()),
-                  std::make_move_iterator(page.end()));
-      if (last) break;
+      if (page.size() < kScanPage) break;
     }
     last_scanned_ = static_cast<std::int64_t>(after.value);
     return OkStatus();
