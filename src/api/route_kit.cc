@@ -212,6 +212,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddProgramRoutes(kit);
   AddOrgRoutes(kit);
   AddVoucherRoutes(kit);
+  AddAwardRoutes(kit);
   AddClaimRoutes(kit);
   AddAdminRoutes(kit);
   AddNetworkRoutes(kit);

@@ -68,6 +68,7 @@ void AddSessionRoutes(RouteKit& kit);
 void AddOrgRoutes(RouteKit& kit);
 void AddProgramRoutes(RouteKit& kit);
 void AddVoucherRoutes(RouteKit& kit);
+void AddAwardRoutes(RouteKit& kit);    // routes_awards.cc
 void AddClaimRoutes(RouteKit& kit);
 void AddAdminRoutes(RouteKit& kit);
 void AddNetworkRoutes(RouteKit& kit);   // routes_network.cc

@@ -94,7 +94,34 @@ json::object View(const Contract& c) {
           {"project_name", c.project_name},
           {"project_level", c.project_level},
           {"evidence_document_id", Opt(c.evidence_document_id)},
+          {"paid", MoneyString(c.paid_fen)},
           {"created_at", TimeString(c.created_at)}};
+}
+
+json::object View(const ContractPayment& p) {
+  return {{"id", p.id},
+          {"contract_id", p.contract_id},
+          {"org_id", p.org_id},
+          {"amount", MoneyString(p.amount_fen)},
+          {"paid_on", p.paid_on.ToString()},
+          {"document_id", p.document_id},
+          {"recorded_at", TimeString(p.recorded_at)}};
+}
+
+json::object View(const Award& a) {
+  return {{"id", a.id},
+          {"application_id", a.application_id},
+          {"org_id", a.org_id},
+          {"org_name", a.org_name},
+          {"program_id", a.program_id},
+          {"contract_id", a.contract_id},
+          {"contract_no", a.contract_no},
+          {"amount", MoneyString(a.amount_fen)},
+          {"status", a.status},
+          {"bank_reference", a.bank_reference.empty() ? json::value(nullptr)
+                                                      : json::value(a.bank_reference)},
+          {"awarded_at", TimeString(a.awarded_at)},
+          {"paid_at", a.paid_at ? json::value(TimeString(*a.paid_at)) : json::value(nullptr)}};
 }
 
 json::object View(const Application& a) {
@@ -107,7 +134,8 @@ json::object View(const Application& a) {
                  {"granted", OptMoney(a.granted_fen)},
                  {"reasons", a.reasons},
                  {"created_at", TimeString(a.created_at)},
-                 {"voucher_id", Opt(a.voucher_id)}};
+                 {"voucher_id", Opt(a.voucher_id)},
+                 {"award_id", Opt(a.award_id)}};
   boost::system::error_code ec;
   json::value quote = json::parse(a.quote_json, ec);
   j["quote"] = ec ? json::value(nullptr) : quote;
@@ -252,6 +280,8 @@ json::object View(const PoolReport& p) {
           {"clawed_back", MoneyString(p.clawed_back_fen)},
           {"recovery_repaid", MoneyString(p.repaid_fen)},
           {"recovery_outstanding", MoneyString(p.recovery_outstanding_fen)},
+          {"awarded", MoneyString(p.awarded_fen)},
+          {"award_paid", MoneyString(p.award_paid_fen)},
           {"remaining", MoneyString(p.remaining_fen)}};
 }
 

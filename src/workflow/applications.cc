@@ -27,8 +27,8 @@ namespace {
 
 constexpr const char* kSelectApplication =
     "SELECT a.id, a.org_id, a.program_id, a.contract_id, a.status, a.quoted_fen, a.granted_fen, "
-    "a.quote_json, a.reasons, a.created_at_us, v.id FROM applications a LEFT JOIN vouchers v "
-    "ON v.application_id = a.id ";
+    "a.quote_json, a.reasons, a.created_at_us, v.id, w.id FROM applications a LEFT JOIN "
+    "vouchers v ON v.application_id = a.id LEFT JOIN awards w ON w.application_id = a.id ";
 
 Application ReadApplication(const storage::Stmt& q) {
   Application a;
@@ -43,6 +43,7 @@ Application ReadApplication(const storage::Stmt& q) {
   a.reasons = q.Text(8);
   a.created_at = Instant::FromMicros(q.Int(9));
   a.voucher_id = q.OptInt(10);
+  a.award_id = q.OptInt(11);
   return a;
 }
 
@@ -130,6 +131,13 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   k.contract.start = c.start_on;
   k.contract.end = c.end_on;
   k.contract.resource_class = c.resource_class;
+  // What the organisation recorded paying (payments.cc): the base of a reimbursement award
+  // (actual_payment) and of a post-use subsidy (settled_fee: what it settled with the provider
+  // is what it paid). None recorded: absent, so such a quote says base_missing, not 0.00.
+  if (c.paid_fen > 0) {
+    k.contract.paid = Money::FromFen(c.paid_fen);
+    k.contract.settled = Money::FromFen(c.paid_fen);
+  }
   if (!c.project_level.empty()) k.contract.project = policy::Project{c.project_name, c.project_level};
   // What the organisation has been granted under THIS program: in all (the program's cumulative
   // cap, Nanning's 2,000,000 per unit) and in the CST natural year of `now` (Beijing's 2,000,000
@@ -298,6 +306,15 @@ Result<std::vector<Application>> Platform::ListApplications(const Principal& act
   return out;
 }
 
+Result<Application> Platform::GetApplication(const Principal& actor,
+                                             std::int64_t application_id) {
+  SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}));
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(const Application a, LoadApplication(*state_->db, application_id));
+  SUANLI_TRY(RequireOrgAccess(actor, a.org_id));
+  return a;
+}
+
 Result<Application> Platform::DecideApplication(const Principal& actor,
                                                 std::int64_t application_id, bool approve,
                                                 std::string reasons) {
@@ -342,10 +359,27 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     if (!quote.eligible) {
       return MakeError(ErrorCode::kNotEligible, "", FailedReasons(quote));
     }
+    const std::int64_t grant = quote.amount.fen();
+    if (PaysAwards(*program)) {
+      // Paid first: the subsidy is owed to the organisation, not a voucher for its provider.
+      SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE applications SET status = 'approved', "
+                                            "granted_fen = ?2, quote_json = ?3, reasons = ?4, "
+                                            "decided_by = ?5, decided_at_us = ?6 WHERE id = ?1"));
+      up.Bind(1, application_id).Bind(2, grant);
+      up.Bind(3, boost::json::serialize(policy::QuoteToJson(quote))).Bind(4, reasons);
+      SUANLI_TRY(up.Bind(5, actor.user_id).Bind(6, ctx.now.micros()).Run());
+      SUANLI_ASSIGN(const std::int64_t award_id,
+                    IssueAward(ctx, *program, application_id, org, contract.id, grant));
+      SUANLI_ASSIGN(const Application after, LoadApplication(ctx.db, application_id));
+      SUANLI_TRY(ctx.Audit("application.approve", object, ApplicationJson(before),
+                           ApplicationJson(after),
+                           "{\"award_id\":" + std::to_string(award_id) + ",\"grant_fen\":" +
+                               std::to_string(grant) + "}"));
+      return after;
+    }
     if (!quote.expires_at) {
       return MakeError(ErrorCode::kContradiction, "validity", "the program gives no expiry");
     }
-    const std::int64_t grant = quote.amount.fen();
     // The voucher: an account that may not be overdrawn and expires with the program's rule.
     // Its credits are the grant plus the reversals of corrected settlements, so the ledger's
     // ceiling cannot be the grant itself; the grant is bounded instead by the one grant move

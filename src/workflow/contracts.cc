@@ -14,8 +14,9 @@ namespace {
 
 constexpr const char* kSelectContract =
     "SELECT id, org_id, provider_id, contract_no, amount_fen, signed_on, start_on, end_on, "
-    "resource_class, project_name, project_level, evidence_document_id, created_at_us FROM "
-    "contracts ";
+    "resource_class, project_name, project_level, evidence_document_id, created_at_us, "
+    "(SELECT COALESCE(SUM(p.amount_fen), 0) FROM contract_payments p WHERE p.contract_id = "
+    "contracts.id) FROM contracts ";
 
 }  // namespace
 
@@ -44,6 +45,7 @@ Contract ReadContract(const storage::Stmt& q) {
   c.project_level = q.Text(10);
   c.evidence_document_id = q.OptInt(11);
   c.created_at = Instant::FromMicros(q.Int(12));
+  c.paid_fen = q.Int(13);
   return c;
 }
 

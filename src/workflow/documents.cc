@@ -52,7 +52,8 @@ bool IsKnownKind(std::string_view kind) {
   auto in = [&](const auto& list) {
     return std::any_of(std::begin(list), std::end(list), [&](const char* k) { return kind == k; });
   };
-  return in(kQualificationKinds) || in(kClaimMaterialKinds) || kind == "project_evidence";
+  return in(kQualificationKinds) || in(kClaimMaterialKinds) || kind == "project_evidence" ||
+         kind == "payment_receipt";
 }
 
 Status WriteBlob(const fs::path& dir, const std::string& sha, std::string_view bytes) {

@@ -219,6 +219,10 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, v->id).Run());
     }
+    // An award of the program not yet paid is withdrawn, back where it was drawn from: a
+    // subsidy obtained by fraud is not paid (awards.cc). One already paid is money the
+    // organisation holds; recovering it is left to the officer (docs/workflow.md).
+    SUANLI_ASSIGN(const std::int64_t awards_withdrawn_fen, WithdrawAwards(ctx, *program, org_id));
     SUANLI_ASSIGN(auto ban, ctx.db.Prepare("UPDATE orgs SET banned_until_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(ban.Bind(1, org_id).Bind(2, until.micros()).Run());
     SUANLI_ASSIGN(auto refuse, ctx.db.Prepare(
@@ -243,7 +247,8 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
     SUANLI_TRY(ctx.Audit("enforcement.fraud", "org/" + std::to_string(org_id), OrgJson(before),
                          OrgJson(after), "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
-                                             Quoted(program->id) + "}"));
+                                             Quoted(program->id) + ",\"awards_withdrawn_fen\":" +
+                                             std::to_string(awards_withdrawn_fen) + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org_id), "enforcement.fraud",
                          "enforcement/" + std::to_string(out.id),
                          "经查实存在弄虚作假行为:算力券已收回,已使用金额需退回,禁止申报至 " +

@@ -107,6 +107,32 @@ class Platform {
                                   std::string_view tag, bool listed);
   Result<Contract> FileContract(const Principal& actor, const NewContract& contract);
   Result<std::vector<Contract>> ListContracts(const Principal& actor, const Page& page);
+  // The organisation's applicant records what it actually paid the provider on a filed
+  // contract (payments.cc): 0 < amount, the contract's payments in all at most its amount
+  // (kExceedsLimit), paid_on neither after today (CST) nor before the signing (kOutOfRange on
+  // "paid_on"), the evidence a payment_receipt document of the same organisation (another's:
+  // kForbidden; another kind or rejected: kOutOfRange / kNotEligible; unknown: kNotFound, all
+  // on "document_id"). A document proves one payment: the same payment again (same contract,
+  // amount, day) answers the first one, anything else with it is kDuplicate. Refused once the
+  // contract's application was decided (kStateConflict): the award was computed on what was
+  // paid then. Audited (contract.payment).
+  Result<ContractPayment> RecordPayment(const Principal& actor, const NewPayment& payment);
+  // A contract's payments in id order, for whoever may read the contract.
+  Result<std::vector<ContractPayment>> ListPayments(const Principal& actor,
+                                                    std::int64_t contract_id);
+  // --- Subsidy awards: pay first, subsidy after (awards.cc) ---
+  // An award (its organisation's applicant, officers, admins, auditors).
+  Result<Award> GetAward(const Principal& actor, std::int64_t award_id);
+  // Awards in id order (?status=): officers, admins and auditors see all, an applicant its own.
+  Result<std::vector<Award>> ListAwards(const Principal& actor, const Page& page,
+                                        std::optional<std::string> status);
+  // An officer records the bank transfer paying an award to its organisation: `amount_fen`
+  // must be the award's (kContradiction), the reference 1..200 bytes. Once per award: the same
+  // reference again answers the paid award, another is kStateConflict; a withdrawn award is
+  // kStateConflict, a banned organisation kBanned. Moves the award's account to the program's
+  // award payout account; audited (award.pay) and noticed to the organisation.
+  Result<Award> PayAward(const Principal& actor, std::int64_t award_id, std::int64_t amount_fen,
+                         std::string bank_reference);
   // --- The register of other subsidies, for the no-stacking rule (subsidies.cc) ---
   // An officer imports CSV (RFC 4180, core/csv.h): a header line of five cells, then
   // "uscc,scheme,reference,amount,year" per row. A row with the uscc, scheme and reference of
@@ -213,6 +239,9 @@ class Platform {
                                                     std::optional<std::string> status);
   Result<Application> DecideApplication(const Principal& actor, std::int64_t application_id,
                                         bool approve, std::string reasons);
+  // One application (its organisation's applicant, officers, admins, auditors), with the
+  // voucher or award its approval issued.
+  Result<Application> GetApplication(const Principal& actor, std::int64_t application_id);
   Result<Voucher> GetVoucher(const Principal& actor, std::int64_t voucher_id);
   Result<std::vector<Voucher>> ListVouchers(const Principal& actor, const Page& page);
   Result<std::vector<SettlementRow>> ListDeductions(const Principal& actor,

@@ -46,6 +46,11 @@ enum TransferCode : std::uint16_t {
   kCodeClawback = 8,    // voucher → pool: the unused rest after a fraud finding
   kCodeRecovery = 9,    // org debt → recovery due: what a fraudulent organisation used, owed
   kCodeRepayment = 10,  // recovery due → pool: what it has repaid (user_data: the enforcement)
+  // Subsidy awards (awards.cc; user_data: the award): pool (or, for a program that states no
+  // yearly pool, its funder) → award; award → award payout; award → back where it came from.
+  kCodeAward = 11,
+  kCodeAwardPayout = 12,
+  kCodeAwardWithdrawn = 13,
 };
 
 // The ledger accounts of one program (created at start-up, keyed "prog/<id>/...").
@@ -313,6 +318,22 @@ Result<std::vector<std::string>> ProviderTagsOf(storage::Db& db, std::int64_t pr
 // credited by the recovery, debited by each repayment into the pool, never below zero
 // (recovery.cc).
 Result<AccountId> EnsureRecoveryDue(Platform::State& s, const std::string& program_id,
+                                    std::int64_t org_id);
+// Whether `program` runs "pay first, subsidy after" (mode reimbursement or post_use_subsidy):
+// its approval makes an award, not a voucher (awards.cc).
+bool PaysAwards(const policy::Program& program);
+// The account an award of `program` is drawn from: its pool when the program states a yearly
+// pool, else its funder (Yangzhou states no yearly total: nothing to draw down) (awards.cc).
+AccountId AwardSource(const Platform::State& s, const policy::Program& program);
+// Approves application `application_id` into an award of `amount_fen` (awards.cc): the row,
+// its account and the one move from AwardSource; the caller has updated the application.
+// Returns the award's id.
+Result<std::int64_t> IssueAward(StepContext& ctx, const policy::Program& program,
+                                std::int64_t application_id, const Org& org,
+                                std::int64_t contract_id, std::int64_t amount_fen);
+// Withdraws the unpaid awards of `org_id` in `program_id` after a fraud finding (awards.cc):
+// each moves back to AwardSource; returns what was withdrawn.
+Result<std::int64_t> WithdrawAwards(StepContext& ctx, const policy::Program& program,
                                     std::int64_t org_id);
 // Finding `id` as recorded (recovery.cc).
 Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id);

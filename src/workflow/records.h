@@ -159,6 +159,23 @@ struct NewContract {
 struct Contract : NewContract {
   std::int64_t id = 0;
   Instant created_at;
+  // What the organisation recorded it actually paid on the contract (the sum of its
+  // ContractPayments): the base of a reimbursement program's award (policy contract.paid).
+  std::int64_t paid_fen = 0;
+};
+
+// One payment the organisation made to the provider on a filed contract, with the payment
+// invoice or receipt it uploaded (a payment_receipt document of the organisation).
+struct NewPayment {
+  std::int64_t contract_id = 0;
+  std::int64_t amount_fen = 0;
+  Date paid_on;
+  std::int64_t document_id = 0;
+};
+struct ContractPayment : NewPayment {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  Instant recorded_at;
 };
 
 struct Application {
@@ -173,6 +190,20 @@ struct Application {
   std::string reasons;
   Instant created_at;
   std::optional<std::int64_t> voucher_id;
+  std::optional<std::int64_t> award_id;  // reimbursement and post-use programs (awards.cc)
+};
+
+// What a "pay first, subsidy after" program (mode reimbursement or post_use_subsidy) owes an
+// organisation once its application is approved: no voucher and no expiry, paid out once by
+// bank transfer. status: awarded | paid | withdrawn (a fraud finding in its program).
+struct Award {
+  std::int64_t id = 0, application_id = 0, org_id = 0, contract_id = 0;
+  std::string org_name, program_id, contract_no;
+  std::int64_t amount_fen = 0;
+  std::string status;
+  std::string bank_reference;  // "" until paid
+  Instant awarded_at;
+  std::optional<Instant> paid_at;
 };
 
 struct Voucher {
@@ -319,6 +350,9 @@ struct PoolReport {
                clawed_back_fen = 0, remaining_fen = 0;
   // Fraud recoveries: repaid to the pool (in remaining_fen), and still owed (not in it).
   std::int64_t repaid_fen = 0, recovery_outstanding_fen = 0;
+  // Subsidy awards (reimbursement, post-use): awarded (in issued_fen) and paid out to the
+  // organisations (in redeemed_fen); withdrawn after a fraud finding (in clawed_back_fen).
+  std::int64_t awarded_fen = 0, award_paid_fen = 0;
   // The burn-down: the pool's funding less what was issued, at the end of each day a voucher
   // was issued (returns by clawback are in remaining_fen, not in the series).
   std::vector<std::pair<Date, std::int64_t>> series;

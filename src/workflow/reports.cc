@@ -27,6 +27,16 @@ Result<std::int64_t> SumMoves(storage::Db& db, std::string_view program_id, Tran
   return row ? q.Int(0) : 0;
 }
 
+// What the moves of an award code (11, 12, 13: user_data is the award) applied in the program.
+Result<std::int64_t> SumAwardMoves(storage::Db& db, std::string_view program_id, TransferCode code) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT COALESCE(SUM(m.applied_fen), 0) FROM money_moves m "
+                                   "JOIN awards w ON w.id = m.user_data WHERE m.status = 'done' "
+                                   "AND m.code = ?1 AND w.program_id = ?2"));
+  q.Bind(1, std::int64_t{code}).Bind(2, program_id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  return row ? q.Int(0) : 0;
+}
+
 std::string GroupOf(std::string_view by, const std::string& provider_name,
                     const std::string& industry, Instant at) {
   if (by == "provider") return provider_name;
@@ -72,8 +82,27 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   SUANLI_ASSIGN(const bool row, used.Step());
   r.used_fen = row ? used.Int(0) : 0;
   r.remaining_fen = pool.available_fen();
+  // Subsidy awards (awards.cc): drawn from the pool, or from the funder where the program
+  // states no yearly pool (then the appropriation is what was awarded: funded and issued both).
+  SUANLI_ASSIGN(r.awarded_fen, SumAwardMoves(*s.db, program->id, kCodeAward));
+  SUANLI_ASSIGN(r.award_paid_fen, SumAwardMoves(*s.db, program->id, kCodeAwardPayout));
+  SUANLI_ASSIGN(const std::int64_t withdrawn, SumAwardMoves(*s.db, program->id, kCodeAwardWithdrawn));
+  r.redeemed_fen += r.award_paid_fen;
+  if (!program->pool) {
+    r.funded_fen += r.awarded_fen - withdrawn;
+    r.issued_fen += r.awarded_fen;
+    r.clawed_back_fen += withdrawn;
+  }
+  // In the pool's credits like a clawback: taken back from the award, not funding.
+  if (program->pool) {
+    r.funded_fen -= withdrawn;
+    r.clawed_back_fen += withdrawn;
+  }
+  // Vouchers and awards alike draw on the pool.
   SUANLI_ASSIGN(auto issued, s.db->Prepare("SELECT issued_at_us, grant_fen FROM vouchers WHERE "
-                                           "program_id = ?1 ORDER BY issued_at_us"));
+                                           "program_id = ?1 UNION ALL SELECT awarded_at_us, "
+                                           "amount_fen FROM awards WHERE program_id = ?1 "
+                                           "ORDER BY 1"));
   issued.Bind(1, program->id);
   std::int64_t left = r.funded_fen;
   while (true) {

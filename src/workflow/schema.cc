@@ -250,6 +250,38 @@ CREATE TABLE IF NOT EXISTS enforcement_repayments (
 CREATE UNIQUE INDEX IF NOT EXISTS enforcement_repayments_reference
   ON enforcement_repayments (enforcement_id, reference);
 
+-- What an organisation actually paid the provider on a contract (payments.cc), each with the
+-- payment invoice or receipt it uploaded: one payment per document. Their sum is the case's
+-- contract.paid, the base of a reimbursement program's award. Added as a new table (no new
+-- schema version): a database from before simply has no payments recorded.
+CREATE TABLE IF NOT EXISTS contract_payments (
+  id INTEGER PRIMARY KEY,
+  contract_id INTEGER NOT NULL REFERENCES contracts(id),
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  paid_on TEXT NOT NULL,
+  document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),
+  recorded_by INTEGER NOT NULL,
+  recorded_at_us INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS contract_payments_contract ON contract_payments(contract_id);
+
+-- Subsidy awards of "pay first, subsidy after" programs (awards.cc): one per approved
+-- application, no voucher, no expiry. status: awarded | paid | withdrawn. account_id holds
+-- what the program owes the organisation until the payout (bank_reference) empties it.
+CREATE TABLE IF NOT EXISTS awards (
+  id INTEGER PRIMARY KEY,
+  application_id INTEGER NOT NULL UNIQUE REFERENCES applications(id),
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  program_id TEXT NOT NULL,
+  contract_id INTEGER NOT NULL REFERENCES contracts(id),
+  account_id INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  status TEXT NOT NULL DEFAULT 'awarded',
+  awarded_at_us INTEGER NOT NULL,
+  bank_reference TEXT,
+  paid_by INTEGER,
+  paid_at_us INTEGER);
+CREATE INDEX IF NOT EXISTS awards_org ON awards(org_id, id);
+
 -- In-app notices; (recipient, kind, object) is unique so reminders are sent once.
 CREATE TABLE IF NOT EXISTS notices (
   id INTEGER PRIMARY KEY,

@@ -101,8 +101,29 @@ export interface Contract {
   project_name: string
   project_level: string
   evidence_document_id: Id | null
+  /** What the organisation recorded paying on it (the sum of its payments). */
+  paid?: Money
   created_at: Instant
 }
+/** A payment the organisation made on a contract, proved by a payment_receipt document. */
+export interface ContractPayment { id: Id; contract_id: Id; org_id: Id; amount: Money; paid_on: string; document_id: Id; recorded_at: Instant }
+/** What a reimbursement or post-use program owes an organisation once approved (no voucher). */
+export interface Award {
+  id: Id
+  application_id: Id
+  org_id: Id
+  org_name: string
+  program_id: string
+  contract_id: Id
+  contract_no: string
+  amount: Money
+  status: 'awarded' | 'paid' | 'withdrawn' | string
+  bank_reference: string | null
+  awarded_at: Instant
+  paid_at: Instant | null
+}
+/** Program modes whose approval makes an award instead of a voucher (docs/workflow.md). */
+export const AWARD_MODES = ['reimbursement', 'post_use_subsidy']
 export interface NewContract {
   org_id: Id
   provider_id: Id
@@ -130,6 +151,8 @@ export interface Application {
   reasons: string
   created_at: Instant
   voucher_id: Id | null
+  /** Set instead of voucher_id when the program pays awards (reimbursement, post-use). */
+  award_id?: Id | null
 }
 
 export interface SettlementResult {
@@ -239,6 +262,14 @@ export const unlistProvider = (provider: Id, tag: string) =>
   request<Provider>('DELETE', `/providers/${provider}/tags/${encodeURIComponent(tag)}`)
 export const listContracts = () => all<Contract>('/contracts')
 export const fileContract = (c: NewContract) => post<Contract>('/contracts', c)
+export const listPayments = (contract: Id) => get<Page<ContractPayment>>(`/contracts/${contract}/payments`)
+export const recordPayment = (contract: Id, amount: Money, paid_on: string, document_id: Id) =>
+  post<ContractPayment>(`/contracts/${contract}/payments`, { amount, paid_on, document_id })
+/** One page of awards (officer, admin, auditor: all; an applicant its own). */
+export const listAwards = (q: { status?: string; after?: Id } = {}) => get<Page<Award>>('/awards', { ...q })
+// The page keeps one key per payout it records, so a retry after a lost answer is not a second one.
+export const payAward = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
+  post<Award>(`/awards/${id}/payout`, { amount, reference }, { idempotencyKey })
 export const listApplications = (status?: string) => all<Application>('/applications', { status })
 export const apply = (program_id: string, contract_id: Id) => post<Application>('/applications', { program_id, contract_id })
 // Money-moving decisions take the page's key for the intent (lib/intentKeys.ts), kept until the

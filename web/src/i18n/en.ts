@@ -15,7 +15,7 @@ const en: typeof zh = {
     officer: 'Program office', queues: 'Review queues', panels: 'Claim review', pool: 'Pool', reports: 'Reports',
     expert: 'Expert review', assigned: 'Claims assigned to me',
     auditor: 'Audit', audit: 'Audit log',
-    notices: 'Notices', payouts: 'Payout batches', enforcement: 'Enforcement',
+    notices: 'Notices', payouts: 'Payout batches', enforcement: 'Enforcement', awards: 'Subsidy awards',
   },
   user: { menu: 'User menu', logout: 'Log out', roles: 'Roles' },
   login: {
@@ -125,12 +125,13 @@ const en: typeof zh = {
       none: 'Not submitted', submitted: 'Submitted', approved: 'Approved', rejected: 'Rejected', refused: 'Refused', pending: 'Pending',
       waitlisted: 'Waitlisted', draft: 'Draft', under_review: 'Under review', partly_approved: 'Partly approved', paid: 'Paid',
       active: 'Active', lapsed: 'Lapsed', clawed_back: 'Clawed back', exhausted: 'Used up',
+      awarded: 'Awarded', withdrawn: 'Withdrawn',
     },
     kinds: {
       business_licence: 'Business licence', legal_rep_id_scan: "Legal representative's ID", authenticity_pledge: 'Authenticity pledge',
       no_violation_pledge: 'No-violation pledge', credit_report: 'Credit report', audit_report: 'Audit report or financial statements',
       application_form: 'Claim form', summary_table: 'Redemption summary table', qualification: 'Qualification', contract: 'Compute-service contract',
-      invoice: 'Invoices', proof_of_service: 'Proof of service (usage records)', project_evidence: 'Project evidence',
+      invoice: 'Invoices', proof_of_service: 'Proof of service (usage records)', project_evidence: 'Project evidence', payment_receipt: 'Payment receipt',
     },
     org: {
       none: 'This account belongs to no applying organisation. Register one first.', registered: 'Registered', qualification: 'Qualification', until: 'valid until {d}',
@@ -227,6 +228,18 @@ const en: typeof zh = {
       claim: 'Claim', amount: 'Amount paid',
     },
     reports: { provider: 'By provider', quarter: 'By quarter', industry: 'By industry', empty: 'No data yet. Figures appear once vouchers are issued.' },
+    awards: {
+      intro: 'Programs that reimburse what an organisation paid (Yangzhou, Langfang) or subsidise it after use (Nanning) approve into an award, not a voucher: what the program owes the organisation, paid once by bank transfer.',
+      all: 'All awards', none: 'No award yet', amount: 'Award', awardedAt: 'Awarded', reference: 'Bank reference',
+      status: { awarded: 'Awarded (unpaid)', paid: 'Paid', withdrawn: 'Withdrawn' },
+      pay: 'Record payout', payTitle: 'Pay the award of {name}', payIntro: 'Record the bank transfer of the whole award, {amount} CNY, with its reference. It is paid once.',
+      paySubmit: 'Record payout', paid_ok: 'Payout recorded', wholeAmount: 'The award is paid whole: {amount} CNY',
+      decision: 'On approval', award: 'Award', voucher: 'Voucher',
+    },
+    payments: {
+      record: 'Record a payment', title: 'What was paid on contract {no}', intro: 'Record each payment your organisation actually made to the provider, with its invoice or receipt. A reimbursement program pays a share of what was paid; apply once paid.',
+      amount: 'Amount paid', paidOn: 'Paid on', receipt: 'Payment receipt', uploadReceipt: 'Upload the receipt', submit: 'Record payment', paid: 'Paid', recorded: 'Payment recorded', list: 'Payments',
+    },
     enforce: {
       intro: "After a finding of fraud: the organisation's vouchers in the program close, the unused rest returns to the pool, what it used is recovered, and it is banned from applying.",
       confirm: 'Record a fraud finding against "{name}"? Its vouchers are clawed back, what it used is recovered and it is banned; this cannot be undone here.', finding: 'Finding',

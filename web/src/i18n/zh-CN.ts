@@ -13,7 +13,7 @@ export default {
     officer: '项目管理', queues: '待办审核', panels: '兑付评审', pool: '资金池', reports: '统计报表',
     expert: '专家评审', assigned: '分配给我的兑付',
     auditor: '审计', audit: '审计日志',
-    notices: '通知', payouts: '拨付批次', enforcement: '违规处理',
+    notices: '通知', payouts: '拨付批次', enforcement: '违规处理', awards: '补贴拨付',
   },
   user: { menu: '用户菜单', logout: '退出登录', roles: '角色' },
   login: {
@@ -123,12 +123,13 @@ export default {
       none: '未提交', submitted: '已提交', approved: '已通过', rejected: '已退回', refused: '未通过', pending: '待审核',
       waitlisted: '候补', draft: '草稿', under_review: '评审中', partly_approved: '部分通过', paid: '已拨付',
       active: '有效', lapsed: '已失效', clawed_back: '已追回', exhausted: '已用完',
+      awarded: '已核定', withdrawn: '已撤销',
     },
     kinds: {
       business_licence: '营业执照', legal_rep_id_scan: '法定代表人身份证', authenticity_pledge: '真实性承诺书',
       no_violation_pledge: '无违法违规承诺书', credit_report: '信用报告', audit_report: '审计报告或财务报表',
       application_form: '兑付申请表', summary_table: '兑现汇总表', qualification: '资质证明', contract: '算力服务合同',
-      invoice: '发票', proof_of_service: '服务证明(算力使用记录)', project_evidence: '项目证明',
+      invoice: '发票', proof_of_service: '服务证明(算力使用记录)', project_evidence: '项目证明', payment_receipt: '付款凭证',
     },
     org: {
       none: '当前账号未关联申领单位。请先注册单位。', registered: '注册时间', qualification: '资质审核', until: '有效期至 {d}',
@@ -225,6 +226,18 @@ export default {
       claim: '兑付申请', amount: '拨付金额',
     },
     reports: { provider: '按供给方', quarter: '按季度', industry: '按行业', empty: '暂无数据。发放算力券后这里将显示统计。' },
+    awards: {
+      intro: '按实际支付比例补贴(扬州、廊坊)或使用后直补(南宁)的项目,审核通过后核定补贴而非发放算力券:即项目应付给单位的金额,由财政一次性转账拨付。',
+      all: '全部补贴', none: '暂无补贴', amount: '补贴金额', awardedAt: '核定时间', reference: '银行流水号',
+      status: { awarded: '已核定(待拨付)', paid: '已拨付', withdrawn: '已撤销' },
+      pay: '登记拨付', payTitle: '拨付 {name} 的补贴', payIntro: '登记一次性转账拨付全部补贴 {amount} 元及银行流水号。每项补贴只拨付一次。',
+      paySubmit: '登记拨付', paid_ok: '拨付已登记', wholeAmount: '补贴须一次全额拨付:{amount} 元',
+      decision: '通过后', award: '补贴', voucher: '算力券',
+    },
+    payments: {
+      record: '登记付款', title: '合同 {no} 的实际付款', intro: '逐笔登记单位向服务商实际支付的款项,并上传发票或付款凭证。按实际支付比例补贴的项目以已付金额为基数,付款后再申请。',
+      amount: '付款金额', paidOn: '付款日期', receipt: '付款凭证', uploadReceipt: '上传付款凭证', submit: '登记付款', paid: '已付', recorded: '付款已登记', list: '付款记录',
+    },
     enforce: {
       intro: '认定骗取、套取算力券等违规行为后:收回该单位在本政策下的算力券余额,追缴已使用金额,并在禁入期内不得申领。',
       confirm: '确认对“{name}”作出违规认定?该操作将收回算力券、追缴已用金额并禁入,无法在此撤销。', finding: '违规事实',

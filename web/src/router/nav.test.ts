@@ -19,13 +19,13 @@ function pagesFor(role: Role): string[] {
 describe('pages by role match the API access rules (src/api/routes_*.cc)', () => {
   it('admin: not the officer, provider or expert steps the API refuses it; read pages, centers and jobs it may use', () => {
     expect(pagesFor('admin')).toEqual([
-      'auditor-audit', 'home', 'jobs', 'notices', 'officer-enforcement', 'officer-payouts', 'officer-pool',
+      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-payouts', 'officer-pool',
       'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'provider-centers', 'vouchers',
     ])
   })
   it('auditor: pool, reports, payout batches, the related-party and subsidy registers, and the audit log', () => {
     expect(pagesFor('auditor')).toEqual([
-      'auditor-audit', 'home', 'jobs', 'notices', 'officer-enforcement', 'officer-payouts', 'officer-pool',
+      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-payouts', 'officer-pool',
       'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'vouchers',
     ])
   })

@@ -73,6 +73,8 @@ export const NAV: NavGroup[] = [
       // GET pool, reports, payout batches and their CSV, enforcements: officer, admin, auditor.
       { path: '/officer/pool', name: 'officer-pool', label: 'menu.pool', roles: ['officer', 'admin', 'auditor'], icon: 'TrendCharts' },
       { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer', 'admin', 'auditor'], icon: 'Money' },
+      // GET /awards: officer, admin, auditor; POST /awards/{id}/payout: officer only.
+      { path: '/officer/awards', name: 'officer-awards', label: 'menu.awards', roles: ['officer', 'admin', 'auditor'], icon: 'Wallet' },
       { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer', 'admin', 'auditor'], icon: 'DataAnalysis' },
       // GET /related-parties/all: officer, admin, auditor; declaring for an owner and
       // POST /related-parties/{id}/withdrawal: officer only (the page shows them to officers).
