@@ -248,6 +248,8 @@ void RegisterAuditCommand(CLI::App& app, int* exit_code) {
   list->add_flag("--json", opts->json, "print JSON");
   list->callback([=] { *exit_code = RunList(*opts); });
 
+  AddAuditReconcileCommand(*audit_cmd, exit_code);
+
   auto* demo = audit_cmd->add_subcommand("demo", "Write a few demo entries (for tests)");
   demo->group("");  // hidden from --help
   auto demo_dir = std::make_shared<std::string>();

@@ -13,6 +13,8 @@ void RegisterProgramsCommand(CLI::App& app, int* exit_code);  // programs_comman
 void RegisterLedgerCommand(CLI::App& app, int* exit_code);    // ledger_command.cc
 void RegisterDrawCommand(CLI::App& app, int* exit_code);      // draw_command.cc
 void RegisterAuditCommand(CLI::App& app, int* exit_code);     // audit_command.cc
+// `audit reconcile`, added by RegisterAuditCommand (reconcile_command.cc).
+void AddAuditReconcileCommand(CLI::App& audit_cmd, int* exit_code);
 void RegisterServeCommand(CLI::App& app, int* exit_code);     // serve_command.cc
 void RegisterUsageCommand(CLI::App& app, int* exit_code);     // usage_command.cc
 

@@ -144,6 +144,9 @@ def run(server):
     for action, count in (("contract.payment", 2), ("award.pay", 1)):
         entries = ok(auditor.call("GET", f"/api/v1/audit?action={action}"))["items"]
         expect(len(entries) == count, f"{action}: {entries}")
+    # The award and its payout are ledger transfers with their outbox records, like any other.
+    rec = ok(auditor.call("POST", "/api/v1/audit/reconcile"))
+    expect(rec["ok"] and rec["moves_waiting"] == 0 and rec["moves_checked"] >= 2, f"reconcile: {rec}")
 
 
 if __name__ == "__main__":

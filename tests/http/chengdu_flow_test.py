@@ -9,6 +9,7 @@ tampered copy is caught by `suanli audit verify`.
 
 Usage: chengdu_flow_test.py SUANLI_BINARY REPO_DIR"""
 import io
+import json
 import os
 import shutil
 import sqlite3
@@ -347,6 +348,29 @@ def run(server, suanli):
                               text=True)
     shutil.rmtree(copy, ignore_errors=True)
     expect(tampered.returncode == 1 and "edited" in tampered.stdout, tampered.stdout)
+
+    # Offline reconciliation of a copy: it agrees; with a settlement row lowered (the chain
+    # untouched, so `verify` passes), the ledger and the settlement's audit entry both disagree.
+    programs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "programs")
+    copy = server.data + "-reconcile"
+    shutil.copytree(server.data, copy)
+    agreed = subprocess.run([suanli, "audit", "reconcile", "--data", copy, "--programs", programs],
+                            capture_output=True, text=True)
+    expect(agreed.returncode == 0 and "agrees" in agreed.stdout, agreed.stdout + agreed.stderr)
+    db = sqlite3.connect(os.path.join(copy, "platform.db"))
+    db.execute("UPDATE settlements SET deduction_fen = deduction_fen - 100 WHERE transfer_id = "
+               "(SELECT MIN(transfer_id) FROM settlements WHERE reversed_by IS NULL)")
+    db.commit()
+    db.close()
+    differ = subprocess.run([suanli, "audit", "reconcile", "--data", copy, "--programs", programs,
+                             "--json"], capture_output=True, text=True)
+    shutil.rmtree(copy, ignore_errors=True)
+    report = json.loads(differ.stdout or "{}")
+    expect(differ.returncode == 1 and report.get("differences_total") == 2 and
+           any("in its settlement row" in d for d in report["differences"]) and
+           any("its rows hold" in d for d in report["differences"]), differ.stdout + differ.stderr)
+    expect(subprocess.run([suanli, "audit", "reconcile", "--data", copy + "-none"],
+                          capture_output=True).returncode == 2, "no data directory: exit 2")
 
 
 if __name__ == "__main__":
