@@ -12,6 +12,7 @@
 // nothing: start-up runs it (TallyPendingFindings), as does the officer's retry of the finding.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/limits.h"
@@ -220,9 +221,29 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       SUANLI_TRY(up.Bind(1, v->id).Run());
     }
     // An award of the program not yet paid is withdrawn, back where it was drawn from: a
-    // subsidy obtained by fraud is not paid (awards.cc). One already paid is money the
-    // organisation holds; recovering it is left to the officer (docs/workflow.md).
+    // subsidy obtained by fraud is not paid (awards.cc).
     SUANLI_ASSIGN(const std::int64_t awards_withdrawn_fen, WithdrawAwards(ctx, *program, org_id));
+    // One already paid is money the organisation holds: owed back like what its vouchers paid,
+    // returning to the pool only as it is repaid. Once: an earlier finding's recovery of it
+    // stands.
+    SUANLI_ASSIGN(auto paid, ctx.db.Prepare("SELECT id, amount_fen FROM awards w WHERE org_id = ?1 "
+                                            "AND program_id = ?2 AND status = 'paid' AND NOT "
+                                            "EXISTS (SELECT 1 FROM money_moves WHERE ledger_key "
+                                            "= 'recover/award-' || w.id) ORDER BY id"));
+    paid.Bind(1, org_id).Bind(2, program->id);
+    std::vector<std::pair<std::int64_t, std::int64_t>> paid_awards;  // id, amount
+    while (true) {
+      SUANLI_ASSIGN(const bool row, paid.Step());
+      if (!row) break;
+      paid_awards.emplace_back(paid.Int(0), paid.Int(1));
+    }
+    paid.Reset();
+    for (const auto& [award_id, amount_fen] : paid_awards) {
+      SUANLI_TRY(ctx.Move(PlannedMove{"recover/award-" + std::to_string(award_id), debt, due,
+                                      amount_fen, 0, kCodeAwardRecovery,
+                                      static_cast<std::uint64_t>(award_id)}));
+      out.used_recovered_fen += amount_fen;
+    }
     SUANLI_ASSIGN(auto ban, ctx.db.Prepare("UPDATE orgs SET banned_until_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(ban.Bind(1, org_id).Bind(2, until.micros()).Run());
     SUANLI_ASSIGN(auto refuse, ctx.db.Prepare(

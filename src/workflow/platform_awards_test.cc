@@ -347,5 +347,30 @@ TEST_F(PlatformAwardsTest, AFraudFindingStopsTheAwardBeingPaid) {
   EXPECT_EQ(pool.funded_fen, 0);  // nothing drawn from the funder in the end
 }
 
+// An award already paid when fraud is found is money the organisation holds: it is owed back
+// (used_to_recover, the pool's recovery_outstanding) and reaches the pool only as it is repaid.
+// A second finding in the program does not owe it twice.
+TEST_F(PlatformAwardsTest, AFindingAfterThePayoutOwesThePaidAwardBackOnce) {
+  auto awarded = Awarded("YZ-1", 1'000'000'00);
+  ASSERT_TRUE(awarded.ok()) << awarded.error().ToString();
+  const std::int64_t award = *awarded->award_id;
+  ASSERT_TRUE(platform_->PayAward(As("officer"), award, 300'000'00, "REF-1").ok());
+  auto e = platform_->RecordFraud(As("officer"), org_, "yangzhou", "虚开付款发票");
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  EXPECT_EQ(e->used_recovered_fen, 300'000'00);
+  EXPECT_EQ(e->voucher_clawed_fen, 0);
+  EXPECT_EQ(platform_->GetAward(As("officer"), award)->status, "paid");  // it was paid
+  EXPECT_EQ(Pool().recovery_outstanding_fen, 300'000'00);
+  auto again = platform_->RecordFraud(As("officer"), org_, "yangzhou", "另一项违规");
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->used_recovered_fen, 0);
+  EXPECT_EQ(Pool().recovery_outstanding_fen, 300'000'00);
+  auto repaid = platform_->RecordRepayment(As("officer"), e->id, 300'000'00, "ICBC-R1");
+  ASSERT_TRUE(repaid.ok()) << repaid.error().ToString();
+  EXPECT_EQ(repaid->outstanding_fen(), 0);
+  EXPECT_EQ(Pool().recovery_outstanding_fen, 0);
+  EXPECT_EQ(Pool().repaid_fen, 300'000'00);
+}
+
 }  // namespace
 }  // namespace suanli::workflow

@@ -51,6 +51,9 @@ enum TransferCode : std::uint16_t {
   kCodeAward = 11,
   kCodeAwardPayout = 12,
   kCodeAwardWithdrawn = 13,
+  // org debt → recovery due: a paid award, owed back after a fraud finding (user_data: the
+  // award; code 9's user_data is a voucher, so the two are summed apart).
+  kCodeAwardRecovery = 14,
 };
 
 // The ledger accounts of one program (created at start-up, keyed "prog/<id>/...").

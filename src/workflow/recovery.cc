@@ -141,8 +141,8 @@ Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64
                              ",\"reference\":" + Quoted(reference) + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(before.org_id), "enforcement.repayment",
                          object + "/repayment/" + std::to_string(repayment_id),
-                         "已收到退回款 " + Yuan(amount_fen) + " 元,尚欠 " +
-                             Yuan(after.outstanding_fen()) + " 元",
+                         "已收到退回款 " + Yuan(amount_fen) + ",尚欠 " +
+                             Yuan(after.outstanding_fen()),
                          "Repayment of " + Yuan(amount_fen) + " received; " +
                              Yuan(after.outstanding_fen()) + " still owed"));
     return after;

@@ -27,7 +27,7 @@ Result<std::int64_t> SumMoves(storage::Db& db, std::string_view program_id, Tran
   return row ? q.Int(0) : 0;
 }
 
-// What the moves of an award code (11, 12, 13: user_data is the award) applied in the program.
+// What the moves of an award code (11–14: user_data is the award) applied in the program.
 Result<std::int64_t> SumAwardMoves(storage::Db& db, std::string_view program_id, TransferCode code) {
   SUANLI_ASSIGN(auto q, db.Prepare("SELECT COALESCE(SUM(m.applied_fen), 0) FROM money_moves m "
                                    "JOIN awards w ON w.id = m.user_data WHERE m.status = 'done' "
@@ -60,7 +60,10 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   r.program_id = program->id;
   SUANLI_ASSIGN(r.clawed_back_fen, SumMoves(*s.db, program->id, kCodeClawback));
   // What fraud findings recover reaches the pool only as it is repaid (recovery.cc).
-  SUANLI_ASSIGN(const std::int64_t recovered, SumMoves(*s.db, program->id, kCodeRecovery));
+  SUANLI_ASSIGN(const std::int64_t recovered_used, SumMoves(*s.db, program->id, kCodeRecovery));
+  SUANLI_ASSIGN(const std::int64_t recovered_awards,
+                SumAwardMoves(*s.db, program->id, kCodeAwardRecovery));
+  const std::int64_t recovered = recovered_used + recovered_awards;
   SUANLI_ASSIGN(r.repaid_fen, SumMoves(*s.db, program->id, kCodeRepayment));
   // Findings recorded before repayments were tracked credited the pool at once: not owed, and
   // not funding either.
