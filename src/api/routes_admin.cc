@@ -161,19 +161,7 @@ void AddAdminRoutes(RouteKit& kit) {
           "check every ledger transfer against the platform's records and the audit log",
           "audit", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto r, c.platform.Reconcile(c.who));
-            json::array differences, rebuilt;
-            for (const auto& d : r.differences) differences.push_back(json::string(d));
-            for (const std::int64_t id : r.rebuilt_settlements) rebuilt.push_back(id);
-            return Json(json::object{{"ok", r.ok()},
-                                     {"transfers_checked", r.transfers},
-                                     {"settlements_checked", r.settlements},
-                                     {"moves_checked", r.moves},
-                                     {"audit_entries_checked", r.audit_entries},
-                                     {"moves_waiting", r.waiting},
-                                     {"differences_total", r.differences_total},
-                                     {"differences", std::move(differences)},
-                                     {"rebuilt_settlements_total", r.rebuilt_total},
-                                     {"rebuilt_settlements", std::move(rebuilt)}});
+            return Json(View(r));
           });
   kit.Add(Method::kPost, "/api/v1/admin/expiry/run", Access::Roles({Role::kAdmin, Role::kOfficer}),
           "run the expiry sweep now (it also runs every minute)", "operations",

@@ -259,6 +259,22 @@ json::object View(const Enforcement& e) {
   return o;
 }
 
+json::object View(const Reconciliation& r) {
+  json::array differences, rebuilt;
+  for (const auto& d : r.differences) differences.push_back(json::string(d));
+  for (const std::int64_t id : r.rebuilt_settlements) rebuilt.push_back(id);
+  return {{"ok", r.ok()},
+          {"transfers_checked", r.transfers},
+          {"settlements_checked", r.settlements},
+          {"moves_checked", r.moves},
+          {"audit_entries_checked", r.audit_entries},
+          {"moves_waiting", r.waiting},
+          {"differences_total", r.differences_total},
+          {"differences", std::move(differences)},
+          {"rebuilt_settlements_total", r.rebuilt_total},
+          {"rebuilt_settlements", std::move(rebuilt)}};
+}
+
 json::object View(const Notice& n) {
   return {{"id", n.id},         {"kind", n.kind},       {"object", n.object},
           {"text_zh", n.text_zh}, {"text_en", n.text_en}, {"created_at", TimeString(n.created_at)},

@@ -33,6 +33,8 @@ boost::json::object View(const workflow::Notice& n);
 boost::json::object View(const workflow::PoolReport& p);
 boost::json::object View(const workflow::ReportRow& r);
 boost::json::object View(const audit::AuditEntry& e);
+// POST /api/v1/audit/reconcile's answer, and `suanli audit reconcile --json`'s.
+boost::json::object View(const workflow::Reconciliation& r);
 // The compute network (views_network.cc).
 boost::json::object View(const workflow::Center& c);
 boost::json::object View(const workflow::Price& p);

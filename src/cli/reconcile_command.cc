@@ -12,6 +12,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "api/views.h"
 #include "audit/audit_files.h"
 #include "cli/commands.h"
 #include "core/cst_time.h"
@@ -46,20 +47,7 @@ int RunReconcile(const std::string& dir, const std::string& programs, bool json)
     return 2;
   }
   if (json) {
-    boost::json::array differences, rebuilt;
-    for (const auto& d : r->differences) differences.push_back(boost::json::string(d));
-    for (const std::int64_t id : r->rebuilt_settlements) rebuilt.push_back(id);
-    std::printf("%s\n", boost::json::serialize(boost::json::object{
-                            {"ok", r->ok()},
-                            {"transfers_checked", r->transfers},
-                            {"settlements_checked", r->settlements},
-                            {"moves_checked", r->moves},
-                            {"audit_entries_checked", r->audit_entries},
-                            {"moves_waiting", r->waiting},
-                            {"differences_total", r->differences_total},
-                            {"differences", std::move(differences)},
-                            {"rebuilt_settlements_total", r->rebuilt_total},
-                            {"rebuilt_settlements", std::move(rebuilt)}}).c_str());
+    std::printf("%s\n", boost::json::serialize(api::View(*r)).c_str());
   } else {
     std::printf("%lld transfers, %lld settlements, %lld outbox moves, %lld audit entries checked\n",
                 static_cast<long long>(r->transfers), static_cast<long long>(r->settlements),

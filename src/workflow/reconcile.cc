@@ -36,6 +36,20 @@ constexpr std::size_t kDifferencesListedMax = 100;
 // Transfers per ledger scan (ScanTransfers' limit).
 constexpr std::size_t kScanPage = 10'000;
 
+// An audit entry's detail as JSON: its object, or an empty one when it is not an object.
+boost::json::object DetailOf(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return {};
+  return std::move(v).as_object();
+}
+
+// The integer `key` of a detail, if it is one (a pointer into `o`: keep `o` alive).
+const std::int64_t* IntOf(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v ? v->if_int64() : nullptr;
+}
+
 struct OutboxRow {
   std::int64_t debit = 0, credit = 0, amount_fen = 0, code = 0, applied_fen = 0;
   std::string status;
@@ -206,11 +220,10 @@ class Reconciler {
       if (!row) break;
       ++out_->audit_entries;
       const std::string entry = "audit entry " + std::to_string(q.Int(0));
-      boost::system::error_code ec;
-      const boost::json::value detail = boost::json::parse(q.Text(1), ec);
-      const boost::json::object* o = ec ? nullptr : detail.if_object();
-      const boost::json::array* ids = o && o->contains("transfer_ids") ? o->at("transfer_ids").if_array() : nullptr;
-      const std::int64_t* total = o && o->contains("deduction_fen") ? o->at("deduction_fen").if_int64() : nullptr;
+      const boost::json::object detail = DetailOf(q.Text(1));
+      const boost::json::value* listed = detail.if_contains("transfer_ids");
+      const boost::json::array* ids = listed ? listed->if_array() : nullptr;
+      const std::int64_t* total = IntOf(detail, "deduction_fen");
       if (ids == nullptr || total == nullptr) {
         Differ(entry + ": its detail lists no transfer_ids and deduction_fen");
         continue;
@@ -251,10 +264,8 @@ class Reconciler {
       if (!row) break;
       ++out_->audit_entries;
       const std::string entry = "audit entry " + std::to_string(q.Int(0));
-      boost::system::error_code ec;
-      const boost::json::value detail = boost::json::parse(q.Text(1), ec);
-      const boost::json::object* o = ec ? nullptr : detail.if_object();
-      const std::int64_t* grant = o && o->contains("grant_fen") ? o->at("grant_fen").if_int64() : nullptr;
+      const boost::json::object detail = DetailOf(q.Text(1));
+      const std::int64_t* grant = IntOf(detail, "grant_fen");
       const std::string key = "grant/" + q.Text(2) + "/app-" + std::to_string(q.Int(3));
       auto it = grants_.find(key);
       if (grant == nullptr) {
