@@ -1,15 +1,16 @@
 // Enforcement after a fraud finding (seed 000 §五(二)): the unused rest of the organisation's
 // vouchers in the program goes back to the pool (clawback), what it already used is booked as
 // a debt to recover (reversing the subsidy it received; the pool gets it only as it is repaid,
-// recovery.cc), its open applications are refused,
-// and it is banned for the program's period (two years in Chengdu) — enforced at every entry
-// point: contracts, applications, settlements.
+// recovery.cc), as is an award already paid; an unpaid award is withdrawn (awards.cc); its open
+// applications are refused, and it is banned for the program's period (two years in Chengdu) —
+// enforced at every entry point: contracts, applications, settlements, award payouts.
 //
 // A finding takes two steps. The first closes the vouchers, plans the moves and records the
 // finding with the vouchers it closed (enforcement_vouchers); the second, once the clawbacks
-// have run, records what they took and recovers what a settlement in flight used (TallyFinding).
-// Everything the second needs is durable after the first, so a stop between the two loses
-// nothing: start-up runs it (TallyPendingFindings), as does the officer's retry of the finding.
+// have run, records what they took and recovers what a settlement in flight used
+// (UnlockedTally). Everything the second needs is durable after the first, so a stop between
+// the two loses nothing: start-up and the expiry sweep run it (TallyPendingFindings), as does
+// the officer's retry of the finding.
 #include <optional>
 #include <string>
 #include <utility>
