@@ -57,6 +57,7 @@ export const routes: RouteRecordRaw[] = [
       guarded('officer-payouts', 'officer/payouts', () => import('@/views/officer/PayoutsView.vue')),
       guarded('officer-reports', 'officer/reports', () => import('@/views/officer/ReportsView.vue')),
       guarded('officer-awards', 'officer/awards', () => import('@/views/officer/AwardsView.vue')),
+      guarded('applicant-awards', 'applicant/awards', () => import('@/views/officer/AwardsView.vue')),
       guarded('officer-enforcement', 'officer/enforcement', () => import('@/views/officer/EnforcementView.vue')),
       guarded('officer-related-parties', 'officer/related-parties', () => import('@/views/officer/RelatedPartiesView.vue')),
       guarded('officer-subsidies', 'officer/subsidies', () => import('@/views/officer/SubsidiesView.vue')),

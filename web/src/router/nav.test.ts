@@ -29,6 +29,12 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
       'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'vouchers',
     ])
   })
+  it('applicant: its organisation, documents, contracts, applications and its own awards', () => {
+    expect(pagesFor('applicant')).toEqual(expect.arrayContaining([
+      'applicant-applications', 'applicant-awards', 'applicant-contracts', 'applicant-documents', 'applicant-org',
+    ]))
+    expect(pagesFor('applicant')).not.toContain('officer-awards')
+  })
   it('officer: the audit log too; expert: notices (panel.assigned) and their panels\' vouchers', () => {
     expect(pagesFor('officer')).toContain('auditor-audit')
     expect(pagesFor('officer')).not.toContain('provider-centers')

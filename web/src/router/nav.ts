@@ -50,6 +50,8 @@ export const NAV: NavGroup[] = [
       { path: '/applicant/documents', name: 'applicant-documents', label: 'menu.documents', roles: ['applicant'], icon: 'Document' },
       { path: '/applicant/contracts', name: 'applicant-contracts', label: 'menu.contracts', roles: ['applicant'], icon: 'Files' },
       { path: '/applicant/applications', name: 'applicant-applications', label: 'menu.applications', roles: ['applicant'], icon: 'EditPen' },
+      // GET /awards answers an applicant with its own organisation's awards (the officer's page, read-only).
+      { path: '/applicant/awards', name: 'applicant-awards', label: 'menu.awards', roles: ['applicant'], icon: 'Wallet' },
     ],
   },
   {

@@ -83,4 +83,17 @@ describe('AwardsView', () => {
     expect(wrapper.get('[data-test=awards]').text()).toContain('Awarded')
     expect(wrapper.find('[data-test=pay-3]').exists()).toBe(false)
   })
+
+  it('shows an applicant its awards (the server answers with its own) without the payout', async () => {
+    const calls = stubFetch((url) => (url.startsWith('/api/v1/awards')
+      ? { status: 200, body: { items: [{ ...award, status: 'paid', bank_reference: 'ICBC-1' }], next_cursor: null } }
+      : { status: 200, body: { items: [], next_cursor: null } }))
+    wrapper = mountWith(AwardsView, 'zh-CN', {}, 'applicant')
+    await flushPromises()
+    expect(calls.some((c) => c.url.startsWith('/api/v1/awards'))).toBe(true)
+    const table = wrapper.get('[data-test=awards]').text()
+    expect(table).toContain('370,370.36')
+    expect(table).toContain('ICBC-1')
+    expect(wrapper.find('[data-test=pay-3]').exists()).toBe(false)
+  })
 })
