@@ -172,9 +172,17 @@ static Status RequireOwnerAccess(const Principal& actor, std::string_view owner,
     return panel_orgs ? RequireOrgReadAccess(actor, id, *panel_orgs, "owner")
                       : RequireOrgAccess(actor, id);
   }
-  if (kind == "user") {  // an expert's own conflicts of interest
-    if (actor.user_id == id) return OkStatus();
-    return MakeError(ErrorCode::kForbidden, "owner", "only for yourself");
+  if (kind == "user") {
+    // An expert's conflicts of interest: the expert's own, and read (or declared, as for an
+    // organisation) by the officers who form the panels they bar; admins and auditors read them
+    // as every register (Declare's role check keeps them from declaring). Other experts and
+    // everyone else are refused.
+    if (actor.is_system() || actor.user_id == id) return OkStatus();
+    if (actor.role == Role::kOfficer || actor.role == Role::kAdmin ||
+        actor.role == Role::kAuditor) {
+      return OkStatus();
+    }
+    return MakeError(ErrorCode::kForbidden, "owner", "an expert's own, or an officer's reading");
   }
   if (kind == "provider") return RequireProviderAccess(actor, id);
   return MakeError(ErrorCode::kParse, "owner", "\"org/<id>\" or \"provider/<id>\"");

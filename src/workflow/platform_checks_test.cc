@@ -437,8 +437,22 @@ TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {
   ExpectRefused(platform_->ListRelatedParties(expert, "org/1"), ErrorCode::kForbidden, "owner");
   ExpectRefused(platform_->ListDocuments(expert, "org/1"), ErrorCode::kForbidden, "owner");
   ExpectRefused(platform_->Bills(expert, 1, "2024Q2"), ErrorCode::kForbidden, "org_id");
-  // Its own declarations it always reads.
-  EXPECT_TRUE(platform_->ListRelatedParties(expert, "user/" + std::to_string(expert.user_id)).ok());
+  // Its own declarations it always reads; the officers forming panels read them too (the
+  // console's related-parties page asked, and was refused); an applicant may not.
+  const std::string own = "user/" + std::to_string(expert.user_id);
+  ASSERT_TRUE(platform_->DeclareRelatedParty(expert, own, "conflict_of_interest", "某咨询公司").ok());
+  EXPECT_TRUE(platform_->ListRelatedParties(expert, own).ok());
+  for (const char* reader : {"officer", "auditor", "admin"}) {
+    auto read = platform_->ListRelatedParties(As(reader), own);
+    ASSERT_TRUE(read.ok()) << reader << ": " << read.error().ToString();
+    ASSERT_EQ(read->size(), 1u) << reader;
+    EXPECT_EQ(read->front().party, "某咨询公司");
+  }
+  ExpectRefused(platform_->ListRelatedParties(As("demo-applicant"), own), ErrorCode::kForbidden,
+                "owner");
+  ExpectRefused(platform_->ListRelatedParties(As("expert2"), own), ErrorCode::kForbidden, "owner");
+  ExpectRefused(platform_->DeclareRelatedParty(As("auditor"), own, "conflict_of_interest", "x"),
+                ErrorCode::kForbidden, "");
 
   Panel(claim);
   auto v = platform_->GetVoucher(expert, voucher_);
