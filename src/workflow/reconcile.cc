@@ -145,7 +145,8 @@ class Reconciler {
   }
 
   // Calls `each` for every transfer, a page at a time: the transfers are not held, only the
-  // platform's rows are (outbox_, settlements_: about a hundred bytes each).
+  // platform's rows are (outbox_, settlements_: about a hundred bytes each, an estimate from
+  // their fields and hash-map nodes, not measured).
   Status ScanLedger(const std::function<void(const ledger::Transfer&)>& each) {
     TransferId after{0};
     while (true) {
@@ -211,39 +212,48 @@ class Reconciler {
     }
   }
 
-  // Each settlement row is listed by one audit entry, whose total is its rows' sum.
-  Status CheckSettlementEntries() {
-    SUANLI_ASSIGN(auto q, s_.db->Prepare("SELECT seq, detail FROM audit_log WHERE action IN "
-                                         "('settlement.post', 'settlement.recover')"));
+  // Calls `each(entry, detail, q)` for every audit entry `sql` selects (its first two columns
+  // seq and detail; `q` for the rest), counting them; `entry` names it in a difference.
+  Status ForEachEntry(const char* sql,
+                      const std::function<void(const std::string&, const boost::json::object&,
+                                               const storage::Stmt&)>& each) {
+    SUANLI_ASSIGN(auto q, s_.db->Prepare(sql));
     while (true) {
       SUANLI_ASSIGN(const bool row, q.Step());
-      if (!row) break;
+      if (!row) return OkStatus();
       ++out_->audit_entries;
-      const std::string entry = "audit entry " + std::to_string(q.Int(0));
-      const boost::json::object detail = DetailOf(q.Text(1));
-      const boost::json::value* listed = detail.if_contains("transfer_ids");
-      const boost::json::array* ids = listed ? listed->if_array() : nullptr;
-      const std::int64_t* total = IntOf(detail, "deduction_fen");
-      if (ids == nullptr || total == nullptr) {
-        Differ(entry + ": its detail lists no transfer_ids and deduction_fen");
-        continue;
-      }
-      std::int64_t sum = 0;
-      for (const boost::json::value& id : *ids) {
-        const std::int64_t* tid = id.if_int64();
-        auto it = tid ? settlements_.find(*tid) : settlements_.end();
-        if (it == settlements_.end()) {
-          Differ(entry + ": lists a settlement that has no row");
-          continue;
-        }
-        ++it->second.listed;
-        sum += it->second.deduction_fen;
-      }
-      if (sum != *total) {
-        Differ(entry + ": lists " + std::to_string(*total) + " fen, its rows hold " +
-               std::to_string(sum));
-      }
+      each("audit entry " + std::to_string(q.Int(0)), DetailOf(q.Text(1)), q);
     }
+  }
+
+  // Each settlement row is listed by one audit entry, whose total is its rows' sum.
+  Status CheckSettlementEntries() {
+    SUANLI_TRY(ForEachEntry(
+        "SELECT seq, detail FROM audit_log WHERE action IN ('settlement.post', "
+        "'settlement.recover')",
+        [&](const std::string& entry, const boost::json::object& detail, const storage::Stmt&) {
+          const boost::json::value* listed = detail.if_contains("transfer_ids");
+          const boost::json::array* ids = listed ? listed->if_array() : nullptr;
+          const std::int64_t* total = IntOf(detail, "deduction_fen");
+          if (ids == nullptr || total == nullptr) {
+            return Differ(entry + ": its detail lists no transfer_ids and deduction_fen");
+          }
+          std::int64_t sum = 0;
+          for (const boost::json::value& id : *ids) {
+            const std::int64_t* tid = id.if_int64();
+            auto it = tid ? settlements_.find(*tid) : settlements_.end();
+            if (it == settlements_.end()) {
+              Differ(entry + ": lists a settlement that has no row");
+              continue;
+            }
+            ++it->second.listed;
+            sum += it->second.deduction_fen;
+          }
+          if (sum != *total) {
+            Differ(entry + ": lists " + std::to_string(*total) + " fen, its rows hold " +
+                   std::to_string(sum));
+          }
+        }));
     for (const auto& [id, row] : settlements_) {
       if (row.listed != 1) {
         Differ("settlement " + std::to_string(id) + " is listed by " + std::to_string(row.listed) +
@@ -255,31 +265,27 @@ class Reconciler {
 
   // A grant's amount as its approval's audit entry recorded it.
   Status CheckGrantEntries() {
-    SUANLI_ASSIGN(auto q, s_.db->Prepare(
-                              "SELECT a.seq, a.detail, v.program_id, v.application_id FROM "
-                              "audit_log a JOIN vouchers v ON a.object = 'application/' || "
-                              "v.application_id WHERE a.action = 'application.approve'"));
-    while (true) {
-      SUANLI_ASSIGN(const bool row, q.Step());
-      if (!row) break;
-      ++out_->audit_entries;
-      const std::string entry = "audit entry " + std::to_string(q.Int(0));
-      const boost::json::object detail = DetailOf(q.Text(1));
-      const std::int64_t* grant = IntOf(detail, "grant_fen");
-      const std::string key = "grant/" + q.Text(2) + "/app-" + std::to_string(q.Int(3));
-      auto it = grants_.find(key);
-      if (grant == nullptr) {
-        Differ(entry + ": its detail records no grant_fen");
-      } else if (it == grants_.end()) {
-        if (outbox_.count(key) == 0 || outbox_[key].status != "pending") {
-          Differ(entry + ": approved a grant the ledger does not hold (" + key + ")");
-        }
-      } else if (it->second != *grant) {
-        Differ(entry + ": approved " + std::to_string(*grant) + " fen, the ledger's " + key +
-               " holds " + std::to_string(it->second));
-      }
-    }
-    return OkStatus();
+    return ForEachEntry(
+        "SELECT a.seq, a.detail, v.program_id, v.application_id FROM audit_log a JOIN vouchers "
+        "v ON a.object = 'application/' || v.application_id WHERE a.action = "
+        "'application.approve'",
+        [&](const std::string& entry, const boost::json::object& detail, const storage::Stmt& q) {
+          const std::int64_t* grant = IntOf(detail, "grant_fen");
+          const std::string key = "grant/" + q.Text(2) + "/app-" + std::to_string(q.Int(3));
+          const auto it = grants_.find(key);
+          const auto move = outbox_.find(key);
+          if (grant == nullptr) {
+            Differ(entry + ": its detail records no grant_fen");
+          } else if (it == grants_.end()) {
+            // Not in the ledger: only a grant still waiting in the outbox may be so.
+            if (move == outbox_.end() || move->second.status != "pending") {
+              Differ(entry + ": approved a grant the ledger does not hold (" + key + ")");
+            }
+          } else if (it->second != *grant) {
+            Differ(entry + ": approved " + std::to_string(*grant) + " fen, the ledger's " + key +
+                   " holds " + std::to_string(it->second));
+          }
+        });
   }
 
   Platform::State& s_;
