@@ -213,6 +213,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddOrgRoutes(kit);
   AddVoucherRoutes(kit);
   AddAwardRoutes(kit);
+  AddRedemptionRoutes(kit);
   AddClaimRoutes(kit);
   AddAdminRoutes(kit);
   AddNetworkRoutes(kit);

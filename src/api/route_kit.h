@@ -69,6 +69,7 @@ void AddOrgRoutes(RouteKit& kit);
 void AddProgramRoutes(RouteKit& kit);
 void AddVoucherRoutes(RouteKit& kit);
 void AddAwardRoutes(RouteKit& kit);    // routes_awards.cc
+void AddRedemptionRoutes(RouteKit& kit);  // routes_redemptions.cc
 void AddClaimRoutes(RouteKit& kit);
 void AddAdminRoutes(RouteKit& kit);
 void AddNetworkRoutes(RouteKit& kit);   // routes_network.cc

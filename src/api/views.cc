@@ -124,6 +124,27 @@ json::object View(const Award& a) {
           {"paid_at", a.paid_at ? json::value(TimeString(*a.paid_at)) : json::value(nullptr)}};
 }
 
+json::object View(const Redemption& r) {
+  return {{"id", r.id},
+          {"voucher_id", r.voucher_id},
+          {"org_id", r.org_id},
+          {"org_name", r.org_name},
+          {"program_id", r.program_id},
+          {"contract_no", r.contract_no},
+          {"invoice_no", r.invoice_no},
+          {"invoiced", MoneyString(r.invoiced_fen)},
+          {"rate", r.rate},
+          {"amount", MoneyString(r.amount_fen)},
+          {"invoice_document_id", r.invoice_document_id},
+          {"proof_document_id", r.proof_document_id},
+          {"status", r.status},
+          {"reasons", r.reasons},
+          {"bank_reference", r.bank_reference},
+          {"submitted_at", TimeString(r.submitted_at)},
+          {"decided_at",
+           r.decided_at ? json::value(TimeString(*r.decided_at)) : json::value(nullptr)}};
+}
+
 json::object View(const Application& a) {
   json::object j{{"id", a.id},
                  {"org_id", a.org_id},
@@ -152,6 +173,8 @@ json::object View(const Voucher& v) {
           {"used", MoneyString(v.used_fen)},
           {"remaining", MoneyString(v.remaining_fen)},
           {"lapsed", MoneyString(v.lapsed_fen)},
+          {"redeemed_by", v.redeemed_by},
+          {"held", MoneyString(v.held_fen)},
           {"expires_at", TimeString(v.expires_at)},
           {"status", v.status}};
 }

@@ -20,6 +20,7 @@ boost::json::object View(const workflow::Contract& c);
 boost::json::object View(const workflow::Application& a);
 boost::json::object View(const workflow::ContractPayment& p);
 boost::json::object View(const workflow::Award& a);
+boost::json::object View(const workflow::Redemption& r);
 boost::json::object View(const workflow::Voucher& v);
 boost::json::object View(const workflow::SettlementRow& s);
 boost::json::object View(const workflow::SettlementResult& s);

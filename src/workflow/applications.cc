@@ -410,7 +410,7 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     SUANLI_TRY(ins.Bind(7, ctx.now.micros()).Bind(8, quote.expires_at->micros()).Run());
     const std::int64_t voucher_id = ctx.db.LastInsertRowid();
     SUANLI_TRY(ctx.Move(PlannedMove{"grant/" + program->id + "/app-" + std::to_string(application_id),
-                                    s.program_accounts.at(program->id).pool, account, grant, 0,
+                                    GrantSource(s, *program), account, grant, 0,
                                     kCodeGrant, static_cast<std::uint64_t>(voucher_id)}));
     auto entry = std::make_unique<VoucherEntry>();
     entry->id = voucher_id;

@@ -73,7 +73,7 @@ bool PaysAwards(const policy::Program& program) {
          program.mode == policy::Mode::kPostUseSubsidy;
 }
 
-AccountId AwardSource(const Platform::State& s, const policy::Program& program) {
+AccountId GrantSource(const Platform::State& s, const policy::Program& program) {
   const ProgramAccounts& a = s.program_accounts.at(program.id);
   return program.pool ? a.pool : a.funder;
 }
@@ -95,7 +95,7 @@ Result<std::int64_t> IssueAward(StepContext& ctx, const policy::Program& program
   SUANLI_TRY(ins.Bind(7, ctx.now.micros()).Run());
   const std::int64_t award_id = ctx.db.LastInsertRowid();
   SUANLI_TRY(ctx.Move(PlannedMove{"award/" + program.id + "/app-" + std::to_string(application_id),
-                                  AwardSource(s, program), account, amount_fen, 0, kCodeAward,
+                                  GrantSource(s, program), account, amount_fen, 0, kCodeAward,
                                   static_cast<std::uint64_t>(award_id)}));
   SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org.id), "award.granted",
                        "award/" + std::to_string(award_id),
@@ -126,7 +126,7 @@ Result<std::int64_t> WithdrawAwards(StepContext& ctx, const policy::Program& pro
     // not yet run; nothing else debits it before a payout, which this status refuses).
     SUANLI_TRY(ctx.Move(PlannedMove{"withdraw/award-" + std::to_string(o.id),
                                     AccountId(static_cast<std::uint64_t>(o.account)),
-                                    AwardSource(ctx.state, program), o.amount_fen, 0,
+                                    GrantSource(ctx.state, program), o.amount_fen, 0,
                                     kCodeAwardWithdrawn, static_cast<std::uint64_t>(o.id)}));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE awards SET status = 'withdrawn' WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, o.id).Run());

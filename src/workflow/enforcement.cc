@@ -94,6 +94,11 @@ Result<Enforcement> UnlockedTally(Platform::State& s, const Principal& actor,
       // at zero): a settlement in flight had taken everything, claw = 0.
       const std::int64_t claw_fen = c.claw_status == "done" ? c.claw_applied_fen : 0;
       e.voucher_clawed_fen += claw_fen;
+      // A voucher the organisation redeems has nothing in flight: every move out of it is a
+      // step's, made under the lock, and what its held claims took went back to the pool with
+      // the finding (redemptions.cc), not to the organisation.
+      const VoucherEntry* v = s.vouchers.Find(c.voucher_id);
+      if (v != nullptr && v->program != nullptr && RedeemedByOrg(*v->program)) continue;
       const std::int64_t late = c.grant_fen - claw_fen - c.used_planned_fen;
       if (late <= 0) continue;
       SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(c.voucher_id) + "/late",
@@ -224,6 +229,10 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     // An award of the program not yet paid is withdrawn, back where it was drawn from: a
     // subsidy obtained by fraud is not paid (awards.cc).
     SUANLI_ASSIGN(const std::int64_t awards_withdrawn_fen, WithdrawAwards(ctx, *program, org_id));
+    // A redemption not yet paid is refused, its hold back to the pool; one already paid is
+    // in used_fen above, recovered with the voucher (redemptions.cc).
+    SUANLI_ASSIGN(const std::int64_t redemptions_refused_fen,
+                  RefuseHeldRedemptions(ctx, *program, org_id));
     // One already paid is money the organisation holds: owed back like what its vouchers paid,
     // returning to the pool only as it is repaid. Once: an earlier finding's recovery of it
     // stands.
@@ -270,7 +279,9 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     SUANLI_TRY(ctx.Audit("enforcement.fraud", "org/" + std::to_string(org_id), OrgJson(before),
                          OrgJson(after), "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
                                              Quoted(program->id) + ",\"awards_withdrawn_fen\":" +
-                                             std::to_string(awards_withdrawn_fen) + "}"));
+                                             std::to_string(awards_withdrawn_fen) +
+                                             ",\"redemptions_refused_fen\":" +
+                                             std::to_string(redemptions_refused_fen) + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org_id), "enforcement.fraud",
                          "enforcement/" + std::to_string(out.id),
                          "经查实存在弄虚作假行为:算力券已收回,已使用金额需退回,禁止申报至 " +

@@ -133,6 +133,30 @@ class Platform {
   // award payout account; audited (award.pay) and noticed to the organisation.
   Result<Award> PayAward(const Principal& actor, std::int64_t award_id, std::int64_t amount_fen,
                          std::string bank_reference);
+  // --- Redemptions of apply_then_redeem vouchers (redemptions.cc) ---
+  // The voucher's organisation (its applicant) redeems what it paid its provider: the amount is
+  // floor(tier rate × invoiced), at most what the voucher has left, and is held from the voucher
+  // at once (kStateConflict when nothing is left, or the voucher is closed or expired; kExpired
+  // past its expiry). The invoices of one contract add up to at most its fee (kOutOfRange on
+  // "invoiced"); an invoice number once per voucher (kDuplicate: the same invoice again with
+  // the same figures answers the first). Documents: the organisation's own, of kind invoice
+  // and proof_of_service, not rejected. Audited (redemption.submit), noticed to officers.
+  Result<Redemption> SubmitRedemption(const Principal& actor, const NewRedemption& r);
+  // Redemptions in id order (?status=, ?voucher_id=): an applicant its own; officers, admins and
+  // auditors all.
+  Result<std::vector<Redemption>> ListRedemptions(const Principal& actor, const Page& page,
+                                                  std::optional<std::string> status,
+                                                  std::optional<std::int64_t> voucher_id);
+  Result<Redemption> GetRedemption(const Principal& actor, std::int64_t redemption_id);
+  // An officer pays a submitted redemption by bank transfer: `amount_fen` must be its amount
+  // (kContradiction), the reference 1..200 bytes; the same reference again answers the paid
+  // redemption. Moves the held amount to the program's redemption payout account.
+  Result<Redemption> PayRedemption(const Principal& actor, std::int64_t redemption_id,
+                                   std::int64_t amount_fen, std::string bank_reference);
+  // An officer refuses a submitted redemption with reasons: the held amount goes back to the
+  // voucher while it is active and unexpired, else to the program's lapsed account.
+  Result<Redemption> RefuseRedemption(const Principal& actor, std::int64_t redemption_id,
+                                      std::string reasons);
   // --- The register of other subsidies, for the no-stacking rule (subsidies.cc) ---
   // An officer imports CSV (RFC 4180, core/csv.h): a header line of five cells, then
   // "uscc,scheme,reference,amount,year" per row. A row with the uscc, scheme and reference of

@@ -271,6 +271,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
                 metering::UsageStore::Open(metering::UsageStore::Options{(dir / "usage").string()}));
   SUANLI_TRY(RecoverJournal(*s));
   SUANLI_TRY(RefreshUsage(*s));
+  SUANLI_TRY(LoadRedemptionTotals(*s));
   SUANLI_TRY(RecoverMeteredSettlements(*s));
   SUANLI_TRY(TallyPendingFindings(*s));
   s->ready = true;

@@ -54,6 +54,13 @@ enum TransferCode : std::uint16_t {
   // org debt → recovery due: a paid award, owed back after a fraud finding (user_data: the
   // award; code 9's user_data is a voucher, so the two are summed apart).
   kCodeAwardRecovery = 14,
+  // Redemptions of apply_then_redeem vouchers (redemptions.cc; user_data: the redemption):
+  // voucher → the redemption's hold account at submission; hold → the program's redemption
+  // payout when paid; hold → back to the voucher, or to lapsed (voucher closed or expired) or
+  // the pool (a fraud finding), when refused.
+  kCodeRedemptionHold = 15,
+  kCodeRedemptionPayout = 16,
+  kCodeRedemptionReturn = 17,
 };
 
 // The ledger accounts of one program (created at start-up, keyed "prog/<id>/...").
@@ -79,6 +86,8 @@ struct VoucherEntry {
   std::string org_name;
   std::atomic<std::int64_t> used_fen{0};    // settlements net of reversals
   std::atomic<std::int64_t> lapsed_fen{0};  // lapsed at expiry or clawed back
+  // apply_then_redeem: what submitted redemptions hold (out of the account, not yet used).
+  std::atomic<std::int64_t> held_fen{0};
   std::atomic<std::int64_t> org_banned_until_us{0};
   enum Status : int { kActive = 0, kLapsed = 1, kClawedBack = 2 };
   std::atomic<int> status{kActive};
@@ -325,19 +334,30 @@ Result<AccountId> EnsureRecoveryDue(Platform::State& s, const std::string& progr
 // Whether `program` runs "pay first, subsidy after" (mode reimbursement or post_use_subsidy):
 // its approval makes an award, not a voucher (awards.cc).
 bool PaysAwards(const policy::Program& program);
-// The account an award of `program` is drawn from: its pool when the program states a yearly
-// pool, else its funder (Yangzhou states no yearly total: nothing to draw down) (awards.cc).
-AccountId AwardSource(const Platform::State& s, const policy::Program& program);
+// The account a grant of `program` — a voucher or an award — is drawn from: its pool when the
+// program states a yearly pool, else its funder (Yangzhou and Beijing state no yearly total:
+// nothing to draw down) (awards.cc).
+AccountId GrantSource(const Platform::State& s, const policy::Program& program);
 // Approves application `application_id` into an award of `amount_fen` (awards.cc): the row,
-// its account and the one move from AwardSource; the caller has updated the application.
+// its account and the one move from GrantSource; the caller has updated the application.
 // Returns the award's id.
 Result<std::int64_t> IssueAward(StepContext& ctx, const policy::Program& program,
                                 std::int64_t application_id, const Org& org,
                                 std::int64_t contract_id, std::int64_t amount_fen);
 // Withdraws the unpaid awards of `org_id` in `program_id` after a fraud finding (awards.cc):
-// each moves back to AwardSource; returns what was withdrawn.
+// each moves back to GrantSource; returns what was withdrawn.
 Result<std::int64_t> WithdrawAwards(StepContext& ctx, const policy::Program& program,
                                     std::int64_t org_id);
+// Whether the organisation, not the provider, draws on `program`'s vouchers: apply_then_redeem
+// (Beijing, Hangzhou), redeemed with invoice and delivery proof (redemptions.cc).
+bool RedeemedByOrg(const policy::Program& program);
+// Refuses the submitted redemptions of `org_id` in `program` after a fraud finding
+// (redemptions.cc): each held amount goes back to the pool; returns what was returned.
+Result<std::int64_t> RefuseHeldRedemptions(StepContext& ctx, const policy::Program& program,
+                                           std::int64_t org_id);
+// Per voucher: what paid redemptions used and submitted ones hold, from the table; at start-up
+// (redemptions.cc).
+Status LoadRedemptionTotals(Platform::State& s);
 // Finding `id` as recorded (recovery.cc).
 Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id);
 // Runs the second step of every fraud finding a stop left without it (enforcement.cc); at

@@ -206,6 +206,33 @@ struct Award {
   std::optional<Instant> paid_at;
 };
 
+// A redemption (兑付) of an apply_then_redeem voucher (Beijing, Hangzhou): after paying its
+// provider, the organisation claims floor(rate × invoiced) from its voucher, with the invoice
+// and a delivery proof; an officer pays it by bank transfer or refuses it (redemptions.cc).
+// status: submitted (the amount held from the voucher) | paid | refused (returned).
+struct Redemption {
+  std::int64_t id = 0, voucher_id = 0, org_id = 0;
+  std::string org_name, program_id, contract_no;
+  std::string invoice_no;
+  std::int64_t invoiced_fen = 0;  // what the organisation paid the provider on this invoice
+  std::string rate;               // the tier's rate, as the program states it ("20%")
+  std::int64_t amount_fen = 0;    // floor(rate × invoiced), at most what the voucher had left
+  std::int64_t invoice_document_id = 0, proof_document_id = 0;
+  std::string status;
+  std::string reasons;         // a refusal's
+  std::string bank_reference;  // "" until paid
+  Instant submitted_at;
+  std::optional<Instant> decided_at;
+};
+
+struct NewRedemption {
+  std::int64_t voucher_id = 0;
+  std::string invoice_no;  // 1..64 bytes, once per voucher
+  std::int64_t invoiced_fen = 0;
+  std::int64_t invoice_document_id = 0;  // kind "invoice", the organisation's own
+  std::int64_t proof_document_id = 0;    // kind "proof_of_service", the organisation's own
+};
+
 struct Voucher {
   std::int64_t id = 0;
   std::int64_t org_id = 0;
@@ -217,6 +244,11 @@ struct Voucher {
   std::int64_t used_fen = 0;       // deductions net of reversals
   std::int64_t remaining_fen = 0;  // what the voucher can still pay
   std::int64_t lapsed_fen = 0;
+  // Who draws on it: "provider" (a share of each bill at settlement) or "organisation"
+  // (apply_then_redeem: redemptions with invoice and delivery proof); what submitted
+  // redemptions hold (already out of remaining_fen; used_fen once paid).
+  std::string redeemed_by = "provider";
+  std::int64_t held_fen = 0;
   Instant issued_at, expires_at;
   std::string status;  // active | expired | lapsed | clawed_back
 };

@@ -37,6 +37,20 @@ Result<std::int64_t> SumAwardMoves(storage::Db& db, std::string_view program_id,
   return row ? q.Int(0) : 0;
 }
 
+// What the moves of a redemption code (15–17: user_data is the redemption) applied in the
+// program, only those credited to `credit` when it is given.
+Result<std::int64_t> SumRedemptionMoves(storage::Db& db, std::string_view program_id,
+                                        TransferCode code, std::optional<AccountId> credit = {}) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT COALESCE(SUM(m.applied_fen), 0) FROM money_moves m "
+                                   "JOIN redemptions r ON r.id = m.user_data WHERE m.status = "
+                                   "'done' AND m.code = ?1 AND r.program_id = ?2 AND (?3 IS NULL "
+                                   "OR m.credit_account = ?3)"));
+  q.Bind(1, std::int64_t{code}).Bind(2, program_id);
+  if (credit) q.Bind(3, static_cast<std::int64_t>(credit->value));
+  SUANLI_ASSIGN(const bool row, q.Step());
+  return row ? q.Int(0) : 0;
+}
+
 std::string GroupOf(std::string_view by, const std::string& provider_name,
                     const std::string& industry, Instant at) {
   if (by == "provider") return provider_name;
@@ -92,8 +106,10 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   SUANLI_ASSIGN(const std::int64_t withdrawn, SumAwardMoves(*s.db, program->id, kCodeAwardWithdrawn));
   r.redeemed_fen += r.award_paid_fen;
   if (!program->pool) {
-    r.funded_fen += r.awarded_fen - withdrawn;
-    r.issued_fen += r.awarded_fen;
+    // Its vouchers too were drawn from the funder (GrantSource).
+    SUANLI_ASSIGN(const std::int64_t granted, SumMoves(*s.db, program->id, kCodeGrant));
+    r.funded_fen += r.awarded_fen - withdrawn + granted;
+    r.issued_fen += r.awarded_fen + granted;
     r.clawed_back_fen += withdrawn;
   }
   // In the pool's credits like a clawback: taken back from the award, not funding.
@@ -101,6 +117,22 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
     r.funded_fen -= withdrawn;
     r.clawed_back_fen += withdrawn;
   }
+  // Redemptions of apply_then_redeem vouchers (redemptions.cc): paid ones are what the vouchers
+  // were used for and paid out; a refused hold returned to the lapsed account lapsed, one
+  // returned to the pool after a fraud finding was clawed back (in the pool's credits, not
+  // funding). One returned to its voucher is the voucher's again.
+  const ProgramAccounts& accounts = s.program_accounts.at(program->id);
+  SUANLI_ASSIGN(const std::int64_t redemptions_paid,
+                SumRedemptionMoves(*s.db, program->id, kCodeRedemptionPayout));
+  SUANLI_ASSIGN(const std::int64_t redemptions_lapsed,
+                SumRedemptionMoves(*s.db, program->id, kCodeRedemptionReturn, accounts.lapsed));
+  SUANLI_ASSIGN(const std::int64_t redemptions_clawed,
+                SumRedemptionMoves(*s.db, program->id, kCodeRedemptionReturn, accounts.pool));
+  r.used_fen += redemptions_paid;
+  r.redeemed_fen += redemptions_paid;
+  r.lapsed_fen += redemptions_lapsed;
+  r.clawed_back_fen += redemptions_clawed;
+  r.funded_fen -= redemptions_clawed;
   // Vouchers and awards alike draw on the pool.
   SUANLI_ASSIGN(auto issued, s.db->Prepare("SELECT issued_at_us, grant_fen FROM vouchers WHERE "
                                            "program_id = ?1 UNION ALL SELECT awarded_at_us, "

@@ -282,6 +282,32 @@ CREATE TABLE IF NOT EXISTS awards (
   paid_at_us INTEGER);
 CREATE INDEX IF NOT EXISTS awards_org ON awards(org_id, id);
 
+-- Redemptions (兑付) of apply_then_redeem vouchers (redemptions.cc): the organisation's claim
+-- of floor(rate × invoiced) on what it paid its provider. status: submitted (account_id holds
+-- the amount, out of the voucher) | paid (bank_reference) | refused (returned). Added as a new
+-- table (no new schema version): a database from before simply has none.
+CREATE TABLE IF NOT EXISTS redemptions (
+  id INTEGER PRIMARY KEY,
+  voucher_id INTEGER NOT NULL REFERENCES vouchers(id),
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  program_id TEXT NOT NULL,
+  invoice_no TEXT NOT NULL,
+  invoiced_fen INTEGER NOT NULL CHECK (invoiced_fen > 0),
+  rate TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  invoice_document_id INTEGER NOT NULL REFERENCES documents(id),
+  proof_document_id INTEGER NOT NULL REFERENCES documents(id),
+  account_id INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'submitted',
+  reasons TEXT NOT NULL DEFAULT '',
+  bank_reference TEXT,
+  submitted_by INTEGER NOT NULL,
+  submitted_at_us INTEGER NOT NULL,
+  decided_by INTEGER,
+  decided_at_us INTEGER,
+  UNIQUE (voucher_id, invoice_no));
+CREATE INDEX IF NOT EXISTS redemptions_org ON redemptions(org_id, id);
+
 -- In-app notices; (recipient, kind, object) is unique so reminders are sent once.
 CREATE TABLE IF NOT EXISTS notices (
   id INTEGER PRIMARY KEY,

@@ -140,7 +140,11 @@ std::variant<Prepared, Refused> Prepare(Platform::State& s, const Principal& act
   }
   if (!voucher->program->deduction) {
     return refuse(MakeError(ErrorCode::kStateConflict, "voucher_id",
-                            "this program does not deduct at settlement (pay first, then claim)"));
+                            RedeemedByOrg(*voucher->program)
+                                ? "this program's vouchers are redeemed by the organisation with "
+                                  "invoice and delivery proof, not deducted at settlement"
+                                : "this program does not deduct at settlement (pay first, then "
+                                  "claim)"));
   }
   const policy::Deduction& rule = *voucher->program->deduction;
   auto share = MulRate(Money::FromFen(request.bill_fen), rule.share, rule.rounding);

@@ -44,6 +44,8 @@ static Voucher ToVoucher(const VoucherEntry& e, Instant now) {
   v.used_fen = e.used_fen.load();
   v.remaining_fen = e.remaining_fen();
   v.lapsed_fen = e.lapsed_fen.load();
+  if (e.program != nullptr && RedeemedByOrg(*e.program)) v.redeemed_by = "organisation";
+  v.held_fen = e.held_fen.load();
   v.expires_at = e.expires_at;
   switch (e.status.load()) {
     case VoucherEntry::kLapsed: v.status = "lapsed"; break;
