@@ -158,6 +158,14 @@ export interface Voucher {
   remaining: Money
   expires_at: Instant
   status: VoucherStatus
+  /**
+   * Who turns it into money: the provider deducts it from bills at settlement (Chengdu), or the
+   * organisation redeems it (兑付) with an invoice and a delivery proof after paying the provider
+   * (apply_then_redeem: Beijing, Hangzhou). Absent from servers before redemptions: the provider.
+   */
+  redeemed_by?: 'provider' | 'organisation'
+  /** What submitted redemptions hold (already out of `remaining`, not yet in `used`). */
+  held?: Money
 }
 
 /** A settlement on a voucher (GET /vouchers/{id}/deductions; src/api/views.cc View(SettlementRow)). */

@@ -1,7 +1,8 @@
 // The workflow part of /api/v1 as the server answers it (docs/api.md; shapes taken from
 // `suanli serve`): organisations and their qualification documents, related parties,
-// contracts, applications, settlements, claims with materials, panels and opinions, payout
-// batches, reports, enforcement, notices, users and providers. Ids are integers.
+// contracts, applications, awards, vouchers' redemptions, settlements, claims with materials,
+// panels and opinions, payout batches, reports, enforcement, notices, users and providers. Ids
+// are integers.
 import { get, post, request, upload, type UploadProgress } from './client'
 import { fetchAll, PAGE_MAX } from './paging'
 import type { Instant, Money, Page, User } from './types'
@@ -122,6 +123,35 @@ export interface Award {
   awarded_at: Instant
   paid_at: Instant | null
 }
+/**
+ * A voucher's redemption (兑付) in an apply_then_redeem program: the organisation paid the
+ * provider and asks for floor(rate × invoiced), at most what the voucher has left. Submitting
+ * holds the amount on the voucher; an officer pays it by bank transfer or refuses it (the hold
+ * goes back).
+ */
+export interface Redemption {
+  id: Id
+  voucher_id: Id
+  org_id: Id
+  org_name: string
+  program_id: string
+  contract_no: string
+  invoice_no: string
+  invoiced: Money
+  /** The program tier's rate as the program writes it ("20%"). */
+  rate: string
+  amount: Money
+  invoice_document_id: Id
+  proof_document_id: Id
+  status: 'submitted' | 'paid' | 'refused' | string
+  reasons: string
+  bank_reference: string
+  submitted_at: Instant
+  decided_at: Instant | null
+}
+export const REDEMPTION_STATUSES = ['submitted', 'paid', 'refused'] as const
+export interface NewRedemption { invoice_no: string; invoiced: Money; invoice_document_id: Id; proof_document_id: Id }
+export interface RedemptionQuery { status?: string; voucher_id?: Id; after?: Id }
 /** Program modes whose approval makes an award instead of a voucher (docs/workflow.md). */
 export const AWARD_MODES = ['reimbursement', 'post_use_subsidy']
 export interface NewContract {
@@ -270,6 +300,23 @@ export const listAwards = (q: { status?: string; after?: Id } = {}) => get<Page<
 // The page keeps one key per payout it records, so a retry after a lost answer is not a second one.
 export const payAward = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
   post<Award>(`/awards/${id}/payout`, { amount, reference }, { idempotencyKey })
+// Redemptions (apply_then_redeem). The three POSTs move or release money held on the voucher:
+// each is sent with the page's key for its intent (lib/intentKeys.ts), so a retry after a lost
+// answer replays instead of submitting, paying or refusing twice.
+/** One page of redemptions (officer, admin, auditor: all; an applicant its own). */
+export const listRedemptions = (q: RedemptionQuery = {}) => get<Page<Redemption>>('/redemptions', { ...q })
+/** Every redemption of a voucher (its page). */
+export const listVoucherRedemptions = (voucher: Id) =>
+  fetchAll((after) => get<Page<Redemption>>('/redemptions', { voucher_id: voucher, after, limit: PAGE_MAX }))
+export const getRedemption = (id: Id) => get<Redemption>(`/redemptions/${id}`)
+/** The applicant redeems with an invoice and a delivery proof (documents of its organisation, kinds invoice and proof_of_service). */
+export const submitRedemption = (voucher: Id, r: NewRedemption, idempotencyKey: string) =>
+  post<Redemption>(`/vouchers/${voucher}/redemptions`, r, { idempotencyKey })
+/** The officer records the bank transfer: `amount` must be the redemption's. */
+export const payRedemption = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
+  post<Redemption>(`/redemptions/${id}/payout`, { amount, reference }, { idempotencyKey })
+export const refuseRedemption = (id: Id, reasons: string, idempotencyKey: string) =>
+  post<Redemption>(`/redemptions/${id}/refusal`, { reasons }, { idempotencyKey })
 export const listApplications = (status?: string) => all<Application>('/applications', { status })
 export const apply = (program_id: string, contract_id: Id) => post<Application>('/applications', { program_id, contract_id })
 // Money-moving decisions take the page's key for the intent (lib/intentKeys.ts), kept until the

@@ -20,23 +20,26 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
   it('admin: not the officer, provider or expert steps the API refuses it; read pages, centers and jobs it may use', () => {
     expect(pagesFor('admin')).toEqual([
       'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-payouts', 'officer-pool',
-      'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'provider-centers', 'vouchers',
+      'officer-redemptions', 'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'provider-centers', 'vouchers',
     ])
   })
-  it('auditor: pool, reports, payout batches, the related-party and subsidy registers, and the audit log', () => {
+  it('auditor: pool, reports, payout batches, awards and redemptions, the related-party and subsidy registers, and the audit log', () => {
     expect(pagesFor('auditor')).toEqual([
       'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-payouts', 'officer-pool',
-      'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'vouchers',
+      'officer-redemptions', 'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'vouchers',
     ])
   })
-  it('applicant: its organisation, documents, contracts, applications and its own awards', () => {
+  it('applicant: its organisation, documents, contracts, applications and its own awards and redemptions', () => {
     expect(pagesFor('applicant')).toEqual(expect.arrayContaining([
-      'applicant-applications', 'applicant-awards', 'applicant-contracts', 'applicant-documents', 'applicant-org',
+      'applicant-applications', 'applicant-awards', 'applicant-contracts', 'applicant-documents', 'applicant-org', 'applicant-redemptions',
     ]))
     expect(pagesFor('applicant')).not.toContain('officer-awards')
+    expect(pagesFor('applicant')).not.toContain('officer-redemptions')
   })
   it('officer: the audit log too; expert: notices (panel.assigned) and their panels\' vouchers', () => {
     expect(pagesFor('officer')).toContain('auditor-audit')
+    expect(pagesFor('officer')).toContain('officer-redemptions')
+    expect(pagesFor('officer')).not.toContain('applicant-redemptions')
     expect(pagesFor('officer')).not.toContain('provider-centers')
     expect(pagesFor('expert')).toEqual(['expert-claims', 'expert-conflicts', 'home', 'notices', 'programs', 'vouchers'])
     expect(pagesFor('provider')).toEqual([

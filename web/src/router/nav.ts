@@ -52,6 +52,9 @@ export const NAV: NavGroup[] = [
       { path: '/applicant/applications', name: 'applicant-applications', label: 'menu.applications', roles: ['applicant'], icon: 'EditPen' },
       // GET /awards answers an applicant with its own organisation's awards (the officer's page, read-only).
       { path: '/applicant/awards', name: 'applicant-awards', label: 'menu.awards', roles: ['applicant'], icon: 'Wallet' },
+      // GET /redemptions answers an applicant with its own organisation's (the officer's page,
+      // without paying or refusing); it redeems from a voucher's page.
+      { path: '/applicant/redemptions', name: 'applicant-redemptions', label: 'menu.myRedemptions', roles: ['applicant'], icon: 'Ticket' },
     ],
   },
   {
@@ -77,6 +80,8 @@ export const NAV: NavGroup[] = [
       { path: '/officer/payouts', name: 'officer-payouts', label: 'menu.payouts', roles: ['officer', 'admin', 'auditor'], icon: 'Money' },
       // GET /awards: officer, admin, auditor; POST /awards/{id}/payout: officer only.
       { path: '/officer/awards', name: 'officer-awards', label: 'menu.awards', roles: ['officer', 'admin', 'auditor'], icon: 'Wallet' },
+      // GET /redemptions: officer, admin, auditor; POST /redemptions/{id}/payout and /refusal: officer only.
+      { path: '/officer/redemptions', name: 'officer-redemptions', label: 'menu.redemptions', roles: ['officer', 'admin', 'auditor'], icon: 'Ticket' },
       { path: '/officer/reports', name: 'officer-reports', label: 'menu.reports', roles: ['officer', 'admin', 'auditor'], icon: 'DataAnalysis' },
       // GET /related-parties/all: officer, admin, auditor; declaring for an owner and
       // POST /related-parties/{id}/withdrawal: officer only (the page shows them to officers).
