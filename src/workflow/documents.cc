@@ -132,6 +132,26 @@ Result<Document> LoadDocument(storage::Db& db, std::int64_t id) {
   return ReadDocumentRow(q);
 }
 
+Status RequireOrgEvidence(storage::Db& db, std::int64_t org_id, std::int64_t document_id,
+                          std::string_view kind, const std::string& field) {
+  Result<Document> doc = LoadDocument(db, document_id);
+  if (!doc.ok()) {
+    if (doc.error().code != ErrorCode::kNotFound) return doc.error();
+    return MakeError(ErrorCode::kNotFound, field, "no document " + std::to_string(document_id));
+  }
+  if (doc->owner != "org/" + std::to_string(org_id)) {
+    return MakeError(ErrorCode::kForbidden, field, "not a document of this organisation");
+  }
+  if (doc->kind != kind) {
+    return MakeError(ErrorCode::kOutOfRange, field,
+                     "a " + doc->kind + " document, not " + std::string(kind));
+  }
+  if (doc->status == "rejected") {
+    return MakeError(ErrorCode::kNotEligible, field, "the document was rejected: " + doc->reason);
+  }
+  return OkStatus();
+}
+
 Status RequireDocumentOwnerAccess(Platform::State& s, const Principal& actor,
                                   std::string_view owner);  // claims.cc
 

@@ -10,7 +10,6 @@ namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);          // orgs.cc
 Result<Contract> LoadContract(storage::Db& db, std::int64_t id);    // contracts.cc
-Result<Document> LoadDocument(storage::Db& db, std::int64_t id);    // documents.cc
 std::string Yuan(std::int64_t fen);
 
 namespace {
@@ -35,28 +34,6 @@ std::string PaymentJson(const ContractPayment& p) {
   return "{\"id\":" + std::to_string(p.id) + ",\"contract_id\":" + std::to_string(p.contract_id) +
          ",\"amount_fen\":" + std::to_string(p.amount_fen) + ",\"paid_on\":\"" +
          p.paid_on.ToString() + "\",\"document_id\":" + std::to_string(p.document_id) + "}";
-}
-
-// The evidence: a payment_receipt the organisation itself uploaded, not rejected (one under
-// review may be cited; the officer reviews it with the application).
-Status RequirePaymentEvidence(storage::Db& db, const Contract& c, std::int64_t document_id) {
-  constexpr const char* kField = "document_id";
-  Result<Document> doc = LoadDocument(db, document_id);
-  if (!doc.ok()) {
-    if (doc.error().code != ErrorCode::kNotFound) return doc.error();
-    return MakeError(ErrorCode::kNotFound, kField, "no document " + std::to_string(document_id));
-  }
-  if (doc->owner != "org/" + std::to_string(c.org_id)) {
-    return MakeError(ErrorCode::kForbidden, kField, "not a document of this organisation");
-  }
-  if (doc->kind != "payment_receipt") {
-    return MakeError(ErrorCode::kOutOfRange, kField,
-                     "a " + doc->kind + " document, not payment_receipt");
-  }
-  if (doc->status == "rejected") {
-    return MakeError(ErrorCode::kNotEligible, kField, "the receipt was rejected: " + doc->reason);
-  }
-  return OkStatus();
 }
 
 }  // namespace
@@ -113,7 +90,8 @@ Result<ContractPayment> Platform::RecordPayment(const Principal& actor, const Ne
                        Yuan(p.amount_fen) + " with the " + Yuan(c.paid_fen) +
                            " recorded is more than the contract's " + Yuan(c.amount_fen));
     }
-    SUANLI_TRY(RequirePaymentEvidence(ctx.db, c, p.document_id));
+    // The evidence: a payment_receipt the organisation itself uploaded.
+    SUANLI_TRY(RequireOrgEvidence(ctx.db, c.org_id, p.document_id, "payment_receipt", "document_id"));
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO contract_payments (contract_id, "
                                            "amount_fen, paid_on, document_id, recorded_by, "
                                            "recorded_at_us) VALUES (?1,?2,?3,?4,?5,?6)"));

@@ -348,6 +348,12 @@ Result<std::int64_t> IssueAward(StepContext& ctx, const policy::Program& program
 // each moves back to GrantSource; returns what was withdrawn.
 Result<std::int64_t> WithdrawAwards(StepContext& ctx, const policy::Program& program,
                                     std::int64_t org_id);
+// Evidence an organisation cites (a payment receipt, an invoice, a delivery proof): document
+// `document_id` must exist (kNotFound), be the organisation's own (kForbidden), of `kind`
+// (kOutOfRange) and not rejected (kNotEligible; one under review may be cited: the officer
+// reviews it with what cites it); every error on `field` (documents.cc).
+Status RequireOrgEvidence(storage::Db& db, std::int64_t org_id, std::int64_t document_id,
+                          std::string_view kind, const std::string& field);
 // Whether the organisation, not the provider, draws on `program`'s vouchers: apply_then_redeem
 // (Beijing, Hangzhou), redeemed with invoice and delivery proof (redemptions.cc).
 bool RedeemedByOrg(const policy::Program& program);

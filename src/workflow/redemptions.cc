@@ -20,7 +20,6 @@ namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);            // orgs.cc
 Status RequireNotBanned(const Org& org, Instant now);                 // contracts.cc
-Result<Document> LoadDocument(storage::Db& db, std::int64_t id);      // documents.cc
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
 std::string Yuan(std::int64_t fen);
@@ -79,28 +78,6 @@ std::string RedemptionJson(const Redemption& r) {
          ",\"invoice_no\":" + Quoted(r.invoice_no) + ",\"invoiced_fen\":" +
          std::to_string(r.invoiced_fen) + ",\"amount_fen\":" + std::to_string(r.amount_fen) +
          ",\"bank_reference\":" + Quoted(r.bank_reference) + "}";
-}
-
-// A document cited by a redemption: the organisation's own, of `kind`, not rejected (one under
-// review may be cited; the officer reviews it with the redemption).
-Status RequireEvidence(storage::Db& db, std::int64_t org_id, std::int64_t document_id,
-                       std::string_view kind, const std::string& field) {
-  Result<Document> doc = LoadDocument(db, document_id);
-  if (!doc.ok()) {
-    if (doc.error().code != ErrorCode::kNotFound) return doc.error();
-    return MakeError(ErrorCode::kNotFound, field, "no document " + std::to_string(document_id));
-  }
-  if (doc->owner != "org/" + std::to_string(org_id)) {
-    return MakeError(ErrorCode::kForbidden, field, "not a document of this organisation");
-  }
-  if (doc->kind != kind) {
-    return MakeError(ErrorCode::kOutOfRange, field,
-                     "a " + doc->kind + " document, not " + std::string(kind));
-  }
-  if (doc->status == "rejected") {
-    return MakeError(ErrorCode::kNotEligible, field, "the document was rejected: " + doc->reason);
-  }
-  return OkStatus();
 }
 
 // The rate of the tier the voucher was granted under (its application's quote names it).
@@ -195,9 +172,9 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
       return MakeError(ErrorCode::kExpired, "voucher_id",
                        "the voucher expired at " + v->expires_at.ToString());
     }
-    SUANLI_TRY(RequireEvidence(ctx.db, v->org_id, n.invoice_document_id, "invoice",
+    SUANLI_TRY(RequireOrgEvidence(ctx.db, v->org_id, n.invoice_document_id, "invoice",
                                "invoice_document_id"));
-    SUANLI_TRY(RequireEvidence(ctx.db, v->org_id, n.proof_document_id, "proof_of_service",
+    SUANLI_TRY(RequireOrgEvidence(ctx.db, v->org_id, n.proof_document_id, "proof_of_service",
                                "proof_document_id"));
     // One invoice document proves one invoice.
     SUANLI_ASSIGN(auto cited, ctx.db.Prepare("SELECT id FROM redemptions WHERE "
