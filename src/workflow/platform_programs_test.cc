@@ -1,0 +1,225 @@
+// The shipped programs other than Chengdu and Yangzhou, each run on the platform with the
+// figures of its source: Wuxi's voucher (programs/wuxi.toml, seed 002; its validity assumed)
+// issued and settled.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "workflow/demo_voucher_fixture.h"
+
+namespace suanli::workflow {
+namespace {
+
+// The demo seeded, the clock at `start`; helpers to register a qualified organisation and a
+// provider of the program's city, file a contract and record what was paid on it.
+class ProgramOnPlatformTest : public testing::DemoVoucherTest {
+ protected:
+  explicit ProgramOnPlatformTest(const char* start)
+      : DemoVoucherTest(Instant::Parse(start).value()) {}
+  void SetUp() override {
+    DemoVoucherTest::SetUp();
+    ASSERT_TRUE(SeedDemo(*platform_).ok());
+  }
+
+  // Registers `firm` (its admin `firm.admin_username`), approves its six qualification
+  // documents and its qualification.
+  void Qualify(NewOrg firm) {
+    firm.type = "enterprise";
+    firm.admin_password = kDemoPassword;
+    applicant_ = firm.admin_username;
+    auto org = platform_->RegisterOrg(firm);
+    ASSERT_TRUE(org.ok()) << org.error().ToString();
+    org_ = org->id;
+    for (const char* kind : {"business_licence", "legal_rep_id_scan", "authenticity_pledge",
+                             "no_violation_pledge", "credit_report", "audit_report"}) {
+      auto d = platform_->UploadDocument(As(applicant_), Owner(), kind, "f.pdf", "%PDF-1.4 q");
+      ASSERT_TRUE(d.ok()) << d.error().ToString();
+      ASSERT_TRUE(platform_->ReviewDocument(As("officer"), d->id, true, "").ok());
+    }
+    ASSERT_TRUE(platform_->SubmitQualification(As(applicant_), org_).ok());
+    ASSERT_TRUE(platform_->DecideQualification(As("officer"), org_, true, "").ok());
+  }
+  // A provider (with `tag` set by an officer if not empty) and its operator `operator_login`.
+  std::int64_t AddProvider(NewProvider p, const std::string& tag,
+                           const std::string& operator_login) {
+    auto prov = platform_->CreateProvider(As("admin"), p);
+    EXPECT_TRUE(prov.ok()) << prov.error().ToString();
+    if (!prov.ok()) return 0;
+    if (!tag.empty()) {
+      EXPECT_TRUE(platform_->SetProviderTag(As("officer"), prov->id, tag, true).ok());
+    }
+    NewUser u;
+    u.username = operator_login;
+    u.display_name = p.name + " operator";
+    u.password = kDemoPassword;
+    u.role = Role::kProvider;
+    u.provider_id = prov->id;
+    auto user = platform_->CreateUser(As("admin"), u);
+    EXPECT_TRUE(user.ok()) << user.error().ToString();
+    return prov->id;
+  }
+  std::string Owner() const { return "org/" + std::to_string(org_); }
+  Contract File(NewContract c) {
+    c.org_id = org_;
+    auto filed = platform_->FileContract(As(applicant_), c);
+    EXPECT_TRUE(filed.ok()) << filed.error().ToString();
+    return filed.ok() ? *filed : Contract{};
+  }
+  // An approved document of the organisation of `kind` (a receipt, a project's evidence).
+  std::int64_t Document(const std::string& kind) {
+    auto d = platform_->UploadDocument(As(applicant_), Owner(), kind, kind + ".pdf",
+                                       "%PDF-1.4 " + kind + " " + std::to_string(++documents_));
+    EXPECT_TRUE(d.ok()) << d.error().ToString();
+    if (!d.ok()) return 0;
+    if (kind == "project_evidence") {
+      EXPECT_TRUE(platform_->ReviewDocument(As("officer"), d->id, true, "").ok());
+    }
+    return d->id;
+  }
+  void Pay(const Contract& c, std::int64_t fen, const char* on) {
+    auto paid = platform_->RecordPayment(
+        As(applicant_), NewPayment{c.id, fen, Date::Parse(on).value(), Document("payment_receipt")});
+    ASSERT_TRUE(paid.ok()) << paid.error().ToString();
+  }
+  // The step `name` of an application's stored quote (a null object if it has none).
+  static boost::json::object QuoteStep(const Application& a, const std::string& name) {
+    const boost::json::value q = boost::json::parse(a.quote_json);
+    for (const auto& s : q.at("steps").as_array()) {
+      if (s.at("name").as_string() == name) return s.as_object();
+    }
+    return {};
+  }
+  static std::string Str(const boost::json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : "";
+  }
+  static bool ListsAssumption(const Application& a, const std::string& rule) {
+    const boost::json::value q = boost::json::parse(a.quote_json);
+    for (const auto& x : q.at("assumptions").as_array()) {
+      if (x.at("rule").as_string() == rule) return true;
+    }
+    return false;
+  }
+  // Approves `app` as the officer; it must be an award (no voucher) of `fen`, paid out in full
+  // with `bank_reference`.
+  void AwardAndPay(const Application& app, std::int64_t fen, const std::string& bank_reference) {
+    auto decided = platform_->DecideApplication(As("officer"), app.id, true, "");
+    ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+    EXPECT_EQ(decided->granted_fen, fen);
+    EXPECT_FALSE(decided->voucher_id.has_value());
+    ASSERT_TRUE(decided->award_id.has_value());
+    auto award = platform_->GetAward(As(applicant_), *decided->award_id);
+    ASSERT_TRUE(award.ok()) << award.error().ToString();
+    EXPECT_EQ(award->amount_fen, fen);
+    EXPECT_EQ(award->status, "awarded");
+    auto paid = platform_->PayAward(As("officer"), award->id, fen, bank_reference);
+    ASSERT_TRUE(paid.ok()) << paid.error().ToString();
+    EXPECT_EQ(paid->status, "paid");
+    EXPECT_EQ(paid->amount_fen, fen);
+  }
+  PoolReport Pool(const char* program) {
+    auto r = platform_->Pool(As("auditor"), program);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? *r : PoolReport{};
+  }
+  Result<SettlementResult> SettleAs(const std::string& login, std::int64_t voucher,
+                                    std::string key, std::int64_t bill_fen) {
+    std::promise<Result<SettlementResult>> done;
+    SettlementRequest r{key, voucher, "BILL-" + key, bill_fen};
+    platform_->SubmitSettlement(As(login), r, [&](Result<SettlementResult> out) {
+      done.set_value(std::move(out));
+    });
+    return done.get_future().get();
+  }
+
+  std::int64_t org_ = 0;
+  std::string applicant_;
+  int documents_ = 0;
+};
+
+// --- Wuxi: a voucher of 30 % of the contract (assumed), deducting 30 % of each bill (assumed),
+// usable through 12-31 of the issue year (assumed: the end of the budget year that funds it).
+
+class PlatformWuxiTest : public ProgramOnPlatformTest {
+ protected:
+  PlatformWuxiTest() : ProgramOnPlatformTest("2024-05-06T10:00:00+08:00") {}
+};
+
+TEST_F(PlatformWuxiTest, AVoucherIsIssuedSettledAndExpiresAtTheEndOfItsIssueYear) {
+  // The example case of programs/cases/wuxi.json, on the platform.
+  NewOrg firm;
+  firm.uscc = WithUsccCheck("91320200MA1WX0001");
+  firm.name = "无锡示例工业互联网有限公司";
+  firm.region = "无锡";
+  firm.industry = "465_industry_cluster";  // seed 002: 重点支持"465"现代产业集群企业
+  firm.legal_rep_name = "李无锡";
+  firm.legal_rep_id = WithResidentIdCheck("32020219800101123");
+  firm.admin_username = "wx-applicant";
+  Qualify(firm);
+  const std::int64_t provider = AddProvider(
+      NewProvider{"国家超级计算无锡中心", WithUsccCheck("12320200MB0WX0002"), "无锡"}, "", "op-wx");
+  NewContract c;
+  c.provider_id = provider;
+  c.contract_no = "WX-2024-015";
+  c.amount_fen = 500'000'00;
+  c.signed_on = Date::Parse("2024-04-20").value();
+  c.start_on = c.signed_on;
+  c.end_on = Date::Parse("2024-12-31").value();
+  c.resource_class = "intelligent_compute";
+  const Contract contract = File(c);
+
+  auto app = platform_->Apply(As("wx-applicant"), "wuxi", contract.id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  EXPECT_EQ(app->quoted_fen, 150'000'00);  // 30 % of 500,000.00 (assumed rate)
+  EXPECT_TRUE(ListsAssumption(*app, "validity"));
+  // Approval issues the voucher (it was refused, "the program gives no expiry", before the
+  // file gave a validity).
+  auto decided = platform_->DecideApplication(As("officer"), app->id, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->granted_fen, 150'000'00);
+  ASSERT_TRUE(decided->voucher_id.has_value());
+  EXPECT_FALSE(decided->award_id.has_value());
+  const std::int64_t voucher = *decided->voucher_id;
+  auto v = platform_->GetVoucher(As("wx-applicant"), voucher);
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->program_id, "wuxi");
+  EXPECT_EQ(v->grant_fen, 150'000'00);
+  EXPECT_EQ(v->expires_at, Instant::Parse("2025-01-01T00:00:00+08:00").value());
+
+  // 200,000.00 billed: 30 % (60,000.00) deducted; the customer pays 140,000.00 and is invoiced
+  // for what it paid (invoice = actual_payment).
+  auto s1 = SettleAs("op-wx", voucher, "WX-1", 200'000'00);
+  ASSERT_TRUE(s1.ok()) << s1.error().ToString();
+  EXPECT_EQ(s1->deduction_fen, 60'000'00);
+  EXPECT_EQ(s1->customer_pays_fen, 140'000'00);
+  EXPECT_EQ(s1->invoiced_fen, 140'000'00);
+  EXPECT_EQ(s1->voucher_remaining_fen, 90'000'00);
+  // Another provider's operator may not settle it.
+  auto other = SettleAs("op-ai", voucher, "WX-X", 100'000'00);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kForbidden);
+  // The last second of 2024 is inside the validity; the first of 2025 is not.
+  clock_.Set(Instant::Parse("2024-12-31T23:59:59+08:00").value());
+  auto s2 = SettleAs("op-wx", voucher, "WX-2", 100'000'00);
+  ASSERT_TRUE(s2.ok()) << s2.error().ToString();
+  EXPECT_EQ(s2->deduction_fen, 30'000'00);
+  EXPECT_EQ(s2->voucher_remaining_fen, 60'000'00);
+  clock_.Set(Instant::Parse("2025-01-01T00:00:00+08:00").value());
+  auto s3 = SettleAs("op-wx", voucher, "WX-3", 100'000'00);
+  ASSERT_FALSE(s3.ok());
+  EXPECT_EQ(s3.error().code, ErrorCode::kExpired);
+  // The expiry sweep lapses the unused 60,000.00.
+  ASSERT_TRUE(platform_->RunExpiry().ok());
+  v = platform_->GetVoucher(As("officer"), voucher);
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->used_fen, 90'000'00);
+  EXPECT_EQ(v->lapsed_fen, 60'000'00);
+  const PoolReport pool = Pool("wuxi");
+  EXPECT_EQ(pool.funded_fen, 50'000'000'00);  // seed 002: 每年统筹安排5000万元
+  EXPECT_EQ(pool.issued_fen, 150'000'00);
+  EXPECT_EQ(pool.used_fen, 90'000'00);
+  EXPECT_EQ(pool.lapsed_fen, 60'000'00);
+}
+
+}  // namespace
+}  // namespace suanli::workflow
