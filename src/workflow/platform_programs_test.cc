@@ -1,6 +1,9 @@
 // The shipped programs other than Chengdu and Yangzhou, each run on the platform with the
 // figures of its source: Wuxi's voucher (programs/wuxi.toml, seed 002; its validity assumed)
-// issued and settled.
+// issued and settled; Langfang's highest single standard (programs/langfang.toml,
+// voucher-programs.md §1 row 9) and Nanning's pro-rating by days (programs/nanning-2025.toml,
+// §1 row 11, the bureau's worked example) through the award path: payment recorded →
+// application → approval makes an award → payout.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -219,6 +222,146 @@ TEST_F(PlatformWuxiTest, AVoucherIsIssuedSettledAndExpiresAtTheEndOfItsIssueYear
   EXPECT_EQ(pool.issued_fen, 150'000'00);
   EXPECT_EQ(pool.used_fen, 90'000'00);
   EXPECT_EQ(pool.lapsed_fen, 60'000'00);
+}
+
+// --- Langfang: the highest single standard, never stacked, of the tiers the case meets.
+
+class PlatformLangfangTest : public ProgramOnPlatformTest {
+ protected:
+  PlatformLangfangTest() : ProgramOnPlatformTest("2025-06-01T10:00:00+08:00") {}
+  void SetUp() override {
+    ProgramOnPlatformTest::SetUp();
+    NewOrg firm;
+    firm.uscc = WithUsccCheck("91131000MA0LF0001");
+    firm.name = "廊坊示例人工智能有限公司";
+    firm.region = "廊坊";
+    firm.industry = "artificial_intelligence";
+    firm.legal_rep_name = "赵廊坊";
+    firm.legal_rep_id = WithResidentIdCheck("13100219800101123");
+    firm.admin_username = "lf-applicant";
+    Qualify(firm);
+    // The local compute platform (tier local_platform, 50 %).
+    provider_ = AddProvider(
+        NewProvider{"廊坊市算力平台", WithUsccCheck("91131000MA0LF0002"), "廊坊"},
+        "langfang_compute_platform", "op-lf");
+  }
+  // A contract of `fee_fen` with the local platform, signed 2025-02-01, naming the provincial
+  // project HB-AI-2025-01 with approved evidence when `project` (tier major_project, 60 %).
+  Contract Contracted(const char* no, std::int64_t fee_fen, bool project) {
+    NewContract c;
+    c.provider_id = provider_;
+    c.contract_no = no;
+    c.amount_fen = fee_fen;
+    c.signed_on = Date::Parse("2025-02-01").value();
+    c.start_on = c.signed_on;
+    c.end_on = Date::Parse("2025-12-31").value();
+    c.resource_class = "intelligent_compute";
+    if (project) {
+      c.project_level = "provincial";
+      c.project_name = "HB-AI-2025-01";
+      c.evidence_document_id = Document("project_evidence");
+    }
+    return File(c);
+  }
+  std::int64_t provider_ = 0;
+};
+
+TEST_F(PlatformLangfangTest, EveryMatchingTierIsComputedAndTheHighestIsAwardedNeverStacked) {
+  // The example case's contract: 1,200,000.00 paid in full. 60 % (720,000.00) as a provincial
+  // project's lead and 50 % (600,000.00) for the local platform both apply: 720,000.00, not
+  // their sum.
+  const Contract lf1 = Contracted("LF-2025-002", 1'200'000'00, true);
+  Pay(lf1, 1'200'000'00, "2025-05-20");
+  auto app = platform_->Apply(As("lf-applicant"), "langfang", lf1.id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  EXPECT_EQ(app->quoted_fen, 720'000'00);
+  boost::json::object tier = QuoteStep(*app, "tier");
+  EXPECT_EQ(Str(tier, "value"), "major_project");
+  EXPECT_EQ(Str(tier, "detail"), "highest single standard, never stacked; candidates: "
+                                 "major_project 720000.00, local_platform 600000.00");
+  AwardAndPay(*app, 720'000'00, "LF-BANK-1");
+
+  // A contract naming no project meets the local-platform tier only: 50 % of 500,000.00.
+  const Contract lf2 = Contracted("LF-2025-003", 500'000'00, false);
+  Pay(lf2, 500'000'00, "2025-05-21");
+  app = platform_->Apply(As("lf-applicant"), "langfang", lf2.id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  EXPECT_EQ(app->quoted_fen, 250'000'00);
+  tier = QuoteStep(*app, "tier");
+  EXPECT_EQ(Str(tier, "value"), "local_platform");
+  EXPECT_EQ(Str(tier, "detail"),
+            "highest single standard, never stacked; candidates: local_platform 250000.00");
+  AwardAndPay(*app, 250'000'00, "LF-BANK-2");
+
+  // ≤ 1,000,000 per unit per year: 970,000.00 awarded, so each candidate (120,000.00 and
+  // 100,000.00 on a 200,000.00 payment) is capped at the 30,000.00 left before the highest is
+  // taken.
+  const Contract lf3 = Contracted("LF-2025-004", 200'000'00, true);
+  Pay(lf3, 200'000'00, "2025-05-22");
+  app = platform_->Apply(As("lf-applicant"), "langfang", lf3.id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  EXPECT_EQ(app->quoted_fen, 30'000'00);
+  tier = QuoteStep(*app, "tier");
+  EXPECT_EQ(Str(tier, "value"), "major_project");
+  EXPECT_EQ(Str(tier, "detail"), "highest single standard, never stacked; candidates: "
+                                 "major_project 30000.00, local_platform 30000.00");
+  AwardAndPay(*app, 30'000'00, "LF-BANK-3");
+
+  const PoolReport pool = Pool("langfang");
+  EXPECT_EQ(pool.funded_fen, 10'000'000'00);  // ≤10M/yr
+  EXPECT_EQ(pool.awarded_fen, 1'000'000'00);
+  EXPECT_EQ(pool.award_paid_fen, 1'000'000'00);
+  EXPECT_EQ(pool.remaining_fen, 9'000'000'00);
+}
+
+// --- Nanning: settled fee × 30 %, pro-rated by days over the base period 2025-03-01 → 12-31,
+// truncated to 0.0001万 at base and subsidy; applications 2026-01-04 → 01-23.
+
+class PlatformNanningTest : public ProgramOnPlatformTest {
+ protected:
+  PlatformNanningTest() : ProgramOnPlatformTest("2026-01-10T09:30:00+08:00") {}
+};
+
+TEST_F(PlatformNanningTest, TheBureausWorkedExampleIsAwardedAndPaid) {
+  NewOrg firm;
+  firm.uscc = WithUsccCheck("91450100MA5NN0001");
+  firm.name = "南宁示例智能科技有限公司";
+  firm.region = "南宁";
+  firm.industry = "artificial_intelligence";
+  firm.legal_rep_name = "黄南宁";
+  firm.legal_rep_id = WithResidentIdCheck("45010219800101123");
+  firm.admin_username = "nn-applicant";
+  Qualify(firm);
+  const std::int64_t provider = AddProvider(
+      NewProvider{"中国—东盟人工智能应用合作中心", WithUsccCheck("12450100MB0NN0002"), "南宁"},
+      "nanning_provider_list", "op-nn");
+  // The bureau's example: a 200,000 contract 2025-01-01 → 2026-12-31 (729 days), settled in
+  // full; 305 of its days (2025-03-01 → 12-31) fall in the base period.
+  NewContract c;
+  c.provider_id = provider;
+  c.contract_no = "NN-2025-007";
+  c.amount_fen = 200'000'00;
+  c.signed_on = Date::Parse("2024-12-20").value();
+  c.start_on = Date::Parse("2025-01-01").value();
+  c.end_on = Date::Parse("2026-12-31").value();
+  c.resource_class = "intelligent_compute";
+  const Contract contract = File(c);
+  Pay(contract, 200'000'00, "2025-12-31");
+
+  auto app = platform_->Apply(As("nn-applicant"), "nanning-2025", contract.id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  // 200,000 × 305/729 = 83,676.27 → 8.3676万; × 30 % = 25,102.80 → 2.5102万 = 25,102.00.
+  EXPECT_EQ(app->quoted_fen, 25'102'00);
+  const boost::json::object pro_rate = QuoteStep(*app, "pro_rate");
+  EXPECT_EQ(Str(pro_rate, "value"), "83676.00");
+  EXPECT_EQ(Str(pro_rate, "detail"),
+            "200000.00 × 305/729 (305 days 2025-03-01→2025-12-31 of 729 contract days), "
+            "truncate_wan_4dp = 8.3676万");
+  AwardAndPay(*app, 25'102'00, "NN-BANK-1");
+  const PoolReport pool = Pool("nanning-2025");
+  EXPECT_EQ(pool.awarded_fen, 25'102'00);
+  EXPECT_EQ(pool.award_paid_fen, 25'102'00);
+  EXPECT_EQ(pool.remaining_fen, 50'000'000'00 - 25'102'00);
 }
 
 }  // namespace
