@@ -3,7 +3,8 @@
 // issued and settled; Langfang's highest single standard (programs/langfang.toml,
 // voucher-programs.md §1 row 9) and Nanning's pro-rating by days (programs/nanning-2025.toml,
 // §1 row 11, the bureau's worked example) through the award path: payment recorded →
-// application → approval makes an award → payout.
+// application → approval makes an award → payout; and Yangzhou's awards in the quarter and
+// industry reports, apart from the voucher figures.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -362,6 +363,120 @@ TEST_F(PlatformNanningTest, TheBureausWorkedExampleIsAwardedAndPaid) {
   EXPECT_EQ(pool.awarded_fen, 25'102'00);
   EXPECT_EQ(pool.award_paid_fen, 25'102'00);
   EXPECT_EQ(pool.remaining_fen, 50'000'000'00 - 25'102'00);
+}
+
+// --- Reports: a program's awards in the quarter and industry reports, beside (never in) the
+// voucher figures, and not in the provider report.
+
+class PlatformAwardReportsTest : public ProgramOnPlatformTest {
+ protected:
+  PlatformAwardReportsTest() : ProgramOnPlatformTest("2024-05-10T10:00:00+08:00") {}
+  // A qualified Yangzhou firm in `industry`; it becomes the current organisation.
+  std::int64_t Firm(const char* uscc17, const char* name, const char* industry,
+                    const char* admin) {
+    NewOrg firm;
+    firm.uscc = WithUsccCheck(uscc17);
+    firm.name = name;
+    firm.region = "扬州";
+    firm.industry = industry;
+    firm.legal_rep_name = "王扬州";
+    firm.legal_rep_id = WithResidentIdCheck("32100219800101123");
+    firm.prior_year_revenue_fen = 5'000'000'00;
+    firm.admin_username = admin;
+    Qualify(firm);
+    return org_;
+  }
+  // The current organisation's contract of `paid_fen` with the canal-platform provider, paid in
+  // full on `paid_on`, applied for and approved: its award (30 % of the payment).
+  std::int64_t Award(const char* no, std::int64_t paid_fen, const char* paid_on) {
+    NewContract c;
+    c.provider_id = provider_;
+    c.contract_no = no;
+    c.amount_fen = paid_fen;
+    c.signed_on = Date::Parse("2024-03-01").value();
+    c.start_on = c.signed_on;
+    c.end_on = Date::Parse("2024-12-31").value();
+    c.resource_class = "intelligent_compute";
+    const Contract contract = File(c);
+    Pay(contract, paid_fen, paid_on);
+    auto app = platform_->Apply(As(applicant_), "yangzhou", contract.id);
+    EXPECT_TRUE(app.ok()) << app.error().ToString();
+    if (!app.ok()) return 0;
+    auto decided = platform_->DecideApplication(As("officer"), app->id, true, "");
+    EXPECT_TRUE(decided.ok()) << decided.error().ToString();
+    return decided.ok() ? decided->award_id.value_or(0) : 0;
+  }
+  void PayOut(std::int64_t award, std::int64_t fen, const char* reference) {
+    auto paid = platform_->PayAward(As("officer"), award, fen, reference);
+    ASSERT_TRUE(paid.ok()) << paid.error().ToString();
+  }
+  std::vector<ReportRow> Report(const char* program, const char* by) {
+    auto r = platform_->Report(As("auditor"), program, by);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? *r : std::vector<ReportRow>{};
+  }
+  // "group issued/used/redeemed/lapsed | awarded/paid/withdrawn" (no "|…" without awards).
+  static std::string Row(const ReportRow& r) {
+    std::string out = r.group + " " + std::to_string(r.issued_fen) + "/" +
+                      std::to_string(r.used_fen) + "/" + std::to_string(r.redeemed_fen) + "/" +
+                      std::to_string(r.lapsed_fen);
+    if (r.awards) {
+      out += " | " + std::to_string(r.awards->awarded_fen) + "/" +
+             std::to_string(r.awards->paid_fen) + "/" + std::to_string(r.awards->withdrawn_fen);
+    }
+    return out;
+  }
+  static std::vector<std::string> Rows(const std::vector<ReportRow>& rows) {
+    std::vector<std::string> out;
+    for (const ReportRow& r : rows) out.push_back(Row(r));
+    return out;
+  }
+  std::int64_t provider_ = 0;
+};
+
+TEST_F(PlatformAwardReportsTest, AwardsAreReportedByQuarterAndIndustryApartFromVouchers) {
+  provider_ = AddProvider(
+      NewProvider{"扬州运河算力服务有限公司", WithUsccCheck("91321000MA1YB0002"), "扬州"},
+      "yangzhou_canal_platform", "op-yz");
+  // A Chengdu voucher of the demo organisation (150,000.00, 2024Q2), 10,000.00 of it used.
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_NE(voucher, 0);
+  ASSERT_TRUE(Settle(voucher, "CD-1", 20'000'00).ok());
+
+  // 2024Q2: an AI firm's 300,000.00 award (30 % of 1,000,000.00 paid).
+  const std::int64_t ai = Firm("91321000MA1YA0001", "扬州示例智能科技有限公司",
+                               "artificial_intelligence", "yz-ai");
+  const std::int64_t a1 = Award("YZ-A1", 1'000'000'00, "2024-05-01");
+  // 2024Q3: its second award (150,000.00), a "613" firm's (60,000.00), and the first paid out.
+  clock_.Set(Instant::Parse("2024-07-15T10:00:00+08:00").value());
+  const std::int64_t a2 = Award("YZ-A2", 500'000'00, "2024-07-01");
+  Firm("91321000MA1YC0003", "扬州示例装备制造有限公司", "613_key_industry", "yz-613");
+  const std::int64_t b1 = Award("YZ-B1", 200'000'00, "2024-07-10");
+  ASSERT_NE(a1 * a2 * b1, 0);
+  PayOut(a1, 300'000'00, "ICBC-Q3-1");
+  // 2024Q4: the 613 firm's award paid; a fraud finding withdraws the AI firm's unpaid one (its
+  // paid 300,000.00 is owed back, a recovery, not a withdrawal).
+  clock_.Set(Instant::Parse("2024-10-08T10:00:00+08:00").value());
+  PayOut(b1, 60'000'00, "ICBC-Q4-1");
+  ASSERT_TRUE(platform_->RecordFraud(As("officer"), ai, "yangzhou", "虚开付款发票").ok());
+
+  // The voucher figures of a reimbursement program are all zero: the awards are not in them.
+  EXPECT_EQ(Rows(Report("yangzhou", "quarter")),
+            (std::vector<std::string>{"2024Q2 0/0/0/0 | 30000000/0/0",
+                                      "2024Q3 0/0/0/0 | 21000000/30000000/0",
+                                      "2024Q4 0/0/0/0 | 0/6000000/15000000"}));
+  EXPECT_EQ(Rows(Report("yangzhou", "industry")),
+            (std::vector<std::string>{
+                "613_key_industry 0/0/0/0 | 6000000/6000000/0",
+                "artificial_intelligence 0/0/0/0 | 45000000/30000000/15000000"}));
+  // By provider: what providers deducted, claimed and were paid; an award pays the organisation.
+  EXPECT_TRUE(Report("yangzhou", "provider").empty());
+  // A voucher program's rows carry award figures of zero by quarter and industry, none by
+  // provider.
+  EXPECT_EQ(Rows(Report("chengdu-2024", "quarter")),
+            (std::vector<std::string>{"2024Q2 15000000/1000000/0/0 | 0/0/0"}));
+  EXPECT_EQ(Rows(Report("chengdu-2024", "provider")),
+            (std::vector<std::string>{"成都智算中心 15000000/1000000/0/0"}));
 }
 
 }  // namespace
