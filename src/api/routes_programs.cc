@@ -18,11 +18,21 @@ static Result<const policy::Program*> ProgramParam(Call& c) {
   return p;
 }
 
+// The report as CSV: the voucher columns, and in the quarter and industry reports the award
+// columns after them (the provider report has none: an award pays the organisation).
 static std::string Csv(const std::vector<workflow::ReportRow>& rows, std::string_view by) {
-  std::string out = std::string(by) + ",issued,used,redeemed,lapsed\r\n";
+  const bool awards = by != "provider";
+  std::string out = std::string(by) + ",issued,used,redeemed,lapsed" +
+                    (awards ? ",awarded,award_paid,award_withdrawn" : "") + "\r\n";
   for (const auto& r : rows) {
     out += CsvField(r.group) + "," + MoneyString(r.issued_fen) + "," + MoneyString(r.used_fen) + "," +
-           MoneyString(r.redeemed_fen) + "," + MoneyString(r.lapsed_fen) + "\r\n";
+           MoneyString(r.redeemed_fen) + "," + MoneyString(r.lapsed_fen);
+    if (awards) {
+      const workflow::ReportRow::Awards a = r.awards.value_or(workflow::ReportRow::Awards{});
+      out += "," + MoneyString(a.awarded_fen) + "," + MoneyString(a.paid_fen) + "," +
+             MoneyString(a.withdrawn_fen);
+    }
+    out += "\r\n";
   }
   return out;
 }

@@ -325,11 +325,18 @@ json::object View(const PoolReport& p) {
 }
 
 json::object View(const ReportRow& r) {
-  return {{"group", r.group},
-          {"issued", MoneyString(r.issued_fen)},
-          {"used", MoneyString(r.used_fen)},
-          {"redeemed", MoneyString(r.redeemed_fen)},
-          {"lapsed", MoneyString(r.lapsed_fen)}};
+  json::object o{{"group", r.group},
+                 {"issued", MoneyString(r.issued_fen)},
+                 {"used", MoneyString(r.used_fen)},
+                 {"redeemed", MoneyString(r.redeemed_fen)},
+                 {"lapsed", MoneyString(r.lapsed_fen)}};
+  // Subsidy awards, apart from the voucher figures: quarter and industry reports only.
+  if (r.awards) {
+    o["awarded"] = MoneyString(r.awards->awarded_fen);
+    o["award_paid"] = MoneyString(r.awards->paid_fen);
+    o["award_withdrawn"] = MoneyString(r.awards->withdrawn_fen);
+  }
+  return o;
 }
 
 json::object View(const audit::AuditEntry& e) {

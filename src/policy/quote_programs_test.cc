@@ -347,6 +347,22 @@ TEST(WuxiTest, FiftyMillionPoolAndAssumptionsListed) {
   EXPECT_EQ(r.deductions[1].remaining, Money::Zero());
 }
 
+// Wuxi states no validity; the file assumes the end of the budget year that funds the voucher
+// (through 12-31 of the issue year), so a bill on the next 01-01 deducts nothing.
+TEST(WuxiTest, VoucherIsUsableThroughTheEndOfItsIssueYearAssumed) {
+  const Program p = Shipped("wuxi");
+  Case c = Example("wuxi");  // issued 2024-05-06
+  c.settlements = {{M("100000.00"), D("2024-12-31")}, {M("100000.00"), D("2025-01-01")}};
+  const QuoteResult r = Quote(p, c);
+  ASSERT_TRUE(r.eligible) << Failures(r);
+  ASSERT_TRUE(r.expires_at.has_value());
+  EXPECT_EQ(*r.expires_at, T("2025-01-01T00:00:00+08:00"));
+  EXPECT_TRUE(ListsAssumption(r, "validity"));
+  ASSERT_EQ(r.deductions.size(), 2u);
+  EXPECT_EQ(r.deductions[0].deducted, M("30000.00"));  // the last day of the year
+  EXPECT_EQ(r.deductions[1].deducted, Money::Zero());  // expired
+}
+
 TEST(NanjingTest, DiscountClassesWithThirtyPercentFloor) {
   const Program p = Shipped("nanjing-experience");
   ASSERT_TRUE(p.discounts.has_value());

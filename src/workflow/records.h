@@ -390,10 +390,20 @@ struct PoolReport {
   std::vector<std::pair<Date, std::int64_t>> series;
 };
 
-// One row of a report grouped by provider, quarter or industry.
+// One row of a report grouped by provider, quarter or industry. The four voucher figures count
+// vouchers and their settlements only; a program's subsidy awards are apart, in `awards`.
 struct ReportRow {
   std::string group;
   std::int64_t issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0;
+  // Subsidy awards (reimbursement and post-use programs, awards.cc): awarded (grouped by the
+  // award's day), paid out to the organisation (by the payout's day) and withdrawn after a fraud
+  // finding (by the withdrawal's day). Present in every row of the quarter and industry reports
+  // (zeros where there are none); absent from the provider report, since an award is paid to the
+  // organisation and no provider deducts, claims or is paid any of it.
+  struct Awards {
+    std::int64_t awarded_fen = 0, paid_fen = 0, withdrawn_fen = 0;
+  };
+  std::optional<Awards> awards;
 };
 
 // --- The compute network: centers, prices, goods (centers.cc, catalogue.cc) ---

@@ -1,5 +1,6 @@
 // Reports per program: the pool's position (funded, issued, used, redeemed, lapsed, clawed
-// back, remaining), and the same figures by provider, by quarter and by industry. Money figures
+// back, remaining), and the voucher figures by provider, by quarter and by industry, with the
+// program's subsidy awards beside them (not in them) by quarter and by industry. Money figures
 // come from the ledger's outcomes; groupings from platform.db. A partly approved claim is
 // pro-rated over its settlements by the largest-remainder method (named below).
 #include <algorithm>
@@ -56,6 +57,44 @@ std::string GroupOf(std::string_view by, const std::string& provider_name,
   if (by == "provider") return provider_name;
   if (by == "industry") return industry;
   return Quarter::Of(at.CstDate()).ToString();
+}
+
+// The program's subsidy awards into the quarter or industry report's `rows`, apart from the
+// voucher figures: each award counts as awarded in the group of its award day, as paid in that
+// of its payout day, as withdrawn in that of its withdrawal (the withdrawal move's day; awards.cc
+// WithdrawAwards). Every row of these reports then carries award figures, zeros included, so a
+// reader tells "no awards" from "not counted". Not by provider: an award pays the organisation.
+Status AddAwards(storage::Db& db, std::string_view program_id, std::string_view by,
+                 std::map<std::string, ReportRow>& rows) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT w.amount_fen, w.status, w.awarded_at_us, w.paid_at_us, "
+                                   "o.industry, (SELECT MIN(m.created_at_us) FROM money_moves m "
+                                   "WHERE m.code = ?2 AND m.user_data = w.id) FROM awards w JOIN "
+                                   "orgs o ON o.id = w.org_id WHERE w.program_id = ?1 "
+                                   "ORDER BY w.id"));
+  q.Bind(1, program_id).Bind(2, std::int64_t{kCodeAwardWithdrawn});
+  auto awards = [&](const std::string& g) -> ReportRow::Awards& {
+    ReportRow& r = rows[g];
+    r.group = g;
+    if (!r.awards) r.awards.emplace();
+    return *r.awards;
+  };
+  while (true) {
+    SUANLI_ASSIGN(const bool more, q.Step());
+    if (!more) break;
+    const std::int64_t fen = q.Int(0);
+    const std::string status = q.Text(1), industry = q.Text(4);
+    awards(GroupOf(by, "", industry, Instant::FromMicros(q.Int(2)))).awarded_fen += fen;
+    if (const auto paid_at = q.OptInt(3); status == "paid" && paid_at) {
+      awards(GroupOf(by, "", industry, Instant::FromMicros(*paid_at))).paid_fen += fen;
+    }
+    if (const auto withdrawn_at = q.OptInt(5); status == "withdrawn" && withdrawn_at) {
+      awards(GroupOf(by, "", industry, Instant::FromMicros(*withdrawn_at))).withdrawn_fen += fen;
+    }
+  }
+  for (auto& [g, r] : rows) {
+    if (!r.awards) r.awards.emplace();
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -232,6 +271,7 @@ Result<std::vector<ReportRow>> Platform::Report(const Principal& actor, std::str
     }
     for (const Share& sh : shares) row(sh.group).redeemed_fen += sh.fen;
   }
+  if (by != "provider") SUANLI_TRY(AddAwards(*s.db, program_id, by, rows));
   std::vector<ReportRow> out;
   for (auto& [g, r] : rows) out.push_back(r);
   return out;

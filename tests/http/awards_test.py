@@ -3,8 +3,8 @@
 (with the payment receipt it uploaded), applies, and the officer's approval makes an award of
 30 % of the actual payment (seed 002), not a voucher; the officer records the bank transfer
 (Idempotency-Key; the same reference again is the same payout, another 409); the pool report
-counts it. Bad payments are refused with problem+json and change nothing; every route checks
-its roles.
+counts it, and the quarter and industry reports show it apart from the voucher figures. Bad
+payments are refused with problem+json and change nothing; every route checks its roles.
 
 Usage: awards_test.py SUANLI_BINARY REPO_DIR"""
 import os
@@ -139,6 +139,23 @@ def run(server):
     pool = ok(auditor.call("GET", "/api/v1/programs/yangzhou/pool"))
     expect(pool["awarded"] == "370370.36" and pool["issued"] == "370370.36" and
            pool["award_paid"] == "370370.36" and pool["redeemed"] == "370370.36", f"{pool}")
+    # The reports keep the award apart from the voucher figures (all 0.00 here), by quarter and
+    # by industry; the provider report has no award figures (an award pays the organisation).
+    report = "/api/v1/programs/yangzhou/reports"
+    by_industry = ok(auditor.call("GET", f"{report}?by=industry"))["items"]
+    expect(by_industry == [{"group": "artificial_intelligence", "issued": "0.00", "used": "0.00",
+                            "redeemed": "0.00", "lapsed": "0.00", "awarded": "370370.36",
+                            "award_paid": "370370.36", "award_withdrawn": "0.00"}],
+           f"{by_industry}")
+    by_quarter = ok(auditor.call("GET", f"{report}?by=quarter"))["items"]
+    expect(len(by_quarter) == 1 and by_quarter[0]["issued"] == "0.00" and
+           by_quarter[0]["awarded"] == "370370.36" and by_quarter[0]["award_paid"] == "370370.36",
+           f"{by_quarter}")
+    expect(ok(auditor.call("GET", f"{report}?by=provider"))["items"] == [], "no provider rows")
+    status, csv, _ = auditor.raw("GET", f"{report}?by=industry&format=csv")
+    expect(status == 200 and csv == ("industry,issued,used,redeemed,lapsed,awarded,award_paid,"
+                                     "award_withdrawn\r\nartificial_intelligence,0.00,0.00,0.00,"
+                                     "0.00,370370.36,370370.36,0.00\r\n").encode(), csv)
     kinds = [n["kind"] for n in ok(app.call("GET", "/api/v1/notices"))["items"]]
     expect("award.granted" in kinds and "award.paid" in kinds, f"{kinds}")
     for action, count in (("contract.payment", 2), ("award.pay", 1)):
