@@ -273,6 +273,17 @@ TEST_F(PlatformRedemptionsTest, BadRedemptionsAreRefusedAndChangeNothing) {
             ErrorCode::kStateConflict);
   EXPECT_EQ(platform_->PayRedemption(As("officer"), first->id, 20'000'00, "B").error().code,
             ErrorCode::kStateConflict);
+  // A refused invoice may be submitted again, with a new proof: a new redemption, held anew.
+  auto resubmitted = Redeem("FP-1", 100'000'00, inv);
+  ASSERT_TRUE(resubmitted.ok()) << resubmitted.error().ToString();
+  EXPECT_NE(resubmitted->id, first->id);
+  EXPECT_EQ(resubmitted->status, "submitted");
+  EXPECT_EQ(V().held_fen, 20'000'00);
+  ASSERT_TRUE(platform_->RefuseRedemption(As("officer"), resubmitted->id, "仍无交付证明").ok());
+  unchanged();
+  EXPECT_EQ(platform_->ListRedemptions(As("officer"), Page{}, std::string("bogus"), std::nullopt)
+                .error().code,
+            ErrorCode::kOutOfRange);
   // A refused invoice no longer counts toward the contract's fee: 1,000,000.00 can follow.
   auto whole = Redeem("FP-3", 1'000'000'00);
   ASSERT_TRUE(whole.ok()) << whole.error().ToString();

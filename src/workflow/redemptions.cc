@@ -144,10 +144,12 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
                        "apply_then_redeem programs are redeemed by the organisation");
     }
     // The same invoice again: a retry after a lost answer is the first redemption; anything
-    // else under its number is a second claim on one invoice.
+    // else under its number is a second claim on one invoice. A refused one does not count:
+    // the invoice may be submitted again (with a corrected proof, say) as a new redemption.
     SUANLI_ASSIGN(auto same, ctx.db.Prepare("SELECT id, invoiced_fen, invoice_document_id, "
                                             "proof_document_id FROM redemptions WHERE "
-                                            "voucher_id = ?1 AND invoice_no = ?2"));
+                                            "voucher_id = ?1 AND invoice_no = ?2 AND status != "
+                                            "'refused'"));
     SUANLI_ASSIGN(const bool seen, same.Bind(1, n.voucher_id).Bind(2, n.invoice_no).Step());
     if (seen) {
       const std::int64_t first = same.Int(0);
@@ -263,6 +265,10 @@ Result<std::vector<Redemption>> Platform::ListRedemptions(const Principal& actor
                                                           std::optional<std::string> status,
                                                           std::optional<std::int64_t> voucher_id) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}));
+  if (status && *status != "submitted" && *status != "paid" && *status != "refused") {
+    return MakeError(ErrorCode::kOutOfRange, "status",
+                     "a redemption is submitted, paid or refused, not " + *status);
+  }
   std::lock_guard lock(state_->mu);
   SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kSelectRedemption) +
                                             "WHERE r.id > ?1 AND (?2 IS NULL OR r.status = ?2) "

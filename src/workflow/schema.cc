@@ -304,8 +304,11 @@ CREATE TABLE IF NOT EXISTS redemptions (
   submitted_by INTEGER NOT NULL,
   submitted_at_us INTEGER NOT NULL,
   decided_by INTEGER,
-  decided_at_us INTEGER,
-  UNIQUE (voucher_id, invoice_no));
+  decided_at_us INTEGER);
+-- An invoice is redeemed once per voucher; a refused one may be submitted again (corrected
+-- proof), so only the redemptions not refused are unique.
+CREATE UNIQUE INDEX IF NOT EXISTS redemptions_invoice ON redemptions(voucher_id, invoice_no)
+  WHERE status != 'refused';
 CREATE INDEX IF NOT EXISTS redemptions_org ON redemptions(org_id, id);
 
 -- In-app notices; (recipient, kind, object) is unique so reminders are sent once.
