@@ -179,6 +179,20 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
   EXPECT_EQ(pool.used_fen, 200'000'00);
   EXPECT_EQ(pool.redeemed_fen, 200'000'00);
   EXPECT_EQ(pool.lapsed_fen, 0);
+  // The reports count paid redemptions as used and redeemed, under the voucher's provider, the
+  // organisation's industry and the payout's quarter (both paid on 2024-05-10: 2024Q2).
+  for (const char* by : {"provider", "industry", "quarter"}) {
+    auto rows = platform_->Report(As("auditor"), "beijing", by);
+    ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+    ASSERT_EQ(rows->size(), 1u) << by;
+    const ReportRow& r = rows->front();
+    EXPECT_EQ(r.group, std::string(by) == "provider" ? "北京示例智算中心有限公司"
+                       : std::string(by) == "industry" ? "software_it_service"
+                                                       : "2024Q2");
+    EXPECT_EQ(r.issued_fen, 200'000'00) << by;
+    EXPECT_EQ(r.used_fen, 200'000'00) << by;
+    EXPECT_EQ(r.redeemed_fen, 200'000'00) << by;
+  }
 
   auto mine = platform_->ListRedemptions(As("bj-applicant"), Page{}, std::nullopt, voucher_);
   ASSERT_TRUE(mine.ok());

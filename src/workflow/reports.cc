@@ -271,6 +271,22 @@ Result<std::vector<ReportRow>> Platform::Report(const Principal& actor, std::str
     }
     for (const Share& sh : shares) row(sh.group).redeemed_fen += sh.fen;
   }
+  // Paid redemptions of apply_then_redeem vouchers (redemptions.cc): what those vouchers were
+  // used for and paid out, on the payout's day, under the voucher's provider (the compute it
+  // paid for) and the organisation's industry. Held and refused ones are neither.
+  SUANLI_ASSIGN(auto rd, s.db->Prepare("SELECT r.amount_fen, r.decided_at_us, p.name, o.industry "
+                                       "FROM redemptions r JOIN vouchers v ON v.id = r.voucher_id "
+                                       "JOIN providers p ON p.id = v.provider_id JOIN orgs o ON "
+                                       "o.id = r.org_id WHERE r.program_id = ?1 AND r.status = "
+                                       "'paid'"));
+  rd.Bind(1, program_id);
+  while (true) {
+    SUANLI_ASSIGN(const bool more, rd.Step());
+    if (!more) break;
+    ReportRow& r = row(GroupOf(by, rd.Text(2), rd.Text(3), Instant::FromMicros(rd.Int(1))));
+    r.used_fen += rd.Int(0);
+    r.redeemed_fen += rd.Int(0);
+  }
   if (by != "provider") SUANLI_TRY(AddAwards(*s.db, program_id, by, rows));
   std::vector<ReportRow> out;
   for (auto& [g, r] : rows) out.push_back(r);
