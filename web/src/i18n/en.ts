@@ -254,7 +254,7 @@ const en: typeof zh = {
       introApplicant: 'Your organisation\'s voucher redemptions and how they were decided. Redeem from a voucher\'s page (Redeem) with the invoice and a delivery proof.',
       all: 'All redemptions', none: 'No redemption', voucher: 'Voucher', invoiceNo: 'Invoice no.', invoiced: 'Invoiced', rate: 'Rate', amount: 'Amount',
       documents: 'Documents', invoiceDoc: 'Invoice #{id}', proofDoc: 'Proof #{id}', submittedAt: 'Submitted', outcome: 'Bank reference / reasons',
-      status: { submitted: 'To review', paid: 'Paid', refused: 'Refused' },
+      status: { submitted: 'Submitted', paid: 'Paid', refused: 'Refused' },
       pay: 'Record payout', payTitle: 'Pay the redemption of {name}', reference: 'Bank reference',
       payIntro: 'Record the bank transfer of the whole amount, {amount} CNY, with its reference. The amount must be the redemption\'s; it is paid once.',
       paySubmit: 'Record payout', paid_ok: 'Payout recorded', wholeAmount: 'The redemption is paid whole: {amount} CNY',

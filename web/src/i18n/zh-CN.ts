@@ -252,7 +252,7 @@ export default {
       introApplicant: '本单位各算力券的兑付申请及其审核结果。在算力券详情页点击“申请兑付”提交发票和服务证明。',
       all: '全部兑付', none: '暂无兑付申请', voucher: '算力券', invoiceNo: '发票号', invoiced: '发票金额', rate: '比例', amount: '应兑付额',
       documents: '材料', invoiceDoc: '发票 #{id}', proofDoc: '服务证明 #{id}', submittedAt: '提交时间', outcome: '银行流水号 / 理由',
-      status: { submitted: '待审核', paid: '已兑付', refused: '不予通过' },
+      status: { submitted: '已提交', paid: '已拨付', refused: '未通过' },
       pay: '登记拨付', payTitle: '拨付 {name} 的兑付', reference: '银行流水号',
       payIntro: '登记一次性转账拨付应兑付额 {amount} 元及银行流水号。金额须与应兑付额一致;每笔兑付只拨付一次。',
       paySubmit: '登记拨付', paid_ok: '拨付已登记', wholeAmount: '须按应兑付额全额拨付:{amount} 元',
