@@ -117,6 +117,24 @@ void AddAdminRoutes(RouteKit& kit) {
                           c.platform.SetProviderTag(c.who, id, c.req.PathParam("tag"), false));
             return Json(View(out));
           });
+  kit.Add(Method::kPost, "/api/v1/orgs/{id}/classes", Access::Roles({Role::kOfficer}),
+          "record an organisation class a program asks about ({\"class\": "
+          "\"newly_settled_ai_firm\"} or foundation_model_firm)",
+          "orgs", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::string cls, b.String("class"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_ASSIGN(const auto out, c.platform.SetOrgClass(c.who, id, cls, true));
+            return Json(View(out));
+          });
+  kit.Add(Method::kDelete, "/api/v1/orgs/{id}/classes/{class}", Access::Roles({Role::kOfficer}),
+          "withdraw an organisation class", "orgs", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto out,
+                          c.platform.SetOrgClass(c.who, id, c.req.PathParam("class"), false));
+            return Json(View(out));
+          });
   kit.Add(Method::kGet, "/api/v1/notices", Access::AnyUser(), "your notices", "notices",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto rows, c.platform.ListNotices(c.who));

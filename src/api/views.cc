@@ -39,6 +39,9 @@ json::object View(const Org& o) {
                  {"created_at", TimeString(o.created_at)}};
   j["qualified_until"] = o.qualified_until ? json::value(*o.qualified_until) : nullptr;
   j["banned_until"] = o.banned_until ? json::value(TimeString(*o.banned_until)) : nullptr;
+  json::array classes;
+  for (const std::string& c : o.classes) classes.push_back(json::string(c));
+  j["classes"] = std::move(classes);
   return j;
 }
 

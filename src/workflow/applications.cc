@@ -114,6 +114,9 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   if (org.banned_until) {
     k.organisation.banned_until = Instant::FromMicros(org.banned_until->micros() - 1).CstDate();
   }
+  // The classes an officer recorded (org_classes.cc), and the one that comes with a contract
+  // naming a major project.
+  k.organisation.classes = org.classes;
   if (!c.project_level.empty()) k.organisation.classes.push_back("major_project_lead");
   const std::string org_owner = "org/" + std::to_string(org.id);
   const std::string prov_owner = "provider/" + std::to_string(prov.id);
@@ -167,6 +170,10 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
     }
     all_fen += fen;
     all_by_tier[tier] = Money::FromFen(all_by_tier[tier].fen() + fen);
+    // A one-off tier granted before (Langfang's settling-in voucher) matches no more.
+    for (const policy::Tier& t : p.tiers) {
+      if (t.once_per_org && t.id == tier) k.history.one_off_tiers_received.push_back(tier);
+    }
     if (decided && Instant::FromMicros(*decided).CstDate().year() == this_year) {
       year_fen += fen;
       year_by_tier[tier] = Money::FromFen(year_by_tier[tier].fen() + fen);

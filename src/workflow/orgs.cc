@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kSelectOrg =
     "SELECT id, uscc, name, type, region, industry, legal_rep_name, legal_rep_id_masked, "
     "prior_year_revenue_fen, credit_status, blacklisted, qualification, qualified_until, "
-    "banned_until_us, created_at_us FROM orgs ";
+    "banned_until_us, created_at_us, (SELECT group_concat(class, ',') FROM (SELECT class FROM "
+    "org_classes c WHERE c.org_id = orgs.id ORDER BY class)) FROM orgs ";
 
 Status ValidateNewOrg(const NewOrg& o) {
   SUANLI_TRY(ValidateUscc(o.uscc, "uscc"));
@@ -59,6 +60,14 @@ Org ReadOrg(const storage::Stmt& q) {
   o.qualified_until = q.OptText(12);
   if (auto b = q.OptInt(13)) o.banned_until = Instant::FromMicros(*b);
   o.created_at = Instant::FromMicros(q.Int(14));
+  if (const auto classes = q.OptText(15)) {
+    std::size_t from = 0;
+    while (from <= classes->size()) {
+      const std::size_t comma = std::min(classes->find(',', from), classes->size());
+      o.classes.push_back(classes->substr(from, comma - from));
+      from = comma + 1;
+    }
+  }
   return o;
 }
 

@@ -100,6 +100,14 @@ class Platform {
   // --- Providers and contracts (providers.cc, contracts.cc) ---
   Result<Provider> CreateProvider(const Principal& actor, const NewProvider& provider);
   Result<std::vector<Provider>> ListProviders();
+  // An officer records that an organisation is (listed) or is no longer of `cls`, a class a
+  // program's tiers or caps name (policy::OrgClasses: newly_settled_ai_firm for Langfang's
+  // one-off voucher, foundation_model_firm for Hangzhou's relaxed cap). major_project_lead is
+  // not recorded here: it comes with a contract that names a major project and cites approved
+  // evidence (kOutOfRange). Applications decided later are quoted with it; audited
+  // (org.class.list / org.class.unlist); setting it as it is changes nothing.
+  Result<Org> SetOrgClass(const Principal& actor, std::int64_t org_id, std::string_view cls,
+                          bool listed);
   // An officer puts a provider on a program's provider list (listed = true) or takes it off:
   // `tag` is one of policy::ProviderTags() (kOutOfRange on "tag" otherwise). Idempotent: the
   // same request again changes nothing and is not audited again. Returns the provider.

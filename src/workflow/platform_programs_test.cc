@@ -315,6 +315,95 @@ TEST_F(PlatformLangfangTest, EveryMatchingTierIsComputedAndTheHighestIsAwardedNe
   EXPECT_EQ(pool.remaining_fen, 9'000'000'00);
 }
 
+TEST_F(PlatformLangfangTest, ANewlySettledFirmGetsTheOneOffVoucherOnceAsItsOfficerRecordedIt) {
+  // The one-off tier matches only an organisation an officer has recorded as a newly settled
+  // AI firm (org_classes.cc); until then the local-platform tier alone applies.
+  const Contract lf1 = Contracted("LF-2025-010", 600'000'00, false);
+  Pay(lf1, 600'000'00, "2025-05-20");
+  auto before = platform_->Apply(As("lf-applicant"), "langfang", lf1.id);
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  EXPECT_EQ(before->quoted_fen, 300'000'00);  // 50 % of 600,000.00
+  // Not an officer's to record as the applicant; not a class; not the derived one.
+  EXPECT_EQ(platform_->SetOrgClass(As("lf-applicant"), org_, "newly_settled_ai_firm", true)
+                .error().code, ErrorCode::kForbidden);
+  auto unknown = platform_->SetOrgClass(As("officer"), org_, "newly_settled", true);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kOutOfRange);
+  EXPECT_EQ(unknown.error().field, "class");
+  EXPECT_EQ(platform_->SetOrgClass(As("officer"), org_, "major_project_lead", true).error().code,
+            ErrorCode::kOutOfRange);
+  auto listed = platform_->SetOrgClass(As("officer"), org_, "newly_settled_ai_firm", true);
+  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  EXPECT_EQ(listed->classes, std::vector<std::string>{"newly_settled_ai_firm"});
+  // The officer decides on a fresh quote: 500,000.00 (the one-off, at most what was paid) is
+  // higher than 300,000.00, so the one-off is awarded, never stacked.
+  auto decided = platform_->DecideApplication(As("officer"), before->id, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->granted_fen, 500'000'00);
+  EXPECT_EQ(Str(QuoteStep(*decided, "tier"), "value"), "newly_settled");
+  // Once per organisation: the next contract is back to the local-platform tier.
+  const Contract lf2 = Contracted("LF-2025-011", 600'000'00, false);
+  Pay(lf2, 600'000'00, "2025-05-21");
+  auto next = platform_->Apply(As("lf-applicant"), "langfang", lf2.id);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next->quoted_fen, 300'000'00);
+  EXPECT_EQ(Str(QuoteStep(*next, "tier"), "value"), "local_platform");
+  // Withdrawn, the class no longer applies to a later quote; recording it again is no change.
+  auto again = platform_->SetOrgClass(As("officer"), org_, "newly_settled_ai_firm", true);
+  ASSERT_TRUE(again.ok());
+  auto withdrawn = platform_->SetOrgClass(As("officer"), org_, "newly_settled_ai_firm", false);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.error().ToString();
+  EXPECT_TRUE(withdrawn->classes.empty());
+}
+
+// --- Hangzhou: CF × ≤20 % on other facilities, ≤8,000,000 per firm per year, relaxed for a
+// foundation-model firm (to 16,000,000, assumed); apply, then redeem, as Beijing.
+
+class PlatformHangzhouTest : public ProgramOnPlatformTest {
+ protected:
+  PlatformHangzhouTest() : ProgramOnPlatformTest("2024-09-02T10:00:00+08:00") {}
+};
+
+TEST_F(PlatformHangzhouTest, AFoundationModelFirmRecordedByTheOfficerGetsTheRelaxedCap) {
+  NewOrg firm;
+  firm.uscc = WithUsccCheck("91330100MA2HA0001");
+  firm.name = "杭州示例大模型科技有限公司";
+  firm.region = "杭州";
+  firm.industry = "artificial_intelligence";
+  firm.legal_rep_name = "钱杭州";
+  firm.legal_rep_id = WithResidentIdCheck("33010219800101123");
+  firm.admin_username = "hz-applicant";
+  Qualify(firm);
+  const std::int64_t provider = AddProvider(
+      NewProvider{"杭州示例智算中心", WithUsccCheck("91330100MA2HA0002"), "杭州"},
+      "hangzhou_plan_center", "op-hz");
+  NewContract c;
+  c.provider_id = provider;
+  c.contract_no = "HZ-2024-001";
+  c.amount_fen = 50'000'000'00;
+  c.signed_on = Date::Parse("2024-08-01").value();
+  c.start_on = c.signed_on;
+  c.end_on = Date::Parse("2025-07-31").value();
+  c.resource_class = "intelligent_compute";
+  const Contract hz = File(c);
+  // 20 % of 50,000,000.00 is 10,000,000.00, capped at 8,000,000.00 per firm per year.
+  auto app = platform_->Apply(As("hz-applicant"), "hangzhou", hz.id);
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  EXPECT_EQ(app->quoted_fen, 8'000'000'00);
+  EXPECT_EQ(Str(QuoteStep(*app, "tier"), "value"), "other");
+  // Recorded as a foundation-model firm, the cap is relaxed: the full 10,000,000.00.
+  ASSERT_TRUE(platform_->SetOrgClass(As("officer"), org_, "foundation_model_firm", true).ok());
+  auto decided = platform_->DecideApplication(As("officer"), app->id, true, "");
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->granted_fen, 10'000'000'00);
+  ASSERT_TRUE(decided->voucher_id.has_value());
+  auto v = platform_->GetVoucher(As("hz-applicant"), *decided->voucher_id);
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(v->redeemed_by, "organisation");
+  // 12 months from issue on 2024-09-02 (assumed): through 2025-09-02.
+  EXPECT_EQ(v->expires_at, Instant::Parse("2025-09-03T00:00:00+08:00").value());
+}
+
 // --- Nanning: settled fee × 30 %, pro-rated by days over the base period 2025-03-01 → 12-31,
 // truncated to 0.0001万 at base and subsidy; applications 2026-01-04 → 01-23.
 

@@ -78,6 +78,9 @@ struct Org {
   std::optional<std::string> qualified_until;
   std::optional<Instant> banned_until;
   Instant created_at;
+  // The classes an officer recorded for it (org_classes.cc), in name order: what programs'
+  // tiers and caps ask of an organisation beyond its registration (policy::OrgClasses).
+  std::vector<std::string> classes;
 };
 
 // Qualification documents (seed 000 §四(一)). One of audit_report / financial_statements.

@@ -85,6 +85,15 @@ CREATE TABLE IF NOT EXISTS provider_tags (
   listed_at_us INTEGER NOT NULL,
   PRIMARY KEY (provider_id, tag));
 
+-- Classes an officer recorded for an organisation (org_classes.cc): Langfang's newly settled AI
+-- firm, Hangzhou's foundation-model firm. One row per (org, class). Added as a new table (no new
+-- schema version): a database from before simply has none.
+CREATE TABLE IF NOT EXISTS org_classes (
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  class TEXT NOT NULL,
+  listed_at_us INTEGER NOT NULL,
+  PRIMARY KEY (org_id, class));
+
 -- Related-party declarations on either side: owner "org/3" or "provider/1"; party is a name
 -- or USCC; relation: shareholder | legal_representative | affiliate.
 CREATE TABLE IF NOT EXISTS related_parties (
