@@ -195,6 +195,10 @@ void AddOrgRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(auto pl, b.OptString("project_level"));
             k.project_level = pl.value_or("");
             SUANLI_ASSIGN(k.evidence_document_id, b.OptInt("evidence_document_id"));
+            SUANLI_ASSIGN(auto chip, b.OptString("chip_origin"));
+            k.chip_origin = chip.value_or("");
+            SUANLI_ASSIGN(auto filed, b.OptBool("uses_filed_model"));
+            k.uses_filed_model = filed.value_or(false);
             SUANLI_TRY(b.Finish());
             SUANLI_ASSIGN(const auto contract, c.platform.FileContract(c.who, k));
             return Json(View(contract), 201);

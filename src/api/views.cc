@@ -97,6 +97,8 @@ json::object View(const Contract& c) {
           {"project_name", c.project_name},
           {"project_level", c.project_level},
           {"evidence_document_id", Opt(c.evidence_document_id)},
+          {"chip_origin", c.chip_origin},
+          {"uses_filed_model", c.uses_filed_model},
           {"paid", MoneyString(c.paid_fen)},
           {"created_at", TimeString(c.created_at)}};
 }

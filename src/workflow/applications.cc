@@ -134,6 +134,8 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   k.contract.start = c.start_on;
   k.contract.end = c.end_on;
   k.contract.resource_class = c.resource_class;
+  k.contract.chip_origin = c.chip_origin;
+  k.contract.uses_filed_model = c.uses_filed_model;
   // What the organisation recorded paying (payments.cc): the base of a reimbursement award
   // (actual_payment) and of a post-use subsidy (settled_fee: what it settled with the provider
   // is what it paid). None recorded: absent, so such a quote says base_missing, not 0.00.

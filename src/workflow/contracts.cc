@@ -16,7 +16,7 @@ constexpr const char* kSelectContract =
     "SELECT id, org_id, provider_id, contract_no, amount_fen, signed_on, start_on, end_on, "
     "resource_class, project_name, project_level, evidence_document_id, created_at_us, "
     "(SELECT COALESCE(SUM(p.amount_fen), 0) FROM contract_payments p WHERE p.contract_id = "
-    "contracts.id) FROM contracts ";
+    "contracts.id), chip_origin, uses_filed_model FROM contracts ";
 
 }  // namespace
 
@@ -46,6 +46,8 @@ Contract ReadContract(const storage::Stmt& q) {
   c.evidence_document_id = q.OptInt(11);
   c.created_at = Instant::FromMicros(q.Int(12));
   c.paid_fen = q.Int(13);
+  c.chip_origin = q.Text(14);
+  c.uses_filed_model = q.Int(15) != 0;
   return c;
 }
 
@@ -134,7 +136,8 @@ static std::string ContractJson(const Contract& c) {
          ",\"provider_id\":" + std::to_string(c.provider_id) + ",\"contract_no\":" +
          Quoted(c.contract_no) + ",\"amount_fen\":" + std::to_string(c.amount_fen) +
          ",\"signed_on\":\"" + c.signed_on.ToString() + "\",\"project_level\":" +
-         Quoted(c.project_level) + "}";
+         Quoted(c.project_level) + ",\"chip_origin\":" + Quoted(c.chip_origin) +
+         ",\"uses_filed_model\":" + (c.uses_filed_model ? "true" : "false") + "}";
 }
 
 Result<Contract> Platform::FileContract(const Principal& actor, const NewContract& c) {
@@ -159,6 +162,12 @@ Result<Contract> Platform::FileContract(const Principal& actor, const NewContrac
     for (auto k : classes) known += (known.empty() ? "" : ", ") + std::string(k);
     return MakeError(ErrorCode::kOutOfRange, "resource_class", "one of " + known);
   }
+  if (!c.chip_origin.empty()) {
+    const auto& origins = policy::ChipOrigins();
+    if (std::find(origins.begin(), origins.end(), c.chip_origin) == origins.end()) {
+      return MakeError(ErrorCode::kOutOfRange, "chip_origin", "\"\", domestic or imported");
+    }
+  }
   if (c.project_level != "" && c.project_level != "provincial" && c.project_level != "national") {
     return MakeError(ErrorCode::kOutOfRange, "project_level", "\"\", provincial or national");
   }
@@ -177,11 +186,13 @@ Result<Contract> Platform::FileContract(const Principal& actor, const NewContrac
                                 "INSERT INTO contracts (org_id, provider_id, contract_no, "
                                 "amount_fen, signed_on, start_on, end_on, resource_class, "
                                 "project_name, project_level, evidence_document_id, "
-                                "created_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"));
+                                "created_at_us, chip_origin, uses_filed_model) VALUES "
+                                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"));
     ins.Bind(1, c.org_id).Bind(2, c.provider_id).Bind(3, c.contract_no).Bind(4, c.amount_fen);
     ins.Bind(5, c.signed_on.ToString()).Bind(6, c.start_on.ToString()).Bind(7, c.end_on.ToString());
     ins.Bind(8, c.resource_class).Bind(9, c.project_name).Bind(10, c.project_level);
-    ins.Bind(11, c.evidence_document_id).Bind(12, ctx.now.micros());
+    ins.Bind(11, c.evidence_document_id).Bind(12, ctx.now.micros()).Bind(13, c.chip_origin);
+    ins.Bind(14, std::int64_t{c.uses_filed_model});
     const Status st = ins.Run();
     if (!st.ok()) {
       if (st.error().code == ErrorCode::kContradiction) {

@@ -402,6 +402,56 @@ TEST_F(PlatformHangzhouTest, AFoundationModelFirmRecordedByTheOfficerGetsTheRela
   EXPECT_EQ(v->redeemed_by, "organisation");
   // 12 months from issue on 2024-09-02 (assumed): through 2025-09-02.
   EXPECT_EQ(v->expires_at, Instant::Parse("2025-09-03T00:00:00+08:00").value());
+
+  // A contract's chip origin and filed model choose the tier: 30 % on domestic compute, 30 % for
+  // MaaS / agents on a filed foundation model (first match in file order: filed_model first).
+  c.contract_no = "HZ-2024-002";
+  c.amount_fen = 1'000'000'00;
+  c.chip_origin = "domestic";
+  const Contract domestic = File(c);
+  EXPECT_EQ(domestic.chip_origin, "domestic");
+  auto d = platform_->Apply(As("hz-applicant"), "hangzhou", domestic.id);
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  EXPECT_EQ(d->quoted_fen, 300'000'00);
+  EXPECT_EQ(Str(QuoteStep(*d, "tier"), "value"), "domestic_chips");
+  c.contract_no = "HZ-2024-003";
+  c.uses_filed_model = true;
+  const Contract filed = File(c);
+  EXPECT_TRUE(filed.uses_filed_model);
+  auto f = platform_->Apply(As("hz-applicant"), "hangzhou", filed.id);
+  ASSERT_TRUE(f.ok()) << f.error().ToString();
+  EXPECT_EQ(f->quoted_fen, 300'000'00);
+  EXPECT_EQ(Str(QuoteStep(*f, "tier"), "value"), "filed_model");
+  // An origin that is neither is refused, and nothing is filed.
+  c.contract_no = "HZ-2024-004";
+  c.chip_origin = "foreign";
+  c.org_id = org_;
+  auto bad = platform_->FileContract(As("hz-applicant"), c);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kOutOfRange);
+  EXPECT_EQ(bad.error().field, "chip_origin");
+  EXPECT_EQ(platform_->ListContracts(As("hz-applicant"), Page{})->size(), 3u);
+}
+
+// A database from before contracts recorded these facts gets the two columns at start-up, its
+// contracts "not stated" and "no".
+TEST_F(PlatformHangzhouTest, ADatabaseWithoutContractFactsGetsThemAtStartUp) {
+  const std::int64_t voucher = IssueVoucher();  // the demo's Chengdu contract R-1
+  ASSERT_NE(voucher, 0);
+  platform_.reset();
+  Sql("ALTER TABLE contracts DROP COLUMN chip_origin");
+  Sql("ALTER TABLE contracts DROP COLUMN uses_filed_model");
+  Reopen();
+  auto contracts = platform_->ListContracts(As("demo-applicant"), Page{});
+  ASSERT_TRUE(contracts.ok()) << contracts.error().ToString();
+  ASSERT_EQ(contracts->size(), 1u);
+  EXPECT_EQ(contracts->front().chip_origin, "");
+  EXPECT_FALSE(contracts->front().uses_filed_model);
+  NewContract c = DemoContract("R-2");
+  c.chip_origin = "imported";
+  auto filed = platform_->FileContract(As("demo-applicant"), c);
+  ASSERT_TRUE(filed.ok()) << filed.error().ToString();
+  EXPECT_EQ(filed->chip_origin, "imported");
 }
 
 // --- Nanning: settled fee × 30 %, pro-rated by days over the base period 2025-03-01 → 12-31,

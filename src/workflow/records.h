@@ -158,6 +158,10 @@ struct NewContract {
   std::string project_name;
   std::string project_level;  // "" | provincial | national
   std::optional<std::int64_t> evidence_document_id;
+  // What the compute runs on and what for, when a program's rate depends on it (Hangzhou):
+  // "" (not stated) | domestic | imported; MaaS / agents on a filed (备案) foundation model.
+  std::string chip_origin;
+  bool uses_filed_model = false;
 };
 struct Contract : NewContract {
   std::int64_t id = 0;

@@ -118,6 +118,8 @@ CREATE TABLE IF NOT EXISTS contracts (
   project_level TEXT NOT NULL DEFAULT '',   -- '' | provincial | national
   evidence_document_id INTEGER REFERENCES documents(id),
   created_at_us INTEGER NOT NULL,
+  chip_origin TEXT NOT NULL DEFAULT '',          -- '' | domestic | imported (AddContractFacts)
+  uses_filed_model INTEGER NOT NULL DEFAULT 0,
   UNIQUE (provider_id, contract_no));
 
 -- status: submitted | approved | refused | waitlisted. One application per contract.
@@ -361,6 +363,18 @@ Status AddFindingTally(storage::Db& db) {
   return db.Exec("UPDATE enforcements SET tallied_at_us = at_us");
 }
 
+// A database from before contracts recorded their chip origin and filed model: the two columns
+// with their defaults (not stated; no), which an older build's inserts also leave. So no new
+// schema version: a build from before can still open the database.
+Status AddContractFacts(storage::Db& db) {
+  SUANLI_ASSIGN(auto has, db.Prepare("SELECT 1 FROM pragma_table_info('contracts') "
+                                     "WHERE name = 'chip_origin'"));
+  SUANLI_ASSIGN(const bool present, has.Step());
+  if (present) return OkStatus();
+  SUANLI_TRY(db.Exec("ALTER TABLE contracts ADD COLUMN chip_origin TEXT NOT NULL DEFAULT ''"));
+  return db.Exec("ALTER TABLE contracts ADD COLUMN uses_filed_model INTEGER NOT NULL DEFAULT 0");
+}
+
 }  // namespace
 
 Status MigrateSchema(storage::Db& db) {
@@ -378,6 +392,7 @@ Status MigrateSchema(storage::Db& db) {
   SUANLI_ASSIGN(auto tx, storage::Transaction::Begin(db));
   SUANLI_TRY(db.Exec(kSchemaV1));
   SUANLI_TRY(AddFindingTally(db));
+  SUANLI_TRY(AddContractFacts(db));
   SUANLI_TRY(CreateNetworkSchema(db));
   SUANLI_TRY(audit::CreateSchema(db));
   SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +
