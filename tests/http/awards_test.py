@@ -11,8 +11,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from chengdu_flow_test import PDF, expect, ok, problem  # noqa: E402
-from suanli_client import Client, login, resident_id, run_test, uscc  # noqa: E402
+from chengdu_flow_test import PDF, expect, ok, problem, qualified_org  # noqa: E402
+from suanli_client import login, resident_id, run_test, uscc  # noqa: E402
 
 
 def main():
@@ -21,21 +21,11 @@ def main():
 
 
 def register_yangzhou_firm(server, officer):
-    ok(Client(server).call("POST", "/api/v1/orgs", {
+    return qualified_org(server, officer, {
         "uscc": uscc("91321000MA1YA0001"), "name": "扬州示例智能科技有限公司", "type": "enterprise",
         "region": "扬州", "industry": "artificial_intelligence", "legal_rep_name": "王扬州",
         "legal_rep_id": resident_id("32100219800101123"), "prior_year_revenue": "5000000.00",
-        "admin_username": "yz-admin", "admin_password": "pass-yz-admin"}))
-    app = Client(server).login("yz-admin", "pass-yz-admin")
-    org_id = app.user["org_id"]
-    for k in ["business_licence", "legal_rep_id_scan", "authenticity_pledge",
-              "no_violation_pledge", "credit_report", "audit_report"]:
-        d = ok(app.call("POST", f"/api/v1/orgs/{org_id}/documents?kind={k}&filename={k}.pdf", PDF))
-        ok(officer.call("POST", f"/api/v1/documents/{d['id']}/review", {"decision": "approve"}))
-    ok(app.call("POST", f"/api/v1/orgs/{org_id}/qualification/submit"))
-    ok(officer.call("POST", f"/api/v1/orgs/{org_id}/qualification/decision", {"decision": "approve"}))
-    return app, org_id
-
+        "admin_username": "yz-admin", "admin_password": "pass-yz-admin"})
 
 def receipt(app, org_id, n):
     return ok(app.call("POST", f"/api/v1/orgs/{org_id}/documents?kind=payment_receipt&filename=r{n}.pdf",

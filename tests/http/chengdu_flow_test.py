@@ -54,6 +54,21 @@ def register(server, body17, name, username, org_type="enterprise", revenue="500
     return org, login_as(server, username, "pass-" + username)
 
 
+def qualified_org(server, officer, org):
+    """Registers `org` (the body of POST /orgs, with its admin's username and password),
+    approves its six qualification documents and its qualification; (applicant client, org id)."""
+    ok(Client(server).call("POST", "/api/v1/orgs", org))
+    app = Client(server).login(org["admin_username"], org["admin_password"])
+    org_id = app.user["org_id"]
+    for k in ["business_licence", "legal_rep_id_scan", "authenticity_pledge",
+              "no_violation_pledge", "credit_report", "audit_report"]:
+        d = ok(app.call("POST", f"/api/v1/orgs/{org_id}/documents?kind={k}&filename={k}.pdf", PDF))
+        ok(officer.call("POST", f"/api/v1/documents/{d['id']}/review", {"decision": "approve"}))
+    ok(app.call("POST", f"/api/v1/orgs/{org_id}/qualification/submit"))
+    ok(officer.call("POST", f"/api/v1/orgs/{org_id}/qualification/decision", {"decision": "approve"}))
+    return app, org_id
+
+
 def login_as(server, username, password):
     return Client(server).login(username, password)
 

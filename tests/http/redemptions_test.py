@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from chengdu_flow_test import PDF, expect, ok, problem  # noqa: E402
+from chengdu_flow_test import PDF, expect, ok, problem, qualified_org  # noqa: E402
 from suanli_client import Client, login, resident_id, run_test, uscc  # noqa: E402
 
 
@@ -56,21 +56,11 @@ def beijing_provider(admin, officer):
 
 
 def beijing_firm(server, officer):
-    ok(Client(server).call("POST", "/api/v1/orgs", {
+    return qualified_org(server, officer, {
         "uscc": uscc("91110108MA1BJ0001"), "name": "北京示例智能软件有限公司", "type": "enterprise",
         "region": "北京", "industry": "software_it_service", "legal_rep_name": "李北京",
         "legal_rep_id": resident_id("11010819800101123"), "prior_year_revenue": "8000000.00",
-        "admin_username": "bj-applicant", "admin_password": "pass-bj-applicant"}))
-    app = Client(server).login("bj-applicant", "pass-bj-applicant")
-    org_id = app.user["org_id"]
-    for k in ["business_licence", "legal_rep_id_scan", "authenticity_pledge",
-              "no_violation_pledge", "credit_report", "audit_report"]:
-        d = ok(app.call("POST", f"/api/v1/orgs/{org_id}/documents?kind={k}&filename={k}.pdf", PDF))
-        ok(officer.call("POST", f"/api/v1/documents/{d['id']}/review", {"decision": "approve"}))
-    ok(app.call("POST", f"/api/v1/orgs/{org_id}/qualification/submit"))
-    ok(officer.call("POST", f"/api/v1/orgs/{org_id}/qualification/decision", {"decision": "approve"}))
-    return app, org_id
-
+        "admin_username": "bj-applicant", "admin_password": "pass-bj-applicant"})
 
 def run(server):
     admin, officer, auditor = login(server, "admin"), login(server, "officer"), login(server, "auditor")
