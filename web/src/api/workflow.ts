@@ -26,7 +26,16 @@ export interface Org {
   created_at: Instant
   qualified_until: string | null
   banned_until: string | null
+  /**
+   * Classes an officer recorded that a program's tiers or caps ask about (name order); absent
+   * from older servers (read as none). major_project_lead also shows here when the server
+   * derives it, but it is not recorded by hand.
+   */
+  classes?: string[]
 }
+
+/** The organisation classes an officer may record (POST /orgs/{id}/classes). */
+export const ORG_CLASSES = ['newly_settled_ai_firm', 'foundation_model_firm'] as const
 
 export interface NewOrg {
   uscc: string
@@ -272,6 +281,9 @@ export const reviewDocument = (doc: Id, decision: 'approve' | 'reject', reason?:
   post<Doc>(`/documents/${doc}/review`, reason ? { decision, reason } : { decision })
 export const decideQualification = (org: Id, decision: 'approve' | 'refuse', reason?: string) =>
   post<Org>(`/orgs/${org}/qualification/decision`, reason ? { decision, reason } : { decision })
+/** An officer records an organisation class (answered with the organisation). */
+export const addOrgClass = (org: Id, cls: string) => post<Org>(`/orgs/${org}/classes`, { class: cls })
+export const removeOrgClass = (org: Id, cls: string) => request<Org>('DELETE', `/orgs/${org}/classes/${enc(cls)}`)
 export const documentUrl = (doc: Id) => `/api/v1/documents/${doc}/content`
 
 export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { owner })

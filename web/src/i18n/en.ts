@@ -6,7 +6,7 @@ const en: typeof zh = {
   lang: { label: 'Language', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: 'Administrator', officer: 'Program officer', expert: 'Expert reviewer', provider: 'Provider', applicant: 'Applicant', auditor: 'Auditor' },
   menu: {
-    subsidies: 'Other subsidies', providerLists: 'Provider lists',
+    subsidies: 'Other subsidies', providerLists: 'Provider lists', orgClasses: 'Organisation classes',
     relatedParties: 'Related parties', conflicts: 'Conflicts of interest',
     network: 'Compute network', catalogue: 'Catalogue', jobs: 'Jobs', centers: 'My centers', bills: 'Metered bills',
     home: 'Home', programs: 'Programs & rules', quote: 'Quote', vouchers: 'Vouchers',
@@ -142,6 +142,19 @@ const en: typeof zh = {
     org: {
       none: 'This account belongs to no applying organisation. Register one first.', registered: 'Registered', qualification: 'Qualification', until: 'valid until {d}',
       banned: 'Banned until', nextDocs: 'Next: upload the qualification documents and submit them →',
+    },
+    orgClasses: {
+      title: 'Organisation classes',
+      intro: "Some programs' tiers or caps depend on a class of the organisation beyond its registration: Langfang gives a newly settled AI firm a one-off voucher, Hangzhou relaxes a foundation-model firm's yearly cap. Record or withdraw a class here once checked; quotes read it. A major-project lead comes from a contract naming a major project and is not recorded here.",
+      org: 'Organisation', classes: 'Classes', none: 'No class recorded', pick: 'Choose a class', add: 'Record class', added: 'Recorded: {name}', removed: 'Withdrawn: {name}',
+      empty: 'No organisation registered yet.',
+      names: { newly_settled_ai_firm: 'Newly settled AI firm', foundation_model_firm: 'Foundation-model firm', major_project_lead: 'Major-project lead' },
+      programs: { newly_settled_ai_firm: 'Langfang', foundation_model_firm: 'Hangzhou' },
+      hints: {
+        newly_settled_ai_firm: "Langfang's AI compute voucher: a one-off voucher for a newly settled AI firm (once per organisation)",
+        foundation_model_firm: "Hangzhou's compute voucher: a foundation-model firm's yearly cap is relaxed",
+        major_project_lead: 'Comes from a contract naming a major project',
+      },
     },
     providerLists: {
       intro: "Some programs accept only the providers on their list (Qingyang's data-centre cluster, Beijing's compute partners, …). Put a provider on a program's list or take it off here; quotes check it.",
