@@ -111,6 +111,10 @@ export interface Contract {
   project_name: string
   project_level: string
   evidence_document_id: Id | null
+  /** Where the compute's chips come from ("" not stated); absent from older servers. */
+  chip_origin?: '' | (typeof CHIP_ORIGINS)[number] | string
+  /** MaaS or agent development on a filed (备案) generative foundation model; absent from older servers. */
+  uses_filed_model?: boolean
   /** What the organisation recorded paying on it (the sum of its payments). */
   paid?: Money
   created_at: Instant
@@ -176,7 +180,12 @@ export interface NewContract {
   project_name?: string
   project_level?: (typeof PROJECT_LEVELS)[number]
   evidence_document_id?: Id
+  /** Sent only when stated (omitted = ""), so an older server is not sent a field it does not know. */
+  chip_origin?: (typeof CHIP_ORIGINS)[number]
+  /** Sent only when true (omitted = false), for the same reason. */
+  uses_filed_model?: true
 }
+export const CHIP_ORIGINS = ['domestic', 'imported'] as const
 export const PROJECT_LEVELS = ['provincial', 'national'] as const
 
 export interface Application {

@@ -198,6 +198,9 @@ const en: typeof zh = {
       uploaded: 'Uploaded', replace: 'Upload again',
     },
     contracts: {
+      chipOrigin: 'Chip origin', chipOrigins: { none: 'Not stated', domestic: 'Domestic compute', imported: 'Not domestic' },
+      rateFacts: 'Chip origin and filed model (optional)', usesFiledModel: 'MaaS / agent development on a filed generative foundation model', filedModel: 'Filed model', facts: 'Chips / model',
+      rateFactsHint: 'Some programs (Hangzhou) set their rate by these: training or inference on domestic compute, or MaaS / agent development on a filed (备案) generative foundation model, may get a higher rate; left unstated, those tiers do not apply.',
       major: 'Major project (optional)', majorHint: 'The lead organisation of a national or provincial major project may apply under the major-project tier (past the revenue rule): name the project and cite a project-evidence document your organisation uploaded. The tier is granted once an officer approves the evidence; rejected evidence cannot be cited.',
       projectLevel: 'Project level', levels: { none: 'Not a major project', provincial: 'Provincial', national: 'National' }, projectName: 'Project name', evidence: 'Project evidence',
       noEvidence: 'No evidence yet: upload one', uploadEvidence: 'Upload project evidence', project: 'Project',

@@ -196,6 +196,9 @@ export default {
       uploaded: '上传时间', replace: '重新上传',
     },
     contracts: {
+      chipOrigin: '算力来源', chipOrigins: { none: '未说明', domestic: '国产算力', imported: '非国产' },
+      rateFacts: '算力来源与模型备案(选填)', usesFiledModel: '基于已备案的生成式大模型开展 MaaS/智能体开发', filedModel: '已备案大模型', facts: '算力来源/备案',
+      rateFactsHint: '部分政策(如杭州)按这两项确定补贴比例:使用国产算力设施训练或推理,或基于已备案的生成式基础模型开展 MaaS/智能体开发的,可按较高比例核定;未说明的不按这些档次核定。',
       major: '重大项目(选填)', majorHint: '国家级或省级重大项目的牵头单位可按重大项目档次申领(不受营收规则限制):填写项目名称,并引用本单位上传的“项目证明”。证明经审核通过后才按该档次核定;被退回的证明不能引用。',
       projectLevel: '项目级别', levels: { none: '非重大项目', provincial: '省级', national: '国家级' }, projectName: '项目名称', evidence: '项目证明',
       noEvidence: '尚无项目证明,请先上传', uploadEvidence: '上传项目证明', project: '项目',
