@@ -26,7 +26,16 @@ export interface Org {
   created_at: Instant
   qualified_until: string | null
   banned_until: string | null
+  /**
+   * Classes an officer recorded that a program's tiers or caps ask about (name order); absent
+   * from older servers (read as none). major_project_lead also shows here when the server
+   * derives it, but it is not recorded by hand.
+   */
+  classes?: string[]
 }
+
+/** The organisation classes an officer may record (POST /orgs/{id}/classes). */
+export const ORG_CLASSES = ['newly_settled_ai_firm', 'foundation_model_firm'] as const
 
 export interface NewOrg {
   uscc: string
@@ -102,6 +111,10 @@ export interface Contract {
   project_name: string
   project_level: string
   evidence_document_id: Id | null
+  /** Where the compute's chips come from ("" not stated); absent from older servers. */
+  chip_origin?: '' | (typeof CHIP_ORIGINS)[number] | string
+  /** MaaS or agent development on a filed (备案) generative foundation model; absent from older servers. */
+  uses_filed_model?: boolean
   /** What the organisation recorded paying on it (the sum of its payments). */
   paid?: Money
   created_at: Instant
@@ -167,7 +180,12 @@ export interface NewContract {
   project_name?: string
   project_level?: (typeof PROJECT_LEVELS)[number]
   evidence_document_id?: Id
+  /** Sent only when stated (omitted = ""), so an older server is not sent a field it does not know. */
+  chip_origin?: (typeof CHIP_ORIGINS)[number]
+  /** Sent only when true (omitted = false), for the same reason. */
+  uses_filed_model?: true
 }
+export const CHIP_ORIGINS = ['domestic', 'imported'] as const
 export const PROJECT_LEVELS = ['provincial', 'national'] as const
 
 export interface Application {
@@ -272,6 +290,9 @@ export const reviewDocument = (doc: Id, decision: 'approve' | 'reject', reason?:
   post<Doc>(`/documents/${doc}/review`, reason ? { decision, reason } : { decision })
 export const decideQualification = (org: Id, decision: 'approve' | 'refuse', reason?: string) =>
   post<Org>(`/orgs/${org}/qualification/decision`, reason ? { decision, reason } : { decision })
+/** An officer records an organisation class (answered with the organisation). */
+export const addOrgClass = (org: Id, cls: string) => post<Org>(`/orgs/${org}/classes`, { class: cls })
+export const removeOrgClass = (org: Id, cls: string) => request<Org>('DELETE', `/orgs/${org}/classes/${enc(cls)}`)
 export const documentUrl = (doc: Id) => `/api/v1/documents/${doc}/content`
 
 export const listRelatedParties = (owner: string) => get<Page<RelatedParty>>('/related-parties', { owner })

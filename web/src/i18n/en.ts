@@ -6,7 +6,7 @@ const en: typeof zh = {
   lang: { label: 'Language', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: 'Administrator', officer: 'Program officer', expert: 'Expert reviewer', provider: 'Provider', applicant: 'Applicant', auditor: 'Auditor' },
   menu: {
-    subsidies: 'Other subsidies', providerLists: 'Provider lists',
+    subsidies: 'Other subsidies', providerLists: 'Provider lists', orgClasses: 'Organisation classes',
     relatedParties: 'Related parties', conflicts: 'Conflicts of interest',
     network: 'Compute network', catalogue: 'Catalogue', jobs: 'Jobs', centers: 'My centers', bills: 'Metered bills',
     home: 'Home', programs: 'Programs & rules', quote: 'Quote', vouchers: 'Vouchers',
@@ -143,6 +143,19 @@ const en: typeof zh = {
       none: 'This account belongs to no applying organisation. Register one first.', registered: 'Registered', qualification: 'Qualification', until: 'valid until {d}',
       banned: 'Banned until', nextDocs: 'Next: upload the qualification documents and submit them →',
     },
+    orgClasses: {
+      title: 'Organisation classes',
+      intro: "Some programs' tiers or caps depend on a class of the organisation beyond its registration: Langfang gives a newly settled AI firm a one-off voucher, Hangzhou relaxes a foundation-model firm's yearly cap. Record or withdraw a class here once checked; quotes read it. A major-project lead comes from a contract naming a major project and is not recorded here.",
+      org: 'Organisation', classes: 'Classes', none: 'No class recorded', pick: 'Choose a class', add: 'Record class', added: 'Recorded: {name}', removed: 'Withdrawn: {name}',
+      empty: 'No organisation registered yet.',
+      names: { newly_settled_ai_firm: 'Newly settled AI firm', foundation_model_firm: 'Foundation-model firm', major_project_lead: 'Major-project lead' },
+      programs: { newly_settled_ai_firm: 'Langfang', foundation_model_firm: 'Hangzhou' },
+      hints: {
+        newly_settled_ai_firm: "Langfang's AI compute voucher: a one-off voucher for a newly settled AI firm (once per organisation)",
+        foundation_model_firm: "Hangzhou's compute voucher: a foundation-model firm's yearly cap is relaxed",
+        major_project_lead: 'Comes from a contract naming a major project',
+      },
+    },
     providerLists: {
       intro: "Some programs accept only the providers on their list (Qingyang's data-centre cluster, Beijing's compute partners, …). Put a provider on a program's list or take it off here; quotes check it.",
       provider: 'Provider', lists: 'On lists', none: 'On no list', add: 'Put on a list', pick: 'Choose a list', remove: 'Take off', removed: 'Taken off {tag}', added: 'Put on {tag}',
@@ -185,6 +198,9 @@ const en: typeof zh = {
       uploaded: 'Uploaded', replace: 'Upload again',
     },
     contracts: {
+      chipOrigin: 'Chip origin', chipOrigins: { none: 'Not stated', domestic: 'Domestic compute', imported: 'Not domestic' },
+      rateFacts: 'Chip origin and filed model (optional)', usesFiledModel: 'MaaS / agent development on a filed generative foundation model', filedModel: 'Filed model', facts: 'Chips / model',
+      rateFactsHint: 'Some programs (Hangzhou) set their rate by these: training or inference on domestic compute, or MaaS / agent development on a filed (备案) generative foundation model, may get a higher rate; left unstated, those tiers do not apply.',
       major: 'Major project (optional)', majorHint: 'The lead organisation of a national or provincial major project may apply under the major-project tier (past the revenue rule): name the project and cite a project-evidence document your organisation uploaded. The tier is granted once an officer approves the evidence; rejected evidence cannot be cited.',
       projectLevel: 'Project level', levels: { none: 'Not a major project', provincial: 'Provincial', national: 'National' }, projectName: 'Project name', evidence: 'Project evidence',
       noEvidence: 'No evidence yet: upload one', uploadEvidence: 'Upload project evidence', project: 'Project',

@@ -4,7 +4,7 @@ export default {
   lang: { label: '语言', 'zh-CN': '简体中文', en: 'English' },
   role: { admin: '管理员', officer: '项目主管', expert: '评审专家', provider: '算力供给方', applicant: '申领单位', auditor: '审计员' },
   menu: {
-    subsidies: '其他补贴登记', providerLists: '供给方名单',
+    subsidies: '其他补贴登记', providerLists: '供给方名单', orgClasses: '单位类别',
     relatedParties: '关联方管理', conflicts: '利益冲突申报',
     network: '算力网络', catalogue: '算力目录', jobs: '作业', centers: '我的算力中心', bills: '计量账单',
     home: '首页', programs: '政策与规则', quote: '额度测算', vouchers: '算力券',
@@ -141,6 +141,19 @@ export default {
       none: '当前账号未关联申领单位。请先注册单位。', registered: '注册时间', qualification: '资质审核', until: '有效期至 {d}',
       banned: '禁入期至', nextDocs: '下一步:上传资质材料并提交审核 →',
     },
+    orgClasses: {
+      title: '单位类别',
+      intro: '部分政策的档次或上限取决于单位注册信息之外的类别:廊坊对新落户人工智能企业发放一次性算力券,杭州对大模型企业放宽年度上限。经核实后在此为单位登记或撤销类别;测算申领额度时据此判断。重大项目牵头单位由登记了重大项目的合同认定,无需在此登记。',
+      org: '单位', classes: '类别', none: '未登记类别', pick: '选择类别', add: '登记类别', added: '已登记:{name}', removed: '已撤销:{name}',
+      empty: '还没有注册单位。',
+      names: { newly_settled_ai_firm: '新落户人工智能企业', foundation_model_firm: '大模型企业', major_project_lead: '重大项目牵头单位' },
+      programs: { newly_settled_ai_firm: '廊坊', foundation_model_firm: '杭州' },
+      hints: {
+        newly_settled_ai_firm: '廊坊市人工智能算力券:新落户人工智能企业一次性算力券(每个单位一次)',
+        foundation_model_firm: '杭州市算力券:大模型企业的年度额度上限放宽',
+        major_project_lead: '由登记了重大项目的合同认定',
+      },
+    },
     providerLists: {
       intro: '部分政策只认可其名单上的算力供给方(如庆阳数据中心集群、北京算力伙伴)。在此把供给方列入或移出各政策的名单;测算申领额度时据此判断。',
       provider: '供给方', lists: '所在名单', none: '未列入任何名单', add: '列入名单', pick: '选择名单', remove: '移出', removed: '已移出 {tag}', added: '已列入 {tag}',
@@ -183,6 +196,9 @@ export default {
       uploaded: '上传时间', replace: '重新上传',
     },
     contracts: {
+      chipOrigin: '算力来源', chipOrigins: { none: '未说明', domestic: '国产算力', imported: '非国产' },
+      rateFacts: '算力来源与模型备案(选填)', usesFiledModel: '基于已备案的生成式大模型开展 MaaS/智能体开发', filedModel: '已备案大模型', facts: '算力来源/备案',
+      rateFactsHint: '部分政策(如杭州)按这两项确定补贴比例:使用国产算力设施训练或推理,或基于已备案的生成式基础模型开展 MaaS/智能体开发的,可按较高比例核定;未说明的不按这些档次核定。',
       major: '重大项目(选填)', majorHint: '国家级或省级重大项目的牵头单位可按重大项目档次申领(不受营收规则限制):填写项目名称,并引用本单位上传的“项目证明”。证明经审核通过后才按该档次核定;被退回的证明不能引用。',
       projectLevel: '项目级别', levels: { none: '非重大项目', provincial: '省级', national: '国家级' }, projectName: '项目名称', evidence: '项目证明',
       noEvidence: '尚无项目证明,请先上传', uploadEvidence: '上传项目证明', project: '项目',

@@ -64,6 +64,7 @@ export const routes: RouteRecordRaw[] = [
       guarded('officer-related-parties', 'officer/related-parties', () => import('@/views/officer/RelatedPartiesView.vue')),
       guarded('officer-subsidies', 'officer/subsidies', () => import('@/views/officer/SubsidiesView.vue')),
       guarded('officer-provider-lists', 'officer/provider-lists', () => import('@/views/officer/ProviderListsView.vue')),
+      guarded('officer-org-classes', 'officer/org-classes', () => import('@/views/officer/OrgClassesView.vue')),
       guarded('expert-conflicts', 'expert/conflicts', () => import('@/views/expert/ConflictsView.vue')),
       guarded('expert-claims', 'expert/claims', () => import('@/views/expert/AssignedClaimsView.vue')),
       guarded('auditor-audit', 'auditor/audit', () => import('@/views/AuditView.vue')),

@@ -19,13 +19,13 @@ function pagesFor(role: Role): string[] {
 describe('pages by role match the API access rules (src/api/routes_*.cc)', () => {
   it('admin: not the officer, provider or expert steps the API refuses it; read pages, centers and jobs it may use', () => {
     expect(pagesFor('admin')).toEqual([
-      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-payouts', 'officer-pool',
+      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-org-classes', 'officer-payouts', 'officer-pool',
       'officer-redemptions', 'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'provider-centers', 'vouchers',
     ])
   })
-  it('auditor: pool, reports, payout batches, awards and redemptions, the related-party and subsidy registers, and the audit log', () => {
+  it('auditor: pool, reports, payout batches, awards and redemptions, the related-party and subsidy registers, organisation classes, and the audit log', () => {
     expect(pagesFor('auditor')).toEqual([
-      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-payouts', 'officer-pool',
+      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-org-classes', 'officer-payouts', 'officer-pool',
       'officer-redemptions', 'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'vouchers',
     ])
   })
@@ -39,6 +39,7 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
   it('officer: the audit log too; expert: notices (panel.assigned) and their panels\' vouchers', () => {
     expect(pagesFor('officer')).toContain('auditor-audit')
     expect(pagesFor('officer')).toContain('officer-redemptions')
+    expect(pagesFor('officer')).toContain('officer-org-classes')
     expect(pagesFor('officer')).not.toContain('applicant-redemptions')
     expect(pagesFor('officer')).not.toContain('provider-centers')
     expect(pagesFor('expert')).toEqual(['expert-claims', 'expert-conflicts', 'home', 'notices', 'programs', 'vouchers'])

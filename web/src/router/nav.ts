@@ -88,6 +88,9 @@ export const NAV: NavGroup[] = [
       { path: '/officer/related-parties', name: 'officer-related-parties', label: 'menu.relatedParties', roles: ['officer', 'admin', 'auditor'], icon: 'Connection' },
       // POST/DELETE /providers/{id}/tags: officer only.
       { path: '/officer/provider-lists', name: 'officer-provider-lists', label: 'menu.providerLists', roles: ['officer'], icon: 'Collection' },
+      // GET /orgs: officer, admin, auditor; POST/DELETE /orgs/{id}/classes: officer only (the
+      // page shows the controls to officers).
+      { path: '/officer/org-classes', name: 'officer-org-classes', label: 'menu.orgClasses', roles: ['officer', 'admin', 'auditor'], icon: 'PriceTag' },
       // GET /subsidies: officer, admin, auditor; POST /subsidies/import: officer only (the
       // page shows the import to officers).
       { path: '/officer/subsidies', name: 'officer-subsidies', label: 'menu.subsidies', roles: ['officer', 'admin', 'auditor'], icon: 'Upload' },

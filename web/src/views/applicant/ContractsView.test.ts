@@ -180,3 +180,68 @@ describe('ContractsView: evidence uploaded on the spot', () => {
     expect(JSON.parse(String(post.init.body))).toMatchObject({ project_level: 'provincial', project_name: '天府算力调度平台', evidence_document_id: 32 })
   })
 })
+
+describe("ContractsView: chip origin and filed model (Hangzhou's rate)", () => {
+  const ordinary = { org_id: 3, provider_id: 2, contract_no: 'HT-2024-021', amount: '2000000.00', signed_on: '2024-05-01', start_on: '2024-05-01', end_on: '2025-04-30', resource_class: 'intelligent_compute' }
+
+  it('sends neither field when not stated, even after choosing and unchoosing them', async () => {
+    const calls = serve([{ status: 201, body: { ...filed, project_name: '', project_level: '', evidence_document_id: null, chip_origin: '', uses_filed_model: false } }])
+    const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await fill(w)
+    await choose(w, 'contract-chip-origin', '国产算力')
+    await choose(w, 'contract-chip-origin', '未说明')
+    await w.get('[data-test=contract-filed-model] input').setValue(true)
+    await w.get('[data-test=contract-filed-model] input').setValue(false)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const post = calls.find((c) => c.init?.method === 'POST')!
+    expect(post.url).toBe('/api/v1/contracts')
+    expect(JSON.parse(String(post.init.body))).toEqual(ordinary)
+  })
+
+  it('sends chip_origin and uses_filed_model when stated', async () => {
+    const calls = serve([{ status: 201, body: { ...filed, chip_origin: 'domestic', uses_filed_model: true } }])
+    const w = mountWith(ContractsView, 'en', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    expect(w.text()).toContain('Some programs (Hangzhou) set their rate by these')
+    await fill(w)
+    await choose(w, 'contract-chip-origin', 'Domestic compute')
+    await w.get('[data-test=contract-filed-model] input').setValue(true)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const post = calls.find((c) => c.init?.method === 'POST')!
+    expect(JSON.parse(String(post.init.body))).toEqual({ ...ordinary, chip_origin: 'domestic', uses_filed_model: true })
+  })
+
+  it('sends an imported chip origin alone', async () => {
+    const calls = serve([{ status: 201, body: { ...filed, chip_origin: 'imported', uses_filed_model: false } }])
+    const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    await fill(w)
+    await choose(w, 'contract-chip-origin', '非国产')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const post = calls.find((c) => c.init?.method === 'POST')!
+    expect(JSON.parse(String(post.init.body))).toEqual({ ...ordinary, chip_origin: 'imported' })
+  })
+
+  it('shows each contract\'s chip origin and filed model in the list; an older server\'s contract as not stated', async () => {
+    const old = { ...filed, id: 20, contract_no: 'HT-2024-020', project_name: '', project_level: '', evidence_document_id: null }
+    const hz = { ...old, id: 22, contract_no: 'HZ-2024-001', chip_origin: 'domestic', uses_filed_model: true }
+    stubFetch((url) => {
+      if (url.startsWith('/api/v1/contracts')) return { status: 200, body: { items: [old, hz], next_cursor: null } }
+      return { status: 200, body: { items: [], next_cursor: null } }
+    })
+    const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
+    wrapper = w
+    await flushPromises()
+    expect(w.get('[data-test=contract-chip-HZ-2024-001]').text()).toBe('国产算力')
+    expect(w.get('[data-test=contract-filed-HZ-2024-001]').text()).toBe('已备案大模型')
+    expect(w.get('[data-test=contract-chip-HT-2024-020]').text()).toBe('未说明')
+    expect(w.find('[data-test=contract-filed-HT-2024-020]').exists()).toBe(false)
+  })
+})

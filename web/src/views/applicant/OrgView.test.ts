@@ -26,4 +26,16 @@ describe('OrgView', () => {
     await flushPromises()
     expect(wrapper.get('[data-test=org-banned]').text()).toBe('2026-05-09 24:00')
   })
+
+  it('shows the classes an officer recorded, read-only', async () => {
+    const calls = stubFetch((url) => url.startsWith('/api/v1/orgs/7') && !url.includes('documents')
+      ? { status: 200, body: { ...org, classes: ['foundation_model_firm'] } }
+      : { status: 200, body: { items: [], next_cursor: null } })
+    wrapper = mountWith(OrgView, 'zh-CN', {}, { id: '3', username: 'cd-firm', display_name: '成都示例', roles: ['applicant'], org_id: '7' })
+    await flushPromises()
+    expect(wrapper.get('[data-test=org-class-7-foundation_model_firm]').text()).toBe('大模型企业')
+    expect(wrapper.find('[data-test=org-class-pick-7]').exists()).toBe(false)
+    expect(wrapper.find('[data-test=org-classes-7] .el-tag__close').exists()).toBe(false)
+    expect(calls.some((c) => c.url.includes('/classes'))).toBe(false)
+  })
 })

@@ -100,3 +100,30 @@ describe('QueuesView: applications', () => {
     expect(decisions(calls)).toHaveLength(1)
   })
 })
+
+describe('QueuesView: qualifications', () => {
+  it("shows a submitted organisation's classes on its card, and the officer records one there", async () => {
+    const submitted = { ...org, type: 'enterprise', region: '廊坊', qualification: 'submitted', prior_year_revenue: null, classes: [] as string[] }
+    const calls: { url: string; init: RequestInit }[] = []
+    globalThis.fetch = (async (url: string, init: RequestInit = {}) => {
+      calls.push({ url, init })
+      const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+      if (init.method === 'POST') return json({ ...submitted, classes: [JSON.parse(String(init.body)).class] })
+      if (url.startsWith('/api/v1/orgs?') && new URL(url, 'http://x').searchParams.get('qualification') === 'submitted') return json({ items: [submitted], next_cursor: null })
+      return json({ items: [], next_cursor: null })
+    }) as typeof fetch
+    const w = mountWith(QueuesView, 'zh-CN', {}, 'officer')
+    wrapper = w
+    await flushPromises()
+    expect(w.get('[data-test=org-classes-7]').text()).toContain('未登记类别')
+    await w.get('[data-test=org-class-pick-7]').trigger('click')
+    await flushPromises()
+    ;[...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((e) => e.textContent?.includes('新落户人工智能企业'))!.click()
+    await flushPromises()
+    await w.get('[data-test=org-class-add-7]').trigger('click')
+    await flushPromises()
+    const post = calls.find((c) => c.init.method === 'POST')!
+    expect([post.url, JSON.parse(String(post.init.body))]).toEqual(['/api/v1/orgs/7/classes', { class: 'newly_settled_ai_firm' }])
+    expect(w.get('[data-test=org-class-7-newly_settled_ai_firm]').text()).toBe('新落户人工智能企业')
+  })
+})
