@@ -136,6 +136,14 @@ Result<routing::JobRequest> RequestFor(Platform& p, const Principal& actor, cons
       return MakeError(ErrorCode::kStateConflict, "voucher_id", "the voucher is " + v.status);
     }
     const policy::Program* program = p.FindProgram(v.program_id);
+    if (v.redeemed_by == "organisation") {
+      // No share of any bill: the organisation pays its provider in full and redeems the
+      // voucher afterwards with the invoice (redemptions.cc). Named on a job, it would be
+      // accepted and then never pay.
+      return MakeError(ErrorCode::kStateConflict, "voucher_id",
+                       "the voucher is redeemed by the organisation with invoices, not charged "
+                       "at settlement: submit the job without it");
+    }
     if (program != nullptr && program->deduction) {
       // The voucher's share of each bill, as basis points of the discounted price.
       const Rate share = program->deduction->share;

@@ -127,6 +127,17 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
   EXPECT_NE(settled.error().message.find("redeemed by the organisation"), std::string::npos)
       << settled.error().message;
 
+  // Nor can a job be billed to it (no share of any bill).
+  NewJob job;
+  job.name = "train";
+  job.resource_type = "gpu";
+  job.script = "#!/bin/sh\ntrue\n";
+  job.voucher_id = voucher_;
+  auto submitted = platform_->SubmitJob(As("bj-applicant"), job);
+  ASSERT_FALSE(submitted.ok());
+  EXPECT_EQ(submitted.error().code, ErrorCode::kStateConflict);
+  EXPECT_EQ(submitted.error().field, "voucher_id");
+
   // Invoice 1: 600,000.00 paid → 20 % = 120,000.00, held from the voucher at once.
   auto r1 = Redeem("FP-001", 600'000'00);
   ASSERT_TRUE(r1.ok()) << r1.error().ToString();
