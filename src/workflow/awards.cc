@@ -22,9 +22,6 @@ std::string Yuan(std::int64_t fen);
 
 namespace {
 
-// A bank transfer's reference: enough for any bank's, short enough for the audit detail.
-constexpr std::size_t kBankReferenceBytesMax = 200;
-
 constexpr const char* kSelectAward =
     "SELECT w.id, w.application_id, w.org_id, o.name, w.program_id, w.contract_id, "
     "c.contract_no, w.amount_fen, w.status, COALESCE(w.bank_reference, ''), w.awarded_at_us, "
@@ -169,33 +166,17 @@ Result<std::vector<Award>> Platform::ListAwards(const Principal& actor, const Pa
 Result<Award> Platform::PayAward(const Principal& actor, std::int64_t award_id,
                                  std::int64_t amount_fen, std::string bank_reference) {
   SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
-  if (amount_fen <= 0) {
-    return MakeError(amount_fen < 0 ? ErrorCode::kNegativeAmount : ErrorCode::kOutOfRange,
-                     "amount", "a payout is more than 0.00");
-  }
-  SUANLI_TRY(RequireText(bank_reference, "reference", kBankReferenceBytesMax));
+  SUANLI_TRY(ValidateBankPayout(amount_fen, bank_reference));
   State& s = *state_;
   return s.RunStep<Award>(actor, [&](StepContext& ctx) -> Result<Award> {
     SUANLI_ASSIGN(const AwardRow row, LoadAwardRow(ctx.db, award_id));
     const Award& before = row.award;
-    if (before.status == "paid") {
-      // The same bank transfer recorded again (a retry after a lost answer, perhaps under a new
-      // Idempotency-Key, which the server keeps only in memory) is that payout.
-      if (before.bank_reference == bank_reference && before.amount_fen == amount_fen) {
-        return before;
-      }
-      return MakeError(ErrorCode::kStateConflict, "reference",
-                       "the award was paid on " + before.paid_at->CstDate().ToString() +
-                           " under reference " + before.bank_reference);
-    }
-    if (before.status != "awarded") {
-      return MakeError(ErrorCode::kStateConflict, "award_id", "the award is " + before.status);
-    }
-    if (amount_fen != before.amount_fen) {
-      return MakeError(ErrorCode::kContradiction, "amount",
-                       "the award is " + Yuan(before.amount_fen) + ", not " + Yuan(amount_fen) +
-                           ": an award is paid whole, once");
-    }
+    SUANLI_ASSIGN(const bool replay,
+                  CheckWholePayout("award",
+                                   WholePayout{before.status, "awarded", before.amount_fen,
+                                               before.bank_reference, before.paid_at},
+                                   amount_fen, bank_reference));
+    if (replay) return before;
     // Checked at the payout, not only at the approval: a finding in another program bans the
     // organisation everywhere (its award in the finding's own program is withdrawn).
     SUANLI_ASSIGN(const Org org, LoadOrg(ctx.db, before.org_id));

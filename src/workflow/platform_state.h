@@ -376,6 +376,25 @@ struct MeteredBillNo {
   metering::Period days;
 };
 std::optional<MeteredBillNo> ParseMeteredBillNo(std::string_view bill_no);
+// Recording the bank transfer that pays what the program owes an organisation (an award, a
+// redemption): paid whole, once. A reference is at most 200 bytes (any bank's fits, and the
+// audit detail stays small).
+inline constexpr std::size_t kBankReferenceBytesMax = 200;
+// The payout's own fields: amount > 0 (kNegativeAmount / kOutOfRange), reference 1..200 bytes.
+Status ValidateBankPayout(std::int64_t amount_fen, std::string_view bank_reference);
+struct WholePayout {
+  std::string_view status;          // the row's
+  std::string_view payable_status;  // the status it can be paid in: "awarded", "submitted"
+  std::int64_t amount_fen = 0;
+  std::string_view bank_reference;  // "" until paid
+  std::optional<Instant> paid_at;
+};
+// Against the row, in the payout's step: true when it was paid already by this very transfer
+// (a retry: answer the row as it is); false when it is to be paid now; kStateConflict when paid
+// under another reference or not payable, kContradiction when `amount_fen` is not the whole.
+// `what` names it in the errors ("award", "redemption").
+Result<bool> CheckWholePayout(std::string_view what, const WholePayout& owed,
+                              std::int64_t amount_fen, const std::string& bank_reference);
 // Free text a person writes (a reason, a finding, a comment) goes into audit entries, whose
 // detail is at most audit::kDetailBytesMax: bounded well below it, so an over-long text is
 // refused on its own field before anything changes instead of failing the step at its audit.

@@ -298,6 +298,40 @@ Status RequireText(std::string_view value, std::string_view field, std::size_t m
   return OkStatus();
 }
 
+std::string Yuan(std::int64_t fen);  // vouchers.cc
+
+Status ValidateBankPayout(std::int64_t amount_fen, std::string_view bank_reference) {
+  if (amount_fen <= 0) {
+    return MakeError(amount_fen < 0 ? ErrorCode::kNegativeAmount : ErrorCode::kOutOfRange,
+                     "amount", "a payout is more than 0.00");
+  }
+  return RequireText(bank_reference, "reference", kBankReferenceBytesMax);
+}
+
+Result<bool> CheckWholePayout(std::string_view what, const WholePayout& owed,
+                              std::int64_t amount_fen, const std::string& bank_reference) {
+  if (owed.status == "paid") {
+    // The same bank transfer recorded again (a retry after a lost answer, perhaps under a new
+    // Idempotency-Key, which the server keeps only in memory) is that payout.
+    if (owed.bank_reference == bank_reference && owed.amount_fen == amount_fen) return true;
+    return MakeError(ErrorCode::kStateConflict, "reference",
+                     "the " + std::string(what) + " was paid on " +
+                         (owed.paid_at ? owed.paid_at->CstDate().ToString() : std::string("?")) +
+                         " under reference " + std::string(owed.bank_reference));
+  }
+  if (owed.status != owed.payable_status) {
+    return MakeError(ErrorCode::kStateConflict, std::string(what) + "_id",
+                     "the " + std::string(what) + " is " + std::string(owed.status));
+  }
+  if (amount_fen != owed.amount_fen) {
+    return MakeError(ErrorCode::kContradiction, "amount",
+                     "the " + std::string(what) + " is " + Yuan(owed.amount_fen) + ", not " +
+                         Yuan(amount_fen) + ": " + (what == "award" ? "an " : "a ") +
+                         std::string(what) + " is paid whole, once");
+  }
+  return false;
+}
+
 Error NotFound(std::string_view what, std::int64_t id) {
   return MakeError(ErrorCode::kNotFound, std::string(what) + "_id",
                    "no " + std::string(what) + " " + std::to_string(id));

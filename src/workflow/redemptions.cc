@@ -29,7 +29,6 @@ namespace {
 // An invoice number (发票号码): 20 digits for a fully digital invoice, less for older ones;
 // bounded so that it fits an audit entry and a bank's remittance line.
 constexpr std::size_t kInvoiceNoBytesMax = 64;
-constexpr std::size_t kBankReferenceBytesMax = 200;
 
 constexpr const char* kSelectRedemption =
     "SELECT r.id, r.voucher_id, r.org_id, o.name, r.program_id, c.contract_no, r.invoice_no, "
@@ -297,33 +296,17 @@ Result<Redemption> Platform::GetRedemption(const Principal& actor, std::int64_t 
 Result<Redemption> Platform::PayRedemption(const Principal& actor, std::int64_t redemption_id,
                                            std::int64_t amount_fen, std::string bank_reference) {
   SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
-  if (amount_fen <= 0) {
-    return MakeError(amount_fen < 0 ? ErrorCode::kNegativeAmount : ErrorCode::kOutOfRange,
-                     "amount", "a payout is more than 0.00");
-  }
-  SUANLI_TRY(RequireText(bank_reference, "reference", kBankReferenceBytesMax));
+  SUANLI_TRY(ValidateBankPayout(amount_fen, bank_reference));
   State& s = *state_;
   return s.RunStep<Redemption>(actor, [&](StepContext& ctx) -> Result<Redemption> {
     SUANLI_ASSIGN(const RedemptionRow row, LoadRedemptionRow(ctx.db, redemption_id));
     const Redemption& before = row.redemption;
-    if (before.status == "paid") {
-      // The same bank transfer recorded again (a retry after a lost answer) is that payout.
-      if (before.bank_reference == bank_reference && before.amount_fen == amount_fen) {
-        return before;
-      }
-      return MakeError(ErrorCode::kStateConflict, "reference",
-                       "the redemption was paid on " + before.decided_at->CstDate().ToString() +
-                           " under reference " + before.bank_reference);
-    }
-    if (before.status != "submitted") {
-      return MakeError(ErrorCode::kStateConflict, "redemption_id",
-                       "the redemption is " + before.status);
-    }
-    if (amount_fen != before.amount_fen) {
-      return MakeError(ErrorCode::kContradiction, "amount",
-                       "the redemption is " + Yuan(before.amount_fen) + ", not " +
-                           Yuan(amount_fen) + ": a redemption is paid whole, once");
-    }
+    SUANLI_ASSIGN(const bool replay,
+                  CheckWholePayout("redemption",
+                                   WholePayout{before.status, "submitted", before.amount_fen,
+                                               before.bank_reference, before.decided_at},
+                                   amount_fen, bank_reference));
+    if (replay) return before;
     SUANLI_ASSIGN(const Org org, LoadOrg(ctx.db, before.org_id));
     SUANLI_TRY(RequireNotBanned(org, ctx.now));
     VoucherEntry* v = s.vouchers.Find(before.voucher_id);
