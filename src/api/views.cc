@@ -296,6 +296,7 @@ json::object View(const Reconciliation& r) {
           {"settlements_checked", r.settlements},
           {"moves_checked", r.moves},
           {"audit_entries_checked", r.audit_entries},
+          {"records_checked", r.records},
           {"moves_waiting", r.waiting},
           {"differences_total", r.differences_total},
           {"differences", std::move(differences)},

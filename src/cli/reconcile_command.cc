@@ -49,9 +49,11 @@ int RunReconcile(const std::string& dir, const std::string& programs, bool json)
   if (json) {
     std::printf("%s\n", boost::json::serialize(api::View(*r)).c_str());
   } else {
-    std::printf("%lld transfers, %lld settlements, %lld outbox moves, %lld audit entries checked\n",
+    std::printf("%lld transfers, %lld settlements, %lld outbox moves, %lld audit entries, "
+                "%lld records checked\n",
                 static_cast<long long>(r->transfers), static_cast<long long>(r->settlements),
-                static_cast<long long>(r->moves), static_cast<long long>(r->audit_entries));
+                static_cast<long long>(r->moves), static_cast<long long>(r->audit_entries),
+                static_cast<long long>(r->records));
     for (const std::string& d : r->differences) std::printf("difference: %s\n", d.c_str());
     if (r->rebuilt_total > 0) {
       std::printf("%lld settlement(s) rest on the ledger alone (rebuilt at a start-up); check "
@@ -61,7 +63,7 @@ int RunReconcile(const std::string& dir, const std::string& programs, bool json)
       std::printf("\n");
     }
     std::printf("reconciliation: %s\n",
-                r->ok() ? "the ledger agrees with the records"
+                r->ok() ? "the ledger, the records and the audit log agree"
                         : (std::to_string(r->differences_total) + " difference(s)").c_str());
   }
   return r->ok() ? 0 : 1;

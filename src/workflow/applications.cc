@@ -224,12 +224,6 @@ Result<policy::Case> BuildCase(Platform::State& s, storage::Db& db, const policy
   return k;
 }
 
-std::string ApplicationJson(const Application& a) {
-  return "{\"id\":" + std::to_string(a.id) + ",\"status\":" + Quoted(a.status) +
-         ",\"quoted_fen\":" + std::to_string(a.quoted_fen) + ",\"granted_fen\":" +
-         (a.granted_fen ? std::to_string(*a.granted_fen) : "null") + "}";
-}
-
 // The failed reasons of a quote, one per line: "code: message (clause)".
 std::string FailedReasons(const policy::QuoteResult& q) {
   std::string out;
@@ -288,8 +282,7 @@ Result<Application> Platform::Apply(const Principal& actor, std::string_view pro
     ins.Bind(6, quote_json).Bind(7, FailedReasons(quote)).Bind(8, ctx.now.micros());
     SUANLI_TRY(ins.Run());
     SUANLI_ASSIGN(const Application a, LoadApplication(ctx.db, ctx.db.LastInsertRowid()));
-    SUANLI_TRY(ctx.Audit("application.submit", "application/" + std::to_string(a.id), "",
-                         ApplicationJson(a)));
+    SUANLI_TRY(ctx.AuditChange("application.submit", "application/" + std::to_string(a.id), ""));
     return a;
   });
 }
@@ -344,14 +337,15 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     SUANLI_ASSIGN(const Org org, LoadOrg(ctx.db, before.org_id));
     const std::string object = "application/" + std::to_string(application_id);
     const std::string recipient = "org/" + std::to_string(org.id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     if (!approve) {
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE applications SET status = 'refused', "
                                             "reasons = ?2, decided_by = ?3, decided_at_us = ?4 "
                                             "WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, application_id).Bind(2, reasons).Bind(3, actor.user_id).Bind(4, ctx.now.micros()).Run());
       SUANLI_ASSIGN(const Application after, LoadApplication(ctx.db, application_id));
-      SUANLI_TRY(ctx.Audit("application.refuse", object, ApplicationJson(before),
-                           ApplicationJson(after), "{\"reasons\":" + Quoted(reasons) + "}"));
+      SUANLI_TRY(ctx.AuditChange("application.refuse", object, std::move(state_before),
+                                 "{\"reasons\":" + Quoted(reasons) + "}"));
       SUANLI_TRY(AddNotice(ctx, recipient, "application.refused", object,
                            "算力券申请未通过:" + reasons, "Voucher application refused: " + reasons));
       return after;
@@ -380,10 +374,9 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
       SUANLI_ASSIGN(const std::int64_t award_id,
                     IssueAward(ctx, *program, application_id, org, contract.id, grant));
       SUANLI_ASSIGN(const Application after, LoadApplication(ctx.db, application_id));
-      SUANLI_TRY(ctx.Audit("application.approve", object, ApplicationJson(before),
-                           ApplicationJson(after),
-                           "{\"award_id\":" + std::to_string(award_id) + ",\"grant_fen\":" +
-                               std::to_string(grant) + "}"));
+      SUANLI_TRY(ctx.AuditChange("application.approve", object, std::move(state_before),
+                                 "{\"award_id\":" + std::to_string(award_id) +
+                                     ",\"grant_fen\":" + std::to_string(grant) + "}"));
       return after;
     }
     if (!quote.expires_at) {
@@ -437,10 +430,11 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     auto pending = std::make_shared<std::unique_ptr<VoucherEntry>>(std::move(entry));
     ctx.OnCommit([&s, pending] { s.vouchers.Insert(std::move(*pending)); });
     SUANLI_ASSIGN(const Application after, LoadApplication(ctx.db, application_id));
-    SUANLI_TRY(ctx.Audit("application.approve", object, ApplicationJson(before),
-                         ApplicationJson(after),
-                         "{\"voucher_id\":" + std::to_string(voucher_id) + ",\"grant_fen\":" +
-                             std::to_string(grant) + "}"));
+    SUANLI_TRY(ctx.AuditChange("application.approve", object, std::move(state_before),
+                               "{\"voucher_id\":" + std::to_string(voucher_id) +
+                                   ",\"grant_fen\":" + std::to_string(grant) + "}"));
+    SUANLI_TRY(ctx.AuditChange("voucher.issue", "voucher/" + std::to_string(voucher_id), "",
+                               "{\"application_id\":" + std::to_string(application_id) + "}"));
     SUANLI_TRY(AddNotice(ctx, recipient, "voucher.issued", "voucher/" + std::to_string(voucher_id),
                          "算力券已发放:" + Yuan(grant) + ",有效期至 " +
                              quote.expires_at->ToString(),

@@ -57,12 +57,6 @@ Result<AwardRow> LoadAwardRow(storage::Db& db, std::int64_t id) {
   return AwardRow{ReadAward(q), AccountId(static_cast<std::uint64_t>(q.Int(12)))};
 }
 
-std::string AwardJson(const Award& a) {
-  return "{\"id\":" + std::to_string(a.id) + ",\"status\":" + Quoted(a.status) +
-         ",\"amount_fen\":" + std::to_string(a.amount_fen) + ",\"bank_reference\":" +
-         Quoted(a.bank_reference) + "}";
-}
-
 }  // namespace
 
 bool PaysAwards(const policy::Program& program) {
@@ -91,6 +85,8 @@ Result<std::int64_t> IssueAward(StepContext& ctx, const policy::Program& program
   ins.Bind(5, static_cast<std::int64_t>(account.value)).Bind(6, amount_fen);
   SUANLI_TRY(ins.Bind(7, ctx.now.micros()).Run());
   const std::int64_t award_id = ctx.db.LastInsertRowid();
+  SUANLI_TRY(ctx.AuditChange("award.grant", "award/" + std::to_string(award_id), "",
+                             "{\"application_id\":" + std::to_string(application_id) + "}"));
   SUANLI_TRY(ctx.Move(PlannedMove{"award/" + program.id + "/app-" + std::to_string(application_id),
                                   GrantSource(s, program), account, amount_fen, 0, kCodeAward,
                                   static_cast<std::uint64_t>(award_id)}));
@@ -125,11 +121,12 @@ Result<std::int64_t> WithdrawAwards(StepContext& ctx, const policy::Program& pro
                                     AccountId(static_cast<std::uint64_t>(o.account)),
                                     GrantSource(ctx.state, program), o.amount_fen, 0,
                                     kCodeAwardWithdrawn, static_cast<std::uint64_t>(o.id)}));
+    const std::string object = "award/" + std::to_string(o.id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE awards SET status = 'withdrawn' WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, o.id).Run());
-    SUANLI_TRY(ctx.Audit("award.withdraw", "award/" + std::to_string(o.id),
-                         "{\"status\":\"awarded\"}", "{\"status\":\"withdrawn\"}",
-                         "{\"amount_fen\":" + std::to_string(o.amount_fen) + "}"));
+    SUANLI_TRY(ctx.AuditChange("award.withdraw", object, std::move(state_before),
+                               "{\"amount_fen\":" + std::to_string(o.amount_fen) + "}"));
     total += o.amount_fen;
   }
   return total;
@@ -184,6 +181,8 @@ Result<Award> Platform::PayAward(const Principal& actor, std::int64_t award_id,
     SUANLI_ASSIGN(const AccountId payout,
                   s.EnsureAccount("prog/" + before.program_id + "/award-payout",
                                   ledger::AccountKind::kPayout, 0));
+    const std::string object = "award/" + std::to_string(award_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE awards SET status = 'paid', bank_reference = "
                                           "?2, paid_by = ?3, paid_at_us = ?4 WHERE id = ?1"));
     up.Bind(1, award_id).Bind(2, bank_reference).Bind(3, actor.user_id);
@@ -192,8 +191,7 @@ Result<Award> Platform::PayAward(const Principal& actor, std::int64_t award_id,
                                     before.amount_fen, 0, kCodeAwardPayout,
                                     static_cast<std::uint64_t>(award_id)}));
     SUANLI_ASSIGN(const AwardRow after, LoadAwardRow(ctx.db, award_id));
-    const std::string object = "award/" + std::to_string(award_id);
-    SUANLI_TRY(ctx.Audit("award.pay", object, AwardJson(before), AwardJson(after.award)));
+    SUANLI_TRY(ctx.AuditChange("award.pay", object, std::move(state_before)));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(before.org_id), "award.paid", object,
                          "算力补贴 " + Yuan(before.amount_fen) + " 已拨付,银行流水号 " +
                              bank_reference,

@@ -74,12 +74,6 @@ Result<Claim> LoadClaim(storage::Db& db, std::int64_t id) {
   return c;
 }
 
-static std::string ClaimJson(const Claim& c) {
-  return "{\"id\":" + std::to_string(c.id) + ",\"status\":" + Quoted(c.status) +
-         ",\"claimed_fen\":" + std::to_string(c.claimed_fen) + ",\"approved_fen\":" +
-         (c.approved_fen ? std::to_string(*c.approved_fen) : "null") + "}";
-}
-
 static bool OnPanel(const Claim& c, std::int64_t user_id) {
   return std::find(c.panel.begin(), c.panel.end(), user_id) != c.panel.end();
 }
@@ -173,7 +167,7 @@ Result<Claim> Platform::CompileClaim(const Principal& actor, std::string_view pr
       return MakeError(ErrorCode::kStateConflict, "period",
                        "no unclaimed settlements in " + q.ToString());
     }
-    SUANLI_TRY(ctx.Audit("claim.compile", "claim/" + std::to_string(claim_id), "", ClaimJson(c)));
+    SUANLI_TRY(ctx.AuditChange("claim.compile", "claim/" + std::to_string(claim_id), ""));
     return c;
   });
 }
@@ -270,12 +264,13 @@ Result<Claim> Platform::SubmitClaim(const Principal& actor, std::int64_t claim_i
       return MakeError(ErrorCode::kNotEligible, "claim_id",
                        related.Text(0) + " and the provider are related parties (seed 000 §五(一))");
     }
+    const std::string object = "claim/" + std::to_string(claim_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE claims SET status = 'submitted', "
                                           "submitted_at_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, claim_id).Bind(2, ctx.now.micros()).Run());
     SUANLI_ASSIGN(const Claim after, LoadClaim(ctx.db, claim_id));
-    SUANLI_TRY(ctx.Audit("claim.submit", "claim/" + std::to_string(claim_id), ClaimJson(before),
-                         ClaimJson(after)));
+    SUANLI_TRY(ctx.AuditChange("claim.submit", object, std::move(state_before)));
     return after;
   });
 }
@@ -339,6 +334,8 @@ Result<Claim> Platform::AssignPanel(const Principal& actor, std::int64_t claim_i
     if (before.status != "submitted" && before.status != "under_review") {
       return MakeError(ErrorCode::kStateConflict, "claim_id", "the claim is " + before.status);
     }
+    const std::string object = "claim/" + std::to_string(claim_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));  // with its panel and opinions
     for (std::int64_t member : before.panel) {
       if (std::find(expert_ids.begin(), expert_ids.end(), member) != expert_ids.end()) continue;
       for (const char* sql : {"DELETE FROM opinions WHERE claim_id = ?1 AND expert_id = ?2",
@@ -375,8 +372,8 @@ Result<Claim> Platform::AssignPanel(const Principal& actor, std::int64_t claim_i
     SUANLI_ASSIGN(const Claim after, LoadClaim(ctx.db, claim_id));
     std::string ids;
     for (auto e : expert_ids) ids += (ids.empty() ? "" : ",") + std::to_string(e);
-    SUANLI_TRY(ctx.Audit("claim.panel", "claim/" + std::to_string(claim_id), ClaimJson(before),
-                         ClaimJson(after), "{\"experts\":[" + ids + "]}"));
+    SUANLI_TRY(ctx.AuditChange("claim.panel", object, std::move(state_before),
+                               "{\"experts\":[" + ids + "]}"));
     return after;
   });
 }
@@ -416,14 +413,16 @@ Result<Claim> Platform::RecordOpinion(const Principal& actor, std::int64_t claim
       return MakeError(ErrorCode::kContradiction, "approved_amount",
                        "a partial approval lies strictly between 0 and the claimed amount");
     }
+    const std::string object = "claim/" + std::to_string(claim_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT OR REPLACE INTO opinions (claim_id, expert_id, "
                                            "decision, approved_fen, comment, at_us) VALUES "
                                            "(?1,?2,?3,?4,?5,?6)"));
     ins.Bind(1, claim_id).Bind(2, actor.user_id).Bind(3, decision).Bind(4, amount);
     SUANLI_TRY(ins.Bind(5, comment).Bind(6, ctx.now.micros()).Run());
-    SUANLI_TRY(ctx.Audit("claim.opinion", "claim/" + std::to_string(claim_id), "", "",
-                         "{\"decision\":" + Quoted(decision) + ",\"approved_fen\":" +
-                             std::to_string(amount) + "}"));
+    SUANLI_TRY(ctx.AuditChange("claim.opinion", object, std::move(state_before),
+                               "{\"decision\":" + Quoted(decision) + ",\"approved_fen\":" +
+                                   std::to_string(amount) + "}"));
     return LoadClaim(ctx.db, claim_id);
   });
 }
@@ -460,13 +459,15 @@ Result<Claim> Platform::DecideClaim(const Principal& actor, std::int64_t claim_i
     const std::string status = approved == before.claimed_fen ? "approved"
                                : approved == 0               ? "refused"
                                                              : "partly_approved";
+    const std::string object = "claim/" + std::to_string(claim_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE claims SET status = ?2, approved_fen = ?3, "
                                           "decision_reason = ?4, decided_at_us = ?5 WHERE id = ?1"));
     up.Bind(1, claim_id).Bind(2, status).Bind(3, approved).Bind(4, reason);
     SUANLI_TRY(up.Bind(5, ctx.now.micros()).Run());
     SUANLI_ASSIGN(const Claim after, LoadClaim(ctx.db, claim_id));
-    SUANLI_TRY(ctx.Audit("claim.decide", "claim/" + std::to_string(claim_id), ClaimJson(before),
-                         ClaimJson(after), "{\"reason\":" + Quoted(reason) + "}"));
+    SUANLI_TRY(ctx.AuditChange("claim.decide", object, std::move(state_before),
+                               "{\"reason\":" + Quoted(reason) + "}"));
     SUANLI_TRY(AddNotice(ctx, "provider/" + std::to_string(before.provider_id), "claim.decided",
                          "claim/" + std::to_string(claim_id),
                          "兑付申请 #" + std::to_string(claim_id) + " 评审结果:核定 " + Yuan(approved),

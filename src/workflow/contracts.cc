@@ -131,15 +131,6 @@ static Status RequireProjectEvidence(storage::Db& db, const NewContract& c) {
   return OkStatus();
 }
 
-static std::string ContractJson(const Contract& c) {
-  return "{\"id\":" + std::to_string(c.id) + ",\"org_id\":" + std::to_string(c.org_id) +
-         ",\"provider_id\":" + std::to_string(c.provider_id) + ",\"contract_no\":" +
-         Quoted(c.contract_no) + ",\"amount_fen\":" + std::to_string(c.amount_fen) +
-         ",\"signed_on\":\"" + c.signed_on.ToString() + "\",\"project_level\":" +
-         Quoted(c.project_level) + ",\"chip_origin\":" + Quoted(c.chip_origin) +
-         ",\"uses_filed_model\":" + (c.uses_filed_model ? "true" : "false") + "}";
-}
-
 Result<Contract> Platform::FileContract(const Principal& actor, const NewContract& c) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
   SUANLI_TRY(RequireOrgAccess(actor, c.org_id));
@@ -202,8 +193,7 @@ Result<Contract> Platform::FileContract(const Principal& actor, const NewContrac
       return st.error();
     }
     SUANLI_ASSIGN(const Contract out, LoadContract(ctx.db, ctx.db.LastInsertRowid()));
-    SUANLI_TRY(ctx.Audit("contract.file", "contract/" + std::to_string(out.id), "",
-                         ContractJson(out)));
+    SUANLI_TRY(ctx.AuditChange("contract.file", "contract/" + std::to_string(out.id), ""));
     return out;
   });
 }

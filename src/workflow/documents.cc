@@ -15,7 +15,6 @@ namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);  // orgs.cc
 Result<std::pair<std::string, std::int64_t>> SplitOwner(std::string_view owner);  // claims.cc
-std::string OrgJson(const Org& o);
 
 namespace {
 
@@ -75,12 +74,6 @@ Status WriteBlob(const fs::path& dir, const std::string& sha, std::string_view b
   fs::rename(tmp, target, ec);
   if (ec) return MakeError(ErrorCode::kIo, "file", "cannot store " + target.string());
   return OkStatus();
-}
-
-std::string DocumentJson(const Document& d) {
-  return "{\"id\":" + std::to_string(d.id) + ",\"owner\":" + Quoted(d.owner) +
-         ",\"kind\":" + Quoted(d.kind) + ",\"sha256\":\"" + d.sha256 + "\",\"status\":" +
-         Quoted(d.status) + ",\"reason\":" + Quoted(d.reason) + "}";
 }
 
 // The latest document of each kind for `owner`.
@@ -197,8 +190,7 @@ Result<Document> Platform::UploadDocument(const Principal& actor, std::string ow
     ins.Bind(5, *media).Bind(6, filename).Bind(7, actor.user_id).Bind(8, ctx.now.micros());
     SUANLI_TRY(ins.Run());
     SUANLI_ASSIGN(const Document d, LoadDocument(ctx.db, ctx.db.LastInsertRowid()));
-    SUANLI_TRY(ctx.Audit("document.upload", "document/" + std::to_string(d.id), "",
-                         DocumentJson(d)));
+    SUANLI_TRY(ctx.AuditChange("document.upload", "document/" + std::to_string(d.id), ""));
     return d;
   });
 }
@@ -249,14 +241,15 @@ Result<Document> Platform::ReviewDocument(const Principal& actor, std::int64_t d
       return MakeError(ErrorCode::kStateConflict, "document_id",
                        "already " + before.status + "; a new upload starts a new review");
     }
+    const std::string object = "document/" + std::to_string(document_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE documents SET status = ?2, reason = ?3, "
                                           "reviewed_by = ?4, reviewed_at_us = ?5 WHERE id = ?1"));
     up.Bind(1, document_id).Bind(2, approve ? "approved" : "rejected").Bind(3, reason);
     SUANLI_TRY(up.Bind(4, actor.user_id).Bind(5, ctx.now.micros()).Run());
     SUANLI_ASSIGN(const Document after, LoadDocument(ctx.db, document_id));
-    SUANLI_TRY(ctx.Audit(approve ? "document.approve" : "document.reject",
-                         "document/" + std::to_string(document_id), DocumentJson(before),
-                         DocumentJson(after), "{\"reason\":" + Quoted(reason) + "}"));
+    SUANLI_TRY(ctx.AuditChange(approve ? "document.approve" : "document.reject", object,
+                               std::move(state_before), "{\"reason\":" + Quoted(reason) + "}"));
     return after;
   });
 }
@@ -275,11 +268,12 @@ Result<Org> Platform::SubmitQualification(const Principal& actor, std::int64_t o
     if (!missing.empty()) {
       return MakeError(ErrorCode::kMissingField, "documents", "missing: " + Join(missing));
     }
+    const std::string object = "org/" + std::to_string(org_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE orgs SET qualification = 'submitted' WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, org_id).Run());
     SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
-    SUANLI_TRY(ctx.Audit("qualification.submit", "org/" + std::to_string(org_id),
-                         OrgJson(before), OrgJson(after)));
+    SUANLI_TRY(ctx.AuditChange("qualification.submit", object, std::move(state_before)));
     return after;
   });
 }
@@ -308,15 +302,16 @@ Result<Org> Platform::DecideQualification(const Principal& actor, std::int64_t o
     }
     // Qualification lasts for the program year (seed 000: 当年度).
     const std::string until = std::to_string(ctx.now.CstDate().year()) + "-12-31";
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf("org/" + std::to_string(org_id)));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE orgs SET qualification = ?2, qualified_until = "
                                           "?3 WHERE id = ?1"));
     up.Bind(1, org_id).Bind(2, approve ? "approved" : "rejected");
     up.Bind(3, approve ? std::optional<std::string>(until) : std::nullopt);
     SUANLI_TRY(up.Run());
     SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
-    SUANLI_TRY(ctx.Audit(approve ? "qualification.approve" : "qualification.reject",
-                         "org/" + std::to_string(org_id), OrgJson(before), OrgJson(after),
-                         "{\"reason\":" + Quoted(reason) + "}"));
+    SUANLI_TRY(ctx.AuditChange(approve ? "qualification.approve" : "qualification.reject",
+                               "org/" + std::to_string(org_id), std::move(state_before),
+                               "{\"reason\":" + Quoted(reason) + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org_id), "qualification.decided",
                          "org/" + std::to_string(org_id),
                          approve ? "单位资质审核已通过,有效期至" + until

@@ -22,7 +22,6 @@
 namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);
-std::string OrgJson(const Org& o);
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
 std::string Yuan(std::int64_t fen);
@@ -223,8 +222,12 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
         out.used_recovered_fen += used;
       }
       closed.push_back(Closed{v->id, used, claw});
+      SUANLI_ASSIGN(std::string voucher_before, ctx.StateOf("voucher/" + vid));
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'clawed_back' WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, v->id).Run());
+      SUANLI_TRY(ctx.AuditChange("voucher.claw", "voucher/" + vid, std::move(voucher_before),
+                                 "{\"used_fen\":" + std::to_string(used) + ",\"clawed\":" +
+                                     (claw ? "true" : "false") + "}"));
     }
     // An award of the program not yet paid is withdrawn, back where it was drawn from: a
     // subsidy obtained by fraud is not paid (awards.cc).
@@ -254,13 +257,32 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
                                       static_cast<std::uint64_t>(award_id)}));
       out.used_recovered_fen += amount_fen;
     }
+    const std::string org_object = "org/" + std::to_string(org_id);
+    SUANLI_ASSIGN(std::string org_before, ctx.StateOf(org_object));
     SUANLI_ASSIGN(auto ban, ctx.db.Prepare("UPDATE orgs SET banned_until_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(ban.Bind(1, org_id).Bind(2, until.micros()).Run());
-    SUANLI_ASSIGN(auto refuse, ctx.db.Prepare(
-                                   "UPDATE applications SET status = 'refused', reasons = "
-                                   "'fraud finding: organisation banned' WHERE org_id = ?1 AND "
-                                   "status IN ('submitted', 'waitlisted')"));
-    SUANLI_TRY(refuse.Bind(1, org_id).Run());
+    // Its applications still waiting are refused, each on the log with its state.
+    SUANLI_ASSIGN(auto waiting, ctx.db.Prepare("SELECT id FROM applications WHERE org_id = ?1 AND "
+                                               "status IN ('submitted', 'waitlisted') ORDER BY id"));
+    waiting.Bind(1, org_id);
+    std::vector<std::int64_t> refused_ids;
+    while (true) {
+      SUANLI_ASSIGN(const bool row, waiting.Step());
+      if (!row) break;
+      refused_ids.push_back(waiting.Int(0));
+    }
+    waiting.Reset();
+    constexpr const char* kFraudRefusal = "fraud finding: organisation banned";
+    SUANLI_ASSIGN(auto refuse, ctx.db.Prepare("UPDATE applications SET status = 'refused', "
+                                              "reasons = ?2 WHERE id = ?1"));
+    for (const std::int64_t application_id : refused_ids) {
+      const std::string object = "application/" + std::to_string(application_id);
+      SUANLI_ASSIGN(std::string application_before, ctx.StateOf(object));
+      refuse.Reset();
+      SUANLI_TRY(refuse.Bind(1, application_id).Bind(2, kFraudRefusal).Run());
+      SUANLI_TRY(ctx.AuditChange("application.refuse", object, std::move(application_before),
+                                 "{\"reasons\":" + Quoted(kFraudRefusal) + "}"));
+    }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO enforcements (org_id, program_id, finding, "
                                            "voucher_clawed_fen, used_recovered_fen, "
                                            "banned_until_us, at_us) VALUES (?1,?2,?3,0,?4,?5,?6)"));
@@ -275,13 +297,13 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       closes.Bind(1, out.id).Bind(2, c.voucher_id).Bind(3, c.used_planned_fen);
       SUANLI_TRY(closes.Bind(4, std::int64_t{c.claw_planned}).Run());
     }
-    SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
-    SUANLI_TRY(ctx.Audit("enforcement.fraud", "org/" + std::to_string(org_id), OrgJson(before),
-                         OrgJson(after), "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
-                                             Quoted(program->id) + ",\"awards_withdrawn_fen\":" +
-                                             std::to_string(awards_withdrawn_fen) +
-                                             ",\"redemptions_refused_fen\":" +
-                                             std::to_string(redemptions_refused_fen) + "}"));
+    SUANLI_TRY(ctx.AuditChange("enforcement.fraud", org_object, std::move(org_before),
+                               "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
+                                   Quoted(program->id) + ",\"enforcement_id\":" +
+                                   std::to_string(out.id) + ",\"awards_withdrawn_fen\":" +
+                                   std::to_string(awards_withdrawn_fen) +
+                                   ",\"redemptions_refused_fen\":" +
+                                   std::to_string(redemptions_refused_fen) + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org_id), "enforcement.fraud",
                          "enforcement/" + std::to_string(out.id),
                          "经查实存在弄虚作假行为:算力券已收回,已使用金额需退回,禁止申报至 " +

@@ -48,10 +48,12 @@ Status Platform::RunExpiry() {
                                           ledger::kLapse | ledger::kBalancingDebit, kCodeLapse,
                                           static_cast<std::uint64_t>(v->id)}));
         }
+        SUANLI_ASSIGN(std::string state_before, ctx.StateOf("voucher/" + vid));
         SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE vouchers SET status = 'lapsed' WHERE id = ?1"));
         SUANLI_TRY(up.Bind(1, v->id).Run());
-        SUANLI_TRY(ctx.Audit("voucher.lapse", "voucher/" + vid, "", "",
-                             "{\"remaining_fen\":" + std::to_string(v->remaining_fen()) + "}"));
+        SUANLI_TRY(ctx.AuditChange("voucher.lapse", "voucher/" + vid, std::move(state_before),
+                                   "{\"remaining_fen\":" + std::to_string(v->remaining_fen()) +
+                                       "}"));
         SUANLI_TRY(AddNotice(ctx, recipient, "expiry.lapsed", "voucher/" + vid,
                              "算力券 #" + vid + " 已过期,未使用的 " + Yuan(v->remaining_fen()) + " 已失效",
                              "Voucher #" + vid + " has expired; the unused " +

@@ -38,6 +38,8 @@ Result<Org> Platform::SetOrgClass(const Principal& actor, std::int64_t org_id,
     const bool was =
         std::find(before.classes.begin(), before.classes.end(), cls) != before.classes.end();
     if (was == listed) return before;  // already so: nothing to change or audit
+    const std::string object = "org/" + std::to_string(org_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));  // its classes are in it
     SUANLI_ASSIGN(auto change,
                   ctx.db.Prepare(listed ? "INSERT INTO org_classes (org_id, class, listed_at_us) "
                                           "VALUES (?1, ?2, ?3)"
@@ -45,9 +47,8 @@ Result<Org> Platform::SetOrgClass(const Principal& actor, std::int64_t org_id,
                                           "?2 AND ?3 = ?3"));
     SUANLI_TRY(change.Bind(1, org_id).Bind(2, cls).Bind(3, ctx.now.micros()).Run());
     SUANLI_ASSIGN(const Org after, LoadOrg(ctx.db, org_id));
-    SUANLI_TRY(ctx.Audit(listed ? "org.class.list" : "org.class.unlist",
-                         "org/" + std::to_string(org_id), "", "",
-                         "{\"class\":" + Quoted(cls) + "}"));
+    SUANLI_TRY(ctx.AuditChange(listed ? "org.class.list" : "org.class.unlist", object,
+                               std::move(state_before), "{\"class\":" + Quoted(cls) + "}"));
     return after;
   });
 }

@@ -79,14 +79,6 @@ Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id) {
   return ReadOrg(q);
 }
 
-std::string OrgJson(const Org& o) {
-  return "{\"id\":" + std::to_string(o.id) + ",\"uscc\":" + Quoted(o.uscc) +
-         ",\"name\":" + Quoted(o.name) + ",\"qualification\":" + Quoted(o.qualification) +
-         ",\"credit_status\":" + Quoted(o.credit_status) +
-         ",\"blacklisted\":" + (o.blacklisted ? "true" : "false") + ",\"banned_until_us\":" +
-         (o.banned_until ? std::to_string(o.banned_until->micros()) : "null") + "}";
-}
-
 Result<Org> Platform::RegisterOrg(const NewOrg& org) {
   SUANLI_TRY(ValidateNewOrg(org));
   const Principal anonymous = [] {
@@ -129,7 +121,7 @@ Result<Org> Platform::RegisterOrg(const NewOrg& org) {
     admin.org_id = id;
     SUANLI_TRY(InsertUser(ctx.state, ctx, admin, /*org_admin=*/true));
     SUANLI_ASSIGN(const Org created, LoadOrg(ctx.db, id));
-    SUANLI_TRY(ctx.Audit("org.register", "org/" + std::to_string(id), "", OrgJson(created)));
+    SUANLI_TRY(ctx.AuditChange("org.register", "org/" + std::to_string(id), ""));
     return created;
   });
 }
@@ -219,9 +211,10 @@ Result<RelatedParty> Platform::DeclareRelatedParty(const Principal& actor, std::
     if (!row) return MakeError(ErrorCode::kIo, "", "declaration not stored");
     RelatedParty rp{q.Int(0), owner, relation, party};
     if (declared_now) {
-      SUANLI_TRY(ctx.Audit("related_party.declare", owner, "",
-                           "{\"relation\":" + Quoted(relation) + ",\"party\":" + Quoted(party) +
-                               "}"));
+      // The owner's own row does not change: the declaration is the entry's detail.
+      SUANLI_TRY(ctx.Audit("related_party.declare", owner, "", "",
+                           "{\"id\":" + std::to_string(rp.id) + ",\"relation\":" +
+                               Quoted(relation) + ",\"party\":" + Quoted(party) + "}"));
     }
     return rp;
   });

@@ -92,6 +92,8 @@ Result<ContractPayment> Platform::RecordPayment(const Principal& actor, const Ne
     }
     // The evidence: a payment_receipt the organisation itself uploaded.
     SUANLI_TRY(RequireOrgEvidence(ctx.db, c.org_id, p.document_id, "payment_receipt", "document_id"));
+    const std::string object = "contract/" + std::to_string(c.id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO contract_payments (contract_id, "
                                            "amount_fen, paid_on, document_id, recorded_by, "
                                            "recorded_at_us) VALUES (?1,?2,?3,?4,?5,?6)"));
@@ -101,8 +103,9 @@ Result<ContractPayment> Platform::RecordPayment(const Principal& actor, const Ne
     SUANLI_ASSIGN(const bool row, read.Bind(1, ctx.db.LastInsertRowid()).Step());
     if (!row) return MakeError(ErrorCode::kIo, "payment", "the payment just recorded is missing");
     const ContractPayment out = ReadPayment(read);
-    SUANLI_TRY(ctx.Audit("contract.payment", "contract/" + std::to_string(c.id), "",
-                         PaymentJson(out)));
+    // The contract's state counts its payments (the base of a reimbursement's award).
+    SUANLI_TRY(ctx.AuditChange("contract.payment", object, std::move(state_before),
+                               PaymentJson(out)));
     return out;
   });
 }

@@ -91,10 +91,15 @@ Result<PayoutBatch> Platform::CreatePayoutBatch(const Principal& actor,
                                         pa.lapsed, c.claimed_fen - approved, 0, kCodeDisallowed,
                                         static_cast<std::uint64_t>(id)}));
       }
+      const std::string object = "claim/" + std::to_string(id);
+      SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
       SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE claims SET status = CASE WHEN approved_fen > "
                                             "0 THEN 'paid' ELSE status END, payout_batch_id = ?2 "
                                             "WHERE id = ?1"));
       SUANLI_TRY(up.Bind(1, id).Bind(2, batch_id).Run());
+      SUANLI_TRY(ctx.AuditChange("claim.batch", object, std::move(state_before),
+                                 "{\"payout_batch_id\":" + std::to_string(batch_id) +
+                                     ",\"approved_fen\":" + std::to_string(approved) + "}"));
       total += approved;
       SUANLI_TRY(AddNotice(ctx, "provider/" + std::to_string(c.provider_id), "claim.paid",
                            "claim/" + std::to_string(id),

@@ -7,6 +7,7 @@
 
 #include "audit/audit_files.h"
 #include "policy/program_loader.h"
+#include "workflow/audited_state.h"
 #include "workflow/job_routing.h"
 #include "security/token.h"
 #include "workflow/platform_state.h"
@@ -254,6 +255,14 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   SUANLI_ASSIGN(auto writer, audit::AuditWriter::Open(*s->db));
   s->audit.emplace(std::move(writer));
   s->anchor_file = std::make_shared<audit::AnchorFile>(dir / "audit.anchor");
+  // A database from before the records' state forms (or an older version of them) first gets
+  // each record's state on the log, so the reconciliation compares from here on.
+  SUANLI_ASSIGN(const auto baseline, BaselineAuditedStates(*s->db, *s->audit, s->clock->Now()));
+  if (baseline) {
+    SUANLI_TRY(s->anchor_file->Advance(*baseline));
+    spdlog::info("audit: every record's state recorded on the log (state forms {}, through "
+                 "entry {})", kAuditedStateForms, baseline->seq);
+  }
   SUANLI_ASSIGN(s->programs, LoadPrograms(options.programs_dir));
   SUANLI_ASSIGN(auto box, security::SecretBox::LoadOrCreate(dir / "secret.key"));
   s->secrets.emplace(std::move(box));

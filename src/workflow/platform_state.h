@@ -165,6 +165,13 @@ struct StepContext {
   // Appends an audit entry in the step's transaction.
   Status Audit(std::string action, std::string object, std::string before_json,
                std::string after_json, std::string detail_json = "{}");
+  // For the records whose state the log vouches for (audited_state.h): appends an entry whose
+  // after-state is `object`'s row as this step leaves it, read back in the step's transaction.
+  // `before_json` is StateOf(object) taken before the change, or "" for a record it creates.
+  Status AuditChange(std::string action, std::string object, std::string before_json,
+                     std::string detail_json = "{}");
+  // `object`'s state form now, in the step's transaction ("application/42").
+  Result<std::string> StateOf(std::string_view object);
   // Records a money move in the outbox, in the step's transaction.
   Status Move(PlannedMove move);
 

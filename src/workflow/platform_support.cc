@@ -7,6 +7,7 @@
 
 #include "core/limits.h"
 #include "security/digest.h"
+#include "workflow/audited_state.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -101,6 +102,17 @@ Status StepContext::Audit(std::string action, std::string object, std::string be
   head = audit::Anchor{entry.seq, entry.hash};
   appended_audit = true;
   return OkStatus();
+}
+
+Status StepContext::AuditChange(std::string action, std::string object, std::string before_json,
+                                std::string detail_json) {
+  SUANLI_ASSIGN(std::string after_json, StateOf(object));
+  return Audit(std::move(action), std::move(object), std::move(before_json), std::move(after_json),
+               std::move(detail_json));
+}
+
+Result<std::string> StepContext::StateOf(std::string_view object) {
+  return AuditedStateJson(db, object);
 }
 
 Status StepContext::Move(PlannedMove move) {

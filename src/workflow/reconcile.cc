@@ -19,6 +19,8 @@
 //   every other code: its outbox row (money_moves) of the same key, accounts, code and, once
 //               done, applied amount; a grant's amount also as its approval's audit entry says.
 // And the other way: every settlements row and every done outbox row has its transfer.
+// Last, the records whose state the log vouches for (audited_state.h): each row against its
+// object's last recorded state, so a row edited, added or deleted beside the log shows.
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -26,6 +28,7 @@
 
 #include <boost/json.hpp>
 
+#include "workflow/audited_state.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -103,6 +106,12 @@ class Reconciler {
     }
     SUANLI_TRY(CheckSettlementEntries());
     SUANLI_TRY(CheckGrantEntries());
+    // And the records the log vouches for, each against its last recorded state.
+    SUANLI_ASSIGN(const AuditedStateCheck states, CheckAuditedStates(*s_.db, kDifferencesListedMax));
+    out->records = states.objects;
+    for (const std::string& d : states.differences) Differ(d);
+    out->differences_total +=
+        states.differences_total - static_cast<std::int64_t>(states.differences.size());
     out->moves = static_cast<std::int64_t>(outbox_.size());
     out->settlements = static_cast<std::int64_t>(settlements_.size());
     return OkStatus();

@@ -355,6 +355,8 @@ struct Enforcement {
 // checked, and each difference found (the first 100 listed, all counted).
 struct Reconciliation {
   std::int64_t transfers = 0, settlements = 0, moves = 0, audit_entries = 0;
+  // Records compared with their last state on the audit log (audited_state.h).
+  std::int64_t records = 0;
   // Transfers the ledger applied whose outbox row is still pending (a stop in between; the
   // next outbox run records them): not a difference.
   std::int64_t waiting = 0;

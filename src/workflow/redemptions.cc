@@ -72,13 +72,6 @@ Result<RedemptionRow> LoadRedemptionRow(storage::Db& db, std::int64_t id) {
   return RedemptionRow{ReadRedemption(q), AccountId(static_cast<std::uint64_t>(q.Int(17)))};
 }
 
-std::string RedemptionJson(const Redemption& r) {
-  return "{\"id\":" + std::to_string(r.id) + ",\"status\":" + Quoted(r.status) +
-         ",\"invoice_no\":" + Quoted(r.invoice_no) + ",\"invoiced_fen\":" +
-         std::to_string(r.invoiced_fen) + ",\"amount_fen\":" + std::to_string(r.amount_fen) +
-         ",\"bank_reference\":" + Quoted(r.bank_reference) + "}";
-}
-
 // The rate of the tier the voucher was granted under (its application's quote names it).
 Result<Rate> TierRate(const policy::Program& program, const std::string& quote_json) {
   boost::system::error_code ec;
@@ -248,9 +241,9 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
     ctx.OnCommit([v, amount] { v->held_fen += amount; });
     SUANLI_ASSIGN(const RedemptionRow after, LoadRedemptionRow(ctx.db, id));
     const std::string object = "redemption/" + std::to_string(id);
-    SUANLI_TRY(ctx.Audit("redemption.submit", object, "", RedemptionJson(after.redemption),
-                         "{\"voucher_id\":" + std::to_string(v->id) + ",\"rate\":" +
-                             Quoted(rate.ToString()) + "}"));
+    SUANLI_TRY(ctx.AuditChange("redemption.submit", object, "",
+                               "{\"voucher_id\":" + std::to_string(v->id) + ",\"rate\":" +
+                                   Quoted(rate.ToString()) + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(v->org_id), "redemption.submitted", object,
                          "算力券兑付申请已提交:发票 " + n.invoice_no + ",申请兑付 " +
                              Yuan(amount) + ",待审核",
@@ -314,6 +307,8 @@ Result<Redemption> Platform::PayRedemption(const Principal& actor, std::int64_t 
     SUANLI_ASSIGN(const AccountId payout,
                   s.EnsureAccount("prog/" + before.program_id + "/redemption-payout",
                                   ledger::AccountKind::kPayout, 0));
+    const std::string object = "redemption/" + std::to_string(redemption_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE redemptions SET status = 'paid', "
                                           "bank_reference = ?2, decided_by = ?3, "
                                           "decided_at_us = ?4 WHERE id = ?1"));
@@ -327,9 +322,7 @@ Result<Redemption> Platform::PayRedemption(const Principal& actor, std::int64_t 
       v->used_fen += amount;
     });
     SUANLI_ASSIGN(const RedemptionRow after, LoadRedemptionRow(ctx.db, redemption_id));
-    const std::string object = "redemption/" + std::to_string(redemption_id);
-    SUANLI_TRY(ctx.Audit("redemption.pay", object, RedemptionJson(before),
-                         RedemptionJson(after.redemption)));
+    SUANLI_TRY(ctx.AuditChange("redemption.pay", object, std::move(state_before)));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(before.org_id), "redemption.paid", object,
                          "算力券兑付 " + Yuan(before.amount_fen) + " 已拨付(发票 " +
                              before.invoice_no + "),银行流水号 " + bank_reference,
@@ -356,6 +349,8 @@ Result<Redemption> Platform::RefuseRedemption(const Principal& actor, std::int64
     if (v == nullptr) return NotFound("voucher", before.voucher_id);
     const AccountId target = ReturnTarget(s, *v, ctx.now);
     const bool to_voucher = target == v->account;
+    const std::string object = "redemption/" + std::to_string(redemption_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE redemptions SET status = 'refused', reasons = "
                                           "?2, decided_by = ?3, decided_at_us = ?4 WHERE id = ?1"));
     up.Bind(1, redemption_id).Bind(2, reasons).Bind(3, actor.user_id);
@@ -369,11 +364,9 @@ Result<Redemption> Platform::RefuseRedemption(const Principal& actor, std::int64
       if (!to_voucher) v->lapsed_fen += amount;
     });
     SUANLI_ASSIGN(const RedemptionRow after, LoadRedemptionRow(ctx.db, redemption_id));
-    const std::string object = "redemption/" + std::to_string(redemption_id);
-    SUANLI_TRY(ctx.Audit("redemption.refuse", object, RedemptionJson(before),
-                         RedemptionJson(after.redemption),
-                         "{\"reasons\":" + Quoted(reasons) + ",\"returned_to\":" +
-                             Quoted(to_voucher ? "voucher" : "lapsed") + "}"));
+    SUANLI_TRY(ctx.AuditChange("redemption.refuse", object, std::move(state_before),
+                               "{\"reasons\":" + Quoted(reasons) + ",\"returned_to\":" +
+                                   Quoted(to_voucher ? "voucher" : "lapsed") + "}"));
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(before.org_id), "redemption.refused",
                          object,
                          "算力券兑付申请未通过(发票 " + before.invoice_no + "):" + reasons,
@@ -406,13 +399,14 @@ Result<std::int64_t> RefuseHeldRedemptions(StepContext& ctx, const policy::Progr
                                     AccountId(static_cast<std::uint64_t>(h.account)),
                                     ctx.state.program_accounts.at(program.id).pool, h.amount_fen,
                                     0, kCodeRedemptionReturn, static_cast<std::uint64_t>(h.id)}));
+    const std::string object = "redemption/" + std::to_string(h.id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE redemptions SET status = 'refused', reasons = "
                                           "'fraud finding', decided_at_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, h.id).Bind(2, ctx.now.micros()).Run());
-    SUANLI_TRY(ctx.Audit("redemption.refuse", "redemption/" + std::to_string(h.id),
-                         "{\"status\":\"submitted\"}", "{\"status\":\"refused\"}",
-                         "{\"reasons\":\"fraud finding\",\"returned_to\":\"pool\",\"amount_fen\":" +
-                             std::to_string(h.amount_fen) + "}"));
+    SUANLI_TRY(ctx.AuditChange("redemption.refuse", object, std::move(state_before),
+                               "{\"reasons\":\"fraud finding\",\"returned_to\":\"pool\","
+                               "\"amount_fen\":" + std::to_string(h.amount_fen) + "}"));
     if (VoucherEntry* v = ctx.state.vouchers.Find(h.voucher_id)) {
       ctx.OnCommit([v, amount = h.amount_fen] {
         v->held_fen -= amount;

@@ -371,7 +371,7 @@ def run(server, suanli):
     shutil.copytree(server.data, copy)
     agreed = subprocess.run([suanli, "audit", "reconcile", "--data", copy, "--programs", programs],
                             capture_output=True, text=True)
-    expect(agreed.returncode == 0 and "agrees" in agreed.stdout, agreed.stdout + agreed.stderr)
+    expect(agreed.returncode == 0 and "agree" in agreed.stdout, agreed.stdout + agreed.stderr)
     db = sqlite3.connect(os.path.join(copy, "platform.db"))
     db.execute("UPDATE settlements SET deduction_fen = deduction_fen - 100 WHERE transfer_id = "
                "(SELECT MIN(transfer_id) FROM settlements WHERE reversed_by IS NULL)")
@@ -379,11 +379,24 @@ def run(server, suanli):
     db.close()
     differ = subprocess.run([suanli, "audit", "reconcile", "--data", copy, "--programs", programs,
                              "--json"], capture_output=True, text=True)
-    shutil.rmtree(copy, ignore_errors=True)
     report = json.loads(differ.stdout or "{}")
     expect(differ.returncode == 1 and report.get("differences_total") == 2 and
            any("in its settlement row" in d for d in report["differences"]) and
            any("its rows hold" in d for d in report["differences"]), differ.stdout + differ.stderr)
+    # An expert's opinion rewritten beside the log (no money moves with it, so only the claim's
+    # recorded state can tell): the claim shows as differing, with the entry that last recorded it.
+    db = sqlite3.connect(os.path.join(copy, "platform.db"))
+    db.execute("UPDATE opinions SET approved_fen = approved_fen + 100 WHERE rowid = "
+               "(SELECT MIN(rowid) FROM opinions)")
+    db.commit()
+    db.close()
+    differ = subprocess.run([suanli, "audit", "reconcile", "--data", copy, "--programs", programs,
+                             "--json"], capture_output=True, text=True)
+    shutil.rmtree(copy, ignore_errors=True)
+    report = json.loads(differ.stdout or "{}")
+    expect(differ.returncode == 1 and report.get("differences_total") == 3 and
+           any(d.startswith("claim/") and "differs from its last recorded state" in d
+               for d in report["differences"]), differ.stdout + differ.stderr)
     expect(subprocess.run([suanli, "audit", "reconcile", "--data", copy + "-none"],
                           capture_output=True).returncode == 2, "no data directory: exit 2")
 

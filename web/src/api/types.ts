@@ -217,13 +217,17 @@ export interface AuditVerify {
   entries_checked: number
   problems: (string | Record<string, unknown>)[]
 }
-/** POST /audit/reconcile: every ledger transfer against the platform's records. */
+/** POST /audit/reconcile: every ledger transfer against the platform's records, and the records
+ *  against the audit log. */
 export interface AuditReconcile {
   ok: boolean
   transfers_checked: number
   settlements_checked: number
   moves_checked: number
   audit_entries_checked: number
+  /** Records (organisations, documents, contracts, applications, vouchers, awards, redemptions,
+   *  claims) compared with their last state on the audit log. */
+  records_checked: number
   moves_waiting: number
   differences_total: number
   differences: string[]

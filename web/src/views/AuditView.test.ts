@@ -33,7 +33,7 @@ describe('AuditView', () => {
     const calls = stubFetch((url, init) => {
       if (init?.method === 'POST' && url === '/api/v1/audit/reconcile') {
         return { status: 200, body: {
-          ok: false, transfers_checked: 13, settlements_checked: 2, moves_checked: 6, audit_entries_checked: 2, moves_waiting: 0,
+          ok: false, transfers_checked: 13, settlements_checked: 2, moves_checked: 6, audit_entries_checked: 2, records_checked: 20, moves_waiting: 0,
           differences_total: 1, differences: ['transfer 14 (forged/3): no outbox move of this key'],
           rebuilt_settlements_total: 1, rebuilt_settlements: [12],
         } }
@@ -46,7 +46,7 @@ describe('AuditView', () => {
     await flushPromises()
     expect(calls.some((c) => c.url === '/api/v1/audit/reconcile' && c.init?.method === 'POST')).toBe(true)
     const result = wrapper.get('[data-test=audit-reconcile-result]').text()
-    expect(result).toContain('13 transfers checked, 1 differences')
+    expect(result).toContain('13 transfers and 20 records checked, 1 differences')
     expect(result).toContain('forged/3')
     expect(wrapper.get('[data-test=audit-rebuilt]').text()).toContain('transfers 12')
   })

@@ -1,0 +1,68 @@
+// The state of each record the audit log vouches for, as the JSON its entries' digests are
+// taken of.
+//
+// An entry's before_sha256 / after_sha256 are digests of its object's JSON (audit_log.h). For
+// the kinds listed here — organisations, documents, contracts, applications, vouchers, awards,
+// redemptions and claims: who may apply, what was granted, what is owed — that JSON is always
+// read back from the record's own row inside the step's transaction, in one fixed form per kind
+// (audited_state.cc names the columns), so the last entry of an object that records a state
+// must be the digest of its row as it is now. The state check (CheckAuditedStates) recomputes
+// every row's form and compares: a row changed without an entry, one inserted without, or one
+// deleted while the log still records it, shows there, though the chain itself is intact.
+//
+// An entry of such an object with an empty after_json records no state (a notice read, a
+// related party declared on an organisation: the row did not change). Every step that changes
+// one of these rows must record its state after the change (StepContext::AuditChange).
+//
+// The forms are part of the stored log: changing a kind's columns changes the digest of every
+// object of that kind. So the forms carry a version (kAuditedStateForms), kept in platform.db's
+// meta table; a database whose version is older (or absent: written before the forms existed)
+// gets one `state.baseline` entry per row at start-up, recording each row as it then is. The
+// log vouches for the rows from that entry on: an edit made before it is not seen, so reconcile
+// before upgrading.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "core/cst_time.h"
+#include "core/result.h"
+#include "storage/sqlite/db.h"
+
+namespace suanli::workflow {
+
+// The version of the forms below; raise it with any change to a kind's members.
+inline constexpr int kAuditedStateForms = 1;
+
+// True for "org", "document", "contract", "application", "voucher", "award", "redemption",
+// "claim": the kinds whose state the check compares with the log.
+bool IsAuditedKind(std::string_view kind);
+
+// The state form of `object` ("application/42") read from its row; kNotFound when there is no
+// such row, kOutOfRange when the kind is not audited or the id is not a number.
+Result<std::string> AuditedStateJson(storage::Db& db, std::string_view object);
+
+// The outcome of comparing every audited row with its object's last state entry in the log.
+struct AuditedStateCheck {
+  std::int64_t objects = 0;  // rows compared
+  std::vector<std::string> differences;
+  std::int64_t differences_total = 0;
+};
+
+// Reads the log once and every audited table once; at most `listed_max` differences are listed
+// (all are counted). Reads only: the caller provides one consistent snapshot (a transaction, or
+// the step lock).
+Result<AuditedStateCheck> CheckAuditedStates(storage::Db& db, std::size_t listed_max);
+
+// When platform.db's forms version is older than kAuditedStateForms: appends a
+// `state.baseline` entry (actor "system") for every audited row, in one transaction with the
+// new version, and returns the last entry appended (none for a database without rows). The
+// caller then advances the anchor. Nothing when the version is current.
+Result<std::optional<audit::Anchor>> BaselineAuditedStates(storage::Db& db,
+                                                           audit::AuditWriter& writer, Instant now);
+
+}  // namespace suanli::workflow
