@@ -21,6 +21,7 @@
 // And the other way: every settlements row and every done outbox row has its transfer.
 // Last, the records whose state the log vouches for (audited_state.h): each row against its
 // object's last recorded state, so a row edited, added or deleted beside the log shows.
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -28,11 +29,14 @@
 
 #include <boost/json.hpp>
 
+#include "audit/audit_files.h"
 #include "workflow/audited_state.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
 namespace {
+
+namespace fs = std::filesystem;
 
 // Differences listed at most (all are counted): enough to act on, bounded for the answer.
 constexpr std::size_t kDifferencesListedMax = 100;
@@ -106,14 +110,26 @@ class Reconciler {
     }
     SUANLI_TRY(CheckSettlementEntries());
     SUANLI_TRY(CheckGrantEntries());
-    // And the records the log vouches for, each against its last recorded state.
-    SUANLI_ASSIGN(const AuditedStateCheck states, CheckAuditedStates(*s_.db, kDifferencesListedMax));
+    out->moves = static_cast<std::int64_t>(outbox_.size());
+    out->settlements = static_cast<std::int64_t>(settlements_.size());
+    return OkStatus();
+  }
+
+  // The records the log vouches for, each against its last recorded state, on a read snapshot
+  // of their own (no step lock: a step commits its rows and their entry together, so every
+  // snapshot is consistent, and the steps need not wait for this pass over the whole log).
+  Status CheckRecords(Reconciliation* out) {
+    out_ = out;
+    SUANLI_ASSIGN(auto db, storage::Db::Open(storage::DbOptions{
+                               (fs::path(s_.options.data_dir) / audit::kPlatformDbFile).string(),
+                               true}));  // read only
+    SUANLI_TRY(db->Exec("BEGIN"));  // deferred: a read snapshot from the first read on
+    SUANLI_ASSIGN(const AuditedStateCheck states, CheckAuditedStates(*db, kDifferencesListedMax));
+    SUANLI_TRY(db->Exec("COMMIT"));
     out->records = states.objects;
     for (const std::string& d : states.differences) Differ(d);
     out->differences_total +=
         states.differences_total - static_cast<std::int64_t>(states.differences.size());
-    out->moves = static_cast<std::int64_t>(outbox_.size());
-    out->settlements = static_cast<std::int64_t>(settlements_.size());
     return OkStatus();
   }
 
@@ -297,6 +313,8 @@ class Reconciler {
         });
   }
 
+
+ private:
   Platform::State& s_;
   Reconciliation* out_ = nullptr;
   std::unordered_map<std::string, OutboxRow> outbox_;
@@ -310,9 +328,13 @@ class Reconciler {
 Result<Reconciliation> Platform::Reconcile(const Principal& actor) {
   SUANLI_TRY(RequireRole(actor, {Role::kAuditor, Role::kAdmin}));
   State& s = *state_;
-  std::lock_guard lock(s.mu);
   Reconciliation out;
-  SUANLI_TRY(Reconciler(s).Run(&out));
+  Reconciler reconciler(s);
+  {
+    std::lock_guard lock(s.mu);
+    SUANLI_TRY(reconciler.Run(&out));
+  }
+  SUANLI_TRY(reconciler.CheckRecords(&out));
   return out;
 }
 
