@@ -244,6 +244,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
   fs::create_directories(fs::path(options.data_dir) / "blobs", ec);
   if (ec) return MakeError(ErrorCode::kIo, "data_dir", options.data_dir + ": " + ec.message());
   auto s = std::make_unique<State>();
+  SUANLI_ASSIGN(s->dir_lock, storage::DirLock::Acquire(options.data_dir));
   s->options = options;
   s->clock = options.clock;
   SUANLI_ASSIGN(s->stand_in_password_hash,

@@ -149,6 +149,28 @@ TEST_F(PlatformRecoveryTest, PendingMovesRunOnceAtStartUp) {
   EXPECT_EQ(pool->remaining_fen, 10'000'000'00 - 150'000'00);
 }
 
+// A second process on the same data directory would append ledger batches the first does not
+// know of and run its pending moves again: it is refused before it touches any file, and the
+// directory is free again once the first has closed.
+TEST_F(PlatformRecoveryTest, ASecondPlatformOnTheSameDirectoryIsRefusedUntilTheFirstCloses) {
+  const std::int64_t voucher = IssueVoucher();
+  Sql("UPDATE money_moves SET status = 'pending' WHERE ledger_key LIKE 'grant/%'");
+  auto second = testing::OpenTestPlatform(dir_, &clock_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+  EXPECT_NE(second.error().message.find("another Suanli process"), std::string::npos);
+  // It ran nothing: the pending move is still pending (the first process's to run).
+  auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
+  ASSERT_TRUE(db.ok());
+  auto q = db.value()->Prepare("SELECT count(*) FROM money_moves WHERE status = 'pending'");
+  ASSERT_TRUE(q.ok());
+  auto row = q.value().Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(q.value().Int(0), 1);
+  Reopen();  // the first closes, then opens again: free
+  EXPECT_EQ(platform_->GetVoucher(As("officer"), voucher)->remaining_fen, 150'000'00);
+}
+
 TEST_F(PlatformRecoveryTest, ExpiryLapsesOnceAndSettlementAfterExpiryIsRefused) {
   const std::int64_t voucher = IssueVoucher();
   ASSERT_TRUE(Settle(voucher, "k1", 100'000'00).ok());

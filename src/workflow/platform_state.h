@@ -27,6 +27,7 @@
 #include "security/password.h"
 #include "security/secret_box.h"
 #include "security/throttle.h"
+#include "storage/dir_lock.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "workflow/platform.h"
@@ -188,6 +189,8 @@ struct StepContext {
 };
 
 struct Platform::State {
+  // First, so it is released last: the directory is this process's until every file is closed.
+  storage::DirLock dir_lock;
   PlatformOptions options;
   Clock* clock = nullptr;
   std::mutex mu;  // serialises workflow steps; guards db and audit

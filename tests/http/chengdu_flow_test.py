@@ -349,6 +349,12 @@ def run(server, suanli):
     for a in ["related_party.withdraw", "org.register", "qualification.approve", "application.approve", "settlement.reverse",
               "claim.decide", "payout.batch", "enforcement.fraud", "enforcement.repayment", "voucher.lapse"]:
         expect(a in actions, f"audited: {a}")
+    # The running server's own directory: a second process is refused before it touches a file
+    # (it would run the server's pending moves again and append ledger batches of its own).
+    live = subprocess.run([suanli, "audit", "reconcile", "--data", server.data], capture_output=True,
+                          text=True)
+    expect(live.returncode == 2 and "another Suanli process" in live.stderr,
+           live.stdout + live.stderr)
     server.stop()
     expect(subprocess.run([suanli, "audit", "verify", "--data", server.data]).returncode == 0,
            "verify passes on the untouched data")
