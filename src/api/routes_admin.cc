@@ -66,6 +66,17 @@ void AddAdminRoutes(RouteKit& kit) {
               return Json(json::object{{"id", id}, {"disabled", disable}});
             });
   }
+  kit.Add(Method::kPost, "/api/v1/users/{id}/password", Access::Roles({Role::kAdmin}),
+          "set another account's password (it forgot its own): its sessions end and it is "
+          "told to change it",
+          "users", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::string password, b.String("new_password"));
+            SUANLI_TRY(b.Finish());
+            SUANLI_TRY(c.platform.ResetPassword(c.who, id, password));
+            return Json(json::object{{"id", id}, {"password_reset", true}});
+          });
   kit.Add(Method::kPost, "/api/v1/providers", Access::Roles({Role::kAdmin}),
           "onboard a compute provider", "providers", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));

@@ -39,6 +39,18 @@ void AddSessionRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const workflow::Session s, c.platform.ResumeSession(c.session_token));
             return Json(SessionView(s));
           });
+  kit.Add(Method::kPost, "/api/v1/session/password", Access::AnyUser(),
+          "change the signed-in user's own password (the current one first); its other "
+          "sessions end",
+          "session", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(JsonBody body, JsonBody::Parse(c.req.body));
+            SUANLI_ASSIGN(const std::string current, body.String("current_password"));
+            SUANLI_ASSIGN(const std::string next, body.String("new_password"));
+            SUANLI_TRY(body.Finish());
+            SUANLI_TRY(c.platform.ChangePassword(c.who, current, next, c.session_token,
+                                                 c.req.remote_ip));
+            return Json(json::object{{"password_changed", true}});
+          });
   kit.Add(Method::kDelete, "/api/v1/session", Access::AnyUser(), "sign out", "session",
           [secure](Call& c) -> Result<http::Response> {
             SUANLI_TRY(c.platform.Logout(c.session_token));

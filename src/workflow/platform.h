@@ -68,6 +68,19 @@ class Platform {
   // refused at once; enabling restores the keys not revoked.
   Status SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled);
 
+  // --- Passwords (passwords.cc) ---
+  // The signed-in user changes its own password: the current one first (a wrong one counts as
+  // a failed sign-in, throttled the same way), then the new one (8 to 1,024 bytes, not the
+  // current one). Its other sessions end; the one it is signed in with (`keep_session_token`)
+  // goes on. Not with an API key: kForbidden.
+  Status ChangePassword(const Principal& actor, std::string_view current_password,
+                        std::string_view new_password, std::string_view keep_session_token,
+                        std::string_view remote_address);
+  // An admin sets another account's password (a member who forgot theirs): every session of
+  // that account ends and it gets a notice to change it. An admin's own goes through
+  // ChangePassword.
+  Status ResetPassword(const Principal& actor, std::int64_t user_id, std::string_view new_password);
+
   // --- Organisations, documents, qualification (orgs.cc, documents.cc) ---
   // Self-registration (单位注册): the organisation and its administrator account.
   Result<Org> RegisterOrg(const NewOrg& org);

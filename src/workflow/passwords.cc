@@ -1,0 +1,117 @@
+// Password changes: a user's own (with the current password) and an admin's reset of another
+// account. Hashing and checking (argon2id, 50-70 ms each) run outside the step lock; the step
+// writes the new hash only if the stored one is still the one checked, so two changes at once
+// cannot both win.
+#include "security/password.h"
+#include "security/token.h"
+#include "workflow/platform_state.h"
+
+namespace suanli::workflow {
+
+Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
+                 const std::string& object, const std::string& zh, const std::string& en);
+
+namespace {
+
+// The account's stored hash (and that it is enabled), read under the step lock.
+Result<std::string> StoredHash(Platform::State& s, std::int64_t user_id) {
+  std::lock_guard lock(s.mu);
+  SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT password_hash FROM users WHERE id = ?1 AND "
+                                      "disabled = 0"));
+  q.Bind(1, user_id);
+  SUANLI_ASSIGN(const bool row, q.Step());
+  if (!row) return NotFound("user", user_id);
+  return q.Text(0);
+}
+
+// Writes `new_hash` over `old_hash` in the step's transaction; kStateConflict when another
+// change came first.
+Status ReplaceHash(StepContext& ctx, std::int64_t user_id, const std::string& old_hash,
+                   const std::string& new_hash) {
+  SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET password_hash = ?3 WHERE id = ?1 AND "
+                                        "password_hash = ?2 AND disabled = 0"));
+  SUANLI_TRY(up.Bind(1, user_id).Bind(2, old_hash).Bind(3, new_hash).Run());
+  if (ctx.db.Changes() != 1) {
+    return MakeError(ErrorCode::kStateConflict, "password",
+                     "the password was changed meanwhile: sign in again and retry");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status Platform::ChangePassword(const Principal& actor, std::string_view current_password,
+                                std::string_view new_password,
+                                std::string_view keep_session_token,
+                                std::string_view remote_address) {
+  State& s = *state_;
+  if (actor.is_system() || actor.via_api_key) {
+    return MakeError(ErrorCode::kForbidden, "", "sign in with the password to change it");
+  }
+  const Instant now = s.clock->Now();
+  const auto decision = s.throttle.Check(actor.username, remote_address, now);
+  if (!decision.allowed) {
+    return MakeError(ErrorCode::kRateLimited, "",
+                     "too many failed attempts; retry in " +
+                         std::to_string(decision.retry_after_s) + " s");
+  }
+  SUANLI_ASSIGN(const std::string old_hash, StoredHash(s, actor.user_id));
+  if (!security::VerifyPassword(old_hash, current_password)) {
+    s.throttle.RecordFailure(actor.username, remote_address, now);
+    // 403, not 401: the session is valid, and a client must not take this for signing out.
+    return MakeError(ErrorCode::kForbidden, "current_password", "the current password is wrong");
+  }
+  s.throttle.RecordSuccess(actor.username, remote_address, now);
+  if (new_password == current_password) {
+    return MakeError(ErrorCode::kContradiction, "new_password", "the same as the current one");
+  }
+  Result<std::string> hashed = security::HashPassword(new_password, PasswordParamsOf(s));
+  if (!hashed.ok()) {
+    Error e = hashed.error();
+    e.field = "new_password";
+    return e;
+  }
+  const std::string keep = security::TokenDigest(keep_session_token);
+  SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_TRY(ReplaceHash(ctx, actor.user_id, old_hash, *hashed));
+    SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1 AND "
+                                           "token_sha256 != ?2"));
+    SUANLI_TRY(end.Bind(1, actor.user_id).Bind(2, keep).Run());
+    SUANLI_TRY(ctx.Audit("user.password", "user/" + std::to_string(actor.user_id), "", "",
+                         "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
+    return Ok{};
+  }));
+  return OkStatus();
+}
+
+Status Platform::ResetPassword(const Principal& actor, std::int64_t user_id,
+                               std::string_view new_password) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  if (actor.user_id == user_id) {
+    return MakeError(ErrorCode::kStateConflict, "user_id",
+                     "change your own password with the current one");
+  }
+  State& s = *state_;
+  SUANLI_ASSIGN(const std::string old_hash, StoredHash(s, user_id));
+  Result<std::string> hashed = security::HashPassword(new_password, PasswordParamsOf(s));
+  if (!hashed.ok()) {
+    Error e = hashed.error();
+    e.field = "new_password";
+    return e;
+  }
+  SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    SUANLI_TRY(ReplaceHash(ctx, user_id, old_hash, *hashed));
+    SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
+    SUANLI_TRY(end.Bind(1, user_id).Run());
+    const std::string object = "user/" + std::to_string(user_id);
+    SUANLI_TRY(ctx.Audit("user.password_reset", object, "", "",
+                         "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
+    SUANLI_TRY(AddNotice(ctx, object, "password.reset", object,
+                         "您的登录密码已由平台管理员重置,请登录后立即修改密码",
+                         "An administrator reset your password: sign in and change it now"));
+    return Ok{};
+  }));
+  return OkStatus();
+}
+
+}  // namespace suanli::workflow
