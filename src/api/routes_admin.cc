@@ -33,12 +33,25 @@ void AddAdminRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto user, c.platform.CreateUser(c.who, u));
             return Json(View(user), 201);
           });
-  kit.Add(Method::kGet, "/api/v1/users", Access::Roles({Role::kAdmin, Role::kOfficer, Role::kAuditor}),
-          "list accounts (?role=)", "users", [](Call& c) -> Result<http::Response> {
+  kit.Add(Method::kGet, "/api/v1/users",
+          Access::Roles({Role::kAdmin, Role::kOfficer, Role::kAuditor, Role::kApplicant}),
+          "list accounts (?role=), with disabled and created_at; an organisation's admin lists "
+          "its own members (other applicants 403)",
+          "users", [](Call& c) -> Result<http::Response> {
             std::optional<workflow::Role> role;
             if (auto r = c.req.QueryParam("role")) role = workflow::ParseRole(*r);
             SUANLI_ASSIGN(const auto users, c.platform.ListUsers(c.who, role));
-            return Json(ItemsView(users));
+            json::array items;
+            for (const auto& u : users) items.push_back(ListedView(u));
+            return Json(json::object{{"items", std::move(items)}});
+          });
+  kit.Add(Method::kGet, "/api/v1/users/{id}/api-keys", Access::Roles({Role::kAdmin, Role::kProvider}),
+          "list a user's API keys (revoked ones too; never a secret): an admin, or an operator "
+          "its own",
+          "users", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto keys, c.platform.ListApiKeys(c.who, id));
+            return Json(ItemsView(keys));
           });
   kit.Add(Method::kPost, "/api/v1/users/{id}/api-keys", Access::Roles({Role::kAdmin, Role::kProvider}),
           "issue an API key for a provider's system (shown once)", "users",

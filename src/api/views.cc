@@ -23,6 +23,17 @@ json::object View(const User& u) {
           {"org_admin", u.org_admin}};
 }
 
+json::object ListedView(const User& u) {
+  json::object j = View(u);
+  j["disabled"] = u.disabled;
+  if (u.created_at) j["created_at"] = TimeString(*u.created_at);
+  return j;
+}
+
+json::object View(const ApiKeyInfo& k) {
+  return {{"key_id", k.key_id}, {"created_at", TimeString(k.created_at)}, {"revoked", k.revoked}};
+}
+
 json::object View(const Org& o) {
   json::object j{{"id", o.id},
                  {"uscc", o.uscc},

@@ -10,6 +10,9 @@
 namespace suanli::api {
 
 boost::json::object View(const workflow::User& u);
+// A user as listed (GET /users): the session view plus `disabled` and `created_at`.
+boost::json::object ListedView(const workflow::User& u);
+boost::json::object View(const workflow::ApiKeyInfo& k);
 boost::json::object View(const workflow::Org& o);
 boost::json::object View(const workflow::Document& d);
 boost::json::object View(const workflow::Provider& p);

@@ -59,11 +59,15 @@ class Platform {
   Status Logout(std::string_view token);
   Result<Principal> AuthenticateApiKey(std::string_view key);
   Result<User> CreateUser(const Principal& actor, const NewUser& user);
+  // Admins, officers and auditors list every account; an organisation's admin its own members.
+  // With `disabled` and `created_at`.
   Result<std::vector<User>> ListUsers(const Principal& actor, std::optional<Role> role);
   Result<ApiKeyIssued> CreateApiKey(const Principal& actor, std::int64_t user_id);
   // Revokes one of the user's API keys (an admin, or the operator for its own): refused from the
   // next request on. kNotFound when the user has no such key.
   Status RevokeApiKey(const Principal& actor, std::int64_t user_id, std::string_view key_id);
+  // A user's API keys, revoked ones too, never their secrets (an admin, or the operator its own).
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(const Principal& actor, std::int64_t user_id);
   // An admin disables (or enables again) an account: its sessions are ended and its API keys
   // refused at once; enabling restores the keys not revoked.
   Status SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled);

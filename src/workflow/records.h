@@ -24,6 +24,16 @@ struct User {
   std::optional<std::int64_t> org_id;
   std::optional<std::int64_t> provider_id;
   bool org_admin = false;
+  // In listings (ListUsers) only; a session's user is never disabled.
+  bool disabled = false;
+  std::optional<Instant> created_at;
+};
+
+// An API key as listed: never its secret (shown once, when issued).
+struct ApiKeyInfo {
+  std::string key_id;
+  Instant created_at;
+  bool revoked = false;
 };
 
 struct NewUser {

@@ -8,8 +8,11 @@
 namespace suanli::workflow {
 namespace {
 
-constexpr const char* kSelectUser =
-    "SELECT id, username, display_name, role, org_id, provider_id, org_admin FROM users ";
+// The columns ReadUser reads (0-6); kSelectUser selects them from users.
+#define SUANLI_USER_COLUMNS "SELECT id, username, display_name, role, org_id, provider_id, org_admin"
+constexpr const char* kSelectUserColumns = SUANLI_USER_COLUMNS;
+constexpr const char* kSelectUser = SUANLI_USER_COLUMNS " FROM users ";
+#undef SUANLI_USER_COLUMNS
 
 User ReadUser(const storage::Stmt& q) {
   User u;
@@ -118,16 +121,24 @@ Result<User> Platform::CreateUser(const Principal& actor, const NewUser& user) {
 }
 
 Result<std::vector<User>> Platform::ListUsers(const Principal& actor, std::optional<Role> role) {
-  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor}));
+  // An organisation's admin lists its own members (whom it invites); no other applicant lists.
+  const bool members = actor.role == Role::kApplicant && actor.org_admin && actor.org_id;
+  if (!members) SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor}));
   std::lock_guard lock(state_->mu);
-  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kSelectUser) +
-                                            "WHERE (?1 IS NULL OR role = ?1) ORDER BY id"));
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kSelectUserColumns) +
+                                            ", disabled, created_at_us FROM users WHERE (?1 IS "
+                                            "NULL OR role = ?1) AND (?2 IS NULL OR org_id = ?2) "
+                                            "ORDER BY id"));
   if (role) q.Bind(1, RoleName(*role));
+  if (members) q.Bind(2, *actor.org_id);
   std::vector<User> out;
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
-    out.push_back(ReadUser(q));
+    User u = ReadUser(q);
+    u.disabled = q.Int(7) != 0;
+    u.created_at = Instant::FromMicros(q.Int(8));
+    out.push_back(std::move(u));
   }
   return out;
 }
@@ -290,6 +301,25 @@ Status Platform::RevokeApiKey(const Principal& actor, std::int64_t user_id,
     return Ok{};
   }));
   return OkStatus();
+}
+
+Result<std::vector<ApiKeyInfo>> Platform::ListApiKeys(const Principal& actor,
+                                                     std::int64_t user_id) {
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
+  if (actor.role == Role::kProvider && actor.user_id != user_id) {
+    return MakeError(ErrorCode::kForbidden, "user_id", "operators list their own keys");
+  }
+  std::lock_guard lock(state_->mu);
+  SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT key_id, created_at_us, revoked FROM api_keys "
+                                            "WHERE user_id = ?1 ORDER BY created_at_us, key_id"));
+  q.Bind(1, user_id);
+  std::vector<ApiKeyInfo> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(ApiKeyInfo{q.Text(0), Instant::FromMicros(q.Int(1)), q.Int(2) != 0});
+  }
+  return out;
 }
 
 Status Platform::SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled) {

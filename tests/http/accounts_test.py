@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Passwords over HTTP: a user changes its own (POST /session/password, the current one first)
+"""Accounts over HTTP. Passwords: a user changes its own (POST /session/password, the current one first)
 and its other sessions end while the one it used goes on; an admin resets another account's
 (POST /users/{id}/password), which ends all of that account's sessions and leaves it a notice.
 Each refusal — a wrong current password (403, not 401: the session is fine), a new one too short,
 the same as the current one, a missing or unknown field, an API key, an admin resetting itself,
 no such user — changes nothing: the old password still signs in. Wrong current passwords are
-throttled as failed sign-ins are. No password appears in the audit log.
+throttled as failed sign-ins are. No password appears in the audit log. Members: an
+organisation's admin lists its own members (with disabled and created_at) and invites one; a
+member who is not its admin may not list. API keys: an operator lists its own (revoked ones too,
+never a secret), not another's; an admin lists anyone's.
 
-Usage: passwords_test.py SUANLI_BINARY REPO_DIR"""
+Usage: accounts_test.py SUANLI_BINARY REPO_DIR"""
 import json
 import os
 import sys
@@ -21,7 +24,7 @@ NEW = "a-new-pass-phrase-2024"
 
 def main():
     run_test(lambda server, _: run(server))
-    print("passwords: ok")
+    print("accounts: ok")
 
 
 def signs_in(server, username, password):
@@ -35,7 +38,41 @@ def change(client, current, new, **extra):
                        {"current_password": current, "new_password": new, **extra})
 
 
+def members_and_keys(server):
+    admin, org_admin = login(server, "admin"), login(server, "demo-applicant")
+    org = org_admin.user["org_id"]
+    listed = ok(org_admin.call("GET", "/api/v1/users"))["items"]
+    expect(listed and all(u["org_id"] == org for u in listed), f"only its members: {listed}")
+    expect(all("disabled" in u and "created_at" in u for u in listed), listed)
+    member = ok(org_admin.call("POST", "/api/v1/users", {
+        "username": "demo-member", "display_name": "成员 张三", "password": "member-pass-1",
+        "role": "applicant", "org_id": org}))
+    listed = ok(org_admin.call("GET", "/api/v1/users"))["items"]
+    expect(any(u["id"] == member["id"] and not u["disabled"] for u in listed), listed)
+    everyone = ok(admin.call("GET", "/api/v1/users"))["items"]
+    expect(len(everyone) > len(listed), "an admin lists every account")
+    plain = Client(server).login("demo-member", "member-pass-1")
+    problem(plain.call("GET", "/api/v1/users"), 403, "forbidden")
+
+    op = next(u for u in everyone if u["username"] == "op-ai")
+    other_op = next(u for u in everyone if u["username"] != "op-ai" and "provider" in u["roles"])
+    operator = login(server, "op-ai")
+    issued = ok(operator.call("POST", f"/api/v1/users/{op['id']}/api-keys"))
+    second = ok(operator.call("POST", f"/api/v1/users/{op['id']}/api-keys"))
+    ok(operator.call("DELETE", f"/api/v1/users/{op['id']}/api-keys/{second['key_id']}"))
+    keys = ok(operator.call("GET", f"/api/v1/users/{op['id']}/api-keys"))["items"]
+    expect([(k["key_id"], k["revoked"]) for k in keys] ==
+           [(issued["key_id"], False), (second["key_id"], True)] or
+           [(k["key_id"], k["revoked"]) for k in keys] ==
+           [(second["key_id"], True), (issued["key_id"], False)], f"own keys: {keys}")
+    expect(issued["api_key"] not in json.dumps(keys), "no secret listed")
+    problem(operator.call("GET", f"/api/v1/users/{other_op['id']}/api-keys"), 403, "forbidden")
+    expect(len(ok(admin.call("GET", f"/api/v1/users/{op['id']}/api-keys"))["items"]) == 2,
+           "an admin lists them")
+
+
 def run(server):
+    members_and_keys(server)
     me, my_other_device = login(server, "demo-applicant"), login(server, "demo-applicant")
 
     # Refused, nothing changed.
