@@ -246,13 +246,17 @@ int Serve(ServeOptions o) {
   std::fflush(stdout);
   // The expiry sweep lapses expired vouchers and sends reminders; the usage pull meters what
   // the attached centers ran. Each on its own thread, so a slow center never delays expiry.
+  // Counted when scraped (a partial index keeps the count to the pending rows), so a ledger
+  // that stops taking moves shows at the next scrape, not after the next sweep.
   metrics::Gauge& waiting =
       registry.AddGauge("suanli_money_moves_waiting",
                         "Committed money moves still waiting in the outbox for the ledger")
           .With(std::vector<std::string>{});
-  Periodic expiry(o.expiry_interval_s, [p, &waiting] {
-    if (Status s = p->RunExpiry(); !s.ok()) spdlog::error("expiry sweep: {}", s.error().ToString());
+  registry.AddCollector([p, &waiting] {
     if (auto n = p->MoneyMovesWaiting(); n.ok()) waiting.Set(static_cast<double>(*n));
+  });
+  Periodic expiry(o.expiry_interval_s, [p] {
+    if (Status s = p->RunExpiry(); !s.ok()) spdlog::error("expiry sweep: {}", s.error().ToString());
   });
   Periodic usage(o.usage_interval_s, [p] { (void)p->PullAllUsage(); });
   // Routed jobs followed to their end, well within Slurm's MinJobAge, so their units are freed.

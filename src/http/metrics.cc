@@ -193,7 +193,18 @@ Family<Histogram>& Registry::AddHistogram(std::string name, std::string help,
   return *e.histogram;
 }
 
+void Registry::AddCollector(std::function<void()> collect) {
+  std::lock_guard lock(mu_);
+  collectors_.push_back(std::move(collect));
+}
+
 std::string Registry::RenderPrometheus() const {
+  std::vector<std::function<void()>> collectors;
+  {
+    std::lock_guard lock(mu_);
+    collectors = collectors_;
+  }
+  for (const auto& collect : collectors) collect();
   std::string out;
   std::lock_guard lock(mu_);
   for (const auto& [name, entry] : entries_) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -114,6 +115,12 @@ class Registry {
                                   std::vector<std::string> label_names = {},
                                   std::vector<double> bounds = DefaultLatencyBuckets());
 
+  // Runs `collect` at the start of every RenderPrometheus, before any family is read: for a
+  // value read from elsewhere when scraped (a gauge set from a database count) rather than
+  // kept up to date on every change. Collectors run in the order added, without the registry's
+  // lock held, so they may set this registry's metrics.
+  void AddCollector(std::function<void()> collect);
+
   // Every family, sorted by name, in the Prometheus text format.
   std::string RenderPrometheus() const;
 
@@ -129,6 +136,7 @@ class Registry {
 
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
+  std::vector<std::function<void()>> collectors_;  // guarded by mu_; copied out to run
 };
 
 // Appends a label value escaped for the text format (\\, \", \n).

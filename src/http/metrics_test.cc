@@ -52,6 +52,18 @@ TEST(Metrics, GaugesGoUpAndDown) {
   EXPECT_NE(r.RenderPrometheus().find("open 2\n"), std::string::npos);
 }
 
+TEST(Metrics, CollectorsSetTheirValuesBeforeEachRender) {
+  Registry r;
+  Gauge& g = r.AddGauge("queue_depth", "Items waiting").With({});
+  int scrapes = 0;
+  r.AddCollector([&] { g.Set(++scrapes * 10); });
+  EXPECT_NE(r.RenderPrometheus().find("queue_depth 10\n"), std::string::npos);
+  EXPECT_NE(r.RenderPrometheus().find("queue_depth 20\n"), std::string::npos);
+  // A collector may register and set metrics of the same registry (no lock held while it runs).
+  r.AddCollector([&] { r.AddCounter("late_total", "Registered by a collector").With({}).Inc(); });
+  EXPECT_NE(r.RenderPrometheus().find("late_total 1\n"), std::string::npos);
+}
+
 TEST(Metrics, ReRegisteringReturnsTheSameFamilyAndChildrenAreStable) {
   Registry r;
   auto& a = r.AddCounter("x_total", "X", {"k"});
