@@ -150,6 +150,12 @@ json::object View(const Redemption& r) {
            r.decided_at ? json::value(TimeString(*r.decided_at)) : json::value(nullptr)}};
 }
 
+json::object View(const RedemptionSubmitted& s) {
+  json::object o = View(s.redemption);
+  o["duplicate"] = s.duplicate;
+  return o;
+}
+
 json::object View(const Application& a) {
   json::object j{{"id", a.id},
                  {"org_id", a.org_id},

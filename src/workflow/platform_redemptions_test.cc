@@ -76,8 +76,9 @@ class PlatformRedemptionsTest : public testing::DemoVoucherTest {
     EXPECT_TRUE(d.ok()) << d.error().ToString();
     return d.ok() ? d->id : 0;
   }
-  Result<Redemption> Redeem(std::string invoice_no, std::int64_t invoiced_fen,
-                            std::int64_t invoice_doc = 0, std::int64_t proof_doc = 0) {
+  // SubmitRedemption's answer: the redemption, and whether it was a replay.
+  Result<RedemptionSubmitted> Submit(std::string invoice_no, std::int64_t invoiced_fen,
+                                     std::int64_t invoice_doc = 0, std::int64_t proof_doc = 0) {
     NewRedemption r;
     r.voucher_id = voucher_;
     r.invoice_no = std::move(invoice_no);
@@ -85,6 +86,12 @@ class PlatformRedemptionsTest : public testing::DemoVoucherTest {
     r.invoice_document_id = invoice_doc != 0 ? invoice_doc : Doc("invoice");
     r.proof_document_id = proof_doc != 0 ? proof_doc : Doc("proof_of_service");
     return platform_->SubmitRedemption(As("bj-applicant"), r);
+  }
+  Result<Redemption> Redeem(std::string invoice_no, std::int64_t invoiced_fen,
+                            std::int64_t invoice_doc = 0, std::int64_t proof_doc = 0) {
+    auto out = Submit(std::move(invoice_no), invoiced_fen, invoice_doc, proof_doc);
+    if (!out.ok()) return out.error();
+    return out->redemption;
   }
   Voucher V() {
     auto v = platform_->GetVoucher(As("officer"), voucher_);
@@ -268,14 +275,20 @@ TEST_F(PlatformRedemptionsTest, BadRedemptionsAreRefusedAndChangeNothing) {
   ASSERT_FALSE(cd.ok());
   EXPECT_EQ(cd.error().code, ErrorCode::kStateConflict);
 
-  // The same invoice twice: the same figures are a retry, others a second claim.
+  // The same invoice twice: the same figures are a retry, answered with the first redemption
+  // and said to be one (`duplicate`: the route answers 200, not 201); others a second claim.
   const std::int64_t inv = Doc("invoice"), proof = Doc("proof_of_service");
-  auto first = Redeem("FP-1", 100'000'00, inv, proof);
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
-  EXPECT_EQ(first->amount_fen, 20'000'00);
-  auto retry = Redeem("FP-1", 100'000'00, inv, proof);
+  auto submitted = Submit("FP-1", 100'000'00, inv, proof);
+  ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+  EXPECT_FALSE(submitted->duplicate);
+  const Redemption first = submitted->redemption;
+  EXPECT_EQ(first.amount_fen, 20'000'00);
+  auto retry = Submit("FP-1", 100'000'00, inv, proof);
   ASSERT_TRUE(retry.ok()) << retry.error().ToString();
-  EXPECT_EQ(retry->id, first->id);
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(retry->redemption.id, first.id);
+  EXPECT_EQ(retry->redemption.submitted_at, first.submitted_at);
+  EXPECT_EQ(V().held_fen, 20'000'00);  // held once
   auto second = Redeem("FP-1", 90'000'00);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, ErrorCode::kDuplicate);
@@ -287,21 +300,21 @@ TEST_F(PlatformRedemptionsTest, BadRedemptionsAreRefusedAndChangeNothing) {
   EXPECT_EQ(V().held_fen, 20'000'00);
 
   // Refused: the hold goes back to the voucher; a decided redemption is not decided again.
-  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first->id, "").error().code,
+  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first.id, "").error().code,
             ErrorCode::kMissingField);
-  auto refused = platform_->RefuseRedemption(As("officer"), first->id, "发票与合同不符");
+  auto refused = platform_->RefuseRedemption(As("officer"), first.id, "发票与合同不符");
   ASSERT_TRUE(refused.ok()) << refused.error().ToString();
   EXPECT_EQ(refused->status, "refused");
   EXPECT_EQ(refused->reasons, "发票与合同不符");
   unchanged();
-  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first->id, "again").error().code,
+  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first.id, "again").error().code,
             ErrorCode::kStateConflict);
-  EXPECT_EQ(platform_->PayRedemption(As("officer"), first->id, 20'000'00, "B").error().code,
+  EXPECT_EQ(platform_->PayRedemption(As("officer"), first.id, 20'000'00, "B").error().code,
             ErrorCode::kStateConflict);
   // A refused invoice may be submitted again, with a new proof: a new redemption, held anew.
   auto resubmitted = Redeem("FP-1", 100'000'00, inv);
   ASSERT_TRUE(resubmitted.ok()) << resubmitted.error().ToString();
-  EXPECT_NE(resubmitted->id, first->id);
+  EXPECT_NE(resubmitted->id, first.id);
   EXPECT_EQ(resubmitted->status, "submitted");
   EXPECT_EQ(V().held_fen, 20'000'00);
   ASSERT_TRUE(platform_->RefuseRedemption(As("officer"), resubmitted->id, "仍无交付证明").ok());

@@ -232,6 +232,14 @@ struct Redemption {
   std::optional<Instant> decided_at;
 };
 
+// What SubmitRedemption answers: the redemption, and whether an earlier request recorded it
+// (the same invoice with the same figures: a retry after a lost answer), as a settlement's
+// `duplicate` says.
+struct RedemptionSubmitted {
+  Redemption redemption;
+  bool duplicate = false;
+};
+
 struct NewRedemption {
   std::int64_t voucher_id = 0;
   std::string invoice_no;  // 1..64 bytes, once per voucher

@@ -122,7 +122,8 @@ bool RedeemedByOrg(const policy::Program& program) {
   return program.mode == policy::Mode::kApplyThenRedeem;
 }
 
-Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewRedemption& n) {
+Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
+                                                       const NewRedemption& n) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
   SUANLI_TRY(RequireText(n.invoice_no, "invoice_no", kInvoiceNoBytesMax));
   if (n.invoiced_fen <= 0) {
@@ -133,7 +134,8 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
     return MakeError(ErrorCode::kOverflow, "invoiced", "above the largest amount the ledger holds");
   }
   State& s = *state_;
-  return s.RunStep<Redemption>(actor, [&](StepContext& ctx) -> Result<Redemption> {
+  return s.RunStep<RedemptionSubmitted>(actor, [&](StepContext& ctx)
+                                                    -> Result<RedemptionSubmitted> {
     VoucherEntry* v = s.vouchers.Find(n.voucher_id);
     if (v == nullptr) return NotFound("voucher", n.voucher_id);
     SUANLI_TRY(RequireOrgAccess(actor, v->org_id));
@@ -155,7 +157,7 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
       if (same.Int(1) == n.invoiced_fen && same.Int(2) == n.invoice_document_id &&
           same.Int(3) == n.proof_document_id) {
         SUANLI_ASSIGN(const RedemptionRow row, LoadRedemptionRow(ctx.db, first));
-        return row.redemption;
+        return RedemptionSubmitted{row.redemption, /*duplicate=*/true};
       }
       return MakeError(ErrorCode::kDuplicate, "invoice_no",
                        "invoice " + n.invoice_no + " was already redeemed on this voucher "
@@ -256,7 +258,7 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
                              Yuan(amount) + ",待审核",
                          "Voucher redemption submitted: invoice " + n.invoice_no + ", " +
                              Yuan(amount) + " to be reviewed"));
-    return after.redemption;
+    return RedemptionSubmitted{after.redemption, /*duplicate=*/false};
   });
 }
 

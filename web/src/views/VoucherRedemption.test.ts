@@ -179,6 +179,21 @@ describe('VoucherDetailView: a voucher the organisation redeems', () => {
     expect(document.body.textContent).toContain('兑付申请已提交:应兑付 ¥120,000.00(发票 ¥600,000.00 × 20%)')
   })
 
+  it('a replay (200, duplicate: true) says the invoice was already submitted, not that a new one was', async () => {
+    const calls = serve(voucher, [{ status: 200, body: { ...redemption, duplicate: true } }], [doc(7, 'invoice'), doc(8, 'proof_of_service')])
+    const w = await open(applicant)
+    await w.get('[data-test=redeem]').trigger('click')
+    await flushPromises()
+    await type('redeem-invoice-no', 'FP-2024-000')
+    await type('redeem-invoiced', '600000.00')
+    await choose('redeem-invoice-doc', '#7')
+    await choose('redeem-proof-doc', '#8')
+    await submit()
+    expect(calls.filter((c) => c.init?.method === 'POST')).toHaveLength(1)
+    expect(document.body.textContent).toContain('该发票已提交过兑付申请(第 5 号,已提交):应兑付 ¥120,000.00,未重复冻结。')
+    expect(document.body.textContent).not.toContain('兑付申请已提交:')
+  })
+
   it("shows the server's refusals: a 409's detail in the dialog, a field's on its form item", async () => {
     const calls = serve(voucher, [
       { status: 409, body: { type: 'https://suanli.dev/problems/duplicate', title: 'Duplicate', status: 409, detail: 'invoice FP-2024-000 is already redeemed on voucher 1', code: 304, field: 'invoice_no' } },
