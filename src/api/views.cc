@@ -13,6 +13,13 @@ static json::value Opt(const std::optional<std::int64_t>& v) {
   return *v;
 }
 
+// A voucher's share as a decimal fraction ("0.20"); null when it has none or no exact decimal.
+static json::value RateDecimal(const std::optional<Rate>& rate) {
+  const std::optional<std::string> text = rate ? rate->ToDecimal() : std::nullopt;
+  if (!text) return nullptr;
+  return json::value(*text);
+}
+
 json::object View(const User& u) {
   return {{"id", u.id},
           {"username", u.username},
@@ -181,6 +188,7 @@ json::object View(const Voucher& v) {
           {"provider_id", v.provider_id},
           {"program_id", v.program_id},
           {"grant", MoneyString(v.grant_fen)},
+          {"rate", RateDecimal(v.rate)},
           {"used", MoneyString(v.used_fen)},
           {"remaining", MoneyString(v.remaining_fen)},
           {"lapsed", MoneyString(v.lapsed_fen)},

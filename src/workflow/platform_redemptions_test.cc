@@ -117,6 +117,9 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
   Voucher v = V();
   EXPECT_EQ(v.grant_fen, 200'000'00);  // 20 % × 1,000,000.00
   EXPECT_EQ(v.redeemed_by, "organisation");
+  // The share of each invoice it redeems: its tier's rate, which the console previews with.
+  ASSERT_TRUE(v.rate.has_value());
+  EXPECT_EQ(*v.rate, Rate::Percent(20));
   EXPECT_EQ(v.remaining_fen, 200'000'00);
   // 18 months from issue on 2024-05-10 (assumed, programs/beijing.toml): through 2025-11-10.
   EXPECT_EQ(v.expires_at, Instant::Parse("2025-11-11T00:00:00+08:00").value());
@@ -223,9 +226,12 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
             ErrorCode::kForbidden);
   ExpectReconciled();
 
-  // A restart rebuilds used and held from the table and the ledger.
+  // A restart rebuilds used and held from the table and the ledger, and the rate from the
+  // voucher's tier.
   Reopen();
   v = V();
+  ASSERT_TRUE(v.rate.has_value());
+  EXPECT_EQ(*v.rate, Rate::Percent(20));
   EXPECT_EQ(v.used_fen, 200'000'00);
   EXPECT_EQ(v.held_fen, 0);
   EXPECT_EQ(v.lapsed_fen, 0);

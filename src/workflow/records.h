@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/cst_time.h"
+#include "core/rate.h"
 #include "core/result.h"
 #include "network/center_spec.h"
 #include "workflow/principal.h"
@@ -256,6 +257,10 @@ struct Voucher {
   std::string program_id;
   std::int64_t application_id = 0;
   std::int64_t grant_fen = 0;
+  // The share it pays: of each bill at settlement (the program's deduction share), or of each
+  // invoice redeemed (apply_then_redeem: the tier's rate); none when the program no longer
+  // states it (VoucherRate).
+  std::optional<Rate> rate;
   std::int64_t used_fen = 0;       // deductions net of reversals
   std::int64_t remaining_fen = 0;  // what the voucher can still pay
   std::int64_t lapsed_fen = 0;

@@ -14,8 +14,6 @@
 #include "core/limits.h"
 #include "workflow/platform_state.h"
 
-#include <boost/json.hpp>
-
 namespace suanli::workflow {
 
 Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);            // orgs.cc
@@ -79,34 +77,14 @@ std::string RedemptionJson(const Redemption& r) {
          ",\"bank_reference\":" + Quoted(r.bank_reference) + "}";
 }
 
-// The rate of the tier the voucher was granted under (its application's quote names it).
-Result<Rate> TierRate(const policy::Program& program, const std::string& quote_json) {
-  boost::system::error_code ec;
-  const boost::json::value quote = boost::json::parse(quote_json, ec);
-  const boost::json::object* o = ec ? nullptr : quote.if_object();
-  const boost::json::value* tier = o == nullptr ? nullptr : o->if_contains("tier");
-  if (tier != nullptr && tier->is_string()) {
-    for (const policy::Tier& t : program.tiers) {
-      if (t.id == tier->get_string()) return t.rate;
-    }
-  }
-  return MakeError(ErrorCode::kNotFound, "tier",
-                   "the voucher's tier is no longer in program " + program.id);
-}
-
-// The voucher's contract: its number, its fee, and the quote it was granted on.
-struct VoucherContract {
-  std::string quote_json;
-  std::int64_t fee_fen = 0;
-};
-
-Result<VoucherContract> LoadVoucherContract(storage::Db& db, std::int64_t voucher_id) {
-  SUANLI_ASSIGN(auto q, db.Prepare("SELECT a.quote_json, c.amount_fen FROM vouchers v JOIN "
-                                   "applications a ON a.id = v.application_id JOIN contracts c "
-                                   "ON c.id = a.contract_id WHERE v.id = ?1"));
+// The voucher's contract fee: what the invoices redeemed on it add up to at most.
+Result<std::int64_t> LoadVoucherFee(storage::Db& db, std::int64_t voucher_id) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT c.amount_fen FROM vouchers v JOIN applications a ON "
+                                   "a.id = v.application_id JOIN contracts c ON c.id = "
+                                   "a.contract_id WHERE v.id = ?1"));
   SUANLI_ASSIGN(const bool row, q.Bind(1, voucher_id).Step());
   if (!row) return NotFound("voucher", voucher_id);
-  return VoucherContract{q.Text(0), q.Int(1)};
+  return q.Int(0);
 }
 
 // Where a refused redemption's hold goes: back to its voucher while that can still be drawn
@@ -189,17 +167,17 @@ Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
                            std::to_string(cited.Int(0)));
     }
     // What the organisation invoiced on the contract cannot exceed what the contract is for.
-    SUANLI_ASSIGN(const VoucherContract vc, LoadVoucherContract(ctx.db, v->id));
+    SUANLI_ASSIGN(const std::int64_t fee_fen, LoadVoucherFee(ctx.db, v->id));
     SUANLI_ASSIGN(auto sum, ctx.db.Prepare("SELECT COALESCE(SUM(invoiced_fen), 0) FROM "
                                            "redemptions WHERE voucher_id = ?1 AND status != "
                                            "'refused'"));
     SUANLI_ASSIGN(const bool sum_row, sum.Bind(1, v->id).Step());
     const std::int64_t invoiced_before = sum_row ? sum.Int(0) : 0;
-    if (invoiced_before + n.invoiced_fen > vc.fee_fen) {
+    if (invoiced_before + n.invoiced_fen > fee_fen) {
       return MakeError(ErrorCode::kExceedsLimit, "invoiced",
                        "invoices on this contract would total " +
                            Yuan(invoiced_before + n.invoiced_fen) + ", above its fee of " +
-                           Yuan(vc.fee_fen));
+                           Yuan(fee_fen));
     }
     // The balance read below must be the ledger's: a move of an earlier step still waiting in
     // the outbox (the ledger could not take it) would make it stale.
@@ -213,7 +191,13 @@ Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
                        "an earlier money move on this voucher waits for the ledger; retry in a "
                        "minute");
     }
-    SUANLI_ASSIGN(const Rate rate, TierRate(*v->program, vc.quote_json));
+    // The rate the voucher shows (VoucherRate, set when it was indexed): what the
+    // organisation previews is what it is paid.
+    if (!v->rate) {
+      return MakeError(ErrorCode::kNotFound, "tier",
+                       "the voucher's tier is no longer in program " + v->program_id);
+    }
+    const Rate rate = *v->rate;
     SUANLI_ASSIGN(const Money share,
                   MulRate(Money::FromFen(n.invoiced_fen), rate, kDownToFen));
     if (share.fen() == 0) {

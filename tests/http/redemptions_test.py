@@ -8,7 +8,7 @@ voucher at once; the officer pays it (the whole amount, once) or refuses it (the
 back). Every money-moving POST needs an Idempotency-Key and a replay answers the first (a
 redemption's with 200 and duplicate: true); every refusal is problem+json and changes nothing;
 another organisation sees none of it; the ledger reconciles and the pool report counts what was
-paid.
+paid. The voucher shows its rate ("0.20").
 
 Usage: redemptions_test.py SUANLI_BINARY REPO_DIR"""
 import os
@@ -97,6 +97,8 @@ def run(server):
     expect_voucher(0, 0, grant, "as issued")
     v = ok(app.call("GET", f"/api/v1/vouchers/{vid}"))
     expect(v["provider_id"] == provider_id and v["program_id"] == "beijing", f"{v}")
+    # The share of each invoice it redeems, as a decimal fraction a client previews with.
+    expect(v["rate"] == "0.20", f"the voucher's rate: {v}")
 
     # The provider draws nothing at settlement: the organisation redeems this voucher.
     refused = problem(bj_op.call("POST", "/api/v1/settlements",

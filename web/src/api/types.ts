@@ -166,6 +166,13 @@ export interface Voucher {
   redeemed_by?: 'provider' | 'organisation'
   /** What submitted redemptions hold (already out of `remaining`, not yet in `used`). */
   held?: Money
+  /**
+   * The share of money it pays, as an exact decimal fraction ("0.20"): of each invoice the
+   * organisation redeems (the tier's rate), or of each bill the provider settles (the program's
+   * deduction share). Null when the program no longer states it; absent from older servers.
+   * Never read as a number: lib/redemption.ts parses it into BigInts.
+   */
+  rate?: string | null
 }
 
 /** A settlement on a voucher (GET /vouchers/{id}/deductions; src/api/views.cc View(SettlementRow)). */

@@ -265,6 +265,10 @@ const en: typeof zh = {
       uploadInvoice: 'Upload invoice', uploadProof: 'Upload proof', noDocs: 'None uploaded yet: upload a file', submit: 'Submit redemption',
       submitted_ok: 'Redemption submitted: {amount} ({invoiced} invoiced × {rate}), held from the voucher\'s balance.',
       already_submitted: 'This invoice was already submitted (redemption {id}, {status}): {amount}, not held again.',
+      preview: 'Expected redemption {amount} (invoiced × {rate}, rounded down to the fen, at most the balance)',
+      previewCapped: 'Expected redemption {amount}: {share} at the rate is more than the balance, so the balance is paid (invoiced × {rate}, rounded down to the fen, at most the balance)',
+      previewTooSmall: 'Expected redemption ¥0.00: invoiced × {rate} is less than ¥0.01, too small to redeem',
+      previewNothingLeft: 'The voucher\'s balance is ¥0.00: nothing left to redeem',
     },
     redemptions: {
       intro: 'Programs that apply first and redeem after (Beijing\'s AI compute voucher, Hangzhou): after paying the provider, the organisation redeems its voucher with an invoice and a delivery proof, for invoiced × the program\'s rate (rounded down to the fen), at most what the voucher has left, held from it on submission. Check the documents, then record the bank transfer, or refuse with reasons (the hold goes back to the voucher).',

@@ -263,6 +263,10 @@ export default {
       uploadInvoice: '上传发票', uploadProof: '上传服务证明', noDocs: '尚未上传,请先上传文件', submit: '提交兑付申请',
       submitted_ok: '兑付申请已提交:应兑付 {amount}(发票 {invoiced} × {rate}),已从券余额冻结。',
       already_submitted: '该发票已提交过兑付申请(第 {id} 号,{status}):应兑付 {amount},未重复冻结。',
+      preview: '预计兑付 {amount}(发票金额 × {rate},向下取整到分,不超过余额)',
+      previewCapped: '预计兑付 {amount}:按比例为 {share},超过券余额,以余额为限(发票金额 × {rate},向下取整到分,不超过余额)',
+      previewTooSmall: '预计兑付 ¥0.00:发票金额 × {rate} 不足 0.01 元,金额过小,无法兑付',
+      previewNothingLeft: '券余额为 ¥0.00,没有可兑付的金额',
     },
     redemptions: {
       intro: '“先申请、后兑付”的政策(北京人工智能算力券、杭州):单位付清服务费后凭发票和服务证明申请兑付,应兑付额 = 发票金额 × 政策比例(向下取整到分),不超过券余额,提交时即从券中冻结。核对材料后登记转账拨付,或说明理由不予通过(冻结额退回券内)。',
