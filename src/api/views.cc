@@ -328,9 +328,15 @@ json::object View(const PoolReport& p) {
   for (const auto& [day, left] : p.series) {
     series.push_back(json::object{{"date", day.ToString()}, {"remaining", MoneyString(left)}});
   }
+  const auto money_or_null = [](const std::optional<std::int64_t>& fen) -> json::value {
+    if (!fen) return nullptr;
+    return json::value(MoneyString(*fen));
+  };
+  // A program without a yearly pool has no funded or remaining figure: null, not "0.00".
   return {{"program_id", p.program_id},
+          {"has_pool", p.has_pool},
           {"series", std::move(series)},
-          {"funded", MoneyString(p.funded_fen)},
+          {"funded", money_or_null(p.funded_fen)},
           {"issued", MoneyString(p.issued_fen)},
           {"used", MoneyString(p.used_fen)},
           {"redeemed", MoneyString(p.redeemed_fen)},
@@ -340,7 +346,7 @@ json::object View(const PoolReport& p) {
           {"recovery_outstanding", MoneyString(p.recovery_outstanding_fen)},
           {"awarded", MoneyString(p.awarded_fen)},
           {"award_paid", MoneyString(p.award_paid_fen)},
-          {"remaining", MoneyString(p.remaining_fen)}};
+          {"remaining", money_or_null(p.remaining_fen)}};
 }
 
 json::object View(const ReportRow& r) {

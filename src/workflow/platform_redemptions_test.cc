@@ -109,6 +109,11 @@ class PlatformRedemptionsTest : public testing::DemoVoucherTest {
     EXPECT_TRUE(r->ok()) << (r->differences.empty() ? "" : r->differences.front());
   }
 
+  // The voucher's application (its grant's ledger key names it).
+  std::int64_t Application() {
+    return SqlInt("SELECT application_id FROM vouchers WHERE id = " + std::to_string(voucher_));
+  }
+
   std::int64_t org_ = 0, provider_ = 0, voucher_ = 0;
   int docs_ = 0;
 };
@@ -123,8 +128,14 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
   EXPECT_EQ(v.remaining_fen, 200'000'00);
   // 18 months from issue on 2024-05-10 (assumed, programs/beijing.toml): through 2025-11-10.
   EXPECT_EQ(v.expires_at, Instant::Parse("2025-11-11T00:00:00+08:00").value());
-  // No grant came from a pool (Beijing states no yearly total): the funder's.
-  EXPECT_EQ(Pool().issued_fen, 200'000'00);
+  // No grant came from a pool (Beijing states no yearly total): the funder's. The report has
+  // no total to be funded with and nothing remaining of one.
+  PoolReport issued = Pool();
+  EXPECT_EQ(issued.issued_fen, 200'000'00);
+  EXPECT_FALSE(issued.has_pool);
+  EXPECT_EQ(issued.funded_fen, std::nullopt);
+  EXPECT_EQ(issued.remaining_fen, std::nullopt);
+  EXPECT_TRUE(issued.series.empty());
 
   // The provider cannot deduct from it (the system stands in for its operator).
   std::promise<Result<SettlementResult>> done;
@@ -391,6 +402,23 @@ TEST_F(PlatformRedemptionsTest, AFraudFindingRefusesHeldClaimsAndRecoversPaidOne
   PoolReport pool = Pool();
   EXPECT_EQ(pool.clawed_back_fen, 140'000'00);
   EXPECT_EQ(pool.recovery_outstanding_fen, 60'000'00);
+  // Beijing has no pool: the voucher's rest and the refused hold went back to the funder its
+  // grant was drawn from, and the report shows no "remaining" made of them.
+  const std::int64_t funder = MoveDebit("grant/beijing/app-" + std::to_string(Application()));
+  ASSERT_GT(funder, 0);
+  EXPECT_EQ(MoveCredit("claw/voucher-" + std::to_string(voucher_)), funder);
+  EXPECT_EQ(MoveCredit("return/redemption-" + std::to_string(b->id)), funder);
+  EXPECT_FALSE(pool.has_pool);
+  EXPECT_EQ(pool.remaining_fen, std::nullopt);
+  EXPECT_EQ(pool.funded_fen, std::nullopt);
+  // What was paid is owed; repaid, it goes back to the funder too.
+  auto repaid = platform_->RecordRepayment(As("officer"), e->id, 60'000'00, "BANK-R1");
+  ASSERT_TRUE(repaid.ok()) << repaid.error().ToString();
+  EXPECT_EQ(MoveCredit("repay/enforcement-" + std::to_string(e->id) + "/repayment-1"), funder);
+  pool = Pool();
+  EXPECT_EQ(pool.repaid_fen, 60'000'00);
+  EXPECT_EQ(pool.recovery_outstanding_fen, 0);
+  EXPECT_EQ(pool.remaining_fen, std::nullopt);
   ExpectReconciled();
   Reopen();
   v = V();

@@ -398,9 +398,16 @@ struct Notice {
 
 struct PoolReport {
   std::string program_id;
-  std::int64_t funded_fen = 0, issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
-               clawed_back_fen = 0, remaining_fen = 0;
-  // Fraud recoveries: repaid to the pool (in remaining_fen), and still owed (not in it).
+  // Whether the program states a yearly pool. One that does not (Beijing, Yangzhou) draws its
+  // grants from its funder and returns there what fraud findings claw back and recover: it has
+  // no total to be funded with and nothing remains of one, so funded_fen, remaining_fen and the
+  // series are empty, and the other figures count what it issued and what came back.
+  bool has_pool = true;
+  std::optional<std::int64_t> funded_fen, remaining_fen;
+  std::int64_t issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
+               clawed_back_fen = 0;
+  // Fraud recoveries: repaid (to the pool, in remaining_fen; or to the funder), and still owed
+  // (not in it).
   std::int64_t repaid_fen = 0, recovery_outstanding_fen = 0;
   // Subsidy awards (reimbursement, post-use): awarded (in issued_fen) and paid out to the
   // organisations (in redeemed_fen); withdrawn after a fraud finding (in clawed_back_fen).

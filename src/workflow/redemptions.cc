@@ -10,7 +10,8 @@
 // spend the same rest, and a claim made before the expiry is still paid after it (the expiry
 // sweep lapses only what is left in the voucher). The officer then pays it (hold → the
 // program's redemption payout, by bank transfer) or refuses it (hold → the voucher while it is
-// active and unexpired, else → the program's lapsed account; after a fraud finding → the pool).
+// active and unexpired, else → the program's lapsed account; after a fraud finding → back where
+// the grant came from: the pool, or the funder of a program without one, as Beijing).
 #include "core/limits.h"
 #include "workflow/platform_state.h"
 
@@ -388,16 +389,18 @@ Result<std::int64_t> RefuseHeldRedemptions(StepContext& ctx, const policy::Progr
   std::int64_t total = 0;
   for (const Held& h : held) {
     // Its hold holds exactly its amount (the hold move is ahead in the outbox if not yet run).
+    // Back where the grant came from: the pool, or the funder of a program without one.
     SUANLI_TRY(ctx.Move(PlannedMove{"return/redemption-" + std::to_string(h.id),
                                     AccountId(static_cast<std::uint64_t>(h.account)),
-                                    ctx.state.program_accounts.at(program.id).pool, h.amount_fen,
-                                    0, kCodeRedemptionReturn, static_cast<std::uint64_t>(h.id)}));
+                                    GrantSource(ctx.state, program), h.amount_fen, 0,
+                                    kCodeRedemptionReturn, static_cast<std::uint64_t>(h.id)}));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE redemptions SET status = 'refused', reasons = "
                                           "'fraud finding', decided_at_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, h.id).Bind(2, ctx.now.micros()).Run());
     SUANLI_TRY(ctx.Audit("redemption.refuse", "redemption/" + std::to_string(h.id),
                          "{\"status\":\"submitted\"}", "{\"status\":\"refused\"}",
-                         "{\"reasons\":\"fraud finding\",\"returned_to\":\"pool\",\"amount_fen\":" +
+                         "{\"reasons\":\"fraud finding\",\"returned_to\":" +
+                             Quoted(program.pool ? "pool" : "funder") + ",\"amount_fen\":" +
                              std::to_string(h.amount_fen) + "}"));
     if (VoucherEntry* v = ctx.state.vouchers.Find(h.voucher_id)) {
       ctx.OnCommit([v, amount = h.amount_fen] {

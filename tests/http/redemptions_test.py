@@ -8,7 +8,8 @@ voucher at once; the officer pays it (the whole amount, once) or refuses it (the
 back). Every money-moving POST needs an Idempotency-Key and a replay answers the first (a
 redemption's with 200 and duplicate: true); every refusal is problem+json and changes nothing;
 another organisation sees none of it; the ledger reconciles and the pool report counts what was
-paid. The voucher shows its rate ("0.20").
+paid — with no funded or remaining figure, since Beijing has no yearly pool, not even after a
+fraud finding returns money to its funder. The voucher shows its rate ("0.20").
 
 Usage: redemptions_test.py SUANLI_BINARY REPO_DIR"""
 import os
@@ -267,6 +268,24 @@ def run(server):
     pool = ok(auditor.call("GET", "/api/v1/programs/beijing/pool"))
     expect((pool["issued"], pool["used"], pool["redeemed"], pool["lapsed"]) ==
            (dec(grant), dec(used), dec(used), "0.00") and pool["redeemed"] == "120000.00", f"pool: {pool}")
+    # Beijing states no yearly total: its grants are the funder's, so there is no pool to be
+    # funded or to remain, and the report says so instead of showing figures of nothing.
+    expect((pool["has_pool"], pool["funded"], pool["remaining"], pool["series"]) == (False, None, None, []),
+           f"a program without a pool: {pool}")
+
+    # A fraud finding claws back what is left (80,000.00) and owes what was paid (120,000.00):
+    # back to the funder, not into a "remaining" of a pool Beijing does not have.
+    ok(officer.call("POST", f"/api/v1/orgs/{org_id}/enforcement",
+                    {"program_id": "beijing", "finding": "虚开发票"}, idem=True))
+    pool = ok(auditor.call("GET", "/api/v1/programs/beijing/pool"))
+    expect((pool["has_pool"], pool["remaining"], pool["funded"], pool["clawed_back"],
+            pool["recovery_outstanding"]) == (False, None, None, dec(left), dec(used)),
+           f"pool after the finding: {pool}")
+    rec = ok(auditor.call("POST", "/api/v1/audit/reconcile"))
+    expect(rec["ok"] and rec["differences"] == [] and rec["moves_waiting"] == 0, f"reconcile: {rec}")
+    chengdu = ok(auditor.call("GET", "/api/v1/programs/chengdu-2024/pool"))
+    expect(chengdu["has_pool"] is True and chengdu["funded"] == "10000000.00" and
+           chengdu["remaining"] is not None, f"a program with a pool: {chengdu}")
 
 
 if __name__ == "__main__":

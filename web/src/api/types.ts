@@ -190,16 +190,23 @@ export interface Deduction {
 }
 
 export interface Pool {
-  funded: Money
+  /**
+   * False for a program that states no yearly pool (Beijing, Yangzhou): its grants are drawn
+   * from the funder and what fraud findings claw back or recover goes back there, so `funded`
+   * and `remaining` are null and `series` empty. Absent from older servers (they had a pool
+   * figure for every program).
+   */
+  has_pool?: boolean
+  funded: Money | null
   issued: Money
   used: Money
   redeemed: Money
   lapsed: Money
   clawed_back: Money
-  /** Fraud recoveries repaid into the pool (in remaining) and still owed (not in it). */
+  /** Fraud recoveries repaid (into the pool, in remaining; or to the funder) and still owed. */
   recovery_repaid: Money
   recovery_outstanding: Money
-  remaining: Money
+  remaining: Money | null
   series: { date: string; remaining: Money }[]
 }
 

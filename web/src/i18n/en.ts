@@ -106,6 +106,7 @@ const en: typeof zh = {
     title: 'Pool', program: 'Program', funded: 'Funded', clawed_back: 'Clawed back', recovery_repaid: 'Repaid after findings', recovery_outstanding: 'Still to recover', issued: 'Issued', used: 'Used', redeemed: 'Redeemed',
     lapsed: 'Lapsed', remaining: 'Remaining', chart: 'Pool remaining (burn-down)', unitWan: '10k CNY (万元)', date: 'Date',
     choose: 'Choose a program to see its pool.', empty: 'No pool data for this program yet. The burn-down appears once funds are loaded.',
+    noPool: 'This program states no yearly total, so it has no pool: its vouchers and subsidies are paid from the funder directly, and what fraud findings claw back or recover goes back to the funder. No funded, remaining or burn-down figures; below is what was issued, used and returned.',
   },
   audit: {
     title: 'Audit log', seq: 'Seq', at: 'Time', actor: 'Actor', action: 'Action', object: 'Object', detail: 'Detail', hash: 'Hash',

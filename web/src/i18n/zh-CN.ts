@@ -104,6 +104,7 @@ export default {
     title: '资金池', program: '政策', funded: '资金总额', clawed_back: '已追回', recovery_repaid: '违规退回', recovery_outstanding: '待追缴', issued: '已发放', used: '已抵扣', redeemed: '已兑付',
     lapsed: '已失效', remaining: '剩余', chart: '资金池余额走势(燃尽图)', unitWan: '万元', date: '日期',
     choose: '请选择一个政策查看其资金池。', empty: '该政策尚无资金池数据。导入资金后这里将显示燃尽图。',
+    noPool: '该政策未规定年度资金总额,没有资金池:算力券和补贴直接由财政资金拨付,因弄虚作假收回或追缴退回的资金退回财政,因此不显示资金总额、剩余和燃尽图。以下为已发放、使用及收回的金额。',
   },
   audit: {
     title: '审计日志', seq: '序号', at: '时间', actor: '操作人', action: '操作', object: '对象', detail: '详情', hash: '哈希',
