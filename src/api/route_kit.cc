@@ -22,6 +22,24 @@ std::string RequestDigest(const http::Request& req) {
                              std::to_string(req.body.size()) + ":" + req.body);
 }
 
+// What a replay from the memo answers. An answer that says whether its request was a replay
+// (`duplicate`: a redemption's, as a settlement's) says so again — 200 and `duplicate: true`,
+// as the step itself answers a retry that reaches it under a new key; any other answer is
+// repeated as it was.
+http::Response ReplayOf(const http::Response& first) {
+  http::Response replay = first;
+  if (first.content_type != "application/json") return replay;
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(first.body, ec);
+  boost::json::object* o = ec ? nullptr : body.if_object();
+  const boost::json::value* flag = o == nullptr ? nullptr : o->if_contains("duplicate");
+  if (flag == nullptr || !flag->is_bool()) return replay;
+  (*o)["duplicate"] = true;
+  replay.body = boost::json::serialize(body);
+  if (replay.status == 201) replay.status = 200;
+  return replay;
+}
+
 }  // namespace
 
 const std::vector<RouteEntry>& RouteTable() { return MutableTable(); }
@@ -179,7 +197,7 @@ void RouteKit::Add(http::Method method, std::string pattern, Access access, std:
         if (entry.money_moving && response.status < 300) {
           std::lock_guard lock(idem_mu_);
           if (idem_.size() >= kRememberedRepliesMax) idem_.clear();
-          idem_[memo_key] = Remembered{request_sha, response};
+          idem_[memo_key] = Remembered{request_sha, ReplayOf(response)};
         }
         std::move(reply).Send(std::move(response));
       },

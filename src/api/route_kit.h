@@ -53,7 +53,7 @@ class RouteKit {
   workflow::Platform& platform_;
   ApiOptions options_;
   // Replays of money-moving POSTs: (principal, route pattern, key) → (digest of the concrete
-  // path and the body, response).
+  // path and the body, the response a replay gets).
   struct Remembered {
     std::string request_sha256;
     http::Response response;

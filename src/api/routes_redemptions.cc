@@ -27,7 +27,8 @@ void AddRedemptionRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(r.proof_document_id, b.Int("proof_document_id"));
             SUANLI_TRY(b.Finish());
             SUANLI_ASSIGN(const auto out, c.platform.SubmitRedemption(c.who, r));
-            return Json(View(out), 201);
+            // As a settlement: 201 when this request recorded it, 200 when an earlier one did.
+            return Json(View(out), out.duplicate ? 200 : 201);
           },
           /*money_moving=*/true);
   kit.Add(Method::kGet, "/api/v1/redemptions", readers,

@@ -13,6 +13,13 @@ static json::value Opt(const std::optional<std::int64_t>& v) {
   return *v;
 }
 
+// A voucher's share as a decimal fraction ("0.20"); null when it has none or no exact decimal.
+static json::value RateDecimal(const std::optional<Rate>& rate) {
+  const std::optional<std::string> text = rate ? rate->ToDecimal() : std::nullopt;
+  if (!text) return nullptr;
+  return json::value(*text);
+}
+
 json::object View(const User& u) {
   return {{"id", u.id},
           {"username", u.username},
@@ -161,6 +168,12 @@ json::object View(const Redemption& r) {
            r.decided_at ? json::value(TimeString(*r.decided_at)) : json::value(nullptr)}};
 }
 
+json::object View(const RedemptionSubmitted& s) {
+  json::object o = View(s.redemption);
+  o["duplicate"] = s.duplicate;
+  return o;
+}
+
 json::object View(const Application& a) {
   json::object j{{"id", a.id},
                  {"org_id", a.org_id},
@@ -186,6 +199,7 @@ json::object View(const Voucher& v) {
           {"provider_id", v.provider_id},
           {"program_id", v.program_id},
           {"grant", MoneyString(v.grant_fen)},
+          {"rate", RateDecimal(v.rate)},
           {"used", MoneyString(v.used_fen)},
           {"remaining", MoneyString(v.remaining_fen)},
           {"lapsed", MoneyString(v.lapsed_fen)},
@@ -326,9 +340,15 @@ json::object View(const PoolReport& p) {
   for (const auto& [day, left] : p.series) {
     series.push_back(json::object{{"date", day.ToString()}, {"remaining", MoneyString(left)}});
   }
+  const auto money_or_null = [](const std::optional<std::int64_t>& fen) -> json::value {
+    if (!fen) return nullptr;
+    return json::value(MoneyString(*fen));
+  };
+  // A program without a yearly pool has no funded or remaining figure: null, not "0.00".
   return {{"program_id", p.program_id},
+          {"has_pool", p.has_pool},
           {"series", std::move(series)},
-          {"funded", MoneyString(p.funded_fen)},
+          {"funded", money_or_null(p.funded_fen)},
           {"issued", MoneyString(p.issued_fen)},
           {"used", MoneyString(p.used_fen)},
           {"redeemed", MoneyString(p.redeemed_fen)},
@@ -338,7 +358,7 @@ json::object View(const PoolReport& p) {
           {"recovery_outstanding", MoneyString(p.recovery_outstanding_fen)},
           {"awarded", MoneyString(p.awarded_fen)},
           {"award_paid", MoneyString(p.award_paid_fen)},
-          {"remaining", MoneyString(p.remaining_fen)}};
+          {"remaining", money_or_null(p.remaining_fen)}};
 }
 
 json::object View(const ReportRow& r) {

@@ -24,6 +24,8 @@ boost::json::object View(const workflow::Application& a);
 boost::json::object View(const workflow::ContractPayment& p);
 boost::json::object View(const workflow::Award& a);
 boost::json::object View(const workflow::Redemption& r);
+// POST /vouchers/{id}/redemptions's answer: the redemption and `duplicate` (a replay).
+boost::json::object View(const workflow::RedemptionSubmitted& s);
 boost::json::object View(const workflow::Voucher& v);
 boost::json::object View(const workflow::SettlementRow& s);
 boost::json::object View(const workflow::SettlementResult& s);

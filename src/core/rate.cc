@@ -109,6 +109,19 @@ std::string Rate::ToString() const {
   return std::to_string(num) + "/" + std::to_string(den);
 }
 
+std::optional<std::string> Rate::ToDecimal() const {
+  std::int64_t scale = 100;  // 10^decimals
+  for (int decimals = 2; decimals <= 9; ++decimals, scale *= 10) {
+    const i128 scaled = static_cast<i128>(num) * scale;
+    if (scaled % den != 0) continue;
+    const i128 v = scaled / den;
+    const std::string frac = std::to_string(static_cast<long long>(v % scale));
+    return std::to_string(static_cast<long long>(v / scale)) + "." +
+           std::string(static_cast<std::size_t>(decimals) - frac.size(), '0') + frac;
+  }
+  return std::nullopt;
+}
+
 bool Rate::operator==(const Rate& o) const {
   return static_cast<i128>(num) * o.den == static_cast<i128>(o.num) * den;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ struct Rate {
 
   // "50%" when the rate is a whole or decimal percentage, else "305/729".
   std::string ToString() const;
+  // The rate as an exact decimal fraction with at least two decimals, as the API carries a
+  // share ("0.20", "0.125", "1.00"); none when it has no exact decimal form within nine
+  // decimals (305/729): never rounded, since a client computes money from it.
+  std::optional<std::string> ToDecimal() const;
   bool operator==(const Rate& o) const;
   bool LessThan(const Rate& o) const;  // exact comparison by cross-multiplication
 };

@@ -20,6 +20,21 @@ TEST(RateTest, ParsesPercentDecimalAndRatio) {
   }
 }
 
+TEST(RateTest, WritesAnExactDecimalOrNone) {
+  EXPECT_EQ(Rate::Parse("20%")->ToDecimal(), "0.20");
+  EXPECT_EQ(Rate::Parse("50%")->ToDecimal(), "0.50");
+  EXPECT_EQ(Rate::Parse("12.5%")->ToDecimal(), "0.125");
+  EXPECT_EQ(Rate::Parse("0.3")->ToDecimal(), "0.30");
+  EXPECT_EQ(Rate::One().ToDecimal(), "1.00");
+  EXPECT_EQ((Rate{0, 1}).ToDecimal(), "0.00");
+  EXPECT_EQ((Rate{3, 2}).ToDecimal(), "1.50");
+  EXPECT_EQ((Rate{1, 1'000'000'000}).ToDecimal(), "0.000000001");
+  // No exact decimal: none, never a rounded figure a client would compute money from.
+  EXPECT_EQ((Rate{305, 729}).ToDecimal(), std::nullopt);
+  EXPECT_EQ((Rate{1, 3}).ToDecimal(), std::nullopt);
+  EXPECT_EQ((Rate{1, 10'000'000'000}).ToDecimal(), std::nullopt);
+}
+
 TEST(RateTest, ComparesExactly) {
   EXPECT_TRUE(Rate::Parse("20%")->LessThan(*Rate::Parse("30%")));
   EXPECT_FALSE(Rate::Parse("30%")->LessThan(*Rate::Parse("0.3")));

@@ -424,6 +424,7 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     entry->receivable = receivable;
     entry->expires_at = *quote.expires_at;
     entry->grant_fen = grant;
+    entry->rate = VoucherRate(*program, quote.tier);
     entry->org_name = org.name;
     // Indexed once the approval commits (credits arrive with the grant move, which runs after
     // that): a failed approval leaves no voucher behind, and its rolled-back id is free again.

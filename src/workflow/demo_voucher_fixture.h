@@ -108,6 +108,27 @@ class DemoVoucherTest : public ::testing::Test {
     const Status done = (*db)->Exec(sql);
     ASSERT_TRUE(done.ok()) << sql << ": " << done.error().ToString();
   }
+  // The first column of the first row `sql` selects from platform.db (-1 when none).
+  std::int64_t SqlInt(const std::string& sql) {
+    auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
+    EXPECT_TRUE(db.ok());
+    if (!db.ok()) return -1;
+    auto prepared = (*db)->Prepare(sql);
+    EXPECT_TRUE(prepared.ok()) << sql << ": " << prepared.error().ToString();
+    if (!prepared.ok()) return -1;
+    storage::Stmt q = std::move(prepared).value();
+    auto row = q.Step();
+    EXPECT_TRUE(row.ok()) << sql;
+    return row.ok() && *row ? q.Int(0) : -1;
+  }
+  // The account money moves under ledger key `key` credited, or debited (from platform.db's
+  // outbox; -1 when there is no such move).
+  std::int64_t MoveCredit(const std::string& key) {
+    return SqlInt("SELECT credit_account FROM money_moves WHERE ledger_key = '" + key + "'");
+  }
+  std::int64_t MoveDebit(const std::string& key) {
+    return SqlInt("SELECT debit_account FROM money_moves WHERE ledger_key = '" + key + "'");
+  }
   // Leaves a move pending in the outbox, as a step that stopped before the ledger ran it would:
   // between the accounts of the (first) demo grant, out of its voucher (`from_voucher`, as a
   // settlement or a reversal's counterpart would) or into it (as a grant would).

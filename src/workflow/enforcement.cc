@@ -135,7 +135,9 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     std::lock_guard lock(s.mu);
     SUANLI_TRY(LoadOrg(*s.db, org_id));
   }
-  const ProgramAccounts pa = s.program_accounts.at(program->id);
+  // Where the clawed-back rest goes: back where the grant came from (GrantSource) — the pool,
+  // or the funder of a program with no yearly pool (Beijing), which has no pool to refill.
+  const AccountId returned_to = GrantSource(s, *program);
   SUANLI_ASSIGN(const AccountId debt, EnsureRecoveryDebt(s, program->id, org_id));
   SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, program->id, org_id));
   std::optional<std::int64_t> unfinished;
@@ -209,7 +211,7 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       if (claw) {
         // Whatever is left when it runs (a balancing debit of the largest amount): a move still
         // in the outbox ahead of it may yet change the balance.
-        SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, pa.pool,
+        SUANLI_TRY(ctx.Move(PlannedMove{"claw/voucher-" + vid, v->account, returned_to,
                                         limits::kAmountFenMax,
                                         ledger::kClawback | ledger::kBalancingDebit, kCodeClawback,
                                         static_cast<std::uint64_t>(v->id)}));
@@ -232,8 +234,8 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
     // An award of the program not yet paid is withdrawn, back where it was drawn from: a
     // subsidy obtained by fraud is not paid (awards.cc).
     SUANLI_ASSIGN(const std::int64_t awards_withdrawn_fen, WithdrawAwards(ctx, *program, org_id));
-    // A redemption not yet paid is refused, its hold back to the pool; one already paid is
-    // in used_fen above, recovered with the voucher (redemptions.cc).
+    // A redemption not yet paid is refused, its hold back where the grant came from; one
+    // already paid is in used_fen above, recovered with the voucher (redemptions.cc).
     SUANLI_ASSIGN(const std::int64_t redemptions_refused_fen,
                   RefuseHeldRedemptions(ctx, *program, org_id));
     // One already paid is money the organisation holds: owed back like what its vouchers paid,

@@ -164,9 +164,10 @@ class Platform {
   // at once (kStateConflict when nothing is left, or the voucher is closed or expired; kExpired
   // past its expiry). The invoices of one contract add up to at most its fee (kOutOfRange on
   // "invoiced"); an invoice number once per voucher (kDuplicate: the same invoice again with
-  // the same figures answers the first). Documents: the organisation's own, of kind invoice
-  // and proof_of_service, not rejected. Audited (redemption.submit), noticed to officers.
-  Result<Redemption> SubmitRedemption(const Principal& actor, const NewRedemption& r);
+  // the same figures answers the first, `duplicate` set, and changes nothing). Documents: the
+  // organisation's own, of kind invoice and proof_of_service, not rejected. Audited
+  // (redemption.submit), noticed to officers.
+  Result<RedemptionSubmitted> SubmitRedemption(const Principal& actor, const NewRedemption& r);
   // Redemptions in id order (?status=, ?voucher_id=): an applicant its own; officers, admins and
   // auditors all.
   Result<std::vector<Redemption>> ListRedemptions(const Principal& actor, const Page& page,

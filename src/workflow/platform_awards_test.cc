@@ -171,12 +171,12 @@ TEST_F(PlatformAwardsTest, YangzhouPaysThirtyPercentOfWhatWasPaidAsAnAwardThenPa
   pool = Pool();
   EXPECT_EQ(pool.award_paid_fen, 370'370'36);
   EXPECT_EQ(pool.redeemed_fen, 370'370'36);
-  // Yangzhou states no yearly pool: the award is drawn from the funder, so what was funded is
-  // what was awarded and nothing remains in a pool.
-  EXPECT_EQ(pool.funded_fen, 370'370'36);
-  EXPECT_EQ(pool.remaining_fen, 0);
-  ASSERT_EQ(pool.series.size(), 1u);
-  EXPECT_EQ(pool.series[0].second, 0);
+  // Yangzhou states no yearly pool: the award is drawn from the funder, so the report has no
+  // total to be funded with, nothing remaining of one and no burn-down.
+  EXPECT_FALSE(pool.has_pool);
+  EXPECT_EQ(pool.funded_fen, std::nullopt);
+  EXPECT_EQ(pool.remaining_fen, std::nullopt);
+  EXPECT_TRUE(pool.series.empty());
 
   auto notices = platform_->ListNotices(As("yz-applicant"));
   ASSERT_TRUE(notices.ok());
@@ -344,7 +344,7 @@ TEST_F(PlatformAwardsTest, AFraudFindingStopsTheAwardBeingPaid) {
   EXPECT_EQ(pool.awarded_fen, 300'000'00);
   EXPECT_EQ(pool.clawed_back_fen, 300'000'00);
   EXPECT_EQ(pool.award_paid_fen, 0);
-  EXPECT_EQ(pool.funded_fen, 0);  // nothing drawn from the funder in the end
+  EXPECT_EQ(pool.funded_fen, std::nullopt);  // no yearly pool: the award went back to the funder
 }
 
 // An award already paid when fraud is found is money the organisation holds: it is owed back
@@ -370,6 +370,12 @@ TEST_F(PlatformAwardsTest, AFindingAfterThePayoutOwesThePaidAwardBackOnce) {
   EXPECT_EQ(repaid->outstanding_fen(), 0);
   EXPECT_EQ(Pool().recovery_outstanding_fen, 0);
   EXPECT_EQ(Pool().repaid_fen, 300'000'00);
+  // Repaid to the funder the award was drawn from: Yangzhou has no pool to refill, and the
+  // report shows nothing remaining of one.
+  EXPECT_EQ(Pool().remaining_fen, std::nullopt);
+  const std::int64_t funder = MoveDebit("award/yangzhou/app-" + std::to_string(awarded->id));
+  ASSERT_GT(funder, 0);
+  EXPECT_EQ(SqlInt("SELECT credit_account FROM money_moves WHERE code = 10"), funder);
 }
 
 }  // namespace

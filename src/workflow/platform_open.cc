@@ -97,8 +97,9 @@ static Status LoadVoucherIndex(Platform::State& s) {
                             "SELECT v.id, v.org_id, v.provider_id, v.program_id, v.account_id, "
                             "v.grant_fen, v.expires_at_us, v.status, COALESCE(o.banned_until_us, 0), "
                             "o.name, (SELECT COALESCE(SUM(deduction_fen), 0) FROM settlements "
-                            "WHERE voucher_id = v.id AND reversed_by IS NULL) "
-                            "FROM vouchers v JOIN orgs o ON o.id = v.org_id"));
+                            "WHERE voucher_id = v.id AND reversed_by IS NULL), a.quote_json "
+                            "FROM vouchers v JOIN orgs o ON o.id = v.org_id LEFT JOIN applications "
+                            "a ON a.id = v.application_id"));
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
@@ -124,6 +125,8 @@ static Status LoadVoucherIndex(Platform::State& s) {
                        "voucher " + std::to_string(e->id) + " belongs to program " +
                            e->program_id + ", which is no longer in programs/");
     }
+    // Only a redeemed voucher's rate depends on its tier: the quote is parsed for those alone.
+    e->rate = VoucherRate(*e->program, RedeemedByOrg(*e->program) ? TierOfQuote(q.Text(11)) : "");
     SUANLI_ASSIGN(e->receivable,
                   s.EnsureAccount("prog/" + e->program_id + "/provider/" +
                                       std::to_string(e->provider_id) + "/receivable",

@@ -414,6 +414,13 @@ TEST_F(PlatformHangzhouTest, AFoundationModelFirmRecordedByTheOfficerGetsTheRela
   ASSERT_TRUE(d.ok()) << d.error().ToString();
   EXPECT_EQ(d->quoted_fen, 300'000'00);
   EXPECT_EQ(Str(QuoteStep(*d, "tier"), "value"), "domestic_chips");
+  // Each voucher pays its own tier's rate on what is redeemed: 20 % for "other", 30 % here.
+  EXPECT_EQ(v->rate, Rate::Percent(20));
+  auto approved = platform_->DecideApplication(As("officer"), d->id, true, "");
+  ASSERT_TRUE(approved.ok()) << approved.error().ToString();
+  auto dv = platform_->GetVoucher(As("hz-applicant"), approved->voucher_id.value_or(0));
+  ASSERT_TRUE(dv.ok()) << dv.error().ToString();
+  EXPECT_EQ(dv->rate, Rate::Percent(30));
   c.contract_no = "HZ-2024-003";
   c.uses_filed_model = true;
   const Contract filed = File(c);
@@ -431,6 +438,10 @@ TEST_F(PlatformHangzhouTest, AFoundationModelFirmRecordedByTheOfficerGetsTheRela
   EXPECT_EQ(bad.error().code, ErrorCode::kOutOfRange);
   EXPECT_EQ(bad.error().field, "chip_origin");
   EXPECT_EQ(platform_->ListContracts(As("hz-applicant"), Page{})->size(), 3u);
+  // Rebuilt at start-up from each voucher's tier.
+  Reopen();
+  EXPECT_EQ(platform_->GetVoucher(As("hz-applicant"), v->id)->rate, Rate::Percent(20));
+  EXPECT_EQ(platform_->GetVoucher(As("hz-applicant"), dv->id)->rate, Rate::Percent(30));
 }
 
 // A database from before contracts recorded these facts gets the two columns at start-up, its

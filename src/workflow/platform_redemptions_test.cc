@@ -76,8 +76,9 @@ class PlatformRedemptionsTest : public testing::DemoVoucherTest {
     EXPECT_TRUE(d.ok()) << d.error().ToString();
     return d.ok() ? d->id : 0;
   }
-  Result<Redemption> Redeem(std::string invoice_no, std::int64_t invoiced_fen,
-                            std::int64_t invoice_doc = 0, std::int64_t proof_doc = 0) {
+  // SubmitRedemption's answer: the redemption, and whether it was a replay.
+  Result<RedemptionSubmitted> Submit(std::string invoice_no, std::int64_t invoiced_fen,
+                                     std::int64_t invoice_doc = 0, std::int64_t proof_doc = 0) {
     NewRedemption r;
     r.voucher_id = voucher_;
     r.invoice_no = std::move(invoice_no);
@@ -85,6 +86,12 @@ class PlatformRedemptionsTest : public testing::DemoVoucherTest {
     r.invoice_document_id = invoice_doc != 0 ? invoice_doc : Doc("invoice");
     r.proof_document_id = proof_doc != 0 ? proof_doc : Doc("proof_of_service");
     return platform_->SubmitRedemption(As("bj-applicant"), r);
+  }
+  Result<Redemption> Redeem(std::string invoice_no, std::int64_t invoiced_fen,
+                            std::int64_t invoice_doc = 0, std::int64_t proof_doc = 0) {
+    auto out = Submit(std::move(invoice_no), invoiced_fen, invoice_doc, proof_doc);
+    if (!out.ok()) return out.error();
+    return out->redemption;
   }
   Voucher V() {
     auto v = platform_->GetVoucher(As("officer"), voucher_);
@@ -102,6 +109,11 @@ class PlatformRedemptionsTest : public testing::DemoVoucherTest {
     EXPECT_TRUE(r->ok()) << (r->differences.empty() ? "" : r->differences.front());
   }
 
+  // The voucher's application (its grant's ledger key names it).
+  std::int64_t Application() {
+    return SqlInt("SELECT application_id FROM vouchers WHERE id = " + std::to_string(voucher_));
+  }
+
   std::int64_t org_ = 0, provider_ = 0, voucher_ = 0;
   int docs_ = 0;
 };
@@ -110,11 +122,20 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
   Voucher v = V();
   EXPECT_EQ(v.grant_fen, 200'000'00);  // 20 % × 1,000,000.00
   EXPECT_EQ(v.redeemed_by, "organisation");
+  // The share of each invoice it redeems: its tier's rate, which the console previews with.
+  ASSERT_TRUE(v.rate.has_value());
+  EXPECT_EQ(*v.rate, Rate::Percent(20));
   EXPECT_EQ(v.remaining_fen, 200'000'00);
   // 18 months from issue on 2024-05-10 (assumed, programs/beijing.toml): through 2025-11-10.
   EXPECT_EQ(v.expires_at, Instant::Parse("2025-11-11T00:00:00+08:00").value());
-  // No grant came from a pool (Beijing states no yearly total): the funder's.
-  EXPECT_EQ(Pool().issued_fen, 200'000'00);
+  // No grant came from a pool (Beijing states no yearly total): the funder's. The report has
+  // no total to be funded with and nothing remaining of one.
+  PoolReport issued = Pool();
+  EXPECT_EQ(issued.issued_fen, 200'000'00);
+  EXPECT_FALSE(issued.has_pool);
+  EXPECT_EQ(issued.funded_fen, std::nullopt);
+  EXPECT_EQ(issued.remaining_fen, std::nullopt);
+  EXPECT_TRUE(issued.series.empty());
 
   // The provider cannot deduct from it (the system stands in for its operator).
   std::promise<Result<SettlementResult>> done;
@@ -216,9 +237,12 @@ TEST_F(PlatformRedemptionsTest, BeijingVoucherIsTwentyPercentRedeemedByInvoiceAn
             ErrorCode::kForbidden);
   ExpectReconciled();
 
-  // A restart rebuilds used and held from the table and the ledger.
+  // A restart rebuilds used and held from the table and the ledger, and the rate from the
+  // voucher's tier.
   Reopen();
   v = V();
+  ASSERT_TRUE(v.rate.has_value());
+  EXPECT_EQ(*v.rate, Rate::Percent(20));
   EXPECT_EQ(v.used_fen, 200'000'00);
   EXPECT_EQ(v.held_fen, 0);
   EXPECT_EQ(v.lapsed_fen, 0);
@@ -268,14 +292,20 @@ TEST_F(PlatformRedemptionsTest, BadRedemptionsAreRefusedAndChangeNothing) {
   ASSERT_FALSE(cd.ok());
   EXPECT_EQ(cd.error().code, ErrorCode::kStateConflict);
 
-  // The same invoice twice: the same figures are a retry, others a second claim.
+  // The same invoice twice: the same figures are a retry, answered with the first redemption
+  // and said to be one (`duplicate`: the route answers 200, not 201); others a second claim.
   const std::int64_t inv = Doc("invoice"), proof = Doc("proof_of_service");
-  auto first = Redeem("FP-1", 100'000'00, inv, proof);
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
-  EXPECT_EQ(first->amount_fen, 20'000'00);
-  auto retry = Redeem("FP-1", 100'000'00, inv, proof);
+  auto submitted = Submit("FP-1", 100'000'00, inv, proof);
+  ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+  EXPECT_FALSE(submitted->duplicate);
+  const Redemption first = submitted->redemption;
+  EXPECT_EQ(first.amount_fen, 20'000'00);
+  auto retry = Submit("FP-1", 100'000'00, inv, proof);
   ASSERT_TRUE(retry.ok()) << retry.error().ToString();
-  EXPECT_EQ(retry->id, first->id);
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(retry->redemption.id, first.id);
+  EXPECT_EQ(retry->redemption.submitted_at, first.submitted_at);
+  EXPECT_EQ(V().held_fen, 20'000'00);  // held once
   auto second = Redeem("FP-1", 90'000'00);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, ErrorCode::kDuplicate);
@@ -287,21 +317,21 @@ TEST_F(PlatformRedemptionsTest, BadRedemptionsAreRefusedAndChangeNothing) {
   EXPECT_EQ(V().held_fen, 20'000'00);
 
   // Refused: the hold goes back to the voucher; a decided redemption is not decided again.
-  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first->id, "").error().code,
+  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first.id, "").error().code,
             ErrorCode::kMissingField);
-  auto refused = platform_->RefuseRedemption(As("officer"), first->id, "发票与合同不符");
+  auto refused = platform_->RefuseRedemption(As("officer"), first.id, "发票与合同不符");
   ASSERT_TRUE(refused.ok()) << refused.error().ToString();
   EXPECT_EQ(refused->status, "refused");
   EXPECT_EQ(refused->reasons, "发票与合同不符");
   unchanged();
-  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first->id, "again").error().code,
+  EXPECT_EQ(platform_->RefuseRedemption(As("officer"), first.id, "again").error().code,
             ErrorCode::kStateConflict);
-  EXPECT_EQ(platform_->PayRedemption(As("officer"), first->id, 20'000'00, "B").error().code,
+  EXPECT_EQ(platform_->PayRedemption(As("officer"), first.id, 20'000'00, "B").error().code,
             ErrorCode::kStateConflict);
   // A refused invoice may be submitted again, with a new proof: a new redemption, held anew.
   auto resubmitted = Redeem("FP-1", 100'000'00, inv);
   ASSERT_TRUE(resubmitted.ok()) << resubmitted.error().ToString();
-  EXPECT_NE(resubmitted->id, first->id);
+  EXPECT_NE(resubmitted->id, first.id);
   EXPECT_EQ(resubmitted->status, "submitted");
   EXPECT_EQ(V().held_fen, 20'000'00);
   ASSERT_TRUE(platform_->RefuseRedemption(As("officer"), resubmitted->id, "仍无交付证明").ok());
@@ -372,6 +402,23 @@ TEST_F(PlatformRedemptionsTest, AFraudFindingRefusesHeldClaimsAndRecoversPaidOne
   PoolReport pool = Pool();
   EXPECT_EQ(pool.clawed_back_fen, 140'000'00);
   EXPECT_EQ(pool.recovery_outstanding_fen, 60'000'00);
+  // Beijing has no pool: the voucher's rest and the refused hold went back to the funder its
+  // grant was drawn from, and the report shows no "remaining" made of them.
+  const std::int64_t funder = MoveDebit("grant/beijing/app-" + std::to_string(Application()));
+  ASSERT_GT(funder, 0);
+  EXPECT_EQ(MoveCredit("claw/voucher-" + std::to_string(voucher_)), funder);
+  EXPECT_EQ(MoveCredit("return/redemption-" + std::to_string(b->id)), funder);
+  EXPECT_FALSE(pool.has_pool);
+  EXPECT_EQ(pool.remaining_fen, std::nullopt);
+  EXPECT_EQ(pool.funded_fen, std::nullopt);
+  // What was paid is owed; repaid, it goes back to the funder too.
+  auto repaid = platform_->RecordRepayment(As("officer"), e->id, 60'000'00, "BANK-R1");
+  ASSERT_TRUE(repaid.ok()) << repaid.error().ToString();
+  EXPECT_EQ(MoveCredit("repay/enforcement-" + std::to_string(e->id) + "/repayment-1"), funder);
+  pool = Pool();
+  EXPECT_EQ(pool.repaid_fen, 60'000'00);
+  EXPECT_EQ(pool.recovery_outstanding_fen, 0);
+  EXPECT_EQ(pool.remaining_fen, std::nullopt);
   ExpectReconciled();
   Reopen();
   v = V();

@@ -82,6 +82,9 @@ struct VoucherEntry {
   AccountId receivable;
   Instant expires_at;
   std::int64_t grant_fen = 0;
+  // The share the voucher pays (VoucherRate): of each bill at settlement, or of each invoice
+  // redeemed; none when the program no longer states it. Set once, before it is indexed.
+  std::optional<Rate> rate;
   std::atomic<std::int64_t> credits_fen{0};
   std::atomic<std::int64_t> debits_fen{0};
   std::string org_name;
@@ -367,6 +370,15 @@ Status RequireOrgEvidence(storage::Db& db, std::int64_t org_id, std::int64_t doc
 // Whether the organisation, not the provider, draws on `program`'s vouchers: apply_then_redeem
 // (Beijing, Hangzhou), redeemed with invoice and delivery proof (redemptions.cc).
 bool RedeemedByOrg(const policy::Program& program);
+// The share of money a voucher of `program` granted under tier `tier` pays (vouchers.cc): of
+// each invoice the organisation redeems, the tier's rate (apply_then_redeem: Beijing's 20 %);
+// of each bill the provider settles, the program's [deduction] share (Chengdu's 50 %, whatever
+// the tier). Derived from the program as the money paths apply it, never stored apart, so what
+// a voucher shows is what its redemptions and settlements compute. None when the tier is no
+// longer in the program or it states no deduction.
+std::optional<Rate> VoucherRate(const policy::Program& program, std::string_view tier);
+// The tier an application's recorded quote (quote_json) names, or "" (vouchers.cc).
+std::string TierOfQuote(std::string_view quote_json);
 // Refuses the submitted redemptions of `org_id` in `program` after a fraud finding
 // (redemptions.cc): each held amount goes back to the pool; returns what was returned.
 Result<std::int64_t> RefuseHeldRedemptions(StepContext& ctx, const policy::Program& program,

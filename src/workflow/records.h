@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/cst_time.h"
+#include "core/rate.h"
 #include "core/result.h"
 #include "network/center_spec.h"
 #include "workflow/principal.h"
@@ -242,6 +243,14 @@ struct Redemption {
   std::optional<Instant> decided_at;
 };
 
+// What SubmitRedemption answers: the redemption, and whether an earlier request recorded it
+// (the same invoice with the same figures: a retry after a lost answer), as a settlement's
+// `duplicate` says.
+struct RedemptionSubmitted {
+  Redemption redemption;
+  bool duplicate = false;
+};
+
 struct NewRedemption {
   std::int64_t voucher_id = 0;
   std::string invoice_no;  // 1..64 bytes, once per voucher
@@ -258,6 +267,10 @@ struct Voucher {
   std::string program_id;
   std::int64_t application_id = 0;
   std::int64_t grant_fen = 0;
+  // The share it pays: of each bill at settlement (the program's deduction share), or of each
+  // invoice redeemed (apply_then_redeem: the tier's rate); none when the program no longer
+  // states it (VoucherRate).
+  std::optional<Rate> rate;
   std::int64_t used_fen = 0;       // deductions net of reversals
   std::int64_t remaining_fen = 0;  // what the voucher can still pay
   std::int64_t lapsed_fen = 0;
@@ -397,9 +410,16 @@ struct Notice {
 
 struct PoolReport {
   std::string program_id;
-  std::int64_t funded_fen = 0, issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
-               clawed_back_fen = 0, remaining_fen = 0;
-  // Fraud recoveries: repaid to the pool (in remaining_fen), and still owed (not in it).
+  // Whether the program states a yearly pool. One that does not (Beijing, Yangzhou) draws its
+  // grants from its funder and returns there what fraud findings claw back and recover: it has
+  // no total to be funded with and nothing remains of one, so funded_fen, remaining_fen and the
+  // series are empty, and the other figures count what it issued and what came back.
+  bool has_pool = true;
+  std::optional<std::int64_t> funded_fen, remaining_fen;
+  std::int64_t issued_fen = 0, used_fen = 0, redeemed_fen = 0, lapsed_fen = 0,
+               clawed_back_fen = 0;
+  // Fraud recoveries: repaid (to the pool, in remaining_fen; or to the funder), and still owed
+  // (not in it).
   std::int64_t repaid_fen = 0, recovery_outstanding_fen = 0;
   // Subsidy awards (reimbursement, post-use): awarded (in issued_fen) and paid out to the
   // organisations (in redeemed_fen); withdrawn after a fraud finding (in clawed_back_fen).

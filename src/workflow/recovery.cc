@@ -2,7 +2,8 @@
 // The finding books it from the organisation's debt account to its recovery-due account; each
 // repayment an officer records moves its amount from there into the program's pool, which can
 // then issue it again. Until then the pool does not count it, so it never issues money it has
-// not got back (seed 000 §五(二): 追回 — recovered, not merely decided).
+// not got back (seed 000 §五(二): 追回 — recovered, not merely decided). A program with no
+// yearly pool draws its grants from its funder, and repayments go back there (GrantSource).
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -88,12 +89,14 @@ Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64
     std::lock_guard lock(s.mu);
     SUANLI_ASSIGN(found, LoadEnforcement(*s.db, enforcement_id));
   }
-  const auto accounts = s.program_accounts.find(found.program_id);
-  if (accounts == s.program_accounts.end()) {
+  const policy::Program* program = FindProgram(found.program_id);
+  if (program == nullptr) {
     return MakeError(ErrorCode::kStateConflict, "enforcement_id",
                      "program " + found.program_id + " is no longer loaded");
   }
-  const AccountId pool = accounts->second.pool;
+  // Repaid money goes back where the grants came from: the pool, or the funder of a program
+  // with no yearly pool (Beijing, Yangzhou), which has no pool to refill.
+  const AccountId returned_to = GrantSource(s, *program);
   SUANLI_ASSIGN(const AccountId due, EnsureRecoveryDue(s, found.program_id, found.org_id));
   // What the recovery-due account holds (the ledger's truth): a finding recorded before
   // repayments were tracked credited the pool at once and left nothing here to repay.
@@ -130,7 +133,7 @@ Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64
     const std::int64_t repayment_id = ctx.db.LastInsertRowid();
     SUANLI_TRY(ctx.Move(PlannedMove{"repay/enforcement-" + std::to_string(enforcement_id) +
                                         "/repayment-" + std::to_string(repayment_id),
-                                    due, pool, amount_fen, 0, kCodeRepayment,
+                                    due, returned_to, amount_fen, 0, kCodeRepayment,
                                     static_cast<std::uint64_t>(enforcement_id)}));
     Enforcement after = before;
     after.repaid_fen += amount_fen;

@@ -10,11 +10,10 @@
 // spend the same rest, and a claim made before the expiry is still paid after it (the expiry
 // sweep lapses only what is left in the voucher). The officer then pays it (hold → the
 // program's redemption payout, by bank transfer) or refuses it (hold → the voucher while it is
-// active and unexpired, else → the program's lapsed account; after a fraud finding → the pool).
+// active and unexpired, else → the program's lapsed account; after a fraud finding → back where
+// the grant came from: the pool, or the funder of a program without one, as Beijing).
 #include "core/limits.h"
 #include "workflow/platform_state.h"
-
-#include <boost/json.hpp>
 
 namespace suanli::workflow {
 
@@ -72,34 +71,14 @@ Result<RedemptionRow> LoadRedemptionRow(storage::Db& db, std::int64_t id) {
   return RedemptionRow{ReadRedemption(q), AccountId(static_cast<std::uint64_t>(q.Int(17)))};
 }
 
-// The rate of the tier the voucher was granted under (its application's quote names it).
-Result<Rate> TierRate(const policy::Program& program, const std::string& quote_json) {
-  boost::system::error_code ec;
-  const boost::json::value quote = boost::json::parse(quote_json, ec);
-  const boost::json::object* o = ec ? nullptr : quote.if_object();
-  const boost::json::value* tier = o == nullptr ? nullptr : o->if_contains("tier");
-  if (tier != nullptr && tier->is_string()) {
-    for (const policy::Tier& t : program.tiers) {
-      if (t.id == tier->get_string()) return t.rate;
-    }
-  }
-  return MakeError(ErrorCode::kNotFound, "tier",
-                   "the voucher's tier is no longer in program " + program.id);
-}
-
-// The voucher's contract: its number, its fee, and the quote it was granted on.
-struct VoucherContract {
-  std::string quote_json;
-  std::int64_t fee_fen = 0;
-};
-
-Result<VoucherContract> LoadVoucherContract(storage::Db& db, std::int64_t voucher_id) {
-  SUANLI_ASSIGN(auto q, db.Prepare("SELECT a.quote_json, c.amount_fen FROM vouchers v JOIN "
-                                   "applications a ON a.id = v.application_id JOIN contracts c "
-                                   "ON c.id = a.contract_id WHERE v.id = ?1"));
+// The voucher's contract fee: what the invoices redeemed on it add up to at most.
+Result<std::int64_t> LoadVoucherFee(storage::Db& db, std::int64_t voucher_id) {
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT c.amount_fen FROM vouchers v JOIN applications a ON "
+                                   "a.id = v.application_id JOIN contracts c ON c.id = "
+                                   "a.contract_id WHERE v.id = ?1"));
   SUANLI_ASSIGN(const bool row, q.Bind(1, voucher_id).Step());
   if (!row) return NotFound("voucher", voucher_id);
-  return VoucherContract{q.Text(0), q.Int(1)};
+  return q.Int(0);
 }
 
 // Where a refused redemption's hold goes: back to its voucher while that can still be drawn
@@ -115,7 +94,8 @@ bool RedeemedByOrg(const policy::Program& program) {
   return program.mode == policy::Mode::kApplyThenRedeem;
 }
 
-Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewRedemption& n) {
+Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
+                                                       const NewRedemption& n) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
   SUANLI_TRY(RequireText(n.invoice_no, "invoice_no", kInvoiceNoBytesMax));
   if (n.invoiced_fen <= 0) {
@@ -126,7 +106,8 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
     return MakeError(ErrorCode::kOverflow, "invoiced", "above the largest amount the ledger holds");
   }
   State& s = *state_;
-  return s.RunStep<Redemption>(actor, [&](StepContext& ctx) -> Result<Redemption> {
+  return s.RunStep<RedemptionSubmitted>(actor, [&](StepContext& ctx)
+                                                    -> Result<RedemptionSubmitted> {
     VoucherEntry* v = s.vouchers.Find(n.voucher_id);
     if (v == nullptr) return NotFound("voucher", n.voucher_id);
     SUANLI_TRY(RequireOrgAccess(actor, v->org_id));
@@ -148,7 +129,7 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
       if (same.Int(1) == n.invoiced_fen && same.Int(2) == n.invoice_document_id &&
           same.Int(3) == n.proof_document_id) {
         SUANLI_ASSIGN(const RedemptionRow row, LoadRedemptionRow(ctx.db, first));
-        return row.redemption;
+        return RedemptionSubmitted{row.redemption, /*duplicate=*/true};
       }
       return MakeError(ErrorCode::kDuplicate, "invoice_no",
                        "invoice " + n.invoice_no + " was already redeemed on this voucher "
@@ -180,17 +161,17 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
                            std::to_string(cited.Int(0)));
     }
     // What the organisation invoiced on the contract cannot exceed what the contract is for.
-    SUANLI_ASSIGN(const VoucherContract vc, LoadVoucherContract(ctx.db, v->id));
+    SUANLI_ASSIGN(const std::int64_t fee_fen, LoadVoucherFee(ctx.db, v->id));
     SUANLI_ASSIGN(auto sum, ctx.db.Prepare("SELECT COALESCE(SUM(invoiced_fen), 0) FROM "
                                            "redemptions WHERE voucher_id = ?1 AND status != "
                                            "'refused'"));
     SUANLI_ASSIGN(const bool sum_row, sum.Bind(1, v->id).Step());
     const std::int64_t invoiced_before = sum_row ? sum.Int(0) : 0;
-    if (invoiced_before + n.invoiced_fen > vc.fee_fen) {
+    if (invoiced_before + n.invoiced_fen > fee_fen) {
       return MakeError(ErrorCode::kExceedsLimit, "invoiced",
                        "invoices on this contract would total " +
                            Yuan(invoiced_before + n.invoiced_fen) + ", above its fee of " +
-                           Yuan(vc.fee_fen));
+                           Yuan(fee_fen));
     }
     // The balance read below must be the ledger's: a move of an earlier step still waiting in
     // the outbox (the ledger could not take it) would make it stale.
@@ -204,7 +185,13 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
                        "an earlier money move on this voucher waits for the ledger; retry in a "
                        "minute");
     }
-    SUANLI_ASSIGN(const Rate rate, TierRate(*v->program, vc.quote_json));
+    // The rate the voucher shows (VoucherRate, set when it was indexed): what the
+    // organisation previews is what it is paid.
+    if (!v->rate) {
+      return MakeError(ErrorCode::kNotFound, "tier",
+                       "the voucher's tier is no longer in program " + v->program_id);
+    }
+    const Rate rate = *v->rate;
     SUANLI_ASSIGN(const Money share,
                   MulRate(Money::FromFen(n.invoiced_fen), rate, kDownToFen));
     if (share.fen() == 0) {
@@ -249,7 +236,7 @@ Result<Redemption> Platform::SubmitRedemption(const Principal& actor, const NewR
                              Yuan(amount) + ",待审核",
                          "Voucher redemption submitted: invoice " + n.invoice_no + ", " +
                              Yuan(amount) + " to be reviewed"));
-    return after.redemption;
+    return RedemptionSubmitted{after.redemption, /*duplicate=*/false};
   });
 }
 
@@ -395,18 +382,20 @@ Result<std::int64_t> RefuseHeldRedemptions(StepContext& ctx, const policy::Progr
   std::int64_t total = 0;
   for (const Held& h : held) {
     // Its hold holds exactly its amount (the hold move is ahead in the outbox if not yet run).
+    // Back where the grant came from: the pool, or the funder of a program without one.
     SUANLI_TRY(ctx.Move(PlannedMove{"return/redemption-" + std::to_string(h.id),
                                     AccountId(static_cast<std::uint64_t>(h.account)),
-                                    ctx.state.program_accounts.at(program.id).pool, h.amount_fen,
-                                    0, kCodeRedemptionReturn, static_cast<std::uint64_t>(h.id)}));
+                                    GrantSource(ctx.state, program), h.amount_fen, 0,
+                                    kCodeRedemptionReturn, static_cast<std::uint64_t>(h.id)}));
     const std::string object = "redemption/" + std::to_string(h.id);
     SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE redemptions SET status = 'refused', reasons = "
                                           "'fraud finding', decided_at_us = ?2 WHERE id = ?1"));
     SUANLI_TRY(up.Bind(1, h.id).Bind(2, ctx.now.micros()).Run());
     SUANLI_TRY(ctx.AuditChange("redemption.refuse", object, std::move(state_before),
-                               "{\"reasons\":\"fraud finding\",\"returned_to\":\"pool\","
-                               "\"amount_fen\":" + std::to_string(h.amount_fen) + "}"));
+                               "{\"reasons\":\"fraud finding\",\"returned_to\":" +
+                                   Quoted(program.pool ? "pool" : "funder") + ",\"amount_fen\":" +
+                                   std::to_string(h.amount_fen) + "}"));
     if (VoucherEntry* v = ctx.state.vouchers.Find(h.voucher_id)) {
       ctx.OnCommit([v, amount = h.amount_fen] {
         v->held_fen -= amount;

@@ -1,5 +1,5 @@
 // Reports per program: the pool's position (funded, issued, used, redeemed, lapsed, clawed
-// back, remaining), and the voucher figures by provider, by quarter and by industry, with the
+// back, remaining; a program without a yearly pool has no funded or remaining), and the voucher figures by provider, by quarter and by industry, with the
 // program's subsidy awards beside them (not in them) by quarter and by industry. Money figures
 // come from the ledger's outcomes; groupings from platform.db. A partly approved claim is
 // pro-rated over its settlements by the largest-remainder method (named below).
@@ -107,12 +107,15 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   }
   State& s = *state_;
   SUANLI_TRY(s.journal->Flush());
-  SUANLI_ASSIGN(const ledger::Account pool, s.LookupAccount(s.program_accounts.at(program->id).pool));
+  const ProgramAccounts& accounts = s.program_accounts.at(program->id);
+  SUANLI_ASSIGN(const ledger::Account pool, s.LookupAccount(accounts.pool));
   std::lock_guard lock(s.mu);
   PoolReport r;
   r.program_id = program->id;
-  SUANLI_ASSIGN(r.clawed_back_fen, SumMoves(*s.db, program->id, kCodeClawback));
-  // What fraud findings recover reaches the pool only as it is repaid (recovery.cc).
+  r.has_pool = program->pool.has_value();
+  SUANLI_ASSIGN(const std::int64_t vouchers_clawed, SumMoves(*s.db, program->id, kCodeClawback));
+  // What fraud findings recover reaches the pool (or the funder) only as it is repaid
+  // (recovery.cc).
   SUANLI_ASSIGN(const std::int64_t recovered_used, SumMoves(*s.db, program->id, kCodeRecovery));
   SUANLI_ASSIGN(const std::int64_t recovered_awards,
                 SumAwardMoves(*s.db, program->id, kCodeAwardRecovery));
@@ -124,11 +127,10 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
                                              "WHERE status = 'done' AND code = ?1 AND "
                                              "credit_account = ?2"));
   legacy_q.Bind(1, std::int64_t{kCodeRecovery})
-      .Bind(2, static_cast<std::int64_t>(s.program_accounts.at(program->id).pool.value));
+      .Bind(2, static_cast<std::int64_t>(accounts.pool.value));
   SUANLI_ASSIGN(const bool legacy_row, legacy_q.Step());
   const std::int64_t legacy = legacy_row ? legacy_q.Int(0) : 0;
   r.recovery_outstanding_fen = recovered - legacy - r.repaid_fen;
-  r.funded_fen = pool.credits_posted_fen - r.clawed_back_fen - r.repaid_fen - legacy;
   r.issued_fen = pool.debits_posted_fen;
   SUANLI_ASSIGN(r.redeemed_fen, SumMoves(*s.db, program->id, kCodePayout));
   SUANLI_ASSIGN(r.lapsed_fen, SumMoves(*s.db, program->id, kCodeLapse));
@@ -137,48 +139,51 @@ Result<PoolReport> Platform::Pool(const Principal& actor, std::string_view progr
   used.Bind(1, program->id);
   SUANLI_ASSIGN(const bool row, used.Step());
   r.used_fen = row ? used.Int(0) : 0;
-  r.remaining_fen = pool.available_fen();
-  // Subsidy awards (awards.cc): drawn from the pool, or from the funder where the program
-  // states no yearly pool (then the appropriation is what was awarded: funded and issued both).
+  // Subsidy awards (awards.cc), drawn where vouchers are (GrantSource); one withdrawn after a
+  // fraud finding went back there and counts as clawed back.
   SUANLI_ASSIGN(r.awarded_fen, SumAwardMoves(*s.db, program->id, kCodeAward));
   SUANLI_ASSIGN(r.award_paid_fen, SumAwardMoves(*s.db, program->id, kCodeAwardPayout));
   SUANLI_ASSIGN(const std::int64_t withdrawn, SumAwardMoves(*s.db, program->id, kCodeAwardWithdrawn));
   r.redeemed_fen += r.award_paid_fen;
-  if (!program->pool) {
-    // Its vouchers too were drawn from the funder (GrantSource).
-    SUANLI_ASSIGN(const std::int64_t granted, SumMoves(*s.db, program->id, kCodeGrant));
-    r.funded_fen += r.awarded_fen - withdrawn + granted;
-    r.issued_fen += r.awarded_fen + granted;
-    r.clawed_back_fen += withdrawn;
-  }
-  // In the pool's credits like a clawback: taken back from the award, not funding.
-  if (program->pool) {
-    r.funded_fen -= withdrawn;
-    r.clawed_back_fen += withdrawn;
-  }
   // Redemptions of apply_then_redeem vouchers (redemptions.cc): paid ones are what the vouchers
   // were used for and paid out; a refused hold returned to the lapsed account lapsed, one
-  // returned to the pool after a fraud finding was clawed back (in the pool's credits, not
-  // funding). One returned to its voucher is the voucher's again.
-  const ProgramAccounts& accounts = s.program_accounts.at(program->id);
+  // returned after a fraud finding (to the pool, or the funder of a program without one) was
+  // clawed back. One returned to its voucher is the voucher's again.
   SUANLI_ASSIGN(const std::int64_t redemptions_paid,
                 SumRedemptionMoves(*s.db, program->id, kCodeRedemptionPayout));
   SUANLI_ASSIGN(const std::int64_t redemptions_lapsed,
                 SumRedemptionMoves(*s.db, program->id, kCodeRedemptionReturn, accounts.lapsed));
-  SUANLI_ASSIGN(const std::int64_t redemptions_clawed,
+  SUANLI_ASSIGN(const std::int64_t redemptions_to_pool,
                 SumRedemptionMoves(*s.db, program->id, kCodeRedemptionReturn, accounts.pool));
+  SUANLI_ASSIGN(const std::int64_t redemptions_to_funder,
+                SumRedemptionMoves(*s.db, program->id, kCodeRedemptionReturn, accounts.funder));
+  const std::int64_t redemptions_clawed = redemptions_to_pool + redemptions_to_funder;
   r.used_fen += redemptions_paid;
   r.redeemed_fen += redemptions_paid;
   r.lapsed_fen += redemptions_lapsed;
-  r.clawed_back_fen += redemptions_clawed;
-  r.funded_fen -= redemptions_clawed;
+  r.clawed_back_fen = vouchers_clawed + withdrawn + redemptions_clawed;
+  if (!program->pool) {
+    // No yearly total (Beijing, Yangzhou): its vouchers and awards were drawn from the funder,
+    // and what findings claw back or recover went back there. Nothing to be funded with and
+    // nothing to remain: no funded, remaining or burn-down.
+    SUANLI_ASSIGN(const std::int64_t granted, SumMoves(*s.db, program->id, kCodeGrant));
+    r.issued_fen += r.awarded_fen + granted;
+    return r;
+  }
+  // The pool's credits are its appropriation and what came back into it: clawbacks (of
+  // vouchers, withdrawn awards, refused holds) and repayments, which are in remaining, not
+  // funding.
+  const std::int64_t funded = pool.credits_posted_fen - vouchers_clawed - withdrawn -
+                              redemptions_to_pool - r.repaid_fen - legacy;
+  r.funded_fen = funded;
+  r.remaining_fen = pool.available_fen();
   // Vouchers and awards alike draw on the pool.
   SUANLI_ASSIGN(auto issued, s.db->Prepare("SELECT issued_at_us, grant_fen FROM vouchers WHERE "
                                            "program_id = ?1 UNION ALL SELECT awarded_at_us, "
                                            "amount_fen FROM awards WHERE program_id = ?1 "
                                            "ORDER BY 1"));
   issued.Bind(1, program->id);
-  std::int64_t left = r.funded_fen;
+  std::int64_t left = funded;
   while (true) {
     SUANLI_ASSIGN(const bool more, issued.Step());
     if (!more) break;

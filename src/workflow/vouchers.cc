@@ -1,11 +1,32 @@
 // Reading vouchers and their deductions. A voucher read comes from the in-memory index (no
 // lock held for long, no SQLite): it is the most frequent request after settlement.
+#include <boost/json.hpp>
+
 #include "core/money.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
 
 std::string Yuan(std::int64_t fen) { return Money::FromFen(fen).FormatYuan(); }
+
+std::optional<Rate> VoucherRate(const policy::Program& program, std::string_view tier) {
+  if (RedeemedByOrg(program)) {
+    for (const policy::Tier& t : program.tiers) {
+      if (t.id == tier) return t.rate;
+    }
+    return std::nullopt;
+  }
+  if (program.deduction) return program.deduction->share;
+  return std::nullopt;
+}
+
+std::string TierOfQuote(std::string_view quote_json) {
+  boost::system::error_code ec;
+  const boost::json::value quote = boost::json::parse(quote_json, ec);
+  const boost::json::object* o = ec ? nullptr : quote.if_object();
+  const boost::json::value* tier = o == nullptr ? nullptr : o->if_contains("tier");
+  return tier != nullptr && tier->is_string() ? std::string(tier->get_string()) : std::string();
+}
 
 static const char* kSelectSettlement =
     "SELECT transfer_id, voucher_id, provider_id, program_id, bill_no, bill_fen, deduction_fen, "
@@ -41,6 +62,7 @@ static Voucher ToVoucher(const VoucherEntry& e, Instant now) {
   v.provider_id = e.provider_id;
   v.program_id = e.program_id;
   v.grant_fen = e.grant_fen;
+  v.rate = e.rate;
   v.used_fen = e.used_fen.load();
   v.remaining_fen = e.remaining_fen();
   v.lapsed_fen = e.lapsed_fen.load();

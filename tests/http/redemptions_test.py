@@ -5,9 +5,11 @@ compute partner (a provider tagged beijing_compute_partner) and is granted a vou
 the fee, 200,000.00, which the provider may not deduct from: the organisation redeems it with an
 invoice and a delivery proof, for floor(20 % × invoiced) at most what is left, held from the
 voucher at once; the officer pays it (the whole amount, once) or refuses it (the hold goes
-back). Every money-moving POST needs an Idempotency-Key and a replay answers the same; every
-refusal is problem+json and changes nothing; another organisation sees none of it; the ledger
-reconciles and the pool report counts what was paid.
+back). Every money-moving POST needs an Idempotency-Key and a replay answers the first (a
+redemption's with 200 and duplicate: true); every refusal is problem+json and changes nothing;
+another organisation sees none of it; the ledger reconciles and the pool report counts what was
+paid — with no funded or remaining figure, since Beijing has no yearly pool, not even after a
+fraud finding returns money to its funder. The voucher shows its rate ("0.20").
 
 Usage: redemptions_test.py SUANLI_BINARY REPO_DIR"""
 import os
@@ -96,6 +98,8 @@ def run(server):
     expect_voucher(0, 0, grant, "as issued")
     v = ok(app.call("GET", f"/api/v1/vouchers/{vid}"))
     expect(v["provider_id"] == provider_id and v["program_id"] == "beijing", f"{v}")
+    # The share of each invoice it redeems, as a decimal fraction a client previews with.
+    expect(v["rate"] == "0.20", f"the voucher's rate: {v}")
 
     # The provider draws nothing at settlement: the organisation redeems this voucher.
     refused = problem(bj_op.call("POST", "/api/v1/settlements",
@@ -127,7 +131,7 @@ def run(server):
     expect(amount1 == fen("120000.00"), "the figure this test expects")
     key1 = {"Idempotency-Key": "redeem-bj-fp-2024-001"}
     status, r1 = app.call("POST", path, body1, headers=key1)
-    expect(status == 201, f"{status} {r1}")
+    expect(status == 201 and r1["duplicate"] is False, f"{status} {r1}")
     expect((r1["status"], r1["amount"], r1["invoiced"], r1["rate"], r1["voucher_id"], r1["org_id"],
             r1["program_id"], r1["contract_no"], r1["invoice_no"], r1["invoice_document_id"],
             r1["proof_document_id"], r1["bank_reference"], r1["decided_at"]) ==
@@ -136,15 +140,23 @@ def run(server):
     left -= amount1
     held = amount1
     expect_voucher(0, held, left, "after redeeming 600,000.00")
-    # The same request under the same key answers the same, and redeems nothing more.
+    # The same request under the same key answers the first redemption as a replay (200,
+    # duplicate: true, as a settlement's retry), and redeems nothing more.
     status, again = app.call("POST", path, body1, headers=key1)
-    expect(status == 201 and again == r1, f"a replay answers the first: {status} {again}")
+    expect(status == 200 and again == dict(r1, duplicate=True),
+           f"a replay answers the first: {status} {again}")
+    # So does the same invoice with the same figures under a new key (a retry after a lost
+    # answer, or after a restart forgot the key): the step itself finds the first.
+    status, again = app.call("POST", path, body1, idem=True)
+    expect(status == 200 and again == dict(r1, duplicate=True),
+           f"the same invoice again answers the first: {status} {again}")
     # The same key for another request is a conflict.
     problem(app.call("POST", path, dict(body1, invoiced="500000.00"), headers=key1), 409,
             "idempotency_conflict")
     expect([r["id"] for r in redemptions()] == [r1["id"]], f"one redemption: {redemptions()}")
     expect_voucher(0, held, left, "after the replay")
-    expect(ok(app.call("GET", f"/api/v1/redemptions/{r1['id']}")) == r1, "read back as answered")
+    read = ok(app.call("GET", f"/api/v1/redemptions/{r1['id']}"))
+    expect(dict(read, duplicate=False) == r1 and "duplicate" not in read, f"read back as answered: {read}")
 
     # Refusals, each changing nothing.
     def refused_unchanged(body, status_code, name, field, what):
@@ -256,6 +268,24 @@ def run(server):
     pool = ok(auditor.call("GET", "/api/v1/programs/beijing/pool"))
     expect((pool["issued"], pool["used"], pool["redeemed"], pool["lapsed"]) ==
            (dec(grant), dec(used), dec(used), "0.00") and pool["redeemed"] == "120000.00", f"pool: {pool}")
+    # Beijing states no yearly total: its grants are the funder's, so there is no pool to be
+    # funded or to remain, and the report says so instead of showing figures of nothing.
+    expect((pool["has_pool"], pool["funded"], pool["remaining"], pool["series"]) == (False, None, None, []),
+           f"a program without a pool: {pool}")
+
+    # A fraud finding claws back what is left (80,000.00) and owes what was paid (120,000.00):
+    # back to the funder, not into a "remaining" of a pool Beijing does not have.
+    ok(officer.call("POST", f"/api/v1/orgs/{org_id}/enforcement",
+                    {"program_id": "beijing", "finding": "虚开发票"}, idem=True))
+    pool = ok(auditor.call("GET", "/api/v1/programs/beijing/pool"))
+    expect((pool["has_pool"], pool["remaining"], pool["funded"], pool["clawed_back"],
+            pool["recovery_outstanding"]) == (False, None, None, dec(left), dec(used)),
+           f"pool after the finding: {pool}")
+    rec = ok(auditor.call("POST", "/api/v1/audit/reconcile"))
+    expect(rec["ok"] and rec["differences"] == [] and rec["moves_waiting"] == 0, f"reconcile: {rec}")
+    chengdu = ok(auditor.call("GET", "/api/v1/programs/chengdu-2024/pool"))
+    expect(chengdu["has_pool"] is True and chengdu["funded"] == "10000000.00" and
+           chengdu["remaining"] is not None, f"a program with a pool: {chengdu}")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,12 @@
 //      申请兑付 / Redeem; the Chengdu demo applicant's voucher says the provider deducts and offers
 //      no Redeem;
 //   2. the applicant redeems invoice FP-2024-001 of ¥600,000.00, uploading the invoice and the
-//      delivery proof (PDFs) in the dialog: ¥120,000.00 computed, remaining and held updated;
-//   3. the same invoice number with another amount: the server's detail in the dialog (409
-//      duplicate), the voucher and its redemptions unchanged;
+//      delivery proof (PDFs) in the dialog: the dialog previews ¥120,000.00 as the amount is
+//      typed, the server holds it, remaining and held updated;
+//   3. the same invoice again with the same figures and documents: the server answers the first
+//      (200, duplicate) and the console says it was already submitted, nothing held again; with
+//      another amount: the server's detail in the dialog (409 duplicate); the voucher and its
+//      redemptions unchanged;
 //   4. a second invoice FP-2024-002 of ¥100,000.00 (→ ¥20,000.00), its documents uploaded too;
 //   5. the officer on /officer/redemptions pays the first (a typed amount other than the
 //      redemption's refused first) and refuses the second with reasons;
@@ -66,11 +69,13 @@ const WORDS = {
     login: '登录', grant: '发放额度', balance: '余额', byOrg: '单位凭票兑付', byProvider: '供给方结算抵扣', held: '冻结中', redeemed: '已兑付', redeem: '申请兑付',
     submitted: '已提交', paid: '已拨付', refused: '未通过', duplicate: '已存在相同的记录', detail: '服务器说明', wholeAmount: '须按应兑付额全额拨付',
     refusedOk: '已不予通过', paidOk: '拨付已登记', myRedemptions: '算力券兑付', reasons: '发票抬头与合同主体不一致',
+    preview: '预计兑付', already: '该发票已提交过兑付申请',
   },
   en: {
     login: 'Log in', grant: 'Granted', balance: 'Balance', byOrg: 'The organisation', byProvider: 'Provider deducts', held: 'Held', redeemed: 'Redeemed', redeem: 'Redeem',
     submitted: 'Submitted', paid: 'Paid', refused: 'Refused', duplicate: 'This already exists', detail: "Server's explanation", wholeAmount: 'The redemption is paid whole',
     refusedOk: 'Refused; the hold went back', paidOk: 'Payout recorded', myRedemptions: 'Voucher redemptions', reasons: 'The invoice names another buyer than the contract',
+    preview: 'Expected redemption', already: 'This invoice was already submitted',
   },
 }
 
@@ -272,6 +277,8 @@ async function run(browser, locale) {
       await expectText(dlg, yuan(left))
       await fill(page, 'redeem-invoice-no', inv1.no)
       await fill(page, 'redeem-invoiced', decimal(inv1.invoiced))
+      // The amount is previewed from the voucher's rate before anything is sent.
+      await expectText($(page, 'redeem-preview'), W.preview, yuan(inv1.amount), '20%')
       await page.locator('input[data-test="redeem-invoice-upload"]').setInputFiles({ name: 'invoice-fp-2024-001.pdf', mimeType: 'application/pdf', buffer: PDF('invoice FP-2024-001') })
       await expectText($(page, 'redeem-invoice-doc'), 'invoice-fp-2024-001.pdf')
       await page.locator('input[data-test="redeem-proof-upload"]').setInputFiles({ name: 'delivery-2024-03.pdf', mimeType: 'application/pdf', buffer: PDF('delivery proof 2024-03') })
@@ -283,6 +290,20 @@ async function run(browser, locale) {
       await expectFigures(page, W, { grant: bj.grant, used: 0n, remaining: left, held: inv1.amount })
       await expectText(row($(page, 'redemptions-table'), inv1.no), yuan(inv1.invoiced), '20%', yuan(inv1.amount), W.submitted)
       await expectServer(0n, inv1.amount, left, 1, 'after the first redemption')
+    })
+
+    await step('the same invoice again with the same figures: answered as already submitted, nothing held again', async () => {
+      await $(page, 'redeem').click()
+      await expectText(dialog(page), yuan(left))
+      await fill(page, 'redeem-invoice-no', inv1.no)
+      await fill(page, 'redeem-invoiced', decimal(inv1.invoiced))
+      await choose(page, 'redeem-invoice-doc', 'invoice-fp-2024-001.pdf')
+      await choose(page, 'redeem-proof-doc', 'delivery-2024-03.pdf')
+      await $(page, 'redeem-submit').click()
+      await expectText(page.locator('.el-message--info').first(), W.already, yuan(inv1.amount))
+      await dialog(page).waitFor({ state: 'hidden' })
+      await expectServer(0n, inv1.amount, left, 1, 'after the replayed invoice')
+      await expectFigures(page, W, { grant: bj.grant, used: 0n, remaining: left, held: inv1.amount })
     })
 
     await step('the same invoice number with another amount: the server\'s detail in the dialog, nothing changed', async () => {
@@ -310,6 +331,7 @@ async function run(browser, locale) {
       await expectText(dialog(page), yuan(left))
       await fill(page, 'redeem-invoice-no', inv2.no)
       await fill(page, 'redeem-invoiced', decimal(inv2.invoiced))
+      await expectText($(page, 'redeem-preview'), W.preview, yuan(inv2.amount))
       await page.locator('input[data-test="redeem-invoice-upload"]').setInputFiles({ name: 'invoice-fp-2024-002.pdf', mimeType: 'application/pdf', buffer: PDF('invoice FP-2024-002') })
       await expectText($(page, 'redeem-invoice-doc'), 'invoice-fp-2024-002.pdf')
       await page.locator('input[data-test="redeem-proof-upload"]').setInputFiles({ name: 'delivery-2024-04.pdf', mimeType: 'application/pdf', buffer: PDF('delivery proof 2024-04') })

@@ -166,6 +166,13 @@ export interface Voucher {
   redeemed_by?: 'provider' | 'organisation'
   /** What submitted redemptions hold (already out of `remaining`, not yet in `used`). */
   held?: Money
+  /**
+   * The share of money it pays, as an exact decimal fraction ("0.20"): of each invoice the
+   * organisation redeems (the tier's rate), or of each bill the provider settles (the program's
+   * deduction share). Null when the program no longer states it; absent from older servers.
+   * Never read as a number: lib/redemption.ts parses it into BigInts.
+   */
+  rate?: string | null
 }
 
 /** A settlement on a voucher (GET /vouchers/{id}/deductions; src/api/views.cc View(SettlementRow)). */
@@ -183,16 +190,23 @@ export interface Deduction {
 }
 
 export interface Pool {
-  funded: Money
+  /**
+   * False for a program that states no yearly pool (Beijing, Yangzhou): its grants are drawn
+   * from the funder and what fraud findings claw back or recover goes back there, so `funded`
+   * and `remaining` are null and `series` empty. Absent from older servers (they had a pool
+   * figure for every program).
+   */
+  has_pool?: boolean
+  funded: Money | null
   issued: Money
   used: Money
   redeemed: Money
   lapsed: Money
   clawed_back: Money
-  /** Fraud recoveries repaid into the pool (in remaining) and still owed (not in it). */
+  /** Fraud recoveries repaid (into the pool, in remaining; or to the funder) and still owed. */
   recovery_repaid: Money
   recovery_outstanding: Money
-  remaining: Money
+  remaining: Money | null
   series: { date: string; remaining: Money }[]
 }
 

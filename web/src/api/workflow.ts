@@ -162,6 +162,8 @@ export interface Redemption {
   submitted_at: Instant
   decided_at: Instant | null
 }
+/** POST /vouchers/{id}/redemptions's answer: `duplicate` when an earlier request recorded it (200, not 201). */
+export interface RedemptionSubmitted extends Redemption { duplicate?: boolean }
 export const REDEMPTION_STATUSES = ['submitted', 'paid', 'refused'] as const
 export interface NewRedemption { invoice_no: string; invoiced: Money; invoice_document_id: Id; proof_document_id: Id }
 export interface RedemptionQuery { status?: string; voucher_id?: Id; after?: Id }
@@ -332,7 +334,7 @@ export const listVoucherRedemptions = (voucher: Id) =>
 export const getRedemption = (id: Id) => get<Redemption>(`/redemptions/${id}`)
 /** The applicant redeems with an invoice and a delivery proof (documents of its organisation, kinds invoice and proof_of_service). */
 export const submitRedemption = (voucher: Id, r: NewRedemption, idempotencyKey: string) =>
-  post<Redemption>(`/vouchers/${voucher}/redemptions`, r, { idempotencyKey })
+  post<RedemptionSubmitted>(`/vouchers/${voucher}/redemptions`, r, { idempotencyKey })
 /** The officer records the bank transfer: `amount` must be the redemption's. */
 export const payRedemption = (id: Id, amount: Money, reference: string, idempotencyKey: string) =>
   post<Redemption>(`/redemptions/${id}/payout`, { amount, reference }, { idempotencyKey })

@@ -122,3 +122,21 @@ describe("QuoteForm's default application time", () => {
   })
 })
 
+// The quote form names a contract's chip origin as the contract form does (ContractsView:
+// 算力来源 — 国产算力 / 非国产算力), so a quote and the contract it is for read the same.
+describe.each([
+  ['zh-CN', '算力来源', ['国产算力', '非国产算力']],
+  ['en', 'Compute origin', ['Domestic compute', 'Non-domestic compute']],
+] as const)('QuoteForm chip origin (%s)', (locale, label, options) => {
+  it('uses the contract form\'s wording', async () => {
+    const w = mountForm(locale)
+    const item = w.get('[data-test=q-chip]').element.closest('.el-form-item')!
+    expect(item.querySelector('.el-form-item__label')?.textContent?.trim()).toBe(label)
+    await w.get('[data-test=q-chip]').trigger('click')
+    await flushPromises()
+    // Every select's options are in the body; the chip origin's are the form's last select.
+    const offered = [...document.body.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent?.trim())
+    expect(offered.slice(-options.length)).toEqual([...options])
+    expect(offered).not.toContain(locale === 'en' ? 'Imported' : '进口')
+  })
+})

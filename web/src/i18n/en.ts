@@ -31,6 +31,8 @@ const en: typeof zh = {
     forbidden: 'Not allowed', forbiddenDetail: 'Your role cannot see this page. Pick an available item from the menu on the left, or ask an administrator for access.',
     notFound: 'Page not found', goHome: 'Go to the home page',
   },
+  // A contract's chip origin (the API's chip_origin), one wording for the contract form, its list and the quote form.
+  chipOrigin: { label: 'Compute origin', none: 'Not stated', domestic: 'Domestic compute', imported: 'Non-domestic compute' },
   home: {
     welcome: 'Hello, {name}', intro: 'Choose what to do from the menu on the left.',
     next: 'What you can do next', nextQuote: 'Find out how much voucher a compute contract would get', nextPrograms: "Read each city's voucher rules and clauses",
@@ -50,7 +52,7 @@ const en: typeof zh = {
     revenue: 'Prior-year main revenue (CNY)', industry: 'Industry', grantedThisYear: 'Already granted this year (CNY)',
     provider: 'Provider', providerName: 'Provider name',
     contract: 'Contract', contractId: 'Contract number', fee: 'Contract fee (CNY)', signedOn: 'Signed on', start: 'Service start', end: 'Service end',
-    resourceClass: 'Resource class', chipOrigin: 'Chip origin', paid: 'Actually paid (CNY)',
+    resourceClass: 'Resource class', paid: 'Actually paid (CNY)',
     bills: 'Bills to simulate', bill: 'Bill (CNY)', billOn: 'Settled on', addBill: 'Add bill', removeBill: 'Remove',
     submit: 'Quote', example: 'Fill the Chengdu example', clear: 'Clear',
     result: 'Result', eligible: 'Eligible', ineligible: 'Not eligible', amount: 'Voucher amount', tier: 'Tier',
@@ -59,7 +61,6 @@ const en: typeof zh = {
     assumptions: 'Assumptions', assumptionHint: 'Where the notice is silent, the platform reads it as follows:', rule: 'Rule', note: 'Note',
     deductions: 'Deductions simulated', billNo: '#', deducted: 'Voucher pays', customerPays: 'Customer pays', invoiced: 'Invoiced', remaining: 'Balance',
     emptyResult: 'Fill in the form and press "Quote"; the amount and each step of the calculation appear here.',
-    chip: { domestic: 'Domestic', imported: 'Imported' },
     orgTypes: { enterprise: 'Enterprise', research_institute: 'Research institute', university: 'University', compute_intermediary: 'Compute intermediary', maker: 'Maker', individual: 'Individual' },
     resourceClasses: { compute: 'General compute', intelligent_compute: 'AI compute', supercompute: 'Supercomputing', storage: 'Storage', network: 'Network', security: 'Security', tech_support: 'Technical support' },
     reasonCodes: {
@@ -105,6 +106,7 @@ const en: typeof zh = {
     title: 'Pool', program: 'Program', funded: 'Funded', clawed_back: 'Clawed back', recovery_repaid: 'Repaid after findings', recovery_outstanding: 'Still to recover', issued: 'Issued', used: 'Used', redeemed: 'Redeemed',
     lapsed: 'Lapsed', remaining: 'Remaining', chart: 'Pool remaining (burn-down)', unitWan: '10k CNY (万元)', date: 'Date',
     choose: 'Choose a program to see its pool.', empty: 'No pool data for this program yet. The burn-down appears once funds are loaded.',
+    noPool: 'This program states no yearly total, so it has no pool: its vouchers and subsidies are paid from the funder directly, and what fraud findings claw back or recover goes back to the funder. No funded, remaining or burn-down figures; below is what was issued, used and returned.',
   },
   audit: {
     title: 'Audit log', seq: 'Seq', at: 'Time', actor: 'Actor', action: 'Action', object: 'Object', detail: 'Detail', hash: 'Hash',
@@ -198,8 +200,7 @@ const en: typeof zh = {
       uploaded: 'Uploaded', replace: 'Upload again',
     },
     contracts: {
-      chipOrigin: 'Chip origin', chipOrigins: { none: 'Not stated', domestic: 'Domestic compute', imported: 'Not domestic' },
-      rateFacts: 'Chip origin and filed model (optional)', usesFiledModel: 'MaaS / agent development on a filed generative foundation model', filedModel: 'Filed model', facts: 'Chips / model',
+      rateFacts: 'Compute origin and filed model (optional)', usesFiledModel: 'MaaS / agent development on a filed generative foundation model', filedModel: 'Filed model', facts: 'Compute / model',
       rateFactsHint: 'Some programs (Hangzhou) set their rate by these: training or inference on domestic compute, or MaaS / agent development on a filed (备案) generative foundation model, may get a higher rate; left unstated, those tiers do not apply.',
       major: 'Major project (optional)', majorHint: 'The lead organisation of a national or provincial major project may apply under the major-project tier (past the revenue rule): name the project and cite a project-evidence document your organisation uploaded. The tier is granted once an officer approves the evidence; rejected evidence cannot be cited.',
       projectLevel: 'Project level', levels: { none: 'Not a major project', provincial: 'Provincial', national: 'National' }, projectName: 'Project name', evidence: 'Project evidence',
@@ -264,6 +265,11 @@ const en: typeof zh = {
       invoiceNo: 'Invoice no.', invoiced: 'Invoiced (CNY)', invoiceDoc: 'Invoice', proofDoc: 'Proof of delivery',
       uploadInvoice: 'Upload invoice', uploadProof: 'Upload proof', noDocs: 'None uploaded yet: upload a file', submit: 'Submit redemption',
       submitted_ok: 'Redemption submitted: {amount} ({invoiced} invoiced × {rate}), held from the voucher\'s balance.',
+      already_submitted: 'This invoice was already submitted (redemption {id}, {status}): {amount}, not held again.',
+      preview: 'Expected redemption {amount} (invoiced × {rate}, rounded down to the fen, at most the balance)',
+      previewCapped: 'Expected redemption {amount}: {share} at the rate is more than the balance, so the balance is paid (invoiced × {rate}, rounded down to the fen, at most the balance)',
+      previewTooSmall: 'Expected redemption ¥0.00: invoiced × {rate} is less than ¥0.01, too small to redeem',
+      previewNothingLeft: 'The voucher\'s balance is ¥0.00: nothing left to redeem',
     },
     redemptions: {
       intro: 'Programs that apply first and redeem after (Beijing\'s AI compute voucher, Hangzhou): after paying the provider, the organisation redeems its voucher with an invoice and a delivery proof, for invoiced × the program\'s rate (rounded down to the fen), at most what the voucher has left, held from it on submission. Check the documents, then record the bank transfer, or refuse with reasons (the hold goes back to the voucher).',

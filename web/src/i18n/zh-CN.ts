@@ -29,6 +29,8 @@ export default {
     forbidden: '无权访问', forbiddenDetail: '您的角色无权查看此页面。请从左侧菜单选择可用功能,或联系管理员开通权限。',
     notFound: '页面不存在', goHome: '返回首页',
   },
+  // A contract's chip origin (the API's chip_origin), one wording for the contract form, its list and the quote form.
+  chipOrigin: { label: '算力来源', none: '未说明', domestic: '国产算力', imported: '非国产算力' },
   home: {
     welcome: '您好,{name}', intro: '请从左侧菜单选择要办理的事项。',
     next: '接下来可以做什么', nextQuote: '测算一份算力合同可申领的算力券额度', nextPrograms: '阅读各地算力券政策及条款',
@@ -48,7 +50,7 @@ export default {
     revenue: '上年度主营业务收入(元)', industry: '所属行业', grantedThisYear: '本年度已获额度(元)',
     provider: '算力供给方', providerName: '供给方名称',
     contract: '算力合同', contractId: '合同编号', fee: '合同金额(元)', signedOn: '签订日期', start: '服务开始', end: '服务结束',
-    resourceClass: '资源类型', chipOrigin: '芯片来源', paid: '实际支付(元)',
+    resourceClass: '资源类型', paid: '实际支付(元)',
     bills: '模拟结算账单', bill: '账单金额(元)', billOn: '结算日期', addBill: '添加账单', removeBill: '删除',
     submit: '开始测算', example: '填入成都示例', clear: '清空',
     result: '测算结果', eligible: '符合申领条件', ineligible: '不符合申领条件', amount: '可申领额度', tier: '档位',
@@ -57,7 +59,6 @@ export default {
     assumptions: '解读假设', assumptionHint: '政策原文未明确之处,平台按以下理解执行,请留意:', rule: '规则', note: '说明',
     deductions: '抵扣模拟', billNo: '序号', deducted: '券抵扣', customerPays: '企业自付', invoiced: '开票金额', remaining: '券余额',
     emptyResult: '填写左侧表单并点击“开始测算”,这里将显示额度及逐步计算过程。',
-    chip: { domestic: '国产', imported: '进口' },
     orgTypes: { enterprise: '企业', research_institute: '科研机构', university: '高校', compute_intermediary: '算力中介', maker: '创客', individual: '个人' },
     resourceClasses: { compute: '通用算力', intelligent_compute: '智能算力', supercompute: '超算', storage: '存储', network: '网络', security: '安全', tech_support: '技术支撑' },
     reasonCodes: {
@@ -103,6 +104,7 @@ export default {
     title: '资金池', program: '政策', funded: '资金总额', clawed_back: '已追回', recovery_repaid: '违规退回', recovery_outstanding: '待追缴', issued: '已发放', used: '已抵扣', redeemed: '已兑付',
     lapsed: '已失效', remaining: '剩余', chart: '资金池余额走势(燃尽图)', unitWan: '万元', date: '日期',
     choose: '请选择一个政策查看其资金池。', empty: '该政策尚无资金池数据。导入资金后这里将显示燃尽图。',
+    noPool: '该政策未规定年度资金总额,没有资金池:算力券和补贴直接由财政资金拨付,因弄虚作假收回或追缴退回的资金退回财政,因此不显示资金总额、剩余和燃尽图。以下为已发放、使用及收回的金额。',
   },
   audit: {
     title: '审计日志', seq: '序号', at: '时间', actor: '操作人', action: '操作', object: '对象', detail: '详情', hash: '哈希',
@@ -196,7 +198,6 @@ export default {
       uploaded: '上传时间', replace: '重新上传',
     },
     contracts: {
-      chipOrigin: '算力来源', chipOrigins: { none: '未说明', domestic: '国产算力', imported: '非国产' },
       rateFacts: '算力来源与模型备案(选填)', usesFiledModel: '基于已备案的生成式大模型开展 MaaS/智能体开发', filedModel: '已备案大模型', facts: '算力来源/备案',
       rateFactsHint: '部分政策(如杭州)按这两项确定补贴比例:使用国产算力设施训练或推理,或基于已备案的生成式基础模型开展 MaaS/智能体开发的,可按较高比例核定;未说明的不按这些档次核定。',
       major: '重大项目(选填)', majorHint: '国家级或省级重大项目的牵头单位可按重大项目档次申领(不受营收规则限制):填写项目名称,并引用本单位上传的“项目证明”。证明经审核通过后才按该档次核定;被退回的证明不能引用。',
@@ -262,6 +263,11 @@ export default {
       invoiceNo: '发票号', invoiced: '发票金额(元)', invoiceDoc: '发票', proofDoc: '服务证明(交付证明)',
       uploadInvoice: '上传发票', uploadProof: '上传服务证明', noDocs: '尚未上传,请先上传文件', submit: '提交兑付申请',
       submitted_ok: '兑付申请已提交:应兑付 {amount}(发票 {invoiced} × {rate}),已从券余额冻结。',
+      already_submitted: '该发票已提交过兑付申请(第 {id} 号,{status}):应兑付 {amount},未重复冻结。',
+      preview: '预计兑付 {amount}(发票金额 × {rate},向下取整到分,不超过余额)',
+      previewCapped: '预计兑付 {amount}:按比例为 {share},超过券余额,以余额为限(发票金额 × {rate},向下取整到分,不超过余额)',
+      previewTooSmall: '预计兑付 ¥0.00:发票金额 × {rate} 不足 0.01 元,金额过小,无法兑付',
+      previewNothingLeft: '券余额为 ¥0.00,没有可兑付的金额',
     },
     redemptions: {
       intro: '“先申请、后兑付”的政策(北京人工智能算力券、杭州):单位付清服务费后凭发票和服务证明申请兑付,应兑付额 = 发票金额 × 政策比例(向下取整到分),不超过券余额,提交时即从券中冻结。核对材料后登记转账拨付,或说明理由不予通过(冻结额退回券内)。',

@@ -23,7 +23,7 @@ afterEach(() => {
 const voucher = {
   id: 1, org_id: 3, org_name: '北京示例智能科技有限公司', program_id: 'beijing', grant: '200000.00',
   used: '0.00', remaining: '80000.00', held: '120000.00', lapsed: '0.00', expires_at: '2025-01-01T00:00:00+08:00',
-  status: 'active', redeemed_by: 'organisation',
+  status: 'active', redeemed_by: 'organisation', rate: '0.20',
 }
 const redemption = {
   id: 5, voucher_id: 1, org_id: 3, org_name: '北京示例智能科技有限公司', program_id: 'beijing', contract_no: 'BJ-HT-1',
@@ -177,6 +177,61 @@ describe('VoucherDetailView: a voucher the organisation redeems', () => {
     expect(after.some((c) => c.url === '/api/v1/vouchers/1')).toBe(true)
     expect(after.some((c) => c.url.startsWith('/api/v1/redemptions?voucher_id=1'))).toBe(true)
     expect(document.body.textContent).toContain('兑付申请已提交:应兑付 ¥120,000.00(发票 ¥600,000.00 × 20%)')
+  })
+
+  it('previews the amount live as the invoiced amount is typed: floor(20 % × invoiced) to the fen, at most the balance', async () => {
+    serve({ ...voucher, remaining: '200000.00', held: '0.00' })
+    const w = await open(applicant)
+    await w.get('[data-test=redeem]').trigger('click')
+    await flushPromises()
+    const preview = () => document.querySelector('[data-test=redeem-preview]')?.textContent?.trim() ?? null
+    expect(preview()).toBeNull()
+    await type('redeem-invoiced', '600,000.00')
+    expect(preview()).toBe('预计兑付 ¥120,000.00(发票金额 × 20%,向下取整到分,不超过余额)')
+    // 0.04 × 20 % = 0.008: not a fen, which the server refuses.
+    await type('redeem-invoiced', '0.04')
+    expect(preview()).toBe('预计兑付 ¥0.00:发票金额 × 20% 不足 0.01 元,金额过小,无法兑付')
+    // 1,000,000.01 × 20 % = 200,000.002 → 200,000.00: exactly the balance, not capped.
+    await type('redeem-invoiced', '1000000.01')
+    expect(preview()).toBe('预计兑付 ¥200,000.00(发票金额 × 20%,向下取整到分,不超过余额)')
+    await type('redeem-invoiced', 'abc')
+    expect(preview()).toBeNull()
+  })
+
+  it('caps the preview at what is left, says why, in English too; and shows none without a rate (an older server)', async () => {
+    serve()  // 80,000.00 left, 120,000.00 held
+    let w = await open(applicant, 'en')
+    await w.get('[data-test=redeem]').trigger('click')
+    await flushPromises()
+    const preview = () => document.querySelector('[data-test=redeem-preview]')?.textContent?.trim() ?? null
+    await type('redeem-invoiced', '600000')
+    expect(preview()).toBe('Expected redemption ¥80,000.00: ¥120,000.00 at the rate is more than the balance, so the balance is paid (invoiced × 20%, rounded down to the fen, at most the balance)')
+    await type('redeem-invoiced', '0.04')
+    expect(preview()).toBe('Expected redemption ¥0.00: invoiced × 20% is less than ¥0.01, too small to redeem')
+    w.unmount()
+    document.body.innerHTML = ''
+    const { rate: _, ...old } = voucher
+    serve(old)
+    w = await open(applicant)
+    await w.get('[data-test=redeem]').trigger('click')
+    await flushPromises()
+    await type('redeem-invoiced', '600000')
+    expect(preview()).toBeNull()
+  })
+
+  it('a replay (200, duplicate: true) says the invoice was already submitted, not that a new one was', async () => {
+    const calls = serve(voucher, [{ status: 200, body: { ...redemption, duplicate: true } }], [doc(7, 'invoice'), doc(8, 'proof_of_service')])
+    const w = await open(applicant)
+    await w.get('[data-test=redeem]').trigger('click')
+    await flushPromises()
+    await type('redeem-invoice-no', 'FP-2024-000')
+    await type('redeem-invoiced', '600000.00')
+    await choose('redeem-invoice-doc', '#7')
+    await choose('redeem-proof-doc', '#8')
+    await submit()
+    expect(calls.filter((c) => c.init?.method === 'POST')).toHaveLength(1)
+    expect(document.body.textContent).toContain('该发票已提交过兑付申请(第 5 号,已提交):应兑付 ¥120,000.00,未重复冻结。')
+    expect(document.body.textContent).not.toContain('兑付申请已提交:')
   })
 
   it("shows the server's refusals: a 409's detail in the dialog, a field's on its form item", async () => {

@@ -222,7 +222,7 @@ describe("ContractsView: chip origin and filed model (Hangzhou's rate)", () => {
     wrapper = w
     await flushPromises()
     await fill(w)
-    await choose(w, 'contract-chip-origin', '非国产')
+    await choose(w, 'contract-chip-origin', '非国产算力')
     await w.get('form').trigger('submit')
     await flushPromises()
     const post = calls.find((c) => c.init?.method === 'POST')!
@@ -232,8 +232,9 @@ describe("ContractsView: chip origin and filed model (Hangzhou's rate)", () => {
   it('shows each contract\'s chip origin and filed model in the list; an older server\'s contract as not stated', async () => {
     const old = { ...filed, id: 20, contract_no: 'HT-2024-020', project_name: '', project_level: '', evidence_document_id: null }
     const hz = { ...old, id: 22, contract_no: 'HZ-2024-001', chip_origin: 'domestic', uses_filed_model: true }
+    const imported = { ...old, id: 23, contract_no: 'HZ-2024-002', chip_origin: 'imported' }
     stubFetch((url) => {
-      if (url.startsWith('/api/v1/contracts')) return { status: 200, body: { items: [old, hz], next_cursor: null } }
+      if (url.startsWith('/api/v1/contracts')) return { status: 200, body: { items: [old, hz, imported], next_cursor: null } }
       return { status: 200, body: { items: [], next_cursor: null } }
     })
     const w = mountWith(ContractsView, 'zh-CN', {}, applicant)
@@ -242,6 +243,7 @@ describe("ContractsView: chip origin and filed model (Hangzhou's rate)", () => {
     expect(w.get('[data-test=contract-chip-HZ-2024-001]').text()).toBe('国产算力')
     expect(w.get('[data-test=contract-filed-HZ-2024-001]').text()).toBe('已备案大模型')
     expect(w.get('[data-test=contract-chip-HT-2024-020]').text()).toBe('未说明')
+    expect(w.get('[data-test=contract-chip-HZ-2024-002]').text()).toBe('非国产算力')
     expect(w.find('[data-test=contract-filed-HT-2024-020]').exists()).toBe(false)
   })
 })
