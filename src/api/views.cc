@@ -13,7 +13,7 @@ static json::value Opt(const std::optional<std::int64_t>& v) {
   return *v;
 }
 
-// A voucher's share as a decimal fraction ("0.20"); null when it has none or no exact decimal.
+// A share as a decimal fraction ("0.20"); null when there is none or no exact decimal.
 static json::value RateDecimal(const std::optional<Rate>& rate) {
   const std::optional<std::string> text = rate ? rate->ToDecimal() : std::nullopt;
   if (!text) return nullptr;
@@ -156,7 +156,11 @@ json::object View(const Redemption& r) {
           {"contract_no", r.contract_no},
           {"invoice_no", r.invoice_no},
           {"invoiced", MoneyString(r.invoiced_fen)},
-          {"rate", r.rate},
+          // As the voucher's: a decimal fraction ("0.20"); stored as the program states it ("20%").
+          {"rate", RateDecimal([&]() -> std::optional<Rate> {
+             auto parsed = Rate::Parse(r.rate);
+             return parsed.ok() ? std::optional<Rate>(*parsed) : std::nullopt;
+           }())},
           {"amount", MoneyString(r.amount_fen)},
           {"invoice_document_id", r.invoice_document_id},
           {"proof_document_id", r.proof_document_id},

@@ -135,7 +135,7 @@ def run(server):
     expect((r1["status"], r1["amount"], r1["invoiced"], r1["rate"], r1["voucher_id"], r1["org_id"],
             r1["program_id"], r1["contract_no"], r1["invoice_no"], r1["invoice_document_id"],
             r1["proof_document_id"], r1["bank_reference"], r1["decided_at"]) ==
-           ("submitted", dec(amount1), "600000.00", "20%", vid, org_id, "beijing", "BJ-2024-001",
+           ("submitted", dec(amount1), "600000.00", "0.20", vid, org_id, "beijing", "BJ-2024-001",
             "FP-2024-001", inv1, proof1, "", None), f"{r1}")
     left -= amount1
     held = amount1
@@ -226,7 +226,7 @@ def run(server):
     expect(amount2 == fen("20000.00"), "the figure this test expects")
     r2 = ok(app.call("POST", path, {"invoice_no": "FP-2024-002", "invoiced": dec(invoiced2),
                                     "invoice_document_id": inv2, "proof_document_id": proof2}, idem=True), 201)
-    expect((r2["status"], r2["amount"], r2["rate"]) == ("submitted", dec(amount2), "20%"), f"{r2}")
+    expect((r2["status"], r2["amount"], r2["rate"]) == ("submitted", dec(amount2), "0.20"), f"{r2}")
     expect_voucher(used, amount2, left - amount2, "while the second is held")
     refusal = f"/api/v1/redemptions/{r2['id']}/refusal"
     problem(officer.call("POST", refusal, {"reasons": "发票与服务证明不符"}), 422, "missing_field")

@@ -151,7 +151,7 @@ export interface Redemption {
   contract_no: string
   invoice_no: string
   invoiced: Money
-  /** The program tier's rate as the program writes it ("20%"). */
+  /** The tier's rate as a decimal fraction ("0.20"), as the voucher's; shown with rateLabel ("20%"). */
   rate: string
   amount: Money
   invoice_document_id: Id

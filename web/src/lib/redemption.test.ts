@@ -1,7 +1,7 @@
 // The redemption preview is the server's rule in BigInt fen: floor(rate × invoiced), at most
 // what is left (src/workflow/redemptions.cc; its C++ test uses the same Beijing figures).
 import { describe, expect, it } from 'vitest'
-import { parseRate, previewRedemption, ratePercent, shareDownToFen } from './redemption'
+import { parseRate, previewRedemption, ratePercent, rateLabel, shareDownToFen } from './redemption'
 
 describe('parseRate / ratePercent', () => {
   it('reads the voucher view’s decimal fraction exactly', () => {
@@ -10,6 +10,9 @@ describe('parseRate / ratePercent', () => {
     expect(parseRate('1')).toEqual({ num: 1n, den: 1n })
     for (const bad of [null, undefined, '', '20%', '-0.2', '.2', '0,2', '0.2.0', '1e-1']) expect(parseRate(bad)).toBeNull()
     expect(ratePercent(parseRate('0.20')!)).toBe('20%')
+    expect(rateLabel('0.125')).toBe('12.5%')
+    expect(rateLabel(null)).toBe('—')
+    expect(rateLabel('20%')).toBe('—')
     expect(ratePercent(parseRate('0.30')!)).toBe('30%')
     expect(ratePercent(parseRate('0.125')!)).toBe('12.5%')
     expect(ratePercent(parseRate('0.001')!)).toBe('0.1%')

@@ -36,6 +36,12 @@ export function ratePercent(rate: RateFraction): string {
   return `${whole}${digits ? '.' + digits : ''}%`
 }
 
+/** A rate as the API gives it ("0.20") shown as a percentage ("20%"); "—" when there is none. */
+export function rateLabel(decimal: string | null | undefined): string {
+  const rate = parseRate(decimal)
+  return rate ? ratePercent(rate) : '—'
+}
+
 /** floor(rate × fen) for fen ≥ 0: BigInt division truncates, which is the floor here. */
 export const shareDownToFen = (fen: bigint, rate: RateFraction): bigint => (fen * rate.num) / rate.den
 

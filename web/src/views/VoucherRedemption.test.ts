@@ -27,7 +27,7 @@ const voucher = {
 }
 const redemption = {
   id: 5, voucher_id: 1, org_id: 3, org_name: '北京示例智能科技有限公司', program_id: 'beijing', contract_no: 'BJ-HT-1',
-  invoice_no: 'FP-2024-000', invoiced: '600000.00', rate: '20%', amount: '120000.00', invoice_document_id: 7,
+  invoice_no: 'FP-2024-000', invoiced: '600000.00', rate: '0.20', amount: '120000.00', invoice_document_id: 7,
   proof_document_id: 8, status: 'submitted', reasons: '', bank_reference: '', submitted_at: '2024-05-10T10:00:00+08:00', decided_at: null,
 }
 const applicant: User = { id: '4', username: 'bj-applicant', display_name: '申领单位', roles: ['applicant'], org_id: '3' }
