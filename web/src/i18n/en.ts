@@ -85,7 +85,7 @@ const en: typeof zh = {
     date: 'Enter a valid date (YYYY-MM-DD)', endBeforeStart: 'The service cannot end before it starts', programRequired: 'Choose a program',
     positive: 'The amount must be above 0', atMost: 'At most {max} CNY', confirm: 'The passwords differ', password: 'At least 8 characters', quarter: 'A quarter like 2024Q2',
     residentId: { length: 'A resident ID has 18 characters', character: '17 digits, then a digit or X', check: 'Wrong check character; please check the number' },
-    username: { length: '3 to 64 characters', chars: 'Lower-case letters, digits and . _ - @ only' },
+    username: { length: '3 to 64 characters', chars: "Lower-case letters, digits and . _ - {'@'} only" },
   },
   vouchers: {
     title: 'Vouchers', id: 'Voucher', org: 'Holder', program: 'Program', grant: 'Granted', used: 'Used', remaining: 'Balance',

@@ -83,7 +83,7 @@ export default {
     date: '请输入有效日期(YYYY-MM-DD)', endBeforeStart: '服务结束日期不能早于开始日期', programRequired: '请选择政策',
     positive: '金额必须大于 0', atMost: '不能超过 {max} 元', confirm: '两次输入的密码不一致', password: '密码至少 8 位', quarter: '请输入季度,例如 2024Q2',
     residentId: { length: '身份证号应为 18 位', character: '前 17 位应为数字,末位为数字或 X', check: '校验位不正确,请核对身份证号' },
-    username: { length: '用户名应为 3–64 个字符', chars: '只能使用小写字母、数字和 . _ - @' },
+    username: { length: '用户名应为 3–64 个字符', chars: "只能使用小写字母、数字和 . _ - {'@'}" },
   },
   vouchers: {
     title: '算力券', id: '券号', org: '持有单位', program: '政策', grant: '发放额度', used: '已抵扣', remaining: '余额',
