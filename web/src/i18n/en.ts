@@ -18,7 +18,7 @@ const en: typeof zh = {
     notices: 'Notices', payouts: 'Payout batches', enforcement: 'Enforcement', awards: 'Subsidy awards',
     redemptions: 'Redemptions', myRedemptions: 'Voucher redemptions',
   },
-  user: { menu: 'User menu', logout: 'Log out', roles: 'Roles' },
+  user: { menu: 'User menu', logout: 'Log out', roles: 'Roles', changePassword: 'Change password' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     usernameRequired: 'Enter your username', passwordRequired: 'Enter your password', hint: 'Use the account the platform gave you.',
@@ -83,7 +83,7 @@ const en: typeof zh = {
       division: 'Characters 3–8 (the division code) must be digits', check: 'The check character is wrong; please check the code',
     },
     date: 'Enter a valid date (YYYY-MM-DD)', endBeforeStart: 'The service cannot end before it starts', programRequired: 'Choose a program',
-    positive: 'The amount must be above 0', atMost: 'At most {max} CNY', confirm: 'The passwords differ', password: 'At least 8 characters', quarter: 'A quarter like 2024Q2',
+    positive: 'The amount must be above 0', atMost: 'At most {max} CNY', confirm: 'The passwords differ', password: 'At least 8 bytes (a Chinese character takes 3)', quarter: 'A quarter like 2024Q2',
     residentId: { length: 'A resident ID has 18 characters', character: '17 digits, then a digit or X', check: 'Wrong check character; please check the number' },
     username: { length: '3 to 64 characters', chars: "Lower-case letters, digits and . _ - {'@'} only" },
   },
@@ -123,6 +123,14 @@ const en: typeof zh = {
     industries: {
       artificial_intelligence: 'Artificial intelligence', software: 'Software and IT services', manufacturing: 'Manufacturing', biomedicine: 'Biomedicine',
       finance: 'Finance', education: 'Education', other: 'Other',
+    },
+  },
+  account: {
+    password: {
+      title: 'Change password', intro: 'Your sign-ins in other browsers or on other devices end; this one goes on.',
+      current: 'Current password', next: 'New password', confirm: 'Confirm new password', hint: 'At least 8 bytes (a Chinese character takes 3)',
+      same: 'The new password must differ from the current one', submit: 'Change password', cancel: 'Cancel',
+      changed: 'Password changed; your sign-ins in other browsers or on other devices have ended',
     },
   },
   wf: {
@@ -414,6 +422,8 @@ const en: typeof zh = {
     special: {
       csrf: 'This page is out of date; reload and try again', in_progress: 'The same request is still being processed; wait and retry',
       wrong_credentials: 'Wrong username or password',
+      wrong_current_password: 'The current password is wrong', same_password: 'The new password must differ from the current one',
+      password_length: 'A password is 8 to 1,024 bytes (a Chinese character takes 3)',
     },
     status: {
       400: 'The request is not right', 401: 'You are not logged in, or your session has ended; log in again', 403: 'You are not allowed to do this', 404: 'Not found',

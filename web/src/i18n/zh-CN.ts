@@ -16,7 +16,7 @@ export default {
     notices: '通知', payouts: '拨付批次', enforcement: '违规处理', awards: '补贴拨付',
     redemptions: '兑付审核', myRedemptions: '算力券兑付',
   },
-  user: { menu: '用户菜单', logout: '退出登录', roles: '角色' },
+  user: { menu: '用户菜单', logout: '退出登录', roles: '角色', changePassword: '修改密码' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     usernameRequired: '请输入用户名', passwordRequired: '请输入密码', hint: '使用平台分配的账号登录。',
@@ -81,7 +81,7 @@ export default {
       division: '第 3–8 位为行政区划码,应为数字', check: '校验位不正确,请核对代码',
     },
     date: '请输入有效日期(YYYY-MM-DD)', endBeforeStart: '服务结束日期不能早于开始日期', programRequired: '请选择政策',
-    positive: '金额必须大于 0', atMost: '不能超过 {max} 元', confirm: '两次输入的密码不一致', password: '密码至少 8 位', quarter: '请输入季度,例如 2024Q2',
+    positive: '金额必须大于 0', atMost: '不能超过 {max} 元', confirm: '两次输入的密码不一致', password: '密码至少 8 个字节(一个汉字占 3 字节)', quarter: '请输入季度,例如 2024Q2',
     residentId: { length: '身份证号应为 18 位', character: '前 17 位应为数字,末位为数字或 X', check: '校验位不正确,请核对身份证号' },
     username: { length: '用户名应为 3–64 个字符', chars: "只能使用小写字母、数字和 . _ - {'@'}" },
   },
@@ -121,6 +121,13 @@ export default {
     industries: {
       artificial_intelligence: '人工智能', software: '软件和信息技术服务', manufacturing: '制造业', biomedicine: '生物医药',
       finance: '金融', education: '教育', other: '其他',
+    },
+  },
+  account: {
+    password: {
+      title: '修改密码', intro: '修改后,您在其他浏览器或设备上的登录将退出,当前登录保持有效。',
+      current: '当前密码', next: '新密码', confirm: '确认新密码', hint: '至少 8 个字节(一个汉字占 3 字节)',
+      same: '新密码不能与当前密码相同', submit: '确认修改', cancel: '取消', changed: '密码已修改,其他浏览器或设备上的登录已退出',
     },
   },
   wf: {
@@ -411,6 +418,8 @@ export default {
     special: {
       csrf: '页面已过期,请刷新后重试', in_progress: '同一请求仍在处理中,请稍候再试',
       wrong_credentials: '用户名或密码不正确',
+      wrong_current_password: '当前密码不正确', same_password: '新密码不能与当前密码相同',
+      password_length: '密码须为 8–1024 个字节(一个汉字占 3 字节)',
     },
     status: {
       400: '请求有误', 401: '尚未登录或登录已失效,请重新登录', 403: '您无权执行此操作', 404: '找不到相关记录', 409: '数据冲突,请刷新后重试',
