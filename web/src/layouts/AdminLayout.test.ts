@@ -32,6 +32,7 @@ async function mountAs(user: User) {
   await flushPromises()
   return wrapper
 }
+const menu = (w: VueWrapper) => w.findAll('[data-test^=nav-]').map((e) => e.attributes('data-test'))
 
 describe('AdminLayout', () => {
   it('修改密码 in the user menu opens the change-password dialog', async () => {
@@ -44,5 +45,23 @@ describe('AdminLayout', () => {
     await press('change-password')
     await new Promise((r) => setTimeout(r, 50))
     expect(dialogText('password-dialog')).toContain('当前密码')
+  })
+
+  it('shows 成员管理 to an organisation\'s admin only, API 密钥 to an operator, 账号管理 to an admin', async () => {
+    const admin = await mountAs({ id: '1', username: 'demo-applicant', display_name: 'a', roles: ['applicant'], org_admin: true })
+    expect(menu(admin)).toContain('nav-applicant-members')
+    admin.unmount()
+    const member = await mountAs({ id: '2', username: 'demo-member', display_name: 'm', roles: ['applicant'], org_admin: false })
+    expect(menu(member)).toContain('nav-applicant-org')
+    expect(menu(member)).not.toContain('nav-applicant-members')
+    member.unmount()
+    const op = await mountAs({ id: '3', username: 'op-ai', display_name: 'o', roles: ['provider'] })
+    expect(menu(op)).toContain('nav-provider-api-keys')
+    expect(menu(op)).not.toContain('nav-admin-users')
+    op.unmount()
+    const sysadmin = await mountAs({ id: '4', username: 'admin', display_name: '平台管理员', roles: ['admin'] })
+    expect(menu(sysadmin)).toContain('nav-admin-users')
+    expect(sysadmin.text()).toContain('账号管理')
+    wrapper = sysadmin
   })
 })

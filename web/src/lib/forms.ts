@@ -52,6 +52,12 @@ export const password = (v: string): Check => {
   return n > 1024 ? { key: 'validation.maxBytes', named: { max: 1024 } } : null
 }
 
+/** A display name: 1 to 128 bytes (users.cc InsertUser). */
+export const displayName = (v: string): Check => {
+  if (!v.trim()) return { key: 'validation.required' }
+  return utf8Bytes(v.trim()) > 128 ? { key: 'validation.maxBytes', named: { max: 128 } } : null
+}
+
 export const date = (v: string): Check => {
   if (!v.trim()) return { key: 'validation.required' }
   return isValidDate(v.trim()) ? null : { key: 'validation.date' }
