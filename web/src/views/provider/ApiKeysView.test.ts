@@ -55,11 +55,13 @@ describe('ApiKeysView (a provider operator\'s own keys)', () => {
     expect(field('issued-key').readOnly).toBe(true)
     expect(w.get('[data-test=issued]').text()).toContain('新密钥已签发,请立即复制并妥善保存')
     expect(w.get('[data-test=issued-warning]').text()).toBe('密钥只显示这一次,关闭后无法再次查看;遗失只能吊销后重新签发。')
-    // Newest first; the list itself never carries a secret.
-    expect(keyRows(w)[0]).toContain('k2')
+    // In the server's order, the new one marked; the list itself never carries a secret.
+    expect(keyRows(w)).toEqual([expect.stringContaining('k1'), expect.stringContaining('k2')])
+    expect(w.findAll('[data-test=keys-table] .el-table__body tr.issued-row').map((r) => r.text())).toEqual([expect.stringContaining('k2')])
     expect(keyRows(w).join()).not.toContain(SECRET)
     await press('issued-saved')
     expect(w.find('[data-test=issued]').exists()).toBe(false)
+    expect(w.find('[data-test=keys-table] tr.issued-row').exists()).toBe(false)
     expect(document.body.innerHTML).not.toContain(SECRET)
   })
 
