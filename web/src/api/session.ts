@@ -23,3 +23,12 @@ export async function logout(): Promise<void> {
     setCsrfToken(null)
   }
 }
+
+/**
+ * POST /session/password: the signed-in user's own password, the current one first. Other
+ * sessions end, this one goes on. A wrong current password is 403 on `current_password` (not
+ * 401: the session is fine); too short 422 on `new_password`; the same as the current one 422
+ * contradiction; 429 after repeated wrong ones.
+ */
+export const changePassword = (current_password: string, new_password: string) =>
+  request<{ password_changed: boolean }>('POST', '/session/password', { body: { current_password, new_password } })

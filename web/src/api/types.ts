@@ -15,6 +15,8 @@ export interface User {
   roles: Role[]
   org_id?: string | null
   provider_id?: string | null
+  /** An organisation's admin (the account that registered it): lists and invites its members. */
+  org_admin?: boolean
 }
 
 export interface Session {

@@ -3,9 +3,9 @@
 // contracts, applications, awards, vouchers' redemptions, settlements, claims with materials,
 // panels and opinions, payout batches, reports, enforcement, notices, users and providers. Ids
 // are integers.
-import { get, post, request, upload, type UploadProgress } from './client'
+import { del, get, post, request, upload, type UploadProgress } from './client'
 import { fetchAll, PAGE_MAX } from './paging'
-import type { Instant, Money, Page, User } from './types'
+import type { Instant, Money, Page, Role, User } from './types'
 
 export type Id = number
 
@@ -383,6 +383,54 @@ export const recordRepayment = (id: Id, amount: Money, reference: string, idempo
 export const listNotices = () => get<Page<Notice>>('/notices')
 export const markNoticeRead = (id: Id) => post<unknown>(`/notices/${id}/read`)
 export const listUsers = (role?: string) => get<Page<User>>('/users', { role })
+
+// Accounts (src/api/routes_admin.cc). GET /users is not paged: every account at once (an
+// organisation's admin gets its own organisation's members only).
+
+/** An account as GET /users lists it: the session's user plus `disabled` and `created_at`. */
+export interface Account {
+  id: Id
+  username: string
+  display_name: string
+  /** One role per account (an array for the session's shape). */
+  roles: Role[]
+  org_id: Id | null
+  provider_id: Id | null
+  org_admin: boolean
+  disabled: boolean
+  created_at: Instant
+}
+/**
+ * POST /users: an admin creates any account; an organisation's admin invites a member of its
+ * own organisation (role applicant, org_id its own). org_id only for an applicant, provider_id
+ * only for a provider operator (the server refuses either on another role).
+ */
+export interface NewAccount {
+  username: string
+  display_name: string
+  password: string
+  role: Role
+  org_id?: Id
+  provider_id?: Id
+}
+/** An API key as listed: never its secret. */
+export interface ApiKeyInfo { key_id: string; created_at: Instant; revoked: boolean }
+/** A key just issued: `api_key` is shown this once and never again. */
+export interface IssuedApiKey { key_id: string; api_key: string }
+
+export const listAccounts = (role?: Role) => get<Page<Account>>('/users', { role })
+/** Answers the account without `disabled` and `created_at` (read the list again for those). */
+export const createAccount = (a: NewAccount) => post<Omit<Account, 'disabled' | 'created_at'>>('/users', a)
+/** Admin: its sessions end and its API keys are refused at once (409 on one's own account). */
+export const disableAccount = (id: Id) => post<{ id: Id; disabled: boolean }>(`/users/${id}/disable`)
+export const enableAccount = (id: Id) => post<{ id: Id; disabled: boolean }>(`/users/${id}/enable`)
+/** Admin: another account's password (its sessions end; it gets a password.reset notice). */
+export const resetPassword = (id: Id, new_password: string) =>
+  post<{ id: Id; password_reset: boolean }>(`/users/${id}/password`, { new_password })
+/** Admin, or a provider operator its own; revoked keys too. */
+export const listApiKeys = (userId: Id) => get<Page<ApiKeyInfo>>(`/users/${userId}/api-keys`)
+export const issueApiKey = (userId: Id) => post<IssuedApiKey>(`/users/${userId}/api-keys`)
+export const revokeApiKey = (userId: Id, keyId: string) => del<{ revoked: boolean }>(`/users/${userId}/api-keys/${enc(keyId)}`)
 
 /** One page of the register (officer, admin, auditor), filtered by USCC, year or organisation. */
 export const listSubsidies = (q: SubsidyQuery = {}) =>

@@ -17,8 +17,9 @@ const en: typeof zh = {
     auditor: 'Audit', audit: 'Audit log',
     notices: 'Notices', payouts: 'Payout batches', enforcement: 'Enforcement', awards: 'Subsidy awards',
     redemptions: 'Redemptions', myRedemptions: 'Voucher redemptions',
+    admin: 'Administration', users: 'Accounts', members: 'Members', apiKeys: 'API keys',
   },
-  user: { menu: 'User menu', logout: 'Log out', roles: 'Roles' },
+  user: { menu: 'User menu', logout: 'Log out', roles: 'Roles', changePassword: 'Change password' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     usernameRequired: 'Enter your username', passwordRequired: 'Enter your password', hint: 'Use the account the platform gave you.',
@@ -39,6 +40,7 @@ const en: typeof zh = {
     nextVouchers: 'See voucher balances, expiry and every deduction', nextPool: "Follow the program's pool", nextAudit: 'Browse the audit log and verify its hash chain',
     nextDocuments: 'Upload the qualification documents and submit them', nextContracts: 'File a compute contract and apply for a voucher', nextSettle: 'Post bills against vouchers',
     nextClaims: 'Compile a finished quarter into a redemption claim', nextQueues: 'Review qualifications and applications', nextReview: 'Assign expert panels to claims and decide', nextExpert: 'Review the claims assigned to you', nextCatalogue: 'Browse the catalogue: centers, prices and goods', nextJobs: 'Submit jobs to the compute network and follow them', nextCenters: 'Manage your centers, prices, goods and Slurm accounts', nextBills: 'See metered bills and settle them through vouchers',
+    nextUsers: "Manage the platform's accounts: create, disable, reset passwords, issue providers' API keys", nextMembers: "Invite your organisation's members", nextApiKeys: "Issue or revoke your systems' API keys",
   },
   programs: {
     title: 'Programs & rules', name: 'Program', year: 'Year', region: 'Region', rules: 'Rules', quote: 'Quote',
@@ -84,9 +86,9 @@ const en: typeof zh = {
       division: 'Characters 3–8 (the division code) must be digits', check: 'The check character is wrong; please check the code',
     },
     date: 'Enter a valid date (YYYY-MM-DD)', endBeforeStart: 'The service cannot end before it starts', programRequired: 'Choose a program',
-    positive: 'The amount must be above 0', atMost: 'At most {max} CNY', confirm: 'The passwords differ', password: 'At least 8 characters', quarter: 'A quarter like 2024Q2',
+    positive: 'The amount must be above 0', atMost: 'At most {max} CNY', confirm: 'The passwords differ', password: 'At least 8 bytes (a Chinese character takes 3)', quarter: 'A quarter like 2024Q2',
     residentId: { length: 'A resident ID has 18 characters', character: '17 digits, then a digit or X', check: 'Wrong check character; please check the number' },
-    username: { length: '3 to 64 characters', chars: 'Lower-case letters, digits and . _ - @ only' },
+    username: { length: '3 to 64 characters', chars: "Lower-case letters, digits and . _ - {'@'} only" },
   },
   vouchers: {
     title: 'Vouchers', id: 'Voucher', org: 'Holder', program: 'Program', grant: 'Granted', used: 'Used', remaining: 'Balance',
@@ -125,6 +127,51 @@ const en: typeof zh = {
     industries: {
       artificial_intelligence: 'Artificial intelligence', software: 'Software and IT services', manufacturing: 'Manufacturing', biomedicine: 'Biomedicine',
       finance: 'Finance', education: 'Education', other: 'Other',
+    },
+  },
+  account: {
+    password: {
+      title: 'Change password', intro: 'Your sign-ins in other browsers or on other devices end; this one goes on.',
+      current: 'Current password', next: 'New password', confirm: 'Confirm new password', hint: 'At least 8 bytes (a Chinese character takes 3)',
+      same: 'The new password must differ from the current one', submit: 'Change password', cancel: 'Cancel',
+      changed: 'Password changed; your sign-ins in other browsers or on other devices have ended',
+    },
+    users: {
+      intro: "Every account on the platform. An administrator creates accounts, disables or enables them, resets passwords and issues API keys for providers' accounts.",
+      introReader: 'Every account on the platform (read-only). Administrators create and disable accounts and reset passwords.',
+      allRoles: 'All roles', search: 'Search username or name', username: 'Username', displayName: 'Name', role: 'Role',
+      belongsTo: 'Organisation / provider', orgAdmin: "Organisation's admin", status: 'Status', active: 'Active', disabled: 'Disabled',
+      createdAt: 'Created', self: 'You', empty: 'No account matches.', create: 'New account',
+      disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', apiKeys: 'API keys',
+      disableTitle: 'Disable the account', disableConfirm: 'Disable {name} ({username})? Its sign-ins end at once and its API keys stop working; you can enable it again later.',
+      disableYes: 'Disable it', enableTitle: 'Enable the account', enableConfirm: 'Enable {name} ({username})? It can sign in again, and its API keys not revoked work again.',
+      enableYes: 'Enable it', notNow: 'Not now', disabledOk: '{username} disabled', enabledOk: '{username} enabled',
+    },
+    create: {
+      title: 'New account', inviteTitle: 'Invite a member', inviteIntro: "The new member belongs to {org} and can sign in to handle your organisation's applications.",
+      role: 'Role', org: 'Organisation', provider: 'Provider', pickOrg: 'Choose the organisation', pickProvider: 'Choose the provider',
+      username: 'Username', usernameHint: "3 to 64 characters: lower-case letters, digits and . _ - {'@'}", displayName: 'Name',
+      password: 'Initial password', confirm: 'Confirm initial password', passwordHint: 'Tell it through a safe channel and ask them to change it after signing in.',
+      submit: 'Create account', inviteSubmit: 'Invite', created: 'Account {username} created', invited: 'Member {username} invited', cancel: 'Cancel',
+    },
+    reset: {
+      title: "Reset {name}'s password", intro: 'All its sign-ins end at once, and it gets a notice asking to change the password. Tell the new password through a safe channel.',
+      next: 'New password', confirm: 'Confirm new password', submit: 'Reset password', done: "{username}'s password reset", cancel: 'Cancel',
+    },
+    keys: {
+      title: "{name}'s API keys", keyId: 'Key ID', createdAt: 'Issued', status: 'Status', active: 'Active', revoked: 'Revoked',
+      issue: 'Issue a new key', revoke: 'Revoke', empty: 'No API keys yet.', usage: 'Send it in the X-Api-Key request header.',
+      issuedTitle: 'New key issued: copy it now and keep it safe', issuedWarning: 'The key is shown this once and never again after you close this; if it is lost, revoke it and issue another.',
+      key: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy: select the key and press Ctrl+C', saved: "I've saved it",
+      revokeTitle: 'Revoke the API key', revokeConfirm: 'Revoke key {key}? Systems using it are refused from their next request on; this cannot be undone.',
+      revokeYes: 'Revoke it', notNow: 'Not now', revokedOk: 'Key {key} revoked', accountDisabled: 'The account is disabled: no new key can be issued.', close: 'Close',
+    },
+    members: {
+      intro: "Your organisation's member accounts. As its admin you invite new members; to disable a member or reset its password, ask the platform's administrator.",
+      invite: 'Invite a member', empty: 'No member accounts yet.', you: 'you',
+    },
+    providerKeys: {
+      intro: "For your billing or scheduling systems calling the platform's API (uploading usage, settling bills) on behalf of your account. A key is shown only when issued; revoke any key no longer used or possibly leaked at once.",
     },
   },
   wf: {
@@ -420,6 +467,8 @@ const en: typeof zh = {
     special: {
       csrf: 'This page is out of date; reload and try again', in_progress: 'The same request is still being processed; wait and retry',
       wrong_credentials: 'Wrong username or password',
+      wrong_current_password: 'The current password is wrong', same_password: 'The new password must differ from the current one',
+      password_length: 'A password is 8 to 1,024 bytes (a Chinese character takes 3)',
     },
     status: {
       400: 'The request is not right', 401: 'You are not logged in, or your session has ended; log in again', 403: 'You are not allowed to do this', 404: 'Not found',

@@ -15,8 +15,9 @@ export default {
     auditor: '审计', audit: '审计日志',
     notices: '通知', payouts: '拨付批次', enforcement: '违规处理', awards: '补贴拨付',
     redemptions: '兑付审核', myRedemptions: '算力券兑付',
+    admin: '系统管理', users: '账号管理', members: '成员管理', apiKeys: 'API 密钥',
   },
-  user: { menu: '用户菜单', logout: '退出登录', roles: '角色' },
+  user: { menu: '用户菜单', logout: '退出登录', roles: '角色', changePassword: '修改密码' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     usernameRequired: '请输入用户名', passwordRequired: '请输入密码', hint: '使用平台分配的账号登录。',
@@ -37,6 +38,7 @@ export default {
     nextVouchers: '查看算力券余额、有效期与抵扣明细', nextPool: '查看资金池使用情况', nextAudit: '浏览审计日志并校验哈希链',
     nextDocuments: '上传资质材料并提交审核', nextContracts: '登记算力合同并申领算力券', nextSettle: '录入账单,用算力券抵扣',
     nextClaims: '季度结束后汇总结算、提交兑付申请', nextQueues: '审核资质与申领申请', nextReview: '为兑付申请指派专家并核定', nextExpert: '评审分配给我的兑付申请', nextCatalogue: '浏览算力目录:算力中心、价格与商品', nextJobs: '向算力网络提交作业并跟踪状态', nextCenters: '管理算力中心、价格、商品与 Slurm 账户', nextBills: '查看计量账单并用算力券结算',
+    nextUsers: '管理平台账号:新建、停用、重置密码,为供给方签发 API 密钥', nextMembers: '邀请本单位的成员', nextApiKeys: '为本单位的系统签发或吊销 API 密钥',
   },
   programs: {
     title: '政策与规则', name: '政策名称', year: '年度', region: '地区', rules: '查看条款', quote: '测算额度',
@@ -82,9 +84,9 @@ export default {
       division: '第 3–8 位为行政区划码,应为数字', check: '校验位不正确,请核对代码',
     },
     date: '请输入有效日期(YYYY-MM-DD)', endBeforeStart: '服务结束日期不能早于开始日期', programRequired: '请选择政策',
-    positive: '金额必须大于 0', atMost: '不能超过 {max} 元', confirm: '两次输入的密码不一致', password: '密码至少 8 位', quarter: '请输入季度,例如 2024Q2',
+    positive: '金额必须大于 0', atMost: '不能超过 {max} 元', confirm: '两次输入的密码不一致', password: '密码至少 8 个字节(一个汉字占 3 字节)', quarter: '请输入季度,例如 2024Q2',
     residentId: { length: '身份证号应为 18 位', character: '前 17 位应为数字,末位为数字或 X', check: '校验位不正确,请核对身份证号' },
-    username: { length: '用户名应为 3–64 个字符', chars: '只能使用小写字母、数字和 . _ - @' },
+    username: { length: '用户名应为 3–64 个字符', chars: "只能使用小写字母、数字和 . _ - {'@'}" },
   },
   vouchers: {
     title: '算力券', id: '券号', org: '持有单位', program: '政策', grant: '发放额度', used: '已抵扣', remaining: '余额',
@@ -123,6 +125,50 @@ export default {
     industries: {
       artificial_intelligence: '人工智能', software: '软件和信息技术服务', manufacturing: '制造业', biomedicine: '生物医药',
       finance: '金融', education: '教育', other: '其他',
+    },
+  },
+  account: {
+    password: {
+      title: '修改密码', intro: '修改后,您在其他浏览器或设备上的登录将退出,当前登录保持有效。',
+      current: '当前密码', next: '新密码', confirm: '确认新密码', hint: '至少 8 个字节(一个汉字占 3 字节)',
+      same: '新密码不能与当前密码相同', submit: '确认修改', cancel: '取消', changed: '密码已修改,其他浏览器或设备上的登录已退出',
+    },
+    users: {
+      intro: '平台的全部账号。管理员可以新建账号、停用或启用账号、重置密码,并为算力供给方的账号签发 API 密钥。',
+      introReader: '平台的全部账号(只读)。新建、停用账号和重置密码由管理员办理。',
+      allRoles: '全部角色', search: '搜索用户名或名称', username: '用户名', displayName: '名称', role: '角色',
+      belongsTo: '所属单位 / 供给方', orgAdmin: '单位管理员', status: '状态', active: '正常', disabled: '已停用',
+      createdAt: '创建时间', self: '当前账号', empty: '没有符合条件的账号。', create: '新建账号',
+      disable: '停用', enable: '启用', resetPassword: '重置密码', apiKeys: 'API 密钥',
+      disableTitle: '停用账号', disableConfirm: '停用 {name}({username})?该账号的登录立即退出,API 密钥随即失效;之后可以再启用。',
+      disableYes: '确定停用', enableTitle: '启用账号', enableConfirm: '启用 {name}({username})?该账号可以再次登录,未吊销的 API 密钥恢复有效。',
+      enableYes: '确定启用', notNow: '再想想', disabledOk: '已停用 {username}', enabledOk: '已启用 {username}',
+    },
+    create: {
+      title: '新建账号', inviteTitle: '邀请成员', inviteIntro: '新成员将属于 {org},可以登录办理本单位的申领事项。',
+      role: '角色', org: '所属单位', provider: '所属供给方', pickOrg: '请选择单位', pickProvider: '请选择供给方',
+      username: '用户名', usernameHint: "3–64 个字符:小写字母、数字和 . _ - {'@'}", displayName: '名称',
+      password: '初始密码', confirm: '确认初始密码', passwordHint: '请通过安全渠道告知对方,并提醒其登录后立即修改密码。',
+      submit: '创建账号', inviteSubmit: '邀请', created: '已创建账号 {username}', invited: '已邀请成员 {username}', cancel: '取消',
+    },
+    reset: {
+      title: '重置 {name} 的密码', intro: '重置后该账号的全部登录立即退出,并收到一条要求修改密码的通知。请通过安全渠道把新密码告知对方。',
+      next: '新密码', confirm: '确认新密码', submit: '重置密码', done: '已重置 {username} 的密码', cancel: '取消',
+    },
+    keys: {
+      title: '{name} 的 API 密钥', keyId: '密钥编号', createdAt: '签发时间', status: '状态', active: '有效', revoked: '已吊销',
+      issue: '签发新密钥', revoke: '吊销', empty: '还没有 API 密钥。', usage: '调用接口时把密钥放在请求头 X-Api-Key 中。',
+      issuedTitle: '新密钥已签发,请立即复制并妥善保存', issuedWarning: '密钥只显示这一次,关闭后无法再次查看;遗失只能吊销后重新签发。',
+      key: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制,请选中密钥后按 Ctrl+C 复制', saved: '我已保存',
+      revokeTitle: '吊销 API 密钥', revokeConfirm: '吊销密钥 {key}?使用它的系统从下一次请求起将被拒绝,吊销后不能恢复。',
+      revokeYes: '确定吊销', notNow: '再想想', revokedOk: '已吊销密钥 {key}', accountDisabled: '该账号已停用,不能签发新密钥。', close: '关闭',
+    },
+    members: {
+      intro: '本单位的成员账号。作为单位管理员,您可以邀请新成员;停用成员或重置其密码请联系平台管理员。',
+      invite: '邀请成员', empty: '还没有成员账号。', you: '您',
+    },
+    providerKeys: {
+      intro: '供本单位的计费、调度等系统调用平台接口(例如上传用量、结算账单),代表您的账号办理。密钥只在签发时显示一次;不再使用或可能泄露的密钥请立即吊销。',
     },
   },
   wf: {
@@ -417,6 +463,8 @@ export default {
     special: {
       csrf: '页面已过期,请刷新后重试', in_progress: '同一请求仍在处理中,请稍候再试',
       wrong_credentials: '用户名或密码不正确',
+      wrong_current_password: '当前密码不正确', same_password: '新密码不能与当前密码相同',
+      password_length: '密码须为 8–1024 个字节(一个汉字占 3 字节)',
     },
     status: {
       400: '请求有误', 401: '尚未登录或登录已失效,请重新登录', 403: '您无权执行此操作', 404: '找不到相关记录', 409: '数据冲突,请刷新后重试',

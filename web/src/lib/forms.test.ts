@@ -40,6 +40,19 @@ describe('form checks', () => {
     expect(v.password('1234567')).toEqual({ key: 'validation.password' })
   })
 
+  it('counts a password and a display name in UTF-8 bytes, as the server does', () => {
+    // 3 汉字 are 9 bytes: enough for the server, though only 3 characters.
+    expect(v.utf8Bytes('密码甲')).toBe(9)
+    expect(v.password('密码甲')).toBeNull()
+    expect(v.password('密码')).toEqual({ key: 'validation.password' }) // 6 bytes
+    expect(v.password('12345678')).toBeNull()
+    expect(v.password('x'.repeat(1024))).toBeNull()
+    expect(v.password('x'.repeat(1022) + '码')).toEqual({ key: 'validation.maxBytes', named: { max: 1024 } })
+    expect(v.displayName('  ')).toEqual({ key: 'validation.required' })
+    expect(v.displayName('张'.repeat(42))).toBeNull() // 126 bytes
+    expect(v.displayName('张'.repeat(43))).toEqual({ key: 'validation.maxBytes', named: { max: 128 } })
+  })
+
   it('shows errors only for touched fields until submit is tried', () => {
     const errors = { a: v.required(''), b: v.required('') }
     expect(v.visible(errors, {}, false)).toEqual({ a: null, b: null })

@@ -42,7 +42,21 @@ export const username = (v: string): Check => {
   return /^[a-z0-9._@-]+$/.test(v) ? null : { key: 'validation.username.chars' }
 }
 
-export const password = (v: string): Check => (v.length >= 8 ? null : { key: 'validation.password' })
+/** Bytes of `v` in UTF-8, as the server counts a password's or a name's length (一 is 3). */
+export const utf8Bytes = (v: string): number => new TextEncoder().encode(v).length
+
+/** 8 to 1,024 bytes in UTF-8, as the server counts (security/password.h): 3 汉字 are 9 bytes. */
+export const password = (v: string): Check => {
+  const n = utf8Bytes(v)
+  if (n < 8) return { key: 'validation.password' }
+  return n > 1024 ? { key: 'validation.maxBytes', named: { max: 1024 } } : null
+}
+
+/** A display name: 1 to 128 bytes (users.cc InsertUser). */
+export const displayName = (v: string): Check => {
+  if (!v.trim()) return { key: 'validation.required' }
+  return utf8Bytes(v.trim()) > 128 ? { key: 'validation.maxBytes', named: { max: 128 } } : null
+}
 
 export const date = (v: string): Check => {
   if (!v.trim()) return { key: 'validation.required' }

@@ -37,6 +37,11 @@ export function problemKeys(err: ApiError, context?: ProblemContext): string[] {
   if (context === 'login' && (name === 'unauthenticated' || (!name && err.status === 401))) keys.push('errors.special.wrong_credentials')
   if (name === 'forbidden' && err.field === 'X-CSRF-Token') keys.push('errors.special.csrf')
   if (name === 'state_conflict' && err.field === 'Idempotency-Key') keys.push('errors.special.in_progress')
+  // Passwords (POST /session/password, /users, /users/{id}/password): a 403 on
+  // current_password is a wrong current password, not a refused role.
+  if (name === 'forbidden' && err.field === 'current_password') keys.push('errors.special.wrong_current_password')
+  if (name === 'contradiction' && err.field === 'new_password') keys.push('errors.special.same_password')
+  if (name === 'out_of_range' && (err.field === 'new_password' || err.field === 'password')) keys.push('errors.special.password_length')
   if (name) keys.push(`errors.type.${name}`)
   if (err.kind !== 'problem') keys.push(`errors.type.${err.kind}`)
   if (err.status) keys.push(`errors.status.${err.status}`)

@@ -1,15 +1,18 @@
 // Routes, each guarded by the roles in nav.ts: not logged in → /login?redirect=…; logged in
-// without the role → the "not allowed" page, which says where to go instead.
+// without the role (or, on an organisation's-admin page, not its admin) → the "not allowed"
+// page, which says where to go instead.
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
 import type { Pinia } from 'pinia'
 import { useSessionStore } from '@/stores/session'
-import { rolesFor } from './nav'
+import { orgAdminOnly, rolesFor } from './nav'
 import type { Role } from '@/api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean
     roles?: Role[]
+    /** Only for an organisation's admin (the session user's org_admin). */
+    orgAdmin?: boolean
   }
 }
 
@@ -19,7 +22,7 @@ const guarded = (name: string, path: string, component: RouteRecordRaw['componen
   path,
   name,
   component: component!,
-  meta: { roles: rolesFor(name) },
+  meta: { roles: rolesFor(name), ...(orgAdminOnly(name) ? { orgAdmin: true } : {}) },
   props: props ?? false,
 })
 
@@ -47,10 +50,12 @@ export const routes: RouteRecordRaw[] = [
       guarded('applicant-documents', 'applicant/documents', () => import('@/views/applicant/DocumentsView.vue')),
       guarded('applicant-contracts', 'applicant/contracts', () => import('@/views/applicant/ContractsView.vue')),
       guarded('applicant-applications', 'applicant/applications', () => import('@/views/applicant/ApplicationsView.vue')),
+      guarded('applicant-members', 'applicant/members', () => import('@/views/applicant/MembersView.vue')),
       guarded('provider-settlements', 'provider/settlements', () => import('@/views/provider/SettlementsView.vue')),
       guarded('provider-claims', 'provider/claims', () => import('@/views/provider/ClaimsView.vue')),
       guarded('provider-centers', 'provider/centers', () => import('@/views/provider/CentersView.vue')),
       guarded('provider-bills', 'provider/bills', () => import('@/views/provider/MeteredBillsView.vue')),
+      guarded('provider-api-keys', 'provider/api-keys', () => import('@/views/provider/ApiKeysView.vue')),
       guarded('officer-queues', 'officer/queues', () => import('@/views/officer/QueuesView.vue')),
       guarded('officer-panels', 'officer/panels', () => import('@/views/officer/ClaimReviewView.vue')),
       guarded('officer-pool', 'officer/pool', () => import('@/views/PoolView.vue')),
@@ -68,6 +73,7 @@ export const routes: RouteRecordRaw[] = [
       guarded('expert-conflicts', 'expert/conflicts', () => import('@/views/expert/ConflictsView.vue')),
       guarded('expert-claims', 'expert/claims', () => import('@/views/expert/AssignedClaimsView.vue')),
       guarded('auditor-audit', 'auditor/audit', () => import('@/views/AuditView.vue')),
+      guarded('admin-users', 'admin/users', () => import('@/views/admin/AccountsView.vue')),
       { path: 'forbidden', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue') },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
     ],
@@ -83,6 +89,7 @@ export function makeRouter(pinia: Pinia, history = createWebHistory()): Router {
     if (!session.loggedIn) return { name: 'login', query: { redirect: to.fullPath } }
     const roles = to.matched.flatMap((r) => r.meta.roles ?? [])
     if (roles.length && !session.can(roles)) return { name: 'forbidden', query: { from: to.fullPath } }
+    if (to.matched.some((r) => r.meta.orgAdmin) && !session.user?.org_admin) return { name: 'forbidden', query: { from: to.fullPath } }
     return true
   })
   return router

@@ -1,31 +1,31 @@
 import { describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory } from 'vue-router'
-import { NAV_ITEMS } from './nav'
+import { mayOpen, NAV_ITEMS } from './nav'
 import { makeRouter } from './index'
 import { useSessionStore } from '@/stores/session'
 import { stubFetch } from '@/test/mount'
-import type { Role } from '@/api/types'
+import type { Role, User } from '@/api/types'
 
-/** The pages a role may open, as the side menu and the guard decide. */
-function pagesFor(role: Role): string[] {
+/** The pages a role may open, as the side menu and the guard decide (`extra`: org_admin). */
+function pagesFor(role: Role, extra: Partial<User> = {}): string[] {
   const pinia = createPinia()
   setActivePinia(pinia)
   const s = useSessionStore()
-  s.user = { id: '1', username: role, display_name: role, roles: [role] }
-  return NAV_ITEMS.filter((i) => !i.public && s.can(i.roles)).map((i) => i.name).sort()
+  s.user = { id: '1', username: role, display_name: role, roles: [role], ...extra }
+  return NAV_ITEMS.filter((i) => !i.public && mayOpen(s, i)).map((i) => i.name).sort()
 }
 
 describe('pages by role match the API access rules (src/api/routes_*.cc)', () => {
   it('admin: not the officer, provider or expert steps the API refuses it; read pages, centers and jobs it may use', () => {
     expect(pagesFor('admin')).toEqual([
-      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-org-classes', 'officer-payouts', 'officer-pool',
+      'admin-users', 'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-org-classes', 'officer-payouts', 'officer-pool',
       'officer-redemptions', 'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'provider-centers', 'vouchers',
     ])
   })
-  it('auditor: pool, reports, payout batches, awards and redemptions, the related-party and subsidy registers, organisation classes, and the audit log', () => {
+  it('auditor: pool, reports, payout batches, awards and redemptions, the related-party and subsidy registers, organisation classes, the audit log and the accounts (read)', () => {
     expect(pagesFor('auditor')).toEqual([
-      'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-org-classes', 'officer-payouts', 'officer-pool',
+      'admin-users', 'auditor-audit', 'home', 'jobs', 'notices', 'officer-awards', 'officer-enforcement', 'officer-org-classes', 'officer-payouts', 'officer-pool',
       'officer-redemptions', 'officer-related-parties', 'officer-reports', 'officer-subsidies', 'programs', 'vouchers',
     ])
   })
@@ -35,6 +35,21 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
     ]))
     expect(pagesFor('applicant')).not.toContain('officer-awards')
     expect(pagesFor('applicant')).not.toContain('officer-redemptions')
+    expect(pagesFor('applicant')).not.toContain('admin-users')
+  })
+  it('members: only an organisation\'s admin (GET /users answers it its members; other applicants 403)', () => {
+    expect(pagesFor('applicant')).not.toContain('applicant-members')
+    expect(pagesFor('applicant', { org_admin: false })).not.toContain('applicant-members')
+    expect(pagesFor('applicant', { org_admin: true })).toContain('applicant-members')
+    // org_admin belongs to applicants: no other role gets the page by it.
+    expect(pagesFor('officer', { org_admin: true })).not.toContain('applicant-members')
+    expect(pagesFor('admin', { org_admin: true })).not.toContain('applicant-members')
+  })
+  it('accounts: admin, officer and auditor (GET /users); API keys: the provider operator its own', () => {
+    expect(pagesFor('officer')).toContain('admin-users')
+    for (const r of ['provider', 'expert', 'applicant'] as const) expect(pagesFor(r)).not.toContain('admin-users')
+    expect(pagesFor('provider')).toContain('provider-api-keys')
+    for (const r of ['admin', 'officer', 'auditor', 'expert', 'applicant'] as const) expect(pagesFor(r)).not.toContain('provider-api-keys')
   })
   it('officer: the audit log too; expert: notices (panel.assigned) and their panels\' vouchers', () => {
     expect(pagesFor('officer')).toContain('auditor-audit')
@@ -44,7 +59,7 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
     expect(pagesFor('officer')).not.toContain('provider-centers')
     expect(pagesFor('expert')).toEqual(['expert-claims', 'expert-conflicts', 'home', 'notices', 'programs', 'vouchers'])
     expect(pagesFor('provider')).toEqual([
-      'home', 'notices', 'programs', 'provider-bills', 'provider-centers', 'provider-claims', 'provider-settlements', 'vouchers',
+      'home', 'notices', 'programs', 'provider-api-keys', 'provider-bills', 'provider-centers', 'provider-claims', 'provider-settlements', 'vouchers',
     ])
   })
   it('the guard sends an admin away from the application queue', async () => {
@@ -55,5 +70,15 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
     expect(router.currentRoute.value.name).toBe('forbidden')
     await router.push('/officer/pool')
     expect(router.currentRoute.value.name).toBe('officer-pool')
+  })
+  it('the guard lets an organisation\'s admin onto /applicant/members and sends another applicant away', async () => {
+    for (const [org_admin, lands] of [[true, 'applicant-members'], [false, 'forbidden']] as const) {
+      stubFetch(() => ({ status: 200, body: { user: { id: '7', username: 'a', display_name: 'a', roles: ['applicant'], org_id: 4, org_admin }, csrf_token: 't' } }))
+      const router = makeRouter(createPinia(), createMemoryHistory())
+      await router.push('/applicant/members')
+      expect(router.currentRoute.value.name).toBe(lands)
+      await router.push('/applicant/org')
+      expect(router.currentRoute.value.name).toBe('applicant-org')
+    }
   })
 })

@@ -2,8 +2,9 @@
 // route guard. Routes without roles are open to every logged-in user. Each page's roles are
 // the roles the API lets do what the page is for (src/api/routes_*.cc): no role, admin
 // included, sees a page whose every call the server would refuse it. A page some roles may
-// only read (payouts, enforcement, audit) hides its writing parts from them.
-import type { Role } from '@/api/types'
+// only read (payouts, enforcement, audit, accounts) hides its writing parts from them. A page
+// for an organisation's admin (its members) also asks the session's user to be one (org_admin).
+import type { Role, User } from '@/api/types'
 
 export interface NavItem {
   path: string
@@ -14,6 +15,8 @@ export interface NavItem {
   icon?: string
   /** Open without logging in (the catalogue): shown in the menu to everyone. */
   public?: boolean
+  /** Only for an organisation's admin (the session user's org_admin), among the roles. */
+  orgAdmin?: boolean
 }
 
 export interface NavGroup {
@@ -55,6 +58,9 @@ export const NAV: NavGroup[] = [
       // GET /redemptions answers an applicant with its own organisation's (the officer's page,
       // without paying or refusing); it redeems from a voucher's page.
       { path: '/applicant/redemptions', name: 'applicant-redemptions', label: 'menu.myRedemptions', roles: ['applicant'], icon: 'Ticket' },
+      // GET /users answers an organisation's admin with its members, POST /users invites one
+      // (role applicant, its own org_id); any other applicant gets 403.
+      { path: '/applicant/members', name: 'applicant-members', label: 'menu.members', roles: ['applicant'], orgAdmin: true, icon: 'User' },
     ],
   },
   {
@@ -66,6 +72,9 @@ export const NAV: NavGroup[] = [
       // POST /providers/{id}/centers, prices, accounts, goods: provider and admin (admin picks the provider).
       { path: '/provider/centers', name: 'provider-centers', label: 'menu.centers', roles: ['provider', 'admin'], icon: 'School' },
       { path: '/provider/bills', name: 'provider-bills', label: 'menu.bills', roles: ['provider'], icon: 'Document' },
+      // GET/POST /users/{id}/api-keys, DELETE …/{key_id}: an operator its own (an admin anyone's,
+      // from the accounts page).
+      { path: '/provider/api-keys', name: 'provider-api-keys', label: 'menu.apiKeys', roles: ['provider'], icon: 'Key' },
     ],
   },
   {
@@ -112,7 +121,21 @@ export const NAV: NavGroup[] = [
     // GET /audit: auditor, admin, officer; POST /audit/verify: auditor and admin.
     items: [{ path: '/auditor/audit', name: 'auditor-audit', label: 'menu.audit', roles: ['auditor', 'admin', 'officer'], icon: 'Lock' }],
   },
+  {
+    label: 'menu.admin',
+    roles: ['admin', 'officer', 'auditor'],
+    // GET /users: admin, officer, auditor; POST /users, /users/{id}/disable, /enable, /password
+    // and the API keys of any account: admin only (the page shows those controls to admins).
+    items: [{ path: '/admin/users', name: 'admin-users', label: 'menu.users', roles: ['admin', 'officer', 'auditor'], icon: 'Avatar' }],
+  },
 ]
 
 export const NAV_ITEMS: NavItem[] = NAV.flatMap((g) => g.items)
 export const rolesFor = (name: string): Role[] | undefined => NAV_ITEMS.find((i) => i.name === name)?.roles
+/** Whether the page is only for an organisation's admin (the route guard asks org_admin too). */
+export const orgAdminOnly = (name: string): boolean => NAV_ITEMS.find((i) => i.name === name)?.orgAdmin === true
+
+/** Whether the session's user may open the item: one of its roles, and org_admin where it asks. */
+export function mayOpen(session: { user: User | null; can: (roles?: readonly Role[]) => boolean }, item: Pick<NavItem, 'roles' | 'orgAdmin'>): boolean {
+  return session.can(item.roles) && (!item.orgAdmin || session.user?.org_admin === true)
+}
