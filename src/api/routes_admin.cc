@@ -39,7 +39,13 @@ void AddAdminRoutes(RouteKit& kit) {
           "its own members (other applicants 403)",
           "users", [](Call& c) -> Result<http::Response> {
             std::optional<workflow::Role> role;
-            if (auto r = c.req.QueryParam("role")) role = workflow::ParseRole(*r);
+            if (auto r = c.req.QueryParam("role")) {
+              role = workflow::ParseRole(*r);
+              if (!role) {
+                return MakeError(ErrorCode::kOutOfRange, "role",
+                                 "admin, officer, expert, provider, applicant or auditor");
+              }
+            }
             SUANLI_ASSIGN(const auto users, c.platform.ListUsers(c.who, role));
             json::array items;
             for (const auto& u : users) items.push_back(ListedView(u));

@@ -13,14 +13,17 @@ Status AddNotice(StepContext& ctx, const std::string& recipient, const std::stri
 
 namespace {
 
-// The account's stored hash (and that it is enabled), read under the step lock.
+// The account's stored hash, read under the step lock; kStateConflict when it is disabled
+// (enabled first: a password set on a disabled account would wait unseen for whoever enables it).
 Result<std::string> StoredHash(Platform::State& s, std::int64_t user_id) {
   std::lock_guard lock(s.mu);
-  SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT password_hash FROM users WHERE id = ?1 AND "
-                                      "disabled = 0"));
+  SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT password_hash, disabled FROM users WHERE id = ?1"));
   q.Bind(1, user_id);
   SUANLI_ASSIGN(const bool row, q.Step());
   if (!row) return NotFound("user", user_id);
+  if (q.Int(1) != 0) {
+    return MakeError(ErrorCode::kStateConflict, "user_id", "the account is disabled: enable it first");
+  }
   return q.Text(0);
 }
 

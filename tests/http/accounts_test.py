@@ -113,6 +113,15 @@ def run(server):
                        {"new_password": NEW}), 409, "state_conflict")
     problem(admin.call("POST", "/api/v1/users/99999/password", {"new_password": NEW}), 404,
             "not_found")
+    # A disabled account is enabled first; an unknown role filter is refused, not ignored.
+    expert2 = next(u for u in ok(admin.call("GET", "/api/v1/users?role=expert"))["items"]
+                   if u["username"] == "expert2")
+    ok(admin.call("POST", f"/api/v1/users/{expert2['id']}/disable"))
+    disabled = problem(admin.call("POST", f"/api/v1/users/{expert2['id']}/password",
+                                  {"new_password": NEW}), 409, "state_conflict")
+    expect("disabled" in disabled["detail"], disabled)
+    ok(admin.call("POST", f"/api/v1/users/{expert2['id']}/enable"))
+    problem(admin.call("GET", "/api/v1/users?role=superuser"), 422, "out_of_range")
     expect(ok(officer.call("GET", "/api/v1/session"))["user"]["id"] == officer_id, "unchanged")
     expect(ok(admin.call("POST", reset, {"new_password": NEW})) ==
            {"id": officer_id, "password_reset": True}, "reset")
