@@ -177,6 +177,8 @@ async function run(browser, locale) {
       await choose(page, 'users-role', W.provider)
       await expectText(table, 'op-ai', 'op-hpc')
       await expectNone(table.locator('.el-table__body tr', { hasText: 'demo-applicant' }), 'an applicant under the provider filter')
+      // The filter's choice can leave the page scrolled to the select's menu: shoot from the top.
+      await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('main')?.scrollTo(0, 0) })
       await shot(page, 'admin-users', locale)
       await row(table, 'op-ai').locator('[data-test^="user-keys-"]').click()
       opId = Number((await row(table, 'op-ai').locator('[data-test^="user-keys-"]').getAttribute('data-test')).replace('user-keys-', ''))
