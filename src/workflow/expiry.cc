@@ -78,10 +78,15 @@ Status Platform::RunExpiry() {
 }
 
 Result<std::int64_t> Platform::MoneyMovesWaiting() {
-  std::lock_guard lock(state_->mu);
-  SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT COUNT(*) FROM money_moves WHERE status = "
-                                            "'pending'"));
+  State& s = *state_;
+  // Asked by the metrics scrape, on an I/O thread: it must not wait for a step (a
+  // reconciliation holds the lock for seconds). While one runs, the last count stands.
+  std::unique_lock lock(s.mu, std::try_to_lock);
+  if (!lock.owns_lock()) return s.moves_waiting_last.load(std::memory_order_relaxed);
+  SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT COUNT(*) FROM money_moves WHERE status = "
+                                      "'pending'"));
   SUANLI_TRY(q.Step());
+  s.moves_waiting_last.store(q.Int(0), std::memory_order_relaxed);
   return q.Int(0);
 }
 

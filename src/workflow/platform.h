@@ -348,7 +348,8 @@ class Platform {
   // (each effect happens once).
   Status RunExpiry();
   // How many committed money moves wait in the outbox for the ledger: 0 when all is well (the
-  // server's suanli_money_moves_waiting gauge, counted at each scrape).
+  // server's suanli_money_moves_waiting gauge, counted at each scrape). Never waits for a step:
+  // while one runs it answers the last count.
   Result<std::int64_t> MoneyMovesWaiting();
   // Asks the centers for the state of every routed job not yet final and releases the units of
   // those that ended (jobs.cc). Run on listing jobs, and by the server every --expiry-interval:

@@ -197,6 +197,8 @@ struct Platform::State {
   PlatformOptions options;
   Clock* clock = nullptr;
   std::mutex mu;  // serialises workflow steps; guards db and audit
+  // MoneyMovesWaiting's last count, answered while a step holds `mu`.
+  std::atomic<std::int64_t> moves_waiting_last{0};
   std::unique_ptr<storage::Db> db;
   std::optional<audit::AuditWriter> audit;
   // DIR/audit.anchor, written by the steps and the settlement journal alike.
