@@ -65,6 +65,30 @@ void AddProgramRoutes(RouteKit& kit) {
             o["text_plain"] = policy::ProgramToText(*p);
             return Json(o);
           });
+  kit.Add(Method::kGet, "/api/v1/programs/{id}/versions", Access::Public(),
+          "every version of the program's file the platform has run with (the last is in force)",
+          "programs", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const auto versions, c.platform.ProgramVersions(c.req.PathParam("id")));
+            json::array items;
+            for (const workflow::ProgramVersion& v : versions) {
+              items.push_back(json::object{{"version", v.version},
+                                           {"sha256", v.sha256},
+                                           {"loaded_at", TimeString(v.loaded_at)},
+                                           {"vouchers_issued", v.vouchers_issued},
+                                           {"in_force", &v == &versions.back()}});
+            }
+            return Json(json::object{{"items", std::move(items)}});
+          });
+  kit.Add(Method::kGet, "/api/v1/programs/{id}/versions/{version}", Access::Public(),
+          "one version of the program's file, as the platform loaded it", "programs",
+          [](Call& c) -> Result<http::Response> {
+            const std::string id(c.req.PathParam("id"));
+            SUANLI_ASSIGN(const std::int64_t version, IdParam(c.req, "version"));
+            SUANLI_ASSIGN(std::string text, c.platform.ProgramVersionText(id, version));
+            return Json(json::object{{"program_id", id},
+                                     {"version", version},
+                                     {"text", std::move(text)}});
+          });
   kit.Add(Method::kPost, "/api/v1/programs/{id}/quote", Access::Public(),
           "quote what a contract would get", "programs", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const policy::Program* p, ProgramParam(c));

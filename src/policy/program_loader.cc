@@ -240,12 +240,17 @@ Result<Program> ParseProgram(std::string_view toml_text, std::string_view origin
   return p;
 }
 
-Result<Program> LoadProgramFile(const std::string& path) {
+Result<Program> LoadProgramFile(const std::string& path, std::string* text_out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kNotFound, path, "cannot open program file");
   std::string text(limits::kDocumentBytesMax + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return MakeError(ErrorCode::kIo, path, "read failed");
+  if (static_cast<std::size_t>(in.gcount()) > limits::kDocumentBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, path,
+                     "a program file is at most " + std::to_string(limits::kDocumentBytesMax) +
+                         " bytes");
+  }
   text.resize(static_cast<std::size_t>(in.gcount()));
   SUANLI_ASSIGN(Program p, ParseProgram(text, path));
   // program.id names the file: a copy under another name would load a second program with the
@@ -256,6 +261,7 @@ Result<Program> LoadProgramFile(const std::string& path) {
                      "id '" + p.id + "' does not match the file name '" + stem +
                          ".toml' (program.id names the file, so ids are unique in a directory)");
   }
+  if (text_out != nullptr) *text_out = std::move(text);
   return p;
 }
 

@@ -15,9 +15,11 @@ namespace suanli::policy {
 Result<Program> ParseProgram(std::string_view toml_text, std::string_view origin = "program");
 
 // Reads `path` (at most limits::kDocumentBytesMax bytes) and parses it. kNotFound when the
-// file is missing, kIo when it cannot be read, kContradiction (program.id) when the program's
-// id is not the file's name without .toml (so ids are unique within a directory).
-Result<Program> LoadProgramFile(const std::string& path);
+// file is missing, kIo when it cannot be read, kOutOfRange when it is longer, kContradiction
+// (program.id) when the program's id is not the file's name without .toml (so ids are unique
+// within a directory). `text`, when given, receives the bytes parsed (the platform keeps each
+// version of a program's file).
+Result<Program> LoadProgramFile(const std::string& path, std::string* text = nullptr);
 
 // Cross-field checks (caps vs floor, tiers referenced by caps, mode vs sections, ...). Called by
 // ParseProgram; exposed for tests that build a Program by hand.

@@ -382,6 +382,13 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     if (!quote.expires_at) {
       return MakeError(ErrorCode::kContradiction, "validity", "the program gives no expiry");
     }
+    // What the voucher will pay by, from the program as loaded now: fixed on its row, so a
+    // later edit of the program file changes only the vouchers issued after it.
+    const auto version = s.program_versions.find(program->id);
+    SUANLI_ASSIGN(const VoucherTerms terms,
+                  TermsFor(*program, quote.tier,
+                           version == s.program_versions.end() ? 0 : version->second));
+    const VoucherTermsColumns columns = ColumnsOf(terms);
     // The voucher: an account that may not be overdrawn and expires with the program's rule.
     // Its credits are the grant plus the reversals of corrected settlements, so the ledger's
     // ceiling cannot be the grant itself; the grant is bounded instead by the one grant move
@@ -405,11 +412,14 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     SUANLI_TRY(up.Bind(5, actor.user_id).Bind(6, ctx.now.micros()).Run());
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO vouchers (application_id, org_id, "
                                            "provider_id, program_id, account_id, grant_fen, "
-                                           "issued_at_us, expires_at_us) VALUES "
-                                           "(?1,?2,?3,?4,?5,?6,?7,?8)"));
+                                           "issued_at_us, expires_at_us, redeemed_by, share, "
+                                           "rounding, invoice, program_version) VALUES "
+                                           "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
     ins.Bind(1, application_id).Bind(2, org.id).Bind(3, prov.id).Bind(4, program->id);
     ins.Bind(5, static_cast<std::int64_t>(account.value)).Bind(6, grant);
-    SUANLI_TRY(ins.Bind(7, ctx.now.micros()).Bind(8, quote.expires_at->micros()).Run());
+    ins.Bind(7, ctx.now.micros()).Bind(8, quote.expires_at->micros());
+    ins.Bind(9, columns.redeemed_by).Bind(10, columns.share).Bind(11, columns.rounding);
+    SUANLI_TRY(ins.Bind(12, columns.invoice).Bind(13, columns.program_version).Run());
     const std::int64_t voucher_id = ctx.db.LastInsertRowid();
     SUANLI_TRY(ctx.Move(PlannedMove{"grant/" + program->id + "/app-" + std::to_string(application_id),
                                     GrantSource(s, *program), account, grant, 0,
@@ -424,7 +434,7 @@ Result<Application> Platform::DecideApplication(const Principal& actor,
     entry->receivable = receivable;
     entry->expires_at = *quote.expires_at;
     entry->grant_fen = grant;
-    entry->rate = VoucherRate(*program, quote.tier);
+    entry->terms = terms;
     entry->org_name = org.name;
     // Indexed once the approval commits (credits arrive with the grant move, which runs after
     // that): a failed approval leaves no voucher behind, and its rolled-back id is free again.

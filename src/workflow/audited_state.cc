@@ -81,7 +81,11 @@ const std::vector<Kind>& Kinds() {
         {"org_id", "r.org_id", I}, {"provider_id", "r.provider_id", I},
         {"program_id", "r.program_id", T}, {"account_id", "r.account_id", I},
         {"grant_fen", "r.grant_fen", I}, {"issued_at_us", "r.issued_at_us", I},
-        {"expires_at_us", "r.expires_at_us", I}, {"status", "r.status", T}}},
+        {"expires_at_us", "r.expires_at_us", I}, {"status", "r.status", T},
+        // The terms it pays by (voucher_terms.h): an edit of them is an edit of the money.
+        {"redeemed_by", "r.redeemed_by", T}, {"share", "r.share", T},
+        {"rounding", "r.rounding", T}, {"invoice", "r.invoice", T},
+        {"program_version", "r.program_version", I}}},
       {"award", "awards",
        {{"id", "r.id", I}, {"application_id", "r.application_id", I},
         {"org_id", "r.org_id", I}, {"program_id", "r.program_id", T},

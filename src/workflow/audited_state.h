@@ -36,7 +36,8 @@
 namespace suanli::workflow {
 
 // The version of the forms below; raise it with any change to a kind's members.
-inline constexpr int kAuditedStateForms = 1;
+// 1: the first forms. 2: a voucher's terms (voucher_terms.h).
+inline constexpr int kAuditedStateForms = 2;
 
 // True for "org", "document", "contract", "application", "voucher", "award", "redemption",
 // "claim": the kinds whose state the check compares with the log.

@@ -38,7 +38,7 @@ class DemoVoucherTest : public ::testing::Test {
   }
   void Reopen() {
     platform_.reset();
-    auto p = OpenTestPlatform(dir_, &clock_);
+    auto p = OpenTestPlatform(dir_, &clock_, programs_dir_.string());
     ASSERT_TRUE(p.ok()) << p.error().ToString();
     platform_ = std::move(p).value();
   }
@@ -144,6 +144,7 @@ class DemoVoucherTest : public ::testing::Test {
 
   ManualClock clock_;
   fs::path dir_;
+  fs::path programs_dir_ = "programs";  // a test may point it at a copy it edits
   std::unique_ptr<Platform> platform_;
 };
 

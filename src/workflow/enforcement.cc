@@ -97,7 +97,7 @@ Result<Enforcement> UnlockedTally(Platform::State& s, const Principal& actor,
       // step's, made under the lock, and what its held claims took went back to the pool with
       // the finding (redemptions.cc), not to the organisation.
       const VoucherEntry* v = s.vouchers.Find(c.voucher_id);
-      if (v != nullptr && v->program != nullptr && RedeemedByOrg(*v->program)) continue;
+      if (v != nullptr && RedeemedByOrg(*v)) continue;
       const std::int64_t late = c.grant_fen - claw_fen - c.used_planned_fen;
       if (late <= 0) continue;
       SUANLI_TRY(ctx.Move(PlannedMove{"recover/voucher-" + std::to_string(c.voucher_id) + "/late",

@@ -135,7 +135,6 @@ Result<routing::JobRequest> RequestFor(Platform& p, const Principal& actor, cons
     if (v.status != "active") {
       return MakeError(ErrorCode::kStateConflict, "voucher_id", "the voucher is " + v.status);
     }
-    const policy::Program* program = p.FindProgram(v.program_id);
     if (v.redeemed_by == "organisation") {
       // No share of any bill: the organisation pays its provider in full and redeems the
       // voucher afterwards with the invoice (redemptions.cc). Named on a job, it would be
@@ -144,9 +143,10 @@ Result<routing::JobRequest> RequestFor(Platform& p, const Principal& actor, cons
                        "the voucher is redeemed by the organisation with invoices, not charged "
                        "at settlement: submit the job without it");
     }
-    if (program != nullptr && program->deduction) {
-      // The voucher's share of each bill, as basis points of the discounted price.
-      const Rate share = program->deduction->share;
+    if (v.rate) {
+      // The voucher's share of each bill (its terms, fixed at issue), as basis points of the
+      // discounted price.
+      const Rate share = *v.rate;
       req.voucher_bp = static_cast<std::int32_t>(share.num * routing::kBasisPointsOne / share.den);
       req.voucher_providers = {ProviderId(static_cast<std::uint64_t>(v.provider_id))};
     }

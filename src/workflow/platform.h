@@ -283,6 +283,11 @@ class Platform {
   // --- Programs, applications, vouchers (applications.cc, vouchers.cc) ---
   std::vector<const policy::Program*> Programs() const;
   const policy::Program* FindProgram(std::string_view program_id) const;
+  // Every version of a program's file the platform has run with, oldest first, and one
+  // version's text (program_versions.cc). Public: the rules in force are no secret. kNotFound
+  // for a program never loaded.
+  Result<std::vector<ProgramVersion>> ProgramVersions(std::string_view program_id);
+  Result<std::string> ProgramVersionText(std::string_view program_id, std::int64_t version);
   Result<Application> Apply(const Principal& actor, std::string_view program_id,
                             std::int64_t contract_id);
   Result<std::vector<Application>> ListApplications(const Principal& actor, const Page& page,

@@ -9,6 +9,7 @@
 #include "policy/program_loader.h"
 #include "workflow/audited_state.h"
 #include "workflow/job_routing.h"
+#include "workflow/program_versions.h"
 #include "security/token.h"
 #include "workflow/platform_state.h"
 #include "workflow/schema.h"
@@ -18,7 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<std::vector<std::unique_ptr<policy::Program>>> LoadPrograms(const std::string& dir) {
+// The programs in `dir` (sorted by file name), and each file's bytes in `sources`.
+Result<std::vector<std::unique_ptr<policy::Program>>> LoadPrograms(
+    const std::string& dir, std::vector<ProgramSource>& sources) {
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
@@ -28,15 +31,36 @@ Result<std::vector<std::unique_ptr<policy::Program>>> LoadPrograms(const std::st
   std::sort(files.begin(), files.end());
   std::vector<std::unique_ptr<policy::Program>> out;
   for (const fs::path& f : files) {
-    auto p = policy::LoadProgramFile(f.string());
+    std::string text;
+    auto p = policy::LoadProgramFile(f.string(), &text);
     if (!p.ok()) {
       Error e = p.error();
       e.message = f.filename().string() + ": " + e.message;
       return e;
     }
+    sources.push_back(ProgramSource{p->id, std::move(text)});
     out.push_back(std::make_unique<policy::Program>(std::move(p).value()));
   }
   return out;
+}
+
+// Each program file's version (a new one recorded where its text changed), then the terms of
+// vouchers from before terms were stored, from the programs as now loaded.
+Status RecordProgramsAndTerms(Platform::State& s, const std::vector<ProgramSource>& sources) {
+  const Instant now = s.clock->Now();
+  SUANLI_ASSIGN(RecordedProgramVersions recorded,
+                RecordProgramVersions(*s.db, *s.audit, sources, now));
+  if (recorded.last_entry) SUANLI_TRY(s.anchor_file->Advance(*recorded.last_entry));
+  s.program_versions = std::move(recorded.current);
+  std::vector<LoadedProgram> loaded;
+  for (const auto& p : s.programs) loaded.push_back({p.get(), s.program_versions[p->id]});
+  SUANLI_ASSIGN(const auto filled, FillMissingVoucherTerms(*s.db, *s.audit, loaded, now));
+  if (filled) {
+    SUANLI_TRY(s.anchor_file->Advance(*filled));
+    spdlog::info("vouchers issued before their terms were stored took them from their programs "
+                 "as loaded (audit through entry {})", filled->seq);
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -97,9 +121,9 @@ static Status LoadVoucherIndex(Platform::State& s) {
                             "SELECT v.id, v.org_id, v.provider_id, v.program_id, v.account_id, "
                             "v.grant_fen, v.expires_at_us, v.status, COALESCE(o.banned_until_us, 0), "
                             "o.name, (SELECT COALESCE(SUM(deduction_fen), 0) FROM settlements "
-                            "WHERE voucher_id = v.id AND reversed_by IS NULL), a.quote_json "
-                            "FROM vouchers v JOIN orgs o ON o.id = v.org_id LEFT JOIN applications "
-                            "a ON a.id = v.application_id"));
+                            "WHERE voucher_id = v.id AND reversed_by IS NULL), v.share, "
+                            "v.redeemed_by, v.rounding, v.invoice, v.program_version FROM "
+                            "vouchers v JOIN orgs o ON o.id = v.org_id"));
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
@@ -125,8 +149,19 @@ static Status LoadVoucherIndex(Platform::State& s) {
                        "voucher " + std::to_string(e->id) + " belongs to program " +
                            e->program_id + ", which is no longer in programs/");
     }
-    // Only a redeemed voucher's rate depends on its tier: the quote is parsed for those alone.
-    e->rate = VoucherRate(*e->program, RedeemedByOrg(*e->program) ? TierOfQuote(q.Text(11)) : "");
+    // Terms were filled in for every row whose program states them (RecordProgramsAndTerms);
+    // a row still without pays nothing.
+    if (!q.IsNull(11)) {
+      const VoucherTermsColumns columns{q.Text(12), q.Text(11), q.Text(13), q.Text(14),
+                                        q.IsNull(15) ? 0 : q.Int(15)};
+      auto terms = TermsFromColumns(columns);
+      if (!terms.ok()) {
+        Error err = terms.error();
+        err.message = "voucher " + std::to_string(e->id) + ": " + err.message;
+        return err;
+      }
+      e->terms = *terms;
+    }
     SUANLI_ASSIGN(e->receivable,
                   s.EnsureAccount("prog/" + e->program_id + "/provider/" +
                                       std::to_string(e->provider_id) + "/receivable",
@@ -267,7 +302,9 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformOptions& options)
     spdlog::info("audit: every record's state recorded on the log (state forms {}, through "
                  "entry {})", kAuditedStateForms, baseline->seq);
   }
-  SUANLI_ASSIGN(s->programs, LoadPrograms(options.programs_dir));
+  std::vector<ProgramSource> program_sources;
+  SUANLI_ASSIGN(s->programs, LoadPrograms(options.programs_dir, program_sources));
+  SUANLI_TRY(RecordProgramsAndTerms(*s, program_sources));
   SUANLI_ASSIGN(auto box, security::SecretBox::LoadOrCreate(dir / "secret.key"));
   s->secrets.emplace(std::move(box));
   SUANLI_ASSIGN(s->ledger_store,

@@ -32,6 +32,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "workflow/platform.h"
 #include "workflow/settlement_journal.h"
+#include "workflow/voucher_terms.h"
 
 namespace suanli::workflow {
 
@@ -82,9 +83,11 @@ struct VoucherEntry {
   AccountId receivable;
   Instant expires_at;
   std::int64_t grant_fen = 0;
-  // The share the voucher pays (VoucherRate): of each bill at settlement, or of each invoice
-  // redeemed; none when the program no longer states it. Set once, before it is indexed.
-  std::optional<Rate> rate;
+  // The terms it pays by, fixed at issue (voucher_terms.h): the share of each bill at
+  // settlement or of each invoice redeemed. None only for a voucher from before terms were
+  // stored whose program no longer states them (it then pays nothing). Set once, before it is
+  // indexed.
+  std::optional<VoucherTerms> terms;
   std::atomic<std::int64_t> credits_fen{0};
   std::atomic<std::int64_t> debits_fen{0};
   std::string org_name;
@@ -206,6 +209,9 @@ struct Platform::State {
   std::unique_ptr<storage::SqliteStore> ledger_store;
   std::unique_ptr<ledger::Ledger> ledger;
   std::vector<std::unique_ptr<policy::Program>> programs;
+  // Each loaded program's version in program_versions (program_versions.h): what a voucher
+  // issued now is issued under.
+  std::map<std::string, std::int64_t, std::less<>> program_versions;
   std::map<std::string, ProgramAccounts, std::less<>> program_accounts;
   std::optional<security::SecretBox> secrets;
   security::LoginThrottle throttle;
@@ -372,13 +378,8 @@ Status RequireOrgEvidence(storage::Db& db, std::int64_t org_id, std::int64_t doc
 // Whether the organisation, not the provider, draws on `program`'s vouchers: apply_then_redeem
 // (Beijing, Hangzhou), redeemed with invoice and delivery proof (redemptions.cc).
 bool RedeemedByOrg(const policy::Program& program);
-// The share of money a voucher of `program` granted under tier `tier` pays (vouchers.cc): of
-// each invoice the organisation redeems, the tier's rate (apply_then_redeem: Beijing's 20 %);
-// of each bill the provider settles, the program's [deduction] share (Chengdu's 50 %, whatever
-// the tier). Derived from the program as the money paths apply it, never stored apart, so what
-// a voucher shows is what its redemptions and settlements compute. None when the tier is no
-// longer in the program or it states no deduction.
-std::optional<Rate> VoucherRate(const policy::Program& program, std::string_view tier);
+// The same of one voucher: by its terms (fixed at issue), else by its program as loaded.
+bool RedeemedByOrg(const VoucherEntry& voucher);
 // The tier an application's recorded quote (quote_json) names, or "" (vouchers.cc).
 std::string TierOfQuote(std::string_view quote_json);
 // Refuses the submitted redemptions of `org_id` in `program` after a fraud finding

@@ -259,6 +259,15 @@ struct NewRedemption {
   std::int64_t proof_document_id = 0;    // kind "proof_of_service", the organisation's own
 };
 
+// One version of a program's file the platform has run with (program_versions.h).
+struct ProgramVersion {
+  std::string program_id;
+  std::int64_t version = 0;          // 1, 2, … per program
+  std::string sha256;                // of the file's bytes
+  Instant loaded_at;                 // the start that first loaded this text
+  std::int64_t vouchers_issued = 0;  // vouchers issued under this version
+};
+
 struct Voucher {
   std::int64_t id = 0;
   std::int64_t org_id = 0;
@@ -268,9 +277,12 @@ struct Voucher {
   std::int64_t application_id = 0;
   std::int64_t grant_fen = 0;
   // The share it pays: of each bill at settlement (the program's deduction share), or of each
-  // invoice redeemed (apply_then_redeem: the tier's rate); none when the program no longer
-  // states it (VoucherRate).
+  // invoice redeemed (apply_then_redeem: the tier's rate), with the rounding of that product
+  // (Rounding::Name) and the program version it was issued under — its terms, fixed at issue
+  // (voucher_terms.h). None only for an old voucher whose program no longer states them.
   std::optional<Rate> rate;
+  std::string rounding;
+  std::int64_t program_version = 0;
   std::int64_t used_fen = 0;       // deductions net of reversals
   std::int64_t remaining_fen = 0;  // what the voucher can still pay
   std::int64_t lapsed_fen = 0;

@@ -94,6 +94,11 @@ bool RedeemedByOrg(const policy::Program& program) {
   return program.mode == policy::Mode::kApplyThenRedeem;
 }
 
+bool RedeemedByOrg(const VoucherEntry& v) {
+  if (v.terms) return v.terms->redeemed_by_org;
+  return v.program != nullptr && RedeemedByOrg(*v.program);
+}
+
 Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
                                                        const NewRedemption& n) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant}));
@@ -111,7 +116,7 @@ Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
     VoucherEntry* v = s.vouchers.Find(n.voucher_id);
     if (v == nullptr) return NotFound("voucher", n.voucher_id);
     SUANLI_TRY(RequireOrgAccess(actor, v->org_id));
-    if (!RedeemedByOrg(*v->program)) {
+    if (!RedeemedByOrg(*v)) {
       return MakeError(ErrorCode::kStateConflict, "voucher_id",
                        "the provider draws on this voucher at settlement; only vouchers of "
                        "apply_then_redeem programs are redeemed by the organisation");
@@ -185,15 +190,16 @@ Result<RedemptionSubmitted> Platform::SubmitRedemption(const Principal& actor,
                        "an earlier money move on this voucher waits for the ledger; retry in a "
                        "minute");
     }
-    // The rate the voucher shows (VoucherRate, set when it was indexed): what the
-    // organisation previews is what it is paid.
-    if (!v->rate) {
+    // The voucher's terms, fixed at issue (voucher_terms.h): what the organisation previews
+    // from the voucher's view is what it is paid, whatever its program file says now.
+    if (!v->terms) {
       return MakeError(ErrorCode::kNotFound, "tier",
-                       "the voucher's tier is no longer in program " + v->program_id);
+                       "the voucher has no terms to redeem by: it was issued before terms were "
+                       "stored and its tier is no longer in program " + v->program_id);
     }
-    const Rate rate = *v->rate;
+    const Rate rate = v->terms->share;
     SUANLI_ASSIGN(const Money share,
-                  MulRate(Money::FromFen(n.invoiced_fen), rate, kDownToFen));
+                  MulRate(Money::FromFen(n.invoiced_fen), rate, v->terms->rounding));
     if (share.fen() == 0) {
       return MakeError(ErrorCode::kOutOfRange, "invoiced",
                        "the invoice is too small to redeem a fen at " + rate.ToString());

@@ -148,7 +148,23 @@ CREATE TABLE IF NOT EXISTS vouchers (
   grant_fen INTEGER NOT NULL,
   issued_at_us INTEGER NOT NULL,
   expires_at_us INTEGER NOT NULL,
-  status TEXT NOT NULL DEFAULT 'active');
+  status TEXT NOT NULL DEFAULT 'active',
+  -- The terms it pays by, fixed at issue (voucher_terms.h; AddVoucherTerms): NULL only on a row
+  -- from before they were stored, until the next start fills it in.
+  redeemed_by TEXT,                 -- provider | organisation
+  share TEXT,                       -- Rate::ToString: "50%", "305/729"
+  rounding TEXT,                    -- Rounding::Name: "down_fen"
+  invoice TEXT,                     -- actual_payment | full_amount | '' (organisation)
+  program_version INTEGER);         -- program_versions.version it was issued under
+
+-- Every distinct text of a program file the platform has run with (program_versions.h).
+CREATE TABLE IF NOT EXISTS program_versions (
+  program_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  text TEXT NOT NULL,
+  loaded_at_us INTEGER NOT NULL,
+  PRIMARY KEY (program_id, version));
 
 -- The settlement journal: one row per settlement transfer in the ledger (the ledger is the
 -- truth; rows missing after a crash are rebuilt from it with recovered = 1).
@@ -379,6 +395,21 @@ Status AddContractFacts(storage::Db& db) {
   return db.Exec("ALTER TABLE contracts ADD COLUMN uses_filed_model INTEGER NOT NULL DEFAULT 0");
 }
 
+// A database from before vouchers stored their terms: the five columns, empty; the platform fills
+// them from the programs at its next start (FillMissingVoucherTerms, audited). No new schema
+// version, as for AddContractFacts.
+Status AddVoucherTerms(storage::Db& db) {
+  SUANLI_ASSIGN(auto has, db.Prepare("SELECT 1 FROM pragma_table_info('vouchers') "
+                                     "WHERE name = 'share'"));
+  SUANLI_ASSIGN(const bool present, has.Step());
+  if (present) return OkStatus();
+  for (const char* column : {"redeemed_by TEXT", "share TEXT", "rounding TEXT", "invoice TEXT",
+                             "program_version INTEGER"}) {
+    SUANLI_TRY(db.Exec(std::string("ALTER TABLE vouchers ADD COLUMN ") + column));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Status MigrateSchema(storage::Db& db) {
@@ -397,6 +428,7 @@ Status MigrateSchema(storage::Db& db) {
   SUANLI_TRY(db.Exec(kSchemaV1));
   SUANLI_TRY(AddFindingTally(db));
   SUANLI_TRY(AddContractFacts(db));
+  SUANLI_TRY(AddVoucherTerms(db));
   SUANLI_TRY(CreateNetworkSchema(db));
   SUANLI_TRY(audit::CreateSchema(db));
   SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +

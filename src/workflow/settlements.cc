@@ -138,16 +138,17 @@ std::variant<Prepared, Refused> Prepare(Platform::State& s, const Principal& act
                             "the voucher expired at " + voucher->expires_at.ToString()),
                   voucher);
   }
-  if (!voucher->program->deduction) {
+  if (!voucher->terms || voucher->terms->redeemed_by_org) {
     return refuse(MakeError(ErrorCode::kStateConflict, "voucher_id",
-                            RedeemedByOrg(*voucher->program)
+                            voucher->terms
                                 ? "this program's vouchers are redeemed by the organisation with "
                                   "invoice and delivery proof, not deducted at settlement"
-                                : "this program does not deduct at settlement (pay first, then "
-                                  "claim)"));
+                                : "the voucher has no terms to deduct by: it was issued before "
+                                  "terms were stored and its program no longer states a share"));
   }
-  const policy::Deduction& rule = *voucher->program->deduction;
-  auto share = MulRate(Money::FromFen(request.bill_fen), rule.share, rule.rounding);
+  // The voucher's own terms, fixed at issue (voucher_terms.h), not its program's as now loaded.
+  const VoucherTerms& terms = *voucher->terms;
+  auto share = MulRate(Money::FromFen(request.bill_fen), terms.share, terms.rounding);
   if (!share.ok()) return refuse(share.error());
   if (share->fen() == 0) {
     return refuse(MakeError(ErrorCode::kOutOfRange, "amount", "the bill is too small to deduct a fen"));
@@ -157,7 +158,7 @@ std::variant<Prepared, Refused> Prepare(Platform::State& s, const Principal& act
       voucher->receivable, share->fen(), ledger::kLedgerCny, ledger::kBalancingDebit);
   t.code = kCodeSettlement;
   t.user_data = static_cast<std::uint64_t>(request.bill_fen);
-  return Prepared{voucher, std::move(request), rule.invoice, std::move(t)};
+  return Prepared{voucher, std::move(request), terms.invoice, std::move(t)};
 }
 
 // A bill refused because its voucher can no longer pay may be the retry of a settlement the
@@ -167,7 +168,9 @@ std::variant<Prepared, Refused> Prepare(Platform::State& s, const Principal& act
 // loop's). The same key for another bill, amount or voucher is a conflict.
 void Refuse(Platform::State& s, Refused refused, Platform::SettlementDone done) {
   const VoucherEntry* voucher = refused.closed;
-  if (voucher == nullptr || !voucher->program->deduction) return done(std::move(refused.error));
+  if (voucher == nullptr || !voucher->terms || voucher->terms->redeemed_by_org) {
+    return done(std::move(refused.error));
+  }
   std::string key = SettlementLedgerKey(voucher->provider_id, refused.request.idempotency_key);
   // VoucherEntry lives as long as the platform, which outlives the ledger's callbacks.
   s.ledger->SubmitLookupTransferByKey(
@@ -184,7 +187,7 @@ void Refuse(Platform::State& s, Refused refused, Platform::SettlementDone done) 
                                     std::to_string(t.id.value) + ")"));
         }
         AnswerReplay(s,
-                     Answer(*voucher, request, voucher->program->deduction->invoice, t.id,
+                     Answer(*voucher, request, voucher->terms->invoice, t.id,
                             t.amount_fen, t.timestamp, /*duplicate=*/true),
                      std::move(done));
       });

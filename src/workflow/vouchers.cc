@@ -9,17 +9,6 @@ namespace suanli::workflow {
 
 std::string Yuan(std::int64_t fen) { return Money::FromFen(fen).FormatYuan(); }
 
-std::optional<Rate> VoucherRate(const policy::Program& program, std::string_view tier) {
-  if (RedeemedByOrg(program)) {
-    for (const policy::Tier& t : program.tiers) {
-      if (t.id == tier) return t.rate;
-    }
-    return std::nullopt;
-  }
-  if (program.deduction) return program.deduction->share;
-  return std::nullopt;
-}
-
 std::string TierOfQuote(std::string_view quote_json) {
   boost::system::error_code ec;
   const boost::json::value quote = boost::json::parse(quote_json, ec);
@@ -62,11 +51,15 @@ static Voucher ToVoucher(const VoucherEntry& e, Instant now) {
   v.provider_id = e.provider_id;
   v.program_id = e.program_id;
   v.grant_fen = e.grant_fen;
-  v.rate = e.rate;
+  if (e.terms) {
+    v.rate = e.terms->share;
+    v.rounding = e.terms->rounding.Name();
+    v.program_version = e.terms->program_version;
+  }
   v.used_fen = e.used_fen.load();
   v.remaining_fen = e.remaining_fen();
   v.lapsed_fen = e.lapsed_fen.load();
-  if (e.program != nullptr && RedeemedByOrg(*e.program)) v.redeemed_by = "organisation";
+  if (RedeemedByOrg(e)) v.redeemed_by = "organisation";
   v.held_fen = e.held_fen.load();
   v.expires_at = e.expires_at;
   switch (e.status.load()) {

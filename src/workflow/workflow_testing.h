@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/result.h"
@@ -13,12 +14,13 @@
 namespace suanli::workflow::testing {
 
 // A platform on `dir` (created if missing) with the shipped programs (tests run from the
-// repository root), `clock`, and cheap password hashing.
+// repository root) or those in `programs_dir`, `clock`, and cheap password hashing.
 inline Result<std::unique_ptr<Platform>> OpenTestPlatform(const std::filesystem::path& dir,
-                                                         Clock* clock) {
+                                                         Clock* clock,
+                                                         std::string programs_dir = "programs") {
   PlatformOptions o;
   o.data_dir = dir.string();
-  o.programs_dir = "programs";
+  o.programs_dir = std::move(programs_dir);
   o.clock = clock;
   o.fast_password_hashing = true;
   return Platform::Open(o);

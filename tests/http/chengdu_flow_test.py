@@ -119,7 +119,23 @@ def contract_and_voucher(app, officer, org_id, provider_id, no, fee, grant):
     v = ok(app.call("GET", f"/api/v1/vouchers/{a['voucher_id']}"))
     expect(v["grant"] == grant and v["remaining"] == grant and v["used"] == "0.00", f"voucher {v}")
     expect(v["expires_at"] == "2024-12-01T00:00:00+08:00", f"valid through 11-30 24:00: {v}")
+    # Its terms, fixed at issue: 50 % of each bill, down to the fen, under the program file's
+    # first (and only) version.
+    expect(v["rate"] == "0.50" and v["rounding"] == "down_fen" and v["program_version"] == 1,
+           f"terms: {v}")
     return c, v
+
+
+def check_program_versions(server):
+    anon = Client(server)
+    versions = ok(anon.call("GET", "/api/v1/programs/chengdu-2024/versions"))["items"]
+    expect(len(versions) == 1 and versions[0]["version"] == 1 and versions[0]["in_force"]
+           and len(versions[0]["sha256"]) == 64, f"one version, in force: {versions}")
+    text = ok(anon.call("GET", "/api/v1/programs/chengdu-2024/versions/1"))
+    expect('share = "50%"' in text["text"] and text["version"] == 1, "the file as loaded")
+    problem(anon.call("GET", "/api/v1/programs/chengdu-2024/versions/2"), 404, "not_found")
+    problem(anon.call("GET", "/api/v1/programs/chengdu-2024/versions/x"), 422, "parse_error")
+    problem(anon.call("GET", "/api/v1/programs/nowhere/versions"), 404, "not_found")
 
 
 def settle(provider, voucher_id, bill_no, amount, key):
@@ -163,6 +179,7 @@ def run(server, suanli):
                                  "300000.00", "150000.00")
     _, vb = contract_and_voucher(app_b, officer, org_b["id"], ai["id"], "AI-2024-002",
                                  "40000.00", "20000.00")
+    check_program_versions(server)
     # Below the 10,000 floor's base (fee 19,999.98 → 9,999.99): refused with the clause.
     c_small = ok(app_b.call("POST", "/api/v1/contracts", {
         "org_id": org_b["id"], "provider_id": ai["id"], "contract_no": "AI-2024-003",
