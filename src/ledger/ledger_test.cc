@@ -157,17 +157,25 @@ TEST_F(LedgerTest, PipelinedBatchesWithFaultsKeepExactlyTheAcknowledged) {
     Open(/*overlap_backlog_events_min=*/0);  // always pipeline
     SetUpAccounts();
     ASSERT_TRUE(ledger_->CreateTransfers({T("fund", funder_, pool_, 1'000'000'00)}).ok());
+    const std::uint64_t injected_before = faults_.faults_injected();
+    const auto injected = [&] { return faults_.faults_injected() - injected_before; };
     faults_.FailRandomly(static_cast<std::uint64_t>(fault) + 7, 30, fault);
-    constexpr int kThreads = 8, kRequests = 40;
+    // At least kRequests each, and on until a fault was injected (at most kRequestsMax): on a
+    // loaded machine group commit packs the requests into fewer appends, and 3 % of a few
+    // appends may miss every fault.
+    constexpr int kThreads = 8, kRequests = 40, kRequestsMax = 400;
     std::mutex mu;
     std::vector<std::string> acked, refused_io;
+    std::size_t attempted = 0;
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        for (int i = 0; i < kRequests; ++i) {
-          const std::string key = Key("g-", static_cast<std::uint64_t>(t * kRequests + i));
+        for (int i = 0; i < kRequests || (injected() == 0 && i < kRequestsMax);
+             ++i) {
+          const std::string key = Key("g-", static_cast<std::uint64_t>(t * kRequestsMax + i));
           auto r = ledger_->CreateTransfers({T(key, pool_, voucher_, 1'00)});
           std::lock_guard lock(mu);
+          ++attempted;
           if (r.ok() && (*r)[0].code == ResultCode::kOk) acked.push_back(key);
           if (!r.ok() && (r.error().code == ErrorCode::kIo || r.error().code == ErrorCode::kConflict)) {
             refused_io.push_back(key);
@@ -192,7 +200,7 @@ TEST_F(LedgerTest, PipelinedBatchesWithFaultsKeepExactlyTheAcknowledged) {
     // uncertain (kIoUncertain, then kReadOnly) each either whole or absent — never a credit
     // without its transfer or a transfer counted twice.
     std::int64_t present = 0;
-    for (int i = 0; i < kThreads * kRequests; ++i) {
+    for (int i = 0; i < kThreads * kRequestsMax; ++i) {
       auto got = ledger_->LookupTransferByKey(Key("g-", static_cast<std::uint64_t>(i)));
       ASSERT_TRUE(got.ok());
       if (got->has_value()) {
@@ -204,7 +212,8 @@ TEST_F(LedgerTest, PipelinedBatchesWithFaultsKeepExactlyTheAcknowledged) {
     EXPECT_EQ(Credits(voucher_), present * 1'00);
     // Not vacuous: some requests were acknowledged before the first fault, and some failed.
     EXPECT_FALSE(acked.empty()) << static_cast<int>(fault);
-    EXPECT_LT(acked.size(), static_cast<std::size_t>(kThreads * kRequests)) << static_cast<int>(fault);
+    EXPECT_GT(injected(), 0u) << static_cast<int>(fault);
+    EXPECT_LT(acked.size(), attempted) << static_cast<int>(fault);
   }
 }
 
