@@ -1,5 +1,5 @@
-// The share a voucher pays, on its view (Voucher::rate): what its settlements or redemptions
-// compute with, so a client can preview an amount. For a Chengdu voucher, the program's
+// The share a voucher pays, on its view (Voucher::rate, its terms fixed at issue): what its
+// settlements or redemptions compute with, so a client can preview an amount. For a Chengdu voucher, the program's
 // deduction share (seed 000 §四(三): 每次抵扣费用为结算费用的50%) whatever tier granted it: a
 // national major project's voucher is granted at 30 % of the contract but pays 50 % of each bill.
 #include <gtest/gtest.h>
@@ -48,7 +48,7 @@ TEST_F(PlatformVoucherRateTest, AChengduVoucherPaysTheDeductionShareWhateverItsT
   ASSERT_TRUE(settled.ok()) << settled.error().ToString();
   EXPECT_EQ(settled->deduction_fen, 5'000'00);  // 50 % of 10,000.01, rounded down to the fen
 
-  // Rebuilt at start-up from the program, as the settlement path reads it.
+  // Read back at start-up from the voucher's row, as the settlement path reads it.
   Reopen();
   EXPECT_EQ(RateOf(standard), Rate::Percent(50));
   EXPECT_EQ(RateOf(national), Rate::Percent(50));

@@ -40,6 +40,22 @@ export interface ProgramClause {
   text: string
 }
 
+/** One version of a program's file the platform has run with (GET /programs/{id}/versions). */
+export interface ProgramVersion {
+  version: number
+  sha256: string
+  loaded_at: Instant
+  vouchers_issued: number
+  in_force: boolean
+}
+
+export interface ProgramVersionText {
+  program_id: string
+  version: number
+  /** The TOML file as loaded. */
+  text: string
+}
+
 export interface ProgramDetail {
   id: string
   name: string
@@ -175,6 +191,13 @@ export interface Voucher {
    * Never read as a number: lib/redemption.ts parses it into BigInts.
    */
   rate?: string | null
+  /**
+   * Its terms, fixed at issue (docs/workflow.md §A voucher's terms): how `rate` × amount is
+   * rounded ("down_fen") and the version of its program's file it was issued under. Null for an
+   * old voucher without terms; absent from older servers.
+   */
+  rounding?: string | null
+  program_version?: number | null
 }
 
 /** A settlement on a voucher (GET /vouchers/{id}/deductions; src/api/views.cc View(SettlementRow)). */

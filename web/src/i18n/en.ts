@@ -46,6 +46,8 @@ const en: typeof zh = {
     title: 'Programs & rules', name: 'Program', year: 'Year', region: 'Region', rules: 'Rules', quote: 'Quote',
     empty: 'No program is published yet. Ask an administrator to load the program files (programs/*.toml).',
     textTitle: 'Rules', section: 'Section', clause: 'Clause', noText: 'This program has no rule text yet.',
+    versions: 'Program file versions', versionsHint: 'Every version of the program file the platform has run with. An issued voucher pays by the version it was issued under; an edit changes only vouchers issued after it.',
+    version: 'Version', inForce: 'In force', loadedAt: 'First loaded', vouchersIssued: 'Vouchers issued', showText: 'Show text', versionTitle: 'Program file, version {v}',
   },
   quote: {
     title: 'How much would this contract get?', intro: 'Enter the contract; the console computes the voucher it would get, step by step, with the clause behind each step.',
@@ -103,6 +105,7 @@ const en: typeof zh = {
     byProviderHint: 'The provider deducts its share from each bill at settlement',
     held: 'Held', redeemed: 'Redeemed', redemptions: 'Redemptions',
     noRedemptions: 'No redemption on this voucher yet. After paying the provider, redeem it with the invoice and a delivery proof.',
+    terms: 'Terms', termsShare: 'Pays {rate} of each amount', termsVersion: 'program file v{v}', termsHint: 'Fixed at issue: later edits of the program file do not change this voucher',
   },
   pool: {
     title: 'Pool', program: 'Program', funded: 'Funded', clawed_back: 'Clawed back', recovery_repaid: 'Repaid after findings', recovery_outstanding: 'Still to recover', issued: 'Issued', used: 'Used', redeemed: 'Redeemed',

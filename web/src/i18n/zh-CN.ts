@@ -44,6 +44,8 @@ export default {
     title: '政策与规则', name: '政策名称', year: '年度', region: '地区', rules: '查看条款', quote: '测算额度',
     empty: '暂无已发布的政策。请联系管理员导入政策文件(programs/*.toml)。',
     textTitle: '政策条款', section: '章节', clause: '条款', noText: '该政策暂无条款原文。',
+    versions: '政策文件版本', versionsHint: '平台运行过的每一版政策文件。已发放的算力券按其发放时的版本支付,政策文件修改只影响此后发放的券。',
+    version: '版本', inForce: '现行', loadedAt: '首次载入', vouchersIssued: '按此版发放', showText: '查看原文', versionTitle: '政策文件 第 {v} 版',
   },
   quote: {
     title: '额度测算', intro: '填写合同信息,测算这份算力合同可获得的算力券额度,并逐步展示计算过程及所依据的条款。',
@@ -101,6 +103,7 @@ export default {
     byProviderHint: '供给方结算账单时按比例从券中抵扣',
     held: '冻结中', redeemed: '已兑付', redemptions: '兑付记录',
     noRedemptions: '这张券还没有兑付申请。付清服务费后,凭发票和服务证明申请兑付。',
+    terms: '支付条款', termsShare: '每笔按 {rate} 计付', termsVersion: '政策文件第 {v} 版', termsHint: '发放时确定,政策文件此后的修改不影响这张券',
   },
   pool: {
     title: '资金池', program: '政策', funded: '资金总额', clawed_back: '已追回', recovery_repaid: '违规退回', recovery_outstanding: '待追缴', issued: '已发放', used: '已抵扣', redeemed: '已兑付',

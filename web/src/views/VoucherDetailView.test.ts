@@ -35,7 +35,13 @@ function serve(serverNow: string) {
 }
 
 async function open(locale: 'zh-CN' | 'en' = 'zh-CN') {
-  wrapper = mountWith(VoucherDetailView, locale, { props: { id: '1' }, global: { mocks: { $router: { push: () => undefined } } } })
+  wrapper = mountWith(VoucherDetailView, locale, {
+    props: { id: '1' },
+    global: {
+      mocks: { $router: { push: () => undefined } },
+      stubs: { RouterLink: { props: ['to'], template: '<a :data-to="JSON.stringify(to)"><slot /></a>' } },
+    },
+  })
   await flushPromises()
   return wrapper
 }
@@ -58,6 +64,27 @@ describe('VoucherDetailView', () => {
     serve('2024-11-30T10:00:00+08:00') // the last day it can be used
     const w = await open()
     expect(w.get('[data-test=voucher-days]').text()).toBe('剩余 1 天')
+  })
+
+  it('shows the terms fixed at issue and links the program version they come from', async () => {
+    serve('2024-05-12T09:00:00+08:00')
+    Object.assign(voucher, { rate: '0.50', rounding: 'down_fen', program_version: 2 })
+    try {
+      const w = await open()
+      expect(w.get('[data-test=voucher-terms]').text()).toBe('每笔按 50% 计付')
+      const link = w.get('[data-test=voucher-program-version]')
+      expect(link.text()).toBe('政策文件第 2 版')
+      expect(JSON.parse(link.attributes('data-to')!)).toEqual({ path: '/programs/chengdu-2024', query: { version: 2 } })
+    } finally {
+      Object.assign(voucher, { rate: undefined, rounding: undefined, program_version: undefined })
+    }
+  })
+
+  it('names no version for a voucher from before terms were stored', async () => {
+    serve('2024-05-12T09:00:00+08:00')
+    const w = await open('en')
+    expect(w.get('[data-test=voucher-terms]').text()).toBe('Pays — of each amount')
+    expect(w.find('[data-test=voucher-program-version]').exists()).toBe(false)
   })
 
   it('says expired from the exclusive end on, not "0 days left" for the day after', async () => {
