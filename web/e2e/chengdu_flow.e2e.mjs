@@ -223,6 +223,12 @@ async function run(browser, locale) {
       await page.waitForURL(/\/vouchers\/\d+$/)
       voucherPath = new URL(page.url()).pathname
       await expectText($(page, 'voucher-summary'), yuan(grant), yuan(0n), '2024-11-30 24:00')
+      // Its terms, fixed at issue, and the program file version they come from, whose text opens.
+      await expectText($(page, 'voucher-terms'), '50%')
+      await $(page, 'voucher-program-version').click()
+      await page.waitForURL(/\/programs\/chengdu-2024\?version=1$/)
+      await expectText($(page, 'version-text'), 'share = "50%"')
+      await expectText($(page, 'program-versions'), 'v1')
     })
 
     // Q2: the provider posts bills; the voucher pays 50 % of each until it is used up.
