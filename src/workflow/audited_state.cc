@@ -116,6 +116,27 @@ const std::vector<Kind>& Kinds() {
          "(SELECT json_group_array(json_array(expert_id, decision, approved_fen, comment)) "
          "FROM (SELECT * FROM opinions WHERE claim_id = r.id ORDER BY expert_id))",
          T}}},
+      // A quarter's payout: what it paid in all and how many claims it holds (each claim's
+      // own form names its batch).
+      {"payout_batch", "payout_batches",
+       {{"id", "r.id", I}, {"program_id", "r.program_id", T}, {"quarter", "r.quarter", T},
+        {"total_fen", "r.total_fen", I},
+        {"claims", "(SELECT count(*) FROM claims WHERE payout_batch_id = r.id)", I}}},
+      // A fraud finding: the ban, what its clawbacks took and what is owed back, and the
+      // repayments recorded against it.
+      {"enforcement", "enforcements",
+       {{"id", "r.id", I}, {"org_id", "r.org_id", I}, {"program_id", "r.program_id", T},
+        {"finding", "r.finding", T}, {"voucher_clawed_fen", "r.voucher_clawed_fen", I},
+        {"used_recovered_fen", "r.used_recovered_fen", I},
+        {"banned_until_us", "r.banned_until_us", I}, {"tallied_at_us", "r.tallied_at_us", I},
+        {"vouchers",
+         "(SELECT json_group_array(json_array(voucher_id, used_planned_fen, claw_planned)) FROM "
+         "(SELECT * FROM enforcement_vouchers WHERE enforcement_id = r.id ORDER BY voucher_id))",
+         T},
+        {"repayments",
+         "(SELECT json_group_array(json_array(amount_fen, reference)) FROM (SELECT * FROM "
+         "enforcement_repayments WHERE enforcement_id = r.id ORDER BY id))",
+         T}}},
   };
   return kinds;
 }

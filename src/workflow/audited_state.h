@@ -3,8 +3,8 @@
 //
 // An entry's before_sha256 / after_sha256 are digests of its object's JSON (audit_log.h). For
 // the kinds listed here — organisations, documents, contracts, applications, vouchers, awards,
-// redemptions and claims: who may apply, what was granted, what is owed — that JSON is always
-// read back from the record's own row inside the step's transaction, in one fixed form per kind
+// redemptions, claims, payout batches and fraud findings: who may apply, what was granted, what
+// is owed and what was paid — that JSON is always read back from the record's own row inside the step's transaction, in one fixed form per kind
 // (audited_state.cc names the columns), so the last entry of an object that records a state
 // must be the digest of its row as it is now. The state check (CheckAuditedStates) recomputes
 // every row's form and compares: a row changed without an entry, one inserted without, or one
@@ -36,11 +36,11 @@
 namespace suanli::workflow {
 
 // The version of the forms below; raise it with any change to a kind's members.
-// 1: the first forms. 2: a voucher's terms (voucher_terms.h).
+// 1: the first forms. 2: a voucher's terms (voucher_terms.h); payout batches and fraud findings.
 inline constexpr int kAuditedStateForms = 2;
 
 // True for "org", "document", "contract", "application", "voucher", "award", "redemption",
-// "claim": the kinds whose state the check compares with the log.
+// "claim", "payout_batch", "enforcement": the kinds whose state the check compares with the log.
 bool IsAuditedKind(std::string_view kind);
 
 // The state form of `object` ("application/42") read from its row; kNotFound when there is no

@@ -105,16 +105,18 @@ Result<Enforcement> UnlockedTally(Platform::State& s, const Principal& actor,
                                       static_cast<std::uint64_t>(c.voucher_id)}));
       e.used_recovered_fen += late;
     }
+    const std::string object = "enforcement/" + std::to_string(e.id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE enforcements SET voucher_clawed_fen = ?2, "
                                           "used_recovered_fen = ?3, tallied_at_us = ?4 "
                                           "WHERE id = ?1"));
     up.Bind(1, e.id).Bind(2, e.voucher_clawed_fen).Bind(3, e.used_recovered_fen);
     SUANLI_TRY(up.Bind(4, ctx.now.micros()).Run());
     e.tally_pending = false;
-    SUANLI_TRY(ctx.Audit("enforcement.clawed", "enforcement/" + std::to_string(e.id), "",
-                         "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) +
-                             ",\"used_recovered_fen\":" + std::to_string(e.used_recovered_fen) +
-                             "}"));
+    SUANLI_TRY(ctx.AuditChange("enforcement.clawed", object, std::move(state_before),
+                               "{\"voucher_clawed_fen\":" + std::to_string(e.voucher_clawed_fen) +
+                                   ",\"used_recovered_fen\":" +
+                                   std::to_string(e.used_recovered_fen) + "}"));
     return e;
   });
 }
@@ -299,6 +301,8 @@ Result<Enforcement> Platform::RecordFraud(const Principal& actor, std::int64_t o
       closes.Bind(1, out.id).Bind(2, c.voucher_id).Bind(3, c.used_planned_fen);
       SUANLI_TRY(closes.Bind(4, std::int64_t{c.claw_planned}).Run());
     }
+    SUANLI_TRY(ctx.AuditChange("enforcement.record", "enforcement/" + std::to_string(out.id), "",
+                               "{\"org_id\":" + std::to_string(org_id) + "}"));
     SUANLI_TRY(ctx.AuditChange("enforcement.fraud", org_object, std::move(org_before),
                                "{\"finding\":" + Quoted(finding) + ",\"program_id\":" +
                                    Quoted(program->id) + ",\"enforcement_id\":" +

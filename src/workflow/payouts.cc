@@ -110,7 +110,7 @@ Result<PayoutBatch> Platform::CreatePayoutBatch(const Principal& actor,
     }
     SUANLI_ASSIGN(auto tot, ctx.db.Prepare("UPDATE payout_batches SET total_fen = ?2 WHERE id = ?1"));
     SUANLI_TRY(tot.Bind(1, batch_id).Bind(2, total).Run());
-    SUANLI_TRY(ctx.Audit("payout.batch", "payout_batch/" + std::to_string(batch_id), "",
+    SUANLI_TRY(ctx.AuditChange("payout.batch", "payout_batch/" + std::to_string(batch_id), "",
                          "{\"total_fen\":" + std::to_string(total) + ",\"claims\":" +
                              std::to_string(ids.size()) + "}"));
     return LoadBatch(ctx.db, batch_id);

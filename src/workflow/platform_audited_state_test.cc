@@ -50,7 +50,8 @@ TEST_F(AuditedStateTest, OrdinaryWorkLeavesEveryRecordAsItsLastEntrySays) {
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   const std::int64_t rows = Count(
       "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM documents) + (SELECT count(*) "
-      "FROM contracts) + (SELECT count(*) FROM applications) + (SELECT count(*) FROM vouchers)");
+      "FROM contracts) + (SELECT count(*) FROM applications) + (SELECT count(*) FROM vouchers) + "
+      "(SELECT count(*) FROM enforcements)");
   EXPECT_EQ(r.records, rows);
   EXPECT_GE(r.records, 10);  // the demo's organisations and documents, the contract …
 
@@ -63,6 +64,31 @@ TEST_F(AuditedStateTest, OrdinaryWorkLeavesEveryRecordAsItsLastEntrySays) {
   };
   EXPECT_EQ(voucher_state().at("status").as_string(), "clawed_back");
   EXPECT_EQ(voucher_state().at("grant_fen").as_int64(), 150'000'00);
+}
+
+// A fraud finding is a record of its own: the ban it set, what it recovers and every repayment.
+TEST_F(AuditedStateTest, AFindingsBanOrRepaymentsEditedBesideTheLogAreFound) {
+  const std::int64_t voucher = IssueVoucher();
+  ASSERT_TRUE(Settle(voucher, "k1", 20'000'00).ok());  // 10,000.00 used: owed back
+  auto finding = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
+  ASSERT_TRUE(finding.ok()) << finding.error().ToString();
+  ASSERT_TRUE(platform_->RecordRepayment(As("officer"), finding->id, 4'000'00, "ICBC 1").ok());
+  ASSERT_TRUE(Run().ok()) << ::testing::PrintToString(Run().differences);
+  const std::string object = "enforcement/" + std::to_string(finding->id);
+  const std::string id = std::to_string(finding->id);
+
+  Sql("UPDATE enforcements SET banned_until_us = banned_until_us - 86400000000 WHERE id = " + id);
+  EXPECT_EQ(OnlyDifference().rfind(object + ": the row differs from its last recorded state", 0),
+            0u);
+  Sql("UPDATE enforcements SET banned_until_us = banned_until_us + 86400000000 WHERE id = " + id);
+  ASSERT_TRUE(Run().ok());
+
+  // A repayment forged into the table (the ledger moved nothing for it).
+  Sql("INSERT INTO enforcement_repayments (enforcement_id, amount_fen, reference, at_us) VALUES "
+      "(" + id + ", 6000000, 'forged', 0)");
+  EXPECT_EQ(OnlyDifference().rfind(object + ": the row differs", 0), 0u);
+  Sql("DELETE FROM enforcement_repayments WHERE reference = 'forged'");
+  EXPECT_TRUE(Run().ok());
 }
 
 TEST_F(AuditedStateTest, AVoucherOrOrganisationEditedBesideTheLogIsFoundAndPuttingItBackClearsIt) {
@@ -135,7 +161,8 @@ TEST_F(AuditedStateTest, ADatabaseFromBeforeTheFormsGetsEachRecordsStateOnTheLog
   Reopen();
   const std::int64_t rows = Count(
       "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM documents) + (SELECT count(*) "
-      "FROM contracts) + (SELECT count(*) FROM applications) + (SELECT count(*) FROM vouchers)");
+      "FROM contracts) + (SELECT count(*) FROM applications) + (SELECT count(*) FROM vouchers) + "
+      "(SELECT count(*) FROM enforcements)");
   EXPECT_EQ(Count(baselines), rows);
   EXPECT_EQ(Count("SELECT value FROM meta WHERE key = 'audited_state_forms'"), kAuditedStateForms);
   const Reconciliation r = Run();

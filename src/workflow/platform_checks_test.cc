@@ -420,6 +420,19 @@ TEST_F(PlatformChecksTest, APayoutBatchPaysARealQuarterThatHasEnded) {
   EXPECT_EQ(batch->quarter, "2024Q2");
   ASSERT_EQ(batch->lines.size(), 1u);
   EXPECT_EQ(batch->lines[0].period, "2024Q2");
+  // The batch is an audited record: its total raised beside the log shows in the reconciliation.
+  auto clean = platform_->Reconcile(As("auditor"));
+  ASSERT_TRUE(clean.ok() && clean->ok()) << ::testing::PrintToString(clean->differences);
+  Sql("UPDATE payout_batches SET total_fen = total_fen + 100000 WHERE id = " +
+      std::to_string(batch->id));
+  auto edited = platform_->Reconcile(As("auditor"));
+  ASSERT_TRUE(edited.ok());
+  ASSERT_EQ(edited->differences_total, 1) << ::testing::PrintToString(edited->differences);
+  EXPECT_EQ(edited->differences[0].rfind("payout_batch/" + std::to_string(batch->id) +
+                                             ": the row differs",
+                                         0),
+            0u)
+      << edited->differences[0];
 }
 
 TEST_F(PlatformChecksTest, AnExpertReadsOnlyTheOrganisationsOnItsPanels) {

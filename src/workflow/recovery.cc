@@ -40,11 +40,6 @@ Enforcement EnforcementFrom(storage::Stmt& q) {
   return e;
 }
 
-std::string RecoveryJson(const Enforcement& e) {
-  return "{\"used_recovered_fen\":" + std::to_string(e.used_recovered_fen) +
-         ",\"repaid_fen\":" + std::to_string(e.repaid_fen) + "}";
-}
-
 }  // namespace
 
 Result<Enforcement> LoadEnforcement(storage::Db& db, std::int64_t id) {
@@ -126,6 +121,8 @@ Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64
                            " (a finding recorded before repayments were tracked went to the "
                            "pool at once)");
     }
+    const std::string object = "enforcement/" + std::to_string(enforcement_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO enforcement_repayments (enforcement_id, "
                                            "amount_fen, reference, at_us) VALUES (?1,?2,?3,?4)"));
     ins.Bind(1, enforcement_id).Bind(2, amount_fen).Bind(3, reference);
@@ -137,8 +134,7 @@ Result<Enforcement> Platform::RecordRepayment(const Principal& actor, std::int64
                                     static_cast<std::uint64_t>(enforcement_id)}));
     Enforcement after = before;
     after.repaid_fen += amount_fen;
-    const std::string object = "enforcement/" + std::to_string(enforcement_id);
-    SUANLI_TRY(ctx.Audit("enforcement.repayment", object, RecoveryJson(before), RecoveryJson(after),
+    SUANLI_TRY(ctx.AuditChange("enforcement.repayment", object, std::move(state_before),
                          "{\"repayment_id\":" + std::to_string(repayment_id) +
                              ",\"amount_fen\":" + std::to_string(amount_fen) +
                              ",\"reference\":" + Quoted(reference) + "}"));
