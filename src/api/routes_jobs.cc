@@ -1,6 +1,7 @@
 // Jobs on the network: an organisation submits a job with its needs and the platform places
-// it on the best center (docs/routing.md), answering with every center's verdict and the
-// submissions tried; the organisation follows its jobs' states.
+// it on the best center (docs/routing.md), answering with every center's verdict, the
+// submissions tried and the most the job can cost; the organisation follows its jobs' states,
+// each job echoing its request.
 #include "api/route_kit.h"
 #include "api/views.h"
 
@@ -10,6 +11,27 @@ namespace json = boost::json;
 using workflow::Role;
 
 namespace {
+
+// The request as POST /jobs takes it, with the defaults the platform applied ("" for a text
+// not given, null for an absent price, deadline or voucher): sent back as it is, it asks for
+// the same job. The script only when it was read (one job, not a list).
+json::object RequestView(const workflow::NewJob& r, bool with_script) {
+  json::object o{{"name", r.name},
+                 {"resource_type", r.resource_type},
+                 {"units", r.units},
+                 {"framework", r.framework},
+                 {"framework_version_min", r.framework_version_min},
+                 {"time_limit_s", r.time_limit_s},
+                 {"data_region", r.data_region},
+                 {"max_price", OptMoney(r.max_price_fen)},
+                 {"domestic_only", r.domestic_only},
+                 {"voucher_id", r.voucher_id ? json::value(*r.voucher_id) : json::value(nullptr)},
+                 {"user", r.user},
+                 {"working_dir", r.working_dir}};
+  o["deadline"] = r.deadline ? json::value(TimeString(*r.deadline)) : json::value(nullptr);
+  if (with_script) o["script"] = r.script;
+  return o;
+}
 
 json::object View(const workflow::Job& j) {
   json::object o{{"id", j.id},
@@ -22,6 +44,10 @@ json::object View(const workflow::Job& j) {
                  {"created_at", TimeString(j.created_at)}};
   o["center_id"] = j.center_id ? json::value(*j.center_id) : json::value(nullptr);
   o["slurm_job_id"] = j.slurm_job_id.empty() ? json::value(nullptr) : json::value(j.slurm_job_id);
+  // null for a job recorded before requests were stored (and, for max_cost, an unplaced one).
+  o["request"] = j.request ? json::value(RequestView(*j.request, j.script_read))
+                           : json::value(nullptr);
+  o["max_cost"] = OptMoney(j.max_cost_fen);
   return o;
 }
 
@@ -100,7 +126,9 @@ Result<std::vector<workflow::NewJob>> ParseBatch(std::string_view body) {
 void AddJobRoutes(RouteKit& kit) {
   using http::Method;
   kit.Add(Method::kPost, "/api/v1/jobs", Access::Roles({Role::kApplicant}),
-          "submit a job to the network: placed on the best center, with fallback", "network",
+          "submit a job to the network: placed on the best center, with fallback; answers the "
+          "request, every center's verdict and the most the job can cost",
+          "network",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const workflow::NewJob job, ParseJob(c.req.body));
             SUANLI_ASSIGN(const auto out, c.platform.SubmitJob(c.who, job));
@@ -122,7 +150,8 @@ void AddJobRoutes(RouteKit& kit) {
           });
   kit.Add(Method::kGet, "/api/v1/jobs/{id}",
           Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),
-          "one job: where it was placed and why, its state refreshed from the center",
+          "one job: its request (script too), where it was placed and why, the most it can cost, "
+          "its state refreshed from the center",
           "network", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const auto job, c.platform.GetJob(c.who, id));
@@ -141,7 +170,9 @@ void AddJobRoutes(RouteKit& kit) {
           });
   kit.Add(Method::kGet, "/api/v1/jobs",
           Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),
-          "your organisation's jobs (officers and auditors: all), states refreshed", "network",
+          "your organisation's jobs (officers and auditors: all), each with its request (not the "
+          "script) and the most it can cost, states refreshed",
+          "network",
           [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto rows, c.platform.ListJobs(c.who));
             json::array items;

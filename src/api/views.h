@@ -2,6 +2,8 @@
 // CNY; instants: ISO 8601 with +08:00; ids: integers.
 #pragma once
 
+#include <span>
+
 #include <boost/json.hpp>
 
 #include "audit/audit_log.h"
@@ -43,6 +45,10 @@ boost::json::object View(const audit::AuditEntry& e);
 boost::json::object View(const workflow::Reconciliation& r);
 // The compute network (views_network.cc).
 boost::json::object View(const workflow::Center& c);
+// A center with `prices_in_force`: the entries of `in_force` (every center's, from
+// Platform::PricesInForce) that are its own, as {partition, unit, price, effective_from,
+// billing_weights}.
+boost::json::object View(const workflow::Center& c, std::span<const workflow::Price> in_force);
 boost::json::object View(const workflow::Price& p);
 boost::json::object View(const workflow::Goods& g);
 

@@ -1,5 +1,5 @@
 // The wire shape of the compute network's records: centers (their spec as declared, plus
-// totals), price entries and goods.
+// totals, retirement and the prices in force), price entries and goods.
 #include "api/json_io.h"
 #include "api/views.h"
 
@@ -14,6 +14,22 @@ json::object View(const workflow::Center& c) {
   o["cards"] = c.spec.Cards();
   o["cores"] = c.spec.Cores();
   o["created_at"] = TimeString(c.created_at);
+  o["retired_at"] = c.retired_at ? json::value(TimeString(*c.retired_at)) : json::value(nullptr);
+  return o;
+}
+
+json::object View(const workflow::Center& c, std::span<const workflow::Price> in_force) {
+  json::object o = View(c);
+  json::array prices;
+  for (const auto& p : in_force) {
+    if (p.center_id != c.id) continue;
+    prices.push_back(json::object{{"partition", p.partition},
+                                  {"unit", p.unit},
+                                  {"price", MoneyString(p.price_fen)},
+                                  {"effective_from", p.effective_from.ToString()},
+                                  {"billing_weights", p.billing_weights}});
+  }
+  o["prices_in_force"] = std::move(prices);
   return o;
 }
 
@@ -42,6 +58,8 @@ json::object View(const workflow::Goods& g) {
                  {"price", MoneyString(g.price_fen)},
                  {"created_at", TimeString(g.created_at)}};
   o["center_id"] = g.center_id ? json::value(*g.center_id) : json::value(nullptr);
+  o["withdrawn_at"] =
+      g.withdrawn_at ? json::value(TimeString(*g.withdrawn_at)) : json::value(nullptr);
   return o;
 }
 

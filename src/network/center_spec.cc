@@ -144,6 +144,21 @@ Result<Partition> ParsePartition(const json::object& o, const std::string& path)
   return p;
 }
 
+Result<std::vector<Software>> ParseSoftware(const json::array& items) {
+  std::vector<Software> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string path = "software[" + std::to_string(i) + "]";
+    SUANLI_ASSIGN(const json::object* so, AsObject(items[i], path));
+    Fields sf(*so, path);
+    Software sw;
+    SUANLI_ASSIGN(sw.name, sf.Text("name"));
+    SUANLI_ASSIGN(sw.version, sf.Text("version"));
+    SUANLI_TRY(sf.NoOthers());
+    out.push_back(std::move(sw));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::uint64_t CenterSpec::Cards() const {
@@ -202,19 +217,59 @@ Result<CenterSpec> ParseCenterSpec(std::string_view json_text) {
   }
   SUANLI_ASSIGN(const json::array* soft, f.Array("software", kSoftwareMax));
   if (soft != nullptr) {
-    for (std::size_t i = 0; i < soft->size(); ++i) {
-      const std::string path = "software[" + std::to_string(i) + "]";
-      SUANLI_ASSIGN(const json::object* so, AsObject((*soft)[i], path));
-      Fields sf(*so, path);
-      Software sw;
-      SUANLI_ASSIGN(sw.name, sf.Text("name"));
-      SUANLI_ASSIGN(sw.version, sf.Text("version"));
-      SUANLI_TRY(sf.NoOthers());
-      s.software.push_back(std::move(sw));
-    }
+    SUANLI_ASSIGN(s.software, ParseSoftware(*soft));
   }
   SUANLI_TRY(f.NoOthers());
   return s;
+}
+
+Result<CenterEdit> ParseCenterEdit(std::string_view json_text) {
+  boost::system::error_code ec;
+  const json::value root = json::parse(json_text, ec);
+  if (ec) return MakeError(ErrorCode::kParse, "", "not JSON: " + ec.message());
+  SUANLI_ASSIGN(const json::object* o, AsObject(root, ""));
+  for (std::string_view fixed : {"slurm_cluster", "partitions"}) {
+    if (o->contains(fixed)) {
+      return MakeError(ErrorCode::kUnknownField, std::string(fixed),
+                       "not editable: usage records, price entries and past utilisation refer to "
+                       "it; register another center instead");
+    }
+  }
+  Fields f(*o, "");
+  CenterEdit e;
+  if (o->contains("name")) {
+    SUANLI_ASSIGN(e.name, f.Text("name"));
+  }
+  if (o->contains("kind")) {
+    SUANLI_ASSIGN(e.kind, f.Text("kind", true, {"supercomputing", "intelligent"}));
+  }
+  if (o->contains("region")) {
+    SUANLI_ASSIGN(e.region, f.Text("region"));
+  }
+  if (o->contains("latency_class")) {
+    SUANLI_ASSIGN(e.latency_class,
+                  f.Text("latency_class", true, {"metro", "province", "national"}));
+  }
+  if (o->contains("software")) {
+    SUANLI_ASSIGN(const json::array* soft, f.Array("software", kSoftwareMax));
+    if (soft == nullptr) return MakeError(ErrorCode::kWrongType, "software", "must be an array");
+    SUANLI_ASSIGN(e.software, ParseSoftware(*soft));
+  }
+  SUANLI_TRY(f.NoOthers());
+  if (e.empty()) {
+    return MakeError(ErrorCode::kMissingField, "",
+                     "nothing to change: name, kind, region, latency_class or software");
+  }
+  return e;
+}
+
+CenterSpec ApplyCenterEdit(CenterSpec spec, const CenterEdit& edit) {
+  if (edit.name) spec.name = *edit.name;
+  if (edit.kind) spec.kind = *edit.kind;
+  if (edit.region) spec.region = *edit.region;
+  if (edit.latency_class) spec.latency_class = *edit.latency_class;
+  if (edit.software) spec.software = *edit.software;
+  return spec;
 }
 
 std::string CenterSpecJson(const CenterSpec& s) {

@@ -60,4 +60,22 @@ Result<CenterSpec> ParseCenterSpec(std::string_view json_text);
 // The spec as JSON text that ParseCenterSpec reads back to an equal spec.
 std::string CenterSpecJson(const CenterSpec& spec);
 
+// What an edit of a registered center may change: how it is described (name, kind, region,
+// latency class, software offered). Not its Slurm cluster (usage records name their center by
+// it) nor its partitions (price entries, rating and the utilisation's capacity of past days
+// refer to them). A field left out stays as it is; `software`, when given, replaces the list.
+struct CenterEdit {
+  std::optional<std::string> name, kind, region, latency_class;
+  std::optional<std::vector<Software>> software;
+
+  bool empty() const { return !name && !kind && !region && !latency_class && !software; }
+};
+
+// Parses an edit from JSON text with ParseCenterSpec's rules for each field present (the same
+// paths: "software[2].version"). `slurm_cluster` and `partitions` are refused as not editable,
+// other fields as unknown, and an edit without any field as kMissingField.
+Result<CenterEdit> ParseCenterEdit(std::string_view json_text);
+// `spec` with the edit's fields in place of its own.
+CenterSpec ApplyCenterEdit(CenterSpec spec, const CenterEdit& edit);
+
 }  // namespace suanli::network

@@ -78,5 +78,63 @@ TEST(CenterSpec, RefusesBadInputWithTheFieldAndReason) {
       "latency_class":"metro","slurm_cluster":"c","partitions":[]})").error().field, "partitions");
 }
 
+// An edit changes how a center is described and nothing else; each field present is checked
+// as registration checks it, under the same path.
+TEST(CenterEdit, ReplacesTheDescriptiveFieldsGiven) {
+  auto spec = ParseCenterSpec(kAiCenter);
+  ASSERT_TRUE(spec.ok());
+  auto edit = ParseCenterEdit(R"({"region": "重庆", "latency_class": "province",
+      "software": [{"name": "PyTorch", "version": "2.3.0"}]})");
+  ASSERT_TRUE(edit.ok()) << edit.error().message;
+  EXPECT_FALSE(edit->name.has_value());
+  const CenterSpec edited = ApplyCenterEdit(*spec, *edit);
+  EXPECT_EQ(edited.name, "成都智算中心");
+  EXPECT_EQ(edited.kind, "intelligent");
+  EXPECT_EQ(edited.region, "重庆");
+  EXPECT_EQ(edited.latency_class, "province");
+  ASSERT_EQ(edited.software.size(), 1u);
+  EXPECT_EQ(edited.software[0].version, "2.3.0");
+  EXPECT_EQ(edited.slurm_cluster, spec->slurm_cluster);
+  EXPECT_EQ(edited.partitions.size(), spec->partitions.size());
+  // An empty software list clears it.
+  auto cleared = ParseCenterEdit(R"({"software": []})");
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_TRUE(ApplyCenterEdit(*spec, *cleared).software.empty());
+}
+
+TEST(CenterEdit, RefusesFixedUnknownAndBadFields) {
+  const struct {
+    std::string_view body;
+    ErrorCode code;
+    std::string_view field;
+  } cases[] = {
+      {R"({"slurm_cluster": "other"})", ErrorCode::kUnknownField, "slurm_cluster"},
+      {R"({"name": "x", "partitions": []})", ErrorCode::kUnknownField, "partitions"},
+      {R"({"provider_id": 2})", ErrorCode::kUnknownField, "provider_id"},
+      {R"({"id": 2, "name": "x"})", ErrorCode::kUnknownField, "id"},
+      {R"({"kind": "quantum"})", ErrorCode::kOutOfRange, "kind"},
+      {R"({"latency_class": "orbit"})", ErrorCode::kOutOfRange, "latency_class"},
+      {R"({"name": ""})", ErrorCode::kMissingField, "name"},
+      {R"({"name": null})", ErrorCode::kMissingField, "name"},
+      {R"({"region": 3})", ErrorCode::kWrongType, "region"},
+      {R"({"software": {"name": "x"}})", ErrorCode::kWrongType, "software"},
+      {R"({"software": [{"name": "x"}]})", ErrorCode::kMissingField, "software[0].version"},
+      {R"({"software": [{"name": "x", "version": "1", "licence": "y"}]})",
+       ErrorCode::kUnknownField, "software[0].licence"},
+      {R"({})", ErrorCode::kMissingField, ""},
+      {R"([])", ErrorCode::kWrongType, ""},
+      {R"({"name": )", ErrorCode::kParse, ""},
+  };
+  for (const auto& c : cases) {
+    auto e = ParseCenterEdit(c.body);
+    ASSERT_FALSE(e.ok()) << c.body;
+    EXPECT_EQ(e.error().code, c.code) << c.body << ": " << e.error().message;
+    EXPECT_EQ(e.error().field, c.field) << c.body;
+  }
+  const std::string long_name(201, 'x');
+  EXPECT_EQ(ParseCenterEdit(R"({"name": ")" + long_name + R"("})").error().code,
+            ErrorCode::kOutOfRange);
+}
+
 }  // namespace
 }  // namespace suanli::network

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "metering/price_list.h"
+#include "workflow/center_row.h"
 #include "workflow/platform.h"
 #include "workflow/platform_state.h"
 
@@ -16,8 +17,7 @@ namespace {
 // ¥100,000 per unit: far above any card-hour (¥10–¥40 in the seeds); a bigger number is a typo.
 constexpr std::int64_t kUnitPriceFenMax = 100'000'00;
 
-constexpr const char* kCenterColumns =
-    "SELECT id, provider_id, spec_json, created_at_us FROM compute_centers";
+}  // namespace
 
 Result<Center> CenterFrom(storage::Stmt& q) {
   Center c;
@@ -25,10 +25,20 @@ Result<Center> CenterFrom(storage::Stmt& q) {
   c.provider_id = q.Int(1);
   SUANLI_ASSIGN(c.spec, network::ParseCenterSpec(q.Text(2)));
   c.created_at = Instant::FromMicros(q.Int(3));
+  if (!q.IsNull(4)) c.retired_at = Instant::FromMicros(q.Int(4));
   return c;
 }
 
+namespace {
+
 Status ValidatePrice(const Center& center, const NewPrice& p) {
+  // A retired center takes no new jobs, so a price from after its retirement would price
+  // nothing; an entry in force by that day corrects usage it ran (and re-rates it).
+  if (center.retired_at && p.effective_from > center.retired_at->CstDate()) {
+    return MakeError(ErrorCode::kStateConflict, "effective_from",
+                     "the center was retired on " + center.retired_at->CstDate().ToString() +
+                         ": only a price in force by then (a correction) is accepted");
+  }
   const network::Partition* part = center.spec.FindPartition(p.partition);
   if (part == nullptr) {
     return MakeError(ErrorCode::kNotFound, "partition",
@@ -195,6 +205,29 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
     }));
   }
   return price;
+}
+
+Result<std::vector<Price>> Platform::PricesInForce(Date day) {
+  std::lock_guard lock(state_->mu);
+  // Per (center, partition, unit) the latest entry whose day has begun; the table's UNIQUE
+  // index on those columns and effective_from answers the inner query.
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            "SELECT id, center_id, partition_name, unit, price_fen, "
+                            "effective_from, created_at_us, billing_weights FROM center_prices p "
+                            "WHERE effective_from = (SELECT max(effective_from) FROM center_prices "
+                            "WHERE center_id = p.center_id AND partition_name = p.partition_name "
+                            "AND unit = p.unit AND effective_from <= ?1) "
+                            "ORDER BY center_id, partition_name, unit"));
+  q.Bind(1, day.ToString());
+  std::vector<Price> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
+    out.push_back(Price{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4), from,
+                        Instant::FromMicros(q.Int(6)), q.Text(7)});
+  }
+  return out;
 }
 
 Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {

@@ -160,6 +160,7 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
   OfferSet set;
   SUANLI_ASSIGN(const auto centers, p.ListCenters());
   for (const Center& c : centers) {
+    if (c.retired_at) continue;  // takes no new jobs (center_changes.cc)
     auto conn = s.connectors.find(c.spec.slurm_cluster);
     if (conn == s.connectors.end()) continue;
     SUANLI_ASSIGN(const auto mapped, p.ListSlurmAccounts(Principal::System(), c.id));
@@ -216,6 +217,13 @@ void MoveHold(Platform::State& s, const std::optional<UnitsKey>& held, const Off
   }
 }
 
+std::int64_t MaxCostFen(std::int64_t price_fen_per_unit_hour, std::uint32_t units,
+                        std::int64_t time_limit_s) {
+  const std::int64_t minutes = (time_limit_s + 59) / 60;  // as SpecFor asks Slurm
+  const std::int64_t numerator = price_fen_per_unit_hour * std::int64_t{units} * minutes;
+  return (numerator + 59) / 60;  // rounded up to the fen
+}
+
 Job JobToRecord(std::int64_t org_id, const NewJob& job, const OfferSet& set,
                 const routing::Placement& placement, std::size_t chosen,
                 const routing::DispatchReport& report) {
@@ -223,10 +231,17 @@ Job JobToRecord(std::int64_t org_id, const NewJob& job, const OfferSet& set,
   out.org_id = org_id;
   out.resource_type = job.resource_type;
   out.units = job.units;
+  out.request = job;
+  out.script_read = true;
   out.state = report.placed ? "submitted" : "unplaced";
   if (report.placed) {
     out.center_id = set.center_ids[chosen];
     out.slurm_job_id = std::to_string(report.job_id.value);
+    for (const auto& v : placement.ranked) {
+      if (v.offer_index != chosen) continue;
+      out.max_cost_fen =
+          MaxCostFen(v.score.customer_price_fen_per_unit_hour, job.units, job.time_limit_s);
+    }
   }
   out.placement_json = VerdictsJson(placement, set.center_ids);
   out.attempts_json = AttemptsJson(report, set.center_ids);

@@ -46,7 +46,8 @@ struct OfferSet {
 // provider (the voucher must be the actor's and active). Validated.
 Result<routing::JobRequest> RequestFor(Platform& p, const Principal& actor, const NewJob& job);
 
-// Every center with a connector and an account for the organisation. Caller holds jobs_mu.
+// Every center in service (not retired) with a connector and an account for the
+// organisation. Caller holds jobs_mu.
 Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
                            const NewJob& job, Instant now);
 
@@ -67,9 +68,18 @@ void MoveHold(Platform::State& s, const std::optional<UnitsKey>& held, const Off
               const NewJob& job, const Result<std::size_t>& chosen,
               const routing::DispatchReport& report);
 
+// The most a placed job costs the organisation, in fen: its price per unit-hour at the center
+// that took it (the router's customer price, after the voucher's share), × units, × the time
+// limit Slurm enforces (the request's seconds rounded up to whole minutes: SpecFor), rounded up
+// to the fen, so the bound is never below what the time limit allows. The inputs' ranges
+// (price ≤ 10⁶ fen, units ≤ 10⁵, ≤ 43,200 minutes) keep the product below 4.4·10¹⁵.
+std::int64_t MaxCostFen(std::int64_t price_fen_per_unit_hour, std::uint32_t units,
+                        std::int64_t time_limit_s);
+
 // The row to record for `job` of `org_id` after its dispatch: "submitted" with the center
-// that took it (`chosen`, an index into `set`) and its Slurm job id when placed, "unplaced"
-// otherwise; every center's verdict and the submissions tried as JSON.
+// that took it (`chosen`, an index into `set`), its Slurm job id and its MaxCostFen when
+// placed, "unplaced" otherwise; the request itself; every center's verdict and the submissions
+// tried as JSON.
 Job JobToRecord(std::int64_t org_id, const NewJob& job, const OfferSet& set,
                 const routing::Placement& placement, std::size_t chosen,
                 const routing::DispatchReport& report);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/check.h"
+#include "workflow/job_request_codec.h"
 #include "workflow/job_routing.h"
 
 namespace suanli::workflow {
@@ -58,22 +60,27 @@ Result<Job> Platform::SubmitJob(const Principal& actor, const NewJob& job) {
 
 Result<Job> Platform::RecordJob(const Principal& actor, Job out) {
   return state_->RunStep<Job>(actor, [&](StepContext& ctx) -> Result<Job> {
+    SUANLI_CHECK(out.request.has_value());
+    const std::string request_json = JobRequestJson(*out.request);
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare(
                                 "INSERT INTO jobs (org_id, user_id, resource_type, units, "
                                 "center_id, slurm_job_id, state, placement_json, attempts_json, "
-                                "created_at_us, updated_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
-                                "?9,?10,?10)"));
+                                "created_at_us, updated_at_us, request_json, script, "
+                                "max_cost_fen) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11,"
+                                "?12,?13)"));
     ins.Bind(1, out.org_id).Bind(2, actor.user_id).Bind(3, out.resource_type)
         .Bind(4, std::int64_t{out.units});
     if (out.center_id) ins.Bind(5, *out.center_id).Bind(6, out.slurm_job_id);
     SUANLI_TRY(ins.Bind(7, out.state).Bind(8, out.placement_json).Bind(9, out.attempts_json)
-                   .Bind(10, ctx.now.micros()).Run());
+                   .Bind(10, ctx.now.micros()).Bind(11, request_json)
+                   .Bind(12, out.request->script).Bind(13, out.max_cost_fen).Run());
     Job j = out;
     j.id = ctx.db.LastInsertRowid();
     j.created_at = ctx.now;
+    std::string after = "{\"state\":" + Quoted(j.state) + ",\"request\":" + request_json;
+    if (j.max_cost_fen) after += ",\"max_cost_fen\":" + std::to_string(*j.max_cost_fen);
     SUANLI_TRY(ctx.Audit("job.submit", "job/" + std::to_string(j.id), "",
-                         "{\"state\":" + Quoted(j.state) + ",\"attempts\":" + j.attempts_json +
-                             "}"));
+                         after + ",\"attempts\":" + j.attempts_json + "}"));
     return j;
   });
 }
@@ -131,11 +138,16 @@ Status Platform::RefreshJobs() {
 
 namespace {
 
+// The columns JobOf reads; a list leaves the script out (up to 64 KiB per job), one job reads
+// it (kJobColumnsWithScript).
 constexpr char kJobColumns[] =
     "SELECT id, org_id, resource_type, units, center_id, slurm_job_id, state, placement_json, "
-    "attempts_json, created_at_us FROM jobs ";
+    "attempts_json, created_at_us, request_json, max_cost_fen FROM jobs ";
+constexpr char kJobColumnsWithScript[] =
+    "SELECT id, org_id, resource_type, units, center_id, slurm_job_id, state, placement_json, "
+    "attempts_json, created_at_us, request_json, max_cost_fen, script FROM jobs ";
 
-Job JobOf(storage::Stmt& q) {
+Result<Job> JobOf(storage::Stmt& q, bool with_script) {
   Job j;
   j.id = q.Int(0);
   j.org_id = q.Int(1);
@@ -147,6 +159,14 @@ Job JobOf(storage::Stmt& q) {
   j.placement_json = q.Text(7);
   j.attempts_json = q.Text(8);
   j.created_at = Instant::FromMicros(q.Int(9));
+  if (!q.IsNull(10)) {  // NULL: recorded before requests were stored
+    SUANLI_ASSIGN(j.request, JobRequestFromJson(q.Text(10)));
+    if (with_script && !q.IsNull(12)) {
+      j.request->script = q.Text(12);
+      j.script_read = true;
+    }
+  }
+  if (!q.IsNull(11)) j.max_cost_fen = q.Int(11);
   return j;
 }
 
@@ -170,7 +190,8 @@ Result<std::vector<Job>> Platform::ListJobs(const Principal& actor) {
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
-    out.push_back(JobOf(q));
+    SUANLI_ASSIGN(Job j, JobOf(q, false));
+    out.push_back(std::move(j));
   }
   return out;
 }
@@ -179,11 +200,12 @@ Result<Job> Platform::GetJob(const Principal& actor, std::int64_t job_id) {
   SUANLI_TRY(RequireRole(actor, {Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}));
   SUANLI_TRY(RefreshJobs());
   std::lock_guard lock(state_->mu);
-  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kJobColumns) + "WHERE id = ?1"));
+  SUANLI_ASSIGN(auto q,
+                state_->db->Prepare(std::string(kJobColumnsWithScript) + "WHERE id = ?1"));
   SUANLI_ASSIGN(const bool found, q.Bind(1, job_id).Step());
   // Another organisation's job is "not found" to an applicant: ids reveal nothing.
   if (!found) return NotFound("job", job_id);
-  Job j = JobOf(q);
+  SUANLI_ASSIGN(Job j, JobOf(q, true));
   if (actor.role == Role::kApplicant && !actor.is_system() && actor.org_id != j.org_id) {
     return NotFound("job", job_id);
   }

@@ -197,18 +197,51 @@ class Platform {
   Result<std::vector<Subsidy>> ListSubsidies(const Principal& actor, const Page& page,
                                              const SubsidyFilter& filter);
 
-  // --- The compute network: centers, prices, goods (centers.cc, catalogue.cc) ---
+  // --- The compute network: centers, prices, goods (centers.cc, center_changes.cc, goods.cc,
+  // catalogue.cc) ---
   // A provider's operator (or an admin) registers one of the provider's centers.
   Result<Center> RegisterCenter(const Principal& actor, std::int64_t provider_id,
                                 const network::CenterSpec& spec);
+  // Every center, retired ones too (their usage is still metered), in id order.
   Result<std::vector<Center>> ListCenters();
   Result<Center> GetCenter(std::int64_t center_id);
+  // The center's provider's operator (or an admin) changes how the center is described. A
+  // name another center has is kDuplicate; a retired center kStateConflict. An edit that
+  // changes nothing answers the center and records nothing.
+  Result<Center> EditCenter(const Principal& actor, std::int64_t center_id,
+                            const network::CenterEdit& edit);
+  // The center's provider's operator (or an admin) retires it: no job is placed there from
+  // then on and the catalogue leaves it out; its jobs go on, its price list stays, its usage is
+  // still ingested. `reason` (at most 500 bytes) goes on the audit record. Retiring it again is
+  // kStateConflict.
+  Result<Center> RetireCenter(const Principal& actor, std::int64_t center_id,
+                              std::string_view reason);
   // A new price entry; never an edit (a correction is a later entry, or the same day refused).
+  // On a retired center only an entry in force by the day it was retired (a correction for
+  // usage it ran) is accepted.
   Result<Price> SetPrice(const Principal& actor, const NewPrice& price);
   Result<std::vector<Price>> ListPrices(std::int64_t center_id);
+  // Every center's entries in force on `day`: per (center, partition, unit) the latest whose
+  // day has begun, ordered by center, partition and unit. One query.
+  Result<std::vector<Price>> PricesInForce(Date day);
   Result<Goods> AddGoods(const Principal& actor, const NewGoods& goods);
+  // Open to everyone, as the catalogue: goods in id order after `page.after_id`, withdrawn ones
+  // only when asked. kOutOfRange on "kind" for an unknown kind.
+  Result<std::vector<Goods>> ListGoods(const GoodsFilter& filter, const Page& page);
+  // One of the goods, withdrawn or not; kNotFound when there is none.
+  Result<Goods> GetGoods(std::int64_t goods_id);
+  // The provider's operator (or an admin) reprices its goods or changes their unit or
+  // description, each checked as when listed; withdrawn goods are kStateConflict. An edit
+  // that changes nothing answers the goods and records nothing.
+  Result<Goods> EditGoods(const Principal& actor, std::int64_t goods_id, const GoodsEdit& edit);
+  // The provider's operator (or an admin) withdraws its goods: out of the catalogue from now
+  // on, still readable by id. `reason` (at most 500 bytes) goes on the audit record.
+  // Withdrawing them again is kStateConflict.
+  Result<Goods> WithdrawGoods(const Principal& actor, std::int64_t goods_id,
+                              std::string_view reason);
   // Everyone may search: `query` matches names, regions, models and software (ASCII case
-  // folded); `kind` is "", "compute" (centers only) or one goods kind.
+  // folded); `kind` is "", "compute" (centers only) or one goods kind. Retired centers and
+  // withdrawn goods are left out.
   Result<CatalogueResult> SearchCatalogue(std::string_view query, std::string_view kind);
 
   // --- Metering (metering.cc): accounts, usage, bills, metered settlement, reconciliation ---

@@ -13,6 +13,9 @@
 
 #include "network/center_spec.h"
 #include "network/simulated_center.h"
+#include "storage/sqlite/db.h"
+#include "workflow/job_request_codec.h"
+#include "workflow/job_routing.h"
 #include "workflow/demo.h"
 #include "workflow/platform.h"
 #include "workflow/workflow_testing.h"
@@ -142,6 +145,23 @@ class PlatformJobsTest : public ::testing::Test {
     job.resource_type = std::move(type);
     job.units = units;
     return job;
+  }
+
+  void Reopen() {
+    platform_.reset();
+    auto reopened = testing::OpenTestPlatform(dir_, &clock_);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
+    platform_ = std::move(reopened).value();
+    auto applicant = testing::LoginAs(*platform_, "demo-applicant", kDemoPassword);
+    ASSERT_TRUE(applicant.ok());
+    applicant_ = *applicant;
+  }
+  // Runs `sql` on platform.db with the platform closed.
+  void Sql(const std::string& sql) {
+    auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    const Status done = (*db)->Exec(sql);
+    ASSERT_TRUE(done.ok()) << sql << ": " << done.error().ToString();
   }
 
   ManualClock clock_{Instant::Parse("2024-05-10T10:00:00+08:00").value()};
@@ -296,6 +316,147 @@ TEST_F(PlatformJobsTest, ASlowSubmissionDoesNotHoldUpJobsElsewhere) {
   auto six = platform_->SubmitJob(applicant_, Job("gpu", 6));
   ASSERT_TRUE(six.ok()) << six.error().ToString();
   EXPECT_EQ(six->center_id, slow) << six->placement_json;
+}
+
+// A job answers with its request as submitted (the defaults filled in) and the most it can cost:
+// the chosen center's price × units × the time limit Slurm enforces (whole minutes), rounded up
+// to the fen. Lists leave the script out; one job has it. It reads back so after a restart.
+TEST_F(PlatformJobsTest, AJobEchoesItsRequestAndTheMostItCanCost) {
+  const std::int64_t mixed = AddMixedCenter("mixed");  // GPU ¥10.00 a card-hour
+  auto center = Simulate("mixed");
+  platform_->AttachConnector(center.get());
+  NewJob asked = Job("gpu", 1);
+  asked.name = "finetune-7b";
+  asked.framework_version_min = "2.0";
+  asked.time_limit_s = 90 * 60 + 1;  // Slurm is asked for 91 minutes
+  asked.data_region = "成都";
+  asked.max_price_fen = 20'00;
+  asked.deadline = Instant::Parse("2024-05-11T18:00:00+08:00").value();
+  asked.user = "firm";
+  asked.working_dir = "/scratch/firm";
+  auto placed = platform_->SubmitJob(applicant_, asked);
+  ASSERT_TRUE(placed.ok()) << placed.error().ToString();
+  ASSERT_EQ(placed->center_id, mixed) << placed->placement_json;
+  // 10.00 × 1 card × 91 min ÷ 60 = 15.1666… → 15.17 (up); by the seconds asked it would be 15.01.
+  EXPECT_EQ(placed->max_cost_fen, 15'17);
+  EXPECT_EQ(job_routing::MaxCostFen(10'00, 1, 90 * 60 + 1), 15'17);
+  EXPECT_EQ(job_routing::MaxCostFen(10'00, 3, 91 * 60), 45'50);  // exact: nothing to round
+  ASSERT_TRUE(placed->request.has_value());
+  EXPECT_EQ(JobRequestJson(*placed->request), JobRequestJson(asked));
+  EXPECT_EQ(placed->request->script, asked.script);
+
+  NewJob defaults = Job("cpu", 2);  // no limit given: the platform's hour
+  defaults.max_price_fen = 1;       // below the core-hour price: placed nowhere
+  auto unplaced = platform_->SubmitJob(applicant_, defaults);
+  ASSERT_TRUE(unplaced.ok()) << unplaced.error().ToString();
+  EXPECT_EQ(unplaced->state, "unplaced");
+  EXPECT_FALSE(unplaced->max_cost_fen.has_value());
+  ASSERT_TRUE(unplaced->request.has_value());
+  EXPECT_EQ(unplaced->request->time_limit_s, 3600);
+  EXPECT_EQ(unplaced->request->max_price_fen, 1);
+
+  Reopen();
+  platform_->AttachConnector(center.get());
+  auto listed = platform_->ListJobs(applicant_);
+  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  const workflow::Job& first = listed->back();  // newest first
+  ASSERT_EQ(first.id, placed->id);
+  ASSERT_TRUE(first.request.has_value());
+  EXPECT_FALSE(first.script_read);
+  EXPECT_TRUE(first.request->script.empty());
+  NewJob without_script = asked;
+  without_script.script.clear();
+  EXPECT_EQ(JobRequestJson(*first.request), JobRequestJson(without_script));
+  EXPECT_EQ(first.request->deadline, asked.deadline);
+  EXPECT_EQ(first.max_cost_fen, 15'17);
+  auto one = platform_->GetJob(applicant_, placed->id);
+  ASSERT_TRUE(one.ok()) << one.error().ToString();
+  EXPECT_TRUE(one->script_read);
+  EXPECT_EQ(one->request->script, asked.script);
+  EXPECT_EQ(one->request->name, "finetune-7b");
+}
+
+// A retired center is offered no new job; a job already running there goes on (its state is
+// still refreshed, it can still be cancelled) and its usage is still ingested and billed.
+TEST_F(PlatformJobsTest, ARetiredCenterTakesNoNewJobsButItsJobsGoOn) {
+  const std::int64_t cheap = AddMixedCenter("cheap");
+  const std::int64_t dear = AddMixedCenter("dear", 20'00);
+  auto cheap_center = Simulate("cheap");
+  auto dear_center = Simulate("dear");
+  platform_->AttachConnector(cheap_center.get());
+  platform_->AttachConnector(dear_center.get());
+  auto running = platform_->SubmitJob(applicant_, Job("gpu", 2));
+  auto queued = platform_->SubmitJob(applicant_, Job("gpu", 2));
+  ASSERT_TRUE(running.ok() && queued.ok());
+  ASSERT_EQ(running->center_id, cheap) << running->placement_json;
+  ASSERT_EQ(queued->center_id, cheap) << queued->placement_json;
+
+  auto retired = platform_->RetireCenter(Principal::System(), cheap, "decommissioned");
+  ASSERT_TRUE(retired.ok()) << retired.error().ToString();
+  ASSERT_TRUE(retired->retired_at.has_value());
+  auto next = platform_->SubmitJob(applicant_, Job("gpu", 2));
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next->center_id, dear) << next->placement_json;
+  // Not even listed with a reason: the router never sees it.
+  EXPECT_EQ(next->placement_json.find("\"center_id\":" + std::to_string(cheap)),
+            std::string::npos) << next->placement_json;
+
+  auto cancelled = platform_->CancelJob(applicant_, queued->id);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
+  EXPECT_EQ(cancelled->state, "cancelled");
+  clock_.Set(clock_.Now().AddSeconds(2 * 3600));  // past the running job's hour
+  auto ended = platform_->GetJob(applicant_, running->id);
+  ASSERT_TRUE(ended.ok()) << ended.error().ToString();
+  EXPECT_NE(ended->state, "submitted");
+  EXPECT_NE(ended->state, "running");
+
+  // Its usage is still ingested, at its price list's price: 2 cards × 1 h × ¥10.00.
+  const std::string sacct =
+      "JobID|Cluster|Account|User|Partition|Submit|Start|End|ElapsedRaw|AllocTRES|State|"
+      "ExitCode\n"
+      "7001|cheap|firm|firm|gpu|2024-05-10T08:00:00|2024-05-10T08:00:00|2024-05-10T09:00:00|"
+      "3600|cpu=4,gres/gpu=2,mem=64G,node=1|COMPLETED|0:0\n";
+  auto ingested = platform_->IngestUsage(Principal::System(), cheap, sacct);
+  ASSERT_TRUE(ingested.ok()) << ingested.error().ToString();
+  EXPECT_EQ(ingested->billed, 1u) << (ingested->rejects.empty() ? "" : ingested->rejects[0].reason);
+  EXPECT_EQ(ingested->amount_fen, 20'00);
+}
+
+// A database from before centers could be retired, goods withdrawn and jobs kept their request
+// gets the columns at start-up: its centers in service, its goods offered, its jobs answering
+// without a request or a most-it-can-cost; new jobs record theirs.
+TEST_F(PlatformJobsTest, ADatabaseWithoutTheNewColumnsGetsThemAtStartUp) {
+  const std::int64_t mixed = AddMixedCenter("mixed");
+  auto center = Simulate("mixed");
+  platform_->AttachConnector(center.get());
+  auto old_job = platform_->SubmitJob(applicant_, Job("gpu", 2));
+  ASSERT_TRUE(old_job.ok()) << old_job.error().ToString();
+  platform_.reset();
+  for (const char* column : {"request_json", "script", "max_cost_fen"}) {
+    Sql(std::string("ALTER TABLE jobs DROP COLUMN ") + column);
+  }
+  Sql("ALTER TABLE compute_centers DROP COLUMN retired_at_us");
+  Sql("ALTER TABLE goods DROP COLUMN withdrawn_at_us");
+  Reopen();
+  platform_->AttachConnector(center.get());
+  auto before = platform_->GetJob(applicant_, old_job->id);
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  EXPECT_FALSE(before->request.has_value());
+  EXPECT_FALSE(before->max_cost_fen.has_value());
+  EXPECT_EQ(before->resource_type, "gpu");
+  auto c = platform_->GetCenter(mixed);
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_FALSE(c->retired_at.has_value());
+  auto goods = platform_->ListGoods(GoodsFilter{}, Page{});
+  ASSERT_TRUE(goods.ok()) << goods.error().ToString();
+  EXPECT_FALSE(goods->empty());  // the demo's, still offered
+  for (const Goods& g : *goods) EXPECT_FALSE(g.withdrawn_at.has_value());
+  auto fresh = platform_->SubmitJob(applicant_, Job("gpu", 2));
+  ASSERT_TRUE(fresh.ok()) << fresh.error().ToString();
+  EXPECT_TRUE(fresh->request.has_value());
+  EXPECT_EQ(fresh->max_cost_fen, 20'00);  // ¥10.00 × 2 cards × 1 h
+  ASSERT_TRUE(platform_->RetireCenter(Principal::System(), mixed, "").ok());
 }
 
 }  // namespace

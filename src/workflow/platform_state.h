@@ -328,6 +328,10 @@ Status RequireRole(const Principal& actor, std::initializer_list<Role> roles);
 // Organisation-scoped access: officers, admins, auditors see all; applicants their own.
 Status RequireOrgAccess(const Principal& actor, std::int64_t org_id);
 Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id);
+// Why a provider retired a center or withdrew goods, for the audit record: at most
+// kReasonBytesMax bytes (kOutOfRange on "reason"); may be empty.
+inline constexpr std::size_t kReasonBytesMax = 500;  // a sentence or two, not a document
+Status ValidateReason(std::string_view reason);
 // An expert reads an organisation's records (documents, vouchers, related parties) only while on
 // the panel of a claim that holds the organisation's settlements: these organisations' ids,
 // sorted; empty for every other role. The caller holds `mu`.

@@ -344,6 +344,13 @@ Result<bool> CheckWholePayout(std::string_view what, const WholePayout& owed,
   return false;
 }
 
+Status ValidateReason(std::string_view reason) {
+  if (reason.size() > kReasonBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, "reason", "at most 500 bytes");
+  }
+  return OkStatus();
+}
+
 Error NotFound(std::string_view what, std::int64_t id) {
   return MakeError(ErrorCode::kNotFound, std::string(what) + "_id",
                    "no " + std::string(what) + " " + std::to_string(id));

@@ -464,6 +464,9 @@ struct Center {
   std::int64_t provider_id = 0;
   network::CenterSpec spec;
   Instant created_at;
+  // Retired (center_changes.cc): no new placements and out of the catalogue; its jobs go on,
+  // its price list stays for the metering of past usage, and its usage is still ingested.
+  std::optional<Instant> retired_at = std::nullopt;
 };
 
 // Units a price is quoted in. A card-hour needs a partition with accelerators.
@@ -510,6 +513,24 @@ struct Goods {
   std::string kind, name, description, unit, provider_name;
   std::int64_t price_fen = 0;
   Instant created_at;
+  // Withdrawn by its provider (goods.cc): out of the catalogue and the default listing, still
+  // readable by id; the audit log keeps its prices.
+  std::optional<Instant> withdrawn_at = std::nullopt;
+};
+
+// GET /goods: every provider's goods, or one provider's, of every kind or one.
+struct GoodsFilter {
+  std::optional<std::int64_t> provider_id = std::nullopt;
+  std::string kind = {};           // "" = every kind
+  bool include_withdrawn = false;
+};
+
+// What a provider may change on its goods: the price and how it is sold. Absent: unchanged.
+struct GoodsEdit {
+  std::optional<std::int64_t> price_fen;
+  std::optional<std::string> unit, description;
+
+  bool empty() const { return !price_fen && !unit && !description; }
 };
 
 // A Slurm account on a center and who pays for its jobs (metering.cc).
@@ -542,6 +563,12 @@ struct Job {
   std::int64_t id = 0, org_id = 0;
   std::string resource_type;
   std::uint32_t units = 0;
+  // The request as submitted, defaults filled in; none for a job recorded before requests
+  // were stored. Its script is read only for one job (GetJob), not in lists.
+  std::optional<NewJob> request;
+  bool script_read = false;
+  // What the organisation pays at most (job_routing::MaxCostFen): placed jobs only.
+  std::optional<std::int64_t> max_cost_fen;
   std::optional<std::int64_t> center_id;
   std::string slurm_job_id;
   std::string state;           // submitted | unplaced | then Slurm's state, lower case

@@ -4,8 +4,10 @@ goes to 成都智算中心 (the only center with npu cards, and its MindSpore 2.
 listed as having no such resource; a job no center can take (a deadline before it can end, a
 price cap below the price, more cards than exist, a framework version not offered) is
 recorded unplaced with each center's reason (the voucher's share of the price and fallback on
-a refusing or unreachable center are unit-tested in src/routing/); the job's state follows
-the center as the clock moves; bad input changes nothing.
+a refusing or unreachable center are unit-tested in src/routing/); every job echoes its request
+and the most it can cost; the job's state follows the center as the clock moves; a retired
+center takes no new job while its running one can still be cancelled; bad input changes
+nothing.
 
 Usage: jobs_test.py SUANLI_BINARY REPO_DIR"""
 import os
@@ -26,6 +28,20 @@ def ok(status_data, codes=(200, 201)):
 def verdicts(job, centers):
     names = {c["id"]: c["name"] for c in centers}
     return {names[v["center_id"]]: v["verdict"] for v in job["placement"]}
+
+
+# What a job answers as its request: every field of POST /jobs, those not sent with the
+# platform's defaults.
+DEFAULTS = {"name": "", "framework": "", "framework_version_min": "", "time_limit_s": 3600,
+            "data_region": "", "max_price": None, "domestic_only": False, "deadline": None,
+            "voucher_id": None, "user": "", "working_dir": ""}
+
+
+def echo(job, script=True):
+    out = dict(DEFAULTS, **job)
+    if not script:
+        del out["script"]
+    return out
 
 
 def main():
@@ -61,13 +77,20 @@ def run(server, suanli):
     price = next(v for v in placed["placement"] if v["center_id"] == ai["id"])
     assert price["customer_price_fen_per_unit_hour"] == 1200, price  # ¥12.00, no voucher
     assert [a["code"] for a in placed["attempts"]] == ["ok"], placed
+    # The job echoes its request, with the defaults the platform applied, and the most it can
+    # cost: ¥12.00 × 8 cards × 120 minutes ÷ 60 = ¥192.00.
+    assert placed["request"] == echo(job), placed["request"]
+    assert placed["max_cost"] == "192.00", placed
 
     # Nothing can take it: a deadline before the job can end, a price cap, capacity, version.
     none = ok(app.call("POST", "/api/v1/jobs", dict(job, deadline="2024-03-15T09:30:00+08:00")))
     assert none["state"] == "unplaced" and none["center_id"] is None, none
     assert verdicts(none, centers)["成都智算中心"] == "past_deadline", none
+    assert none["request"] == echo(dict(job, deadline="2024-03-15T09:30:00+08:00")), none
+    assert none["max_cost"] is None, none  # placed nowhere
     cheap = ok(app.call("POST", "/api/v1/jobs", dict(job, max_price="11.99")))
     assert verdicts(cheap, centers)["成都智算中心"] == "over_max_price", cheap
+    assert cheap["request"]["max_price"] == "11.99", cheap
     many = ok(app.call("POST", "/api/v1/jobs", dict(job, units=100000)))
     assert verdicts(many, centers)["成都智算中心"] == "insufficient_capacity", many
     old = ok(app.call("POST", "/api/v1/jobs", dict(job, framework_version_min="3.0")))
@@ -99,6 +122,11 @@ def run(server, suanli):
     mine = next(j for j in jobs if j["id"] == placed["id"])
     assert mine["state"] in ("completed", "timeout", "failed"), mine
     assert len(jobs) == 5, jobs
+    # The list echoes each request (not its script: one job has it) and the most it can cost.
+    assert mine["request"] == echo(job, script=False), mine
+    assert mine["max_cost"] == "192.00", mine
+    one = ok(app.call("GET", f"/api/v1/jobs/{placed['id']}"))
+    assert one["request"] == echo(job) and one["max_cost"] == "192.00", one
     # Another organisation does not see them; officers see every job.
     assert len(ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"]) == 2
     assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 7
@@ -121,6 +149,10 @@ def run(server, suanli):
                         {"jobs": [job, dcu, dict(job, units=100000, name="too-big")]}))
     got = [(j["state"], j["center_id"]) for j in batch["items"]]
     assert got == [("submitted", ai["id"]), ("submitted", hpc["id"]), ("unplaced", None)], got
+    assert [j["request"]["name"] for j in batch["items"]] == \
+        ["llm-finetune", "dcu-sim", "too-big"], batch
+    # dcu at ¥6.00 × 4 cards × 120 minutes ÷ 60 = ¥48.00
+    assert [j["max_cost"] for j in batch["items"]] == ["192.00", "48.00", None], batch
     assert batch["planned_unplaced"] == 1 and batch["proven_optimal"] is True, batch
     # The plan's score is the two placed jobs' router scores.
     scores = [next(v["score_fen"] for v in j["placement"] if v["center_id"] == j["center_id"])
@@ -139,8 +171,21 @@ def run(server, suanli):
     assert s == 409 and "unplaced" in data["detail"], data  # never placed: nothing to cancel
     cancelled = ok(app.call("POST", f"/api/v1/jobs/{first['id']}/cancel"))
     assert cancelled["state"] == "cancelled", cancelled
+    assert cancelled["request"] == echo(job), cancelled
     s, data = app.call("POST", f"/api/v1/jobs/{first['id']}/cancel")
     assert s == 409 and "cancelled" in data["detail"], data
+
+    # A retired center takes no new job (not even listed with a reason); a job it runs goes on
+    # and can still be cancelled.
+    running = ok(app.call("POST", "/api/v1/jobs", dict(job, time_limit_s=600)))
+    assert running["center_id"] == ai["id"], running
+    op = login(server, "op-ai")
+    ok(op.call("POST", f"/api/v1/centers/{ai['id']}/retire", {"reason": "moving"}))
+    after = ok(app.call("POST", "/api/v1/jobs", job))
+    assert after["state"] == "unplaced", after
+    assert verdicts(after, centers) == {"国家超算成都中心": "no_such_resource"}, after
+    assert ok(app.call("GET", f"/api/v1/jobs/{running['id']}"))["center_id"] == ai["id"]
+    assert ok(app.call("POST", f"/api/v1/jobs/{running['id']}/cancel"))["state"] == "cancelled"
 
 
 if __name__ == "__main__":

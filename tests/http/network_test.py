@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The compute network over real HTTP: the demo's two centers and their prices are published to
-everyone; a provider's operator registers a center, quotes prices and lists goods for its own
+everyone, each center with its prices in force; a provider's operator registers a center, quotes
+prices, lists goods, reprices and withdraws them, edits the center and retires it, for its own
 provider only; the catalogue search finds centers by accelerator model and software and goods by
-name; every bad input is refused with the field and leaves the network unchanged.
+name, and leaves withdrawn goods and retired centers out; goods are listed in pages; every bad
+input is refused with the field and leaves the network unchanged.
 
 Usage: network_test.py SUANLI_BINARY REPO_DIR"""
 import copy
@@ -28,8 +30,23 @@ NEW_CENTER = {
 }
 
 
+def all_goods(client, query=""):
+    """Every item of GET /goods?<query>, following next_cursor page by page (2 a page)."""
+    items, after = [], None
+    for _ in range(100):
+        path = f"/api/v1/goods?limit=2{query}" + (f"&after={after}" if after else "")
+        s, page = client.call("GET", path)
+        assert s == 200, (s, page)
+        items += page["items"]
+        after = page["next_cursor"]
+        if after is None:
+            return items
+    raise AssertionError("GET /goods: next_cursor never ended")
+
+
 def snapshot(anon):
-    """Everything the network publishes: centers, each center's prices, and all goods."""
+    """Everything the network publishes: centers, each center's prices, the catalogue and all
+    goods (withdrawn ones too)."""
     s, centers = anon.call("GET", "/api/v1/centers")
     assert s == 200, (s, centers)
     prices = {}
@@ -39,7 +56,8 @@ def snapshot(anon):
         prices[c["id"]] = p["items"]
     s, cat = anon.call("GET", "/api/v1/catalogue")
     assert s == 200, (s, cat)
-    return {"centers": centers["items"], "prices": prices, "goods": cat["goods"]}
+    return {"centers": centers["items"], "prices": prices, "catalogue": cat,
+            "goods": all_goods(anon, "&include_withdrawn=true")}
 
 
 def expect_refused(client, method, path, body, status, field, before, anon):
@@ -75,6 +93,14 @@ def run(server, suanli):
     ai_prices = before["prices"][ai["id"]]
     assert [(p["partition"], p["unit"], p["price"], p["effective_from"]) for p in ai_prices] \
         == [("ascend", "card_hour", "12.00", "2024-01-01")], ai_prices
+    # Each center carries the prices in force on the platform's day, so the catalogue needs no
+    # request per center; and whether it was retired.
+    assert ai["prices_in_force"] == [{"partition": "ascend", "unit": "card_hour",
+                                      "price": "12.00", "effective_from": "2024-01-01",
+                                      "billing_weights": ""}], ai
+    assert [(p["partition"], p["price"]) for p in hpc["prices_in_force"]] == \
+        [("cpu", "8.00"), ("dcu", "6.00")], hpc
+    assert ai["retired_at"] is None and hpc["retired_at"] is None
 
     # Everyone searches the catalogue: by accelerator model, software, goods name.
     s, found = anon.call("GET", "/api/v1/catalogue?q=ascend%20910b")
@@ -194,6 +220,11 @@ def run(server, suanli):
     assert [x["id"] for x in found["goods"]] == [g["id"]], found
     s, found = anon.call("GET", "/api/v1/catalogue?q=a800")
     assert [c["name"] for c in found["centers"]] == ["成都智算中心二期"], found
+    # Its prices in force today: none yet (its first takes effect on 2024-04-01).
+    assert found["centers"][0]["prices_in_force"] == [], found
+
+    goods_lifecycle(server, anon, op_ai, op_hpc, applicant, g, provider_ai, provider_hpc)
+    center_changes(server, anon, op_ai, op_hpc, applicant, center, hpc, NEW_CENTER)
 
     # Every change is on the audit record.
     auditor = login(server, "auditor")
@@ -201,6 +232,133 @@ def run(server, suanli):
     assert s == 200 and any(e["object"] == f"center/{center['id']}" for e in log["items"]), log
     s, log = auditor.call("GET", "/api/v1/audit?action=price.set")
     assert len([e for e in log["items"] if e["object"] == f"center/{center['id']}"]) == 3, log
+    for action, count in [("center.edit", 1), ("center.retire", 1), ("goods.edit", 2),
+                          ("goods.withdraw", 1)]:
+        s, log = auditor.call("GET", f"/api/v1/audit?action={action}")
+        assert s == 200 and len(log["items"]) == count, (action, log)
+
+
+def goods_lifecycle(server, anon, op_ai, op_hpc, applicant, g, provider_ai, provider_hpc):
+    """GET /goods pages and filters; the provider reprices and withdraws its goods; refusals
+    change nothing."""
+    listed = all_goods(anon)
+    assert [x["id"] for x in listed] == sorted(x["id"] for x in listed), listed
+    assert len(listed) == 4 and g["id"] in [x["id"] for x in listed], listed
+    mine = all_goods(anon, f"&provider_id={provider_ai}")
+    assert {x["provider_id"] for x in mine} == {provider_ai} and len(mine) == 3, mine
+    s, models = anon.call("GET", "/api/v1/goods?kind=model")
+    assert s == 200 and [x["kind"] for x in models["items"]] == ["model"], models
+    for query, field in [("kind=gold", "kind"), ("limit=0", "limit"), ("limit=x", "after"),
+                         ("provider_id=x", "provider_id"), ("include_withdrawn=yes",
+                                                            "include_withdrawn")]:
+        s, bad = anon.call("GET", "/api/v1/goods?" + query)
+        assert s == 422 and bad["field"] == field, (query, s, bad)
+    s, one = anon.call("GET", f"/api/v1/goods/{g['id']}")
+    assert s == 200 and one == dict(g, withdrawn_at=None), (one, g)
+    assert anon.call("GET", "/api/v1/goods/999999")[0] == 404
+
+    path = f"/api/v1/goods/{g['id']}"
+    before = snapshot(anon)
+    for body, status, field in [
+        ({"price": "-1.00"}, 422, "price"), ({"price": 70000}, 422, "price"),
+        ({"price": "1.234"}, 422, "price"), ({"price": "100000000.01"}, 422, "price"),
+        ({"unit": ""}, 422, "unit"), ({"description": "x" * 4001}, 422, "description"),
+        ({"name": "renamed"}, 422, "name"), ({"kind": "model"}, 422, "kind"),
+        ({}, 422, None), ("[1]", 422, None),
+    ]:
+        expect_refused(op_ai, "PATCH", path, body, status, field, before, anon)
+    expect_refused(op_hpc, "PATCH", path, {"price": "1.00"}, 403, None, before, anon)
+    expect_refused(applicant, "PATCH", path, {"price": "1.00"}, 403, None, before, anon)
+    expect_refused(anon, "PATCH", path, {"price": "1.00"}, 401, None, before, anon)
+    expect_refused(op_ai, "PATCH", "/api/v1/goods/999999", {"price": "1.00"}, 404, None,
+                   before, anon)
+    s, repriced = op_ai.call("PATCH", path, {"price": "72000.00"})
+    assert s == 200 and repriced["price"] == "72000.00" and repriced["unit"] == "份", repriced
+    s, found = anon.call("GET", "/api/v1/catalogue?q=" + urllib.parse.quote("方言"))
+    assert [x["price"] for x in found["goods"]] == ["72000.00"], found
+    s, described = op_ai.call("PATCH", path, {"unit": "套", "description": "12,000 小时"})
+    assert s == 200 and (described["unit"], described["price"]) == ("套", "72000.00"), described
+
+    before = snapshot(anon)
+    withdraw = path + "/withdraw"
+    expect_refused(op_hpc, "POST", withdraw, {}, 403, None, before, anon)
+    expect_refused(applicant, "POST", withdraw, {}, 403, None, before, anon)
+    expect_refused(op_ai, "POST", withdraw, {"reason": "x" * 501}, 422, "reason", before, anon)
+    expect_refused(op_ai, "POST", withdraw, {"why": "x"}, 422, "why", before, anon)
+    s, gone = op_ai.call("POST", withdraw, {"reason": "superseded by a larger set"})
+    assert s == 200 and gone["withdrawn_at"] == "2024-03-15T09:00:00+08:00", gone
+    s, found = anon.call("GET", "/api/v1/catalogue?q=" + urllib.parse.quote("方言"))
+    assert found["goods"] == [], found
+    assert g["id"] not in [x["id"] for x in all_goods(anon)]
+    kept = [x for x in all_goods(anon, "&include_withdrawn=true") if x["id"] == g["id"]]
+    assert kept == [gone], kept
+    s, one = anon.call("GET", f"/api/v1/goods/{g['id']}")
+    assert s == 200 and one == gone, one
+    before = snapshot(anon)
+    expect_refused(op_ai, "POST", withdraw, None, 409, "goods_id", before, anon)
+    expect_refused(op_ai, "PATCH", path, {"price": "1.00"}, 409, "goods_id", before, anon)
+
+
+def center_changes(server, anon, op_ai, op_hpc, applicant, center, hpc, spec):
+    """The operator edits how its center is described and retires it; refusals change
+    nothing; a retired center leaves the catalogue but stays listed with its prices."""
+    path = f"/api/v1/centers/{center['id']}"
+    before = snapshot(anon)
+    for body, status, field in [
+        ({"slurm_cluster": "center-d"}, 422, "slurm_cluster"),
+        ({"partitions": spec["partitions"]}, 422, "partitions"),
+        ({"provider_id": 1}, 422, "provider_id"), ({"id": 9}, 422, "id"),
+        ({"kind": "quantum"}, 422, "kind"), ({"latency_class": "orbit"}, 422, "latency_class"),
+        ({"name": ""}, 422, "name"), ({"region": 5}, 422, "region"),
+        ({"software": [{"name": "PyTorch"}]}, 422, "software[0].version"),
+        ({}, 422, None), ("{not json", 422, None),
+        ({"name": hpc["name"]}, 409, "name"),
+    ]:
+        expect_refused(op_ai, "PATCH", path, body, status, field, before, anon)
+    expect_refused(op_hpc, "PATCH", path, {"region": "重庆"}, 403, None, before, anon)
+    expect_refused(applicant, "PATCH", path, {"region": "重庆"}, 403, None, before, anon)
+    expect_refused(anon, "PATCH", path, {"region": "重庆"}, 401, None, before, anon)
+    expect_refused(op_ai, "PATCH", "/api/v1/centers/999999", {"region": "重庆"}, 404, None,
+                   before, anon)
+    s, edited = op_ai.call("PATCH", path, {
+        "region": "重庆", "latency_class": "province",
+        "software": [{"name": "PyTorch", "version": "2.3.0"}, {"name": "vLLM", "version": "0.4"}]})
+    assert s == 200, (s, edited)
+    assert (edited["region"], edited["latency_class"], edited["name"]) == \
+        ("重庆", "province", center["name"]), edited
+    assert edited["slurm_cluster"] == center["slurm_cluster"] and \
+        edited["partitions"] == center["partitions"], edited
+    s, again = anon.call("GET", path)
+    assert s == 200 and again == edited, again
+    s, found = anon.call("GET", "/api/v1/catalogue?q=vllm")
+    assert [c["id"] for c in found["centers"]] == [center["id"]], found
+
+    before = snapshot(anon)
+    retire = path + "/retire"
+    expect_refused(op_hpc, "POST", retire, {}, 403, None, before, anon)
+    expect_refused(applicant, "POST", retire, {}, 403, None, before, anon)
+    expect_refused(anon, "POST", retire, {}, 401, None, before, anon)
+    expect_refused(op_ai, "POST", retire, {"reason": "x" * 501}, 422, "reason", before, anon)
+    s, retired = op_ai.call("POST", retire, {"reason": "merged into 成都智算中心"})
+    assert s == 200 and retired["retired_at"] == "2024-03-15T09:00:00+08:00", retired
+    # Still listed and readable, with its price list; out of the catalogue.
+    s, listed = anon.call("GET", "/api/v1/centers")
+    assert [c for c in listed["items"] if c["id"] == center["id"]] == [retired], listed
+    s, found = anon.call("GET", "/api/v1/catalogue?q=vllm")
+    assert found["centers"] == [], found
+    s, prices = anon.call("GET", path + "/prices")
+    assert s == 200 and len(prices["items"]) == 3, prices
+    before = snapshot(anon)
+    expect_refused(op_ai, "POST", retire, None, 409, "center_id", before, anon)
+    expect_refused(op_ai, "PATCH", path, {"region": "成都"}, 409, "center_id", before, anon)
+    # A price from after the retirement prices nothing; goods cannot name it.
+    expect_refused(op_ai, "POST", path + "/prices",
+                   {"partition": "a800", "unit": "card_hour", "price": "16.00",
+                    "effective_from": "2024-06-01"}, 409, "effective_from", before, anon)
+    expect_refused(op_ai, "POST", "/api/v1/goods",
+                   {"provider_id": center["provider_id"], "center_id": center["id"],
+                    "kind": "dataset", "name": "新数据集", "unit": "份", "price": "1.00"},
+                   409, "center_id", before, anon)
 
 
 if __name__ == "__main__":

@@ -21,15 +21,24 @@
 //      then uploads the center's sacct file (three jobs on 03-12..14, ¥36,288.00 at the demo price);
 //   5. the center's utilisation page renders its chart for March with those jobs and amount
 //      (also by default: the 30 days ending on the server's day), and an idle range says what
-//      to do next.
+//      to do next;
+//   6. the provider edits its center's software (the catalogue then finds it by the new one),
+//      reprices one of its goods and withdraws another (the catalogue shows the new price and
+//      no longer the withdrawn goods);
+//   7. the provider retires its center (with a reason, after the confirmation): the card says
+//      retired, the catalogue no longer lists it, and an NPU job is then placed nowhere, with no
+//      verdict for the retired center.
+// Every job row shows what the job asked for and the most it can cost from GET /jobs on a page
+// opened afresh (nothing remembered from the form).
 // Every price and amount is computed here from the demo's prices in BigInt fen, not read back.
 //
 // Usage: node web/e2e/network.e2e.mjs [--suanli PATH] [--static-dir DIR] [--locales zh-CN,en]
 //   SUANLI_SCREENSHOTS=1 writes the zh-CN run's screenshots to docs/screenshots/ (catalogue,
-//   center-detail, job-submit, jobs, provider-centers); otherwise to a temporary directory.
+//   center-detail, job-submit, jobs, provider-centers, provider-goods); otherwise to a temporary
+//   directory.
 
 import {
-  $, choose, decimal, describeFailure, expectText, fen, fill, log, main, pageOpener, shot as harnessShot,
+  $, choose, decimal, describeFailure, expectText, fen, fill, input, log, main, pageOpener, shot as harnessShot,
   signIn as harnessSignIn, startServer, step, TIMEOUT, yuan,
 } from './harness.mjs'
 
@@ -48,21 +57,28 @@ async function pricesInForce(base, center, day = '2024-03-15') {
   }
   return out
 }
-/** The most a job costs at a price per unit-hour: units × seconds / 3600, rounded up to the fen. */
-const maxCost = (price, units, seconds) => (price * BigInt(units) * BigInt(seconds) + 3599n) / 3600n
+/**
+ * The most a job costs at a price per unit-hour: units × the time limit in whole minutes (the
+ * seconds rounded up) ÷ 60, rounded up to the fen (the server's job_routing::MaxCostFen).
+ */
+const maxCost = (price, units, seconds) => (price * BigInt(units) * BigInt(Math.ceil(seconds / 60)) + 59n) / 60n
+/** What a metered line bills: units × seconds / 3600 at the price, rounded up to the fen (whole hours here: exact). */
+const billed = (price, units, seconds) => (price * BigInt(units) * BigInt(seconds) + 3599n) / 3600n
 
 const WORDS = {
   'zh-CN': {
     login: '登录', catalogue: '算力目录', domestic: '国产芯片', inForce: '执行中', upcoming: '待生效', placedOn: '已投递到',
     noSuchResource: '没有该类资源', overMax: '超过最高单价', unplaced: '没有算力中心能承接此作业', unitsRange: '数量应在 1–100000 之间',
     feasible: '可承接', loginForUtil: '登录后可查看该中心的利用率', priceAdded: '已新增价格', allJobs: '全部作业', cardHour: '卡时',
-    cancelYes: '取消作业', cancelled: '已取消',
+    cancelYes: '取消作业', cancelled: '已取消', minutes: '分钟', edit: '编辑', saved: '已保存', retireYes: '退役', retired: '已退役',
+    reprice: '调价', withdrawYes: '下架', withdrawn: '已下架', goodsTab: '商品',
   },
   en: {
     login: 'Log in', catalogue: 'Catalogue', domestic: 'Domestic chip', inForce: 'In force', upcoming: 'Upcoming', placedOn: 'Placed on',
     noSuchResource: 'No such resource', overMax: 'Above the max price', unplaced: 'No center can take this job', unitsRange: 'Between 1 and 100000',
     feasible: 'Can take it', loginForUtil: "Log in to see this center's utilisation", priceAdded: 'Price added', allJobs: 'All jobs', cardHour: 'card-hour',
-    cancelYes: 'Cancel job', cancelled: 'Cancelled',
+    cancelYes: 'Cancel job', cancelled: 'Cancelled', minutes: 'min', edit: 'Edit', saved: 'saved', retireYes: 'Retire', retired: 'Retired',
+    reprice: 'Reprice', withdrawYes: 'Withdraw', withdrawn: 'Withdrawn', goodsTab: 'Goods',
   },
 }
 
@@ -84,6 +100,16 @@ async function expectNoText(locator, piece) {
 const itemError = (page, test) => page.locator(`.el-form-item:has([data-test="${test}"]) .el-form-item__error`).first()
 
 const shot = (page, name, locale) => harnessShot(page, name, locale, 500) // the chart needs a little longer
+
+/** The DCU job's row (placed nowhere) in the jobs table. */
+const dcuRowOf = (list) => list.locator('.el-table__body > tbody > tr.el-table__row').filter({ hasText: 'DCU' }).first()
+
+/** Types `reason` into Element Plus's prompt box and presses its confirm button labelled `yes`. */
+async function answerPrompt(page, reason, yes) {
+  const box = page.locator('.el-message-box')
+  await box.locator('.el-message-box__input input').fill(reason)
+  await box.locator('.el-message-box__btns .el-button--primary', { hasText: yes }).click()
+}
 
 // ---- The flow -------------------------------------------------------------------------------
 
@@ -123,7 +149,7 @@ async function run(browser, locale) {
       { id: 9002, cards: 64, nodes: 8, start: '2024-03-13T01:00:00', end: '2024-03-13T23:00:00', seconds: 79200 },
       { id: 9003, cards: 128, nodes: 16, start: '2024-03-14T08:00:00', end: '2024-03-14T20:00:00', seconds: 43200 },
     ]
-    const usageBilled = usageJobs.reduce((sum, j) => sum + maxCost(PRICE.npu, j.cards, j.seconds), 0n)
+    const usageBilled = usageJobs.reduce((sum, j) => sum + billed(PRICE.npu, j.cards, j.seconds), 0n)
 
     await step('logged out, the catalogue lists the centers with their prices and the goods', async () => {
       const page = await open('/catalogue')
@@ -213,6 +239,13 @@ async function run(browser, locale) {
       const before = (await stateTag.getAttribute('data-state')).toLowerCase()
       if (!['submitted', 'pending', 'running', 'suspended', 'completing', 'requeued'].includes(before)) throw new Error(`the placed job is ${before}, not cancellable`)
       const id = (await placedRow.locator('td').nth(1).innerText()).trim()
+      // A page opened afresh: what the job asked for and the most it can cost come from GET /jobs.
+      await expectText(placedRow.locator('[data-col="name"]'), 'llm-finetune')
+      await expectText(placedRow.locator('[data-col="framework"]'), 'PyTorch ≥ 2.1')
+      await expectText(placedRow.locator('[data-col="time-limit"]'), `${npuJob.seconds / 60} ${W.minutes}`)
+      await expectText(placedRow.locator('[data-col="max-cost"]'), yuan(maxCost(PRICE.npu, npuJob.units, npuJob.seconds)))
+      await expectText(dcuRowOf(list).locator('[data-col="name"]'), 'md-sim')
+      if ((await dcuRowOf(list).locator('[data-col="max-cost"]').innerText()).trim() !== '—') throw new Error('an unplaced job shows a most-it-can-cost')
       // Only queued or running jobs offer the action: the unplaced DCU job does not.
       const dcuRow = list.locator('.el-table__body > tbody > tr.el-table__row').filter({ hasText: 'DCU' }).first()
       if (await dcuRow.locator('[data-test^="job-cancel-"]').count()) throw new Error('an unplaced job offers Cancel')
@@ -292,6 +325,65 @@ async function run(browser, locale) {
       // A range without usage says what to do next instead of an empty chart.
       await page.goto(`${base}/centers/${centerB.id}?from=2024-02-01&to=2024-02-10`)
       await $(page, 'util-empty').waitFor()
+    })
+
+    await step('the provider edits its center, reprices one of its goods and withdraws another', async () => {
+      const page = await signIn('op-ai', '/provider/centers')
+      const card = $(page, `prov-center-${B}`)
+      await card.locator('[data-test="center-edit"]').click()
+      const software = input(page, 'center-edit-software')
+      await software.waitFor()
+      await software.fill(`${await software.inputValue()}\nvLLM 0.4.2`)
+      await $(page, 'center-edit-save').click()
+      await expectText(card.locator('[data-test="center-change-done"]'), '成都智算中心', W.saved)
+      const found = await (await fetch(`${base}/api/v1/catalogue?q=vllm`)).json()
+      if (found.centers.map((c) => c.name).join() !== '成都智算中心') throw new Error(`the catalogue does not find the new software: ${JSON.stringify(found.centers.map((c) => c.name))}`)
+
+      // Goods: the provider's own, on their tab; reprice the service, withdraw the model.
+      const mine = goods.filter((g) => g.provider_id === centerB.provider_id)
+      const service = mine.find((g) => g.kind === 'service')
+      const model = mine.find((g) => g.kind === 'model')
+      if (!service || !model) throw new Error(`the demo's 成都智算中心 goods changed: ${JSON.stringify(mine.map((g) => g.name))}`)
+      const newPrice = fen(service.price) - 5_000_00n
+      await page.locator('.el-tabs__item', { hasText: W.goodsTab }).click()
+      await expectText($(page, 'prov-goods'), service.name, model.name)
+      await $(page, `goods-reprice-${service.id}`).click()
+      await fill(page, 'goods-edit-price', decimal(newPrice))
+      await $(page, 'goods-edit-save').click()
+      await expectText($(page, `goods-price-${service.id}`), yuan(newPrice))
+      await $(page, `goods-withdraw-${model.id}`).click()
+      await expectText(page.locator('.el-message-box'), model.name)
+      await answerPrompt(page, 'superseded', W.withdrawYes)
+      await expectText($(page, `goods-status-${model.id}`), W.withdrawn)
+      await shot(page, 'provider-goods', locale)
+      // Logged out, the catalogue shows the new price and no longer the withdrawn goods.
+      const cat = await open('/catalogue')
+      await expectText($(cat, 'cat-goods'), service.name, `${yuan(newPrice)} / ${service.unit}`)
+      await expectNoText($(cat, 'cat-goods'), model.name)
+    })
+
+    await step('the provider retires its center: out of the catalogue, and jobs no longer go there', async () => {
+      const page = await signIn('op-ai', '/provider/centers')
+      const card = $(page, `prov-center-${B}`)
+      await card.locator('[data-test="center-retire"]').click()
+      await expectText(page.locator('.el-message-box'), '成都智算中心')
+      await answerPrompt(page, 'moved to the new campus', W.retireYes)
+      await expectText(card.locator('[data-test="prov-center-retired"]'), W.retired)
+      if (await card.locator('[data-test="center-retire"]').count()) throw new Error('a retired center still offers Retire')
+      const cat = await open('/catalogue')
+      await expectText($(cat, 'cat-centers'), '国家超算成都中心')
+      await expectNoText($(cat, 'cat-centers'), '成都智算中心')
+      // An NPU job now: no center offers NPUs, and the retired one is not even considered.
+      const jobs = await signIn('demo-applicant', '/jobs')
+      await $(jobs, 'job-form').waitFor()
+      await choose(jobs, 'job-resource', 'npu')
+      await fill(jobs, 'job-units', '8')
+      await fill(jobs, 'job-name', 'after-retirement')
+      await $(jobs, 'job-submit').click()
+      await expectText($(jobs, 'placement-summary'), W.unplaced)
+      const rows = $(jobs, 'placement').locator('[data-test="placement-table"] .el-table__body tr')
+      await expectText(rows.filter({ hasText: '国家超算成都中心' }).first(), W.noSuchResource)
+      if (await rows.filter({ hasText: '成都智算中心' }).count()) throw new Error('the retired center is still among the verdicts')
     })
   } catch (e) {
     throw await describeFailure(e, locale, `FAILED-network-${locale}.png`)

@@ -2,7 +2,8 @@
 // `suanli serve` and src/api/routes_network.cc, routes_jobs.cc, routes_metering.cc): centers,
 // their price lists, goods and the catalogue, utilisation, jobs, Slurm accounts, metered bills
 // and their settlement, and a claim's reconciliation with metering. Ids are integers.
-import { get, post, upload, type UploadProgress } from './client'
+import { get, patch, post, upload, type UploadProgress } from './client'
+import { fetchAll, PAGE_MAX, type Cursor } from './paging'
 import type { Instant, Money, Page } from './types'
 import type { Id, SettlementResult } from './workflow'
 
@@ -32,13 +33,21 @@ export interface CenterSpec {
   partitions: Partition[]
   software: Software[]
 }
+/** One entry of a center's price list in force on the server's day (per partition and unit). */
+export interface PriceInForce { partition: string; unit: PriceUnit | string; price: Money; effective_from: string; billing_weights: string }
 export interface Center extends CenterSpec {
   id: Id
   provider_id: Id
   cards: number
   cores: number
   created_at: Instant
+  /** Retired by its provider: no new jobs, out of the catalogue; its jobs go on, its usage is still metered. */
+  retired_at: Instant | null
+  /** The prices in force on the server's day (GET /centers, /centers/{id}, /catalogue). */
+  prices_in_force: PriceInForce[]
 }
+/** PATCH /centers/{id}: how a center is described; not its Slurm cluster or partitions. Fields left out stay. */
+export interface CenterEdit { name?: string; kind?: string; region?: string; latency_class?: string; software?: Software[] }
 
 export type PriceUnit = 'card_hour' | 'core_hour' | 'node_hour' | 'billing_hour' | 'gb_month'
 export const PRICE_UNITS: readonly PriceUnit[] = ['card_hour', 'core_hour', 'node_hour', 'billing_hour', 'gb_month']
@@ -68,7 +77,12 @@ export interface Goods {
   unit: string
   price: Money
   created_at: Instant
+  /** Withdrawn by its provider: out of the catalogue and the default list, still readable by id. */
+  withdrawn_at: Instant | null
 }
+/** PATCH /goods/{id}: any of them. */
+export interface GoodsEdit { price?: Money; unit?: string; description?: string }
+export interface GoodsFilter { provider_id?: Id; kind?: string; include_withdrawn?: boolean }
 export interface NewGoods { provider_id: Id; center_id?: Id; kind: string; name: string; description?: string; unit: string; price: Money }
 
 export interface Catalogue { centers: Center[]; goods: Goods[] }
@@ -121,6 +135,24 @@ export interface CenterVerdict {
   score_fen: number
 }
 export interface Attempt { center_id: Id; code: string; reason: string }
+/** A job's request as the server stored it: every field of POST /jobs, those not sent with the platform's defaults. */
+export interface JobEcho {
+  name: string
+  resource_type: string
+  units: number
+  framework: string
+  framework_version_min: string
+  time_limit_s: number
+  data_region: string
+  max_price: Money | null
+  domestic_only: boolean
+  deadline: Instant | null
+  voucher_id: Id | null
+  user: string
+  working_dir: string
+  /** One job (GET /jobs/{id}, the POST and cancel answers) only; GET /jobs leaves it out. */
+  script?: string
+}
 export interface Job {
   id: Id
   org_id: Id
@@ -133,6 +165,10 @@ export interface Job {
   placement: CenterVerdict[]
   attempts: Attempt[]
   created_at: Instant
+  /** null for a job recorded before the server stored requests. */
+  request: JobEcho | null
+  /** The most the organisation pays for it: its price at the chosen center × units × the time limit in whole minutes, rounded up to the fen. null when unplaced. */
+  max_cost: Money | null
 }
 
 export interface SlurmAccount { id: Id; center_id: Id; account: string; org_id: Id; contract_id: Id | null; discount_class: string | null }
@@ -169,6 +205,11 @@ export const searchCatalogue = (q?: string, kind?: string) => get<Catalogue>('/c
 export const listCenters = () => get<Page<Center>>('/centers')
 export const getCenter = (id: Id) => get<Center>(`/centers/${id}`)
 export const listPrices = (id: Id) => get<Page<Price>>(`/centers/${id}/prices`)
+/** One page of goods (public); withdrawn ones only with include_withdrawn. */
+export const listGoods = (f: GoodsFilter = {}, after?: Cursor, limit = PAGE_MAX) =>
+  get<Page<Goods>>('/goods', { provider_id: f.provider_id, kind: f.kind, include_withdrawn: f.include_withdrawn ? 'true' : undefined, after, limit })
+export const listAllGoods = (f: GoodsFilter = {}) => fetchAll((after) => listGoods(f, after))
+export const getGoods = (id: Id) => get<Goods>(`/goods/${id}`)
 export const getUtilisation = (id: Id, from: string, to: string) => get<Utilisation>(`/centers/${id}/utilisation`, { from, to })
 
 // Jobs
@@ -190,6 +231,12 @@ export const getClock = () => get<Clock>('/clock')
 export const registerCenter = (providerId: Id, spec: unknown) => post<Center>(`/providers/${providerId}/centers`, spec)
 export const addPrice = (centerId: Id, p: NewPrice) => post<Price>(`/centers/${centerId}/prices`, p)
 export const addGoods = (g: NewGoods) => post<Goods>('/goods', g)
+export const editCenter = (centerId: Id, edit: CenterEdit) => patch<Center>(`/centers/${centerId}`, edit)
+/** Soft: no new placements there, out of the catalogue; 409 when already retired. */
+export const retireCenter = (centerId: Id, reason?: string) => post<Center>(`/centers/${centerId}/retire`, reason ? { reason } : {})
+export const editGoods = (goodsId: Id, edit: GoodsEdit) => patch<Goods>(`/goods/${goodsId}`, edit)
+/** Soft: out of the catalogue, still readable by id; 409 when already withdrawn. */
+export const withdrawGoods = (goodsId: Id, reason?: string) => post<Goods>(`/goods/${goodsId}/withdraw`, reason ? { reason } : {})
 export const listAccounts = (centerId: Id) => get<Page<SlurmAccount>>(`/centers/${centerId}/accounts`)
 export const mapAccount = (centerId: Id, a: NewSlurmAccount) => post<SlurmAccount>(`/centers/${centerId}/accounts`, a)
 /** A `sacct --parsable2` file as the raw body: every line rated and stored, or refused with its line and reason. */

@@ -1,7 +1,8 @@
 // The register-a-center form's model and the spec it sends (docs/network.md, parsed strictly by
-// network::ParseCenterSpec on the server, which names the faulty field's path). The form keeps
-// what people type; the JSON mode sends the textarea as is after a local JSON.parse check.
-import type { CenterSpec, Partition } from '@/api/network'
+// network::ParseCenterSpec on the server, which names the faulty field's path), and the
+// edit-a-center form's (ParseCenterEdit: the descriptive fields only). The forms keep what
+// people type; the JSON mode sends the textarea as is after a local JSON.parse check.
+import type { Center, CenterEdit, CenterSpec, Partition, Software } from '@/api/network'
 
 export interface PartitionForm {
   name: string
@@ -47,7 +48,13 @@ export function specFromForm(f: CenterForm): CenterSpec {
     }
     return out
   })
-  const software = f.software
+  const software = parseSoftwareLines(f.software)
+  return { name: f.name.trim(), kind: f.kind, region: f.region.trim(), latency_class: f.latency_class, slurm_cluster: f.slurm_cluster.trim(), partitions, software }
+}
+
+/** "PyTorch 2.1.0" per line → [{name, version}]: the version is the last word (a name may have spaces). */
+export function parseSoftwareLines(text: string): Software[] {
+  return text
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
@@ -55,8 +62,25 @@ export function specFromForm(f: CenterForm): CenterSpec {
       const i = l.lastIndexOf(' ')
       return i > 0 ? { name: l.slice(0, i).trim(), version: l.slice(i + 1).trim() } : { name: l, version: '' }
     })
-  return { name: f.name.trim(), kind: f.kind, region: f.region.trim(), latency_class: f.latency_class, slurm_cluster: f.slurm_cluster.trim(), partitions, software }
 }
+export const softwareLines = (software: Software[]) => software.map((s) => `${s.name} ${s.version}`).join('\n')
+
+/** What an edit of a registered center may change (PATCH /centers/{id}), as typed. */
+export interface CenterEditForm {
+  name: string
+  kind: string
+  region: string
+  latency_class: string
+  /** One "name version" per line. */
+  software: string
+}
+export const centerEditForm = (c: Center): CenterEditForm => ({
+  name: c.name, kind: c.kind, region: c.region, latency_class: c.latency_class, software: softwareLines(c.software),
+})
+/** The PATCH body: every editable field (the server records only those that changed). */
+export const centerEdit = (f: CenterEditForm): CenterEdit => ({
+  name: f.name.trim(), kind: f.kind, region: f.region.trim(), latency_class: f.latency_class, software: parseSoftwareLines(f.software),
+})
 
 /** The JSON textarea's text as an object, or the parser's message. */
 export function parseSpecText(text: string): { ok: true; spec: unknown } | { ok: false; message: string } {

@@ -127,8 +127,13 @@ export function jobRequest(f: JobForm): JobRequest {
   return r
 }
 
-/** The most the job can cost at a price per unit-hour (fen): units × hours of the time limit, rounded up to the fen. */
+/**
+ * The most the job can cost at a price per unit-hour (fen), as the server computes the job's
+ * max_cost (src/workflow/job_routing.h MaxCostFen): units × the time limit Slurm enforces (the
+ * seconds rounded up to whole minutes) ÷ 60 minutes, rounded up to the fen.
+ */
 export function maxCostFen(pricePerUnitHourFen: bigint, units: number, timeLimitS: number): bigint {
-  const num = pricePerUnitHourFen * BigInt(units) * BigInt(timeLimitS)
-  return (num + 3599n) / 3600n
+  const minutes = BigInt(Math.ceil(timeLimitS / 60))
+  const num = pricePerUnitHourFen * BigInt(units) * minutes
+  return (num + 59n) / 60n
 }

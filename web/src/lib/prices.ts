@@ -18,11 +18,3 @@ export function priceStates(prices: Price[], today: string): Map<number, PriceSt
   for (const p of prices) out.set(p.id, p.effective_from > today ? 'future' : live.has(p.id) ? 'in_force' : 'superseded')
   return out
 }
-
-/** The entries in force on `today`, sorted by partition then unit. */
-export function currentPrices(prices: Price[], today: string): Price[] {
-  const states = priceStates(prices, today)
-  return prices
-    .filter((p) => states.get(p.id) === 'in_force')
-    .sort((a, b) => (a.partition + a.unit).localeCompare(b.partition + b.unit))
-}

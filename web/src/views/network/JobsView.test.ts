@@ -13,10 +13,20 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
+const request = {
+  name: 'llm-finetune', resource_type: 'npu', units: 8, framework: 'MindSpore', framework_version_min: '2.2', time_limit_s: 5401,
+  data_region: '成都', max_price: '15.00', domestic_only: true, deadline: '2024-03-20T18:00:00+08:00', voucher_id: 4, user: '',
+  working_dir: '/scratch/llm',
+}
 const job = (id: number, state: string, center_id: number | null = 2) => ({
   id, org_id: 1, resource_type: 'npu', units: 8, state, center_id, slurm_job_id: center_id ? `10${id}` : null,
-  placement: [{ center_id: 2, verdict: 'feasible', customer_price_fen_per_unit_hour: 1200, score_fen: 10095 }], attempts: [],
-  created_at: '2024-03-15T09:00:00+08:00',
+  placement: [
+    { center_id: 2, verdict: 'feasible', customer_price_fen_per_unit_hour: 1200, score_fen: 10095 },
+    { center_id: 3, verdict: 'feasible', customer_price_fen_per_unit_hour: 1300, score_fen: 11095 },
+  ],
+  attempts: [], created_at: '2024-03-15T09:00:00+08:00',
+  // The server's: ¥12.00 × 8 cards × 91 minutes (5,401 s rounded up) ÷ 60 = ¥145.60.
+  request, max_cost: center_id ? '145.60' : null,
 })
 
 /** GET /jobs lists `jobs`; POST /jobs/{id}/cancel answers from `cancel` (status and body). */
@@ -30,7 +40,9 @@ function serve(jobs: object[], cancel: { status: number; body: unknown }) {
       return json(cancel.status, cancel.body)
     }
     if (url.startsWith('/api/v1/jobs')) return json(200, { items: jobs, next_cursor: null })
-    if (url.startsWith('/api/v1/centers')) return json(200, { items: [{ id: 2, name: '成都智算中心', partitions: [], software: [] }], next_cursor: null })
+    if (url.startsWith('/api/v1/centers')) {
+      return json(200, { items: [{ id: 2, name: '成都智算中心', partitions: [], software: [] }, { id: 3, name: '国家超算成都中心', partitions: [], software: [] }], next_cursor: null })
+    }
     return json(200, { items: [], next_cursor: null })
   }) as typeof fetch
   return cancels
@@ -116,4 +128,42 @@ describe('JobsView: cancelling a job', () => {
       expect(w.find('[data-test=jobs-cancel-done]').exists()).toBe(false)
     })
   }
+})
+
+describe('JobsView: what each job asked for comes from the list', () => {
+  it('shows name, framework, time limit and the most it can cost from GET /jobs alone', async () => {
+    serve([job(5, 'running'), { ...job(4, 'unplaced', null), request: { ...request, name: '', framework: '', framework_version_min: '' } }], { status: 500, body: {} })
+    const w = await mountAs('en')
+    const placed = row(w, 5)
+    expect(placed.find('[data-col=name]').text()).toBe('llm-finetune')
+    expect(placed.find('[data-col=framework]').text()).toBe('MindSpore ≥ 2.2')
+    expect(placed.find('[data-col=time-limit]').text()).toBe('91 min')
+    expect(placed.find('[data-col=max-cost]').text()).toBe('¥145.60')
+    const unplaced = row(w, 4)
+    expect(unplaced.find('[data-col=name]').text()).toBe('—')
+    expect(unplaced.find('[data-col=framework]').text()).toBe('—')
+    expect(unplaced.find('[data-col=max-cost]').text()).toBe('—')
+  })
+
+  it("the expanded row shows the rest of the request and each center's most-it-can-cost by the server's rule", async () => {
+    serve([job(5, 'running')], { status: 500, body: {} })
+    const w = await mountAs('zh-CN')
+    await row(w, 5).find('.el-table__expand-icon').trigger('click')
+    await flushPromises()
+    const details = w.get('[data-test=job-request]').text()
+    for (const piece of ['成都', '¥15.00', '2024-03-20 18:00', '是', '#4', '/scratch/llm', '同 Slurm 账户']) expect(details).toContain(piece)
+    const costs = w.findAll('[data-test=placement-table] [data-col=max-cost]').map((c) => c.text())
+    // The chosen center: the server's figure; the other: ¥13.00 × 8 × 91 min ÷ 60 = ¥157.733… → ¥157.74 (up).
+    expect(costs).toEqual(['¥145.60', '¥157.74'])
+  })
+
+  it('a job recorded before requests were kept says so instead of guessing', async () => {
+    serve([{ ...job(3, 'completed'), request: null, max_cost: null }], { status: 500, body: {} })
+    const w = await mountAs('en')
+    expect(row(w, 3).find('[data-col=time-limit]').text()).toBe('—')
+    await row(w, 3).find('.el-table__expand-icon').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-test=job-request-none]').text()).toContain('before the platform kept requests')
+    expect(w.findAll('[data-test=placement-table] [data-col=max-cost]').map((c) => c.text())).toEqual(['—', '—'])
+  })
 })
