@@ -71,20 +71,24 @@ Result<routing::JobRequest> NeedsOf(const NewJob& job) {
 // is still listed with the router's reason ("no_such_resource") rather than left out. `held`:
 // the units of the job's resource type the center holds for routed jobs not yet final.
 Result<routing::CenterOffer> OfferOf(const Center& c, const std::vector<Price>& prices,
-                                     const NewJob& job, std::uint32_t held, Date today,
-                                     std::size_t index, std::string* partition) {
+                                     Rate discount_share, const NewJob& job, std::uint32_t held,
+                                     Date today, std::size_t index, std::string* partition) {
   routing::CenterOffer offer;
   offer.center = routing::CenterId(index + 1);
   offer.provider = ProviderId(static_cast<std::uint64_t>(c.provider_id));
   SUANLI_ASSIGN(offer.region, routing::ShortName::Make(c.spec.region, "region"));
   SUANLI_ASSIGN(offer.latency_class, routing::ParseLatencyClass(c.spec.latency_class));
   for (const PartitionOffer& po : OffersOf(c.spec)) {
-    const std::int64_t price = PriceAt(prices, po.partition->name, po.unit, today);
+    const std::int64_t list_price = PriceAt(prices, po.partition->name, po.unit, today);
     auto type = routing::ShortName::Make(po.type);
-    if (price <= 0 || !type.ok() || offer.FindResource(*type) != nullptr) continue;
+    if (list_price <= 0 || !type.ok() || offer.FindResource(*type) != nullptr) continue;
+    // The organisation's price here: its discount class at this center (the class of its
+    // account on it) applied as metering will rate its usage, rounded down to the fen as the
+    // router rounds a discount.
+    SUANLI_ASSIGN(const Money price, MulRate(Money::FromFen(list_price), discount_share, kDownToFen));
     routing::ResourceOffer r;
     r.type = *type;
-    r.price_fen_per_unit_hour = std::min(price, routing::kPriceFenPerUnitHourMax);
+    r.price_fen_per_unit_hour = std::min(price.fen(), routing::kPriceFenPerUnitHourMax);
     r.total_units = std::min<std::uint32_t>(po.total_units, routing::kUnitsMax);
     const std::uint32_t taken = po.type == job.resource_type ? held : 0;
     r.free_units = r.total_units > taken ? r.total_units - taken : 0;
@@ -167,11 +171,16 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
     auto account = std::find_if(mapped.begin(), mapped.end(),
                                 [&](const SlurmAccount& a) { return a.org_id == org_id; });
     if (account == mapped.end()) continue;
+    // A class no loaded program defines: metering refuses that account's usage, so no job of
+    // it is placed there.
+    auto discount_share = DiscountShareOf(s, account->discount_class);
+    if (!discount_share.ok()) continue;
     SUANLI_ASSIGN(const auto prices, p.ListPrices(c.id));
     std::string partition;
     const std::uint32_t held = s.units_held[{c.id, job.resource_type}];
     SUANLI_ASSIGN(const routing::CenterOffer offer,
-                  OfferOf(c, prices, job, held, now.CstDate(), set.offers.size(), &partition));
+                  OfferOf(c, prices, *discount_share, job, held, now.CstDate(), set.offers.size(),
+                          &partition));
     set.offers.push_back(offer);
     set.center_ids.push_back(c.id);
     set.accounts.push_back(account->account);

@@ -49,6 +49,17 @@ bool HasDiscountClass(const Platform::State& s, char discount_class) {
   return false;
 }
 
+}  // namespace
+
+Result<Rate> DiscountShareOf(const Platform::State& s, std::optional<char> discount_class) {
+  metering::PriceListSpec spec;
+  AddDiscountClasses(s, &spec);
+  SUANLI_ASSIGN(const metering::PriceList classes_only, metering::PriceList::Build(std::move(spec)));
+  return classes_only.ShareFor(discount_class);
+}
+
+namespace {
+
 // The price list of every center, from center_prices. Caller holds s.mu.
 Result<metering::PriceList> PriceListFrom(Platform::State& s) {
   metering::PriceListSpec spec;

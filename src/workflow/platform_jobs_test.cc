@@ -105,9 +105,11 @@ class PlatformJobsTest : public ::testing::Test {
   }
 
   // Registers a mixed center on `cluster` (GPU at gpu_fen a card-hour, CPU ¥0.05/core-hour), maps
-  // the applicant's organisation to an account there and returns the center's id. The
+  // the applicant's organisation to an account there (of `discount_class`) and returns the
+  // center's id. The
   // demo's own centers have no connector here, so only such centers take jobs.
-  std::int64_t AddMixedCenter(std::string_view cluster, std::int64_t gpu_fen = 10'00) {
+  std::int64_t AddMixedCenter(std::string_view cluster, std::int64_t gpu_fen = 10'00,
+                              std::optional<char> discount_class = std::nullopt) {
     const Principal sys = Principal::System();
     auto centers = platform_->ListCenters();
     EXPECT_TRUE(centers.ok() && !centers->empty());
@@ -122,7 +124,7 @@ class PlatformJobsTest : public ::testing::Test {
         platform_->SetPrice(sys, NewPrice{center->id, "cpu", "core_hour", 5, from, ""}).ok());
     EXPECT_TRUE(platform_
                     ->MapSlurmAccount(sys, SlurmAccount{0, center->id, "firm", *applicant_.org_id,
-                                                        std::nullopt, std::nullopt})
+                                                        std::nullopt, discount_class})
                     .ok());
     return center->id;
   }
@@ -375,6 +377,31 @@ TEST_F(PlatformJobsTest, AJobEchoesItsRequestAndTheMostItCanCost) {
   EXPECT_TRUE(one->script_read);
   EXPECT_EQ(one->request->script, asked.script);
   EXPECT_EQ(one->request->name, "finetune-7b");
+}
+
+// A job is placed by what the organisation pays at each center: its discount class there (seed
+// 002: class A pays 30 % of the base price, programs/nanjing-experience.toml) counts as metering
+// will rate its usage. At list prices ¥8.00 beats ¥10.00; for a class-A customer of the dearer
+// center, ¥3.00 beats ¥8.00.
+TEST_F(PlatformJobsTest, AJobGoesWhereTheOrganisationsDiscountClassMakesItCheapest) {
+  const std::int64_t cheap = AddMixedCenter("cheap", 8'00);
+  const std::int64_t dear = AddMixedCenter("dear", 10'00, 'A');
+  auto c1 = Simulate("cheap");
+  auto c2 = Simulate("dear");
+  platform_->AttachConnector(c1.get());
+  platform_->AttachConnector(c2.get());
+  auto placed = platform_->SubmitJob(applicant_, Job("gpu", 1));
+  ASSERT_TRUE(placed.ok()) << placed.error().ToString();
+  EXPECT_EQ(placed->center_id, dear) << placed->placement_json;
+  EXPECT_NE(placed->center_id, cheap);
+  EXPECT_EQ(placed->max_cost_fen, 3'00);  // 10.00 × 30 % × 1 card × 1 h
+
+  // A maximum of ¥5.00 a card-hour: only the class-A price is within it.
+  NewJob capped = Job("gpu", 1);
+  capped.max_price_fen = 5'00;
+  auto within = platform_->SubmitJob(applicant_, capped);
+  ASSERT_TRUE(within.ok()) << within.error().ToString();
+  EXPECT_EQ(within->center_id, dear);
 }
 
 // A retired center is offered no new job; a job already running there goes on (its state is

@@ -384,6 +384,10 @@ Status RequireOrgEvidence(storage::Db& db, std::int64_t org_id, std::int64_t doc
 bool RedeemedByOrg(const policy::Program& program);
 // The same of one voucher: by its terms (fixed at issue), else by its program as loaded.
 bool RedeemedByOrg(const VoucherEntry& voucher);
+// The share of a base price a customer of `discount_class` pays (metering.cc): max(its class's
+// share, the floor) as the loaded program defining classes A–E says (seed 002); 100 % without
+// a class; kNotFound for a class no loaded program defines. What metering rates usage at.
+Result<Rate> DiscountShareOf(const Platform::State& s, std::optional<char> discount_class);
 // The tier an application's recorded quote (quote_json) names, or "" (vouchers.cc).
 std::string TierOfQuote(std::string_view quote_json);
 // Refuses the submitted redemptions of `org_id` in `program` after a fraud finding
