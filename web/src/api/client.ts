@@ -90,6 +90,8 @@ export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
   request<T>('GET', path, { query, signal })
 export const post = <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
   request<T>('POST', path, { ...opts, body })
+export const patch = <T>(path: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+  request<T>('PATCH', path, { ...opts, body })
 export const del = <T>(path: string, opts: RequestOptions = {}) => request<T>('DELETE', path, opts)
 
 export type UploadProgress = (loaded: number, total: number) => void
