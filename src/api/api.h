@@ -26,8 +26,13 @@ struct ApiOptions {
 struct Access {
   bool is_public = false;
   std::vector<workflow::Role> roles;  // empty and not public: any signed-in user
+  // Open to a session whose account must change its password first (someone else set it): the
+  // session's own routes. Every other route refuses such a session: 403 on
+  // must_change_password.
+  bool before_password_change = false;
   static Access Public() { return Access{true, {}}; }
   static Access AnyUser() { return Access{false, {}}; }
+  static Access AnyUserBeforePasswordChange() { return Access{false, {}, true}; }
   static Access Roles(std::initializer_list<workflow::Role> r) { return Access{false, r}; }
   bool Allows(workflow::Role role) const;
 };

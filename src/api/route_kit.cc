@@ -126,6 +126,11 @@ std::optional<http::Response> RouteKit::Admit(const RouteEntry& route, Call& cal
       }
     }
     const workflow::User& u = session->user;
+    if (u.must_change_password && !route.access.before_password_change) {
+      return ProblemFrom(MakeError(ErrorCode::kForbidden, "must_change_password",
+                                   "this password was set by an administrator: change it first "
+                                   "(POST /api/v1/session/password)"));
+    }
     call.who.user_id = u.id;
     call.who.username = u.username;
     call.who.role = u.role;
@@ -233,6 +238,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddAwardRoutes(kit);
   AddRedemptionRoutes(kit);
   AddClaimRoutes(kit);
+  AddAccountRoutes(kit);
   AddAdminRoutes(kit);
   AddNetworkRoutes(kit);
   AddMeteringRoutes(kit);

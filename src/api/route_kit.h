@@ -71,6 +71,7 @@ void AddVoucherRoutes(RouteKit& kit);
 void AddAwardRoutes(RouteKit& kit);    // routes_awards.cc
 void AddRedemptionRoutes(RouteKit& kit);  // routes_redemptions.cc
 void AddClaimRoutes(RouteKit& kit);
+void AddAccountRoutes(RouteKit& kit);  // routes_accounts.cc
 void AddAdminRoutes(RouteKit& kit);
 void AddNetworkRoutes(RouteKit& kit);   // routes_network.cc
 void AddMeteringRoutes(RouteKit& kit);  // routes_metering.cc

@@ -1,5 +1,5 @@
-// Accounts and API keys, providers, notices, the audit log, and the operations endpoints
-// (expiry sweep; the test-only clock).
+// Providers, notices, the audit log, and the operations endpoints (expiry sweep; the test-only
+// clock). Accounts and API keys are in routes_accounts.cc.
 #include <algorithm>
 
 #include "api/route_kit.h"
@@ -12,90 +12,6 @@ using workflow::Role;
 
 void AddAdminRoutes(RouteKit& kit) {
   using http::Method;
-  kit.Add(Method::kPost, "/api/v1/users", Access::Roles({Role::kAdmin, Role::kApplicant}),
-          "create an account (admins), or invite a member (an organisation's admin)", "users",
-          [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
-            workflow::NewUser u;
-            SUANLI_ASSIGN(u.username, b.String("username"));
-            SUANLI_ASSIGN(u.display_name, b.String("display_name"));
-            SUANLI_ASSIGN(u.password, b.String("password"));
-            SUANLI_ASSIGN(const std::string role, b.String("role"));
-            const auto parsed = workflow::ParseRole(role);
-            if (!parsed) {
-              return MakeError(ErrorCode::kOutOfRange, "role",
-                               "admin, officer, expert, provider, applicant or auditor");
-            }
-            u.role = *parsed;
-            SUANLI_ASSIGN(u.org_id, b.OptInt("org_id"));
-            SUANLI_ASSIGN(u.provider_id, b.OptInt("provider_id"));
-            SUANLI_TRY(b.Finish());
-            SUANLI_ASSIGN(const auto user, c.platform.CreateUser(c.who, u));
-            return Json(View(user), 201);
-          });
-  kit.Add(Method::kGet, "/api/v1/users",
-          Access::Roles({Role::kAdmin, Role::kOfficer, Role::kAuditor, Role::kApplicant}),
-          "list accounts (?role=), with disabled and created_at; an organisation's admin lists "
-          "its own members (other applicants 403)",
-          "users", [](Call& c) -> Result<http::Response> {
-            std::optional<workflow::Role> role;
-            if (auto r = c.req.QueryParam("role")) {
-              role = workflow::ParseRole(*r);
-              if (!role) {
-                return MakeError(ErrorCode::kOutOfRange, "role",
-                                 "admin, officer, expert, provider, applicant or auditor");
-              }
-            }
-            SUANLI_ASSIGN(const auto users, c.platform.ListUsers(c.who, role));
-            json::array items;
-            for (const auto& u : users) items.push_back(ListedView(u));
-            return Json(json::object{{"items", std::move(items)}});
-          });
-  kit.Add(Method::kGet, "/api/v1/users/{id}/api-keys", Access::Roles({Role::kAdmin, Role::kProvider}),
-          "list a user's API keys (revoked ones too; never a secret): an admin, or an operator "
-          "its own",
-          "users", [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            SUANLI_ASSIGN(const auto keys, c.platform.ListApiKeys(c.who, id));
-            return Json(ItemsView(keys));
-          });
-  kit.Add(Method::kPost, "/api/v1/users/{id}/api-keys", Access::Roles({Role::kAdmin, Role::kProvider}),
-          "issue an API key for a provider's system (shown once)", "users",
-          [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            SUANLI_ASSIGN(const auto key, c.platform.CreateApiKey(c.who, id));
-            return Json(json::object{{"key_id", key.key_id}, {"api_key", key.key}}, 201);
-          });
-  kit.Add(Method::kDelete, "/api/v1/users/{id}/api-keys/{key_id}",
-          Access::Roles({Role::kAdmin, Role::kProvider}),
-          "revoke an API key (refused from the next request on)", "users",
-          [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            SUANLI_TRY(c.platform.RevokeApiKey(c.who, id, c.req.PathParam("key_id")));
-            return Json(json::object{{"revoked", true}});
-          });
-  for (const bool disable : {true, false}) {
-    kit.Add(Method::kPost, disable ? "/api/v1/users/{id}/disable" : "/api/v1/users/{id}/enable",
-            Access::Roles({Role::kAdmin}),
-            disable ? "disable an account: its sessions end and its API keys are refused at once"
-                    : "enable a disabled account again",
-            "users", [disable](Call& c) -> Result<http::Response> {
-              SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-              SUANLI_TRY(c.platform.SetUserDisabled(c.who, id, disable));
-              return Json(json::object{{"id", id}, {"disabled", disable}});
-            });
-  }
-  kit.Add(Method::kPost, "/api/v1/users/{id}/password", Access::Roles({Role::kAdmin}),
-          "set another account's password (it forgot its own): its sessions end and it is "
-          "told to change it",
-          "users", [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
-            SUANLI_ASSIGN(const std::string password, b.String("new_password"));
-            SUANLI_TRY(b.Finish());
-            SUANLI_TRY(c.platform.ResetPassword(c.who, id, password));
-            return Json(json::object{{"id", id}, {"password_reset", true}});
-          });
   kit.Add(Method::kPost, "/api/v1/providers", Access::Roles({Role::kAdmin}),
           "onboard a compute provider", "providers", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));

@@ -12,9 +12,13 @@ static std::string SessionCookie(const std::string& token, std::int64_t max_age_
          std::to_string(max_age_s) + (secure ? "; Secure" : "");
 }
 
+// `must_change_password`: until the user changes its password (someone else set it), only
+// these session routes answer it; the console opens the change-password dialog at once.
 static json::object SessionView(const workflow::Session& s) {
-  return {{"user", View(s.user)}, {"csrf_token", s.csrf_token},
-          {"expires_at", TimeString(s.expires_at)}};
+  return {{"user", View(s.user)},
+          {"csrf_token", s.csrf_token},
+          {"expires_at", TimeString(s.expires_at)},
+          {"must_change_password", s.user.must_change_password}};
 }
 
 void AddSessionRoutes(RouteKit& kit) {
@@ -34,14 +38,16 @@ void AddSessionRoutes(RouteKit& kit) {
             r.headers.emplace_back("Set-Cookie", SessionCookie(s.token, ttl, secure));
             return r;
           });
-  kit.Add(Method::kGet, "/api/v1/session", Access::AnyUser(), "read the current session",
+  kit.Add(Method::kGet, "/api/v1/session", Access::AnyUserBeforePasswordChange(),
+          "read the current session (must_change_password: only the session routes answer until "
+          "the password is changed)",
           "session", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const workflow::Session s, c.platform.ResumeSession(c.session_token));
             return Json(SessionView(s));
           });
-  kit.Add(Method::kPost, "/api/v1/session/password", Access::AnyUser(),
+  kit.Add(Method::kPost, "/api/v1/session/password", Access::AnyUserBeforePasswordChange(),
           "change the signed-in user's own password (the current one first); its other "
-          "sessions end",
+          "sessions end and a must_change_password is cleared",
           "session", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(JsonBody body, JsonBody::Parse(c.req.body));
             SUANLI_ASSIGN(const std::string current, body.String("current_password"));
@@ -51,7 +57,8 @@ void AddSessionRoutes(RouteKit& kit) {
                                                  c.req.remote_ip));
             return Json(json::object{{"password_changed", true}});
           });
-  kit.Add(Method::kDelete, "/api/v1/session", Access::AnyUser(), "sign out", "session",
+  kit.Add(Method::kDelete, "/api/v1/session", Access::AnyUserBeforePasswordChange(), "sign out",
+          "session",
           [secure](Call& c) -> Result<http::Response> {
             SUANLI_TRY(c.platform.Logout(c.session_token));
             http::Response r = Json(json::object{{"signed_out", true}});

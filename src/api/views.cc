@@ -33,12 +33,19 @@ json::object View(const User& u) {
 json::object ListedView(const User& u) {
   json::object j = View(u);
   j["disabled"] = u.disabled;
+  j["disabled_by_platform"] = u.disabled_by_platform;
+  j["must_change_password"] = u.must_change_password;
   if (u.created_at) j["created_at"] = TimeString(*u.created_at);
   return j;
 }
 
 json::object View(const ApiKeyInfo& k) {
-  return {{"key_id", k.key_id}, {"created_at", TimeString(k.created_at)}, {"revoked", k.revoked}};
+  json::object j{{"key_id", k.key_id},
+                 {"created_at", TimeString(k.created_at)},
+                 {"revoked", k.revoked}};
+  j["name"] = k.name.empty() ? json::value(nullptr) : json::value(k.name);
+  j["last_used_at"] = k.last_used_at ? json::value(TimeString(*k.last_used_at)) : nullptr;
+  return j;
 }
 
 json::object View(const Org& o) {

@@ -12,7 +12,9 @@
 namespace suanli::api {
 
 boost::json::object View(const workflow::User& u);
-// A user as listed (GET /users): the session view plus `disabled` and `created_at`.
+// An account as listed (GET /users) and as created or changed (POST /users, PATCH
+// /users/{id}, …/org-admin): the session's user plus `disabled`, `disabled_by_platform`,
+// `must_change_password` and `created_at`.
 boost::json::object ListedView(const workflow::User& u);
 boost::json::object View(const workflow::ApiKeyInfo& k);
 boost::json::object View(const workflow::Org& o);
@@ -60,11 +62,12 @@ boost::json::object ItemsView(const std::vector<T>& items) {
   return boost::json::object{{"items", std::move(arr)}, {"next_cursor", nullptr}};
 }
 
-// {"items": [...], "next_cursor": id of the last item or null when fewer than `limit`}.
-template <typename T>
-boost::json::object ListView(const std::vector<T>& items, int limit) {
+// {"items": [view(item)...], "next_cursor": id of the last item or null when fewer than
+// `limit`}: a page of a list paged by ?after=&limit= (PageFrom).
+template <typename T, typename ViewFn>
+boost::json::object ListView(const std::vector<T>& items, int limit, ViewFn view) {
   boost::json::array arr;
-  for (const T& t : items) arr.push_back(View(t));
+  for (const T& t : items) arr.push_back(view(t));
   boost::json::object o;
   o["items"] = std::move(arr);
   if (!items.empty() && static_cast<int>(items.size()) >= limit) {
@@ -73,6 +76,10 @@ boost::json::object ListView(const std::vector<T>& items, int limit) {
     o["next_cursor"] = nullptr;
   }
   return o;
+}
+template <typename T>
+boost::json::object ListView(const std::vector<T>& items, int limit) {
+  return ListView(items, limit, [](const T& t) { return View(t); });
 }
 
 }  // namespace suanli::api

@@ -263,10 +263,18 @@ int Serve(ServeOptions o) {
   Periodic jobs(o.expiry_interval_s, [p] {
     if (Status s = p->RefreshJobs(); !s.ok()) spdlog::error("job refresh: {}", s.error().ToString());
   });
+  // API keys' last uses, recorded in memory on each request, written once a minute (each key at
+  // most once a minute; the rest when the platform closes).
+  Periodic key_use(60, [p] {
+    if (Status s = p->WriteApiKeyUse(); !s.ok()) {
+      spdlog::error("API keys' last use: {}", s.error().ToString());
+    }
+  });
   server.Wait();
   expiry.Stop();
   usage.Stop();
   jobs.Stop();
+  key_use.Stop();
   std::printf("Suanli stopped.\n");
   return 0;
 }

@@ -33,7 +33,7 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
       {"demo-applicant", "applicant", "成都示例科技有限公司 admin"},
       {"uni-applicant", "applicant", "成都示例大学 admin"},
   };
-  const auto users = p.ListUsers(Principal::System(), Role::kAdmin);
+  const auto users = p.ListUsers(Principal::System(), Page{0, 1}, UserFilter{Role::kAdmin, ""});
   if (users.ok() && !users->empty()) return logins;  // seeded before
 
   const Principal sys = Principal::System();

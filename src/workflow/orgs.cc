@@ -8,7 +8,7 @@
 namespace suanli::workflow {
 
 Result<std::int64_t> InsertUser(Platform::State& s, StepContext& ctx, const NewUser& u,
-                                bool org_admin);  // users.cc
+                                bool org_admin, bool must_change_password);  // users.cc
 
 namespace {
 
@@ -119,7 +119,8 @@ Result<Org> Platform::RegisterOrg(const NewOrg& org) {
     admin.display_name = org.admin_display_name.empty() ? org.name : org.admin_display_name;
     admin.role = Role::kApplicant;
     admin.org_id = id;
-    SUANLI_TRY(InsertUser(ctx.state, ctx, admin, /*org_admin=*/true));
+    SUANLI_TRY(InsertUser(ctx.state, ctx, admin, /*org_admin=*/true,
+                          /*must_change_password=*/false));
     SUANLI_ASSIGN(const Org created, LoadOrg(ctx.db, id));
     SUANLI_TRY(ctx.AuditChange("org.register", "org/" + std::to_string(id), ""));
     return created;

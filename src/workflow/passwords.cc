@@ -1,5 +1,5 @@
-// Password changes: a user's own (with the current password) and an admin's reset of another
-// account. Hashing and checking (argon2id, 50-70 ms each) run outside the step lock; the step
+// Password changes: a user's own (with the current password; it clears "must change the
+// password") and an admin's reset of another account (which sets it). Hashing and checking (argon2id, 50-70 ms each) run outside the step lock; the step
 // writes the new hash only if the stored one is still the one checked, so two changes at once
 // cannot both win.
 #include "security/password.h"
@@ -27,13 +27,17 @@ Result<std::string> StoredHash(Platform::State& s, std::int64_t user_id) {
   return q.Text(0);
 }
 
-// Writes `new_hash` over `old_hash` in the step's transaction; kStateConflict when another
-// change came first.
+// Writes `new_hash` over `old_hash` in the step's transaction, with whether its owner must
+// change it at the next sign-in (someone else set it); kStateConflict when another change came
+// first.
 Status ReplaceHash(StepContext& ctx, std::int64_t user_id, const std::string& old_hash,
-                   const std::string& new_hash) {
-  SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET password_hash = ?3 WHERE id = ?1 AND "
+                   const std::string& new_hash, bool must_change) {
+  SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET password_hash = ?3, "
+                                        "must_change_password = ?4 WHERE id = ?1 AND "
                                         "password_hash = ?2 AND disabled = 0"));
-  SUANLI_TRY(up.Bind(1, user_id).Bind(2, old_hash).Bind(3, new_hash).Run());
+  SUANLI_TRY(up.Bind(1, user_id).Bind(2, old_hash).Bind(3, new_hash)
+                 .Bind(4, std::int64_t{must_change ? 1 : 0})
+                 .Run());
   if (ctx.db.Changes() != 1) {
     return MakeError(ErrorCode::kStateConflict, "password",
                      "the password was changed meanwhile: sign in again and retry");
@@ -76,7 +80,7 @@ Status Platform::ChangePassword(const Principal& actor, std::string_view current
   }
   const std::string keep = security::TokenDigest(keep_session_token);
   SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
-    SUANLI_TRY(ReplaceHash(ctx, actor.user_id, old_hash, *hashed));
+    SUANLI_TRY(ReplaceHash(ctx, actor.user_id, old_hash, *hashed, /*must_change=*/false));
     SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1 AND "
                                            "token_sha256 != ?2"));
     SUANLI_TRY(end.Bind(1, actor.user_id).Bind(2, keep).Run());
@@ -103,7 +107,7 @@ Status Platform::ResetPassword(const Principal& actor, std::int64_t user_id,
     return e;
   }
   SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
-    SUANLI_TRY(ReplaceHash(ctx, user_id, old_hash, *hashed));
+    SUANLI_TRY(ReplaceHash(ctx, user_id, old_hash, *hashed, /*must_change=*/true));
     SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
     SUANLI_TRY(end.Bind(1, user_id).Run());
     const std::string object = "user/" + std::to_string(user_id);

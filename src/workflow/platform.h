@@ -58,19 +58,51 @@ class Platform {
   Result<Session> ResumeSession(std::string_view token);  // from the cookie
   Status Logout(std::string_view token);
   Result<Principal> AuthenticateApiKey(std::string_view key);
+  // An admin creates any account; an organisation's admin invites a member of its own
+  // organisation. The account must change the password at its first sign-in (someone else chose
+  // it), unless the system creates it (the demo's accounts). Answers the account as listed.
+  // kNotFound on org_id / provider_id for an organisation or provider that does not exist.
   Result<User> CreateUser(const Principal& actor, const NewUser& user);
   // Admins, officers and auditors list every account; an organisation's admin its own members.
-  // With `disabled` and `created_at`.
-  Result<std::vector<User>> ListUsers(const Principal& actor, std::optional<Role> role);
-  Result<ApiKeyIssued> CreateApiKey(const Principal& actor, std::int64_t user_id);
+  // In id order, a page at a time, filtered by role and by text in the username or display name.
+  Result<std::vector<User>> ListUsers(const Principal& actor, const Page& page,
+                                      const UserFilter& filter);
+  // An admin disables (or enables again) an account: its sessions are ended and its API keys
+  // refused at once; enabling restores the keys not revoked. An organisation's admin does the
+  // same for the other members of its organisation (kForbidden outside it), but does not enable
+  // a member the platform's admin disabled (kStateConflict). Nobody disables itself.
+  Status SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled);
+
+  // --- Changing an account (user_changes.cc; rules in docs/api.md "Accounts") ---
+  // An admin changes an account's display name, and its role, organisation or provider where
+  // nothing is left dangling: role changes only among the platform's own roles (admin, officer,
+  // expert, auditor); an applicant may move to another organisation unless it is its
+  // organisation's admin, an operator to another provider. A change of powers ends the
+  // account's sessions and revokes its API keys; refused on one's own account, and for an
+  // expert on the panel of a claim under review. Audited (user.update). Answers the account.
+  Result<User> UpdateUser(const Principal& actor, std::int64_t user_id, const UserPatch& patch);
+  // Passes the organisation's admin (org_admin) to member `user_id` of the same organisation:
+  // the organisation's admin, or the platform's admin. The member must be enabled. The previous
+  // admin becomes a plain member; both take effect at their next request (sessions read it).
+  // Audited (user.org_admin). Answers the new admin.
+  Result<User> PassOrgAdmin(const Principal& actor, std::int64_t user_id);
+
+  // --- API keys (api_keys.cc) ---
+  // Issues a key for a provider operator's systems (an admin, or the operator itself, signed in
+  // with a session), with an optional name (1..kApiKeyNameBytesMax bytes, no control
+  // characters). The secret is in the answer only.
+  Result<ApiKeyIssued> CreateApiKey(const Principal& actor, std::int64_t user_id,
+                                    std::optional<std::string> name = std::nullopt);
   // Revokes one of the user's API keys (an admin, or the operator for its own): refused from the
   // next request on. kNotFound when the user has no such key.
   Status RevokeApiKey(const Principal& actor, std::int64_t user_id, std::string_view key_id);
-  // A user's API keys, revoked ones too, never their secrets (an admin, or the operator its own).
+  // A user's API keys, revoked ones too, never their secrets (an admin, or the operator its own),
+  // each with its last use (the freshest known, also one not yet written).
   Result<std::vector<ApiKeyInfo>> ListApiKeys(const Principal& actor, std::int64_t user_id);
-  // An admin disables (or enables again) an account: its sessions are ended and its API keys
-  // refused at once; enabling restores the keys not revoked.
-  Status SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled);
+  // Writes the keys' last uses recorded in memory since their last write, each key at most once
+  // a minute (every one with `all`: at shutdown); one transaction. The server runs it every
+  // minute; never on a request's path.
+  Status WriteApiKeyUse(bool all = false);
 
   // --- Passwords (passwords.cc) ---
   // The signed-in user changes its own password: the current one first (a wrong one counts as
@@ -81,8 +113,8 @@ class Platform {
                         std::string_view new_password, std::string_view keep_session_token,
                         std::string_view remote_address);
   // An admin sets another account's password (a member who forgot theirs): every session of
-  // that account ends and it gets a notice to change it. An admin's own goes through
-  // ChangePassword.
+  // that account ends, it gets a notice, and it must change the password at its next sign-in
+  // (ChangePassword clears that). An admin's own goes through ChangePassword.
   Status ResetPassword(const Principal& actor, std::int64_t user_id, std::string_view new_password);
 
   // --- Organisations, documents, qualification (orgs.cc, documents.cc) ---

@@ -67,6 +67,12 @@ Status RecordProgramsAndTerms(Platform::State& s, const std::vector<ProgramSourc
 
 Platform::Platform(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Platform::~Platform() {
+  // The keys' last uses not yet written (each is otherwise written at most once a minute).
+  if (state_->ready.load()) {
+    if (Status s = WriteApiKeyUse(/*all=*/true); !s.ok()) {
+      spdlog::warn("API keys' last use not written at shutdown: {}", s.error().ToString());
+    }
+  }
   // The ledger answers what is still queued as it closes, and those callbacks touch the
   // voucher index and the journal: close it while they are alive, then drain the journal.
   state_->ledger.reset();
@@ -181,8 +187,8 @@ static Status LoadVoucherIndex(Platform::State& s) {
 static Status LoadApiKeys(Platform::State& s) {
   SUANLI_ASSIGN(auto q, s.db->Prepare(
                             "SELECT k.key_id, k.secret_sha256, u.id, u.username, u.role, "
-                            "u.org_id, u.provider_id FROM api_keys k JOIN users u ON u.id = "
-                            "k.user_id WHERE k.revoked = 0 AND u.disabled = 0"));
+                            "u.org_id, u.provider_id, k.last_used_at_us FROM api_keys k JOIN "
+                            "users u ON u.id = k.user_id WHERE k.revoked = 0 AND u.disabled = 0"));
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
@@ -193,7 +199,7 @@ static Status LoadApiKeys(Platform::State& s) {
     p.org_id = q.OptInt(5);
     p.provider_id = q.OptInt(6);
     p.via_api_key = true;
-    s.api_keys.Put(q.Text(0), ApiKeyCache::Entry{q.Text(1), p});
+    s.api_keys.Put(q.Text(0), ApiKeyCache::Entry{q.Text(1), p}, q.OptInt(7).value_or(0));
   }
   return OkStatus();
 }

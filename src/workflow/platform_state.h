@@ -30,6 +30,7 @@
 #include "storage/dir_lock.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "workflow/api_key_cache.h"
 #include "workflow/platform.h"
 #include "workflow/settlement_journal.h"
 #include "workflow/voucher_terms.h"
@@ -114,40 +115,6 @@ class VoucherIndex {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::int64_t, std::unique_ptr<VoucherEntry>> by_id_;
   std::unordered_map<std::uint64_t, VoucherEntry*> by_account_;
-};
-
-// API keys of providers' systems, checked on every settlement: key id → digest and principal.
-class ApiKeyCache {
- public:
-  struct Entry {
-    std::string secret_sha256;
-    Principal principal;
-  };
-  void Put(const std::string& key_id, Entry entry);
-  std::optional<Entry> Get(std::string_view key_id) const;
-
-  // A key that has matched its digest once is remembered whole, so its later requests cost a
-  // constant-time compare instead of base64 and SHA-256 again (7 % of a voucher read's CPU,
-  // docs/benchmarks-http.md). The principal of `full_key` if this exact key was remembered.
-  std::optional<Principal> FindVerified(std::string_view full_key) const;
-  // Remembers `full_key`, which matched `digest`, for key_id's entry; nothing if the entry was
-  // replaced meanwhile (its digest differs).
-  void Remember(std::string_view key_id, std::string_view digest, std::string_view full_key);
-  // Forgets a revoked key, or every key of a disabled user: refused from the next request on.
-  void Erase(std::string_view key_id);
-  void EraseUser(std::int64_t user_id);
-
- private:
-  struct Slot {
-    Entry entry;
-    std::string verified_key;  // empty until a presented key matches entry.secret_sha256
-  };
-  struct Hash {
-    using is_transparent = void;  // finds by string_view: no string built per request
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, Slot, Hash, std::equal_to<>> entries_;
 };
 
 // A transfer a step decided, executed on the ledger after the step commits.

@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include "core/limits.h"
-#include "security/digest.h"
 #include "workflow/audited_state.h"
 #include "workflow/platform_state.h"
 
@@ -45,53 +44,6 @@ void AdvanceAnchorAfterCommit(audit::AnchorFile& file, const audit::Anchor& head
     spdlog::error("audit anchor not written after a committed step (seq {}): {}", head.seq,
                   s.error().ToString());
   }
-}
-
-void ApiKeyCache::Put(const std::string& key_id, Entry entry) {
-  std::unique_lock lock(mu_);
-  entries_[key_id] = Slot{std::move(entry), {}};
-}
-
-std::optional<ApiKeyCache::Entry> ApiKeyCache::Get(std::string_view key_id) const {
-  std::shared_lock lock(mu_);
-  auto it = entries_.find(key_id);
-  if (it == entries_.end()) return std::nullopt;
-  return it->second.entry;
-}
-
-std::optional<Principal> ApiKeyCache::FindVerified(std::string_view full_key) const {
-  // "sk_<key id>_<secret>": the id is all this needs; a remembered key passed ParseApiKey, so a
-  // text equal to it is well formed.
-  constexpr std::string_view kPrefix = "sk_";
-  if (full_key.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  const std::size_t end = full_key.find('_', kPrefix.size());
-  if (end == std::string_view::npos) return std::nullopt;
-  const std::string_view key_id = full_key.substr(kPrefix.size(), end - kPrefix.size());
-  std::shared_lock lock(mu_);
-  auto it = entries_.find(key_id);
-  if (it == entries_.end() || it->second.verified_key.empty() ||
-      !security::ConstantTimeEquals(it->second.verified_key, full_key)) {
-    return std::nullopt;
-  }
-  return it->second.entry.principal;
-}
-
-void ApiKeyCache::Remember(std::string_view key_id, std::string_view digest,
-                           std::string_view full_key) {
-  std::unique_lock lock(mu_);
-  auto it = entries_.find(key_id);
-  if (it == entries_.end() || it->second.entry.secret_sha256 != digest) return;
-  it->second.verified_key.assign(full_key);
-}
-
-void ApiKeyCache::Erase(std::string_view key_id) {
-  std::unique_lock lock(mu_);
-  if (auto it = entries_.find(key_id); it != entries_.end()) entries_.erase(it);
-}
-
-void ApiKeyCache::EraseUser(std::int64_t user_id) {
-  std::unique_lock lock(mu_);
-  std::erase_if(entries_, [&](const auto& kv) { return kv.second.entry.principal.user_id == user_id; });
 }
 
 Status StepContext::Audit(std::string action, std::string object, std::string before_json,

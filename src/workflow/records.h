@@ -25,17 +25,44 @@ struct User {
   std::optional<std::int64_t> org_id;
   std::optional<std::int64_t> provider_id;
   bool org_admin = false;
-  // In listings (ListUsers) only; a session's user is never disabled.
-  bool disabled = false;
+  bool disabled = false;  // a session's user never is
+  // Disabled by the platform's admin (not by its organisation's admin, who may not enable it).
+  bool disabled_by_platform = false;
+  // Its password was set by someone else (an admin's reset or new account, an invitation):
+  // until it changes it, its sessions may only do that (docs/security.md).
+  bool must_change_password = false;
   std::optional<Instant> created_at;
+};
+
+// GET /users: `role` only; `query` (at most kUserQueryBytesMax) in the username or the display
+// name, ASCII letters in either case.
+struct UserFilter {
+  std::optional<Role> role = {};
+  std::string query = {};
+};
+inline constexpr std::size_t kUserQueryBytesMax = 128;
+
+// An admin's change of an account (PATCH /users/{id}): only what is set changes. (Default
+// initializers let callers name only what they change: {.role = Role::kAuditor}.)
+struct UserPatch {
+  std::optional<std::string> display_name = {};
+  std::optional<Role> role = {};
+  std::optional<std::int64_t> org_id = {};
+  std::optional<std::int64_t> provider_id = {};
 };
 
 // An API key as listed: never its secret (shown once, when issued).
 struct ApiKeyInfo {
   std::string key_id;
+  std::string name;  // the owner's label; "" none
   Instant created_at;
   bool revoked = false;
+  // When it last authenticated (to the minute as stored, to the second while the server
+  // runs: ApiKeyCache); none if never.
+  std::optional<Instant> last_used_at;
 };
+// An API key's name: a label its owner reads in lists ("billing system, rack 3").
+inline constexpr std::size_t kApiKeyNameBytesMax = 64;
 
 struct NewUser {
   std::string username;
@@ -56,6 +83,7 @@ struct Session {
 struct ApiKeyIssued {
   std::string key;  // shown once: sk_<id>_<secret>
   std::string key_id;
+  std::string name;
 };
 
 // Organisation types (seed 000 §四: 企业、科研院所、高校 …).

@@ -11,6 +11,13 @@ constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- People and machines. role: admin | officer | expert | provider | applicant | auditor.
+-- users.must_change_password: 1 while the password is one someone else set (an admin's reset or
+-- new account, an organisation admin's invitation): its sessions may only change it.
+-- users.disabled_by_platform: 1 when the platform's admin disabled it (its organisation's admin
+-- may not enable it). api_keys.name: its owner's label ('' none); api_keys.last_used_at_us: when
+-- it last authenticated, as last written from ApiKeyCache (at most once a minute). These four
+-- came later (AddAccountFacts). No comment between columns: SQLite's DROP COLUMN keeps one
+-- standing before the closing parenthesis, and the table no longer parses.
 CREATE TABLE IF NOT EXISTS users (
   id INTEGER PRIMARY KEY,
   username TEXT NOT NULL UNIQUE,
@@ -21,7 +28,9 @@ CREATE TABLE IF NOT EXISTS users (
   provider_id INTEGER REFERENCES providers(id),
   org_admin INTEGER NOT NULL DEFAULT 0,
   created_at_us INTEGER NOT NULL,
-  disabled INTEGER NOT NULL DEFAULT 0);
+  disabled INTEGER NOT NULL DEFAULT 0,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  disabled_by_platform INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sessions (
   token_sha256 TEXT PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),
@@ -33,7 +42,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
   secret_sha256 TEXT NOT NULL,
   user_id INTEGER NOT NULL REFERENCES users(id),
   created_at_us INTEGER NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0);
+  revoked INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  last_used_at_us INTEGER);
 
 -- Applicant organisations. qualification: none | submitted | approved | rejected.
 CREATE TABLE IF NOT EXISTS orgs (
@@ -410,6 +421,37 @@ Status AddVoucherTerms(storage::Db& db) {
   return OkStatus();
 }
 
+// A database from before accounts had a "must change the password" state and a mark of who
+// disabled them, and API keys a name and a last-used time: the columns with their defaults (no;
+// no name; never used), which an older build's inserts also leave; the disabled accounts of
+// then were disabled by the platform's admin. No new schema version, as AddContractFacts.
+Status AddAccountFacts(storage::Db& db) {
+  struct Column {
+    const char* table;
+    const char* name;
+    const char* definition;
+    const char* then;  // run once the column is added, or null
+  };
+  static constexpr Column kColumns[] = {
+      {"users", "must_change_password", "INTEGER NOT NULL DEFAULT 0", nullptr},
+      // Until then only the platform's admin disabled accounts.
+      {"users", "disabled_by_platform", "INTEGER NOT NULL DEFAULT 0",
+       "UPDATE users SET disabled_by_platform = disabled"},
+      {"api_keys", "name", "TEXT NOT NULL DEFAULT ''", nullptr},
+      {"api_keys", "last_used_at_us", "INTEGER", nullptr},
+  };
+  for (const Column& c : kColumns) {
+    SUANLI_ASSIGN(auto has, db.Prepare(std::string("SELECT 1 FROM pragma_table_info('") +
+                                       c.table + "') WHERE name = ?1"));
+    SUANLI_ASSIGN(const bool present, has.Bind(1, c.name).Step());
+    if (present) continue;
+    SUANLI_TRY(db.Exec(std::string("ALTER TABLE ") + c.table + " ADD COLUMN " + c.name + " " +
+                       c.definition));
+    if (c.then != nullptr) SUANLI_TRY(db.Exec(c.then));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Status MigrateSchema(storage::Db& db) {
@@ -429,6 +471,7 @@ Status MigrateSchema(storage::Db& db) {
   SUANLI_TRY(AddFindingTally(db));
   SUANLI_TRY(AddContractFacts(db));
   SUANLI_TRY(AddVoucherTerms(db));
+  SUANLI_TRY(AddAccountFacts(db));
   SUANLI_TRY(CreateNetworkSchema(db));
   SUANLI_TRY(audit::CreateSchema(db));
   SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +

@@ -4,15 +4,15 @@
 #include "security/password.h"
 #include "security/token.h"
 #include "workflow/platform_state.h"
+#include "workflow/user_rows.h"
 
 namespace suanli::workflow {
-namespace {
 
-// The columns ReadUser reads (0-6); kSelectUser selects them from users.
-#define SUANLI_USER_COLUMNS "SELECT id, username, display_name, role, org_id, provider_id, org_admin"
-constexpr const char* kSelectUserColumns = SUANLI_USER_COLUMNS;
-constexpr const char* kSelectUser = SUANLI_USER_COLUMNS " FROM users ";
-#undef SUANLI_USER_COLUMNS
+// The columns ReadUser reads (0-10).
+#define SUANLI_USER_COLUMNS                                                                     \
+  "u.id, u.username, u.display_name, u.role, u.org_id, u.provider_id, u.org_admin, u.disabled, " \
+  "u.must_change_password, u.created_at_us, u.disabled_by_platform"
+const char* const kSelectUser = "SELECT " SUANLI_USER_COLUMNS " FROM users u ";
 
 User ReadUser(const storage::Stmt& q) {
   User u;
@@ -23,7 +23,18 @@ User ReadUser(const storage::Stmt& q) {
   u.org_id = q.OptInt(4);
   u.provider_id = q.OptInt(5);
   u.org_admin = q.Int(6) != 0;
+  u.disabled = q.Int(7) != 0;
+  u.must_change_password = q.Int(8) != 0;
+  u.created_at = Instant::FromMicros(q.Int(9));
+  u.disabled_by_platform = q.Int(10) != 0;
   return u;
+}
+
+Result<User> LoadUser(storage::Db& db, std::int64_t user_id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectUser) + "WHERE u.id = ?1"));
+  SUANLI_ASSIGN(const bool row, q.Bind(1, user_id).Step());
+  if (!row) return NotFound("user", user_id);
+  return ReadUser(q);
 }
 
 Principal ToPrincipal(const User& u) {
@@ -36,6 +47,17 @@ Principal ToPrincipal(const User& u) {
   p.org_admin = u.org_admin;
   return p;
 }
+
+Status ValidateDisplayName(std::string_view name) {
+  if (name.empty() || name.size() > 128) {
+    return MakeError(ErrorCode::kOutOfRange, "display_name", "1 to 128 bytes");
+  }
+  return OkStatus();
+}
+
+bool IsPartyRole(Role role) { return role == Role::kApplicant || role == Role::kProvider; }
+
+namespace {
 
 Status ValidateUsername(std::string_view name) {
   if (name.size() < 3 || name.size() > 64) {
@@ -52,7 +74,28 @@ Status ValidateUsername(std::string_view name) {
   return OkStatus();
 }
 
+// kNotFound on `field` unless `table` has row `id` (an account's organisation or provider: the
+// foreign key would refuse it too, but as a constraint that reads as a taken username).
+Status RequireRow(storage::Db& db, const char* table, const char* field, std::int64_t id) {
+  SUANLI_ASSIGN(auto q, db.Prepare(std::string("SELECT 1 FROM ") + table + " WHERE id = ?1"));
+  SUANLI_ASSIGN(const bool row, q.Bind(1, id).Step());
+  if (!row) {
+    return MakeError(ErrorCode::kNotFound, field,
+                     std::string("no ") + (std::string_view(table) == "orgs" ? "organisation"
+                                                                             : "provider") +
+                         " " + std::to_string(id));
+  }
+  return OkStatus();
+}
+
 }  // namespace
+
+Status RequireAccountHome(storage::Db& db, const std::optional<std::int64_t>& org_id,
+                          const std::optional<std::int64_t>& provider_id) {
+  if (org_id) SUANLI_TRY(RequireRow(db, "orgs", "org_id", *org_id));
+  if (provider_id) SUANLI_TRY(RequireRow(db, "providers", "provider_id", *provider_id));
+  return OkStatus();
+}
 
 security::PasswordParams PasswordParamsOf(const Platform::State& s) {
   return s.options.fast_password_hashing ? security::PasswordParams::ForTests()
@@ -60,11 +103,9 @@ security::PasswordParams PasswordParamsOf(const Platform::State& s) {
 }
 
 Result<std::int64_t> InsertUser(Platform::State& s, StepContext& ctx, const NewUser& u,
-                                bool org_admin) {
+                                bool org_admin, bool must_change_password) {
   SUANLI_TRY(ValidateUsername(u.username));
-  if (u.display_name.empty() || u.display_name.size() > 128) {
-    return MakeError(ErrorCode::kOutOfRange, "display_name", "1 to 128 bytes");
-  }
+  SUANLI_TRY(ValidateDisplayName(u.display_name));
   if (u.role == Role::kApplicant && !u.org_id) {
     return MakeError(ErrorCode::kMissingField, "org_id", "an applicant belongs to an organisation");
   }
@@ -81,13 +122,16 @@ Result<std::int64_t> InsertUser(Platform::State& s, StepContext& ctx, const NewU
     return MakeError(ErrorCode::kContradiction, "provider_id",
                      "only a provider operator belongs to a provider");
   }
+  SUANLI_TRY(RequireAccountHome(ctx.db, u.org_id, u.provider_id));
   SUANLI_ASSIGN(const std::string hash, security::HashPassword(u.password, PasswordParamsOf(s)));
   SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO users (username, display_name, "
                                          "password_hash, role, org_id, provider_id, org_admin, "
-                                         "created_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
+                                         "created_at_us, must_change_password) VALUES "
+                                         "(?1,?2,?3,?4,?5,?6,?7,?8,?9)"));
   ins.Bind(1, u.username).Bind(2, u.display_name).Bind(3, hash);
   ins.Bind(4, RoleName(u.role)).Bind(5, u.org_id).Bind(6, u.provider_id);
   ins.Bind(7, std::int64_t{org_admin ? 1 : 0}).Bind(8, ctx.now.micros());
+  ins.Bind(9, std::int64_t{must_change_password ? 1 : 0});
   const Status st = ins.Run();
   if (!st.ok()) {
     if (st.error().code == ErrorCode::kContradiction) {
@@ -98,7 +142,8 @@ Result<std::int64_t> InsertUser(Platform::State& s, StepContext& ctx, const NewU
   const std::int64_t id = ctx.db.LastInsertRowid();
   SUANLI_TRY(ctx.Audit("user.create", "user/" + std::to_string(id), "",
                        "{\"username\":" + Quoted(u.username) + ",\"role\":\"" +
-                           std::string(RoleName(u.role)) + "\"}"));
+                           std::string(RoleName(u.role)) + "\",\"must_change_password\":" +
+                           (must_change_password ? "true" : "false") + "}"));
   return id;
 }
 
@@ -107,38 +152,41 @@ Result<User> Platform::CreateUser(const Principal& actor, const NewUser& user) {
   const bool invite = actor.role == Role::kApplicant && actor.org_admin &&
                       user.role == Role::kApplicant && user.org_id == actor.org_id;
   if (!invite) SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  // A password a person chose for someone else is known to two: its owner changes it at the
+  // first sign-in. The platform's own accounts (the demo's, seeded by the system) are exempt.
+  const bool must_change = !actor.is_system();
   return state_->RunStep<User>(actor, [&](StepContext& ctx) -> Result<User> {
-    SUANLI_ASSIGN(const std::int64_t id, InsertUser(*state_, ctx, user, false));
-    User u;
-    u.id = id;
-    u.username = user.username;
-    u.display_name = user.display_name;
-    u.role = user.role;
-    u.org_id = user.org_id;
-    u.provider_id = user.provider_id;
-    return u;
+    SUANLI_ASSIGN(const std::int64_t id, InsertUser(*state_, ctx, user, false, must_change));
+    return LoadUser(ctx.db, id);
   });
 }
 
-Result<std::vector<User>> Platform::ListUsers(const Principal& actor, std::optional<Role> role) {
+Result<std::vector<User>> Platform::ListUsers(const Principal& actor, const Page& page,
+                                              const UserFilter& filter) {
   // An organisation's admin lists its own members (whom it invites); no other applicant lists.
   const bool members = actor.role == Role::kApplicant && actor.org_admin && actor.org_id;
   if (!members) SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kOfficer, Role::kAuditor}));
+  if (filter.query.size() > kUserQueryBytesMax) {
+    return MakeError(ErrorCode::kOutOfRange, "q",
+                     "at most " + std::to_string(kUserQueryBytesMax) + " bytes");
+  }
   std::lock_guard lock(state_->mu);
-  SUANLI_ASSIGN(auto q, state_->db->Prepare(std::string(kSelectUserColumns) +
-                                            ", disabled, created_at_us FROM users WHERE (?1 IS "
-                                            "NULL OR role = ?1) AND (?2 IS NULL OR org_id = ?2) "
-                                            "ORDER BY id"));
-  if (role) q.Bind(1, RoleName(*role));
+  // lower() folds ASCII only: 张 matches 张, "Op" matches "op-ai". instr, not LIKE: a % or _
+  // searched for is itself.
+  SUANLI_ASSIGN(auto q, state_->db->Prepare(
+                            std::string(kSelectUser) +
+                            "WHERE u.id > ?3 AND (?1 IS NULL OR u.role = ?1) AND (?2 IS NULL OR "
+                            "u.org_id = ?2) AND (?4 = '' OR instr(lower(u.username), lower(?4)) "
+                            "> 0 OR instr(lower(u.display_name), lower(?4)) > 0) ORDER BY u.id "
+                            "LIMIT ?5"));
+  if (filter.role) q.Bind(1, RoleName(*filter.role));
   if (members) q.Bind(2, *actor.org_id);
+  q.Bind(3, page.after_id).Bind(4, filter.query).Bind(5, std::int64_t{page.limit});
   std::vector<User> out;
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
-    User u = ReadUser(q);
-    u.disabled = q.Int(7) != 0;
-    u.created_at = Instant::FromMicros(q.Int(8));
-    out.push_back(std::move(u));
+    out.push_back(ReadUser(q));
   }
   return out;
 }
@@ -157,14 +205,13 @@ Result<Session> Platform::Login(std::string_view username, std::string_view pass
   std::string hash;
   {
     std::lock_guard lock(s.mu);
-    SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT id, username, display_name, role, org_id, "
-                                        "provider_id, org_admin, password_hash FROM users "
-                                        "WHERE username = ?1 AND disabled = 0"));
+    SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT " SUANLI_USER_COLUMNS ", u.password_hash FROM "
+                                        "users u WHERE u.username = ?1 AND u.disabled = 0"));
     q.Bind(1, username);
     SUANLI_ASSIGN(const bool row, q.Step());
     if (row) {
       user = ReadUser(q);
-      hash = q.Text(7);
+      hash = q.Text(11);
     }
   }
   // The same work whether or not the user exists (or is disabled), so timing does not reveal
@@ -202,18 +249,16 @@ Result<Session> Platform::ResumeSession(std::string_view token) {
   State& s = *state_;
   const Instant now = s.clock->Now();
   std::lock_guard lock(s.mu);
-  SUANLI_ASSIGN(auto q, s.db->Prepare(
-                            "SELECT u.id, u.username, u.display_name, u.role, u.org_id, "
-                            "u.provider_id, u.org_admin, s.csrf_token, s.expires_at_us FROM "
-                            "sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = "
-                            "?1 AND u.disabled = 0"));
+  SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT " SUANLI_USER_COLUMNS ", s.csrf_token, "
+                                      "s.expires_at_us FROM sessions s JOIN users u ON u.id = "
+                                      "s.user_id WHERE s.token_sha256 = ?1 AND u.disabled = 0"));
   q.Bind(1, security::TokenDigest(token));
   SUANLI_ASSIGN(const bool row, q.Step());
   if (!row) return MakeError(ErrorCode::kUnauthenticated, "", "not signed in");
   Session session;
   session.user = ReadUser(q);
-  session.csrf_token = q.Text(7);
-  session.expires_at = Instant::FromMicros(q.Int(8));
+  session.csrf_token = q.Text(11);
+  session.expires_at = Instant::FromMicros(q.Int(12));
   if (now >= session.expires_at) {
     return MakeError(ErrorCode::kUnauthenticated, "", "the session has expired; sign in again");
   }
@@ -227,126 +272,52 @@ Status Platform::Logout(std::string_view token) {
   return del.Run();
 }
 
-Result<Principal> Platform::AuthenticateApiKey(std::string_view key) {
-  if (auto known = state_->api_keys.FindVerified(key)) return *std::move(known);
-  const auto parts = security::ParseApiKey(key);
-  if (!parts) return MakeError(ErrorCode::kUnauthenticated, "", "malformed API key");
-  const auto entry = state_->api_keys.Get(parts->key_id);
-  if (!entry || !security::TokenMatchesDigest(key, entry->secret_sha256)) {
-    return MakeError(ErrorCode::kUnauthenticated, "", "unknown or revoked API key");
-  }
-  state_->api_keys.Remember(parts->key_id, entry->secret_sha256, key);
-  return entry->principal;
-}
-
-Result<ApiKeyIssued> Platform::CreateApiKey(const Principal& actor, std::int64_t user_id) {
-  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
-  if (actor.role == Role::kProvider && actor.user_id != user_id) {
-    return MakeError(ErrorCode::kForbidden, "user_id", "operators create keys for themselves");
-  }
-  // A key is issued to a person signed in: a leaked key must not mint the keys that would outlive
-  // its revocation.
-  if (actor.via_api_key) {
-    return MakeError(ErrorCode::kForbidden, "user_id", "an API key cannot issue API keys");
-  }
-  const security::ApiKey key = security::NewApiKey(security::NewApiKeyId());
-  Principal owner;
-  SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
-    SUANLI_ASSIGN(auto q, ctx.db.Prepare(std::string(kSelectUser) + "WHERE id = ?1"));
-    q.Bind(1, user_id);
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) return NotFound("user", user_id);
-    owner = ToPrincipal(ReadUser(q));
-    owner.via_api_key = true;
-    SUANLI_ASSIGN(auto disabled, ctx.db.Prepare("SELECT disabled FROM users WHERE id = ?1"));
-    SUANLI_ASSIGN(const bool found, disabled.Bind(1, user_id).Step());
-    if (found && disabled.Int(0) != 0) {
-      return MakeError(ErrorCode::kStateConflict, "user_id", "the account is disabled");
-    }
-    if (owner.role != Role::kProvider) {
-      return MakeError(ErrorCode::kStateConflict, "user_id",
-                       "API keys are for providers' systems");
-    }
-    SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO api_keys (key_id, secret_sha256, "
-                                           "user_id, created_at_us) VALUES (?1,?2,?3,?4)"));
-    ins.Bind(1, key.key_id).Bind(2, key.digest).Bind(3, user_id).Bind(4, ctx.now.micros());
-    SUANLI_TRY(ins.Run());
-    SUANLI_TRY(ctx.Audit("api_key.create", "api_key/" + key.key_id, "",
-                         "{\"user_id\":" + std::to_string(user_id) + "}"));
-    return Ok{};
-  }));
-  state_->api_keys.Put(key.key_id, ApiKeyCache::Entry{key.digest, owner});
-  return ApiKeyIssued{key.full_key, key.key_id};
-}
-
-Status Platform::RevokeApiKey(const Principal& actor, std::int64_t user_id,
-                              std::string_view key_id) {
-  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
-  if (actor.role == Role::kProvider && actor.user_id != user_id) {
-    return MakeError(ErrorCode::kForbidden, "user_id", "operators revoke their own keys");
-  }
-  SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
-    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE api_keys SET revoked = 1 WHERE key_id = ?1 AND "
-                                          "user_id = ?2 AND revoked = 0"));
-    SUANLI_TRY(up.Bind(1, key_id).Bind(2, user_id).Run());
-    if (ctx.db.Changes() == 0) {
-      return MakeError(ErrorCode::kNotFound, "key_id",
-                       "no API key " + std::string(key_id) + " in force for user " +
-                           std::to_string(user_id));
-    }
-    SUANLI_TRY(ctx.Audit("api_key.revoke", "api_key/" + std::string(key_id), "",
-                         "{\"user_id\":" + std::to_string(user_id) + "}"));
-    // Forgotten with the commit: a failed step leaves the key working, as the table says.
-    ctx.OnCommit([this, id = std::string(key_id)] { state_->api_keys.Erase(id); });
-    return Ok{};
-  }));
-  return OkStatus();
-}
-
-Result<std::vector<ApiKeyInfo>> Platform::ListApiKeys(const Principal& actor,
-                                                     std::int64_t user_id) {
-  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kProvider}));
-  if (actor.role == Role::kProvider && actor.user_id != user_id) {
-    return MakeError(ErrorCode::kForbidden, "user_id", "operators list their own keys");
-  }
-  std::lock_guard lock(state_->mu);
-  SUANLI_ASSIGN(auto q, state_->db->Prepare("SELECT key_id, created_at_us, revoked FROM api_keys "
-                                            "WHERE user_id = ?1 ORDER BY created_at_us, key_id"));
-  q.Bind(1, user_id);
-  std::vector<ApiKeyInfo> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(ApiKeyInfo{q.Text(0), Instant::FromMicros(q.Int(1)), q.Int(2) != 0});
-  }
-  return out;
-}
-
 Status Platform::SetUserDisabled(const Principal& actor, std::int64_t user_id, bool disabled) {
-  SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  // Admins, and an organisation's admin for the other members of its organisation.
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kApplicant}));
+  const bool org_admin = actor.role == Role::kApplicant;
+  if (org_admin && !actor.org_admin) {
+    return MakeError(ErrorCode::kForbidden, "user_id",
+                     "only the organisation's admin disables or enables its members");
+  }
   if (actor.user_id == user_id) {
-    return MakeError(ErrorCode::kStateConflict, "user_id", "an admin cannot disable itself");
+    return MakeError(ErrorCode::kStateConflict, "user_id",
+                     std::string(org_admin ? "an organisation's admin" : "an admin") +
+                         " cannot disable or enable itself");
   }
   std::vector<std::pair<std::string, ApiKeyCache::Entry>> restored;
+  std::vector<std::int64_t> restored_use_us;
   SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
-    SUANLI_ASSIGN(auto q, ctx.db.Prepare(std::string(kSelectUser) + "WHERE id = ?1"));
-    SUANLI_ASSIGN(const bool found, q.Bind(1, user_id).Step());
-    if (!found) return NotFound("user", user_id);
-    Principal owner = ToPrincipal(ReadUser(q));
+    SUANLI_ASSIGN(const User target, LoadUser(ctx.db, user_id));
+    if (org_admin && (target.role != Role::kApplicant || target.org_id != actor.org_id)) {
+      return MakeError(ErrorCode::kForbidden, "user_id", "not a member of your organisation");
+    }
+    // What the platform's admin disabled, only it enables: an organisation could otherwise undo
+    // a disabling for cause. Disabled twice, the platform's mark stays.
+    if (org_admin && !disabled && target.disabled_by_platform) {
+      return MakeError(ErrorCode::kStateConflict, "user_id",
+                       "disabled by the platform's administrator: only they enable it");
+    }
+    Principal owner = ToPrincipal(target);
     owner.via_api_key = true;
-    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET disabled = ?2 WHERE id = ?1"));
-    SUANLI_TRY(up.Bind(1, user_id).Bind(2, std::int64_t{disabled ? 1 : 0}).Run());
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET disabled = ?2, disabled_by_platform = "
+                                          "CASE WHEN ?2 = 0 THEN 0 ELSE MAX(disabled_by_platform "
+                                          "* disabled, ?3) END WHERE id = ?1"));
+    SUANLI_TRY(up.Bind(1, user_id).Bind(2, std::int64_t{disabled ? 1 : 0})
+                   .Bind(3, std::int64_t{org_admin ? 0 : 1})
+                   .Run());
     if (disabled) {
       SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
       SUANLI_TRY(end.Bind(1, user_id).Run());
     } else {
-      SUANLI_ASSIGN(auto keys, ctx.db.Prepare("SELECT key_id, secret_sha256 FROM api_keys WHERE "
-                                              "user_id = ?1 AND revoked = 0"));
+      SUANLI_ASSIGN(auto keys, ctx.db.Prepare("SELECT key_id, secret_sha256, last_used_at_us FROM "
+                                              "api_keys WHERE user_id = ?1 AND revoked = 0"));
       keys.Bind(1, user_id);
       while (true) {
         SUANLI_ASSIGN(const bool row, keys.Step());
         if (!row) break;
         restored.emplace_back(keys.Text(0), ApiKeyCache::Entry{keys.Text(1), owner});
+        restored_use_us.push_back(keys.OptInt(2).value_or(0));
       }
     }
     SUANLI_TRY(ctx.Audit(disabled ? "user.disable" : "user.enable", "user/" + std::to_string(user_id),
@@ -356,9 +327,13 @@ Status Platform::SetUserDisabled(const Principal& actor, std::int64_t user_id, b
   if (disabled) {
     state_->api_keys.EraseUser(user_id);
   } else {
-    for (auto& [id, entry] : restored) state_->api_keys.Put(id, std::move(entry));
+    for (std::size_t i = 0; i < restored.size(); ++i) {
+      state_->api_keys.Put(restored[i].first, std::move(restored[i].second), restored_use_us[i]);
+    }
   }
   return OkStatus();
 }
+
+#undef SUANLI_USER_COLUMNS
 
 }  // namespace suanli::workflow

@@ -18,7 +18,7 @@ import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from suanli_client import Client, login, resident_id, run_test, uscc  # noqa: E402,F401
+from suanli_client import Client, first_sign_in, login, resident_id, run_test, uscc  # noqa: E402,F401
 
 PDF = b"%PDF-1.4\n% test document\n"
 
@@ -265,6 +265,7 @@ def run(server, suanli):
             409, "state_conflict")
     e4 = ok(admin.call("POST", "/api/v1/users", {"username": "expert4", "display_name": "专家四",
                                                 "password": "pass-expert4", "role": "expert"}))
+    first_sign_in(server, "expert4", "pass-expert4", "pass-expert4-own")  # the admin chose it
     panel = experts[1:] + [e4["id"]]
     ok(officer.call("POST", f"/api/v1/claims/{claim['id']}/panel", {"expert_ids": panel}))
     # The panel reads the applicants' qualification documents; an expert on no panel for
@@ -286,7 +287,8 @@ def run(server, suanli):
     opinions = [("expert2", "approve", None), ("expert3", "partly_approve", "150000.00"),
                 ("expert4", "partly_approve", "145000.00")]
     for name, decision, amount in opinions:
-        ex = login_as(server, name, "pass-expert4") if name == "expert4" else login(server, name)
+        ex = (login_as(server, name, "pass-expert4-own") if name == "expert4"
+              else login(server, name))
         body = {"decision": decision, "comment": "发票与算力使用记录核对"}
         if amount:
             body["approved_amount"] = amount

@@ -17,7 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from chengdu_flow_test import PDF, expect, ok, problem, qualified_org  # noqa: E402
-from suanli_client import Client, login, resident_id, run_test, uscc  # noqa: E402
+from suanli_client import Client, first_sign_in, login, resident_id, run_test, uscc  # noqa: E402,F401
 
 
 def main():
@@ -54,7 +54,8 @@ def beijing_provider(admin, officer):
     ok(admin.call("POST", "/api/v1/users", {
         "username": "bj-op", "display_name": "北京智算运营", "password": "pass-bj-op-2024",
         "role": "provider", "provider_id": prov["id"]}))
-    return prov["id"], Client(admin.server).login("bj-op", "pass-bj-op-2024")
+    # The admin chose the password: the operator changes it at its first sign-in.
+    return prov["id"], first_sign_in(admin.server, "bj-op", "pass-bj-op-2024", "pass-bj-op-own")
 
 
 def beijing_firm(server, officer):

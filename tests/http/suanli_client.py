@@ -143,3 +143,22 @@ class Client:
 
 def login(server, username):
     return Client(server).login(username)
+
+
+def first_sign_in(server, username, initial, own):
+    """Signs in an account whose password someone else set (an admin's new account or reset, an
+    invitation: the session says must_change_password, and only the session routes answer it),
+    changes it to `own` as its owner must before anything else, and returns the client, whose
+    session goes on."""
+    client = Client(server)
+    status, data, resp = client.raw("POST", "/api/v1/session",
+                                    {"username": username, "password": initial})
+    assert status == 200 and data.get("must_change_password") is True, (status, data)
+    client.cookie = re.search(r"suanli_session=([^;]+)", resp.getheader("Set-Cookie")).group(1)
+    client.csrf = data["csrf_token"]
+    client.user = data["user"]
+    status, data = client.call("POST", "/api/v1/session/password",
+                               {"current_password": initial, "new_password": own})
+    assert status == 200, (status, data)
+    client.password = own
+    return client

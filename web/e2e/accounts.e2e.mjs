@@ -4,21 +4,29 @@
 //   1. demo-applicant changes its password from the user menu (a wrong current password shown on
 //      its field first, nothing changed): only the new one signs in afterwards, and it signs in
 //      with it from the login page; its other session (an API client signed in before) has ended;
-//   2. as its organisation's admin it invites a member on 成员管理 / Members; the member signs in
-//      with the initial password and is offered no Members page (the guard refuses it too);
-//   3. the admin on 账号管理 / Accounts finds op-ai, issues it an API key: shown once, with the
-//      warning, and it authenticates a GET with X-Api-Key (the operator's own key list, which
-//      never carries a secret); closed and opened again, the secret is gone; revoked after the
-//      confirmation, the key is refused (401);
-//   4. the admin resets the member's password: only the new one signs in, and the member is told
-//      to change it (notice password.reset);
-//   5. op-ai on API 密钥 / API keys sees the admin's key revoked, issues its own (shown once, gone
-//      on "I've saved it") and it authenticates too.
+//   2. as its organisation's admin it invites a member on 成员管理 / Members (marked "must change
+//      password"); the member signs in with the initial password and gets only the change-password
+//      dialog, which cannot be closed, while the API refuses its session everything else (403 on
+//      must_change_password); changed, it has its pages, with no Members page (the guard refuses
+//      it too); the organisation's admin disables it (it cannot sign in) and enables it again;
+//   3. the admin on 账号管理 / Accounts finds op-ai, issues it a named API key: shown once, with
+//      the warning, and it authenticates a GET with X-Api-Key (the operator's own key list, which
+//      never carries a secret but the name); closed and opened again, the secret is gone and the
+//      key's last use is shown; revoked after the confirmation, the key is refused (401);
+//   4. the admin changes expert3 into an auditor (Edit: the warning that its sessions end): the
+//      API lists it so and its session signed in before has ended;
+//   5. the admin resets the member's password: only the new one signs in, the member must change
+//      it first, and is told (notice password.reset);
+//   6. op-ai on API 密钥 / API keys sees the admin's key revoked, issues its own (shown once, gone
+//      on "I've saved it") and it authenticates too;
+//   7. demo-applicant makes the member its organisation's admin: it leaves the Members page, and
+//      the member has it.
 // Every check behind the pages is made through the API, not read back from them.
 //
 // Usage: node web/e2e/accounts.e2e.mjs [--suanli PATH] [--static-dir DIR] [--locales zh-CN,en]
 //   SUANLI_SCREENSHOTS=1 writes the zh-CN run's screenshots to docs/screenshots/
-//   (change-password, applicant-members, admin-users, admin-api-key-issued, provider-api-keys);
+//   (change-password, applicant-members, must-change-password, admin-users, admin-api-key-issued,
+//   admin-edit-account, provider-api-keys);
 //   otherwise to a temporary directory.
 
 import {
@@ -33,13 +41,17 @@ const WORDS = {
     login: '登录', changePassword: '修改密码', wrongCurrent: '当前密码不正确', changed: '密码已修改', members: '成员管理',
     invited: '已邀请成员', orgAdmin: '单位管理员', forbidden: '无权访问', accounts: '账号管理', provider: '算力供给方',
     keysOf: '的 API 密钥', showOnce: '密钥只显示这一次', active: '有效', revoked: '已吊销', revokeYes: '确定吊销',
-    reset: '已重置', apiKeys: 'API 密钥', disabled: '已停用',
+    reset: '已重置', apiKeys: 'API 密钥', disabled: '已停用', mustChange: '请先修改密码', mustChangeTag: '待修改密码',
+    powers: 'API 密钥全部吊销', edited: '已修改账号', auditor: '审计', enable: '确定启用', disable: '确定停用', neverUsed: '从未使用',
+    passYes: '确定更换',
   },
   en: {
     login: 'Log in', changePassword: 'Change password', wrongCurrent: 'The current password is wrong', changed: 'Password changed', members: 'Members',
     invited: 'Member', orgAdmin: "Organisation's admin", forbidden: 'Not allowed', accounts: 'Accounts', provider: 'Provider',
     keysOf: "'s API keys", showOnce: 'The key is shown this once', active: 'Active', revoked: 'Revoked', revokeYes: 'Revoke it',
-    reset: 'password reset', apiKeys: 'API keys', disabled: 'Disabled',
+    reset: 'password reset', apiKeys: 'API keys', disabled: 'Disabled', mustChange: 'Change your password first', mustChangeTag: 'Must change password',
+    powers: 'API keys are revoked', edited: 'changed', auditor: 'Auditor', enable: 'Enable it', disable: 'Disable it', neverUsed: 'Never',
+    passYes: 'Change it',
   },
 }
 
@@ -52,7 +64,7 @@ async function apiSignIn(base, username, password) {
   })
   if (r.status !== 200) return { status: r.status }
   const cookie = /suanli_session=[^;]+/.exec(r.headers.get('set-cookie'))[0]
-  const { csrf_token, user } = await r.json()
+  const { csrf_token, user, must_change_password } = await r.json()
   const call = async (method, path, body) => {
     const headers = { Cookie: cookie, 'X-CSRF-Token': csrf_token }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -60,7 +72,7 @@ async function apiSignIn(base, username, password) {
     const text = await res.text()
     return { status: res.status, body: text ? JSON.parse(text) : null }
   }
-  return { status: 200, user, call }
+  return { status: 200, user, must_change_password, call }
 }
 /** Only `good` signs `username` in, and not `bad`. */
 async function expectPassword(base, username, good, bad) {
@@ -114,7 +126,10 @@ async function run(browser, locale) {
   const { open, close } = pageOpener(browser, base, locale)
   const signIn = (username, then, password = DEMO_PASSWORD) => harnessSignIn(open, { username, password, then, loginWord: W.login })
   const NEW = locale === 'en' ? 'a-new-pass-phrase-2024' : '新的密码短语2024' // 4 汉字 + 8 ASCII = 20 bytes
-  const member = { username: 'cd-member', name: locale === 'en' ? 'Zhang San (R&D)' : '研发 张三', password: 'member-initial-1', reset: 'member-reset-2' }
+  const member = {
+    username: 'cd-member', name: locale === 'en' ? 'Zhang San (R&D)' : '研发 张三', password: 'member-initial-1', own: 'member-own-1',
+    reset: 'member-reset-2', afterReset: 'member-own-2',
+  }
 
   try {
     await step('demo-applicant changes its password from the user menu (a wrong current one refused on its field first)', async () => {
@@ -158,15 +173,47 @@ async function run(browser, locale) {
       await fill(page, 'account-confirm', member.password)
       await $(page, 'account-submit').click()
       await expectText(page.locator('.el-message--success').first(), W.invited, member.username)
-      await expectText(row(table, member.username), member.name)
+      await expectText(row(table, member.username), member.name, W.mustChangeTag)
       await shot(page, 'applicant-members', locale)
+      // Its initial password signs in, but the session answers nothing else until it is changed.
       const m = await apiSignIn(base, member.username, member.password)
-      if (m.status !== 200 || m.user.org_id !== (await apiSignIn(base, 'demo-applicant', NEW)).user.org_id) throw new Error('the member is not in the organisation')
+      if (m.status !== 200 || !m.must_change_password || m.user.org_id !== (await apiSignIn(base, 'demo-applicant', NEW)).user.org_id) {
+        throw new Error(`the member is not in the organisation, or not held: ${JSON.stringify(m.user)} ${m.must_change_password}`)
+      }
+      const held = await m.call('GET', '/api/v1/notices')
+      if (held.status !== 403 || held.body.field !== 'must_change_password') throw new Error(`a held session read its notices: ${held.status}`)
       const mp = await signIn(member.username, '/applicant/org', member.password)
+      const dlg = dialog(mp)
+      await expectText(dlg, W.mustChange)
+      await $(mp, 'must-change').waitFor()
+      await mp.keyboard.press('Escape') // cannot be dismissed
+      await mp.waitForTimeout(300)
+      await expectText(dlg, W.mustChange)
+      await expectNone(mp.locator('[data-test="pw-cancel"]'), 'a cancel button on the forced dialog')
+      await fill(mp, 'pw-current', member.password)
+      await fill(mp, 'pw-new', member.own)
+      await fill(mp, 'pw-confirm', member.own)
+      await shot(mp, 'must-change-password', locale)
+      await $(mp, 'pw-submit').click()
+      await dlg.waitFor({ state: 'hidden' })
       await $(mp, 'nav-applicant-org').waitFor()
+      await expectNone(mp.locator('[data-test="must-change"]'), 'the hold after the change')
+      await expectPassword(base, member.username, member.own, member.password)
       await expectNone(mp.locator('[data-test="nav-applicant-members"]'), 'Members in a member\'s menu')
       await mp.goto(`${base}/applicant/members`)
       await expectText(mp.locator('main'), W.forbidden)
+      // Its organisation's admin disables it (its session ends) and enables it again. (Checked
+      // without a failed sign-in: five from one address within 15 minutes lock it.)
+      const live = await apiSignIn(base, member.username, member.own)
+      await page.reload()
+      const memberId = Number((await row($(page, 'members'), member.username).locator('[data-test^="member-disable-"]').getAttribute('data-test')).replace('member-disable-', ''))
+      await $(page, `member-disable-${memberId}`).click()
+      await confirmBox(page, W.disable)
+      await expectText($(page, `member-status-${memberId}`), W.disabled)
+      if ((await live.call('GET', '/api/v1/session')).status !== 401) throw new Error('a disabled member\'s session goes on')
+      await $(page, `member-enable-${memberId}`).click()
+      await confirmBox(page, W.enable)
+      if ((await apiSignIn(base, member.username, member.own)).status !== 200) throw new Error('the member was not enabled')
     })
 
     let opId
@@ -184,18 +231,25 @@ async function run(browser, locale) {
       opId = Number((await row(table, 'op-ai').locator('[data-test^="user-keys-"]').getAttribute('data-test')).replace('user-keys-', ''))
       const dlg = dialog(page)
       await expectText(dlg, W.keysOf)
+      await fill(page, 'key-name', 'e2e billing')
       await $(page, 'key-issue').click()
       const key = await shownKey(page, W)
       await shot(page, 'admin-api-key-issued', locale)
       const keyId = key.split('_')[1]
       await expectText($(page, `key-status-${keyId}`), W.active)
       const listed = await withKey(base, key, `/api/v1/users/${opId}/api-keys`)
-      if (listed.status !== 200 || !listed.body.items.some((k) => k.key_id === keyId && !k.revoked)) throw new Error(`the key does not authenticate: ${listed.status} ${listed.text}`)
+      if (listed.status !== 200 || !listed.body.items.some((k) => k.key_id === keyId && !k.revoked && k.name === 'e2e billing')) {
+        throw new Error(`the key does not authenticate, or has no name: ${listed.status} ${listed.text}`)
+      }
       if (listed.text.includes(key)) throw new Error('the key list carries the secret')
       await page.keyboard.press('Escape')
       await dlg.waitFor({ state: 'hidden' })
       await row(table, 'op-ai').locator('[data-test^="user-keys-"]').click()
       await expectText($(page, `key-status-${keyId}`), W.active)
+      await expectText($(page, `key-name-${keyId}`), 'e2e billing')
+      // Used by the GET above: its last use is shown (the server's clock, to the minute).
+      const used = await $(page, `key-used-${keyId}`).innerText()
+      if (!/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(used) || used.includes(W.neverUsed)) throw new Error(`last used: ${used}`)
       await expectNone(page.locator('[data-test="issued"]'), 'the secret after reopening')
       if ((await page.content()).includes(key)) throw new Error('the page still holds the secret')
       await $(page, `key-revoke-${keyId}`).click()
@@ -205,7 +259,26 @@ async function run(browser, locale) {
       if (refused.status !== 401) throw new Error(`a revoked key answered ${refused.status}`)
     })
 
-    await step('the admin resets the member\'s password: only the new one signs in, and the member is told', async () => {
+    await step('the admin makes expert3 an auditor: warned, listed so, its session ended', async () => {
+      const before = await apiSignIn(base, 'expert3', DEMO_PASSWORD)
+      const page = await signIn('admin', '/admin/users')
+      const table = $(page, 'users')
+      await row(table, 'expert3').locator('[data-test^="user-edit-"]').click()
+      await expectText(dialog(page), 'expert3')
+      await choose(page, 'edit-role', W.auditor)
+      await expectText($(page, 'edit-powers'), W.powers)
+      await shot(page, 'admin-edit-account', locale)
+      await $(page, 'edit-submit').click()
+      await expectText(page.locator('.el-message--success').first(), W.edited)
+      await expectText(row(table, 'expert3'), W.auditor)
+      const admin = await apiSignIn(base, 'admin', DEMO_PASSWORD)
+      const listed = (await admin.call('GET', '/api/v1/users?q=expert3')).body.items
+      if (listed.length !== 1 || listed[0].roles[0] !== 'auditor') throw new Error(`expert3 listed as ${JSON.stringify(listed)}`)
+      const after = await before.call('GET', '/api/v1/session')
+      if (after.status !== 401) throw new Error(`expert3's session goes on: ${after.status}`)
+    })
+
+    await step('the admin resets the member\'s password: only the new one signs in, the member must change it first, and is told', async () => {
       const page = await signIn('admin', '/admin/users')
       const table = $(page, 'users')
       await row(table, member.username).locator('[data-test^="user-reset-"]').click()
@@ -214,8 +287,13 @@ async function run(browser, locale) {
       await fill(page, 'reset-confirm', member.reset)
       await $(page, 'reset-submit').click()
       await expectText(page.locator('.el-message--success').first(), W.reset, member.username)
-      await expectPassword(base, member.username, member.reset, member.password)
+      await expectPassword(base, member.username, member.reset, member.own)
       const m = await apiSignIn(base, member.username, member.reset)
+      if (m.status !== 200 || !m.must_change_password || (await m.call('GET', '/api/v1/notices')).status !== 403) {
+        throw new Error(`a reset password was not held: ${m.status} ${m.must_change_password}`)
+      }
+      const changed = await m.call('POST', '/api/v1/session/password', { current_password: member.reset, new_password: member.afterReset })
+      if (changed.status !== 200) throw new Error(`changing the reset password: ${changed.status}`)
       const notices = (await m.call('GET', '/api/v1/notices')).body.items
       if (!notices.some((n) => n.kind === 'password.reset')) throw new Error(`no password.reset notice: ${JSON.stringify(notices)}`)
     })
@@ -233,6 +311,18 @@ async function run(browser, locale) {
       await expectText($(page, `key-status-${key.split('_')[1]}`), W.active)
       const own = await withKey(base, key, `/api/v1/users/${opId}/api-keys`)
       if (own.status !== 200 || own.body.items.length !== 2) throw new Error(`own key: ${own.status} ${own.text}`)
+    })
+
+    await step('demo-applicant makes the member its organisation\'s admin: it leaves Members, the member has it', async () => {
+      const page = await signIn('demo-applicant', '/applicant/members', NEW)
+      const table = $(page, 'members')
+      await row(table, member.username).locator('[data-test^="member-org-admin-"]').click()
+      await confirmBox(page, W.passYes)
+      await page.waitForURL((u) => u.pathname === '/applicant/org')
+      await expectNone(page.locator('[data-test="nav-applicant-members"]'), 'Members for the former admin')
+      const mp = await signIn(member.username, '/applicant/members', member.afterReset)
+      await expectText(row($(mp, 'members'), member.username), W.orgAdmin)
+      await expectNone(row($(mp, 'members'), 'demo-applicant').locator('.el-tag', { hasText: W.orgAdmin }), 'two admins')
     })
   } catch (e) {
     throw await describeFailure(e, locale, `FAILED-accounts-${locale}.png`)

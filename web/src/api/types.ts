@@ -8,20 +8,29 @@ export type Instant = string
 export type Role = 'admin' | 'officer' | 'expert' | 'provider' | 'applicant' | 'auditor'
 export const ROLES: readonly Role[] = ['admin', 'officer', 'expert', 'provider', 'applicant', 'auditor']
 
+/** The signed-in user as GET/POST /session answer it (ids are integers, as everywhere). */
 export interface User {
-  id: string
+  id: number
   username: string
   display_name: string
   roles: Role[]
-  org_id?: string | null
-  provider_id?: string | null
-  /** An organisation's admin (the account that registered it): lists and invites its members. */
+  org_id?: number | null
+  provider_id?: number | null
+  /** An organisation's admin (the account that registered it, or one it passed the role to): lists, invites and disables its members. */
   org_admin?: boolean
 }
 
 export interface Session {
   user: User
   csrf_token: string
+  expires_at?: Instant
+  /**
+   * Someone else set this password (an admin's reset or new account, an invitation): until the
+   * user changes it (POST /session/password) every other route answers 403 on
+   * `must_change_password`, and the console opens the change-password dialog, which cannot be
+   * dismissed.
+   */
+  must_change_password?: boolean
 }
 
 export interface ProgramSummary {

@@ -3,7 +3,7 @@
 // contracts, applications, awards, vouchers' redemptions, settlements, claims with materials,
 // panels and opinions, payout batches, reports, enforcement, notices, users and providers. Ids
 // are integers.
-import { del, get, post, request, upload, type UploadProgress } from './client'
+import { del, get, patch, post, request, upload, type UploadProgress } from './client'
 import { fetchAll, PAGE_MAX } from './paging'
 import type { Instant, Money, Page, Role, User } from './types'
 
@@ -382,12 +382,14 @@ export const recordRepayment = (id: Id, amount: Money, reference: string, idempo
 // Notices and users
 export const listNotices = () => get<Page<Notice>>('/notices')
 export const markNoticeRead = (id: Id) => post<unknown>(`/notices/${id}/read`)
-export const listUsers = (role?: string) => get<Page<User>>('/users', { role })
+/** One page of accounts by role (the officer's panel picker follows it to the end with fetchAll). */
+export const listUsers = (role?: string, after?: Id) => get<Page<User>>('/users', { role, after, limit: PAGE_MAX })
 
-// Accounts (src/api/routes_admin.cc). GET /users is not paged: every account at once (an
-// organisation's admin gets its own organisation's members only).
+// Accounts (src/api/routes_accounts.cc). GET /users is paged like the other lists (after, limit,
+// next_cursor) and filtered by role and by text (q) in the username or display name; an
+// organisation's admin gets its own organisation's members only.
 
-/** An account as GET /users lists it: the session's user plus `disabled` and `created_at`. */
+/** An account as GET /users lists it, and as POST /users, PATCH /users/{id} and …/org-admin answer it. */
 export interface Account {
   id: Id
   username: string
@@ -398,12 +400,17 @@ export interface Account {
   provider_id: Id | null
   org_admin: boolean
   disabled: boolean
+  /** Disabled by the platform's admin: its organisation's admin may not enable it (409). */
+  disabled_by_platform: boolean
+  /** Its password was set by someone else: it changes it at the next sign-in. */
+  must_change_password: boolean
   created_at: Instant
 }
 /**
  * POST /users: an admin creates any account; an organisation's admin invites a member of its
  * own organisation (role applicant, org_id its own). org_id only for an applicant, provider_id
- * only for a provider operator (the server refuses either on another role).
+ * only for a provider operator (the server refuses either on another role). The account must
+ * change the password at its first sign-in.
  */
 export interface NewAccount {
   username: string
@@ -413,23 +420,52 @@ export interface NewAccount {
   org_id?: Id
   provider_id?: Id
 }
+/**
+ * PATCH /users/{id} (admin): only what is sent changes. Roles change only among admin, officer,
+ * expert and auditor; an applicant moves to another organisation (not its admin), an operator
+ * to another provider. A change of role, organisation or provider ends the account's sessions
+ * and revokes its API keys; 409 on one's own account or an expert on a panel under review.
+ */
+export interface AccountChange {
+  display_name?: string
+  role?: Role
+  org_id?: Id
+  provider_id?: Id
+}
 /** An API key as listed: never its secret. */
-export interface ApiKeyInfo { key_id: string; created_at: Instant; revoked: boolean }
+export interface ApiKeyInfo {
+  key_id: string
+  /** Its owner's label, or null. */
+  name: string | null
+  created_at: Instant
+  revoked: boolean
+  /** When it last authenticated (to the minute after a restart), or null if never. */
+  last_used_at: Instant | null
+}
 /** A key just issued: `api_key` is shown this once and never again. */
-export interface IssuedApiKey { key_id: string; api_key: string }
+export interface IssuedApiKey { key_id: string; api_key: string; name: string | null }
 
-export const listAccounts = (role?: Role) => get<Page<Account>>('/users', { role })
-/** Answers the account without `disabled` and `created_at` (read the list again for those). */
-export const createAccount = (a: NewAccount) => post<Omit<Account, 'disabled' | 'created_at'>>('/users', a)
-/** Admin: its sessions end and its API keys are refused at once (409 on one's own account). */
+export interface AccountQuery { role?: Role; q?: string; after?: Id }
+/** One page of accounts (50), by role and text. */
+export const listAccounts = (query: AccountQuery = {}) => get<Page<Account>>('/users', { ...query })
+export const createAccount = (a: NewAccount) => post<Account>('/users', a)
+export const updateAccount = (id: Id, change: AccountChange) => patch<Account>(`/users/${id}`, change)
+/** The organisation's admin passes the role on (or the platform's admin): answers the new admin. */
+export const passOrgAdmin = (id: Id) => post<Account>(`/users/${id}/org-admin`)
+/**
+ * Admin, or an organisation's admin for its members: its sessions end and its API keys are
+ * refused at once (409 on one's own account; an organisation's admin may not enable a member the
+ * platform's admin disabled).
+ */
 export const disableAccount = (id: Id) => post<{ id: Id; disabled: boolean }>(`/users/${id}/disable`)
 export const enableAccount = (id: Id) => post<{ id: Id; disabled: boolean }>(`/users/${id}/enable`)
-/** Admin: another account's password (its sessions end; it gets a password.reset notice). */
+/** Admin: another account's password (its sessions end; it must change it at the next sign-in). */
 export const resetPassword = (id: Id, new_password: string) =>
   post<{ id: Id; password_reset: boolean }>(`/users/${id}/password`, { new_password })
 /** Admin, or a provider operator its own; revoked keys too. */
 export const listApiKeys = (userId: Id) => get<Page<ApiKeyInfo>>(`/users/${userId}/api-keys`)
-export const issueApiKey = (userId: Id) => post<IssuedApiKey>(`/users/${userId}/api-keys`)
+export const issueApiKey = (userId: Id, name?: string) =>
+  post<IssuedApiKey>(`/users/${userId}/api-keys`, name ? { name } : undefined)
 export const revokeApiKey = (userId: Id, keyId: string) => del<{ revoked: boolean }>(`/users/${userId}/api-keys/${enc(keyId)}`)
 
 /** One page of the register (officer, admin, auditor), filtered by USCC, year or organisation. */

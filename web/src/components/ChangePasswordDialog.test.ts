@@ -97,4 +97,26 @@ describe('ChangePasswordDialog', () => {
     await flushPromises()
     expect(field('pw-current').value).toBe('')
   })
+
+  it('forced (someone else set the password): cannot be closed or cancelled, offers to sign out, and changed lifts the hold', async () => {
+    stubFetch(() => ({ status: 200, body: { password_changed: true } }))
+    const w = mountWith(ChangePasswordDialog, 'zh-CN', { props: { modelValue: true, forced: true } }, 'officer')
+    wrapper = w
+    const session = useSessionStore()
+    session.mustChangePassword = true
+    await flushPromises()
+    expect(document.querySelector('[data-test=pw-forced]')!.textContent).toContain('当前密码由管理员设置')
+    expect(document.querySelector('[data-test=password-dialog] .el-dialog__headerbtn')).toBeNull()
+    expect(document.querySelector('[data-test=pw-cancel]')).toBeNull()
+    ;(document.querySelector('[data-test=pw-sign-out]') as HTMLElement).click()
+    await flushPromises()
+    expect(w.emitted('sign-out')).toHaveLength(1)
+    expect(w.emitted('update:modelValue')).toBeUndefined()
+    await typeInto('pw-current', 'set-by-admin-1')
+    await typeInto('pw-new', 'only-mine-2024')
+    await typeInto('pw-confirm', 'only-mine-2024')
+    await submitForm('pw-current')
+    expect(session.mustChangePassword).toBe(false)
+    expect(w.emitted('update:modelValue')).toEqual([[false]])
+  })
 })

@@ -79,6 +79,7 @@ const en: typeof zh = {
   },
   validation: {
     maxBytes: 'At most {max} bytes (a Chinese character takes 3)',
+    noControl: 'No line breaks, tabs or other control characters',
     required: 'Required', money: {
       empty: 'Enter an amount', format: 'Enter a number, e.g. 20000 or 20000.50', decimals: 'At most two decimals (to the fen)',
       negative: 'The amount cannot be negative', too_large: 'The amount is too large (at most ¥10 trillion)',
@@ -138,9 +139,11 @@ const en: typeof zh = {
       current: 'Current password', next: 'New password', confirm: 'Confirm new password', hint: 'At least 8 bytes (a Chinese character takes 3)',
       same: 'The new password must differ from the current one', submit: 'Change password', cancel: 'Cancel',
       changed: 'Password changed; your sign-ins in other browsers or on other devices have ended',
+      forcedTitle: 'Change your password first', forcedIntro: 'An administrator set your current password. Change it to one only you know to go on.',
+      signOut: 'Log out', mustChangeFirst: 'Change your password in the dialog first.',
     },
     users: {
-      intro: "Every account on the platform. An administrator creates accounts, disables or enables them, resets passwords and issues API keys for providers' accounts.",
+      intro: "Every account on the platform. An administrator creates and changes accounts (name; role among the platform's staff, an applicant's organisation, an operator's provider), names an organisation's admin, disables or enables accounts, resets passwords and issues API keys for providers' accounts.",
       introReader: 'Every account on the platform (read-only). Administrators create and disable accounts and reset passwords.',
       allRoles: 'All roles', search: 'Search username or name', username: 'Username', displayName: 'Name', role: 'Role',
       belongsTo: 'Organisation / provider', orgAdmin: "Organisation's admin", status: 'Status', active: 'Active', disabled: 'Disabled',
@@ -149,16 +152,27 @@ const en: typeof zh = {
       disableTitle: 'Disable the account', disableConfirm: 'Disable {name} ({username})? Its sign-ins end at once and its API keys stop working; you can enable it again later.',
       disableYes: 'Disable it', enableTitle: 'Enable the account', enableConfirm: 'Enable {name} ({username})? It can sign in again, and its API keys not revoked work again.',
       enableYes: 'Enable it', notNow: 'Not now', disabledOk: '{username} disabled', enabledOk: '{username} enabled',
+      mustChange: 'Must change password', edit: 'Edit', makeOrgAdmin: "Make organisation's admin",
+      orgAdminTitle: "Change the organisation's admin", orgAdminConfirm: "Make {name} ({username}) the admin of {org}? The present admin becomes a plain member.",
+      orgAdminYes: 'Change it', orgAdminOk: "{username} is the organisation's admin now",
+    },
+    edit: {
+      title: 'Edit account {username}', done: 'Account {username} changed', submit: 'Save', cancel: 'Cancel',
+      selfHint: 'On your own account only the name; another administrator changes your role.',
+      staffHint: "A staff account's role changes among administrator, program officer, expert and auditor; an expert on the panel of a claim under review keeps the role.",
+      partyHint: "An applicant's or a provider operator's account keeps its role; create a new account for another role.",
+      orgAdminStays: "This account is its organisation's admin: pass that to another member before it moves to another organisation.",
+      powers: 'Once its role or affiliation changes, all its sign-ins end and all its API keys are revoked.',
     },
     create: {
       title: 'New account', inviteTitle: 'Invite a member', inviteIntro: "The new member belongs to {org} and can sign in to handle your organisation's applications.",
       role: 'Role', org: 'Organisation', provider: 'Provider', pickOrg: 'Choose the organisation', pickProvider: 'Choose the provider',
       username: 'Username', usernameHint: "3 to 64 characters: lower-case letters, digits and . _ - {'@'}", displayName: 'Name',
-      password: 'Initial password', confirm: 'Confirm initial password', passwordHint: 'Tell it through a safe channel and ask them to change it after signing in.',
+      password: 'Initial password', confirm: 'Confirm initial password', passwordHint: 'Tell it through a safe channel. They must change it when they first sign in.',
       submit: 'Create account', inviteSubmit: 'Invite', created: 'Account {username} created', invited: 'Member {username} invited', cancel: 'Cancel',
     },
     reset: {
-      title: "Reset {name}'s password", intro: 'All its sign-ins end at once, and it gets a notice asking to change the password. Tell the new password through a safe channel.',
+      title: "Reset {name}'s password", intro: 'All its sign-ins end at once, it gets a notice, and it must change the password when it next signs in. Tell the new password through a safe channel.',
       next: 'New password', confirm: 'Confirm new password', submit: 'Reset password', done: "{username}'s password reset", cancel: 'Cancel',
     },
     keys: {
@@ -168,10 +182,16 @@ const en: typeof zh = {
       key: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy: select the key and press Ctrl+C', saved: "I've saved it",
       revokeTitle: 'Revoke the API key', revokeConfirm: 'Revoke key {key}? Systems using it are refused from their next request on; this cannot be undone.',
       revokeYes: 'Revoke it', notNow: 'Not now', revokedOk: 'Key {key} revoked', accountDisabled: 'The account is disabled: no new key can be issued.', close: 'Close',
+      name: 'Name', namePlaceholder: 'Name (optional, e.g. "billing system")', issuedNamedTitle: 'New key "{name}" issued: copy it now and keep it safe',
+      lastUsed: 'Last used', neverUsed: 'Never',
     },
     members: {
-      intro: "Your organisation's member accounts. As its admin you invite new members; to disable a member or reset its password, ask the platform's administrator.",
+      intro: "Your organisation's member accounts. As its admin you invite members, disable or enable them, or pass the admin role to another member; to reset a member's password, ask the platform's administrator.",
       invite: 'Invite a member', empty: 'No member accounts yet.', you: 'you',
+      disableConfirm: 'Disable member {name} ({username})? Its sign-ins end at once; you can enable it again later.',
+      enableConfirm: 'Enable member {name} ({username})? It can sign in again.',
+      passConfirm: "Make {name} ({username}) your organisation's admin? You become a plain member and can no longer manage members.",
+      byPlatform: "Disabled by the platform's administrator: ask them to enable it",
     },
     providerKeys: {
       intro: "For your billing or scheduling systems calling the platform's API (uploading usage, settling bills) on behalf of your account. A key is shown only when issued; revoke any key no longer used or possibly leaked at once.",
@@ -484,6 +504,7 @@ const en: typeof zh = {
       wrong_credentials: 'Wrong username or password',
       wrong_current_password: 'The current password is wrong', same_password: 'The new password must differ from the current one',
       password_length: 'A password is 8 to 1,024 bytes (a Chinese character takes 3)',
+      must_change_password: 'Change your password first: an administrator set it',
     },
     status: {
       400: 'The request is not right', 401: 'You are not logged in, or your session has ended; log in again', 403: 'You are not allowed to do this', 404: 'Not found',

@@ -77,6 +77,7 @@ export default {
   },
   validation: {
     maxBytes: '最多 {max} 字节(一个汉字占 3 字节)',
+    noControl: '不能包含换行、制表符等控制字符',
     required: '必填', money: {
       empty: '请输入金额', format: '请输入数字金额,例如 20000 或 20000.50', decimals: '金额最多保留两位小数(精确到分)',
       negative: '金额不能为负数', too_large: '金额超出允许范围(最多 10 万亿元)',
@@ -135,9 +136,11 @@ export default {
       title: '修改密码', intro: '修改后,您在其他浏览器或设备上的登录将退出,当前登录保持有效。',
       current: '当前密码', next: '新密码', confirm: '确认新密码', hint: '至少 8 个字节(一个汉字占 3 字节)',
       same: '新密码不能与当前密码相同', submit: '确认修改', cancel: '取消', changed: '密码已修改,其他浏览器或设备上的登录已退出',
+      forcedTitle: '请先修改密码', forcedIntro: '当前密码由管理员设置。修改为只有您知道的密码后才能继续使用平台。',
+      signOut: '退出登录', mustChangeFirst: '请先在对话框中修改密码。',
     },
     users: {
-      intro: '平台的全部账号。管理员可以新建账号、停用或启用账号、重置密码,并为算力供给方的账号签发 API 密钥。',
+      intro: '平台的全部账号。管理员可以新建和修改账号(名称;平台人员之间的角色、申领单位成员的所属单位、供给方账号的所属供给方)、指定单位管理员、停用或启用账号、重置密码,并为算力供给方的账号签发 API 密钥。',
       introReader: '平台的全部账号(只读)。新建、停用账号和重置密码由管理员办理。',
       allRoles: '全部角色', search: '搜索用户名或名称', username: '用户名', displayName: '名称', role: '角色',
       belongsTo: '所属单位 / 供给方', orgAdmin: '单位管理员', status: '状态', active: '正常', disabled: '已停用',
@@ -146,16 +149,27 @@ export default {
       disableTitle: '停用账号', disableConfirm: '停用 {name}({username})?该账号的登录立即退出,API 密钥随即失效;之后可以再启用。',
       disableYes: '确定停用', enableTitle: '启用账号', enableConfirm: '启用 {name}({username})?该账号可以再次登录,未吊销的 API 密钥恢复有效。',
       enableYes: '确定启用', notNow: '再想想', disabledOk: '已停用 {username}', enabledOk: '已启用 {username}',
+      mustChange: '待修改密码', edit: '修改', makeOrgAdmin: '设为单位管理员',
+      orgAdminTitle: '更换单位管理员', orgAdminConfirm: '把 {org} 的单位管理员改为 {name}({username})?原管理员成为普通成员。',
+      orgAdminYes: '确定更换', orgAdminOk: '{username} 已成为单位管理员',
+    },
+    edit: {
+      title: '修改账号 {username}', done: '已修改账号 {username}', submit: '保存', cancel: '取消',
+      selfHint: '自己的账号只能修改名称;角色由其他管理员修改。',
+      staffHint: '平台人员的角色只能在管理员、项目主管、评审专家和审计之间调整;评审中的兑付申请评审组成员不能改任其他角色。',
+      partyHint: '申领单位成员和供给方账号不能改为其他角色;如需,请新建账号。',
+      orgAdminStays: '该账号是本单位的单位管理员,须先把单位管理员交给其他成员,才能调往其他单位。',
+      powers: '角色或所属变更后,该账号的全部登录立即退出,其 API 密钥全部吊销。',
     },
     create: {
       title: '新建账号', inviteTitle: '邀请成员', inviteIntro: '新成员将属于 {org},可以登录办理本单位的申领事项。',
       role: '角色', org: '所属单位', provider: '所属供给方', pickOrg: '请选择单位', pickProvider: '请选择供给方',
       username: '用户名', usernameHint: "3–64 个字符:小写字母、数字和 . _ - {'@'}", displayName: '名称',
-      password: '初始密码', confirm: '确认初始密码', passwordHint: '请通过安全渠道告知对方,并提醒其登录后立即修改密码。',
+      password: '初始密码', confirm: '确认初始密码', passwordHint: '请通过安全渠道告知对方。对方首次登录时须先修改此密码。',
       submit: '创建账号', inviteSubmit: '邀请', created: '已创建账号 {username}', invited: '已邀请成员 {username}', cancel: '取消',
     },
     reset: {
-      title: '重置 {name} 的密码', intro: '重置后该账号的全部登录立即退出,并收到一条要求修改密码的通知。请通过安全渠道把新密码告知对方。',
+      title: '重置 {name} 的密码', intro: '重置后该账号的全部登录立即退出,并收到一条通知;下次登录时须先修改密码。请通过安全渠道把新密码告知对方。',
       next: '新密码', confirm: '确认新密码', submit: '重置密码', done: '已重置 {username} 的密码', cancel: '取消',
     },
     keys: {
@@ -165,10 +179,16 @@ export default {
       key: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制,请选中密钥后按 Ctrl+C 复制', saved: '我已保存',
       revokeTitle: '吊销 API 密钥', revokeConfirm: '吊销密钥 {key}?使用它的系统从下一次请求起将被拒绝,吊销后不能恢复。',
       revokeYes: '确定吊销', notNow: '再想想', revokedOk: '已吊销密钥 {key}', accountDisabled: '该账号已停用,不能签发新密钥。', close: '关闭',
+      name: '名称', namePlaceholder: '名称(选填,如“计费系统”)', issuedNamedTitle: '新密钥“{name}”已签发,请立即复制并妥善保存',
+      lastUsed: '最近使用', neverUsed: '从未使用',
     },
     members: {
-      intro: '本单位的成员账号。作为单位管理员,您可以邀请新成员;停用成员或重置其密码请联系平台管理员。',
+      intro: '本单位的成员账号。作为单位管理员,您可以邀请新成员、停用或启用成员,或把单位管理员交给其他成员;重置成员密码请联系平台管理员。',
       invite: '邀请成员', empty: '还没有成员账号。', you: '您',
+      disableConfirm: '停用成员 {name}({username})?其登录立即退出;之后可以再启用。',
+      enableConfirm: '启用成员 {name}({username})?其可以再次登录。',
+      passConfirm: '把单位管理员交给 {name}({username})?之后您成为普通成员,不能再管理成员。',
+      byPlatform: '由平台管理员停用,请联系平台管理员启用',
     },
     providerKeys: {
       intro: '供本单位的计费、调度等系统调用平台接口(例如上传用量、结算账单),代表您的账号办理。密钥只在签发时显示一次;不再使用或可能泄露的密钥请立即吊销。',
@@ -480,6 +500,7 @@ export default {
       wrong_credentials: '用户名或密码不正确',
       wrong_current_password: '当前密码不正确', same_password: '新密码不能与当前密码相同',
       password_length: '密码须为 8–1024 个字节(一个汉字占 3 字节)',
+      must_change_password: '请先修改密码:当前密码由管理员设置',
     },
     status: {
       400: '请求有误', 401: '尚未登录或登录已失效,请重新登录', 403: '您无权执行此操作', 404: '找不到相关记录', 409: '数据冲突,请刷新后重试',

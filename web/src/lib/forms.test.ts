@@ -3,6 +3,15 @@ import * as v from './forms'
 import { residentIdError } from './codes'
 
 describe('form checks', () => {
+  it("an API key's name: optional, at most 64 bytes in UTF-8, no control characters (api_keys.cc)", () => {
+    expect(v.apiKeyName('')).toBeNull()
+    expect(v.apiKeyName('   ')).toBeNull()
+    expect(v.apiKeyName('计费系统 billing')).toBeNull()
+    expect(v.apiKeyName('系'.repeat(21) + 'a')).toBeNull() // 64 bytes
+    expect(v.apiKeyName('系'.repeat(22))).toEqual({ key: 'validation.maxBytes', named: { max: 64 } }) // 66
+    expect(v.apiKeyName('a\tb')).toEqual({ key: 'validation.noControl' })
+  })
+
   it('resident ID: length, characters and the GB 11643 check character', () => {
     expect(residentIdError('510107198505051230')).toBeNull() // check digit 0 (tests/http's generator)
     expect(residentIdError('51010719850505123X')).toBe('check')

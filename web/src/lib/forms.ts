@@ -73,3 +73,16 @@ export function visible<K extends string>(errors: Record<K, Check>, touched: Par
 }
 
 export const hasErrors = (errors: Record<string, Check>): boolean => Object.values(errors).some((e) => e !== null)
+
+/**
+ * An API key's name: optional; at most 64 bytes in UTF-8 and no control characters, as the
+ * server checks (api_keys.cc). Blank is "no name" (it is trimmed before sending).
+ */
+export const API_KEY_NAME_BYTES_MAX = 64
+export const apiKeyName = (v: string): Check => {
+  const s = v.trim()
+  if (!s) return null
+  if (utf8Bytes(s) > API_KEY_NAME_BYTES_MAX) return { key: 'validation.maxBytes', named: { max: API_KEY_NAME_BYTES_MAX } }
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(s) ? { key: 'validation.noControl' } : null
+}

@@ -42,6 +42,7 @@ export function problemKeys(err: ApiError, context?: ProblemContext): string[] {
   if (name === 'forbidden' && err.field === 'current_password') keys.push('errors.special.wrong_current_password')
   if (name === 'contradiction' && err.field === 'new_password') keys.push('errors.special.same_password')
   if (name === 'out_of_range' && (err.field === 'new_password' || err.field === 'password')) keys.push('errors.special.password_length')
+  if (name === 'forbidden' && err.field === 'must_change_password') keys.push('errors.special.must_change_password')
   if (name) keys.push(`errors.type.${name}`)
   if (err.kind !== 'problem') keys.push(`errors.type.${err.kind}`)
   if (err.status) keys.push(`errors.status.${err.status}`)

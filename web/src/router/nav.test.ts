@@ -12,7 +12,7 @@ function pagesFor(role: Role, extra: Partial<User> = {}): string[] {
   const pinia = createPinia()
   setActivePinia(pinia)
   const s = useSessionStore()
-  s.user = { id: '1', username: role, display_name: role, roles: [role], ...extra }
+  s.user = { id: 1, username: role, display_name: role, roles: [role], ...extra }
   return NAV_ITEMS.filter((i) => !i.public && mayOpen(s, i)).map((i) => i.name).sort()
 }
 
@@ -63,7 +63,7 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
     ])
   })
   it('the guard sends an admin away from the application queue', async () => {
-    stubFetch(() => ({ status: 200, body: { user: { id: '1', username: 'admin', display_name: '管理员', roles: ['admin'] }, csrf_token: 't' } }))
+    stubFetch(() => ({ status: 200, body: { user: { id: 1, username: 'admin', display_name: '管理员', roles: ['admin'] }, csrf_token: 't' } }))
     const pinia = createPinia()
     const router = makeRouter(pinia, createMemoryHistory())
     await router.push('/officer/queues')
@@ -73,12 +73,22 @@ describe('pages by role match the API access rules (src/api/routes_*.cc)', () =>
   })
   it('the guard lets an organisation\'s admin onto /applicant/members and sends another applicant away', async () => {
     for (const [org_admin, lands] of [[true, 'applicant-members'], [false, 'forbidden']] as const) {
-      stubFetch(() => ({ status: 200, body: { user: { id: '7', username: 'a', display_name: 'a', roles: ['applicant'], org_id: 4, org_admin }, csrf_token: 't' } }))
+      stubFetch(() => ({ status: 200, body: { user: { id: 7, username: 'a', display_name: 'a', roles: ['applicant'], org_id: 4, org_admin }, csrf_token: 't' } }))
       const router = makeRouter(createPinia(), createMemoryHistory())
       await router.push('/applicant/members')
       expect(router.currentRoute.value.name).toBe(lands)
       await router.push('/applicant/org')
       expect(router.currentRoute.value.name).toBe('applicant-org')
     }
+  })
+  it('the session probe keeps must_change_password, and a sign-out forgets it', async () => {
+    stubFetch(() => ({ status: 200, body: { user: { id: 9, username: 'cd-member', display_name: 'm', roles: ['applicant'], org_id: 4 }, csrf_token: 't', must_change_password: true } }))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const session = useSessionStore()
+    await session.ensureLoaded()
+    expect(session.mustChangePassword).toBe(true)
+    await session.logout()
+    expect(session.mustChangePassword).toBe(false)
   })
 })

@@ -16,7 +16,7 @@ export function mountWith<C extends Component>(comp: C, locale: Locale, options:
   const pinia = createPinia()
   if (as) {
     setActivePinia(pinia)
-    useSessionStore(pinia).user = typeof as === 'string' ? { id: '1', username: `demo-${as}`, display_name: as, roles: [as] } : as
+    useSessionStore(pinia).user = typeof as === 'string' ? { id: 1, username: `demo-${as}`, display_name: as, roles: [as] } : as
   }
   return mount(comp, {
     ...options,

@@ -123,7 +123,7 @@ function serveReversal(answers: { status: number; body: unknown }[]) {
   })
 }
 
-async function openAs(locale: 'zh-CN' | 'en', as: 'officer' | 'applicant' | { id: string; username: string; display_name: string; roles: ['provider']; provider_id: string }) {
+async function openAs(locale: 'zh-CN' | 'en', as: 'officer' | 'applicant' | { id: number; username: string; display_name: string; roles: ['provider']; provider_id: number }) {
   wrapper = mountWith(VoucherDetailView, locale, { props: { id: '1' }, global: { mocks: { $router: { push: () => undefined } } } }, as)
   await flushPromises()
   return wrapper
@@ -152,10 +152,10 @@ describe('VoucherDetailView: reversing a settlement', () => {
 
   it("a provider reverses only its own settlements", async () => {
     serveReversal([])
-    const other = await openAs('en', { id: '9', username: 'p', display_name: 'p', roles: ['provider'], provider_id: '5' })
+    const other = await openAs('en', { id: 9, username: 'p', display_name: 'p', roles: ['provider'], provider_id: 5 })
     expect(other.find('[data-test=reverse-12]').exists()).toBe(false)
     wrapper!.unmount()
-    const own = await openAs('en', { id: '9', username: 'p', display_name: 'p', roles: ['provider'], provider_id: '2' })
+    const own = await openAs('en', { id: 9, username: 'p', display_name: 'p', roles: ['provider'], provider_id: 2 })
     expect(own.find('[data-test=reverse-12]').exists()).toBe(true)
   })
 

@@ -30,7 +30,7 @@ const redemption = {
   invoice_no: 'FP-2024-000', invoiced: '600000.00', rate: '0.20', amount: '120000.00', invoice_document_id: 7,
   proof_document_id: 8, status: 'submitted', reasons: '', bank_reference: '', submitted_at: '2024-05-10T10:00:00+08:00', decided_at: null,
 }
-const applicant: User = { id: '4', username: 'bj-applicant', display_name: '申领单位', roles: ['applicant'], org_id: '3' }
+const applicant: User = { id: 4, username: 'bj-applicant', display_name: '申领单位', roles: ['applicant'], org_id: 3 }
 const doc = (id: number, kind: string, status = 'pending') => ({
   id, owner: 'org/3', kind, sha256: 'ab', media_type: 'application/pdf', filename: `${kind}-${id}.pdf`, status, reason: '',
   size_bytes: 1000, uploaded_at: '2024-05-01T10:00:00+08:00',
@@ -120,7 +120,7 @@ describe('VoucherDetailView: a voucher the organisation redeems', () => {
 
   it('offers Redeem to nobody else: another organisation, an officer, a provider; nor on an expired voucher or one the provider deducts', async () => {
     serve()
-    for (const as of [{ ...applicant, org_id: '9' }, 'officer', 'provider'] as const) {
+    for (const as of [{ ...applicant, org_id: 9 }, 'officer', 'provider'] as const) {
       const w = await open(as)
       expect(w.find('[data-test=voucher-held]').exists()).toBe(true)
       expect(w.find('[data-test=redeem]').exists()).toBe(false)

@@ -12,10 +12,10 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const ADMIN: User = { id: '1', username: 'admin', display_name: '平台管理员', roles: ['admin'] }
+const ADMIN: User = { id: 1, username: 'admin', display_name: '平台管理员', roles: ['admin'] }
 const account = (id: number, username: string, display_name: string, role: string, extra: object = {}) => ({
-  id, username, display_name, roles: [role], org_id: null, provider_id: null, org_admin: false, disabled: false,
-  created_at: '2024-03-15T01:00:00Z', ...extra,
+  id, username, display_name, roles: [role], org_id: null as number | null, provider_id: null as number | null, org_admin: false,
+  disabled: false, disabled_by_platform: false, must_change_password: false, created_at: '2024-03-15T01:00:00Z', ...extra,
 })
 const ACCOUNTS = () => [
   account(1, 'admin', '平台管理员', 'admin'),
@@ -23,18 +23,20 @@ const ACCOUNTS = () => [
   account(5, 'op-ai', '成都智算中心 运营', 'provider', { provider_id: 2 }),
   account(6, 'op-old', '已离职运营', 'provider', { provider_id: 1, disabled: true }),
   account(7, 'demo-applicant', '成都示例科技有限公司 admin', 'applicant', { org_id: 1, org_admin: true }),
-  account(8, 'old-member', '离职成员', 'applicant', { org_id: 1, disabled: true }),
+  account(8, 'old-member', '离职成员', 'applicant', { org_id: 1, disabled: true, disabled_by_platform: true }),
+  account(9, 'cd-member', '研发 张三', 'applicant', { org_id: 1, must_change_password: true }),
 ]
 const org = (id: number, name: string) => ({ id, name, uscc: '', qualification: 'approved' })
 const problem = (status: number, name: string, field: string, detail: string) =>
   ({ status, body: { type: `https://suanli.dev/problems/${name}`, title: name, status, detail, field } })
 
 /**
- * The server as routes_admin.cc answers an admin: the accounts (GET /users?role=), names (GET
- * /orgs, /providers), POST /users (201, or `refuse`), disable/enable, password resets and the
- * API keys of user 5 (k1 in force, k0 revoked; POST issues k2 with its secret).
+ * The server as routes_accounts.cc answers an admin: the accounts (GET /users?role=&q=&after=, a
+ * page of `pageSize` with next_cursor), names (GET /orgs, /providers), POST /users (201 with the
+ * listed account, or `refuse`), PATCH /users/{id}, …/org-admin, disable/enable, password resets
+ * and the API keys of user 5 (k1 in force, k0 revoked; POST issues k2 with its secret).
  */
-function serve(refuse?: { status: number; body: unknown }) {
+function serve(refuse?: { status: number; body: unknown }, pageSize = 50) {
   let accounts = ACCOUNTS()
   let keys = [
     { key_id: 'k0', created_at: '2024-03-01T02:00:00Z', revoked: true },
@@ -45,21 +47,38 @@ function serve(refuse?: { status: number; body: unknown }) {
     const path = url.split('?')[0]
     if (refuse && method !== 'GET') return refuse
     if (path === '/api/v1/users' && method === 'GET') {
-      const role = new URL(url, 'http://x').searchParams.get('role')
-      return { status: 200, body: { items: accounts.filter((a) => !role || a.roles.includes(role)) } }
+      const q = new URL(url, 'http://x').searchParams
+      const role = q.get('role')
+      const text = (q.get('q') ?? '').toLowerCase()
+      const after = Number(q.get('after') ?? 0)
+      const items = accounts.filter((a) => a.id > after && (!role || a.roles.includes(role)) &&
+        (!text || a.username.toLowerCase().includes(text) || a.display_name.toLowerCase().includes(text))).slice(0, pageSize)
+      return { status: 200, body: { items, next_cursor: items.length === pageSize ? items[items.length - 1].id : null } }
     }
     if (path === '/api/v1/users' && method === 'POST') {
       const b = JSON.parse(String(init.body))
-      const made = account(9, b.username, b.display_name, b.role, { org_id: b.org_id ?? null, provider_id: b.provider_id ?? null })
+      const made = account(10, b.username, b.display_name, b.role,
+        { org_id: b.org_id ?? null, provider_id: b.provider_id ?? null, must_change_password: true })
       accounts = [...accounts, made]
-      const { disabled: _d, created_at: _c, ...view } = made
-      return { status: 201, body: view }
+      return { status: 201, body: made }
     }
-    const m = /^\/api\/v1\/users\/(\d+)\/(disable|enable|password)$/.exec(path)
+    const m = /^\/api\/v1\/users\/(\d+)(?:\/(disable|enable|password|org-admin))?$/.exec(path)
     if (m) {
       const id = Number(m[1])
       if (m[2] === 'password') return { status: 200, body: { id, password_reset: true } }
-      accounts = accounts.map((a) => (a.id === id ? { ...a, disabled: m[2] === 'disable' } : a))
+      if (m[2] === 'org-admin') {
+        const org = accounts.find((a) => a.id === id)!.org_id
+        accounts = accounts.map((a) => (a.org_id === org ? { ...a, org_admin: a.id === id } : a))
+        return { status: 200, body: accounts.find((a) => a.id === id) }
+      }
+      if (method === 'PATCH') {
+        const b = JSON.parse(String(init.body))
+        accounts = accounts.map((a) => (a.id === id ? { ...a, ...b, ...(b.role ? { roles: [b.role] } : {}) } : a))
+        const changed = { ...accounts.find((a) => a.id === id)! }
+        delete (changed as Record<string, unknown>).role
+        return { status: 200, body: changed }
+      }
+      accounts = accounts.map((a) => (a.id === id ? { ...a, disabled: m[2] === 'disable', disabled_by_platform: m[2] === 'disable' } : a))
       return { status: 200, body: { id, disabled: m[2] === 'disable' } }
     }
     if (path === '/api/v1/users/5/api-keys' && method === 'GET') return { status: 200, body: { items: keys } }
@@ -115,9 +134,40 @@ describe('AccountsView', () => {
     expect(w.findAll('[data-test=users] .el-table__body tr').map((r) => r.text())).toEqual([
       expect.stringContaining('op-ai'), expect.stringContaining('op-old'),
     ])
+    // The server searches, once typing pauses.
     await pick('users-role', '全部角色')
     await typeInto('users-search', 'OFFICER')
+    await new Promise((r) => setTimeout(r, 350))
+    await flushPromises()
+    expect(calls.map((c) => c.url)).toContain('/api/v1/users?q=OFFICER')
     expect(w.findAll('[data-test=users] .el-table__body tr').map((r) => r.text())).toEqual([expect.stringContaining('张科长')])
+    // Someone whose password someone else set is marked.
+    await typeInto('users-search', '')
+    await new Promise((r) => setTimeout(r, 350))
+    await flushPromises()
+    expect(rowOf(w, 'cd-member').find('[data-test=user-must-change-9]').text()).toBe('待修改密码')
+    expect(w.find('[data-test=user-must-change-7]').exists()).toBe(false)
+  })
+
+  it('pages through with "load more", keeping the role filter and the search', async () => {
+    const calls = serve(undefined, 2)
+    const w = await mountAs(ADMIN)
+    const names = () => w.findAll('[data-test=users] .el-table__body tr').map((r) => r.find('code').text())
+    expect(names()).toEqual(['admin', 'officer'])
+    await press('users-more')
+    expect(calls.map((c) => c.url)).toContain('/api/v1/users?after=2')
+    expect(names()).toEqual(['admin', 'officer', 'op-ai', 'op-old'])
+    await pick('users-role', '申领单位')
+    expect(names()).toEqual(['demo-applicant', 'old-member'])
+    await press('users-more')
+    expect(calls.map((c) => c.url)).toContain('/api/v1/users?role=applicant&after=8')
+    expect(names()).toEqual(['demo-applicant', 'old-member', 'cd-member'])
+    expect(w.find('[data-test=users-more]').exists()).toBe(false)
+    await typeInto('users-search', 'member')
+    await new Promise((r) => setTimeout(r, 350))
+    await flushPromises()
+    expect(calls.map((c) => c.url)).toContain('/api/v1/users?role=applicant&q=member')
+    expect(names()).toEqual(['old-member', 'cd-member'])
   })
 
   it('creates an applicant of a picked organisation and an operator of a picked provider, sending only the id the role asks for', async () => {
@@ -143,7 +193,10 @@ describe('AccountsView', () => {
     expect(writes(calls)).toEqual([['POST', '/api/v1/users',
       { username: 'zhang.san', display_name: '张三', password: 'initial-pass-1', role: 'applicant', org_id: 3 }]])
     expect(lastMessage()).toContain('已创建账号 zhang.san')
+    // The answer is the listed account: added as it is, the list not read again.
     expect(rowOf(w, 'zhang.san').text()).toContain('成都示例大学')
+    expect(rowOf(w, 'zhang.san').text()).toContain('待修改密码')
+    expect(calls.filter((c) => c.url.startsWith('/api/v1/users') && (c.init?.method ?? 'GET') === 'GET')).toHaveLength(1)
 
     await press('users-create')
     await pick('account-role', '算力供给方')
@@ -263,6 +316,81 @@ describe('AccountsView', () => {
     expect(document.querySelector('[data-test=key-no-issue]')!.textContent).toContain('The account is disabled')
   })
 
+  it('edits a staff account: a new name and role, warned that its sessions and keys end; only what changed is sent', async () => {
+    const calls = serve()
+    const w = await mountAs(ADMIN)
+    await press('user-edit-2')
+    expect(dialogText('edit-dialog')).toContain('修改账号 officer')
+    expect(document.querySelector('[data-test=edit-powers]')).toBeNull()
+    expect((document.querySelector('[data-test=edit-submit]') as HTMLButtonElement).disabled).toBe(true) // nothing changed yet
+    await typeInto('edit-display-name', '')
+    await submitForm('edit-display-name')
+    expect(await itemError('edit-display-name')).toBe('必填')
+    await typeInto('edit-display-name', '市经信局 张处长')
+    // Only the platform's roles are offered for a staff account.
+    ;(document.querySelector('[data-test=edit-role] .el-select__wrapper') as HTMLElement).click()
+    await flushPromises()
+    const offered = [...document.querySelectorAll<HTMLElement>('.el-popper')].filter((p) => p.style.display !== 'none')
+      .flatMap((p) => [...p.querySelectorAll('.el-select-dropdown__item')].map((e) => e.textContent))
+    expect(offered).toEqual(['管理员', '项目主管', '评审专家', '审计员'])
+    await pick('edit-role', '审计')
+    expect(document.querySelector('[data-test=edit-powers]')!.textContent).toContain('API 密钥全部吊销')
+    await submitForm('edit-display-name')
+    expect(writes(calls)).toEqual([['PATCH', '/api/v1/users/2', { display_name: '市经信局 张处长', role: 'auditor' }]])
+    expect(lastMessage()).toContain('已修改账号 officer')
+    expect(rowOf(w, 'officer').text()).toContain('市经信局 张处长')
+    expect(rowOf(w, 'officer').text()).toContain('审计')
+  })
+
+  it("edits an applicant's organisation (not its organisation's admin's) and its own account's name only", async () => {
+    const calls = serve()
+    await mountAs(ADMIN)
+    await press('user-edit-7')
+    expect(document.querySelector('[data-test=edit-role-fixed]')!.textContent).toContain('申领单位')
+    expect(document.querySelector('[data-test=edit-org] .is-disabled')).not.toBeNull()
+    expect(document.querySelector('[data-test=edit-org-admin]')!.textContent).toContain('须先把单位管理员交给其他成员')
+    ;(document.querySelector('[data-test=edit-dialog] .el-dialog__headerbtn') as HTMLElement).click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 400))
+    await press('user-edit-9')
+    await pick('edit-org', '成都示例大学')
+    expect(document.querySelector('[data-test=edit-powers]')).not.toBeNull()
+    await submitForm('edit-display-name')
+    expect(writes(calls)).toEqual([['PATCH', '/api/v1/users/9', { org_id: 3 }]])
+    await new Promise((r) => setTimeout(r, 400))
+    // Its own row: the name only, and nothing else offered.
+    await press('user-edit-1')
+    expect(document.querySelector('[data-test=edit-role]')).toBeNull()
+    expect(document.querySelector('[data-test=edit-role-hint]')!.textContent).toContain('自己的账号只能修改名称')
+  })
+
+  it("the server's refusal of a change (409 on role) shows on the role field", async () => {
+    serve(problem(409, 'state_conflict', 'role', 'sits on the panel of claim 3 under review: assign the panel anew first'))
+    await mountAs(ADMIN, 'en')
+    await press('user-edit-2')
+    await pick('edit-role', 'Expert')
+    await submitForm('edit-display-name')
+    expect(await itemError('edit-role')).not.toBe('')
+    expect(document.querySelector('[data-test=problem-detail]')!.textContent).toContain('claim 3 under review')
+    expect(dialogText('edit-dialog')).toContain('Edit account officer')
+  })
+
+  it("makes an enabled member its organisation's admin after a confirmation; the previous one loses the mark", async () => {
+    const calls = serve()
+    const w = await mountAs(ADMIN)
+    expect(w.find('[data-test=user-org-admin-7]').exists()).toBe(false) // already
+    expect(w.find('[data-test=user-org-admin-8]').exists()).toBe(false) // disabled
+    await press('user-org-admin-9')
+    const asked = await answerConfirm('confirm')
+    expect(asked).toContain('成都示例科技有限公司')
+    expect(asked).toContain('cd-member')
+    expect(writes(calls)).toEqual([['POST', '/api/v1/users/9/org-admin', null]])
+    const tags = (username: string) => rowOf(w, username).findAll('.el-tag').map((t) => t.text())
+    expect(tags('cd-member')).toContain('单位管理员')
+    expect(tags('demo-applicant')).not.toContain('单位管理员')
+    expect(w.find('[data-test=user-org-admin-7]').exists()).toBe(true) // and it may be made one again
+  })
+
   it('officers and auditors read the list with nothing to change', async () => {
     for (const role of ['auditor', 'officer'] as const) {
       const calls = serve()
@@ -274,6 +402,8 @@ describe('AccountsView', () => {
       expect(w.find('[data-test^=user-enable-]').exists()).toBe(false)
       expect(w.find('[data-test^=user-reset-]').exists()).toBe(false)
       expect(w.find('[data-test^=user-keys-]').exists()).toBe(false)
+      expect(w.find('[data-test^=user-edit-]').exists()).toBe(false)
+      expect(w.find('[data-test^=user-org-admin-]').exists()).toBe(false)
       expect(writes(calls)).toEqual([])
       w.unmount()
       wrapper = null

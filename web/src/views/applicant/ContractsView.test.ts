@@ -12,7 +12,7 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const applicant = { id: '4', username: 'demo-applicant', display_name: '申领单位', roles: ['applicant' as const], org_id: '3' }
+const applicant = { id: 4, username: 'demo-applicant', display_name: '申领单位', roles: ['applicant' as const], org_id: 3 }
 const doc = (id: number, kind: string, status: string) => ({
   id, owner: 'org/3', kind, sha256: 'ab', media_type: 'application/pdf', filename: `${kind}-${id}.pdf`, status, reason: '', size_bytes: 1000,
   uploaded_at: '2024-05-01T10:00:00+08:00',

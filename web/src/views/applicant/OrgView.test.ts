@@ -22,7 +22,7 @@ describe('OrgView', () => {
     stubFetch((url) => url.startsWith('/api/v1/orgs/7') && !url.includes('documents')
       ? { status: 200, body: org }
       : { status: 200, body: { items: [], next_cursor: null } })
-    wrapper = mountWith(OrgView, 'zh-CN', {}, { id: '3', username: 'cd-firm', display_name: '成都示例', roles: ['applicant'], org_id: '7' })
+    wrapper = mountWith(OrgView, 'zh-CN', {}, { id: 3, username: 'cd-firm', display_name: '成都示例', roles: ['applicant'], org_id: 7 })
     await flushPromises()
     expect(wrapper.get('[data-test=org-banned]').text()).toBe('2026-05-09 24:00')
   })
@@ -31,7 +31,7 @@ describe('OrgView', () => {
     const calls = stubFetch((url) => url.startsWith('/api/v1/orgs/7') && !url.includes('documents')
       ? { status: 200, body: { ...org, classes: ['foundation_model_firm'] } }
       : { status: 200, body: { items: [], next_cursor: null } })
-    wrapper = mountWith(OrgView, 'zh-CN', {}, { id: '3', username: 'cd-firm', display_name: '成都示例', roles: ['applicant'], org_id: '7' })
+    wrapper = mountWith(OrgView, 'zh-CN', {}, { id: 3, username: 'cd-firm', display_name: '成都示例', roles: ['applicant'], org_id: 7 })
     await flushPromises()
     expect(wrapper.get('[data-test=org-class-7-foundation_model_firm]').text()).toBe('大模型企业')
     expect(wrapper.find('[data-test=org-class-pick-7]').exists()).toBe(false)

@@ -54,7 +54,7 @@ function serve(refusals: { status: number; body: unknown }[] = []) {
 async function mountAs(locale: 'zh-CN' | 'en') {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useSessionStore().user = { id: 5 as unknown as string, username: 'expert3', display_name: '专家', roles: ['expert'] }
+  useSessionStore().user = { id: 5, username: 'expert3', display_name: '专家', roles: ['expert'] }
   wrapper = mount(AssignedClaimsView, { attachTo: document.body, global: { plugins: [ElementPlus, makeI18n(locale), pinia] } })
   await flushPromises()
   return wrapper

@@ -10,7 +10,7 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const expert = { id: '9', username: 'demo-expert', display_name: '王专家', roles: ['expert' as const] }
+const expert = { id: 9, username: 'demo-expert', display_name: '王专家', roles: ['expert' as const] }
 
 function serve(post: { status: number; body: unknown }) {
   const declared: unknown[] = []

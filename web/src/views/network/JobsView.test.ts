@@ -51,7 +51,7 @@ function serve(jobs: object[], cancel: { status: number; body: unknown }) {
 async function mountAs(locale: 'zh-CN' | 'en') {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useSessionStore().user = { id: '3', username: 'demo-applicant', display_name: '申请人', roles: ['applicant'] }
+  useSessionStore().user = { id: 3, username: 'demo-applicant', display_name: '申请人', roles: ['applicant'] }
   wrapper = mount(JobsView, { attachTo: document.body, global: { plugins: [ElementPlus, makeI18n(locale), pinia], stubs: { Refresh: true } } })
   await flushPromises()
   return wrapper

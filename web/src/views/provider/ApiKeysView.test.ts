@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import ApiKeysView from './ApiKeysView.vue'
 import { mountWith, stubFetch } from '@/test/mount'
-import { answerConfirm, field, lastMessage, press, writes } from '@/test/dom'
+import { answerConfirm, field, itemError, lastMessage, press, typeInto, writes } from '@/test/dom'
 import type { User } from '@/api/types'
 
 let wrapper: VueWrapper | null = null
@@ -12,16 +12,20 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const OPERATOR: User = { id: '5', username: 'op-ai', display_name: '成都智算中心 运营', roles: ['provider'], provider_id: '2' }
+const OPERATOR: User = { id: 5, username: 'op-ai', display_name: '成都智算中心 运营', roles: ['provider'], provider_id: 2 }
 const SECRET = 'sk_k2_9f8e7d6c5b4a39281706f5e4d3c2b1a0'
 
-/** The operator's own keys (GET/POST /users/5/api-keys, DELETE …/{key_id}); `issue` answers a POST. */
-function serve(issue: { status: number; body: unknown } = { status: 201, body: { key_id: 'k2', api_key: SECRET } }) {
-  let keys = [{ key_id: 'k1', created_at: '2024-03-10T02:00:00Z', revoked: false }]
+/**
+ * The operator's own keys (GET/POST /users/5/api-keys, DELETE …/{key_id}): k1 named and used,
+ * a new one named as asked and never used; `issue` answers a POST.
+ */
+function serve(issue: { status: number; body: unknown } = { status: 201, body: { key_id: 'k2', api_key: SECRET, name: null } }) {
+  let keys = [{ key_id: 'k1', name: '计费系统', created_at: '2024-03-10T02:00:00Z', revoked: false, last_used_at: '2024-03-15T01:30:00Z' as string | null }]
   return stubFetch((url, init) => {
     if (url === '/api/v1/users/5/api-keys' && init?.method === 'POST') {
-      if (issue.status === 201) keys = [...keys, { key_id: 'k2', created_at: '2024-03-15T02:00:00Z', revoked: false }]
-      return issue
+      const name = init.body ? JSON.parse(String(init.body)).name : null
+      if (issue.status === 201) keys = [...keys, { key_id: 'k2', name, created_at: '2024-03-15T02:00:00Z', revoked: false, last_used_at: null }]
+      return issue.status === 201 ? { ...issue, body: { ...(issue.body as object), name } } : issue
     }
     const m = /^\/api\/v1\/users\/5\/api-keys\/(\w+)$/.exec(url)
     if (m && init?.method === 'DELETE') {
@@ -63,6 +67,35 @@ describe('ApiKeysView (a provider operator\'s own keys)', () => {
     expect(w.find('[data-test=issued]').exists()).toBe(false)
     expect(w.find('[data-test=keys-table] tr.issued-row').exists()).toBe(false)
     expect(document.body.innerHTML).not.toContain(SECRET)
+  })
+
+  it('names a new key and shows each key\'s name and last use; a name too long is refused before sending', async () => {
+    const calls = serve()
+    const w = await mountView()
+    expect(w.get('[data-test=key-name-k1]').text()).toBe('计费系统')
+    expect(w.get('[data-test=key-used-k1]').text()).toBe('2024-03-15 09:30')
+    await typeInto('key-name', '调度系统调度系统调度系统调度系统调度系统调度系统') // 24 汉字 = 72 bytes
+    await press('key-issue')
+    expect(await itemError('key-name')).toBe('最多 64 字节(一个汉字占 3 字节)')
+    expect(writes(calls)).toEqual([])
+    await typeInto('key-name', '  调度系统 ')
+    await press('key-issue')
+    expect(writes(calls)).toEqual([['POST', '/api/v1/users/5/api-keys', { name: '调度系统' }]])
+    expect(w.get('[data-test=issued]').text()).toContain('新密钥“调度系统”已签发')
+    expect(w.get('[data-test=key-name-k2]').text()).toBe('调度系统')
+    expect(w.get('[data-test=key-used-k2]').text()).toBe('从未使用')
+    expect(field('key-name').value).toBe('')
+  })
+
+  it('the server\'s refusal of a name lands on its field, in English', async () => {
+    serve({ status: 422, body: { type: 'https://suanli.dev/problems/out_of_range', title: 'out_of_range', status: 422, field: 'name', detail: '1 to 64 bytes' } })
+    const w = await mountView('en')
+    expect(w.get('[data-test=key-used-k1]').text()).toBe('2024-03-15 09:30')
+    await typeInto('key-name', 'billing')
+    await press('key-issue')
+    expect(await itemError('key-name')).not.toBe('')
+    expect(w.get('[data-test=problem]').text()).toContain('1 to 64 bytes')
+    expect(w.find('[data-test=issued]').exists()).toBe(false)
   })
 
   it('without a clipboard, Copy selects the key and says to press Ctrl+C', async () => {

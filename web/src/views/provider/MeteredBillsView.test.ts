@@ -34,7 +34,7 @@ function serve() {
 }
 
 async function mountPage() {
-  wrapper = mountWith(MeteredBillsView, 'zh-CN', {}, { id: '4', username: 'op-ai', display_name: '运营', roles: ['provider'], provider_id: '2' })
+  wrapper = mountWith(MeteredBillsView, 'zh-CN', {}, { id: 4, username: 'op-ai', display_name: '运营', roles: ['provider'], provider_id: 2 })
   await flushPromises()
   return wrapper
 }

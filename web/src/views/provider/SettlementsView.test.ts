@@ -128,7 +128,7 @@ describe('SettlementsView: reversing one of its settlements', () => {
       if (url.startsWith('/api/v1/vouchers/1/deductions')) return json(200, { items: rows, next_cursor: null })
       return json(200, { items: [voucher], next_cursor: null })
     }) as typeof fetch
-    const w = await mountPage('zh-CN', { id: '9', username: 'p', display_name: 'p', roles: ['provider'], provider_id: '2' })
+    const w = await mountPage('zh-CN', { id: 9, username: 'p', display_name: 'p', roles: ['provider'], provider_id: 2 })
     expect(w.find('[data-test=reverse-6]').exists()).toBe(false) // another provider's settlement
     await w.get('[data-test=reverse-5]').trigger('click')
     await flushPromises()
