@@ -1,5 +1,7 @@
 #include "api/route_kit.h"
 
+#include <charconv>
+
 #include "security/csrf.h"
 #include "security/digest.h"
 
@@ -59,16 +61,32 @@ http::Response Json(const boost::json::value& v, unsigned status) {
   return r;
 }
 
+// A query parameter that must be a whole decimal number from `min` (no sign, no other text:
+// "5x" is refused, not read as 5).
+static Result<std::optional<std::int64_t>> WholeQuery(const http::Request& req,
+                                                      std::string_view name, std::int64_t min) {
+  const std::optional<std::string> text = req.QueryParam(name);
+  if (!text) return std::optional<std::int64_t>();
+  std::int64_t value = 0;
+  const char* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || (*text)[0] == '-' || ec != std::errc() || ptr != end) {
+    return MakeError(ErrorCode::kParse, std::string(name), "a whole number");
+  }
+  if (value < min) {
+    return MakeError(ErrorCode::kOutOfRange, std::string(name), "at least " + std::to_string(min));
+  }
+  return std::optional<std::int64_t>(value);
+}
+
 Result<workflow::Page> PageFrom(const http::Request& req) {
   workflow::Page page;
-  try {
-    if (auto a = req.QueryParam("after")) page.after_id = std::stoll(*a);
-    if (auto l = req.QueryParam("limit")) page.limit = std::stoi(*l);
-  } catch (...) {
-    return MakeError(ErrorCode::kParse, "after", "after and limit are integers");
-  }
-  if (page.limit < 1 || page.limit > 200) {
-    return MakeError(ErrorCode::kOutOfRange, "limit", "1 to 200");
+  SUANLI_ASSIGN(const auto after, WholeQuery(req, "after", 0));
+  SUANLI_ASSIGN(const auto limit, WholeQuery(req, "limit", 1));
+  if (after) page.after_id = *after;
+  if (limit) {
+    if (*limit > 200) return MakeError(ErrorCode::kOutOfRange, "limit", "1 to 200");
+    page.limit = static_cast<int>(*limit);
   }
   return page;
 }

@@ -123,6 +123,9 @@ def paged_and_searched(server):
     problem(admin.call("GET", "/api/v1/users?limit=0"), 422, "out_of_range")
     problem(admin.call("GET", "/api/v1/users?limit=201"), 422, "out_of_range")
     problem(admin.call("GET", "/api/v1/users?after=abc"), 422, "parse_error")
+    # The whole parameter is the number: "5x" is not read as 5.
+    problem(admin.call("GET", "/api/v1/users?after=5x"), 422, "parse_error")
+    problem(admin.call("GET", "/api/v1/users?limit=3%20"), 422, "parse_error")
     long_q = problem(admin.call("GET", "/api/v1/users?q=" + "a" * 129), 422, "out_of_range")
     expect(long_q.get("field") == "q", long_q)
 

@@ -248,7 +248,8 @@ def goods_lifecycle(server, anon, op_ai, op_hpc, applicant, g, provider_ai, prov
     assert {x["provider_id"] for x in mine} == {provider_ai} and len(mine) == 3, mine
     s, models = anon.call("GET", "/api/v1/goods?kind=model")
     assert s == 200 and [x["kind"] for x in models["items"]] == ["model"], models
-    for query, field in [("kind=gold", "kind"), ("limit=0", "limit"), ("limit=x", "after"),
+    for query, field in [("kind=gold", "kind"), ("limit=0", "limit"), ("limit=x", "limit"),
+                         ("limit=10x", "limit"), ("after=5x", "after"), ("after=-1", "after"),
                          ("provider_id=x", "provider_id"), ("include_withdrawn=yes",
                                                             "include_withdrawn")]:
         s, bad = anon.call("GET", "/api/v1/goods?" + query)
