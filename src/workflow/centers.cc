@@ -207,6 +207,20 @@ Result<Price> Platform::SetPrice(const Principal& actor, const NewPrice& p) {
   return price;
 }
 
+// The rows of a query selecting, in this order, id, center_id, partition_name, unit, price_fen,
+// effective_from, created_at_us, billing_weights from center_prices.
+static Result<std::vector<Price>> ReadPrices(storage::Stmt& q) {
+  std::vector<Price> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
+    out.push_back(Price{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4), from,
+                        Instant::FromMicros(q.Int(6)), q.Text(7)});
+  }
+  return out;
+}
+
 Result<std::vector<Price>> Platform::PricesInForce(Date day) {
   std::lock_guard lock(state_->mu);
   // Per (center, partition, unit) the latest entry whose day has begun; the table's UNIQUE
@@ -219,15 +233,7 @@ Result<std::vector<Price>> Platform::PricesInForce(Date day) {
                             "AND unit = p.unit AND effective_from <= ?1) "
                             "ORDER BY center_id, partition_name, unit"));
   q.Bind(1, day.ToString());
-  std::vector<Price> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
-    out.push_back(Price{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4), from,
-                        Instant::FromMicros(q.Int(6)), q.Text(7)});
-  }
-  return out;
+  return ReadPrices(q);
 }
 
 Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {
@@ -238,15 +244,7 @@ Result<std::vector<Price>> Platform::ListPrices(std::int64_t center_id) {
                             "WHERE center_id = ?1 "
                             "ORDER BY partition_name, unit, effective_from"));
   q.Bind(1, center_id);
-  std::vector<Price> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    SUANLI_ASSIGN(const Date from, Date::Parse(q.Text(5), "effective_from"));
-    out.push_back(Price{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4), from,
-                        Instant::FromMicros(q.Int(6)), q.Text(7)});
-  }
-  return out;
+  return ReadPrices(q);
 }
 
 }  // namespace suanli::workflow

@@ -26,10 +26,7 @@ class DemoVoucherTest : public ::testing::Test {
   explicit DemoVoucherTest(Instant start = Instant::Parse("2024-05-10T10:00:00+08:00").value())
       : clock_(start) {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("suanli-workflow-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = FreshTestDir("suanli-workflow");
     Reopen();
   }
   void TearDown() override {

@@ -86,10 +86,7 @@ class Blocking final : public network::CenterConnector {
 class PlatformJobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("suanli-jobs-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDir("suanli-jobs");
     auto opened = testing::OpenTestPlatform(dir_, &clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     platform_ = std::move(opened).value();

@@ -20,11 +20,7 @@ class VoucherTermsTest : public testing::DemoVoucherTest {
  protected:
   void SetUp() override {
     // The programs in a copy this test may edit, beside the data directory.
-    programs_dir_ = fs::temp_directory_path() /
-                    ("suanli-programs-" +
-                     std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(programs_dir_);
+    programs_dir_ = testing::FreshTestDir("suanli-programs");
     fs::create_directories(programs_dir_);
     for (const auto& f : fs::directory_iterator("programs")) {
       if (f.path().extension() == ".toml") fs::copy_file(f.path(), programs_dir_ / f.path().filename());

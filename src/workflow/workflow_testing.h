@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <gtest/gtest.h>
+
 #include "core/result.h"
 #include "workflow/platform.h"
 
@@ -24,6 +26,18 @@ inline Result<std::unique_ptr<Platform>> OpenTestPlatform(const std::filesystem:
   o.clock = clock;
   o.fast_password_hashing = true;
   return Platform::Open(o);
+}
+
+// A fresh, empty directory under the system's temp directory for the running gtest test:
+// "<prefix>-<seed>-<test name>" (removed first if a crashed run left it).
+inline std::filesystem::path FreshTestDir(std::string_view prefix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      (std::string(prefix) + "-" +
+       std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" + info->name());
+  std::filesystem::remove_all(dir);
+  return dir;
 }
 
 // The principal `username` acts as once logged in with `password`.
