@@ -70,9 +70,11 @@ Result<ApiKeyIssued> Platform::CreateApiKey(const Principal& actor, std::int64_t
                                            "(?1,?2,?3,?4,?5)"));
     ins.Bind(1, key.key_id).Bind(2, key.digest).Bind(3, user_id).Bind(4, ctx.now.micros());
     SUANLI_TRY(ins.Bind(5, name.value_or("")).Run());
-    SUANLI_TRY(ctx.Audit("api_key.create", "api_key/" + key.key_id, "",
-                         "{\"user_id\":" + std::to_string(user_id) +
-                             ",\"name\":" + Quoted(name.value_or("")) + "}"));
+    // The key's state form (audited_state.h); until state forms version 3 this detail was
+    // passed as the entry's after-state.
+    SUANLI_TRY(ctx.AuditChange("api_key.create", "api_key/" + key.key_id, "",
+                               "{\"user_id\":" + std::to_string(user_id) +
+                                   ",\"name\":" + Quoted(name.value_or("")) + "}"));
     return Ok{};
   }));
   state_->api_keys.Put(key.key_id, ApiKeyCache::Entry{key.digest, owner});
@@ -86,16 +88,23 @@ Status Platform::RevokeApiKey(const Principal& actor, std::int64_t user_id,
     return MakeError(ErrorCode::kForbidden, "user_id", "operators revoke their own keys");
   }
   SUANLI_TRY(state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    const std::string object = "api_key/" + std::string(key_id);
+    // A key id no key can have (it is part of a path: kOutOfRange) finds no row either.
+    Result<std::string> state_before = ctx.StateOf(object);
+    if (!state_before.ok() && state_before.error().code != ErrorCode::kNotFound &&
+        state_before.error().code != ErrorCode::kOutOfRange) {
+      return state_before.error();
+    }
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE api_keys SET revoked = 1 WHERE key_id = ?1 AND "
                                           "user_id = ?2 AND revoked = 0"));
     SUANLI_TRY(up.Bind(1, key_id).Bind(2, user_id).Run());
-    if (ctx.db.Changes() == 0) {
+    if (ctx.db.Changes() == 0 || !state_before.ok()) {
       return MakeError(ErrorCode::kNotFound, "key_id",
                        "no API key " + std::string(key_id) + " in force for user " +
                            std::to_string(user_id));
     }
-    SUANLI_TRY(ctx.Audit("api_key.revoke", "api_key/" + std::string(key_id), "",
-                         "{\"user_id\":" + std::to_string(user_id) + "}"));
+    SUANLI_TRY(ctx.AuditChange("api_key.revoke", object, *std::move(state_before),
+                               "{\"user_id\":" + std::to_string(user_id) + "}"));
     // Forgotten with the commit: a failed step leaves the key working, as the table says.
     ctx.OnCommit([this, id = std::string(key_id)] { state_->api_keys.Erase(id); });
     return Ok{};

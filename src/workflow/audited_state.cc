@@ -13,7 +13,8 @@ std::string Quoted(std::string_view s);  // platform_support.cc
 
 namespace {
 
-// kDigest: a text that enters as its SHA-256 (a long one, such as a quote's JSON).
+// kDigest: a text that enters as its SHA-256 (a long one, such as a quote's JSON; a password's
+// hash, which no form carries in clear).
 enum class Type { kInt, kText, kDigest };
 
 // One member of a state form: its JSON name and the SQL that reads it from the kind's table
@@ -24,10 +25,22 @@ struct Column {
   Type type;
 };
 
-struct Kind {
+}  // namespace
+
+// One kind's form. Its first member is the row's key: a positive integer id, or for a kind
+// keyed by text (an API key's id) that text; "<kind>/<key>" is the object its entries name.
+struct AuditedKind {
   std::string_view kind, table;
   std::vector<Column> columns;
+  // The forms version that last changed this kind's members: a database of an older version
+  // records its rows anew at the upgrade (BaselineAuditedStates).
+  int since = 1;
+  bool text_key = false;
 };
+
+namespace {
+
+using Kind = AuditedKind;
 
 constexpr Type I = Type::kInt;
 constexpr Type T = Type::kText;
@@ -85,7 +98,8 @@ const std::vector<Kind>& Kinds() {
         // The terms it pays by (voucher_terms.h): an edit of them is an edit of the money.
         {"redeemed_by", "r.redeemed_by", T}, {"share", "r.share", T},
         {"rounding", "r.rounding", T}, {"invoice", "r.invoice", T},
-        {"program_version", "r.program_version", I}}},
+        {"program_version", "r.program_version", I}},
+       2},
       {"award", "awards",
        {{"id", "r.id", I}, {"application_id", "r.application_id", I},
         {"org_id", "r.org_id", I}, {"program_id", "r.program_id", T},
@@ -121,7 +135,8 @@ const std::vector<Kind>& Kinds() {
       {"payout_batch", "payout_batches",
        {{"id", "r.id", I}, {"program_id", "r.program_id", T}, {"quarter", "r.quarter", T},
         {"total_fen", "r.total_fen", I},
-        {"claims", "(SELECT count(*) FROM claims WHERE payout_batch_id = r.id)", I}}},
+        {"claims", "(SELECT count(*) FROM claims WHERE payout_batch_id = r.id)", I}},
+       2},
       // A fraud finding: the ban, what its clawbacks took and what is owed back, and the
       // repayments recorded against it.
       {"enforcement", "enforcements",
@@ -136,7 +151,44 @@ const std::vector<Kind>& Kinds() {
         {"repayments",
          "(SELECT json_group_array(json_array(amount_fen, reference)) FROM (SELECT * FROM "
          "enforcement_repayments WHERE enforcement_id = r.id ORDER BY id))",
-         T}}},
+         T}},
+       2},
+      // A related-party declaration (an organisation's or a provider's: the exclusion of related
+      // parties; an expert's: a conflict of interest that bars a panel). Withdrawn, the row is
+      // deleted, and its last entry records the absent form.
+      {"related_party", "related_parties",
+       {{"id", "r.id", I}, {"owner", "r.owner", T}, {"relation", "r.relation", T},
+        {"party", "r.party", T}},
+       3},
+      // A row of the register of other subsidies (the no-stacking rule). Left out: the import it
+      // last came from (subsidy_sources), which decides nothing.
+      {"subsidy", "subsidies",
+       {{"id", "r.id", I}, {"uscc", "r.uscc", T}, {"scheme", "r.scheme", T},
+        {"reference", "r.reference", T}, {"amount_fen", "r.amount_fen", I},
+        {"year", "r.year", I}},
+       3},
+      // An account: its name, what it may do and for whom, whether it may sign in, and its
+      // password as the SHA-256 of the stored argon2id hash (a swapped hash shows; no form holds
+      // what a password guess could be checked against offline). Left out: its sessions, which
+      // sign-ins and sign-outs write and which end with any change of its powers.
+      {"user", "users",
+       {{"id", "r.id", I}, {"username", "r.username", T},
+        {"display_name", "r.display_name", T}, {"role", "r.role", T},
+        {"org_id", "r.org_id", I}, {"provider_id", "r.provider_id", I},
+        {"org_admin", "r.org_admin", I}, {"disabled", "r.disabled", I},
+        {"disabled_by_platform", "r.disabled_by_platform", I},
+        {"must_change_password", "r.must_change_password", I},
+        {"password_hash_sha256", "r.password_hash", D}},
+       3},
+      // An API key: the account it acts as (with that account's role and provider), whether it
+      // is in force, and the digest it is checked against (the table's own: a SHA-256 of the
+      // whole key, whose secret is 32 random bytes). Left out: when it was last used (written
+      // in the background by WriteApiKeyUse, not by a step).
+      {"api_key", "api_keys",
+       {{"key_id", "r.key_id", T}, {"user_id", "r.user_id", I},
+        {"secret_sha256", "r.secret_sha256", T}, {"name", "r.name", T},
+        {"revoked", "r.revoked", I}},
+       3, /*text_key=*/true},
   };
   return kinds;
 }
@@ -155,6 +207,9 @@ std::string SelectSql(const Kind& k) {
   }
   return sql + " FROM " + std::string(k.table) + " r";
 }
+
+// The SQL of the kind's key (its first member: "r.id", "r.key_id").
+std::string KeySql(const Kind& k) { return std::string(k.columns.front().sql); }
 
 // The form of the row `q` is on: {"name":value,…} in the kind's order, compact.
 std::string FormOf(const Kind& k, const storage::Stmt& q) {
@@ -176,20 +231,59 @@ std::string FormOf(const Kind& k, const storage::Stmt& q) {
   return out + "}";
 }
 
-// "application/42" → (kind, 42).
-Result<std::pair<const Kind*, std::int64_t>> ParseObject(std::string_view object) {
-  const std::size_t slash = object.find('/');
-  const Kind* kind = slash == std::string_view::npos ? nullptr : FindKind(object.substr(0, slash));
-  std::int64_t id = 0;
-  if (kind != nullptr) {
-    const std::string_view digits = object.substr(slash + 1);
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (ec == std::errc() && end == digits.data() + digits.size() && id > 0) {
-      return std::make_pair(kind, id);
+// The key of the row `q` is on, as its object names it.
+std::string KeyOf(const Kind& k, const storage::Stmt& q) {
+  return k.text_key ? q.Text(0) : std::to_string(q.Int(0));
+}
+
+// A text key: 1 to 64 letters, digits, '-' or '_' (an API key's id is 16 hex digits).
+bool ValidTextKey(std::string_view key) {
+  if (key.empty() || key.size() > 64) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c == '-' || c == '_';
+  });
+}
+
+// Binds `key` as parameter 1 in the kind's type; kOutOfRange when it is not one of its keys.
+Status BindKey(const Kind& k, std::string_view key, storage::Stmt& q) {
+  if (k.text_key) {
+    if (ValidTextKey(key)) {
+      q.Bind(1, key);
+      return OkStatus();
+    }
+  } else {
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
+    if (ec == std::errc() && end == key.data() + key.size() && id > 0) {
+      q.Bind(1, id);
+      return OkStatus();
     }
   }
   return MakeError(ErrorCode::kOutOfRange, "object",
-                   "not an audited record: " + std::string(object));
+                   "not an audited record: " + std::string(k.kind) + "/" + std::string(key));
+}
+
+// "application/42" → (kind, "42").
+Result<std::pair<const Kind*, std::string_view>> ParseObject(std::string_view object) {
+  const std::size_t slash = object.find('/');
+  const Kind* kind = slash == std::string_view::npos ? nullptr : FindKind(object.substr(0, slash));
+  if (kind == nullptr) {
+    return MakeError(ErrorCode::kOutOfRange, "object",
+                     "not an audited record: " + std::string(object));
+  }
+  return std::make_pair(kind, object.substr(slash + 1));
+}
+
+// The form of the row keyed `key` through `q` (the kind's SELECT … WHERE key = ?1), or none.
+Result<std::optional<std::string>> ReadForm(const Kind& k, std::string_view key, storage::Stmt& q) {
+  q.Reset();
+  SUANLI_TRY(BindKey(k, key, q));
+  SUANLI_ASSIGN(const bool row, q.Step());
+  std::optional<std::string> out;
+  if (row) out = FormOf(k, q);
+  q.Reset();
+  return out;
 }
 
 }  // namespace
@@ -198,12 +292,24 @@ bool IsAuditedKind(std::string_view kind) { return FindKind(kind) != nullptr; }
 
 Result<std::string> AuditedStateJson(storage::Db& db, std::string_view object) {
   SUANLI_ASSIGN(const auto parsed, ParseObject(object));
-  const auto& [kind, id] = parsed;
-  SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(*kind) + " WHERE r.id = ?1"));
-  q.Bind(1, id);
-  SUANLI_ASSIGN(const bool row, q.Step());
-  if (!row) return MakeError(ErrorCode::kNotFound, "object", "no row for " + std::string(object));
-  return FormOf(*kind, q);
+  const auto& [kind, key] = parsed;
+  SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(*kind) + " WHERE " + KeySql(*kind) + " = ?1"));
+  SUANLI_ASSIGN(std::optional<std::string> form, ReadForm(*kind, key, q));
+  if (!form) return MakeError(ErrorCode::kNotFound, "object", "no row for " + std::string(object));
+  return *std::move(form);
+}
+
+Result<AuditedStateReader> AuditedStateReader::Open(storage::Db& db, std::string_view kind) {
+  const Kind* k = FindKind(kind);
+  if (k == nullptr) {
+    return MakeError(ErrorCode::kOutOfRange, "kind", "not an audited kind: " + std::string(kind));
+  }
+  SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(*k) + " WHERE " + KeySql(*k) + " = ?1"));
+  return AuditedStateReader(*k, std::move(q));
+}
+
+Result<std::optional<std::string>> AuditedStateReader::Read(std::string_view key) {
+  return ReadForm(*kind_, key, stmt_);
 }
 
 Result<AuditedStateCheck> CheckAuditedStates(storage::Db& db, std::size_t listed_max) {
@@ -218,9 +324,11 @@ Result<AuditedStateCheck> CheckAuditedStates(storage::Db& db, std::size_t listed
   struct Last {
     std::int64_t seq = 0;
     std::string action, after_sha256;
+    bool absent = false;  // it deleted the row (kAbsentStateForm)
     bool matched = false;
   };
   const std::string no_state = audit::JsonSha256("");
+  const std::string absent = audit::JsonSha256(kAbsentStateForm);
   std::unordered_map<std::string, Last> last;
   {
     SUANLI_ASSIGN(auto q, db.Prepare("SELECT seq, action, object, after_sha256 FROM audit_log "
@@ -235,24 +343,28 @@ Result<AuditedStateCheck> CheckAuditedStates(storage::Db& db, std::size_t listed
       }
       std::string after = q.Text(3);
       if (after == no_state) continue;
-      last[std::move(object)] = Last{q.Int(0), q.Text(1), std::move(after)};
+      const bool deleted = after == absent;
+      last[std::move(object)] = Last{q.Int(0), q.Text(1), std::move(after), deleted};
     }
   }
 
   for (const Kind& k : Kinds()) {
-    SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(k) + " ORDER BY r.id"));
+    SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(k) + " ORDER BY " + KeySql(k)));
     while (true) {
       SUANLI_ASSIGN(const bool row, q.Step());
       if (!row) break;
       ++out.objects;
-      const std::string object = std::string(k.kind) + "/" + std::to_string(q.Int(0));
+      const std::string object = std::string(k.kind) + "/" + KeyOf(k, q);
       const auto it = last.find(object);
       if (it == last.end()) {
         differ(object + ": a row the audit log never recorded");
         continue;
       }
       it->second.matched = true;
-      if (audit::JsonSha256(FormOf(k, q)) != it->second.after_sha256) {
+      if (it->second.absent) {
+        differ(object + ": a row the audit log records as deleted (audit entry " +
+               std::to_string(it->second.seq) + ", " + it->second.action + ")");
+      } else if (audit::JsonSha256(FormOf(k, q)) != it->second.after_sha256) {
         differ(object + ": the row differs from its last recorded state (audit entry " +
                std::to_string(it->second.seq) + ", " + it->second.action + ")");
       }
@@ -261,7 +373,7 @@ Result<AuditedStateCheck> CheckAuditedStates(storage::Db& db, std::size_t listed
   // In log order, so a report lists them as they happened.
   std::vector<std::pair<std::int64_t, std::string>> gone;
   for (const auto& [object, entry] : last) {
-    if (!entry.matched) gone.emplace_back(entry.seq, object);
+    if (!entry.matched && !entry.absent) gone.emplace_back(entry.seq, object);
   }
   std::sort(gone.begin(), gone.end());
   for (const auto& [seq, object] : gone) {
@@ -276,18 +388,23 @@ Result<std::optional<audit::Anchor>> BaselineAuditedStates(storage::Db& db,
   SUANLI_ASSIGN(auto version, db.Prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
                                          "'audited_state_forms'"));
   SUANLI_ASSIGN(const bool has_version, version.Step());
-  if (has_version && version.Int(0) >= kAuditedStateForms) return std::optional<audit::Anchor>();
+  // 0: written before the forms existed.
+  const std::int64_t stored = has_version ? version.Int(0) : 0;
   version.Reset();
+  if (stored >= kAuditedStateForms) return std::optional<audit::Anchor>();
   const std::string detail = "{\"forms\":" + std::to_string(kAuditedStateForms) + "}";
   std::optional<audit::Anchor> last;
   for (const Kind& k : Kinds()) {
-    SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(k) + " ORDER BY r.id"));
+    // A kind whose form the stored version already had keeps its entries: they are digests of
+    // today's form, and an edit made before the upgrade still shows.
+    if (k.since <= stored) continue;
+    SUANLI_ASSIGN(auto q, db.Prepare(SelectSql(k) + " ORDER BY " + KeySql(k)));
     while (true) {
       SUANLI_ASSIGN(const bool row, q.Step());
       if (!row) break;
       SUANLI_ASSIGN(const audit::AuditEntry e,
                     writer.Append(now, {"system", "state.baseline",
-                                        std::string(k.kind) + "/" + std::to_string(q.Int(0)), "",
+                                        std::string(k.kind) + "/" + KeyOf(k, q), "",
                                         FormOf(k, q), detail}));
       last = audit::Anchor{e.seq, e.hash};
     }

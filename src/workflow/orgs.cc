@@ -212,10 +212,11 @@ Result<RelatedParty> Platform::DeclareRelatedParty(const Principal& actor, std::
     if (!row) return MakeError(ErrorCode::kIo, "", "declaration not stored");
     RelatedParty rp{q.Int(0), owner, relation, party};
     if (declared_now) {
-      // The owner's own row does not change: the declaration is the entry's detail.
-      SUANLI_TRY(ctx.Audit("related_party.declare", owner, "", "",
-                           "{\"id\":" + std::to_string(rp.id) + ",\"relation\":" +
-                               Quoted(relation) + ",\"party\":" + Quoted(party) + "}"));
+      // A record of its own (audited_state.h): the exclusion of related parties reads it. Until
+      // state forms version 3 the entry named the owner, with the declaration in its detail.
+      SUANLI_TRY(ctx.AuditChange("related_party.declare",
+                                 "related_party/" + std::to_string(rp.id), "",
+                                 "{\"owner\":" + Quoted(owner) + "}"));
     }
     return rp;
   });
@@ -226,17 +227,18 @@ Status Platform::WithdrawRelatedParty(const Principal& actor, std::int64_t id,
   SUANLI_TRY(RequireRole(actor, {Role::kOfficer}));
   SUANLI_TRY(RequireText(reason, "reason"));
   return state_->RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
-    SUANLI_ASSIGN(auto q, ctx.db.Prepare("SELECT owner, relation, party FROM related_parties "
-                                         "WHERE id = ?1"));
-    q.Bind(1, id);
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) return NotFound("related_party", id);
-    const std::string before = "{\"owner\":" + Quoted(q.Text(0)) + ",\"relation\":" +
-                               Quoted(q.Text(1)) + ",\"party\":" + Quoted(q.Text(2)) + "}";
+    const std::string object = "related_party/" + std::to_string(id);
+    Result<std::string> before = ctx.StateOf(object);
+    if (!before.ok()) {
+      const ErrorCode code = before.error().code;  // kOutOfRange: an id of 0 or below
+      return code == ErrorCode::kNotFound || code == ErrorCode::kOutOfRange
+                 ? NotFound("related_party", id)
+                 : before.error();
+    }
     SUANLI_ASSIGN(auto del, ctx.db.Prepare("DELETE FROM related_parties WHERE id = ?1"));
     SUANLI_TRY(del.Bind(1, id).Run());
-    SUANLI_TRY(ctx.Audit("related_party.withdraw", "related_party/" + std::to_string(id), before,
-                         "", "{\"reason\":" + Quoted(reason) + "}"));
+    SUANLI_TRY(ctx.AuditRemoval("related_party.withdraw", object, *std::move(before),
+                                "{\"reason\":" + Quoted(reason) + "}"));
     return Ok{};
   });
 }

@@ -80,12 +80,15 @@ Status Platform::ChangePassword(const Principal& actor, std::string_view current
   }
   const std::string keep = security::TokenDigest(keep_session_token);
   SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    const std::string object = "user/" + std::to_string(actor.user_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_TRY(ReplaceHash(ctx, actor.user_id, old_hash, *hashed, /*must_change=*/false));
     SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1 AND "
                                            "token_sha256 != ?2"));
     SUANLI_TRY(end.Bind(1, actor.user_id).Bind(2, keep).Run());
-    SUANLI_TRY(ctx.Audit("user.password", "user/" + std::to_string(actor.user_id), "", "",
-                         "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
+    // The form holds the hash's digest only (audited_state.cc), never the password.
+    SUANLI_TRY(ctx.AuditChange("user.password", object, std::move(state_before),
+                               "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
     return Ok{};
   }));
   return OkStatus();
@@ -107,12 +110,13 @@ Status Platform::ResetPassword(const Principal& actor, std::int64_t user_id,
     return e;
   }
   SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    const std::string object = "user/" + std::to_string(user_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_TRY(ReplaceHash(ctx, user_id, old_hash, *hashed, /*must_change=*/true));
     SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
     SUANLI_TRY(end.Bind(1, user_id).Run());
-    const std::string object = "user/" + std::to_string(user_id);
-    SUANLI_TRY(ctx.Audit("user.password_reset", object, "", "",
-                         "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
+    SUANLI_TRY(ctx.AuditChange("user.password_reset", object, std::move(state_before),
+                               "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
     SUANLI_TRY(AddNotice(ctx, object, "password.reset", object,
                          "您的登录密码已由平台管理员重置,请登录后立即修改密码",
                          "An administrator reset your password: sign in and change it now"));

@@ -51,7 +51,9 @@ TEST_F(AuditedStateTest, OrdinaryWorkLeavesEveryRecordAsItsLastEntrySays) {
   const std::int64_t rows = Count(
       "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM documents) + (SELECT count(*) "
       "FROM contracts) + (SELECT count(*) FROM applications) + (SELECT count(*) FROM vouchers) + "
-      "(SELECT count(*) FROM enforcements)");
+      "(SELECT count(*) FROM enforcements) + (SELECT count(*) FROM users) + (SELECT count(*) "
+      "FROM api_keys) + (SELECT count(*) FROM related_parties) + (SELECT count(*) FROM "
+      "subsidies)");
   EXPECT_EQ(r.records, rows);
   EXPECT_GE(r.records, 10);  // the demo's organisations and documents, the contract …
 
@@ -162,7 +164,9 @@ TEST_F(AuditedStateTest, ADatabaseFromBeforeTheFormsGetsEachRecordsStateOnTheLog
   const std::int64_t rows = Count(
       "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM documents) + (SELECT count(*) "
       "FROM contracts) + (SELECT count(*) FROM applications) + (SELECT count(*) FROM vouchers) + "
-      "(SELECT count(*) FROM enforcements)");
+      "(SELECT count(*) FROM enforcements) + (SELECT count(*) FROM users) + (SELECT count(*) "
+      "FROM api_keys) + (SELECT count(*) FROM related_parties) + (SELECT count(*) FROM "
+      "subsidies)");
   EXPECT_EQ(Count(baselines), rows);
   EXPECT_EQ(Count("SELECT value FROM meta WHERE key = 'audited_state_forms'"), kAuditedStateForms);
   const Reconciliation r = Run();
@@ -179,7 +183,10 @@ TEST_F(AuditedStateTest, OnlyAuditedObjectsHaveAStateForm) {
   auto org = AuditedStateJson(**db, "org/1");
   EXPECT_TRUE(org.ok()) << org.error().ToString();
   EXPECT_EQ(AuditedStateJson(**db, "org/999").error().code, ErrorCode::kNotFound);
-  for (const char* object : {"settlement/1", "org/", "org/x", "org/-1", "org/1x", "org"}) {
+  // An API key is named by its key id, a text.
+  EXPECT_EQ(AuditedStateJson(**db, "api_key/00000000deadbeef").error().code, ErrorCode::kNotFound);
+  for (const char* object : {"settlement/1", "org/", "org/x", "org/-1", "org/1x", "org",
+                             "api_key/", "api_key/a b", "api_key/a/b", "user/x"}) {
     EXPECT_EQ(AuditedStateJson(**db, object).error().code, ErrorCode::kOutOfRange) << object;
   }
 }

@@ -144,6 +144,10 @@ struct StepContext {
   // `before_json` is StateOf(object) taken before the change, or "" for a record it creates.
   Status AuditChange(std::string action, std::string object, std::string before_json,
                      std::string detail_json = "{}");
+  // For such a record whose row this step deleted: appends an entry whose after-state is the
+  // absent form (kAbsentStateForm). kContradiction, nothing appended, if the row is still there.
+  Status AuditRemoval(std::string action, std::string object, std::string before_json,
+                      std::string detail_json = "{}");
   // `object`'s state form now, in the step's transaction ("application/42").
   Result<std::string> StateOf(std::string_view object);
   // Records a money move in the outbox, in the step's transaction.

@@ -63,6 +63,17 @@ Status StepContext::AuditChange(std::string action, std::string object, std::str
                std::move(detail_json));
 }
 
+Status StepContext::AuditRemoval(std::string action, std::string object, std::string before_json,
+                                 std::string detail_json) {
+  const Result<std::string> still = StateOf(object);
+  if (still.ok()) {
+    return MakeError(ErrorCode::kContradiction, "object", object + " is still there");
+  }
+  if (still.error().code != ErrorCode::kNotFound) return still.error();
+  return Audit(std::move(action), std::move(object), std::move(before_json),
+               std::string(kAbsentStateForm), std::move(detail_json));
+}
+
 Result<std::string> StepContext::StateOf(std::string_view object) {
   return AuditedStateJson(db, object);
 }

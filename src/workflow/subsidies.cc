@@ -9,6 +9,7 @@
 #include "core/csv.h"
 #include "core/limits.h"
 #include "core/money.h"
+#include "workflow/audited_state.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -130,6 +131,17 @@ Subsidy ReadSubsidy(const storage::Stmt& q) {
   return s;
 }
 
+// The id of the register's row for `r` (uscc, scheme, reference) through `id_of`, or none.
+Result<std::optional<std::int64_t>> IdOf(storage::Stmt& id_of, const SubsidyRow& r) {
+  id_of.Reset();
+  id_of.Bind(1, r.uscc).Bind(2, r.scheme).Bind(3, r.reference);
+  SUANLI_ASSIGN(const bool found, id_of.Step());
+  std::optional<std::int64_t> id;
+  if (found) id = id_of.Int(0);
+  id_of.Reset();
+  return id;
+}
+
 }  // namespace
 
 Result<std::int64_t> Platform::ImportSubsidies(const Principal& actor, std::string_view csv) {
@@ -151,19 +163,35 @@ Result<std::int64_t> Platform::ImportSubsidies(const Principal& actor, std::stri
                                              "scheme = ?2 AND reference = ?3"));
     SUANLI_ASSIGN(auto src, ctx.db.Prepare("INSERT OR REPLACE INTO subsidy_sources (subsidy_id, "
                                            "import_id) VALUES (?1,?2)"));
+    SUANLI_ASSIGN(auto forms, AuditedStateReader::Open(ctx.db, "subsidy"));
+    const std::string detail = "{\"import_id\":" + std::to_string(import_id) + "}";
+    std::int64_t changed = 0;
     for (const SubsidyRow& r : rows) {
+      // The row's state before, when it was imported before (the same uscc, scheme, reference).
+      SUANLI_ASSIGN(const auto before_id, IdOf(id_of, r));
+      std::optional<std::string> before;
+      if (before_id) {
+        SUANLI_ASSIGN(before, forms.Read(std::to_string(*before_id)));
+      }
       ins.Reset();
       ins.Bind(1, r.uscc).Bind(2, r.scheme).Bind(3, r.reference).Bind(4, r.amount_fen);
       SUANLI_TRY(ins.Bind(5, std::int64_t{r.year}).Run());
-      id_of.Reset();
-      id_of.Bind(1, r.uscc).Bind(2, r.scheme).Bind(3, r.reference);
-      SUANLI_ASSIGN(const bool found, id_of.Step());
-      if (!found) return MakeError(ErrorCode::kIo, LineField(r.line), "row not stored");
+      SUANLI_ASSIGN(const auto id, IdOf(id_of, r));
+      if (!id) return MakeError(ErrorCode::kIo, LineField(r.line), "row not stored");
       src.Reset();
-      SUANLI_TRY(src.Bind(1, id_of.Int(0)).Bind(2, import_id).Run());
+      SUANLI_TRY(src.Bind(1, *id).Bind(2, import_id).Run());
+      // Each row the import added or changed is a record of its own on the log
+      // (audited_state.h), its form read back; a row imported again as it was changes nothing.
+      SUANLI_ASSIGN(const auto after, forms.Read(std::to_string(*id)));
+      if (!after) return MakeError(ErrorCode::kIo, LineField(r.line), "row not stored");
+      if (before == after) continue;
+      SUANLI_TRY(ctx.Audit("subsidy.import", "subsidy/" + std::to_string(*id),
+                           before.value_or(""), *after, detail));
+      ++changed;
     }
     SUANLI_TRY(ctx.Audit("subsidies.import", "subsidies", "", "",
                          "{\"rows\":" + std::to_string(rows.size()) +
+                             ",\"changed\":" + std::to_string(changed) +
                              ",\"import_id\":" + std::to_string(import_id) + "}"));
     return static_cast<std::int64_t>(rows.size());
   });

@@ -11,18 +11,6 @@ Status AddNotice(StepContext& ctx, const std::string& recipient, const std::stri
 
 namespace {
 
-std::string OptJson(const std::optional<std::int64_t>& id) {
-  return id ? std::to_string(*id) : "null";
-}
-
-// The audit's before and after of an account: what UpdateUser and PassOrgAdmin change.
-std::string AccountJson(const User& u) {
-  return "{\"display_name\":" + Quoted(u.display_name) + ",\"role\":\"" +
-         std::string(RoleName(u.role)) + "\",\"org_id\":" + OptJson(u.org_id) +
-         ",\"provider_id\":" + OptJson(u.provider_id) +
-         ",\"org_admin\":" + (u.org_admin ? "true" : "false") + "}";
-}
-
 // The claims under review (or submitted, about to be) on whose panel `expert_id` sits: an
 // expert who left the role there would leave a seat no one can fill with an opinion.
 Result<std::vector<std::int64_t>> OpenPanels(storage::Db& db, std::int64_t expert_id) {
@@ -96,18 +84,28 @@ Status CheckPowersChange(storage::Db& db, const Principal& actor, const User& be
 }
 
 // Ends every session of `user_id` and revokes its API keys (forgotten with the commit): its
-// powers changed. Returns {sessions ended, keys revoked}.
+// powers changed. Each key revoked is a record of its own on the log (`api_key.revoke`, its
+// state form: audited_state.h). Returns {sessions ended, keys revoked}.
 Result<std::pair<std::int64_t, std::int64_t>> EndPowers(Platform::State& s, StepContext& ctx,
                                                         std::int64_t user_id) {
   SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
   SUANLI_TRY(end.Bind(1, user_id).Run());
   const std::int64_t sessions = ctx.db.Changes();
-  SUANLI_ASSIGN(auto revoke, ctx.db.Prepare("UPDATE api_keys SET revoked = 1 WHERE user_id = ?1 "
-                                            "AND revoked = 0"));
-  SUANLI_TRY(revoke.Bind(1, user_id).Run());
-  const std::int64_t keys = ctx.db.Changes();
+  SUANLI_ASSIGN(auto in_force, ctx.db.Prepare("SELECT key_id FROM api_keys WHERE user_id = ?1 "
+                                              "AND revoked = 0 ORDER BY key_id"));
+  SUANLI_ASSIGN(const std::vector<std::string> keys, in_force.Bind(1, user_id).TextColumn());
+  SUANLI_ASSIGN(auto revoke, ctx.db.Prepare("UPDATE api_keys SET revoked = 1 WHERE key_id = ?1"));
+  for (const std::string& key_id : keys) {
+    const std::string object = "api_key/" + key_id;
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
+    revoke.Reset();
+    SUANLI_TRY(revoke.Bind(1, key_id).Run());
+    SUANLI_TRY(ctx.AuditChange("api_key.revoke", object, std::move(state_before),
+                               "{\"user_id\":" + std::to_string(user_id) +
+                                   ",\"by\":\"user.update\"}"));
+  }
   ctx.OnCommit([&s, user_id] { s.api_keys.EraseUser(user_id); });
-  return std::make_pair(sessions, keys);
+  return std::make_pair(sessions, static_cast<std::int64_t>(keys.size()));
 }
 
 }  // namespace
@@ -127,12 +125,13 @@ Result<User> Platform::UpdateUser(const Principal& actor, std::int64_t user_id,
                         after.provider_id != before.provider_id;
     if (!powers && after.display_name == before.display_name) return before;  // as it is
     if (powers) SUANLI_TRY(CheckPowersChange(ctx.db, actor, before, after));
+    const std::string object = "user/" + std::to_string(user_id);
+    SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE users SET display_name = ?2, role = ?3, "
                                           "org_id = ?4, provider_id = ?5 WHERE id = ?1"));
     up.Bind(1, user_id).Bind(2, after.display_name).Bind(3, RoleName(after.role));
     SUANLI_TRY(up.Bind(4, after.org_id).Bind(5, after.provider_id).Run());
     std::pair<std::int64_t, std::int64_t> ended{0, 0};
-    const std::string object = "user/" + std::to_string(user_id);
     if (powers) {
       SUANLI_ASSIGN(ended, EndPowers(*state_, ctx, user_id));
       SUANLI_TRY(AddNotice(ctx, object, "account.changed", object,
@@ -140,9 +139,10 @@ Result<User> Platform::UpdateUser(const Principal& actor, std::int64_t user_id,
                            "An administrator changed your account's role or affiliation: sign "
                            "in again"));
     }
-    SUANLI_TRY(ctx.Audit("user.update", object, AccountJson(before), AccountJson(after),
-                         "{\"sessions_ended\":" + std::to_string(ended.first) +
-                             ",\"api_keys_revoked\":" + std::to_string(ended.second) + "}"));
+    SUANLI_TRY(ctx.AuditChange("user.update", object, std::move(state_before),
+                               "{\"sessions_ended\":" + std::to_string(ended.first) +
+                                   ",\"api_keys_revoked\":" + std::to_string(ended.second) +
+                                   "}"));
     return LoadUser(ctx.db, user_id);
   });
 }
@@ -172,20 +172,30 @@ Result<User> Platform::PassOrgAdmin(const Principal& actor, std::int64_t user_id
     SUANLI_ASSIGN(auto was, ctx.db.Prepare("SELECT id FROM users WHERE org_id = ?1 AND "
                                            "org_admin = 1 ORDER BY id"));
     SUANLI_ASSIGN(const auto previous, was.Bind(1, *member.org_id).TextColumn());
+    const std::string object = "user/" + std::to_string(user_id);
+    // Every account this changes is on the log with its state form (audited_state.h): the
+    // previous admins, now plain members, and the new admin. On the accounts, not on
+    // org/<id>: an organisation's own row does not change.
+    std::vector<std::string> previous_before;
+    for (const std::string& id : previous) {
+      SUANLI_ASSIGN(std::string state, ctx.StateOf("user/" + id));
+      previous_before.push_back(std::move(state));
+    }
+    SUANLI_ASSIGN(std::string member_before, ctx.StateOf(object));
     SUANLI_ASSIGN(auto off, ctx.db.Prepare("UPDATE users SET org_admin = (id = ?2) WHERE "
                                            "org_id = ?1 AND (org_admin = 1 OR id = ?2)"));
     SUANLI_TRY(off.Bind(1, *member.org_id).Bind(2, user_id).Run());
     std::string from = "[";
     for (const std::string& id : previous) from += (from.size() > 1 ? "," : "") + id;
     from += "]";
-    // On the member, not on org/<id>: an organisation's entries record its row's state
-    // (audited_state.h), which this does not change.
-    User after = member;
-    after.org_admin = true;
-    SUANLI_TRY(ctx.Audit("user.org_admin", "user/" + std::to_string(user_id), AccountJson(member),
-                         AccountJson(after),
-                         "{\"org_id\":" + org + ",\"previous_org_admins\":" + from + "}"));
-    const std::string object = "user/" + std::to_string(user_id);
+    for (std::size_t i = 0; i < previous.size(); ++i) {
+      SUANLI_TRY(ctx.AuditChange("user.org_admin_ended", "user/" + previous[i],
+                                 std::move(previous_before[i]),
+                                 "{\"org_id\":" + org + ",\"new_org_admin\":" +
+                                     std::to_string(user_id) + "}"));
+    }
+    SUANLI_TRY(ctx.AuditChange("user.org_admin", object, std::move(member_before),
+                               "{\"org_id\":" + org + ",\"previous_org_admins\":" + from + "}"));
     SUANLI_TRY(AddNotice(ctx, object, "account.org_admin", "org/" + org,
                          "您已成为本单位的管理员,可邀请和管理成员",
                          "You are now your organisation's admin: you invite and manage its "

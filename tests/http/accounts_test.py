@@ -362,6 +362,11 @@ def run(server):
     text = json.dumps(entries)
     expect(all(p not in text for p in (NEW, PASSWORD, "chosen-by-admin", "member-pass")),
            "no password in the audit log")
+    # Every account and key the steps above wrote (created, changed, disabled, handed the
+    # organisation's admin, passwords changed and reset, keys issued and revoked) is as its last
+    # entry on the log says (docs/audit.md, state forms version 3).
+    rec = ok(auditor.call("POST", "/api/v1/audit/reconcile"))
+    expect(rec["ok"] and rec["differences"] == [], f"reconcile: {rec}")
 
     # Wrong current passwords are throttled like failed sign-ins: 20 minutes on, past the window
     # of the failures above (the client address's failures count too).

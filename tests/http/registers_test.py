@@ -119,6 +119,16 @@ def run(server):
     problem(officer.call("GET", "/api/v1/related-parties/all?org_id=1&provider_id=2"), 422,
             "contradiction")
 
+    # Both registers are records the audit log vouches for (docs/audit.md): each row imported
+    # or declared is on the log with its state, and the reconciliation finds them all as recorded.
+    entries = ok(auditor.call("GET", "/api/v1/audit?limit=1000"))["items"]
+    subsidy_objects = {e["object"] for e in entries if e["action"] == "subsidy.import"}
+    expect(subsidy_objects == {f"subsidy/{r['id']}" for r in rows}, f"{subsidy_objects}")
+    declared = {e["object"] for e in entries if e["action"] == "related_party.declare"}
+    expect(declared == {f"related_party/{r['id']}" for r in items}, f"{declared}")
+    rec = ok(auditor.call("POST", "/api/v1/audit/reconcile"))
+    expect(rec["ok"] and rec["differences"] == [], f"reconcile: {rec}")
+
 
 if __name__ == "__main__":
     main()

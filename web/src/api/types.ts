@@ -274,7 +274,8 @@ export interface AuditReconcile {
   moves_checked: number
   audit_entries_checked: number
   /** Records (organisations, documents, contracts, applications, vouchers, awards, redemptions,
-   *  claims) compared with their last state on the audit log. */
+   *  claims, payout batches, fraud findings, related parties, subsidies, users, API keys)
+   *  compared with their last state on the audit log. */
   records_checked: number
   moves_waiting: number
   differences_total: number
