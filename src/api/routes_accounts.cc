@@ -137,9 +137,11 @@ void AddAccountRoutes(RouteKit& kit) {
               return Json(json::object{{"id", id}, {"disabled", disable}});
             });
   }
-  kit.Add(Method::kPost, "/api/v1/users/{id}/password", Access::Roles({Role::kAdmin}),
-          "set another account's password (it forgot its own): its sessions end and it must "
-          "change the password at its next sign-in",
+  kit.Add(Method::kPost, "/api/v1/users/{id}/password",
+          Access::Roles({Role::kAdmin, Role::kApplicant}),
+          "set another account's password (it forgot its own; admins, and an organisation's admin "
+          "for its members): its sessions end and it must change the password at its next "
+          "sign-in",
           "users", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));

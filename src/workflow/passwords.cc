@@ -1,10 +1,15 @@
 // Password changes: a user's own (with the current password; it clears "must change the
-// password") and an admin's reset of another account (which sets it). Hashing and checking (argon2id, 50-70 ms each) run outside the step lock; the step
+// password") and a reset of another account (which sets it) by the platform's admin, or by an
+// organisation's admin for a member of its organisation (one who forgot it need not wait for the
+// platform). Hashing and checking (argon2id, 50-70 ms each) run outside the step lock; the step
 // writes the new hash only if the stored one is still the one checked, so two changes at once
 // cannot both win.
+#include <optional>
+
 #include "security/password.h"
 #include "security/token.h"
 #include "workflow/platform_state.h"
+#include "workflow/user_rows.h"
 
 namespace suanli::workflow {
 
@@ -13,10 +18,25 @@ Status AddNotice(StepContext& ctx, const std::string& recipient, const std::stri
 
 namespace {
 
+// kForbidden unless `user` is an applicant of `org_id`: what an organisation's admin may reset.
+Status RequireMemberOf(const User& user, std::int64_t org_id) {
+  if (user.role != Role::kApplicant || user.org_id != org_id) {
+    return MakeError(ErrorCode::kForbidden, "user_id", "not a member of your organisation");
+  }
+  return OkStatus();
+}
+
 // The account's stored hash, read under the step lock; kStateConflict when it is disabled
 // (enabled first: a password set on a disabled account would wait unseen for whoever enables it).
-Result<std::string> StoredHash(Platform::State& s, std::int64_t user_id) {
+// With `member_of`, kForbidden unless the account is a member of that organisation (checked
+// before the costly hashing; the step checks it again).
+Result<std::string> StoredHash(Platform::State& s, std::int64_t user_id,
+                               std::optional<std::int64_t> member_of = std::nullopt) {
   std::lock_guard lock(s.mu);
+  if (member_of) {
+    SUANLI_ASSIGN(const User user, LoadUser(*s.db, user_id));
+    SUANLI_TRY(RequireMemberOf(user, *member_of));
+  }
   SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT password_hash, disabled FROM users WHERE id = ?1"));
   q.Bind(1, user_id);
   SUANLI_ASSIGN(const bool row, q.Step());
@@ -96,13 +116,20 @@ Status Platform::ChangePassword(const Principal& actor, std::string_view current
 
 Status Platform::ResetPassword(const Principal& actor, std::int64_t user_id,
                                std::string_view new_password) {
-  SUANLI_TRY(RequireRole(actor, {Role::kAdmin}));
+  SUANLI_TRY(RequireRole(actor, {Role::kAdmin, Role::kApplicant}));
+  const bool by_org_admin = actor.role == Role::kApplicant;
+  if (by_org_admin && (!actor.org_admin || !actor.org_id)) {
+    return MakeError(ErrorCode::kForbidden, "user_id",
+                     "only the organisation's admin resets its members' passwords");
+  }
   if (actor.user_id == user_id) {
     return MakeError(ErrorCode::kStateConflict, "user_id",
                      "change your own password with the current one");
   }
   State& s = *state_;
-  SUANLI_ASSIGN(const std::string old_hash, StoredHash(s, user_id));
+  const std::optional<std::int64_t> member_of =
+      by_org_admin ? actor.org_id : std::optional<std::int64_t>{};
+  SUANLI_ASSIGN(const std::string old_hash, StoredHash(s, user_id, member_of));
   Result<std::string> hashed = security::HashPassword(new_password, PasswordParamsOf(s));
   if (!hashed.ok()) {
     Error e = hashed.error();
@@ -110,16 +137,27 @@ Status Platform::ResetPassword(const Principal& actor, std::int64_t user_id,
     return e;
   }
   SUANLI_TRY(s.RunStep<Ok>(actor, [&](StepContext& ctx) -> Result<Ok> {
+    if (member_of) {  // it may have moved since the check above
+      SUANLI_ASSIGN(const User user, LoadUser(ctx.db, user_id));
+      SUANLI_TRY(RequireMemberOf(user, *member_of));
+    }
     const std::string object = "user/" + std::to_string(user_id);
     SUANLI_ASSIGN(std::string state_before, ctx.StateOf(object));
     SUANLI_TRY(ReplaceHash(ctx, user_id, old_hash, *hashed, /*must_change=*/true));
     SUANLI_ASSIGN(auto end, ctx.db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
     SUANLI_TRY(end.Bind(1, user_id).Run());
     SUANLI_TRY(ctx.AuditChange("user.password_reset", object, std::move(state_before),
-                               "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) + "}"));
-    SUANLI_TRY(AddNotice(ctx, object, "password.reset", object,
-                         "您的登录密码已由平台管理员重置,请登录后立即修改密码",
-                         "An administrator reset your password: sign in and change it now"));
+                               "{\"sessions_ended\":" + std::to_string(ctx.db.Changes()) +
+                                   ",\"by\":\"" + (by_org_admin ? "org_admin" : "admin") + "\"}"));
+    if (by_org_admin) {
+      SUANLI_TRY(AddNotice(ctx, object, "password.reset", object,
+                           "您的登录密码已由本机构管理员重置,请登录后立即修改密码",
+                           "Your organisation's admin reset your password: sign in and change it now"));
+    } else {
+      SUANLI_TRY(AddNotice(ctx, object, "password.reset", object,
+                           "您的登录密码已由平台管理员重置,请登录后立即修改密码",
+                           "An administrator reset your password: sign in and change it now"));
+    }
     return Ok{};
   }));
   return OkStatus();

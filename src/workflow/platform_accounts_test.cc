@@ -371,6 +371,53 @@ TEST_F(AccountsTest, AnOrganisationsAdminDisablesAndEnablesItsMembersOnly) {
   EXPECT_FALSE(Get("member1").disabled_by_platform);
 }
 
+TEST_F(AccountsTest, AnOrganisationsAdminResetsItsMembersPasswordsOnly) {
+  const User m1 = Invite("member1");
+  const Principal org_admin = As("demo-applicant");
+  // Other organisations' members, officers, itself, a plain member, unknown ids: refused, and
+  // nothing changes.
+  ExpectRefused(platform_->ResetPassword(org_admin, Id("uni-applicant"), "reset-by-org-1"),
+                ErrorCode::kForbidden, "user_id");
+  ExpectRefused(platform_->ResetPassword(org_admin, Id("officer"), "reset-by-org-1"),
+                ErrorCode::kForbidden, "user_id");
+  ExpectRefused(platform_->ResetPassword(org_admin, org_admin.user_id, "reset-by-org-1"),
+                ErrorCode::kStateConflict, "user_id");
+  ExpectRefused(platform_->ResetPassword(Member("member1"), Id("demo-applicant"), "reset-by-m-1"),
+                ErrorCode::kForbidden, "user_id");
+  ExpectRefused(platform_->ResetPassword(org_admin, 9999, "reset-by-org-1"), ErrorCode::kNotFound,
+                "user_id");
+  ExpectRefused(platform_->ResetPassword(org_admin, m1.id, "short"), ErrorCode::kOutOfRange,
+                "new_password");
+  EXPECT_EQ(Audited("user.password_reset"), 0u);
+  EXPECT_FALSE(Get("uni-applicant").must_change_password);
+  EXPECT_FALSE(Get("officer").must_change_password);
+  EXPECT_TRUE(platform_->Login("member1", "initial-pass-1", "test").ok());
+
+  // Its own member: the old password stops, the new one must be changed at sign-in, and the
+  // member is told who reset it.
+  auto session = platform_->Login("member1", "initial-pass-1", "test");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(platform_->ResetPassword(org_admin, m1.id, "reset-by-org-1").ok());
+  EXPECT_FALSE(platform_->ResumeSession(session->token).ok());  // its sessions ended
+  EXPECT_FALSE(platform_->Login("member1", "initial-pass-1", "test").ok());
+  auto after = platform_->Login("member1", "reset-by-org-1", "test");
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->user.must_change_password);
+  EXPECT_EQ(Audited("user.password_reset"), 1u);
+  auto notices = platform_->ListNotices(
+      testing::LoginAs(*platform_, "member1", "reset-by-org-1").value());
+  ASSERT_TRUE(notices.ok()) << notices.error().ToString();
+  const auto reset = std::find_if(notices->begin(), notices->end(),
+                                  [](const Notice& n) { return n.kind == "password.reset"; });
+  ASSERT_NE(reset, notices->end());
+  EXPECT_NE(reset->text_en.find("organisation's admin"), std::string::npos) << reset->text_en;
+
+  // A disabled member is enabled first.
+  ASSERT_TRUE(platform_->SetUserDisabled(org_admin, m1.id, true).ok());
+  ExpectRefused(platform_->ResetPassword(org_admin, m1.id, "reset-by-org-2"),
+                ErrorCode::kStateConflict, "user_id");
+}
+
 // A database from before these columns gets them at start-up: nobody must change a password,
 // the keys have no name and were never used, and the accounts disabled then were disabled by
 // the platform's admin (the only one who could).

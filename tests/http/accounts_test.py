@@ -87,6 +87,22 @@ def members_and_keys(server):
     refused = problem(plain.call("GET", "/api/v1/users"), 403, "forbidden")
     expect(refused.get("field") != "must_change_password", f"refused as a plain member: {refused}")
 
+    # The organisation's admin resets a member's forgotten password; a plain member does not,
+    # nor does the admin reset another organisation's member. Refusals change nothing.
+    before = everyone(admin)
+    problem(plain.call("POST", f"/api/v1/users/{org_admin.user['id']}/password",
+                       {"new_password": "taken-over-1"}), 403, "forbidden")
+    outsider = next(u for u in before.values() if u["org_id"] not in (None, org))
+    problem(org_admin.call("POST", f"/api/v1/users/{outsider['id']}/password",
+                           {"new_password": "taken-over-1"}), 403, "forbidden")
+    unchanged(admin, before, "a reset outside one's organisation")
+    expect(ok(org_admin.call("POST", f"/api/v1/users/{member['id']}/password",
+                             {"new_password": "reset-by-org-1"})) ==
+           {"id": member["id"], "password_reset": True}, "reset")
+    problem(plain.call("GET", "/api/v1/session"), 401, "unauthenticated")  # its sessions ended
+    expect(not signs_in(server, "demo-member", "member-pass-own"), "the old password stops")
+    plain = first_sign_in(server, "demo-member", "reset-by-org-1", "member-pass-own-2")
+
     users = everyone(admin)
     op, other_op = users["op-ai"], users["op-hpc"]
     operator = login(server, "op-ai")
@@ -358,9 +374,12 @@ def run(server):
     entries = ok(auditor.call("GET", "/api/v1/audit?limit=1000"))["items"]
     resets = [e for e in entries if e["action"] == "user.password_reset"]
     changes = [e for e in entries if e["action"] == "user.password"]
-    expect(len(resets) == 2 and len(changes) == 6, f"resets {resets}, changes {changes}")
+    expect(len(resets) == 3 and len(changes) == 7, f"resets {resets}, changes {changes}")
+    expect(sorted(e["detail"]["by"] for e in resets) == ["admin", "admin", "org_admin"],
+           f"who reset: {resets}")
     text = json.dumps(entries)
-    expect(all(p not in text for p in (NEW, PASSWORD, "chosen-by-admin", "member-pass")),
+    expect(all(p not in text for p in (NEW, PASSWORD, "chosen-by-admin", "member-pass",
+                                       "reset-by-org")),
            "no password in the audit log")
     # Every account and key the steps above wrote (created, changed, disabled, handed the
     # organisation's admin, passwords changed and reset, keys issued and revoked) is as its last

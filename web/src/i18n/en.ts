@@ -186,7 +186,7 @@ const en: typeof zh = {
       lastUsed: 'Last used', neverUsed: 'Never',
     },
     members: {
-      intro: "Your organisation's member accounts. As its admin you invite members, disable or enable them, or pass the admin role to another member; to reset a member's password, ask the platform's administrator.",
+      intro: "Your organisation's member accounts. As its admin you invite members, reset a password a member forgot, disable or enable members, or pass the admin role to another member.",
       invite: 'Invite a member', empty: 'No member accounts yet.', you: 'you',
       disableConfirm: 'Disable member {name} ({username})? Its sign-ins end at once; you can enable it again later.',
       enableConfirm: 'Enable member {name} ({username})? It can sign in again.',

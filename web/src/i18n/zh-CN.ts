@@ -183,7 +183,7 @@ export default {
       lastUsed: '最近使用', neverUsed: '从未使用',
     },
     members: {
-      intro: '本单位的成员账号。作为单位管理员,您可以邀请新成员、停用或启用成员,或把单位管理员交给其他成员;重置成员密码请联系平台管理员。',
+      intro: '本单位的成员账号。作为单位管理员,您可以邀请新成员、重置成员忘记的密码、停用或启用成员,或把单位管理员交给其他成员。',
       invite: '邀请成员', empty: '还没有成员账号。', you: '您',
       disableConfirm: '停用成员 {name}({username})?其登录立即退出;之后可以再启用。',
       enableConfirm: '启用成员 {name}({username})?其可以再次登录。',

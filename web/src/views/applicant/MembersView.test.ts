@@ -44,9 +44,10 @@ function serve(refuse?: { status: number; body: unknown }, pageSize = 50) {
     if (path === '/api/v1/session') return { status: 200, body: { user: { ...ORG_ADMIN, org_admin: false }, csrf_token: 't', must_change_password: false } }
     if (init?.method === 'POST') {
       if (refuse) return refuse
-      const m = /^\/api\/v1\/users\/(\d+)\/(disable|enable|org-admin)$/.exec(path)
+      const m = /^\/api\/v1\/users\/(\d+)\/(disable|enable|org-admin|password)$/.exec(path)
       if (m) {
         const id = Number(m[1])
+        if (m[2] === 'password') return { status: 200, body: { id, password_reset: true } }
         if (m[2] === 'org-admin') {
           members = members.map((x) => ({ ...x, org_admin: x.id === id }))
           return { status: 200, body: members.find((x) => x.id === id) }
@@ -106,6 +107,23 @@ describe('MembersView', () => {
     expect(w.get('[data-test=members]').text()).toContain('研发 张三')
     // It must change the initial password at its first sign-in: marked.
     expect(w.get('[data-test=member-must-change-12]').text()).toBe('待修改密码')
+  })
+
+  it('resets a member\'s password (not its own, not a disabled member\'s), and marks it to be changed', async () => {
+    const calls = serve()
+    const w = await mountView()
+    expect(w.get('.page-intro').text()).toContain('重置成员忘记的密码')
+    expect(w.find('[data-test=member-reset-7]').exists()).toBe(false) // itself
+    expect(w.find('[data-test=member-reset-11]').exists()).toBe(false) // disabled: enable it first
+    expect(w.find('[data-test=member-must-change-14]').exists()).toBe(false)
+    await press('member-reset-14')
+    expect(dialogText('reset-dialog')).toContain('重置 研发 李四 的密码')
+    await typeInto('reset-new', 'new-pass-123')
+    await typeInto('reset-confirm', 'new-pass-123')
+    await submitForm('reset-new')
+    expect(writes(calls)).toEqual([['POST', '/api/v1/users/14/password', { new_password: 'new-pass-123' }]])
+    expect(lastMessage()).toContain('已重置 cd-dev 的密码')
+    expect(w.get('[data-test=member-must-change-14]').text()).toBe('待修改密码')
   })
 
   it('disables and enables a member after a confirmation, never itself, and does not enable one the platform disabled', async () => {
