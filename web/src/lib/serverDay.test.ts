@@ -23,6 +23,25 @@ describe("the server's day (GET /clock)", () => {
     expect(calls[0].init.method).toBe('GET')
   })
 
+  it('asks again once its answer is a minute old, keeping the old day until the new one comes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-11-24T15:59:30Z')) // 23:59:30 in CST
+    let day = '2026-11-24'
+    const calls = stubFetch(() => ({ status: 200, body: { now: `${day}T23:59:30+08:00`, today: day, manual: false } }))
+    const { today } = useServerDay()
+    expect(await serverToday()).toBe('2026-11-24')
+    vi.setSystemTime(new Date('2026-11-24T16:00:29Z')) // 59 s later: shared
+    day = '2026-11-25'
+    expect(await serverToday()).toBe('2026-11-24')
+    expect(calls).toHaveLength(1)
+    vi.setSystemTime(new Date('2026-11-24T16:00:31Z')) // 61 s: asked again
+    const next = serverToday()
+    expect(today.value).toBe('2026-11-24') // until the answer
+    expect(await next).toBe('2026-11-25')
+    expect(today.value).toBe('2026-11-25')
+    expect(calls).toHaveLength(2)
+  })
+
   it("falls back to the browser's CST day when the call fails, and asks again next time", async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(new Date('2026-11-23T23:30:00Z')) // 2026-11-24 07:30 in CST

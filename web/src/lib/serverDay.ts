@@ -1,8 +1,11 @@
 // "Today" as the server counts it. The platform's clock can differ from the browser's (the
 // demo's manual clock runs in 2024 while browsers live later), and "in force today" prices and
 // the default utilisation range must follow the server's day, not the visitor's. GET /clock is
-// public and asked once per page load; its answer is shared by every page. If the call fails,
-// the browser's CST day stands in (and the next page to ask tries the server again).
+// public; its answer is shared by every page for a minute, then the next page to ask asks again
+// (a console left open over midnight, or across an operator's move of the demo's manual clock,
+// would otherwise keep yesterday's day until reloaded); the refs keep the old day until the new
+// answer. If the call fails, the browser's CST day stands in (and the next page to ask tries the
+// server again).
 import { ref, type Ref } from 'vue'
 import { getClock } from '@/api/network'
 import { formatDateCst, nowIsoCst } from '@/lib/time'
@@ -11,9 +14,15 @@ const today = ref<string | null>(null)
 /** The server's instant when /clock answered (`now`, ISO 8601 +08:00). */
 const now = ref<string | null>(null)
 let pending: Promise<string> | null = null
+/** When `pending` was asked (Date.now()). */
+let askedAt = 0
+/** How long an answer is shared before the next caller asks again. */
+export const SERVER_DAY_FRESH_MS = 60_000
 
 /** The server's CST day ("2024-03-15"); the browser's CST day if GET /clock fails. */
 export function serverToday(): Promise<string> {
+  if (pending && Date.now() - askedAt >= SERVER_DAY_FRESH_MS) pending = null
+  if (!pending) askedAt = Date.now()
   pending ??= getClock()
     .then((c) => {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(c?.today ?? '')) throw new Error(`GET /clock: no today in ${JSON.stringify(c)}`)
