@@ -44,6 +44,18 @@ class DemoVoucherTest : public ::testing::Test {
     EXPECT_TRUE(p.ok()) << p.error().ToString();
     return p.ok() ? *p : Principal{};
   }
+  // The reconciliation as the auditor runs it (an empty one, and a failure, when it errs).
+  Reconciliation Reconciled() {
+    auto r = platform_->Reconcile(As("auditor"));
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? *r : Reconciliation{};
+  }
+  // The one difference the reconciliation finds, "" (and a failure) when not exactly one.
+  std::string OnlyDifference() {
+    const Reconciliation r = Reconciled();
+    EXPECT_EQ(r.differences_total, 1) << ::testing::PrintToString(r.differences);
+    return r.differences.size() == 1 ? r.differences[0] : "";
+  }
   // A 300,000.00 contract of the demo organisation (1) with 成都智算中心 (provider 2), signed
   // 2024-03-10, for intelligent compute.
   static NewContract DemoContract(std::string contract_no) {

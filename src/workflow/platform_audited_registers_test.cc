@@ -41,17 +41,6 @@ class AuditedRegistersTest : public testing::DemoVoucherTest {
     DemoVoucherTest::SetUp();
     ASSERT_TRUE(SeedDemo(*platform_).ok());
   }
-  Reconciliation Run() {
-    auto r = platform_->Reconcile(As("auditor"));
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
-    return r.ok() ? *r : Reconciliation{};
-  }
-  // The one difference the reconciliation finds, "" (and a failure) when not exactly one.
-  std::string OnlyDifference() {
-    const Reconciliation r = Run();
-    EXPECT_EQ(r.differences_total, 1) << ::testing::PrintToString(r.differences);
-    return r.differences.size() == 1 ? r.differences[0] : "";
-  }
   // Each edit (an UPDATE of one column), then its undo: the edit is exactly one difference,
   // `object`'s row against its last entry; undone, none.
   void ExpectEachEditFound(const std::string& object,
@@ -63,7 +52,7 @@ class AuditedRegistersTest : public testing::DemoVoucherTest {
                 0u)
           << edit << " → " << d;
       Sql(undo);
-      const Reconciliation r = Run();
+      const Reconciliation r = Reconciled();
       EXPECT_TRUE(r.ok()) << undo << " → " << ::testing::PrintToString(r.differences);
     }
   }
@@ -103,7 +92,7 @@ class AuditedRegistersTest : public testing::DemoVoucherTest {
 // A fresh demo database reconciles clean (its accounts were created by steps), and so does one
 // after every step that writes the four registers.
 TEST_F(AuditedRegistersTest, ADemoDatabaseAndOrdinaryWorkOnTheRegistersReconcileClean) {
-  Reconciliation r = Run();
+  Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   EXPECT_EQ(r.records, SqlInt(kAllAuditedRows));
   EXPECT_GE(SqlInt("SELECT count(*) FROM users"), 10);  // the demo's logins
@@ -171,7 +160,7 @@ TEST_F(AuditedRegistersTest, ADemoDatabaseAndOrdinaryWorkOnTheRegistersReconcile
   ASSERT_TRUE(platform_->UpdateUser(admin, op, {.provider_id = 1}).ok());  // revokes billing
   EXPECT_EQ(Audited("api_key.revoke"), 2u);
 
-  r = Run();
+  r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   EXPECT_EQ(r.records, SqlInt(kAllAuditedRows));
 
@@ -191,7 +180,7 @@ TEST_F(AuditedRegistersTest, ARelatedPartyEditedDeletedOrForgedBesideTheLogIsFou
   auto rp =
       platform_->DeclareRelatedParty(As("demo-applicant"), "org/1", "shareholder", "某投资公司");
   ASSERT_TRUE(rp.ok()) << rp.error().ToString();
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   const std::string id = std::to_string(rp->id);
   const std::string object = "related_party/" + id;
   const std::string where = " WHERE id = " + id;
@@ -209,7 +198,7 @@ TEST_F(AuditedRegistersTest, ARelatedPartyEditedDeletedOrForgedBesideTheLogIsFou
   EXPECT_NE(d.find("but its row is gone"), std::string::npos) << d;
   Sql("INSERT INTO related_parties (id, owner, relation, party, declared_at_us) VALUES (" + id +
       ", 'org/1', 'shareholder', '某投资公司', 0)");
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   // Forged: a declaration no one made (it would refuse another organisation's application).
   Sql("INSERT INTO related_parties (owner, relation, party, declared_at_us) VALUES ('provider/2', "
@@ -218,11 +207,11 @@ TEST_F(AuditedRegistersTest, ARelatedPartyEditedDeletedOrForgedBesideTheLogIsFou
   EXPECT_EQ(OnlyDifference(),
             "related_party/" + std::to_string(forged) + ": a row the audit log never recorded");
   Sql("DELETE FROM related_parties WHERE id = " + std::to_string(forged));
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   // Withdrawn through the platform: the log records the row as gone, and it must stay gone.
   ASSERT_TRUE(platform_->WithdrawRelatedParty(As("officer"), rp->id, "申报有误").ok());
-  Reconciliation r = Run();
+  Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   Sql("INSERT INTO related_parties (id, owner, relation, party, declared_at_us) VALUES (" + id +
       ", 'org/1', 'shareholder', '某投资公司', 0)");
@@ -233,7 +222,7 @@ TEST_F(AuditedRegistersTest, ARelatedPartyEditedDeletedOrForgedBesideTheLogIsFou
 
 TEST_F(AuditedRegistersTest, ASubsidyEditedDeletedOrForgedBesideTheLogIsFound) {
   ASSERT_TRUE(Import(std::string(kFirmUscc) + ",市科技项目,R-1,500000.00,2024\n").ok());
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   const std::string id = std::to_string(SqlInt("SELECT id FROM subsidies"));
   const std::string object = "subsidy/" + id;
   const std::string where = " WHERE id = " + id;
@@ -256,7 +245,7 @@ TEST_F(AuditedRegistersTest, ASubsidyEditedDeletedOrForgedBesideTheLogIsFound) {
   EXPECT_NE(d.find("but its row is gone"), std::string::npos) << d;
   Sql("INSERT INTO subsidies (id, uscc, scheme, reference, amount_fen, year) VALUES (" + id +
       ", '" + kFirmUscc + "', '市科技项目', 'R-1', 50000000, 2024)");
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   // Forged: a subsidy no import brought (it would refuse the organisation's application).
   Sql("INSERT INTO subsidies (uscc, scheme, reference, amount_fen, year) VALUES ('" +
@@ -266,7 +255,7 @@ TEST_F(AuditedRegistersTest, ASubsidyEditedDeletedOrForgedBesideTheLogIsFound) {
 }
 
 TEST_F(AuditedRegistersTest, AnAccountEditedDeletedOrForgedBesideTheLogIsFound) {
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   const std::int64_t officer = UserId("officer");
   const std::string object = "user/" + std::to_string(officer);
   const std::string where = " WHERE id = " + std::to_string(officer);
@@ -298,7 +287,7 @@ TEST_F(AuditedRegistersTest, AnAccountEditedDeletedOrForgedBesideTheLogIsFound) 
   auto temp = platform_->CreateUser(
       As("admin"), NewUser{"temp1", "临时", "chosen-by-admin-1", Role::kExpert, {}, {}});
   ASSERT_TRUE(temp.ok()) << temp.error().ToString();
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   Sql("PRAGMA foreign_keys=OFF; DELETE FROM users WHERE id = " + std::to_string(temp->id));
   std::string d = OnlyDifference();
   EXPECT_EQ(d.rfind("user/" + std::to_string(temp->id) + ": recorded by audit entry ", 0), 0u) << d;
@@ -315,7 +304,7 @@ TEST_F(AuditedRegistersTest, AnAccountEditedDeletedOrForgedBesideTheLogIsFound) 
   Sql("INSERT INTO users (username, display_name, password_hash, role, created_at_us) VALUES "
       "('ghost', 'ghost', '" +
       hash + "', 'admin', 0)");
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   EXPECT_EQ(r.differences_total, 2) << ::testing::PrintToString(r.differences);
   EXPECT_NE(
       std::find(r.differences.begin(), r.differences.end(),
@@ -332,7 +321,7 @@ TEST_F(AuditedRegistersTest, AnApiKeyEditedDeletedOrForgedBesideTheLogIsFound) {
   auto revoked = platform_->CreateApiKey(admin, op, std::nullopt);
   ASSERT_TRUE(revoked.ok()) << revoked.error().ToString();
   ASSERT_TRUE(platform_->RevokeApiKey(admin, op, revoked->key_id).ok());
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   const std::string where = " WHERE key_id = '" + key->key_id + "'";
   const std::string digest = SqlText("SELECT secret_sha256 FROM api_keys" + where);
   ExpectEachEditFound(
@@ -352,7 +341,7 @@ TEST_F(AuditedRegistersTest, AnApiKeyEditedDeletedOrForgedBesideTheLogIsFound) {
         "UPDATE api_keys SET revoked = 1 WHERE key_id = '" + revoked->key_id + "'"}});
   // When it was last used is written in the background, not by a step: no difference.
   Sql("UPDATE api_keys SET last_used_at_us = 1" + where);
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   Sql("DELETE FROM api_keys" + where);
   std::string d = OnlyDifference();
@@ -360,7 +349,7 @@ TEST_F(AuditedRegistersTest, AnApiKeyEditedDeletedOrForgedBesideTheLogIsFound) {
   EXPECT_NE(d.find("but its row is gone"), std::string::npos) << d;
   Sql("INSERT INTO api_keys (key_id, secret_sha256, user_id, created_at_us, name) VALUES ('" +
       key->key_id + "', '" + digest + "', " + std::to_string(op) + ", 0, 'billing')");
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   Sql("INSERT INTO api_keys (key_id, secret_sha256, user_id, created_at_us) VALUES "
       "('00000000deadbeef', 'forged', " +
@@ -386,7 +375,7 @@ TEST_F(AuditedRegistersTest, AVersion2DatabaseGetsTheRegistersOnTheLogOnceAndKee
   // And an edit of a kind version 2 already vouched for.
   Sql("UPDATE vouchers SET expires_at_us = expires_at_us + 1 WHERE id = " +
       std::to_string(voucher));
-  EXPECT_EQ(Run().differences_total, 4);
+  EXPECT_EQ(Reconciled().differences_total, 4);
   platform_.reset();
   Sql("UPDATE meta SET value = '2' WHERE key = 'audited_state_forms'");
 
@@ -401,13 +390,13 @@ TEST_F(AuditedRegistersTest, AVersion2DatabaseGetsTheRegistersOnTheLogOnceAndKee
   EXPECT_EQ(d.rfind("voucher/" + std::to_string(voucher) + ": the row differs", 0), 0u) << d;
   Sql("UPDATE vouchers SET expires_at_us = expires_at_us - 1 WHERE id = " +
       std::to_string(voucher));
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   EXPECT_EQ(r.records, SqlInt(kAllAuditedRows));
 
   Reopen();
   EXPECT_EQ(SqlInt(baselines), SqlInt(kRegisterRows));  // once
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 }
 
 }  // namespace

@@ -16,17 +16,6 @@ namespace {
 
 class AuditedStateTest : public testing::DemoVoucherTest {
  protected:
-  Reconciliation Run() {
-    auto r = platform_->Reconcile(As("auditor"));
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
-    return r.ok() ? *r : Reconciliation{};
-  }
-  // The one difference the reconciliation finds, "" (and a failure) when not exactly one.
-  std::string OnlyDifference() {
-    const Reconciliation r = Run();
-    EXPECT_EQ(r.differences_total, 1) << ::testing::PrintToString(r.differences);
-    return r.differences.size() == 1 ? r.differences[0] : "";
-  }
   std::int64_t Count(const std::string& sql) {
     auto db = storage::Db::Open(storage::DbOptions{(dir_ / "platform.db").string()});
     EXPECT_TRUE(db.ok());
@@ -46,7 +35,7 @@ TEST_F(AuditedStateTest, OrdinaryWorkLeavesEveryRecordAsItsLastEntrySays) {
   // A fraud finding changes the organisation (banned), its voucher (clawed back) and refuses its
   // waiting applications: each with its state on the log.
   ASSERT_TRUE(platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同").ok());
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   const std::int64_t rows = Count(
       "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM documents) + (SELECT count(*) "
@@ -75,7 +64,7 @@ TEST_F(AuditedStateTest, AFindingsBanOrRepaymentsEditedBesideTheLogAreFound) {
   auto finding = platform_->RecordFraud(As("officer"), 1, "chengdu-2024", "虚构合同");
   ASSERT_TRUE(finding.ok()) << finding.error().ToString();
   ASSERT_TRUE(platform_->RecordRepayment(As("officer"), finding->id, 4'000'00, "ICBC 1").ok());
-  ASSERT_TRUE(Run().ok()) << ::testing::PrintToString(Run().differences);
+  ASSERT_TRUE(Reconciled().ok()) << ::testing::PrintToString(Reconciled().differences);
   const std::string object = "enforcement/" + std::to_string(finding->id);
   const std::string id = std::to_string(finding->id);
 
@@ -83,20 +72,20 @@ TEST_F(AuditedStateTest, AFindingsBanOrRepaymentsEditedBesideTheLogAreFound) {
   EXPECT_EQ(OnlyDifference().rfind(object + ": the row differs from its last recorded state", 0),
             0u);
   Sql("UPDATE enforcements SET banned_until_us = banned_until_us + 86400000000 WHERE id = " + id);
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
 
   // A repayment forged into the table (the ledger moved nothing for it).
   Sql("INSERT INTO enforcement_repayments (enforcement_id, amount_fen, reference, at_us) VALUES "
       "(" + id + ", 6000000, 'forged', 0)");
   EXPECT_EQ(OnlyDifference().rfind(object + ": the row differs", 0), 0u);
   Sql("DELETE FROM enforcement_repayments WHERE reference = 'forged'");
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 }
 
 TEST_F(AuditedStateTest, AVoucherOrOrganisationEditedBesideTheLogIsFoundAndPuttingItBackClearsIt) {
   const std::int64_t voucher = IssueVoucher();
   ASSERT_TRUE(Settle(voucher, "k1", 20'000'00).ok());
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   const std::string v = std::to_string(voucher);
 
   // A year more to spend it: the ledger's account keeps its own expiry, but the platform's row
@@ -107,27 +96,27 @@ TEST_F(AuditedStateTest, AVoucherOrOrganisationEditedBesideTheLogIsFoundAndPutti
             std::string::npos) << d;
   EXPECT_NE(d.find("voucher.issue)"), std::string::npos) << d;
   Sql("UPDATE vouchers SET expires_at_us = expires_at_us - 31536000000000 WHERE id = " + v);
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   // A higher revenue to pass an eligibility floor; a class that lifts a cap.
   Sql("UPDATE orgs SET prior_year_revenue_fen = prior_year_revenue_fen + 1 WHERE id = 1");
   d = OnlyDifference();
   EXPECT_EQ(d.rfind("org/1: the row differs", 0), 0u) << d;
   Sql("UPDATE orgs SET prior_year_revenue_fen = prior_year_revenue_fen - 1 WHERE id = 1");
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
   Sql("INSERT INTO org_classes (org_id, class, listed_at_us) VALUES (1, 'foundation_model_firm', 0)");
   EXPECT_EQ(OnlyDifference().rfind("org/1: the row differs", 0), 0u);
   Sql("DELETE FROM org_classes WHERE org_id = 1");
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   // The same class recorded through the platform is on the log, and agrees.
   ASSERT_TRUE(platform_->SetOrgClass(As("officer"), 1, "foundation_model_firm", true).ok());
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 }
 
 TEST_F(AuditedStateTest, ARowAddedOrDeletedBesideTheLogIsFound) {
   const std::int64_t voucher = IssueVoucher();
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
 
   // An application no one submitted, approved with a grant.
   Sql("PRAGMA foreign_keys=OFF; INSERT INTO applications (org_id, program_id, contract_id, status, quoted_fen, "
@@ -137,7 +126,7 @@ TEST_F(AuditedStateTest, ARowAddedOrDeletedBesideTheLogIsFound) {
   std::string d = OnlyDifference();
   EXPECT_EQ(d, "application/" + std::to_string(forged) + ": a row the audit log never recorded");
   Sql("DELETE FROM applications WHERE id = " + std::to_string(forged));
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 
   // A reviewed document removed: the log still records it.
   const std::int64_t document = Count("SELECT min(id) FROM documents");
@@ -157,7 +146,7 @@ TEST_F(AuditedStateTest, ADatabaseFromBeforeTheFormsGetsEachRecordsStateOnTheLog
   // As a database written before the forms existed: no version, and entries whose digests are
   // of other JSON than today's form (here: one row changed, so its entry no longer matches).
   Sql("UPDATE vouchers SET issued_at_us = issued_at_us + 1");
-  EXPECT_EQ(Run().differences_total, 1);
+  EXPECT_EQ(Reconciled().differences_total, 1);
   platform_.reset();
   Sql("DELETE FROM meta WHERE key = 'audited_state_forms'");
   Reopen();
@@ -169,7 +158,7 @@ TEST_F(AuditedStateTest, ADatabaseFromBeforeTheFormsGetsEachRecordsStateOnTheLog
       "subsidies)");
   EXPECT_EQ(Count(baselines), rows);
   EXPECT_EQ(Count("SELECT value FROM meta WHERE key = 'audited_state_forms'"), kAuditedStateForms);
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   EXPECT_EQ(r.records, rows);
   Reopen();

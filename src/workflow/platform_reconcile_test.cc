@@ -37,11 +37,6 @@ class ReconcileTest : public testing::DemoVoucherTest {
     }
     return voucher;
   }
-  Reconciliation Run() {
-    auto r = platform_->Reconcile(As("auditor"));
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
-    return r.ok() ? *r : Reconciliation{};
-  }
   // Writes `spec` straight into ledger.db, as someone with the files could; the platform is
   // closed meanwhile and reopened after.
   void ForgeTransfer(const std::string& key, const std::string& debit_key,
@@ -70,7 +65,7 @@ class ReconcileTest : public testing::DemoVoucherTest {
 
 TEST_F(ReconcileTest, OrdinaryWorkReconcilesAndOnlyAuditorsAndAdminsMayRunIt) {
   DoOrdinaryWork();
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.differences, std::vector<std::string>{});
   // Six programs' appropriations (Chengdu, Hangzhou, Langfang, Nanning, Qingyang, Wuxi: the
@@ -85,7 +80,7 @@ TEST_F(ReconcileTest, OrdinaryWorkReconcilesAndOnlyAuditorsAndAdminsMayRunIt) {
   EXPECT_FALSE(platform_->Reconcile(As("officer")).ok());
   EXPECT_TRUE(platform_->Reconcile(As("admin")).ok());
   Reopen();
-  EXPECT_TRUE(Run().ok());
+  EXPECT_TRUE(Reconciled().ok());
 }
 
 // A transfer with a settlement's code from a voucher's account is what a crash between the
@@ -94,11 +89,11 @@ TEST_F(ReconcileTest, OrdinaryWorkReconcilesAndOnlyAuditorsAndAdminsMayRunIt) {
 // that shape shows.
 TEST_F(ReconcileTest, ASettlementWrittenIntoTheLedgerAloneIsListedAsRebuilt) {
   DoOrdinaryWork(/*with_finding=*/false);
-  EXPECT_EQ(Run().rebuilt_total, 0);
+  EXPECT_EQ(Reconciled().rebuilt_total, 0);
   // The voucher pays the provider 1,000.00 the platform never settled.
   ForgeTransfer("forged/1", "prog/chengdu-2024/voucher/app-1",
                 "prog/chengdu-2024/provider/2/receivable", 1'000'00, 3);
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.differences);
   EXPECT_EQ(r.rebuilt_total, 1);
   ASSERT_EQ(r.rebuilt_settlements.size(), 1u);
@@ -106,7 +101,7 @@ TEST_F(ReconcileTest, ASettlementWrittenIntoTheLedgerAloneIsListedAsRebuilt) {
   // With another code the start-up adopts nothing, and the difference stands.
   ForgeTransfer("forged/3", "prog/chengdu-2024/voucher/app-1",
                 "prog/chengdu-2024/provider/2/receivable", 1'000'00, 5);
-  const Reconciliation again = Run();
+  const Reconciliation again = Reconciled();
   ASSERT_EQ(again.differences.size(), 1u);
   EXPECT_NE(again.differences[0].find("(forged/3): no outbox move of this key"), std::string::npos)
       << again.differences[0];
@@ -116,7 +111,7 @@ TEST_F(ReconcileTest, AnotherTransferWrittenIntoTheLedgerAloneIsFound) {
   DoOrdinaryWork();
   // 2,000.00 back from the pool to the funder, under a code the outbox uses.
   ForgeTransfer("forged/2", "prog/chengdu-2024/pool", "prog/chengdu-2024/funder", 2'000'00, 9);
-  const Reconciliation r = Run();
+  const Reconciliation r = Reconciled();
   ASSERT_EQ(r.differences.size(), 1u);
   EXPECT_NE(r.differences[0].find("(forged/2): no outbox move of this key"), std::string::npos)
       << r.differences[0];
@@ -124,10 +119,10 @@ TEST_F(ReconcileTest, AnotherTransferWrittenIntoTheLedgerAloneIsFound) {
 
 TEST_F(ReconcileTest, AnEditedSettlementRowAndADeletedOutboxRowAreFound) {
   DoOrdinaryWork();
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   // k2 paid 15,000.00; its row now says 1,500.00. Its audit entry still lists the true total.
   Sql("UPDATE settlements SET deduction_fen = 150000 WHERE bill_no = 'BILL-k2'");
-  Reconciliation r = Run();
+  Reconciliation r = Reconciled();
   EXPECT_EQ(r.differences_total, 2) << ::testing::PrintToString(r.differences);
   bool ledger_side = false, audit_side = false;
   for (const std::string& d : r.differences) {
@@ -136,10 +131,10 @@ TEST_F(ReconcileTest, AnEditedSettlementRowAndADeletedOutboxRowAreFound) {
   }
   EXPECT_TRUE(ledger_side && audit_side) << ::testing::PrintToString(r.differences);
   Sql("UPDATE settlements SET deduction_fen = 1500000 WHERE bill_no = 'BILL-k2'");
-  ASSERT_TRUE(Run().ok());
+  ASSERT_TRUE(Reconciled().ok());
   // The grant's outbox row gone: its transfer is unaccounted for.
   Sql("DELETE FROM money_moves WHERE ledger_key LIKE 'grant/%'");
-  r = Run();
+  r = Reconciled();
   ASSERT_GE(r.differences.size(), 1u);
   EXPECT_NE(r.differences[0].find("no outbox move of this key"), std::string::npos)
       << ::testing::PrintToString(r.differences);
