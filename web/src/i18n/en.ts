@@ -120,7 +120,7 @@ const en: typeof zh = {
     run: 'Run the draw', runConfirm: 'Running it closes the entries: the platform draws with the seed it drew at the opening and reveals it. {n} organisations entered the week of {week}. Run it?',
     runYes: 'Run it', runNo: 'Not now', ran: 'Drawn: {n} winners, {hours} hours in all',
     won: 'Won {n} h', lost: 'Not drawn', view: 'Result',
-    winners: 'Winners', rank: 'Order', org: 'Organisation', voucherHours: 'Hours', noWinners: 'Nobody entered: no voucher this week.',
+    winners: 'Winners', rank: 'Order', org: 'Organisation', yours: 'Your organisation', voucherHours: 'Hours', noWinners: 'Nobody entered: no voucher this week.',
     replay: 'Replay', replayHint: 'Download the entrant list and run this in a clone of the repository: it gives the same winners and hours.', download: 'Download the entrant list',
     empty: 'No draw opened yet.',
     mine: "My organisation's experience vouchers", mineEmpty: 'Your organisation has not won an experience voucher yet.', issuedAt: 'Issued',

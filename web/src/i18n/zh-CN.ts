@@ -118,7 +118,7 @@ export default {
     run: '开奖', runConfirm: '开奖后报名截止,平台用开启时生成的种子抽签并公开种子。{week} 当周共 {n} 家单位报名,确定开奖?',
     runYes: '确定开奖', runNo: '再想想', ran: '已开奖:中签 {n} 家,共 {hours} 小时',
     won: '中签 {n} 小时', lost: '未中签', view: '开奖结果',
-    winners: '中签名单', rank: '顺序', org: '单位', voucherHours: '时长(小时)', noWinners: '无单位报名,本周未发放体验券。',
+    winners: '中签名单', rank: '顺序', org: '单位', yours: '本单位', voucherHours: '时长(小时)', noWinners: '无单位报名,本周未发放体验券。',
     replay: '复算', replayHint: '下载报名名单,在代码仓库目录运行以下命令,应得到相同的中签名单和时长:', download: '下载报名名单',
     empty: '尚未开启抽签。',
     mine: '本单位的体验券', mineEmpty: '本单位尚未抽中体验券。', issuedAt: '发放时间',
