@@ -20,8 +20,11 @@ json::value OptNumber(const std::optional<std::int64_t>& v) {
 }
 
 json::object WinnerView(const workflow::DrawWinnerRecord& w) {
-  return {{"voucher_id", w.voucher_id}, {"org_id", w.org_id}, {"org_name", w.org_name},
-          {"rank", w.rank},             {"hours", w.hours}};
+  return {{"voucher_id", w.voucher_id},
+          {"org_id", w.org_id},
+          {"org_name", w.org_name},
+          {"rank", w.rank},
+          {"hours", w.hours}};
 }
 
 // A draw on the wire. The seed is a decimal string: 64 bits do not fit a JSON number that
@@ -45,8 +48,8 @@ json::object DrawView(const workflow::Draw& d, bool with_winners) {
       {"opened_at", TimeString(d.opened_at)},
       {"drawn_at", d.drawn_at ? json::value(TimeString(*d.drawn_at)) : json::value(nullptr)},
       {"entered", d.entered ? json::value(*d.entered) : json::value(nullptr)},
-      {"own_voucher", d.own_voucher ? json::value(WinnerView(*d.own_voucher))
-                                    : json::value(nullptr)}};
+      {"own_voucher",
+       d.own_voucher ? json::value(WinnerView(*d.own_voucher)) : json::value(nullptr)}};
   if (with_winners) {
     json::array winners;
     for (const auto& w : d.winners) winners.push_back(WinnerView(w));
@@ -127,23 +130,24 @@ void AddDrawRoutes(RouteKit& kit) {
           });
   // Issues vouchers, so it takes an Idempotency-Key as the money-moving POSTs do: a retry after
   // a lost answer gets the first answer, not the 409 of a draw already run.
-  kit.Add(Method::kPost, "/api/v1/draws/{id}/run", officer,
-          "run an open draw: winners drawn from the sealed seed, which is revealed; an "
-          "experience voucher per winner",
-          "draws",
-          [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            if (!c.req.body.empty()) {
-              SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
-              SUANLI_TRY(b.Finish());
-            }
-            SUANLI_ASSIGN(const auto d, c.platform.RunDraw(c.who, id));
-            return Json(DrawView(d, /*with_winners=*/true));
-          },
-          /*money_moving=*/true);
+  kit.Add(
+      Method::kPost, "/api/v1/draws/{id}/run", officer,
+      "run an open draw: winners drawn from the sealed seed, which is revealed; an "
+      "experience voucher per winner",
+      "draws",
+      [](Call& c) -> Result<http::Response> {
+        SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+        if (!c.req.body.empty()) {
+          SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+          SUANLI_TRY(b.Finish());
+        }
+        SUANLI_ASSIGN(const auto d, c.platform.RunDraw(c.who, id));
+        return Json(DrawView(d, /*with_winners=*/true));
+      },
+      /*money_moving=*/true);
   kit.Add(Method::kGet, "/api/v1/experience-vouchers", readers,
-          "experience vouchers won in draws (?after=&limit=); an applicant sees its own",
-          "draws", [](Call& c) -> Result<http::Response> {
+          "experience vouchers won in draws (?after=&limit=); an applicant sees its own", "draws",
+          [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const auto page, PageFrom(c.req));
             SUANLI_ASSIGN(const auto rows, c.platform.ListExperienceVouchers(c.who, page));
             return Json(ListView(rows, page.limit, ExperienceVoucherView));

@@ -235,16 +235,15 @@ Status IssueExperienceVouchers(StepContext& ctx, const Draw& draw,
     ins.Bind(4, static_cast<std::int64_t>(i + 1)).Bind(5, std::int64_t{w.hours});
     SUANLI_TRY(ins.Bind(6, ctx.now.micros()).Run());
     const std::string object = "experience_voucher/" + std::to_string(ctx.db.LastInsertRowid());
-    const std::string issued = "{\"draw_id\":" + std::to_string(draw.id) +
-                               ",\"org_id\":" + std::to_string(org) +
-                               ",\"rank\":" + std::to_string(i + 1) +
-                               ",\"hours\":" + std::to_string(w.hours) + "}";
+    const std::string issued =
+        "{\"draw_id\":" + std::to_string(draw.id) + ",\"org_id\":" + std::to_string(org) +
+        ",\"rank\":" + std::to_string(i + 1) + ",\"hours\":" + std::to_string(w.hours) + "}";
     SUANLI_TRY(ctx.Audit("experience_voucher.issue", object, "", issued, issued));
-    SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org), "draw.won", object,
-                         "算力体验券抽签(" + week + " 当周)中签:体验券 " +
-                             std::to_string(w.hours) + " 小时",
-                         "Experience voucher draw (week of " + week + "): you won a voucher of " +
-                             std::to_string(w.hours) + " hours"));
+    SUANLI_TRY(AddNotice(
+        ctx, "org/" + std::to_string(org), "draw.won", object,
+        "算力体验券抽签(" + week + " 当周)中签:体验券 " + std::to_string(w.hours) + " 小时",
+        "Experience voucher draw (week of " + week + "): you won a voucher of " +
+            std::to_string(w.hours) + " hours"));
   }
   for (const auto& [entrant, org] : org_of) {
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org), "draw.not_drawn",
@@ -363,7 +362,8 @@ Result<Draw> Platform::EnterDraw(const Principal& actor, std::int64_t draw_id) {
     }
     if (static_cast<std::size_t>(draw.entrants) >= policy::kDrawEntrantsMax) {
       return MakeError(ErrorCode::kExceedsLimit, "draw_id",
-                       "draw " + std::to_string(draw_id) + " has the most entrants one draw takes (" +
+                       "draw " + std::to_string(draw_id) +
+                           " has the most entrants one draw takes (" +
                            std::to_string(policy::kDrawEntrantsMax) + ")");
     }
     SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO draw_entries (draw_id, org_id, "
@@ -407,11 +407,11 @@ Result<Draw> Platform::RunDraw(const Principal& actor, std::int64_t draw_id) {
                   policy::DrawExperienceVouchers(*program->experience, entrants, *seed));
     SUANLI_TRY(IssueExperienceVouchers(ctx, draw, orgs, drawn));
     const auto version = ctx.state.program_versions.find(program->id);
-    SUANLI_ASSIGN(auto up, ctx.db.Prepare(
-                               "UPDATE draws SET status = 'drawn', seed = ?2, drawn_by = ?3, "
-                               "drawn_at_us = ?4, entrants = ?5, entrants_sha256 = ?6, "
-                               "total_hours = ?7, shortfall_hours = ?8, program_version = ?9 "
-                               "WHERE id = ?1 AND status = 'open'"));
+    SUANLI_ASSIGN(auto up,
+                  ctx.db.Prepare("UPDATE draws SET status = 'drawn', seed = ?2, drawn_by = ?3, "
+                                 "drawn_at_us = ?4, entrants = ?5, entrants_sha256 = ?6, "
+                                 "total_hours = ?7, shortfall_hours = ?8, program_version = ?9 "
+                                 "WHERE id = ?1 AND status = 'open'"));
     up.Bind(1, draw_id).Bind(2, std::to_string(*seed)).Bind(3, actor.user_id);
     up.Bind(4, ctx.now.micros()).Bind(5, static_cast<std::int64_t>(orgs.size()));
     up.Bind(6, entrants_sha256).Bind(7, std::int64_t{drawn.total_hours});
@@ -420,14 +420,13 @@ Result<Draw> Platform::RunDraw(const Principal& actor, std::int64_t draw_id) {
     SUANLI_TRY(up.Run());
     SUANLI_CHECK(ctx.db.Changes() == 1);  // open in this transaction (invariant 1)
     // What anyone needs to replay the draw from the log alone, with the entrant file.
-    const std::string ran =
-        "{\"status\":\"drawn\",\"seed\":" + Quoted(std::to_string(*seed)) +
-        ",\"seed_sha256\":" + Quoted(draw.seed_sha256) +
-        ",\"entrants\":" + std::to_string(orgs.size()) +
-        ",\"entrants_sha256\":" + Quoted(entrants_sha256) +
-        ",\"winners\":" + std::to_string(drawn.winners.size()) +
-        ",\"total_hours\":" + std::to_string(drawn.total_hours) +
-        ",\"shortfall_hours\":" + std::to_string(drawn.shortfall_hours) + "}";
+    const std::string ran = "{\"status\":\"drawn\",\"seed\":" + Quoted(std::to_string(*seed)) +
+                            ",\"seed_sha256\":" + Quoted(draw.seed_sha256) +
+                            ",\"entrants\":" + std::to_string(orgs.size()) +
+                            ",\"entrants_sha256\":" + Quoted(entrants_sha256) +
+                            ",\"winners\":" + std::to_string(drawn.winners.size()) +
+                            ",\"total_hours\":" + std::to_string(drawn.total_hours) +
+                            ",\"shortfall_hours\":" + std::to_string(drawn.shortfall_hours) + "}";
     SUANLI_TRY(ctx.Audit("draw.run", "draw/" + std::to_string(draw_id), "{\"status\":\"open\"}",
                          ran, ran));
     return ViewDraw(ctx.db, actor, draw_id, /*with_winners=*/true);

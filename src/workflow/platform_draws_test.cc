@@ -4,11 +4,11 @@
 // policy::DrawExperienceVouchers of the entrant file and the revealed seed, whose SHA-256 was
 // published at the opening; every refusal changes no table; the tables come to a database from
 // before them; a draw survives a restart.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-
-#include <gtest/gtest.h>
 
 #include "policy/draw.h"
 #include "security/digest.h"
@@ -47,9 +47,7 @@ class PlatformDrawsTest : public testing::DemoVoucherTest {
     EXPECT_TRUE(created.ok()) << created.error().ToString();
     return As(org.admin_username);
   }
-  const policy::Experience& Rule() {
-    return *platform_->FindProgram(kNanjing)->experience;
-  }
+  const policy::Experience& Rule() { return *platform_->FindProgram(kNanjing)->experience; }
   Draw Open(std::string week) {
     auto d = platform_->OpenDraw(As("officer"), kNanjing, Date::Parse(week).value());
     EXPECT_TRUE(d.ok()) << d.error().ToString();
@@ -94,8 +92,8 @@ class PlatformDrawsTest : public testing::DemoVoucherTest {
     return out;
   }
   std::vector<audit::AuditEntry> AuditOf(std::string action) {
-    auto page = platform_->ListAudit(As("auditor"), audit::AuditFilter{.action = action,
-                                                                       .limit = 500});
+    auto page =
+        platform_->ListAudit(As("auditor"), audit::AuditFilter{.action = action, .limit = 500});
     EXPECT_TRUE(page.ok()) << page.error().ToString();
     return page.ok() ? page->entries : std::vector<audit::AuditEntry>{};
   }
@@ -202,9 +200,8 @@ TEST_F(PlatformDrawsTest, AHundredEntrantsReachTheWeeksHoursAsTheCliWouldDrawThe
   EXPECT_EQ(all->front().hours, first.hours);
   EXPECT_EQ(all->front().week.ToString(), "2024-05-13");
   EXPECT_EQ(all->front().status, "issued");
-  const auto winner = std::find_if(applicants.begin(), applicants.end(), [&](const Principal& p) {
-    return p.org_id == first.org_id;
-  });
+  const auto winner = std::find_if(applicants.begin(), applicants.end(),
+                                   [&](const Principal& p) { return p.org_id == first.org_id; });
   ASSERT_NE(winner, applicants.end());
   auto own = platform_->ListExperienceVouchers(*winner, Page{});
   ASSERT_TRUE(own.ok());
@@ -270,8 +267,8 @@ TEST_F(PlatformDrawsTest, EveryRefusalLeavesTheTablesAsTheyWere) {
   const std::int64_t demo_draw = platform_->ListDraws(As("officer"), kNanjing, Page{})->front().id;
   const Principal intermediary = NanjingOrg(7, "hospital");
   const Principal banned = NanjingOrg(8);
-  auto finding = platform_->RecordFraud(As("officer"), *banned.org_id, "chengdu-2024",
-                                        "forged invoices");
+  auto finding =
+      platform_->RecordFraud(As("officer"), *banned.org_id, "chengdu-2024", "forged invoices");
   ASSERT_TRUE(finding.ok()) << finding.error().ToString();
   const Draw later = Open("2024-05-13");
   Enter(As("demo-applicant"), later.id);
@@ -309,38 +306,29 @@ TEST_F(PlatformDrawsTest, EveryRefusalLeavesTheTablesAsTheyWere) {
        [&] { return status(platform_->OpenDraw(officer, kNanjing, date("2024-05-06"))); },
        ErrorCode::kDuplicate, "week"},
       {"an applicant opening",
-       [&] {
-         return status(platform_->OpenDraw(firm, kNanjing, date("2024-06-03")));
-       },
+       [&] { return status(platform_->OpenDraw(firm, kNanjing, date("2024-06-03"))); },
        ErrorCode::kForbidden, ""},
       {"an admin opening",
        [&] { return status(platform_->OpenDraw(admin, kNanjing, date("2024-06-03"))); },
        ErrorCode::kForbidden, ""},
-      {"a second entry",
-       [&] { return status(platform_->EnterDraw(uni, demo_draw)); },
+      {"a second entry", [&] { return status(platform_->EnterDraw(uni, demo_draw)); },
        ErrorCode::kDuplicate, "org_id"},
       {"an organisation type the program does not admit",
        [&] { return status(platform_->EnterDraw(intermediary, demo_draw)); },
        ErrorCode::kNotEligible, "org_type"},
-      {"a banned organisation",
-       [&] { return status(platform_->EnterDraw(banned, demo_draw)); }, ErrorCode::kBanned,
-       "org_id"},
-      {"an entry after the run",
-       [&] { return status(platform_->EnterDraw(uni, later.id)); },
+      {"a banned organisation", [&] { return status(platform_->EnterDraw(banned, demo_draw)); },
+       ErrorCode::kBanned, "org_id"},
+      {"an entry after the run", [&] { return status(platform_->EnterDraw(uni, later.id)); },
        ErrorCode::kStateConflict, "draw_id"},
-      {"an officer entering",
-       [&] { return status(platform_->EnterDraw(officer, demo_draw)); }, ErrorCode::kForbidden,
-       ""},
-      {"an unknown draw",
-       [&] { return status(platform_->EnterDraw(firm, 999)); },
+      {"an officer entering", [&] { return status(platform_->EnterDraw(officer, demo_draw)); },
+       ErrorCode::kForbidden, ""},
+      {"an unknown draw", [&] { return status(platform_->EnterDraw(firm, 999)); },
        ErrorCode::kNotFound, ""},
       {"running twice", [&] { return status(platform_->RunDraw(officer, later.id)); },
        ErrorCode::kStateConflict, "draw_id"},
-      {"an applicant running",
-       [&] { return status(platform_->RunDraw(uni, demo_draw)); },
+      {"an applicant running", [&] { return status(platform_->RunDraw(uni, demo_draw)); },
        ErrorCode::kForbidden, ""},
-      {"an auditor running",
-       [&] { return status(platform_->RunDraw(auditor, demo_draw)); },
+      {"an auditor running", [&] { return status(platform_->RunDraw(auditor, demo_draw)); },
        ErrorCode::kForbidden, ""},
       {"an admin running", [&] { return status(platform_->RunDraw(admin, demo_draw)); },
        ErrorCode::kForbidden, ""},
