@@ -255,6 +255,7 @@ void RegisterRoutes(http::Router& router, workflow::Platform& platform,
   AddVoucherRoutes(kit);
   AddAwardRoutes(kit);
   AddRedemptionRoutes(kit);
+  AddDrawRoutes(kit);
   AddClaimRoutes(kit);
   AddAccountRoutes(kit);
   AddAdminRoutes(kit);

@@ -70,6 +70,7 @@ void AddProgramRoutes(RouteKit& kit);
 void AddVoucherRoutes(RouteKit& kit);
 void AddAwardRoutes(RouteKit& kit);    // routes_awards.cc
 void AddRedemptionRoutes(RouteKit& kit);  // routes_redemptions.cc
+void AddDrawRoutes(RouteKit& kit);        // routes_draws.cc
 void AddClaimRoutes(RouteKit& kit);
 void AddAccountRoutes(RouteKit& kit);  // routes_accounts.cc
 void AddAdminRoutes(RouteKit& kit);

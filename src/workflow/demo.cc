@@ -86,6 +86,9 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
   uni.admin_username = "uni-applicant";
   SUANLI_ASSIGN(const Org uni_org, p.RegisterOrg(uni));
   SUANLI_TRY(SeedDemoAccounts(p, firm_org.id, uni_org.id));
+  // Nanjing's weekly experience draw (seed 002): open, the university entered; the firm's
+  // applicant can enter it and the officer run it in the console.
+  SUANLI_TRY(SeedDemoDraw(p, "nanjing-experience", "officer", "uni-applicant"));
   return logins;
 }
 

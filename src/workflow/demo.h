@@ -1,5 +1,6 @@
 // The demo `make run` starts with: the Chengdu 2024 program's two centers as providers, two
-// applicant organisations, and an account for every role (password kDemoPassword). Idempotent:
+// applicant organisations, this week's Nanjing experience draw (open, the university entered),
+// and an account for every role (password kDemoPassword). Idempotent:
 // a second start finds the accounts and changes nothing.
 #pragma once
 
@@ -26,6 +27,12 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& platform);
 // The demo's two centers with their partitions and prices, and a few goods (demo_network.cc).
 Status SeedDemoNetwork(Platform& platform, std::int64_t hpc_provider_id,
                        std::int64_t ai_provider_id);
+
+// This week's draw of `program_id` (an experience_draw program: Nanjing's) opened by demo
+// account `officer`, with `entrant`'s organisation entered (demo_draws.cc). Nothing when the
+// program is not loaded or hands out no experience vouchers.
+Status SeedDemoDraw(Platform& platform, std::string_view program_id, const std::string& officer,
+                    const std::string& entrant);
 
 // Slurm accounts "cd-firm" and "cd-uni" (class B) on every demo center (demo_network.cc).
 Status SeedDemoAccounts(Platform& platform, std::int64_t firm_org_id, std::int64_t uni_org_id);

@@ -215,6 +215,36 @@ class Platform {
   // voucher while it is active and unexpired, else to the program's lapsed account.
   Result<Redemption> RefuseRedemption(const Principal& actor, std::int64_t redemption_id,
                                       std::string reasons);
+  // --- Experience vouchers by weekly draw (draws.cc; Nanjing, seed 002; docs/workflow.md) ---
+  // An officer opens the draw of `week` (a CST Monday; another day kOutOfRange on "week", as is
+  // a week already over) for an experience_draw program (kNotFound on "program_id" for an
+  // unknown one, kContradiction for another mode); one per program and week (kDuplicate on
+  // "week"). The server draws a random 64-bit seed, keeps it sealed and publishes its SHA-256
+  // only. Audited (draw.open, without the seed).
+  Result<Draw> OpenDraw(const Principal& actor, std::string_view program_id, Date week);
+  // A program's draws in id order (applicants, officers, admins, auditors); an applicant's
+  // carry whether its organisation entered and what it won.
+  Result<std::vector<Draw>> ListDraws(const Principal& actor, std::string_view program_id,
+                                      const Page& page);
+  // One draw, with its winners once drawn.
+  Result<Draw> GetDraw(const Principal& actor, std::int64_t draw_id);
+  // The applicant enters its own organisation in an open draw: once per organisation
+  // (kDuplicate), its type among the program's applicant.org_types (kNotEligible on
+  // "org_type"), not banned (kBanned); a draw already run is kStateConflict. Audited
+  // (draw.enter). Answers the draw as the applicant sees it.
+  Result<Draw> EnterDraw(const Principal& actor, std::int64_t draw_id);
+  // An officer runs an open draw (kStateConflict once drawn): the entrants in org id order,
+  // policy::DrawExperienceVouchers with the sealed seed, an experience voucher per winner, the
+  // seed revealed. Audited (draw.run, experience_voucher.issue) and noticed to every entrant.
+  Result<Draw> RunDraw(const Principal& actor, std::int64_t draw_id);
+  // The entrant file a drawn draw read, one "org-<id>" a line in org id order, each ending
+  // in "\n": `suanli draw --entrants` of it with the revealed seed gives the same winners, and
+  // its SHA-256 is the draw's entrants_sha256. kStateConflict before the draw is run.
+  Result<std::string> DrawEntrantsText(const Principal& actor, std::int64_t draw_id);
+  // Experience vouchers in id order: an applicant its own organisation's; officers, admins
+  // and auditors all.
+  Result<std::vector<ExperienceVoucher>> ListExperienceVouchers(const Principal& actor,
+                                                                const Page& page);
   // --- The register of other subsidies, for the no-stacking rule (subsidies.cc) ---
   // An officer imports CSV (RFC 4180, core/csv.h): a header line of five cells, then
   // "uscc,scheme,reference,amount,year" per row. A row with the uscc, scheme and reference of

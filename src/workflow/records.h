@@ -647,4 +647,49 @@ struct CatalogueResult {
   std::vector<Goods> goods;
 };
 
+// --- Experience vouchers by weekly draw (draws.cc; Nanjing, seed 002) ---
+
+// A winner of a draw: the experience voucher it was issued, in draw order (rank 1 first).
+struct DrawWinnerRecord {
+  std::int64_t voucher_id = 0, org_id = 0;
+  std::string org_name;
+  int rank = 0;   // 1-based position in the draw order (policy::DrawResult::winners)
+  int hours = 0;  // hours_min..hours_max in steps of hours_step
+};
+
+// A week's draw of an experience_draw program. status: open (entries taken; only the seed's
+// SHA-256 is published) | drawn (the seed revealed, vouchers issued). The seed is a 64-bit
+// number, in JSON a decimal string (a JavaScript number would lose its low digits).
+struct Draw {
+  std::int64_t id = 0;
+  std::string program_id;
+  Date week;  // the CST Monday the week starts
+  std::string status;
+  std::string seed_sha256;            // lower-case hex SHA-256 of the seed's decimal digits
+  std::optional<std::uint64_t> seed;  // once drawn
+  std::int64_t entrants = 0;          // entries so far (all of them once drawn)
+  // Once drawn: the week's hours, what was short of weekly_hours_min, the SHA-256 of the
+  // entrant file the draw read (DrawEntrantsText) and the program version it ran under.
+  std::optional<std::int64_t> total_hours, shortfall_hours;
+  std::string entrants_sha256;  // "" until drawn
+  std::optional<std::int64_t> program_version;
+  Instant opened_at;
+  std::optional<Instant> drawn_at;
+  std::vector<DrawWinnerRecord> winners;  // once drawn, in draw order (GetDraw and RunDraw)
+  // For an applicant: whether its organisation entered, and the voucher it won if any.
+  std::optional<bool> entered;
+  std::optional<DrawWinnerRecord> own_voucher;
+};
+
+// An experience voucher: free hours on the program's center, won in a draw. status: issued
+// (the only state the platform records yet; the center opens the trial account).
+struct ExperienceVoucher {
+  std::int64_t id = 0, draw_id = 0, org_id = 0;
+  std::string org_name, program_id;
+  Date week;
+  int rank = 0, hours = 0;
+  Instant issued_at;
+  std::string status;
+};
+
 }  // namespace suanli::workflow

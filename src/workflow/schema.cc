@@ -473,6 +473,7 @@ Status MigrateSchema(storage::Db& db) {
   SUANLI_TRY(AddVoucherTerms(db));
   SUANLI_TRY(AddAccountFacts(db));
   SUANLI_TRY(CreateNetworkSchema(db));
+  SUANLI_TRY(CreateDrawSchema(db));
   SUANLI_TRY(audit::CreateSchema(db));
   SUANLI_TRY(db.Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +
                      std::to_string(kSchemaVersion) + "')"));

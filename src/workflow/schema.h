@@ -17,5 +17,7 @@ inline constexpr int kSchemaVersion = 3;
 Status MigrateSchema(storage::Db& db);
 // The network's tables (schema_network.cc); part of MigrateSchema.
 Status CreateNetworkSchema(storage::Db& db);
+// The experience draws' tables (schema_draws.cc); part of MigrateSchema, new tables only.
+Status CreateDrawSchema(storage::Db& db);
 
 }  // namespace suanli::workflow

@@ -68,6 +68,8 @@ export interface ProgramVersionText {
 export interface ProgramDetail {
   id: string
   name: string
+  /** voucher_deduction | reimbursement | post_use_subsidy | apply_then_redeem | experience_draw */
+  mode?: string
   text: ProgramClause[]
 }
 
