@@ -58,11 +58,7 @@ Result<Claim> LoadClaim(storage::Db& db, std::int64_t id) {
   SUANLI_ASSIGN(auto panel, db.Prepare("SELECT expert_id FROM panel_members WHERE claim_id = ?1 "
                                        "ORDER BY expert_id"));
   panel.Bind(1, id);
-  while (true) {
-    SUANLI_ASSIGN(const bool more, panel.Step());
-    if (!more) break;
-    c.panel.push_back(panel.Int(0));
-  }
+  SUANLI_ASSIGN(c.panel, panel.IntColumn());
   SUANLI_ASSIGN(auto ops, db.Prepare("SELECT expert_id, decision, approved_fen, comment FROM "
                                      "opinions WHERE claim_id = ?1 ORDER BY expert_id"));
   ops.Bind(1, id);
@@ -191,11 +187,7 @@ Result<std::vector<Claim>> Platform::ListClaims(const Principal& actor, const Pa
     if (actor.role == Role::kProvider) q.Bind(2, actor.provider_id.value_or(-1));
     if (actor.role == Role::kExpert) q.Bind(3, actor.user_id);
     q.Bind(4, std::int64_t{page.limit});
-    while (true) {
-      SUANLI_ASSIGN(const bool row, q.Step());
-      if (!row) break;
-      ids.push_back(q.Int(0));
-    }
+    SUANLI_ASSIGN(ids, q.IntColumn());
   }
   std::vector<Claim> out;
   for (std::int64_t id : ids) {

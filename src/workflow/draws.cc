@@ -167,13 +167,7 @@ Result<std::vector<std::int64_t>> EntrantOrgs(storage::Db& db, std::int64_t draw
   SUANLI_ASSIGN(auto q, db.Prepare("SELECT org_id FROM draw_entries WHERE draw_id = ?1 "
                                    "ORDER BY org_id"));
   q.Bind(1, draw_id);
-  std::vector<std::int64_t> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(q.Int(0));
-  }
-  return out;
+  return q.IntColumn();
 }
 
 // The entrant file as `suanli draw --entrants` reads it: one id a line, each ending in "\n".

@@ -327,11 +327,7 @@ Status TallyPendingFindings(Platform::State& s) {
     std::lock_guard lock(s.mu);
     SUANLI_ASSIGN(auto q, s.db->Prepare("SELECT id FROM enforcements WHERE tallied_at_us IS NULL "
                                         "ORDER BY id"));
-    while (true) {
-      SUANLI_ASSIGN(const bool row, q.Step());
-      if (!row) break;
-      ids.push_back(q.Int(0));
-    }
+    SUANLI_ASSIGN(ids, q.IntColumn());
   }
   for (const std::int64_t id : ids) {
     SUANLI_TRY(UnlockedTally(s, Principal::System(), id));

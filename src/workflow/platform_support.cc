@@ -240,19 +240,13 @@ Status RequireProviderAccess(const Principal& actor, std::int64_t provider_id) {
 }
 
 Result<std::vector<std::int64_t>> ExpertPanelOrgs(storage::Db& db, const Principal& actor) {
-  std::vector<std::int64_t> out;
-  if (actor.role != Role::kExpert || actor.is_system()) return out;
+  if (actor.role != Role::kExpert || actor.is_system()) return std::vector<std::int64_t>{};
   SUANLI_ASSIGN(auto q, db.Prepare("SELECT DISTINCT v.org_id FROM panel_members p JOIN "
                                    "claim_items i ON i.claim_id = p.claim_id JOIN settlements t "
                                    "ON t.transfer_id = i.transfer_id JOIN vouchers v ON v.id = "
                                    "t.voucher_id WHERE p.expert_id = ?1 ORDER BY v.org_id"));
   q.Bind(1, actor.user_id);
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(q.Int(0));
-  }
-  return out;
+  return q.IntColumn();
 }
 
 Status RequireOrgReadAccess(const Principal& actor, std::int64_t org_id,

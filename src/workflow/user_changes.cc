@@ -18,13 +18,7 @@ Result<std::vector<std::int64_t>> OpenPanels(storage::Db& db, std::int64_t exper
                                    "p.claim_id WHERE p.expert_id = ?1 AND c.status IN "
                                    "('submitted', 'under_review') ORDER BY c.id"));
   q.Bind(1, expert_id);
-  std::vector<std::int64_t> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(q.Int(0));
-  }
-  return out;
+  return q.IntColumn();
 }
 
 // The account `patch` makes of `before`, checked on its own: the role's organisation or

@@ -141,6 +141,15 @@ Result<std::vector<std::string>> Stmt::TextColumn() {
   }
 }
 
+Result<std::vector<std::int64_t>> Stmt::IntColumn() {
+  std::vector<std::int64_t> out;
+  while (true) {
+    SUANLI_ASSIGN(const bool row, Step());
+    if (!row) return out;
+    out.push_back(Int(0));
+  }
+}
+
 Result<bool> Stmt::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

@@ -90,6 +90,8 @@ class Stmt {
   std::optional<std::int64_t> OptInt(int column) const;
   // Steps to the end, collecting column 0 of every row as text.
   Result<std::vector<std::string>> TextColumn();
+  // Steps to the end, collecting column 0 of every row as an integer (ids).
+  Result<std::vector<std::int64_t>> IntColumn();
 
  private:
   friend class Db;
