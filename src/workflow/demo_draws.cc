@@ -2,6 +2,7 @@
 // with the demo university entered, so the console shows a draw another organisation can enter
 // and the officer can run.
 #include "workflow/demo.h"
+#include "workflow/user_rows.h"
 
 namespace suanli::workflow {
 namespace {
@@ -11,15 +12,7 @@ Result<Principal> DemoPrincipal(Platform& p, Role role, const std::string& usern
   SUANLI_ASSIGN(const auto users,
                 p.ListUsers(Principal::System(), Page{0, 200}, UserFilter{role, username}));
   for (const User& u : users) {
-    if (u.username != username) continue;
-    Principal who;
-    who.user_id = u.id;
-    who.username = u.username;
-    who.role = u.role;
-    who.org_id = u.org_id;
-    who.provider_id = u.provider_id;
-    who.org_admin = u.org_admin;
-    return who;
+    if (u.username == username) return ToPrincipal(u);
   }
   return MakeError(ErrorCode::kNotFound, "username", "no demo account " + username);
 }
