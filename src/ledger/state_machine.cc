@@ -137,15 +137,13 @@ void StateMachine::RollbackTo(Batch& b, const Savepoint& sp) {
   }
   for (std::size_t i = transfers_.size(); i > sp.transfers; --i) {
     const auto index = static_cast<std::uint32_t>(i - 1);
-    const std::string_view key = TransferKey(index);
-    transfer_index_.Erase(key, HashKey(key), index);
+    transfer_index_.Erase(HashKey(TransferKey(index)), index);
   }
   transfers_.resize(sp.transfers);
   transfer_keys_.Truncate(sp.transfer_keys);
   for (std::size_t i = accounts_.size(); i > sp.accounts; --i) {
     const auto index = static_cast<std::uint32_t>(i - 1);
-    const std::string_view key = AccountKey(index);
-    account_index_.Erase(key, HashKey(key), index);
+    account_index_.Erase(HashKey(AccountKey(index)), index);
   }
   accounts_.resize(sp.accounts);
   cold_.resize(sp.accounts);
@@ -306,7 +304,7 @@ void StateMachine::CreateAccount(const AccountSpec& spec, std::int64_t ts_us) {
   const auto index = static_cast<std::uint32_t>(accounts_.size());
   accounts_.push_back(row);
   cold_.push_back(cold);
-  account_index_.Insert(spec.key, HashKey(spec.key), index);
+  account_index_.Insert(HashKey(spec.key), index);
   open_->new_accounts.push_back(StoredAccount{index + 1u, spec.key, row.ledger, row.kind, row.flags,
                                         row.ceiling, row.cap_group, row.expires_at_us,
                                         spec.user_data, ts_us});

@@ -177,10 +177,11 @@ class StateMachine {
   std::string_view AccountDiff(const AccountSpec& spec, std::uint32_t index) const;
   void CreateAccount(const AccountSpec& spec, std::int64_t ts_us);
 
-  // Events ahead whose account rows are prefetched while the current one applies.
+  // Events ahead whose key slot and account rows are prefetched while the current one applies.
   static constexpr std::size_t kPrefetchDistance = 8;
-  void Prefetch(const TransferSpec& spec) const;
-  ResultCode ApplyTransfer(const TransferSpec& spec, TransferOutcome* out);
+  // Prefetches what applying `spec` will touch; returns the hash of its key.
+  std::uint64_t Prefetch(const TransferSpec& spec) const;
+  ResultCode ApplyTransfer(const TransferSpec& spec, std::uint64_t key_hash, TransferOutcome* out);
   std::string_view TransferDiff(const TransferSpec& spec, const TransferRow& row) const;
   ResultCode ValidateFlags(const TransferSpec& spec) const;
   ResultCode ValidateNew(const TransferSpec& spec, std::int64_t ts_us, Effect* effect) const;
@@ -189,8 +190,8 @@ class StateMachine {
   bool ApplyNewEffect(const Effect& e, bool pending);
   bool ApplyResolveEffect(const Effect& e, std::uint8_t new_state);
   // Stores a transfer (spec's fields but `key`, which is passed separately) and indexes it.
-  std::uint32_t AddTransferRow(std::string_view key, const TransferSpec& spec, const Effect& e,
-                               std::int64_t ts_us, std::uint8_t state);
+  std::uint32_t AddTransferRow(std::string_view key, std::uint64_t hash, const TransferSpec& spec,
+                               const Effect& e, std::int64_t ts_us, std::uint8_t state);
   void EncodeTransfer(const TransferRow& row);
   void AutoVoidExpired(std::int64_t now_us);
 

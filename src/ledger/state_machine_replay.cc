@@ -104,7 +104,8 @@ Status StateMachine::ReplayTransfer(codec::Reader& r, std::int64_t base_us) {
   if (!KeyValid(key) || ValidateFlags(spec) != ResultCode::kOk) {
     return Corrupt(open_->seq, "invalid transfer record");
   }
-  if (transfer_index_.Find(key, HashKey(key), [this](std::uint32_t i) {
+  const std::uint64_t hash = HashKey(key);
+  if (transfer_index_.Find(key, hash, [this](std::uint32_t i) {
         return TransferKey(i);
       }) != KeyIndex::kNone) {
     return Corrupt(open_->seq, "transfer key used twice");
@@ -136,7 +137,7 @@ Status StateMachine::ReplayTransfer(codec::Reader& r, std::int64_t base_us) {
     if (pending) state = kStatePending;
   }
   last_ts_us_ = ts_us;
-  AddTransferRow(key, spec, e, ts_us, state);
+  AddTransferRow(key, hash, spec, e, ts_us, state);
   return OkStatus();
 }
 

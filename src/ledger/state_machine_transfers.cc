@@ -3,10 +3,12 @@
 #include "ledger/state_machine.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "core/check.h"
 #include "core/limits.h"
+#include "core/prefetch.h"
 #include "ledger/state_machine_internal.h"
 
 namespace suanli::ledger {
@@ -23,11 +25,15 @@ using internal::Add;
 // ---------------------------------------------------------------------------------------------
 // Transfers
 
-void StateMachine::Prefetch(const TransferSpec& spec) const {
-  // With 10^7 vouchers the debit row is a cache miss; start it while earlier events apply.
+std::uint64_t StateMachine::Prefetch(const TransferSpec& spec) const {
+  // A new key's slot in the index is a cache miss once the index holds millions of keys, and
+  // so is the debit row with 10^7 vouchers: start both while earlier events apply.
+  const std::uint64_t hash = HashKey(spec.key);
+  transfer_index_.Prefetch(hash);
   const std::uint64_t d = spec.debit_account_id.value, c = spec.credit_account_id.value;
-  if (d != 0 && d <= accounts_.size()) __builtin_prefetch(&accounts_[d - 1], 1);
-  if (c != 0 && c <= accounts_.size()) __builtin_prefetch(&accounts_[c - 1], 1);
+  if (d != 0 && d <= accounts_.size()) PrefetchLine(&accounts_[d - 1]);
+  if (c != 0 && c <= accounts_.size()) PrefetchLine(&accounts_[c - 1]);
+  return hash;
 }
 
 void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
@@ -35,14 +41,20 @@ void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
   SUANLI_CHECK(open_ != nullptr);
   SUANLI_CHECK(specs.size() == out.size());
   SUANLI_CHECK(specs.size() <= limits::kTransfersPerRequestMax);
+  // specs[k] for k in [applying, prefetched) have been prefetched, and the hash of specs[k]'s
+  // key is hashes[k % kPrefetchDistance]. A failed chain skips specs, which restarts the run.
+  std::array<std::uint64_t, kPrefetchDistance> hashes;
+  std::size_t prefetched = 0;
+  const auto hash_of = [&](std::size_t k) {
+    prefetched = std::max(prefetched, k);
+    for (; prefetched < std::min(k + kPrefetchDistance, specs.size()); ++prefetched) {
+      hashes[prefetched % kPrefetchDistance] = Prefetch(specs[prefetched]);
+    }
+    return hashes[k % kPrefetchDistance];
+  };
   std::size_t i = 0;
   // Each pass handles one chain (a single unlinked transfer is a chain of one).
   while (i < specs.size()) {
-    if (i == 0) {
-      for (std::size_t k = 0; k < std::min(kPrefetchDistance, specs.size()); ++k) {
-        Prefetch(specs[k]);
-      }
-    }
     std::size_t end = i;  // the chain is [i, end]
     while (end < specs.size() && (specs[end].flags & kLinked)) ++end;
     if (end == specs.size()) {  // the last event is linked: the chain is open
@@ -56,9 +68,9 @@ void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
     const Savepoint sp = Mark();
     std::size_t failed = end + 1;
     for (std::size_t k = i; k <= end; ++k) {
-      if (k + kPrefetchDistance < specs.size()) Prefetch(specs[k + kPrefetchDistance]);
+      const std::uint64_t hash = hash_of(k);
       out[k] = TransferOutcome{};
-      out[k].code = ApplyTransfer(specs[k], &out[k]);
+      out[k].code = ApplyTransfer(specs[k], hash, &out[k]);
       if (out[k].code != ResultCode::kOk) {
         failed = k;
         break;
@@ -77,9 +89,9 @@ void StateMachine::ApplyTransfers(std::span<const TransferSpec> specs,
   open_->events += specs.size();
 }
 
-ResultCode StateMachine::ApplyTransfer(const TransferSpec& spec, TransferOutcome* out) {
+ResultCode StateMachine::ApplyTransfer(const TransferSpec& spec, std::uint64_t hash,
+                                       TransferOutcome* out) {
   if (!KeyValid(spec.key)) return ResultCode::kKeyInvalid;
-  const std::uint64_t hash = HashKey(spec.key);
   const std::uint32_t found =
       transfer_index_.Find(spec.key, hash, [this](std::uint32_t i) { return TransferKey(i); });
   if (found != KeyIndex::kNone) {
@@ -110,7 +122,7 @@ ResultCode StateMachine::ApplyTransfer(const TransferSpec& spec, TransferOutcome
     if (pending) state = kStatePending;
   }
   SUANLI_CHECK(NextTimestamp() == ts_us);
-  const std::uint32_t index = AddTransferRow(spec.key, spec, e, ts_us, state);
+  const std::uint32_t index = AddTransferRow(spec.key, hash, spec, e, ts_us, state);
   EncodeTransfer(transfers_[index]);
   out->id = TransferId(index + 1u);
   out->amount_fen = e.amount;
@@ -291,9 +303,9 @@ bool StateMachine::ApplyResolveEffect(const Effect& e, std::uint8_t new_state) {
   return true;
 }
 
-std::uint32_t StateMachine::AddTransferRow(std::string_view key, const TransferSpec& spec,
-                                           const Effect& e, std::int64_t ts_us,
-                                           std::uint8_t state) {
+std::uint32_t StateMachine::AddTransferRow(std::string_view key, std::uint64_t hash,
+                                           const TransferSpec& spec, const Effect& e,
+                                           std::int64_t ts_us, std::uint8_t state) {
   SUANLI_CHECK(transfers_.size() < kIdsMax);
   TransferRow row;
   row.amount = e.amount;
@@ -312,7 +324,7 @@ std::uint32_t StateMachine::AddTransferRow(std::string_view key, const TransferS
   row.state = state;
   const auto index = static_cast<std::uint32_t>(transfers_.size());
   transfers_.push_back(row);
-  transfer_index_.Insert(key, HashKey(key), index);
+  transfer_index_.Insert(hash, index);
   if (state == kStatePending && row.timeout_s != 0) {
     deadlines_.emplace(ts_us + std::int64_t{row.timeout_s} * kMicrosPerSecond, index);
   }

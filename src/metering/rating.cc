@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/limits.h"
+#include "core/prefetch.h"
 #include "core/short_bytes.h"
 
 namespace suanli::metering {
@@ -381,7 +382,7 @@ void Rater::Decide(const UsageView& in, Memo* memo, RatingOutcome* out) const {
     return;
   }
   // The account's terms are likely out of cache; their load overlaps the price lookup.
-  __builtin_prefetch(&account_terms_[static_cast<std::size_t>(account - accounts_.data())]);
+  PrefetchLine(&account_terms_[static_cast<std::size_t>(account - accounts_.data())]);
   Price(in, *account, out);
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "core/prefetch.h"
 #include "core/short_bytes.h"
 
 namespace suanli::metering {
@@ -140,7 +141,7 @@ void UsageKeyIndex::EraseJob(std::uint32_t job, std::uint32_t hash) {
 
 void UsageKeyIndex::Prefetch(std::string_view center, std::string_view job) const {
   if (cells_.empty() || (last_job_ != kNone && IsJob(JobKey(last_job_), center, job))) return;
-  __builtin_prefetch(&cells_[JobHash(center, job) & (cells_.size() - 1)]);
+  PrefetchLine(&cells_[JobHash(center, job) & (cells_.size() - 1)]);
 }
 
 bool UsageKeyIndex::IsJob(std::string_view key, std::string_view center, std::string_view job) {
