@@ -14,8 +14,10 @@ namespace {
 
 // The request as POST /jobs takes it, with the defaults the platform applied ("" for a text
 // not given, null for an absent price, deadline or voucher): sent back as it is, it asks for
-// the same job. The script only when it was read (one job, not a list).
-json::object RequestView(const workflow::NewJob& r, bool with_script) {
+// the same job. The script only when it was read (one job, not a list, read by its
+// organisation); its SHA-256 instead when someone else read the job.
+json::object RequestView(const workflow::NewJob& r, bool with_script,
+                         std::string_view script_sha256) {
   json::object o{{"name", r.name},
                  {"resource_type", r.resource_type},
                  {"units", r.units},
@@ -30,6 +32,7 @@ json::object RequestView(const workflow::NewJob& r, bool with_script) {
                  {"working_dir", r.working_dir}};
   o["deadline"] = r.deadline ? json::value(TimeString(*r.deadline)) : json::value(nullptr);
   if (with_script) o["script"] = r.script;
+  if (!script_sha256.empty()) o["script_sha256"] = script_sha256;
   return o;
 }
 
@@ -45,7 +48,7 @@ json::object View(const workflow::Job& j) {
   o["center_id"] = j.center_id ? json::value(*j.center_id) : json::value(nullptr);
   o["slurm_job_id"] = j.slurm_job_id.empty() ? json::value(nullptr) : json::value(j.slurm_job_id);
   // null for a job recorded before requests were stored (and, for max_cost, an unplaced one).
-  o["request"] = j.request ? json::value(RequestView(*j.request, j.script_read))
+  o["request"] = j.request ? json::value(RequestView(*j.request, j.script_read, j.script_sha256))
                            : json::value(nullptr);
   o["max_cost"] = OptMoney(j.max_cost_fen);
   return o;
@@ -150,8 +153,8 @@ void AddJobRoutes(RouteKit& kit) {
           });
   kit.Add(Method::kGet, "/api/v1/jobs/{id}",
           Access::Roles({Role::kApplicant, Role::kOfficer, Role::kAdmin, Role::kAuditor}),
-          "one job: its request (script too), where it was placed and why, the most it can cost, "
-          "its state refreshed from the center",
+          "one job: its request (its script to the organisation, the script's SHA-256 to others), "
+          "where it was placed and why, the most it can cost, its state refreshed from the center",
           "network", [](Call& c) -> Result<http::Response> {
             SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
             SUANLI_ASSIGN(const auto job, c.platform.GetJob(c.who, id));

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "core/check.h"
+#include "security/digest.h"
 #include "workflow/job_request_codec.h"
 #include "workflow/job_routing.h"
 
@@ -206,8 +207,14 @@ Result<Job> Platform::GetJob(const Principal& actor, std::int64_t job_id) {
   // Another organisation's job is "not found" to an applicant: ids reveal nothing.
   if (!found) return NotFound("job", job_id);
   SUANLI_ASSIGN(Job j, JobOf(q, true));
-  if (actor.role == Role::kApplicant && !actor.is_system() && actor.org_id != j.org_id) {
+  const bool system = actor.is_system();
+  if (actor.role == Role::kApplicant && !system && actor.org_id != j.org_id) {
     return NotFound("job", job_id);
+  }
+  if (actor.role != Role::kApplicant && !system && j.script_read) {
+    j.script_sha256 = security::Sha256Hex(j.request->script);
+    j.request->script.clear();
+    j.script_read = false;
   }
   return j;
 }

@@ -367,6 +367,8 @@ class Platform {
   // states refreshed from the centers.
   Result<std::vector<Job>> ListJobs(const Principal& actor);
   // One job, its state refreshed; another organisation's job is kNotFound to an applicant.
+  // The script is the organisation's own code: its applicants read the text, officers, admins
+  // and auditors only its SHA-256 (enough to check a copy the organisation shows them).
   Result<Job> GetJob(const Principal& actor, std::int64_t job_id);
   // Asks the job's center to cancel it (the organisation, or an admin); a job that has ended
   // or was never placed is kStateConflict. Answers the job as the center reports it then.

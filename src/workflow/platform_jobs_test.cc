@@ -373,7 +373,42 @@ TEST_F(PlatformJobsTest, AJobEchoesItsRequestAndTheMostItCanCost) {
   ASSERT_TRUE(one.ok()) << one.error().ToString();
   EXPECT_TRUE(one->script_read);
   EXPECT_EQ(one->request->script, asked.script);
+  EXPECT_TRUE(one->script_sha256.empty());
   EXPECT_EQ(one->request->name, "finetune-7b");
+}
+
+// A job's script is the organisation's own code: an officer or auditor reading the job sees the
+// rest of its request and the script's SHA-256, never its text; another organisation's
+// applicant does not see the job at all.
+TEST_F(PlatformJobsTest, OnlyTheOrganisationReadsItsJobsScript) {
+  AddMixedCenter("mixed");
+  auto center = Simulate("mixed");
+  platform_->AttachConnector(center.get());
+  NewJob asked = Job("gpu", 1);
+  asked.script = "#!/bin/sh\n# the firm's own training recipe\ntorchrun train.py --lr 3e-4\n";
+  auto placed = platform_->SubmitJob(applicant_, asked);
+  ASSERT_TRUE(placed.ok()) << placed.error().ToString();
+  // sha256sum of the script's bytes, computed outside Suanli.
+  const std::string digest = "187edb9d01f25dd42e3711735f0a4230b2765ff0df54075424fda9887e4b8fe2";
+  for (const char* who : {"officer", "auditor"}) {
+    auto reader = testing::LoginAs(*platform_, who, kDemoPassword);
+    ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+    auto seen = platform_->GetJob(*reader, placed->id);
+    ASSERT_TRUE(seen.ok()) << who << ": " << seen.error().ToString();
+    ASSERT_TRUE(seen->request.has_value());
+    EXPECT_FALSE(seen->script_read) << who;
+    EXPECT_TRUE(seen->request->script.empty()) << who;
+    EXPECT_EQ(seen->script_sha256, digest) << who;
+    EXPECT_EQ(seen->request->units, 1u);
+  }
+  auto other = testing::LoginAs(*platform_, "uni-applicant", kDemoPassword);
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  auto hidden = platform_->GetJob(*other, placed->id);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(hidden.error().code, ErrorCode::kNotFound);
+  auto own = platform_->GetJob(applicant_, placed->id);
+  ASSERT_TRUE(own.ok()) << own.error().ToString();
+  EXPECT_EQ(own->request->script, asked.script);
 }
 
 // A job is placed by what the organisation pays at each center: its discount class there (seed

@@ -595,6 +595,9 @@ struct Job {
   // were stored. Its script is read only for one job (GetJob), not in lists.
   std::optional<NewJob> request;
   bool script_read = false;
+  // One job read by an officer, admin or auditor: the script's SHA-256 (hex) in place of its
+  // text, which only the organisation reads (GetJob). Empty otherwise.
+  std::string script_sha256;
   // What the organisation pays at most (job_routing::MaxCostFen): placed jobs only.
   std::optional<std::int64_t> max_cost_fen;
   std::optional<std::int64_t> center_id;

@@ -6,10 +6,11 @@ price cap below the price, more cards than exist, a framework version not offere
 recorded unplaced with each center's reason (the voucher's share of the price and fallback on
 a refusing or unreachable center are unit-tested in src/routing/); every job echoes its request
 and the most it can cost; the job's state follows the center as the clock moves; a retired
-center takes no new job while its running one can still be cancelled; bad input changes
-nothing.
+center takes no new job while its running one can still be cancelled; only the organisation
+reads a job's script (officers and auditors get its SHA-256); bad input changes nothing.
 
 Usage: jobs_test.py SUANLI_BINARY REPO_DIR"""
+import hashlib
 import os
 import sys
 
@@ -129,7 +130,14 @@ def run(server, suanli):
     assert one["request"] == echo(job) and one["max_cost"] == "192.00", one
     # Another organisation does not see them; officers see every job.
     assert len(ok(login(server, "uni-applicant").call("GET", "/api/v1/jobs"))["items"]) == 2
+    assert login(server, "uni-applicant").call("GET", f"/api/v1/jobs/{placed['id']}")[0] == 404
     assert len(ok(login(server, "officer").call("GET", "/api/v1/jobs"))["items"]) == 7
+    # The script is the organisation's own code: an officer or auditor reading the job gets its
+    # SHA-256 (of the script's UTF-8 bytes), not its text.
+    digest = hashlib.sha256(SCRIPT.encode()).hexdigest()
+    for who in ("officer", "auditor"):
+        seen = ok(login(server, who).call("GET", f"/api/v1/jobs/{placed['id']}"))
+        assert seen["request"] == dict(echo(job, script=False), script_sha256=digest), seen
 
     # A batch: every job validated before any is submitted (an error names the job), then
     # placed together by the planner and submitted to the planned centers.

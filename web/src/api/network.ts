@@ -150,8 +150,11 @@ export interface JobEcho {
   voucher_id: Id | null
   user: string
   working_dir: string
-  /** One job (GET /jobs/{id}, the POST and cancel answers) only; GET /jobs leaves it out. */
+  /** One job (GET /jobs/{id}, the POST and cancel answers) read by its organisation only; GET
+   *  /jobs leaves it out. */
   script?: string
+  /** In place of `script` when an officer, admin or auditor reads one job: its SHA-256 (hex). */
+  script_sha256?: string
 }
 export interface Job {
   id: Id
