@@ -110,6 +110,16 @@ void AddNetworkRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(auto view, CenterJson(c, center));
             return Json(view);
           });
+  kit.Add(Method::kPost, "/api/v1/centers/{id}/reinstate", provider,
+          "reinstate a retired center ({\"reason\"} optional): jobs are placed there and the "
+          "catalogue lists it again",
+          "network", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const std::string reason, ReasonFrom(c.req));
+            SUANLI_ASSIGN(const auto center, c.platform.ReinstateCenter(c.who, id, reason));
+            SUANLI_ASSIGN(auto view, CenterJson(c, center));
+            return Json(view);
+          });
   kit.Add(Method::kPost, "/api/v1/centers/{id}/prices", provider,
           "quote a price per unit for a partition from a day on (never an edit)", "network",
           [](Call& c) -> Result<http::Response> {

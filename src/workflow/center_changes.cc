@@ -1,5 +1,5 @@
 // Changes to a registered center: its provider's operator (or an admin) edits how it is
-// described, or retires it. Neither touches what metering and past jobs rest on — the Slurm
+// described, retires it, or reinstates it. Neither touches what metering and past jobs rest on — the Slurm
 // cluster, the partitions, the price list — so usage keeps being rated and billed the same.
 // A retired center is left out of job placement (job_routing.cc) and the catalogue
 // (catalogue.cc); its jobs go on and its usage is still ingested.
@@ -108,6 +108,30 @@ Result<Center> Platform::RetireCenter(const Principal& actor, std::int64_t cente
                          "{\"retired_at\":null}",
                          "{\"retired_at\":\"" + ctx.now.ToString() + "\"}",
                          "{\"reason\":" + Quoted(reason) + "}"));
+    return c;
+  });
+}
+
+Result<Center> Platform::ReinstateCenter(const Principal& actor, std::int64_t center_id,
+                                         std::string_view reason) {
+  SUANLI_TRY(ChangeableCenter(*this, actor, center_id));
+  SUANLI_TRY(ValidateReason(reason));
+  return state_->RunStep<Center>(actor, [&](StepContext& ctx) -> Result<Center> {
+    SUANLI_ASSIGN(Center c, CenterIn(ctx.db, center_id));
+    if (!c.retired_at) {
+      return MakeError(ErrorCode::kStateConflict, "center_id",
+                       "center " + c.spec.name + " is in service: only a retired center is "
+                       "reinstated");
+    }
+    SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE compute_centers SET retired_at_us = NULL "
+                                          "WHERE id = ?1"));
+    SUANLI_TRY(up.Bind(1, center_id).Run());
+    SUANLI_TRY(ctx.Audit("center.reinstate", "center/" + std::to_string(center_id),
+                         "{\"retired_at\":\"" + c.retired_at->ToString() + "\"}",
+                         "{\"retired_at\":null}",
+                         "{\"retired_at\":\"" + c.retired_at->ToString() + "\",\"reason\":" +
+                             Quoted(reason) + "}"));
+    c.retired_at.reset();
     return c;
   });
 }

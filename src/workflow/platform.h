@@ -278,6 +278,11 @@ class Platform {
   // kStateConflict.
   Result<Center> RetireCenter(const Principal& actor, std::int64_t center_id,
                               std::string_view reason);
+  // Undoes a retirement (a mistaken one, or a center back in service): jobs are placed there
+  // and the catalogue lists it again; the audit record keeps when it had been retired and
+  // `reason`. A center in service is kStateConflict. Same roles as RetireCenter.
+  Result<Center> ReinstateCenter(const Principal& actor, std::int64_t center_id,
+                                 std::string_view reason);
   // A new price entry; never an edit (a correction is a later entry, or the same day refused).
   // On a retired center only an entry in force by the day it was retired (a correction for
   // usage it ran) is accepted.

@@ -437,7 +437,8 @@ TEST_F(PlatformJobsTest, AJobGoesWhereTheOrganisationsDiscountClassMakesItCheape
 }
 
 // A retired center is offered no new job; a job already running there goes on (its state is
-// still refreshed, it can still be cancelled) and its usage is still ingested and billed.
+// still refreshed, it can still be cancelled) and its usage is still ingested and billed. Once
+// reinstated, it takes jobs again.
 TEST_F(PlatformJobsTest, ARetiredCenterTakesNoNewJobsButItsJobsGoOn) {
   const std::int64_t cheap = AddMixedCenter("cheap");
   const std::int64_t dear = AddMixedCenter("dear", 20'00);
@@ -480,6 +481,12 @@ TEST_F(PlatformJobsTest, ARetiredCenterTakesNoNewJobsButItsJobsGoOn) {
   ASSERT_TRUE(ingested.ok()) << ingested.error().ToString();
   EXPECT_EQ(ingested->billed, 1u) << (ingested->rejects.empty() ? "" : ingested->rejects[0].reason);
   EXPECT_EQ(ingested->amount_fen, 20'00);
+
+  // Reinstated, it is the cheapest center again and takes the next job.
+  ASSERT_TRUE(platform_->ReinstateCenter(Principal::System(), cheap, "recommissioned").ok());
+  auto again = platform_->SubmitJob(applicant_, Job("gpu", 2));
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->center_id, cheap) << again->placement_json;
 }
 
 // A database from before centers could be retired, goods withdrawn and jobs kept their request

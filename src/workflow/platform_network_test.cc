@@ -204,6 +204,49 @@ TEST_F(PlatformNetworkTest, ARetiredCenterLeavesTheCatalogueAndKeepsItsPriceList
   EXPECT_EQ(ai_entries, 1);
 }
 
+// A retirement can be undone by the same operator: the center is in the catalogue again, takes
+// prices from any day, may be edited; the audit record keeps when it had been retired and why it
+// came back. Refusals (another provider, an applicant, a center in service, an unknown one, an
+// over-long reason) change nothing.
+TEST_F(PlatformNetworkTest, ARetiredCenterIsReinstatedByItsOperator) {
+  clock_.Set(Instant::Parse("2024-03-20T15:00:00+08:00").value());
+  const std::string in_service = Published();
+  EXPECT_EQ(platform_->ReinstateCenter(As("op-ai"), ai_.id, "").error().code,
+            ErrorCode::kStateConflict);
+  ASSERT_TRUE(platform_->RetireCenter(As("op-ai"), ai_.id, "retired by mistake").ok());
+  const Instant retired_at = clock_.Now();
+  const std::string retired = Published();
+  for (const char* who : {"op-hpc", "demo-applicant", "auditor"}) {
+    EXPECT_EQ(platform_->ReinstateCenter(As(who), ai_.id, "").error().code,
+              ErrorCode::kForbidden) << who;
+  }
+  EXPECT_EQ(platform_->ReinstateCenter(As("op-ai"), ai_.id, std::string(501, 'x')).error().field,
+            "reason");
+  EXPECT_EQ(platform_->ReinstateCenter(As("op-ai"), 999, "").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Published(), retired);
+  EXPECT_EQ(AuditCount("center.reinstate"), 0u);
+
+  clock_.Set(Instant::Parse("2024-03-22T10:00:00+08:00").value());
+  auto back = platform_->ReinstateCenter(As("op-ai"), ai_.id, "the move was called off");
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_FALSE(back->retired_at.has_value());
+  EXPECT_EQ(Published(), in_service);
+  auto found = platform_->SearchCatalogue("", "");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->centers.size(), 2u);
+  auto audit = platform_->ListAudit(As("auditor"), {.action = "center.reinstate"});
+  ASSERT_TRUE(audit.ok() && audit->entries.size() == 1u);
+  const std::string& detail = audit->entries[0].detail_json;
+  EXPECT_NE(detail.find(retired_at.ToString()), std::string::npos) << detail;
+  EXPECT_NE(detail.find("the move was called off"), std::string::npos) << detail;
+  ASSERT_TRUE(platform_->SetPrice(As("op-ai"), NewPrice{ai_.id, "ascend", "card_hour", 11'00,
+                                                        Date::Parse("2024-03-25").value(), ""})
+                  .ok());
+  ASSERT_TRUE(platform_->EditCenter(As("op-ai"), ai_.id, Edit(R"({"region": "重庆"})")).ok());
+  EXPECT_EQ(platform_->ReinstateCenter(As("admin"), ai_.id, "").error().code,
+            ErrorCode::kStateConflict);
+}
+
 // The prices in force on a day: per (center, partition, unit) the latest entry whose day began.
 TEST_F(PlatformNetworkTest, PricesInForceAreTheLatestEntryPerPartitionAndUnit) {
   const Principal op = As("op-hpc");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The compute network over real HTTP: the demo's two centers and their prices are published to
 everyone, each center with its prices in force; a provider's operator registers a center, quotes
-prices, lists goods, reprices and withdraws them, edits the center and retires it, for its own
+prices, lists goods, reprices and withdraws them, edits the center, retires and reinstates it, for its own
 provider only; the catalogue search finds centers by accelerator model and software and goods by
 name, and leaves withdrawn goods and retired centers out; goods are listed in pages; every bad
 input is refused with the field and leaves the network unchanged.
@@ -232,7 +232,8 @@ def run(server, suanli):
     assert s == 200 and any(e["object"] == f"center/{center['id']}" for e in log["items"]), log
     s, log = auditor.call("GET", "/api/v1/audit?action=price.set")
     assert len([e for e in log["items"] if e["object"] == f"center/{center['id']}"]) == 3, log
-    for action, count in [("center.edit", 1), ("center.retire", 1), ("goods.edit", 2),
+    for action, count in [("center.edit", 1), ("center.retire", 1), ("center.reinstate", 1),
+                          ("goods.edit", 2),
                           ("goods.withdraw", 1)]:
         s, log = auditor.call("GET", f"/api/v1/audit?action={action}")
         assert s == 200 and len(log["items"]) == count, (action, log)
@@ -301,8 +302,8 @@ def goods_lifecycle(server, anon, op_ai, op_hpc, applicant, g, provider_ai, prov
 
 
 def center_changes(server, anon, op_ai, op_hpc, applicant, center, hpc, spec):
-    """The operator edits how its center is described and retires it; refusals change
-    nothing; a retired center leaves the catalogue but stays listed with its prices."""
+    """The operator edits how its center is described, retires it and reinstates it; refusals
+    change nothing; a retired center leaves the catalogue but stays listed with its prices."""
     path = f"/api/v1/centers/{center['id']}"
     before = snapshot(anon)
     for body, status, field in [
@@ -360,6 +361,21 @@ def center_changes(server, anon, op_ai, op_hpc, applicant, center, hpc, spec):
                    {"provider_id": center["provider_id"], "center_id": center["id"],
                     "kind": "dataset", "name": "新数据集", "unit": "份", "price": "1.00"},
                    409, "center_id", before, anon)
+
+    # The retirement is undone by the same operator: back in the catalogue, editable again.
+    reinstate = path + "/reinstate"
+    expect_refused(op_hpc, "POST", reinstate, {}, 403, None, before, anon)
+    expect_refused(applicant, "POST", reinstate, {}, 403, None, before, anon)
+    expect_refused(anon, "POST", reinstate, {}, 401, None, before, anon)
+    expect_refused(op_ai, "POST", reinstate, {"reason": "x" * 501}, 422, "reason", before, anon)
+    s, back = op_ai.call("POST", reinstate, {"reason": "the merger was called off"})
+    assert s == 200 and back["retired_at"] is None, back
+    assert {k: v for k, v in back.items() if k != "retired_at"} == \
+        {k: v for k, v in retired.items() if k != "retired_at"}, (back, retired)
+    s, found = anon.call("GET", "/api/v1/catalogue?q=vllm")
+    assert [c["id"] for c in found["centers"]] == [center["id"]], found
+    before = snapshot(anon)
+    expect_refused(op_ai, "POST", reinstate, None, 409, "center_id", before, anon)
 
 
 if __name__ == "__main__":

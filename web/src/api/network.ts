@@ -237,6 +237,8 @@ export const addGoods = (g: NewGoods) => post<Goods>('/goods', g)
 export const editCenter = (centerId: Id, edit: CenterEdit) => patch<Center>(`/centers/${centerId}`, edit)
 /** Soft: no new placements there, out of the catalogue; 409 when already retired. */
 export const retireCenter = (centerId: Id, reason?: string) => post<Center>(`/centers/${centerId}/retire`, reason ? { reason } : {})
+/** Undoes a retirement: jobs are placed there and the catalogue lists it again; 409 when in service. */
+export const reinstateCenter = (centerId: Id, reason?: string) => post<Center>(`/centers/${centerId}/reinstate`, reason ? { reason } : {})
 export const editGoods = (goodsId: Id, edit: GoodsEdit) => patch<Goods>(`/goods/${goodsId}`, edit)
 /** Soft: out of the catalogue, still readable by id; 409 when already withdrawn. */
 export const withdrawGoods = (goodsId: Id, reason?: string) => post<Goods>(`/goods/${goodsId}/withdraw`, reason ? { reason } : {})

@@ -99,11 +99,35 @@ describe('CenterCard: edit and retire', () => {
     expect(w!.emitted('changed')).toBeUndefined()
   })
 
-  it('a retired center says so and offers neither edit nor retire', async () => {
+  it('a retired center says so and offers neither edit nor retire, only reinstate', async () => {
     serve(() => ({ status: 500, body: {} }))
     await mountCard('en', { ...CENTER, retired_at: '2024-03-10T15:00:00+08:00' })
     expect(w!.get('[data-test=prov-center-retired]').text()).toContain('Retired 2024-03-10 15:00')
     expect(w!.find('[data-test=center-edit]').exists()).toBe(false)
     expect(w!.find('[data-test=center-retire]').exists()).toBe(false)
+    expect(w!.find('[data-test=center-reinstate]').exists()).toBe(true)
+  })
+
+  it('reinstates a retired center after asking, and emits the center in service', async () => {
+    const calls = serve(() => ({ status: 200, body: CENTER }))
+    await mountCard('en', { ...CENTER, retired_at: '2024-03-10T15:00:00+08:00' })
+    expect(w!.find('[data-test=center-reinstate]').exists()).toBe(true)
+    await press('center-reinstate')
+    const asked = await answerConfirm('confirm')
+    expect(asked).toContain('Reinstate 成都智算中心?')
+    await flushPromises()
+    expect(writes(calls)).toEqual([['POST', '/api/v1/centers/2/reinstate', {}]])
+    expect(w!.emitted('changed')?.[0]).toEqual([CENTER])
+    expect(w!.get('[data-test=center-change-done]').text()).toContain('back in service')
+  })
+
+  it('a refused reinstatement shows the problem and emits nothing', async () => {
+    serve(() => problem(409, 'state_conflict', 'center_id', 'center 成都智算中心 is in service'))
+    await mountCard('zh-CN', { ...CENTER, retired_at: '2024-03-10T15:00:00+08:00' })
+    await press('center-reinstate')
+    await answerConfirm('confirm')
+    await flushPromises()
+    expect(w!.get('[data-test=center-change-error]').text()).toContain('is in service')
+    expect(w!.emitted('changed')).toBeUndefined()
   })
 })
