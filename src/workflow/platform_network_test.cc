@@ -28,7 +28,10 @@ class PlatformNetworkTest : public ::testing::Test {
     ASSERT_TRUE(SeedDemo(*platform_).ok());
     auto centers = platform_->ListCenters();
     ASSERT_TRUE(centers.ok());
-    for (const Center& c : *centers) (c.spec.slurm_cluster == "cd-ai" ? ai_ : hpc_) = c;
+    for (const Center& c : *centers) {
+      if (c.spec.slurm_cluster == "cd-ai") ai_ = c;
+      if (c.spec.slurm_cluster == "cd-hpc") hpc_ = c;
+    }
     ASSERT_NE(ai_.id, 0);
     ASSERT_NE(hpc_.id, 0);
   }
