@@ -68,10 +68,11 @@ TEST(RatingTest, FreeTrialAccountIsRatedAtZero) {
   ASSERT_TRUE(file.ok());
   auto list = PriceList::Build(file->spec);
   ASSERT_TRUE(list.ok());
-  for (auto& a : file->accounts) {
+  std::vector<AccountEntry> accounts = file->accounts;
+  for (auto& a : accounts) {
     if (a.account == "uni-ai") a.free_trial = true;
   }
-  auto rater = Rater::Make(*list, file->accounts, file->centers);
+  auto rater = Rater::Make(*list, accounts, file->centers);
   ASSERT_TRUE(rater.ok()) << rater.error().ToString();
   const RatingOutcome out = RateRecord(*rater, AscendJob("2024-03-15T09:00:00", 36'000));
   ASSERT_TRUE(out.ok) << out.detail;
