@@ -55,7 +55,7 @@ constexpr std::string_view kNanjingSpec = R"({
      "accelerator": {"model": "Cambricon MLU370-X8", "per_node": 8, "memory_gb": 48,
                      "domestic": true, "gres": "mlu"}}
   ],
-  "software": [{"name": "Cambricon PyTorch", "version": "1.13"},
+  "software": [{"name": "torch_mlu", "version": "1.13"},
                {"name": "CNToolkit", "version": "3.7"}]
 })";
 
