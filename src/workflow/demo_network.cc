@@ -108,7 +108,8 @@ Status SeedDemoAccounts(Platform& p, std::int64_t firm_org_id, std::int64_t uni_
   SUANLI_ASSIGN(const auto centers, p.ListCenters());
   for (const Center& c : centers) {
     if (c.spec.region != "成都") continue;  // Nanjing's center: trial accounts only
-    SlurmAccount firm{0, c.id, "cd-firm", firm_org_id, std::nullopt, std::nullopt, std::nullopt, false};
+    SlurmAccount firm{0, c.id, "cd-firm", firm_org_id, std::nullopt, std::nullopt,
+                      std::nullopt, false};
     SUANLI_TRY(p.MapSlurmAccount(Principal::System(), firm));
     // The university pays discount class B (seed 002's classes: 40 % of the base price), when
     // the Nanjing program that defines the classes is loaded; else the base price.

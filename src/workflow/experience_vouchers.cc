@@ -15,11 +15,11 @@
 //     it (slurm_accounts.experience_voucher_id) and records it, the center and the time on it.
 //  2. A trial account's usage is rated at share 0: no bill line of it carries money.
 //  3. used_up and expired are final; used_card_s only grows.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 #include <variant>
-
-#include <spdlog/spdlog.h>
 
 #include "core/check.h"
 #include "workflow/platform.h"
@@ -135,9 +135,9 @@ Status RequireActivatable(const ExperienceVoucher& x, const Principal& actor, co
                      why + " (only an issued voucher is activated)");
   }
   if (x.expires_at && now >= *x.expires_at) {
-    return MakeError(ErrorCode::kExpired, "expires_at",
-                     "experience voucher " + std::to_string(x.id) + " expired at " +
-                         x.expires_at->ToString());
+    return MakeError(
+        ErrorCode::kExpired, "expires_at",
+        "experience voucher " + std::to_string(x.id) + " expired at " + x.expires_at->ToString());
   }
   return RequireNotBanned(org, now);
 }
@@ -169,8 +169,9 @@ Result<Center> TrialCenter(Platform& p, Platform::State& s, const policy::Progra
   }
   if (!any_center) {
     return MakeError(ErrorCode::kStateConflict, "center",
-                     named + " has no AI center in service on the platform: no trial account "
-                             "can be opened");
+                     named +
+                         " has no AI center in service on the platform: no trial account "
+                         "can be opened");
   }
   return MakeError(ErrorCode::kStateConflict, "center",
                    "no center of " + named +
@@ -220,15 +221,14 @@ Status RecordActivation(StepContext& ctx, const Principal& actor, const Experien
   SUANLI_TRY(ctx.Audit("experience_voucher.activate", Object(x.id), "{\"status\":\"issued\"}",
                        after, after));
   SUANLI_TRY(ctx.Audit("slurm_account.map", "center/" + std::to_string(center.id), "",
-                       "{\"account\":" + Quoted(account) + ",\"org_id\":" +
-                           std::to_string(x.org_id) + ",\"experience_voucher_id\":" +
-                           std::to_string(x.id) + "}"));
+                       "{\"account\":" + Quoted(account) +
+                           ",\"org_id\":" + std::to_string(x.org_id) +
+                           ",\"experience_voucher_id\":" + std::to_string(x.id) + "}"));
   const std::string until_zh =
       x.expires_at ? ",有效期至 " + x.expires_at->AddSeconds(-1).CstDate().ToString() + " 24:00"
                    : "";
   const std::string until_en =
-      x.expires_at ? ", until 24:00 on " + x.expires_at->AddSeconds(-1).CstDate().ToString()
-                   : "";
+      x.expires_at ? ", until 24:00 on " + x.expires_at->AddSeconds(-1).CstDate().ToString() : "";
   return AddNotice(ctx, Recipient(x), "experience_voucher.active", Object(x.id),
                    "算力体验券 #" + std::to_string(x.id) + " 已激活:一次性算力账号 " + account +
                        "(" + center.spec.slurm_cluster + "),免费 " + std::to_string(x.hours) +
@@ -268,8 +268,8 @@ Status TallyUsage(Platform::State& s, const std::map<TrialKey, std::string>& gre
 Result<std::vector<ExperienceVoucher>> VouchersWhere(
     storage::Db& db, const std::string& where,
     std::optional<std::variant<std::int64_t, std::string>> param = std::nullopt) {
-  SUANLI_ASSIGN(auto q, db.Prepare(std::string(kSelectExperienceVoucher) + where +
-                                   " ORDER BY x.id"));
+  SUANLI_ASSIGN(auto q,
+                db.Prepare(std::string(kSelectExperienceVoucher) + where + " ORDER BY x.id"));
   if (param) {
     if (const auto* n = std::get_if<std::int64_t>(&*param)) q.Bind(1, *n);
     if (const auto* t = std::get_if<std::string>(&*param)) q.Bind(1, *t);
@@ -296,10 +296,10 @@ Status RecordHoursUsed(StepContext& ctx, const ExperienceVoucher& x, std::int64_
                                           "status = 'active'"));
   SUANLI_TRY(done.Bind(1, x.id).Bind(2, ctx.now.micros()).Run());
   SUANLI_CHECK(ctx.db.Changes() == 1);  // read active in this transaction
-  const std::string after = "{\"status\":\"used_up\",\"used_card_s\":" +
-                            std::to_string(used_card_s) + "}";
-  SUANLI_TRY(ctx.Audit("experience_voucher.used_up", Object(x.id), "{\"status\":\"active\"}",
-                       after, after));
+  const std::string after =
+      "{\"status\":\"used_up\",\"used_card_s\":" + std::to_string(used_card_s) + "}";
+  SUANLI_TRY(ctx.Audit("experience_voucher.used_up", Object(x.id), "{\"status\":\"active\"}", after,
+                       after));
   return AddNotice(ctx, Recipient(x), "experience_voucher.used_up", Object(x.id),
                    "算力体验券 #" + std::to_string(x.id) + " 的 " + std::to_string(x.hours) +
                        " 卡时已用完,账号 " + x.slurm_account + " 不再启动新作业",
@@ -316,18 +316,18 @@ Status RecordExpiry(StepContext& ctx, const ExperienceVoucher& x) {
                                         "status IN ('issued', 'active')"));
   SUANLI_TRY(up.Bind(1, x.id).Bind(2, ctx.now.micros()).Run());
   if (ctx.db.Changes() == 0) return OkStatus();
-  const std::string after = "{\"status\":\"expired\",\"used_card_s\":" +
-                            std::to_string(x.used_card_s) + "}";
+  const std::string after =
+      "{\"status\":\"expired\",\"used_card_s\":" + std::to_string(x.used_card_s) + "}";
   SUANLI_TRY(ctx.Audit("experience_voucher.expire", Object(x.id),
                        "{\"status\":" + Quoted(x.status) + "}", after, after));
   const std::string rest = HoursText(x.remaining_card_s());
-  return AddNotice(ctx, Recipient(x), "experience_voucher.expired", Object(x.id),
-                   "算力体验券 #" + std::to_string(x.id) + " 已过期,未用的 " + rest + " 卡时失效" +
-                       (x.slurm_account.empty() ? "" : ",账号 " + x.slurm_account + " 已停用"),
-                   "Experience voucher #" + std::to_string(x.id) + " has expired; the unused " +
-                       rest + " card-hours lapsed" +
-                       (x.slurm_account.empty() ? "" : "; account " + x.slurm_account +
-                                                           " is closed"));
+  return AddNotice(
+      ctx, Recipient(x), "experience_voucher.expired", Object(x.id),
+      "算力体验券 #" + std::to_string(x.id) + " 已过期,未用的 " + rest + " 卡时失效" +
+          (x.slurm_account.empty() ? "" : ",账号 " + x.slurm_account + " 已停用"),
+      "Experience voucher #" + std::to_string(x.id) + " has expired; the unused " + rest +
+          " card-hours lapsed" +
+          (x.slurm_account.empty() ? "" : "; account " + x.slurm_account + " is closed"));
 }
 
 }  // namespace
@@ -399,8 +399,10 @@ Status Platform::SweepExperienceVouchers() {
     std::lock_guard lock(s.mu);
     const Instant since = s.clock->Now().AddSeconds(-kLateUsageDays * kSecondsPerDay);
     SUANLI_ASSIGN(with_account,
-                  VouchersWhere(*s.db, "WHERE x.center_id IS NOT NULL AND (x.status = 'active' "
-                                       "OR x.ended_at_us >= ?1)", since.micros()));
+                  VouchersWhere(*s.db,
+                                "WHERE x.center_id IS NOT NULL AND (x.status = 'active' "
+                                "OR x.ended_at_us >= ?1)",
+                                since.micros()));
   }
   std::map<TrialKey, std::string> gres_of;
   for (const ExperienceVoucher& x : with_account) {
@@ -412,8 +414,10 @@ Status Platform::SweepExperienceVouchers() {
   SUANLI_TRY(s.RunStep<Ok>(system, [&](StepContext& ctx) -> Result<Ok> {
     for (const auto& p : ctx.state.programs) {
       if (!p->experience || !p->experience->valid_days) continue;
-      SUANLI_ASSIGN(auto unset, VouchersWhere(ctx.db, "WHERE x.expires_at_us IS NULL AND "
-                                                      "x.program_id = ?1", p->id));
+      SUANLI_ASSIGN(auto unset, VouchersWhere(ctx.db,
+                                              "WHERE x.expires_at_us IS NULL AND "
+                                              "x.program_id = ?1",
+                                              p->id));
       for (const ExperienceVoucher& x : unset) {
         const Instant until = *ExperienceExpiry(*p->experience, x.issued_at);
         SUANLI_ASSIGN(auto up, ctx.db.Prepare("UPDATE experience_vouchers SET expires_at_us = "
@@ -431,9 +435,10 @@ Status Platform::SweepExperienceVouchers() {
       SUANLI_TRY(RecordHoursUsed(ctx, x, used->second));
     }
     // 3. Past their last day, after the hours: a voucher used up on its last day stays used_up.
-    SUANLI_ASSIGN(const auto due,
-                  VouchersWhere(ctx.db, "WHERE x.status IN ('issued', 'active') AND "
-                                        "x.expires_at_us <= ?1", ctx.now.micros()));
+    SUANLI_ASSIGN(const auto due, VouchersWhere(ctx.db,
+                                                "WHERE x.status IN ('issued', 'active') AND "
+                                                "x.expires_at_us <= ?1",
+                                                ctx.now.micros()));
     for (const ExperienceVoucher& x : due) SUANLI_TRY(RecordExpiry(ctx, x));
     return Ok{};
   }));
@@ -445,9 +450,10 @@ Status Platform::CloseExpiredAccounts() {
   std::vector<ExperienceVoucher> to_close;
   {
     std::lock_guard lock(s.mu);
-    SUANLI_ASSIGN(to_close, VouchersWhere(*s.db, "WHERE x.status = 'expired' AND "
-                                                 "x.center_id IS NOT NULL AND "
-                                                 "x.account_closed_at_us IS NULL"));
+    SUANLI_ASSIGN(to_close, VouchersWhere(*s.db,
+                                          "WHERE x.status = 'expired' AND "
+                                          "x.center_id IS NOT NULL AND "
+                                          "x.account_closed_at_us IS NULL"));
   }
   for (const ExperienceVoucher& x : to_close) {
     SUANLI_ASSIGN(const Center center, GetCenter(*x.center_id));
@@ -459,8 +465,8 @@ Status Platform::CloseExpiredAccounts() {
                                                   "no connection to the center")
                                       : conn->SetAccountLimit(x.slurm_account, zero);
     if (!st.ok()) {
-      spdlog::warn("experience voucher {}: account {} on {} not limited to 0 hours yet: {}",
-                   x.id, x.slurm_account, center.spec.slurm_cluster, st.error().ToString());
+      spdlog::warn("experience voucher {}: account {} on {} not limited to 0 hours yet: {}", x.id,
+                   x.slurm_account, center.spec.slurm_cluster, st.error().ToString());
       continue;
     }
     SUANLI_TRY(s.RunStep<Ok>(Principal::System(), [&](StepContext& ctx) -> Result<Ok> {

@@ -175,8 +175,8 @@ TEST_F(PlatformExperienceTest, EveryRefusalChangesNothing) {
   refused(As("demo-applicant"), 999, ErrorCode::kNotFound, "experience_voucher_id");
   // A banned organisation.
   Sql("UPDATE orgs SET banned_until_us = " +
-      std::to_string(Instant::Parse("2026-05-10T00:00:00+08:00")->micros()) + " WHERE id = " +
-      std::to_string(*As("demo-applicant").org_id));
+      std::to_string(Instant::Parse("2026-05-10T00:00:00+08:00")->micros()) +
+      " WHERE id = " + std::to_string(*As("demo-applicant").org_id));
   refused(As("demo-applicant"), firm_voucher_, ErrorCode::kBanned, "org_id");
   Sql("UPDATE orgs SET banned_until_us = NULL");
   // Activated once; a second time is a state conflict.
