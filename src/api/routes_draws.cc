@@ -58,6 +58,23 @@ json::object DrawView(const workflow::Draw& d, bool with_winners) {
   return o;
 }
 
+json::value OptTime(const std::optional<Instant>& t) {
+  if (!t) return nullptr;
+  return json::value(TimeString(*t));
+}
+
+// Card-seconds as hours with two decimals, rounded down ("12.50"): a decimal string, as the
+// API carries exact figures, never a float.
+std::string HoursString(std::int64_t card_s) {
+  const std::int64_t hundredths = card_s / 36;
+  const std::int64_t cents = hundredths % 100;
+  return std::to_string(hundredths / 100) + (cents < 10 ? ".0" : ".") + std::to_string(cents);
+}
+
+// An experience voucher on the wire. `expires_at` is the exclusive end of its last day (24:00
+// CST, as a voucher's), `last_day` that day; the account fields are null until it is
+// activated. hours_used counts the card-seconds metered on its account (brought up to date by
+// the sweep every minute), hours_remaining what is left of `hours`.
 json::object ExperienceVoucherView(const workflow::ExperienceVoucher& x) {
   return {{"id", x.id},
           {"draw_id", x.draw_id},
@@ -68,7 +85,21 @@ json::object ExperienceVoucherView(const workflow::ExperienceVoucher& x) {
           {"rank", x.rank},
           {"hours", x.hours},
           {"issued_at", TimeString(x.issued_at)},
-          {"status", x.status}};
+          {"status", x.status},
+          {"expires_at", OptTime(x.expires_at)},
+          {"last_day", x.expires_at
+                           ? json::value(x.expires_at->AddSeconds(-1).CstDate().ToString())
+                           : json::value(nullptr)},
+          {"center_id", OptNumber(x.center_id)},
+          {"center", x.center_name.empty() ? json::value(nullptr) : json::value(x.center_name)},
+          {"account",
+           x.slurm_account.empty() ? json::value(nullptr) : json::value(x.slurm_account)},
+          {"activated_at", OptTime(x.activated_at)},
+          {"used_card_seconds", x.used_card_s},
+          {"hours_used", HoursString(x.used_card_s)},
+          {"hours_remaining", HoursString(x.remaining_card_s())},
+          {"ended_at", OptTime(x.ended_at)},
+          {"account_closed_at", OptTime(x.account_closed_at)}};
 }
 
 }  // namespace
@@ -151,6 +182,28 @@ void AddDrawRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(const auto page, PageFrom(c.req));
             SUANLI_ASSIGN(const auto rows, c.platform.ListExperienceVouchers(c.who, page));
             return Json(ListView(rows, page.limit, ExperienceVoucherView));
+          });
+  kit.Add(Method::kGet, "/api/v1/experience-vouchers/{id}", readers,
+          "one experience voucher: its status, one-time account, hours used and remaining, "
+          "expiry; an applicant reads its own organisation's",
+          "draws", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            SUANLI_ASSIGN(const auto x, c.platform.GetExperienceVoucher(c.who, id));
+            return Json(ExperienceVoucherView(x));
+          });
+  kit.Add(Method::kPost, "/api/v1/experience-vouchers/{id}/activate",
+          Access::Roles({Role::kApplicant}),
+          "the winner's applicant activates its issued experience voucher: a one-time Slurm "
+          "account is opened on the provider's AI center, limited to the voucher's card-hours, "
+          "free of charge",
+          "draws", [](Call& c) -> Result<http::Response> {
+            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+            if (!c.req.body.empty()) {  // nothing to say but the path: an empty object at most
+              SUANLI_ASSIGN(JsonBody b, JsonBody::Parse(c.req.body));
+              SUANLI_TRY(b.Finish());
+            }
+            SUANLI_ASSIGN(const auto x, c.platform.ActivateExperienceVoucher(c.who, id));
+            return Json(ExperienceVoucherView(x));
           });
 }
 

@@ -254,7 +254,9 @@ Result<Rater> Rater::Make(PriceList prices, std::vector<AccountEntry> accounts,
     }
     (a.center.empty() ? entries.every_center : entries.on_center.emplace_back()) =
         static_cast<std::uint32_t>(i);
-    rater.account_terms_.push_back(AccountTerms{a.org, a.contract, *share});
+    // A free trial pays nothing, below any floor: the floor bounds a discount, not a gift.
+    rater.account_terms_.push_back(
+        AccountTerms{a.org, a.contract, a.free_trial ? suanli::Rate{0, 1} : *share});
   }
   for (auto& c : registered_centers) {
     if (c.empty()) return MakeError(ErrorCode::kMissingField, "centers", "empty center name");

@@ -38,6 +38,10 @@ struct AccountEntry {
   OrgId org;                           // valid
   std::optional<ContractId> contract;  // the compute-service contract, when known
   std::optional<char> discount_class;  // 'A'..'E'; nullopt pays the base price
+  // A free trial's account (an experience voucher's one-time account, workflow/
+  // experience_vouchers.cc): its usage is recorded with its quantities but rated at share 0,
+  // so every line is 0 fen and nothing of it is ever billed, settled or claimed.
+  bool free_trial = false;
 };
 
 // A usage record as views (no allocation): built from a parsed sacct row or from an owning
@@ -199,7 +203,7 @@ class Rater {
   struct alignas(64) AccountTerms {
     OrgId org;
     std::optional<ContractId> contract;
-    suanli::Rate share;  // max(class, floor), resolved once
+    suanli::Rate share;  // max(class, floor), resolved once; 0 for a free trial
   };
   std::vector<AccountTerms> account_terms_;
   // An account's entries: the one for every center and those for single centers (usually one

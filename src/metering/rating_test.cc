@@ -61,6 +61,28 @@ TEST(RatingTest, WorkedChengduAscendExample) {
   EXPECT_EQ(f.day.ToString(), "2024-03-15");
 }
 
+// An experience voucher's trial account: the same job keeps its quantities (its hours count
+// against the voucher) but is rated at share 0, below the 30 % floor: 0 fen, nothing to bill.
+TEST(RatingTest, FreeTrialAccountIsRatedAtZero) {
+  auto file = ParsePriceFile(testing::kPricesToml);
+  ASSERT_TRUE(file.ok());
+  auto list = PriceList::Build(file->spec);
+  ASSERT_TRUE(list.ok());
+  std::vector<AccountEntry> accounts = file->accounts;
+  for (auto& a : accounts) {
+    if (a.account == "uni-ai") a.free_trial = true;
+  }
+  auto rater = Rater::Make(*list, accounts, file->centers);
+  ASSERT_TRUE(rater.ok()) << rater.error().ToString();
+  const RatingOutcome out = RateRecord(*rater, AscendJob("2024-03-15T09:00:00", 36'000));
+  ASSERT_TRUE(out.ok) << out.detail;
+  EXPECT_EQ(out.kind, RatingKind::kBilled);
+  EXPECT_EQ(out.figures.org, OrgId(2));
+  EXPECT_EQ(out.figures.quantity_unit_s, 288'000);
+  EXPECT_EQ(out.figures.discount_share, (Rate{0, 1}));
+  EXPECT_EQ(out.figures.amount_fen, 0);
+}
+
 // One more second: 1,250 × 288,008 / 2 / 3,600 = 50,001.388… → 50,001 fen, rounded once.
 TEST(RatingTest, RoundsOnceHalfUpPerLine) {
   const Rater rater = testing::MakeRater();

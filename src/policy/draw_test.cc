@@ -27,6 +27,7 @@ TEST(DrawTest, WeeklyMinimumAndBoundsOverManySeeds) {
   EXPECT_EQ(rule.weekly_hours_min, 2400);
   EXPECT_EQ(rule.hours_min, 24);
   EXPECT_EQ(rule.hours_max, 96);
+  EXPECT_EQ(rule.valid_days, 30);  // assumed (programs/nanjing-experience.toml)
   for (std::uint64_t seed = 0; seed < 200; ++seed) {
     auto r = DrawExperienceVouchers(rule, Entrants(500), seed);
     ASSERT_TRUE(r.ok());

@@ -215,6 +215,9 @@ struct Experience {  // Nanjing's free trial vouchers
   int hours_max = 96;
   int hours_step = 24;
   int weekly_hours_min = 2400;
+  // Days a voucher can be used, counting its issue day (CST): it expires at 24:00 of day
+  // issue + valid_days − 1. None: the program states no validity and vouchers never expire.
+  std::optional<int> valid_days;
   RuleSource source;
 };
 

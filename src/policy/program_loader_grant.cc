@@ -228,6 +228,8 @@ Status ReadExperience(TomlTable& root, Program& p) {
   SUANLI_ASSIGN(auto max, t->Int("hours_max", 1, 10000));
   SUANLI_ASSIGN(auto step, t->Int("hours_step", 1, 10000));
   SUANLI_ASSIGN(auto weekly, t->Int("weekly_hours_min", 1, 1000000));
+  // A trial of more than ten years is a typo, not a trial.
+  SUANLI_ASSIGN(auto valid_days, t->Int("valid_days", 1, 3660));
   if (!min || !max || !weekly) {
     return MakeError(ErrorCode::kMissingField, t->path(), "hours_min, hours_max and weekly_hours_min are required");
   }
@@ -242,6 +244,7 @@ Status ReadExperience(TomlTable& root, Program& p) {
                      "hours_max is not reachable from hours_min in steps of hours_step");
   }
   e.weekly_hours_min = static_cast<int>(*weekly);
+  if (valid_days) e.valid_days = static_cast<int>(*valid_days);
   SUANLI_ASSIGN(e.source, ReadSource(*t, p));
   SUANLI_TRY(t->Finish());
   p.experience = e;

@@ -177,5 +177,20 @@ TEST(ProgramLoaderTest, ExperienceHoursMustBeConsistent) {
                 ErrorCode::kContradiction, "experience.hours_min");
 }
 
+TEST(ProgramLoaderTest, ExperienceValidDaysIsAWholeNumberOfDays) {
+  const std::string head = "[experience]\nhours_min = 24\nhours_max = 96\nweekly_hours_min = 2400\nclause = \"x\"\n";
+  ExpectRefused(WithExtra(head + "valid_days = 0\n"), ErrorCode::kOutOfRange, "experience.valid_days");
+  ExpectRefused(WithExtra(head + "valid_days = -3\n"), ErrorCode::kOutOfRange, "experience.valid_days");
+  ExpectRefused(WithExtra(head + "valid_days = 100000\n"), ErrorCode::kOutOfRange, "experience.valid_days");
+  ExpectRefused(WithExtra(head + "valid_days = \"30\"\n"), ErrorCode::kWrongType, "experience.valid_days");
+  ExpectRefused(WithExtra(head + "valid_days = 30.5\n"), ErrorCode::kWrongType, "experience.valid_days");
+  auto with = WithExtra(head + "valid_days = 30\n");
+  ASSERT_TRUE(with.ok()) << with.error().ToString();
+  EXPECT_EQ(with->experience->valid_days, 30);
+  auto without = WithExtra(head);
+  ASSERT_TRUE(without.ok()) << without.error().ToString();
+  EXPECT_FALSE(without->experience->valid_days.has_value());
+}
+
 }  // namespace
 }  // namespace suanli::policy

@@ -140,7 +140,8 @@ void WriteUsage(const Program& p, Writer& w) {
   if (p.experience) {
     const Experience& e = *p.experience;
     w.Rule("experience vouchers " + std::to_string(e.hours_min) + "–" + std::to_string(e.hours_max) + " h (step " +
-               std::to_string(e.hours_step) + "), at least " + std::to_string(e.weekly_hours_min) + " h a week, by draw",
+               std::to_string(e.hours_step) + "), at least " + std::to_string(e.weekly_hours_min) + " h a week, by draw" +
+               (e.valid_days ? ", each usable " + std::to_string(*e.valid_days) + " days from its draw" : ""),
            e.source);
   }
   if (p.discounts) {

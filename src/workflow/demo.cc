@@ -30,6 +30,7 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
       {"auditor", "auditor", "审计 auditor"},
       {"op-hpc", "provider", "国家超算成都中心 operator"},
       {"op-ai", "provider", "成都智算中心 operator"},
+      {"op-nj", "provider", "南京智能计算中心 operator"},
       {"demo-applicant", "applicant", "成都示例科技有限公司 admin"},
       {"uni-applicant", "applicant", "成都示例大学 admin"},
   };
@@ -64,6 +65,12 @@ Result<std::vector<DemoLogin>> SeedDemo(Platform& p) {
   SUANLI_TRY(user("op-hpc", "国家超算成都中心 运营", Role::kProvider, hpc.id));
   SUANLI_TRY(user("op-ai", "成都智算中心 运营", Role::kProvider, ai.id));
   SUANLI_TRY(SeedDemoNetwork(p, hpc.id, ai.id));
+  // Nanjing's experience vouchers are used on its provider's center (seed 002).
+  SUANLI_ASSIGN(const Provider nanjing,
+                p.CreateProvider(sys, NewProvider{"南京智能计算中心",
+                                                  WithUsccCheck("91320115MA1NJ0004"), "南京"}));
+  SUANLI_TRY(user("op-nj", "南京智能计算中心 运营", Role::kProvider, nanjing.id));
+  SUANLI_TRY(SeedDemoNanjingCenter(p, nanjing.id));
   NewOrg firm;
   firm.uscc = "91510100MA61R1234W";
   firm.name = "成都示例科技有限公司";

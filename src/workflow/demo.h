@@ -1,5 +1,6 @@
 // The demo `make run` starts with: the Chengdu 2024 program's two centers as providers, two
-// applicant organisations, this week's Nanjing experience draw (open, the university entered),
+// applicant organisations, 南京智能计算中心 with one AI center for Nanjing's experience
+// vouchers, this week's Nanjing experience draw (open, the university entered),
 // and an account for every role (password kDemoPassword). Idempotent:
 // a second start finds the accounts and changes nothing.
 #pragma once
@@ -34,7 +35,10 @@ Status SeedDemoNetwork(Platform& platform, std::int64_t hpc_provider_id,
 Status SeedDemoDraw(Platform& platform, std::string_view program_id, const std::string& officer,
                     const std::string& entrant);
 
-// Slurm accounts "cd-firm" and "cd-uni" (class B) on every demo center (demo_network.cc).
+// 南京智能计算中心's one AI center "nj-ai" (demo_network.cc), where the demo's experience
+// vouchers open their trial accounts; no account is mapped on it.
+Status SeedDemoNanjingCenter(Platform& platform, std::int64_t nanjing_provider_id);
+// Slurm accounts "cd-firm" and "cd-uni" (class B) on every Chengdu demo center (demo_network.cc).
 Status SeedDemoAccounts(Platform& platform, std::int64_t firm_org_id, std::int64_t uni_org_id);
 
 // One deterministic simulated center (network/simulated_center.h) per registered center,

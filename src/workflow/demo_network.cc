@@ -42,6 +42,23 @@ constexpr std::string_view kAiSpec = R"({
                {"name": "TensorFlow", "version": "2.11"}]
 })";
 
+// 南京智能计算中心 (seed 002, the provider of Nanjing's experience vouchers): the article gives
+// its scale (一期 80亿亿次/s) but no hardware; Cambricon MLU cards (its customers include
+// 寒武纪) on a single partition are an illustrative assumption, as are the node count and the
+// price (a card-hour ¥10). Trial accounts of experience vouchers are opened here.
+constexpr std::string_view kNanjingSpec = R"({
+  "name": "南京智能计算中心", "kind": "intelligent", "region": "南京",
+  "latency_class": "national", "slurm_cluster": "nj-ai",
+  "partitions": [
+    {"name": "mlu", "billing_mode": "shared", "nodes": 64, "cpu_model": "Hygon C86 7285",
+     "cores_per_node": 64, "memory_gb_per_node": 512,
+     "accelerator": {"model": "Cambricon MLU370-X8", "per_node": 8, "memory_gb": 48,
+                     "domestic": true, "gres": "mlu"}}
+  ],
+  "software": [{"name": "torch_mlu", "version": "1.13"},
+               {"name": "CNToolkit", "version": "3.7"}]
+})";
+
 struct DemoPrice {
   std::string_view partition, unit;
   std::int64_t price_fen;
@@ -80,17 +97,26 @@ Status SeedDemoNetwork(Platform& p, std::int64_t hpc_provider_id, std::int64_t a
   return OkStatus();
 }
 
+Status SeedDemoNanjingCenter(Platform& p, std::int64_t nanjing_provider_id) {
+  SUANLI_ASSIGN(const Date from, Date::FromYmd(2024, 1, 1));
+  // No account is mapped here: the demo's organisations use it through an experience voucher's
+  // one-time account, opened when the winner activates it.
+  return SeedCenter(p, nanjing_provider_id, kNanjingSpec, {{"mlu", "card_hour", 10'00}}, from);
+}
+
 Status SeedDemoAccounts(Platform& p, std::int64_t firm_org_id, std::int64_t uni_org_id) {
   SUANLI_ASSIGN(const auto centers, p.ListCenters());
   for (const Center& c : centers) {
-    SlurmAccount firm{0, c.id, "cd-firm", firm_org_id, std::nullopt, std::nullopt};
+    if (c.spec.region != "成都") continue;  // Nanjing's center: trial accounts only
+    SlurmAccount firm{0, c.id, "cd-firm", firm_org_id, std::nullopt, std::nullopt,
+                      std::nullopt, false};
     SUANLI_TRY(p.MapSlurmAccount(Principal::System(), firm));
     // The university pays discount class B (seed 002's classes: 40 % of the base price), when
     // the Nanjing program that defines the classes is loaded; else the base price.
     const policy::Program* nanjing = p.FindProgram("nanjing-experience");
     const bool classes = nanjing != nullptr && nanjing->discounts.has_value();
     SlurmAccount uni{0, c.id, "cd-uni", uni_org_id, std::nullopt,
-                     classes ? std::optional<char>('B') : std::nullopt};
+                     classes ? std::optional<char>('B') : std::nullopt, std::nullopt, false};
     SUANLI_TRY(p.MapSlurmAccount(Principal::System(), uni));
   }
   return OkStatus();

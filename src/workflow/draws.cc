@@ -28,6 +28,10 @@ Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);  // orgs.cc
 Status RequireNotBanned(const Org& org, Instant now);       // contracts.cc
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
+// experience_vouchers.cc: the vouchers' one SELECT and its reader.
+extern const char* const kSelectExperienceVoucher;
+ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q);
+std::optional<Instant> ExperienceExpiry(const policy::Experience& rule, Instant issued_at);
 
 namespace {
 
@@ -37,10 +41,6 @@ constexpr const char* kSelectDraw =
     "d.program_version, (SELECT COUNT(*) FROM draw_entries e WHERE e.draw_id = d.id) "
     "FROM draws d ";
 
-constexpr const char* kSelectExperienceVoucher =
-    "SELECT x.id, x.draw_id, x.org_id, o.name, x.program_id, d.week, x.draw_rank, x.hours, "
-    "x.issued_at_us, x.status FROM experience_vouchers x JOIN orgs o ON o.id = x.org_id "
-    "JOIN draws d ON d.id = x.draw_id ";
 
 // The seed in the one form everybody uses: its decimal digits, as `suanli draw --seed` takes
 // it; the published digest is the SHA-256 of exactly these bytes (`printf %s SEED | sha256sum`).
@@ -100,21 +100,6 @@ Result<Draw> LoadDraw(storage::Db& db, std::int64_t draw_id) {
   SUANLI_ASSIGN(const bool row, q.Bind(1, draw_id).Step());
   if (!row) return NotFound("draw", draw_id);
   return ReadDraw(q);
-}
-
-ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q) {
-  ExperienceVoucher x;
-  x.id = q.Int(0);
-  x.draw_id = q.Int(1);
-  x.org_id = q.Int(2);
-  x.org_name = q.Text(3);
-  x.program_id = q.Text(4);
-  x.week = Date::Parse(q.Text(5)).value();
-  x.rank = static_cast<int>(q.Int(6));
-  x.hours = static_cast<int>(q.Int(7));
-  x.issued_at = Instant::FromMicros(q.Int(8));
-  x.status = q.Text(9);
-  return x;
 }
 
 DrawWinnerRecord WinnerOf(const ExperienceVoucher& x) {
@@ -210,14 +195,18 @@ Status RequireOrgTypeAdmitted(const policy::Program& program, const Org& org) {
 
 // Issues the winners' vouchers in draw order, each audited and noticed; notices the others.
 Status IssueExperienceVouchers(StepContext& ctx, const Draw& draw,
+                               const policy::Experience& rule,
                                const std::vector<std::int64_t>& orgs,
                                const policy::DrawResult& drawn) {
   std::map<std::string, std::int64_t> org_of;
   for (const std::int64_t org : orgs) org_of[EntrantId(org)] = org;
   const std::string week = draw.week.ToString();
   SUANLI_ASSIGN(auto ins, ctx.db.Prepare("INSERT INTO experience_vouchers (draw_id, org_id, "
-                                         "program_id, draw_rank, hours, issued_at_us) VALUES "
-                                         "(?1,?2,?3,?4,?5,?6)"));
+                                         "program_id, draw_rank, hours, issued_at_us, "
+                                         "expires_at_us) VALUES (?1,?2,?3,?4,?5,?6,?7)"));
+  // The validity the program states as the draw runs, fixed on each voucher (as a money
+  // voucher's expiry is stored at issue).
+  const std::optional<Instant> expires_at = ExperienceExpiry(rule, ctx.now);
   for (std::size_t i = 0; i < drawn.winners.size(); ++i) {
     const policy::DrawWinner& w = drawn.winners[i];
     const auto it = org_of.find(w.entrant);
@@ -227,17 +216,27 @@ Status IssueExperienceVouchers(StepContext& ctx, const Draw& draw,
     ins.Reset();
     ins.Bind(1, draw.id).Bind(2, org).Bind(3, draw.program_id);
     ins.Bind(4, static_cast<std::int64_t>(i + 1)).Bind(5, std::int64_t{w.hours});
-    SUANLI_TRY(ins.Bind(6, ctx.now.micros()).Run());
+    ins.Bind(6, ctx.now.micros());
+    if (expires_at) ins.Bind(7, expires_at->micros());
+    SUANLI_TRY(ins.Run());
     const std::string object = "experience_voucher/" + std::to_string(ctx.db.LastInsertRowid());
     const std::string issued =
         "{\"draw_id\":" + std::to_string(draw.id) + ",\"org_id\":" + std::to_string(org) +
-        ",\"rank\":" + std::to_string(i + 1) + ",\"hours\":" + std::to_string(w.hours) + "}";
+        ",\"rank\":" + std::to_string(i + 1) + ",\"hours\":" + std::to_string(w.hours) +
+        (expires_at ? ",\"expires_at\":" + Quoted(expires_at->ToString()) : std::string()) + "}";
     SUANLI_TRY(ctx.Audit("experience_voucher.issue", object, "", issued, issued));
+    const std::string until_zh =
+        expires_at ? ",有效期至 " + expires_at->AddSeconds(-1).CstDate().ToString() + " 24:00" : "";
+    const std::string until_en =
+        expires_at ? ", usable until 24:00 on " + expires_at->AddSeconds(-1).CstDate().ToString()
+                   : "";
     SUANLI_TRY(AddNotice(
         ctx, "org/" + std::to_string(org), "draw.won", object,
-        "算力体验券抽签(" + week + " 当周)中签:体验券 " + std::to_string(w.hours) + " 小时",
+        "算力体验券抽签(" + week + " 当周)中签:体验券 " + std::to_string(w.hours) + " 小时" +
+            until_zh + ",激活后开通一次性算力账号",
         "Experience voucher draw (week of " + week + "): you won a voucher of " +
-            std::to_string(w.hours) + " hours"));
+            std::to_string(w.hours) + " hours" + until_en +
+            "; activate it to open a one-time compute account"));
   }
   for (const auto& [entrant, org] : org_of) {
     SUANLI_TRY(AddNotice(ctx, "org/" + std::to_string(org), "draw.not_drawn",
@@ -399,7 +398,7 @@ Result<Draw> Platform::RunDraw(const Principal& actor, std::int64_t draw_id) {
     const std::string entrants_sha256 = security::Sha256Hex(EntrantsText(orgs));
     SUANLI_ASSIGN(const policy::DrawResult drawn,
                   policy::DrawExperienceVouchers(*program->experience, entrants, *seed));
-    SUANLI_TRY(IssueExperienceVouchers(ctx, draw, orgs, drawn));
+    SUANLI_TRY(IssueExperienceVouchers(ctx, draw, *program->experience, orgs, drawn));
     const auto version = ctx.state.program_versions.find(program->id);
     SUANLI_ASSIGN(auto up,
                   ctx.db.Prepare("UPDATE draws SET status = 'drawn', seed = ?2, drawn_by = ?3, "

@@ -74,7 +74,8 @@ Status Platform::RunExpiry() {
   }));
   // What each lapse took is counted into its voucher's lapsed_fen by the outbox itself
   // (ExecutePendingMoves), also for a lapse a later step's outbox run executes.
-  return OkStatus();
+  // Experience vouchers move no money: their hours, used_up and expiry (experience_vouchers.cc).
+  return SweepExperienceVouchers();
 }
 
 Result<std::int64_t> Platform::MoneyMovesWaiting() {

@@ -168,8 +168,11 @@ Result<OfferSet> OffersFor(Platform& p, Platform::State& s, std::int64_t org_id,
     auto conn = s.connectors.find(c.spec.slurm_cluster);
     if (conn == s.connectors.end()) continue;
     SUANLI_ASSIGN(const auto mapped, p.ListSlurmAccounts(Principal::System(), c.id));
-    auto account = std::find_if(mapped.begin(), mapped.end(),
-                                [&](const SlurmAccount& a) { return a.org_id == org_id; });
+    // An experience voucher's account only while its voucher is active: once used up or
+    // expired its limit lets no job start, and a job placed there would wait for ever.
+    auto account = std::find_if(mapped.begin(), mapped.end(), [&](const SlurmAccount& a) {
+      return a.org_id == org_id && (!a.experience_voucher_id || a.trial_open);
+    });
     if (account == mapped.end()) continue;
     // A class no loaded program defines: metering refuses that account's usage, so no job of
     // it is placed there.

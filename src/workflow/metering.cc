@@ -92,17 +92,24 @@ Result<metering::PriceList> PriceListFrom(Platform::State& s) {
 }
 
 Result<std::vector<SlurmAccount>> AccountsOf(storage::Db& db, std::int64_t center_id) {
-  SUANLI_ASSIGN(auto q, db.Prepare("SELECT id, center_id, account, org_id, contract_id, "
-                                   "discount_class FROM slurm_accounts WHERE center_id = ?1 "
-                                   "ORDER BY id"));
+  SUANLI_ASSIGN(auto q, db.Prepare("SELECT a.id, a.center_id, a.account, a.org_id, "
+                                   "a.contract_id, a.discount_class, a.experience_voucher_id, "
+                                   "x.status FROM slurm_accounts a LEFT JOIN experience_vouchers "
+                                   "x ON x.id = a.experience_voucher_id WHERE a.center_id = ?1 "
+                                   "ORDER BY a.id"));
   q.Bind(1, center_id);
   std::vector<SlurmAccount> out;
   while (true) {
     SUANLI_ASSIGN(const bool row, q.Step());
     if (!row) break;
-    SlurmAccount a{q.Int(0), q.Int(1), q.Text(2), q.Int(3), std::nullopt, std::nullopt};
+    SlurmAccount a{q.Int(0), q.Int(1), q.Text(2), q.Int(3), std::nullopt, std::nullopt,
+                   std::nullopt, false};
     if (!q.IsNull(4)) a.contract_id = q.Int(4);
     if (!q.IsNull(5) && !q.Text(5).empty()) a.discount_class = q.Text(5)[0];
+    if (!q.IsNull(6)) {
+      a.experience_voucher_id = q.Int(6);
+      a.trial_open = !q.IsNull(7) && q.Text(7) == "active";
+    }
     out.push_back(std::move(a));
   }
   return out;
@@ -135,6 +142,9 @@ Result<metering::Rater> RaterFor(Platform::State& s, const Center& center,
     e.org = OrgId(static_cast<std::uint64_t>(a.org_id));
     if (a.contract_id) e.contract = ContractId(static_cast<std::uint64_t>(*a.contract_id));
     e.discount_class = a.discount_class;
+    // Open or closed, a trial's usage is free: a job that ran before its voucher expired may
+    // be reported after it.
+    e.free_trial = a.experience_voucher_id.has_value();
     entries.push_back(std::move(e));
   }
   SUANLI_ASSIGN(metering::Rater rater, metering::Rater::Make(std::move(prices), std::move(entries),

@@ -245,6 +245,27 @@ class Platform {
   // and auditors all.
   Result<std::vector<ExperienceVoucher>> ListExperienceVouchers(const Principal& actor,
                                                                 const Page& page);
+  // --- Using an experience voucher (experience_vouchers.cc; docs/workflow.md) ---
+  // The winner's applicant activates its issued voucher: a one-time Slurm account
+  // ("exp-<id>", one user of the same name) is opened on the first connected AI center of the
+  // program's named provider and limited to the voucher's hours of cards (GrpTRESMins), then
+  // mapped to the organisation as the voucher's trial account (its usage rated at 0 fen) and
+  // recorded on the voucher, now active. Audited (experience_voucher.activate,
+  // slurm_account.map) and noticed. Refused with nothing recorded: another organisation's
+  // voucher (kForbidden), one not issued (kStateConflict on "status"), past its expiry
+  // (kExpired), a banned organisation (kBanned), no connected center of the provider
+  // (kStateConflict on "center"), the center failing to open or limit it (kIo on "center":
+  // retry; the same account is opened again).
+  Result<ExperienceVoucher> ActivateExperienceVoucher(const Principal& actor,
+                                                      std::int64_t voucher_id);
+  // One experience voucher (an applicant only its own organisation's).
+  Result<ExperienceVoucher> GetExperienceVoucher(const Principal& actor, std::int64_t voucher_id);
+  // Part of RunExpiry: gives vouchers from before validity was stored their program's expiry,
+  // counts the card-hours metered on each trial account (one scan of the usage log), closes an
+  // active voucher whose hours are used up (used_up), expires issued and active vouchers past
+  // their last day (expired), then limits each expired voucher's account to 0 hours on its
+  // center (retried every sweep until the center takes it). Each change audited and noticed.
+  Status SweepExperienceVouchers();
   // --- The register of other subsidies, for the no-stacking rule (subsidies.cc) ---
   // An officer imports CSV (RFC 4180, core/csv.h): a header line of five cells, then
   // "uscc,scheme,reference,amount,year" per row. A row with the uscc, scheme and reference of
@@ -485,6 +506,8 @@ class Platform {
 
  private:
   explicit Platform(std::unique_ptr<State> state);
+  // SweepExperienceVouchers' last part: the expired vouchers' accounts limited to 0 hours.
+  Status CloseExpiredAccounts();
   Result<SlurmAccount> MapSlurmAccountRow(const Principal& actor, const Center& center,
                                           const SlurmAccount& account);
   Result<Job> RecordJob(const Principal& actor, Job job);  // jobs.cc: the row and its audit

@@ -121,7 +121,8 @@ class PlatformJobsTest : public ::testing::Test {
         platform_->SetPrice(sys, NewPrice{center->id, "cpu", "core_hour", 5, from, ""}).ok());
     EXPECT_TRUE(platform_
                     ->MapSlurmAccount(sys, SlurmAccount{0, center->id, "firm", *applicant_.org_id,
-                                                        std::nullopt, discount_class})
+                                                        std::nullopt, discount_class,
+                                                        std::nullopt, false})
                     .ok());
     return center->id;
   }

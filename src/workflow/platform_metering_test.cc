@@ -457,7 +457,7 @@ TEST(MeteredClassesTest, AClassNoProgramDefinesStopsOnlyItsAccount) {
   EXPECT_EQ(report->amount_fen, 12'00);
   EXPECT_EQ(report->rejected, 1u);
   // Mapping another account with a class nobody defines is refused on the class.
-  SlurmAccount lab{0, center, "cd-lab", 1, std::nullopt, 'C'};
+  SlurmAccount lab{0, center, "cd-lab", 1, std::nullopt, 'C', std::nullopt, false};
   auto mapped = platform->MapSlurmAccount(op, lab);
   ASSERT_FALSE(mapped.ok());
   EXPECT_EQ(mapped.error().field, "discount_class") << mapped.error().ToString();

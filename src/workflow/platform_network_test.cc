@@ -1,6 +1,7 @@
 // Changes to the network's published offers through the Platform: a provider's operator edits
 // and retires its own centers and reprices and withdraws its own goods; everyone reads goods in
 // pages; every refusal leaves the offers as they were, and every change is on the audit log.
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -28,7 +29,10 @@ class PlatformNetworkTest : public ::testing::Test {
     ASSERT_TRUE(SeedDemo(*platform_).ok());
     auto centers = platform_->ListCenters();
     ASSERT_TRUE(centers.ok());
-    for (const Center& c : *centers) (c.spec.slurm_cluster == "cd-ai" ? ai_ : hpc_) = c;
+    for (const Center& c : *centers) {
+      if (c.spec.slurm_cluster == "cd-ai") ai_ = c;
+      if (c.spec.slurm_cluster == "cd-hpc") hpc_ = c;
+    }
     ASSERT_NE(ai_.id, 0);
     ASSERT_NE(hpc_.id, 0);
   }
@@ -163,11 +167,13 @@ TEST_F(PlatformNetworkTest, ARetiredCenterLeavesTheCatalogueAndKeepsItsPriceList
 
   auto found = platform_->SearchCatalogue("", "");
   ASSERT_TRUE(found.ok());
-  ASSERT_EQ(found->centers.size(), 1u);
+  // The other Chengdu center and the demo's Nanjing one (nj-ai) stay in it.
+  ASSERT_EQ(found->centers.size(), 2u);
   EXPECT_EQ(found->centers[0].id, hpc_.id);
+  EXPECT_EQ(found->centers[1].spec.slurm_cluster, "nj-ai");
   auto all = platform_->ListCenters();
   ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), 2u);
+  ASSERT_EQ(all->size(), 3u);
   auto read = platform_->GetCenter(ai_.id);
   ASSERT_TRUE(read.ok() && read->retired_at == clock_.Now());
 
@@ -265,8 +271,11 @@ TEST_F(PlatformNetworkTest, PricesInForceAreTheLatestEntryPerPartitionAndUnit) {
     return out;
   };
   const std::string h = std::to_string(hpc_.id), a = std::to_string(ai_.id);
+  // The demo's third center, 南京智能计算中心's nj-ai (after the two Chengdu ones), unchanged.
+  const std::string n = std::to_string(std::max(hpc_.id, ai_.id) + 1);
   const std::vector<std::string> mid_march = {h + "/cpu/node_hour=800", h + "/dcu/card_hour=550",
-                                              a + "/ascend/card_hour=1200"};
+                                              a + "/ascend/card_hour=1200",
+                                              n + "/mlu/card_hour=1000"};
   EXPECT_EQ(on("2024-03-15"), mid_march);
   EXPECT_EQ(on("2024-03-14")[1], h + "/dcu/card_hour=600");
   EXPECT_EQ(on("2024-04-01")[1], h + "/dcu/card_hour=500");

@@ -568,6 +568,10 @@ struct SlurmAccount {
   std::int64_t org_id = 0;
   std::optional<std::int64_t> contract_id;
   std::optional<char> discount_class;  // 'A'..'E'; none pays the base price
+  // An experience voucher's one-time account (experience_vouchers.cc): free usage, rated at
+  // 0 fen; `trial_open` while its voucher is active (jobs are placed on it only then).
+  std::optional<std::int64_t> experience_voucher_id;
+  bool trial_open = false;
 };
 
 // A job an organisation submits to the network (jobs.cc).
@@ -690,9 +694,24 @@ struct ExperienceVoucher {
   std::int64_t id = 0, draw_id = 0, org_id = 0;
   std::string org_name, program_id;
   Date week;
-  int rank = 0, hours = 0;
+  int rank = 0, hours = 0;  // card-hours on the center's accelerators
   Instant issued_at;
-  std::string status;
+  std::string status;  // issued | active | used_up | expired
+  // Exclusive end of the last day it can be used (24:00 CST); none: no validity stated.
+  std::optional<Instant> expires_at;
+  // Once activated: the one-time Slurm account on the center, who opened it and when.
+  std::optional<std::int64_t> center_id;
+  std::string center_name;  // the center's Slurm cluster name
+  std::string slurm_account;
+  std::optional<Instant> activated_at;
+  std::int64_t used_card_s = 0;        // card-seconds metered on the account
+  std::optional<Instant> ended_at;     // used up or expired
+  std::optional<Instant> account_closed_at;  // its limit set to 0 hours after expiry
+
+  std::int64_t hours_card_s() const { return std::int64_t{hours} * 3600; }
+  std::int64_t remaining_card_s() const {
+    return used_card_s >= hours_card_s() ? 0 : hours_card_s() - used_card_s;
+  }
 };
 
 }  // namespace suanli::workflow

@@ -40,7 +40,13 @@ CREATE TABLE IF NOT EXISTS draw_entries (
   entered_by INTEGER NOT NULL,
   entered_at_us INTEGER NOT NULL,
   PRIMARY KEY (draw_id, org_id));
--- A winner's experience voucher: free hours on the program's center. status: issued.
+-- A winner's experience voucher: free hours on the program's center.
+-- status: issued | active | used_up | expired (experience_vouchers.cc draws the machine).
+-- The columns after status were added later (AddExperienceColumns): expires_at_us is the
+-- exclusive end of its last day (NULL: the program states no validity); once activated,
+-- the one-time Slurm account on center_id, who activated it and when; used_card_s the
+-- card-seconds metered on that account; ended_at_us when it was used up or expired;
+-- account_closed_at_us when the account's limit was set to 0 hours after expiry.
 CREATE TABLE IF NOT EXISTS experience_vouchers (
   id INTEGER PRIMARY KEY,
   draw_id INTEGER NOT NULL REFERENCES draws(id),
@@ -54,8 +60,41 @@ CREATE TABLE IF NOT EXISTS experience_vouchers (
 CREATE INDEX IF NOT EXISTS experience_vouchers_org ON experience_vouchers(org_id, id);
 )sql";
 
+// Columns added to experience_vouchers when vouchers became usable (one-time accounts,
+// hours, expiry). Nullable or with a default, so an older build's inserts still work and a
+// database from before gets them at its next start: no new schema version. Its vouchers have
+// no expiry until the sweep gives them the program's (experience_vouchers.cc).
+constexpr struct {
+  const char* column;
+  const char* type;
+} kExperienceColumns[] = {
+    {"expires_at_us", "INTEGER"},
+    {"center_id", "INTEGER REFERENCES compute_centers(id)"},
+    {"slurm_account", "TEXT"},
+    {"activated_by", "INTEGER"},
+    {"activated_at_us", "INTEGER"},
+    {"used_card_s", "INTEGER NOT NULL DEFAULT 0"},
+    {"ended_at_us", "INTEGER"},
+    {"account_closed_at_us", "INTEGER"},
+};
+
+Status AddExperienceColumns(storage::Db& db) {
+  for (const auto& c : kExperienceColumns) {
+    SUANLI_ASSIGN(auto has, db.Prepare("SELECT 1 FROM pragma_table_info('experience_vouchers') "
+                                       "WHERE name = ?1"));
+    SUANLI_ASSIGN(const bool present, has.Bind(1, std::string_view(c.column)).Step());
+    if (present) continue;
+    SUANLI_TRY(db.Exec(std::string("ALTER TABLE experience_vouchers ADD COLUMN ") + c.column +
+                       " " + c.type));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
-Status CreateDrawSchema(storage::Db& db) { return db.Exec(kSchemaDraws); }
+Status CreateDrawSchema(storage::Db& db) {
+  SUANLI_TRY(db.Exec(kSchemaDraws));
+  return AddExperienceColumns(db);
+}
 
 }  // namespace suanli::workflow

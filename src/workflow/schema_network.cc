@@ -111,6 +111,9 @@ constexpr struct {
     {"jobs", "request_json", "TEXT"},
     {"jobs", "script", "TEXT"},
     {"jobs", "max_cost_fen", "INTEGER"},
+    // The experience voucher whose one-time account this is (experience_vouchers.cc): its
+    // usage is free, rated at 0 fen, and counted against the voucher's hours.
+    {"slurm_accounts", "experience_voucher_id", "INTEGER"},
 };
 
 Status AddNetworkColumns(storage::Db& db) {

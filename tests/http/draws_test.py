@@ -223,6 +223,103 @@ def run(server, suanli):
     expect(audit == {"draw.open": 2, "draw.enter": 102, "draw.run": 2,
                      "experience_voucher.issue": len(ran["winners"]) + 2}, f"{audit}")
     ok(auditor.call("POST", "/api/v1/audit/verify"))
+    use_vouchers(server, admin, officer, auditor, firm, uni)
+
+
+def use_vouchers(server, admin, officer, auditor, firm, uni):
+    """The demo draw's winners use their vouchers (seed 002: 抽取到免费算力券后…开通一次性算力
+    账号): the firm activates its own, gets a one-time account on 南京智能计算中心 limited to 96
+    card-hours, runs a job there free of charge (its bill lines are 0.00) and sees the hours
+    used; at 24:00 of the last day (30 days, assumed) both vouchers expire."""
+    voucher = ok(firm.call("GET", "/api/v1/experience-vouchers"))["items"]
+    expect(len(voucher) == 1, f"{voucher}")
+    voucher = voucher[0]
+    expect(voucher["status"] == "issued" and voucher["hours"] == 96 and
+           voucher["last_day"] == "2024-04-13" and
+           voucher["expires_at"] == "2024-04-14T00:00:00+08:00" and voucher["account"] is None and
+           voucher["center"] is None and voucher["hours_used"] == "0.00" and
+           voucher["hours_remaining"] == "96.00", f"{voucher}")
+    path = f"/api/v1/experience-vouchers/{voucher['id']}"
+    uni_voucher = ok(uni.call("GET", "/api/v1/experience-vouchers"))["items"][0]
+
+    def activations():
+        return len(ok(auditor.call("GET", "/api/v1/audit?action=experience_voucher.activate"))["items"])
+
+    def refused_activation(request, status, name, field=None):
+        before = (ok(auditor.call("GET", "/api/v1/experience-vouchers?limit=200")), activations())
+        body = problem(request(), status, name)
+        if field is not None:
+            expect(body.get("field") == field, f"field {field}: {body}")
+        after = (ok(auditor.call("GET", "/api/v1/experience-vouchers?limit=200")), activations())
+        expect(after == before, f"{status} {name} changed nothing: {body}")
+
+    refused_activation(lambda: uni.call("POST", f"{path}/activate"), 403, "forbidden", "id")
+    refused_activation(lambda: officer.call("POST", f"{path}/activate"), 403, "forbidden")
+    refused_activation(lambda: firm.call("POST", f"{path}/activate", {"account": "mine"}), 422,
+                       "unknown_field", "account")
+    refused_activation(lambda: firm.call("POST", "/api/v1/experience-vouchers/999/activate"), 404,
+                       "not_found")
+    refused_activation(lambda: firm.call("POST", "/api/v1/experience-vouchers/x/activate"), 422,
+                       "parse_error", "id")
+    active = ok(firm.call("POST", f"{path}/activate"))
+    expect(active["status"] == "active" and active["account"] == f"exp-{voucher['id']}" and
+           active["center"] == "nj-ai" and active["activated_at"] == "2024-03-15T09:00:00+08:00" and
+           active["hours_remaining"] == "96.00", f"{active}")
+    expect(ok(firm.call("GET", path)) == active, "read back as activated")
+    refused_activation(lambda: firm.call("POST", f"{path}/activate"), 409, "state_conflict",
+                       "status")
+    kinds = [n["kind"] for n in ok(firm.call("GET", "/api/v1/notices"))["items"]]
+    expect("experience_voucher.active" in kinds, f"{kinds}")
+
+    # A job on MLU cards goes to the trial account (the organisation's only account there).
+    job = ok(firm.call("POST", "/api/v1/jobs", {
+        "name": "trial", "resource_type": "mlu", "units": 8, "time_limit_s": 3600,
+        "script": "#!/bin/sh\npython train.py\n"}))
+    expect(job["state"] == "submitted" and job["center_id"] == active["center_id"], f"{job}")
+    ok(admin.call("POST", "/api/v1/admin/clock", {"now": "2024-03-15T11:00:00+08:00"}))
+    op = login(server, "op-nj")
+    pulled = ok(op.call("POST", f"/api/v1/centers/{active['center_id']}/usage/pull"))
+    expect(pulled["amount"] == "0.00" and pulled["rejected"] == 0, f"free: {pulled}")
+    for c in (officer, firm, auditor):
+        c.relogin()
+    ok(officer.call("POST", "/api/v1/admin/expiry/run"))
+    used = ok(firm.call("GET", path))
+    hours_used, remaining = float(used["hours_used"]), float(used["hours_remaining"])
+    expect(used["status"] == "active" and 0 < hours_used <= 8 and
+           abs(hours_used + remaining - 96) <= 0.011, f"{used}")
+    bills = ok(firm.call("GET", f"/api/v1/bills?org_id={firm.user['org_id']}&period=2024Q1"))
+    lines = [ln for b in bills["items"] for ln in b["lines"]]
+    expect(lines and all(b["total"] == "0.00" for b in bills["items"]) and
+           all(ln["amount"] == "0.00" and ln["discount_share"] == "0%" for ln in lines),
+           f"never billed: {bills}")
+
+    # 00:00 after the last day: both expire, the firm's account limited to 0 hours.
+    ok(admin.call("POST", "/api/v1/admin/clock", {"now": "2024-04-14T00:00:00+08:00"}))
+    for c in (officer, firm, uni, auditor):
+        c.relogin()
+    ok(officer.call("POST", "/api/v1/admin/expiry/run"))
+    expired = ok(firm.call("GET", path))
+    expect(expired["status"] == "expired" and expired["ended_at"] == "2024-04-14T00:00:00+08:00" and
+           expired["account_closed_at"] == "2024-04-14T00:00:00+08:00" and
+           expired["hours_used"] == used["hours_used"], f"{expired}")
+    unused = ok(uni.call("GET", f"/api/v1/experience-vouchers/{uni_voucher['id']}"))
+    expect(unused["status"] == "expired" and unused["account"] is None, f"{unused}")
+    kinds = [n["kind"] for n in ok(uni.call("GET", "/api/v1/notices"))["items"]]
+    expect("experience_voucher.expired" in kinds, f"{kinds}")
+    refused_activation(lambda: uni.call("POST", f"/api/v1/experience-vouchers/{uni_voucher['id']}/activate"),
+                       409, "state_conflict", "status")
+    late = ok(firm.call("POST", "/api/v1/jobs", {
+        "name": "late", "resource_type": "mlu", "units": 1, "time_limit_s": 600,
+        "script": "#!/bin/sh\ntrue\n"}))
+    expect(late["state"] == "unplaced", f"no job on a closed trial account: {late}")
+    # Every voucher drawn on 2024-03-15 expired (the hundred firms' too), each audited once.
+    expired_objects = [e["object"] for e in ok(auditor.call(
+        "GET", "/api/v1/audit?action=experience_voucher.expire&limit=1000"))["items"]]
+    every = ok(auditor.call("GET", "/api/v1/experience-vouchers?limit=200"))["items"]
+    expect(all(v["status"] == "expired" for v in every) and
+           sorted(expired_objects) == sorted(f"experience_voucher/{v['id']}" for v in every),
+           f"each expiry audited once: {expired_objects}")
+    ok(auditor.call("POST", "/api/v1/audit/verify"))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@
 //      the opening —, both winners with 96 hours each, 2,208 hours short, and the replay command;
 //      the entrant file the page links has the SHA-256 it shows, and `suanli draw` on it with that
 //      seed prints the same winners;
-//   3. demo-applicant sees 中签 96 小时 / Won 96 h and its experience voucher.
+//   3. demo-applicant sees 中签 96 小时 / Won 96 h and its experience voucher, activates it (激活 /
+//      Activate, after the confirmation) and sees it 使用中 / In use with its one-time account
+//      exp-<id> on nj-ai (the demo's simulated 南京智能计算中心) and 96.00 card-hours left.
 //
 // Usage: node web/e2e/draws.e2e.mjs [--suanli PATH] [--static-dir DIR] [--locales zh-CN,en]
 //   SUANLI_SCREENSHOTS=1 writes the zh-CN run's screenshots (draws-applicant, draws-officer) to
@@ -30,11 +32,12 @@ const WORDS = {
   'zh-CN': {
     login: '登录', title: '体验券抽签', open: '报名中', drawn: '已开奖', notEntered: '未报名', entered: '已报名',
     notMonday: '请选择周一', runYes: '确定开奖', won: '中签 96 小时', short: '短缺 2208 小时', mine: '本单位的体验券',
+    toActivate: '待激活', activateYes: '激活', active: '使用中',
   },
   en: {
     login: 'Log in', title: 'Experience voucher draws', open: 'Open for entries', drawn: 'Drawn', notEntered: 'Not entered',
     entered: 'Entered', notMonday: 'Pick a Monday', runYes: 'Run it', won: 'Won 96 h', short: '2208 h short',
-    mine: "My organisation's experience vouchers",
+    mine: "My organisation's experience vouchers", toActivate: 'To activate', activateYes: 'Activate', active: 'In use',
   },
 }
 const PAGE = '/programs/nanjing-experience'
@@ -106,6 +109,20 @@ async function run(browser, locale) {
       const page = await signIn('demo-applicant', PAGE)
       await expectText($(page, 'mine-1'), W.won)
       await expectText($(page, 'my-experience-vouchers'), W.mine, '2024-03-11', '96')
+    })
+
+    await step('demo-applicant activates its voucher: a one-time account on 南京智能计算中心', async () => {
+      const page = await signIn('demo-applicant', PAGE)
+      const mine = await page.evaluate(async () => (await fetch('/api/v1/experience-vouchers')).json())
+      const id = mine.items[0].id
+      await expectText($(page, `voucher-status-${id}`), W.toActivate)
+      await $(page, `activate-${id}`).click()
+      const box = page.locator('.el-message-box:visible')
+      await box.locator('.el-message-box__btns button', { hasText: W.activateYes }).click()
+      await expectText($(page, `voucher-status-${id}`), W.active)
+      await expectText($(page, `voucher-account-${id}`), `exp-${id}`, 'nj-ai')
+      await expectText($(page, `voucher-hours-${id}`), '0.00 / 96.00')
+      await shot(page, 'draws-activated', locale)
     })
   } catch (e) {
     throw await describeFailure(e, locale, `FAILED-draws-${locale}.png`)

@@ -49,7 +49,21 @@ export interface ExperienceVoucher {
   rank: number
   hours: number
   issued_at: string
-  status: string
+  status: 'issued' | 'active' | 'used_up' | 'expired'
+  /** The exclusive end of its last day (24:00 CST) and that day; null: no validity stated. */
+  expires_at: string | null
+  last_day: string | null
+  /** The one-time Slurm account once activated (null before). */
+  center_id: number | null
+  center: string | null
+  account: string | null
+  activated_at: string | null
+  /** Card-hours as decimal strings with two decimals ("12.50"), from metered usage. */
+  used_card_seconds: number
+  hours_used: string
+  hours_remaining: string
+  ended_at: string | null
+  account_closed_at: string | null
 }
 
 const programPath = (programId: string) => `/programs/${encodeURIComponent(programId)}/draws`
@@ -74,3 +88,6 @@ export const entrantsFileUrl = (id: number) => `/api/v1/draws/${id}/entrants.txt
 /** Every experience voucher the user may see (an applicant: its own). */
 export const listAllExperienceVouchers = () =>
   fetchAll((after?: Cursor) => get<Page<ExperienceVoucher>>('/experience-vouchers', { after, limit: PAGE_MAX }))
+/** The winner's applicant activates its issued voucher: a one-time account is opened for it. */
+export const activateExperienceVoucher = (id: number) =>
+  post<ExperienceVoucher>(`/experience-vouchers/${id}/activate`, {})

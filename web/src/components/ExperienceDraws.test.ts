@@ -52,6 +52,18 @@ const rows = () => [...document.querySelectorAll('[data-test=draws-table] tbody 
 const posts = (calls: { url: string; init: RequestInit }[]) =>
   calls.filter((c) => c.init?.method === 'POST').map((c) => [c.url, JSON.parse(String(c.init.body)), new Headers(c.init.headers).get('Idempotency-Key')])
 const applicant = { id: 9, username: 'demo-applicant', display_name: '成都示例科技有限公司', roles: ['applicant' as const], org_id: 1 }
+// The firm's voucher as the server answers it: issued (30 days from its draw day), then active
+// with its one-time account and some hours used, then expired.
+const issuedVoucher = {
+  id: 2, draw_id: 2, program_id: 'nanjing-experience', week: '2024-03-04', org_id: 1, org_name: '成都示例科技有限公司',
+  rank: 2, hours: 48, issued_at: '2024-03-10T18:00:00+08:00', status: 'issued', expires_at: '2024-04-09T00:00:00+08:00',
+  last_day: '2024-04-08', center_id: null, center: null, account: null, activated_at: null, used_card_seconds: 0,
+  hours_used: '0.00', hours_remaining: '48.00', ended_at: null, account_closed_at: null,
+}
+const activeVoucher = {
+  ...issuedVoucher, status: 'active', center_id: 3, center: 'nj-ai', account: 'exp-2',
+  activated_at: '2024-03-15T09:00:00+08:00', used_card_seconds: 45000, hours_used: '12.50', hours_remaining: '35.50',
+}
 
 describe('lib/draws', () => {
   it('names a week by its Monday and replays with the revealed seed', () => {
@@ -132,7 +144,7 @@ describe('ExperienceDraws', () => {
     const mine = { ...open, entered: false }
     const calls = serve({
       draws: [won, mine],
-      vouchers: [{ id: 2, draw_id: 2, program_id: 'nanjing-experience', week: '2024-03-04', org_id: 1, org_name: '成都示例科技有限公司', rank: 2, hours: 48, issued_at: '2024-03-10T18:00:00+08:00', status: 'issued' }],
+      vouchers: [issuedVoucher],
       answers: [{ status: 201, body: { ...mine, entered: true, entrants: 2 } }],
     })
     wrapper = mountAs(applicant, 'en')
@@ -147,6 +159,72 @@ describe('ExperienceDraws', () => {
     expect(posts(calls)).toEqual([['/api/v1/draws/1/entries', {}, null]])
     await press('view-2')
     expect(wrapper.get('[data-test=draw-result]').text()).toContain('Winners')
+  })
+
+  it('the winner activates its voucher after a confirmation and sees its account, hours and expiry', async () => {
+    // The list as it stands; the activation answers the voucher, active, and the list follows.
+    let vouchers: object[] = [issuedVoucher]
+    const stub = stubFetch((url, init) => {
+      if (init?.method === 'POST' && url === '/api/v1/experience-vouchers/2/activate') {
+        vouchers = [activeVoucher]
+        return { status: 200, body: activeVoucher }
+      }
+      if (url.startsWith('/api/v1/experience-vouchers')) return { status: 200, body: { items: vouchers, next_cursor: null } }
+      if (url === '/api/v1/clock') return { status: 200, body: { now: '2024-03-15T09:00:00+08:00', today: '2024-03-15' } }
+      if (url.startsWith('/api/v1/programs/nanjing-experience/draws')) return { status: 200, body: { items: [drawn], next_cursor: null } }
+      return { status: 404, body: { status: 404 } }
+    })
+    wrapper = mountAs(applicant)
+    await flushPromises()
+    expect(wrapper.get('[data-test=voucher-status-2]').text()).toBe('待激活')
+    expect(wrapper.get('[data-test=voucher-account-2]').text()).toBe('—')
+    expect(wrapper.get('[data-test=voucher-hours-2]').text()).toBe('0.00 / 48.00')
+    expect(wrapper.get('[data-test=voucher-expires-2]').text()).toBe('至 2024-04-08 24:00')
+    await press('activate-2')
+    expect(await answerConfirm('cancel')).toContain('限 48 卡时')
+    expect(posts(stub)).toEqual([])
+    await press('activate-2')
+    await answerConfirm('confirm')
+    await flushPromises()
+    expect(posts(stub)).toEqual([['/api/v1/experience-vouchers/2/activate', {}, null]])
+    expect(wrapper.get('[data-test=voucher-status-2]').text()).toBe('使用中')
+    expect(wrapper.get('[data-test=voucher-account-2]').text()).toContain('exp-2')
+    expect(wrapper.get('[data-test=voucher-account-2]').text()).toContain('nj-ai')
+    expect(wrapper.get('[data-test=voucher-hours-2]').text()).toBe('12.50 / 35.50')
+    expect(document.querySelector('[data-test=activate-2]')).toBeNull()
+  })
+
+  it('shows a refused activation with its detail; used up and expired vouchers have no action (English)', async () => {
+    stubFetch((url, init) => {
+      if (init?.method === 'POST') {
+        return { status: 409, body: { type: 'https://suanli.dev/problems/state_conflict', title: 'state_conflict', status: 409, code: 302, field: 'center', detail: 'no center of 南京智能计算中心 is connected now (its connector is not attached): try again later' } }
+      }
+      if (url.startsWith('/api/v1/experience-vouchers')) {
+        return { status: 200, body: { items: [
+          issuedVoucher,
+          { ...activeVoucher, id: 3, status: 'used_up', hours_used: '48.00', hours_remaining: '0.00' },
+          { ...issuedVoucher, id: 4, status: 'expired', last_day: null },
+        ], next_cursor: null } }
+      }
+      if (url === '/api/v1/clock') return { status: 200, body: { now: '2024-03-15T09:00:00+08:00', today: '2024-03-15' } }
+      if (url.startsWith('/api/v1/programs/nanjing-experience/draws')) return { status: 200, body: { items: [drawn], next_cursor: null } }
+      return { status: 404, body: { status: 404 } }
+    })
+    wrapper = mountAs(applicant, 'en')
+    await flushPromises()
+    expect(wrapper.get('[data-test=voucher-status-3]').text()).toBe('Used up')
+    expect(wrapper.get('[data-test=voucher-hours-3]').text()).toBe('48.00 / 0.00')
+    expect(wrapper.get('[data-test=voucher-status-4]').text()).toBe('Expired')
+    expect(wrapper.get('[data-test=voucher-expires-4]').text()).toBe('no limit')
+    expect(wrapper.get('[data-test=voucher-expires-2]').text()).toBe('until 24:00 on 2024-04-08')
+    expect(document.querySelector('[data-test=activate-3]')).toBeNull()
+    expect(document.querySelector('[data-test=activate-4]')).toBeNull()
+    await press('activate-2')
+    await answerConfirm('confirm')
+    await flushPromises()
+    const alert = wrapper.get('[data-test=problem]').text()
+    expect(alert).toContain('try again later')
+    expect(wrapper.get('[data-test=voucher-status-2]').text()).toBe('To activate')
   })
 
   it('shows the server refusing a second entry with its detail', async () => {

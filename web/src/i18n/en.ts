@@ -124,6 +124,11 @@ const en: typeof zh = {
     replay: 'Replay', replayHint: 'Download the entrant list and run this in a clone of the repository: it gives the same winners and hours.', download: 'Download the entrant list',
     empty: 'No draw opened yet.',
     mine: "My organisation's experience vouchers", mineEmpty: 'Your organisation has not won an experience voucher yet.', issuedAt: 'Issued',
+    voucherStatus: 'Status', voucherStatuses: { issued: 'To activate', active: 'In use', used_up: 'Used up', expired: 'Expired' },
+    account: 'One-time account', used: 'Used / left (card-hours)', usedOf: '{used} / {remaining}', expires: 'Valid', until: 'until 24:00 on {day}', noExpiry: 'no limit',
+    activate: 'Activate', activateTitle: 'Activate the experience voucher',
+    activateConfirm: 'Activating opens a one-time compute account for your organisation on the program\'s center, free of charge, limited to {hours} card-hours, usable until 24:00 on {day}. Activate now?',
+    activateYes: 'Activate', activated: 'Activated: account {account} ({center})',
   },
   pool: {
     title: 'Pool', program: 'Program', funded: 'Funded', clawed_back: 'Clawed back', recovery_repaid: 'Repaid after findings', recovery_outstanding: 'Still to recover', issued: 'Issued', used: 'Used', redeemed: 'Redeemed',

@@ -122,6 +122,11 @@ export default {
     replay: '复算', replayHint: '下载报名名单,在代码仓库目录运行以下命令,应得到相同的中签名单和时长:', download: '下载报名名单',
     empty: '尚未开启抽签。',
     mine: '本单位的体验券', mineEmpty: '本单位尚未抽中体验券。', issuedAt: '发放时间',
+    voucherStatus: '状态', voucherStatuses: { issued: '待激活', active: '使用中', used_up: '已用完', expired: '已过期' },
+    account: '一次性算力账号', used: '已用 / 剩余(卡时)', usedOf: '{used} / {remaining}', expires: '有效期', until: '至 {day} 24:00', noExpiry: '不限',
+    activate: '激活', activateTitle: '激活体验券',
+    activateConfirm: '激活后,平台将在算力中心为本单位开通一次性算力账号,限 {hours} 卡时,免费使用,有效期至 {day} 24:00。现在激活?',
+    activateYes: '激活', activated: '已激活:账号 {account}({center})',
   },
   pool: {
     title: '资金池', program: '政策', funded: '资金总额', clawed_back: '已追回', recovery_repaid: '违规退回', recovery_outstanding: '待追缴', issued: '已发放', used: '已抵扣', redeemed: '已兑付',
