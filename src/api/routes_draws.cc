@@ -91,7 +91,7 @@ json::object ExperienceVoucherView(const workflow::ExperienceVoucher& x) {
                            ? json::value(x.expires_at->AddSeconds(-1).CstDate().ToString())
                            : json::value(nullptr)},
           {"center_id", OptNumber(x.center_id)},
-          {"center", x.center_name.empty() ? json::value(nullptr) : json::value(x.center_name)},
+          {"center", x.slurm_cluster.empty() ? json::value(nullptr) : json::value(x.slurm_cluster)},
           {"account",
            x.slurm_account.empty() ? json::value(nullptr) : json::value(x.slurm_account)},
           {"activated_at", OptTime(x.activated_at)},

@@ -59,7 +59,7 @@ ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q) {
   x.status = q.Text(9);
   x.expires_at = instant(10);
   x.center_id = q.OptInt(11);
-  x.center_name = q.Text(12);
+  x.slurm_cluster = q.Text(12);
   x.slurm_account = q.Text(13);
   x.activated_at = instant(14);
   x.used_card_s = q.Int(15);
@@ -129,7 +129,7 @@ Status RequireActivatable(const ExperienceVoucher& x, const Principal& actor, co
   if (x.status != "issued") {
     std::string why = "experience voucher " + std::to_string(x.id) + " is " + x.status;
     if (x.status == "active") {
-      why += " already: account " + x.slurm_account + " on " + x.center_name;
+      why += " already: account " + x.slurm_account + " on " + x.slurm_cluster;
     }
     return MakeError(ErrorCode::kStateConflict, "status",
                      why + " (only an issued voucher is activated)");
@@ -428,7 +428,7 @@ Status Platform::SweepExperienceVouchers() {
       }
     }
     for (const ExperienceVoucher& listed : with_account) {
-      const auto used = card_s.find(TrialKey(listed.center_name, listed.slurm_account));
+      const auto used = card_s.find(TrialKey(listed.slurm_cluster, listed.slurm_account));
       if (used == card_s.end()) continue;
       // As it is now: another sweep may have run since it was listed.
       SUANLI_ASSIGN(const ExperienceVoucher x, LoadExperienceVoucher(ctx.db, listed.id));

@@ -124,7 +124,7 @@ TEST_F(PlatformExperienceTest, TheWinnerActivatesItsVoucherIntoALimitedOneTimeAc
   EXPECT_EQ(x.status, "active");
   EXPECT_EQ(x.slurm_account, "exp-" + std::to_string(firm_voucher_));
   EXPECT_EQ(x.center_id, nanjing_.id);
-  EXPECT_EQ(x.center_name, "nj-ai");
+  EXPECT_EQ(x.slurm_cluster, "nj-ai");
   EXPECT_EQ(x.activated_at, clock_.Now());
   EXPECT_EQ(x.used_card_s, 0);
   EXPECT_EQ(x.remaining_card_s(), 96 * 3600);

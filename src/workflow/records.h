@@ -701,7 +701,7 @@ struct ExperienceVoucher {
   std::optional<Instant> expires_at;
   // Once activated: the one-time Slurm account on the center, who opened it and when.
   std::optional<std::int64_t> center_id;
-  std::string center_name;  // the center's Slurm cluster name
+  std::string slurm_cluster;  // the Slurm cluster of the center it was activated on
   std::string slurm_account;
   std::optional<Instant> activated_at;
   std::int64_t used_card_s = 0;        // card-seconds metered on the account
