@@ -20,6 +20,7 @@
 #include "policy/draw.h"
 #include "security/digest.h"
 #include "security/token.h"
+#include "workflow/experience_rows.h"
 #include "workflow/platform_state.h"
 
 namespace suanli::workflow {
@@ -28,10 +29,6 @@ Result<Org> LoadOrg(storage::Db& db, std::int64_t org_id);  // orgs.cc
 Status RequireNotBanned(const Org& org, Instant now);       // contracts.cc
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
-// experience_vouchers.cc: the vouchers' one SELECT and its reader.
-extern const char* const kSelectExperienceVoucher;
-ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q);
-std::optional<Instant> ExperienceExpiry(const policy::Experience& rule, Instant issued_at);
 
 namespace {
 

@@ -22,6 +22,7 @@
 #include <variant>
 
 #include "core/check.h"
+#include "workflow/experience_rows.h"
 #include "workflow/platform.h"
 #include "workflow/platform_state.h"
 
@@ -32,8 +33,6 @@ Status RequireNotBanned(const Org& org, Instant now);       // contracts.cc
 Status AddNotice(StepContext& ctx, const std::string& recipient, const std::string& kind,
                  const std::string& object, const std::string& zh, const std::string& en);
 
-// The vouchers' one SELECT (draws.cc reads the winners through it too).
-extern const char* const kSelectExperienceVoucher;
 const char* const kSelectExperienceVoucher =
     "SELECT x.id, x.draw_id, x.org_id, o.name, x.program_id, d.week, x.draw_rank, x.hours, "
     "x.issued_at_us, x.status, x.expires_at_us, x.center_id, COALESCE(c.slurm_cluster, ''), "
@@ -68,8 +67,8 @@ ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q) {
   return x;
 }
 
-// The end of a voucher's validity: 24:00 CST of its last day, the issue day counting as the
-// first (valid_days = 1: usable until the end of the day it was drawn).
+// The issue day counts as the first (valid_days = 1: usable until the end of the day it was
+// drawn).
 std::optional<Instant> ExperienceExpiry(const policy::Experience& rule, Instant issued_at) {
   if (!rule.valid_days) return std::nullopt;
   return Instant::EndOfDay(issued_at.CstDate().AddDays(*rule.valid_days - 1));
