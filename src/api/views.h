@@ -8,6 +8,8 @@
 
 #include "audit/audit_log.h"
 #include "workflow/records.h"
+#include "workflow/records_draws.h"
+#include "workflow/records_network.h"
 
 namespace suanli::api {
 

@@ -4,7 +4,7 @@
 
 #include "core/result.h"
 #include "storage/sqlite/db.h"
-#include "workflow/records.h"
+#include "workflow/records_network.h"
 
 namespace suanli::workflow {
 

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "core/cst_time.h"
+#include "core/result.h"
 #include "policy/program.h"
 #include "storage/sqlite/db.h"
-#include "workflow/records.h"
+#include "workflow/records_draws.h"
 
 namespace suanli::workflow {
 
@@ -16,6 +18,8 @@ namespace suanli::workflow {
 // and the reader of its rows.
 extern const char* const kSelectExperienceVoucher;
 ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q);
+// Every row `q` (a kSelectExperienceVoucher statement, bound) yields, in its order.
+Result<std::vector<ExperienceVoucher>> ReadExperienceVouchers(storage::Stmt& q);
 
 // When a voucher issued at `issued_at` under `rule` expires (exclusive: 24:00 CST of its last
 // day); nullopt when the program sets no validity.

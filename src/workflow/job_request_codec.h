@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "workflow/records.h"
+#include "workflow/records_network.h"
 
 namespace suanli::workflow {
 

@@ -27,6 +27,8 @@
 #include "policy/program.h"
 #include "workflow/principal.h"
 #include "workflow/records.h"
+#include "workflow/records_draws.h"
+#include "workflow/records_network.h"
 
 namespace suanli::workflow {
 
