@@ -100,26 +100,26 @@ void AddNetworkRoutes(RouteKit& kit) {
             SUANLI_ASSIGN(auto view, CenterJson(c, center));
             return Json(view);
           });
+  // Retire and reinstate: {"reason"} optional, the center as it is afterwards.
+  using ServiceChange = Result<workflow::Center> (workflow::Platform::*)(
+      const workflow::Principal&, std::int64_t, std::string_view);
+  const auto service_change = [](ServiceChange change) {
+    return [change](Call& c) -> Result<http::Response> {
+      SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
+      SUANLI_ASSIGN(const std::string reason, ReasonFrom(c.req));
+      SUANLI_ASSIGN(const auto center, (c.platform.*change)(c.who, id, reason));
+      SUANLI_ASSIGN(auto view, CenterJson(c, center));
+      return Json(view);
+    };
+  };
   kit.Add(Method::kPost, "/api/v1/centers/{id}/retire", provider,
           "retire a center ({\"reason\"} optional): no new jobs placed there, out of the "
           "catalogue; its jobs go on and its usage is still metered",
-          "network", [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            SUANLI_ASSIGN(const std::string reason, ReasonFrom(c.req));
-            SUANLI_ASSIGN(const auto center, c.platform.RetireCenter(c.who, id, reason));
-            SUANLI_ASSIGN(auto view, CenterJson(c, center));
-            return Json(view);
-          });
+          "network", service_change(&workflow::Platform::RetireCenter));
   kit.Add(Method::kPost, "/api/v1/centers/{id}/reinstate", provider,
           "reinstate a retired center ({\"reason\"} optional): jobs are placed there and the "
           "catalogue lists it again",
-          "network", [](Call& c) -> Result<http::Response> {
-            SUANLI_ASSIGN(const std::int64_t id, IdParam(c.req, "id"));
-            SUANLI_ASSIGN(const std::string reason, ReasonFrom(c.req));
-            SUANLI_ASSIGN(const auto center, c.platform.ReinstateCenter(c.who, id, reason));
-            SUANLI_ASSIGN(auto view, CenterJson(c, center));
-            return Json(view);
-          });
+          "network", service_change(&workflow::Platform::ReinstateCenter));
   kit.Add(Method::kPost, "/api/v1/centers/{id}/prices", provider,
           "quote a price per unit for a partition from a day on (never an edit)", "network",
           [](Call& c) -> Result<http::Response> {

@@ -110,12 +110,9 @@ Result<std::vector<DrawWinnerRecord>> LoadWinners(storage::Db& db, std::int64_t 
                                    "WHERE x.draw_id = ?1 AND (?2 IS NULL OR x.org_id = ?2) "
                                    "ORDER BY x.draw_rank"));
   q.Bind(1, draw_id).Bind(2, org_id);
+  SUANLI_ASSIGN(const auto vouchers, ReadExperienceVouchers(q));
   std::vector<DrawWinnerRecord> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(WinnerOf(ReadExperienceVoucher(q)));
-  }
+  for (const ExperienceVoucher& x : vouchers) out.push_back(WinnerOf(x));
   return out;
 }
 
@@ -446,13 +443,7 @@ Result<std::vector<ExperienceVoucher>> Platform::ListExperienceVouchers(const Pr
   q.Bind(1, page.after_id);
   if (actor.role == Role::kApplicant) q.Bind(2, actor.org_id.value_or(-1));
   q.Bind(3, std::int64_t{page.limit});
-  std::vector<ExperienceVoucher> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(ReadExperienceVoucher(q));
-  }
-  return out;
+  return ReadExperienceVouchers(q);
 }
 
 }  // namespace suanli::workflow

@@ -67,6 +67,16 @@ ExperienceVoucher ReadExperienceVoucher(const storage::Stmt& q) {
   return x;
 }
 
+Result<std::vector<ExperienceVoucher>> ReadExperienceVouchers(storage::Stmt& q) {
+  std::vector<ExperienceVoucher> out;
+  while (true) {  // one row per voucher the statement selects
+    SUANLI_ASSIGN(const bool row, q.Step());
+    if (!row) break;
+    out.push_back(ReadExperienceVoucher(q));
+  }
+  return out;
+}
+
 // The issue day counts as the first (valid_days = 1: usable until the end of the day it was
 // drawn).
 std::optional<Instant> ExperienceExpiry(const policy::Experience& rule, Instant issued_at) {
@@ -273,13 +283,7 @@ Result<std::vector<ExperienceVoucher>> VouchersWhere(
     if (const auto* n = std::get_if<std::int64_t>(&*param)) q.Bind(1, *n);
     if (const auto* t = std::get_if<std::string>(&*param)) q.Bind(1, *t);
   }
-  std::vector<ExperienceVoucher> out;
-  while (true) {
-    SUANLI_ASSIGN(const bool row, q.Step());
-    if (!row) break;
-    out.push_back(ReadExperienceVoucher(q));
-  }
-  return out;
+  return ReadExperienceVouchers(q);
 }
 
 // The hours used, from the usage log; an active voucher whose hours are all used becomes
